@@ -1,0 +1,175 @@
+//! `caseload demo`: a realistic synthetic caseload to look at and to benchmark. Every person
+//! is made up (the `fake` crate); demo data never mixes with real records.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use fake::faker::name::raw::{FirstName, LastName};
+use fake::locales::{DE_DE, EN, FR_FR, PT_BR};
+use fake::rand::rngs::StdRng;
+use fake::rand::{RngExt, SeedableRng};
+use fake::Fake;
+use rusqlite::params;
+
+use crate::domain::client::{CaseStatus, Client, REFERRAL_SOURCES};
+use crate::domain::dates::format_date;
+use crate::store::clients::{insert_client_row, log_event};
+use crate::store::{now_db, Result, Store, StoreError};
+
+pub const DEMO_MARKER: &str = "demo";
+
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub clients: usize,
+    pub seed: u64,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DemoReport {
+    pub clients: usize,
+    pub closed: usize,
+}
+
+/// Refuses a database holding anything demo did not make itself.
+pub fn check_demo_allowed(store: &Store) -> Result<()> {
+    let is_demo = store.meta(DEMO_MARKER)?.as_deref() == Some("true");
+    if !is_demo && store.count_clients()? > 0 {
+        return Err(StoreError::Refused(
+            "This database holds real records, so demo will not add synthetic clients to it. \
+             Use a new file: caseload --db demo.db demo --clients 50"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+const PRONOUNS: &[&str] = &["she/her", "he/him", "they/them", "", ""];
+const PROGRAMMES: &[&str] =
+    &["Housing First", "Family Support", "Adult Community Care", "Youth Transition", ""];
+const LANGUAGES: &[(&str, bool)] = &[
+    ("English", false),
+    ("English", false),
+    ("English", false),
+    ("Spanish", true),
+    ("Portuguese", true),
+    ("French", false),
+    ("Arabic", true),
+];
+const REASONS: &[&str] = &[
+    "At risk of eviction after losing work; rent arrears for two months.",
+    "Discharged from hospital, lives alone, needs support with daily living and appointments.",
+    "School reports frequent absences; family asked for help with housing and benefits.",
+    "Referred after a domestic incident; wants help with safety planning and income.",
+    "Recently arrived; needs help with registration, language classes and a GP.",
+    "Low mood and isolation after bereavement; struggling with bills.",
+];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn synthetic_client(rng: &mut StdRng, today: NaiveDate) -> Client {
+    let (given, family): (String, String) = match rng.random_range(0..10) {
+        0..=4 => (FirstName(EN).fake_with_rng(rng), LastName(EN).fake_with_rng(rng)),
+        5 | 6 => (FirstName(PT_BR).fake_with_rng(rng), LastName(PT_BR).fake_with_rng(rng)),
+        7 | 8 => (FirstName(FR_FR).fake_with_rng(rng), LastName(FR_FR).fake_with_rng(rng)),
+        _ => (FirstName(DE_DE).fake_with_rng(rng), LastName(DE_DE).fake_with_rng(rng)),
+    };
+    let age: u64 = rng.random_range(16..90);
+    let dob = today.checked_sub_days(Days::new(age * 365 + rng.random_range(0..365))).unwrap_or(today);
+    let estimated = rng.random_bool(0.05);
+    let intake = today.checked_sub_days(Days::new(rng.random_range(0..5 * 365))).unwrap_or(today);
+    let (language, interpreter) = *pick(rng, LANGUAGES);
+    let preferred = if rng.random_bool(0.15) { given.chars().take(3).collect() } else { String::new() };
+    Client {
+        given_name: given.clone(),
+        family_name: family.clone(),
+        preferred_name: preferred,
+        pronouns: pick(rng, PRONOUNS).to_string(),
+        date_of_birth: if estimated { NaiveDate::from_ymd_opt(dob.year(), 7, 1) } else { Some(dob) },
+        birth_date_estimated: estimated,
+        // 555-01xx numbers are reserved for fiction
+        phone: format!("555-01{:02}", rng.random_range(0..100)),
+        email: if rng.random_bool(0.5) {
+            format!("{}.{}@example.org", given.to_lowercase(), family.to_lowercase()).replace(' ', "")
+        } else {
+            String::new()
+        },
+        address: format!("{} Example Street, Springfield", rng.random_range(1..300)),
+        language: language.to_string(),
+        interpreter_needed: interpreter && rng.random_bool(0.7),
+        best_contact: pick(rng, &["mornings", "text first", "after 5pm", "", ""]).to_string(),
+        safe_to_leave_message: *pick(rng, &[Some(true), Some(true), Some(false), None]),
+        referral_source: pick(rng, REFERRAL_SOURCES).to_string(),
+        referral_reason: pick(rng, REASONS).to_string(),
+        intake_date: intake,
+        programme: pick(rng, PROGRAMMES).to_string(),
+        emergency_contact_name: if rng.random_bool(0.6) {
+            format!("{} {}", FirstName(EN).fake_with_rng::<String, _>(rng), family)
+        } else {
+            String::new()
+        },
+        emergency_contact_phone: format!("555-01{:02}", rng.random_range(0..100)),
+        emergency_contact_relation: pick(rng, &["sister", "mother", "friend", "partner", "son"]).to_string(),
+        external_id: if rng.random_bool(0.3) {
+            format!("EXT-{}", rng.random_range(10000..99999))
+        } else {
+            String::new()
+        },
+        status: CaseStatus::Open,
+        ..Default::default()
+    }
+}
+
+/// Fills the database with synthetic clients in one transaction.
+pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Result<DemoReport> {
+    check_demo_allowed(store)?;
+    // Mixing in the existing count makes a second run add different people.
+    let mut rng =
+        StdRng::seed_from_u64(opts.seed ^ (store.count_clients()? as u64).wrapping_mul(0x9E37_79B9));
+    let today = now.date_naive();
+    let now_s = now_db(now);
+    let mut report = DemoReport::default();
+    store.write(|tx| {
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
+            [DEMO_MARKER],
+        )?;
+        for _ in 0..opts.clients {
+            let c = synthetic_client(&mut rng, today);
+            let id = insert_client_row(tx, &c, &now_s)?;
+            tx.execute(
+                "INSERT INTO episodes (client_id, number, opened_on, created_at) VALUES (?1, 1, ?2, ?3)",
+                params![id, format_date(c.intake_date), now_s],
+            )?;
+            let intake_at = format!("{}T12:00:00Z", format_date(c.intake_date));
+            log_event(tx, id, &intake_at, &now_s, "intake", "Intake: case opened (episode 1)")?;
+            // Older cases are more often closed.
+            let age_days = (today - c.intake_date).num_days();
+            if age_days > 365 && rng.random_bool(0.35) {
+                let closed =
+                    c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
+                let closed = closed.min(today);
+                tx.execute("UPDATE clients SET status = 'closed' WHERE id = ?1", [id])?;
+                tx.execute(
+                    "UPDATE episodes SET closed_on = ?2, closed_reason = ?3 WHERE client_id = ?1",
+                    params![
+                        id,
+                        format_date(closed),
+                        *pick(&mut rng, &["goals met", "moved away", "client withdrew"])
+                    ],
+                )?;
+                log_event(
+                    tx,
+                    id,
+                    &format!("{}T12:00:00Z", format_date(closed)),
+                    &now_s,
+                    "closed",
+                    "Case closed",
+                )?;
+                report.closed += 1;
+            }
+            report.clients += 1;
+        }
+        Ok(())
+    })?;
+    Ok(report)
+}

@@ -1,0 +1,223 @@
+//! Text hygiene: what may be stored, what may reach the terminal, and how names compare.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Largest text a single field accepts; a bigger paste is refused at the field, not truncated.
+pub const MAX_FIELD_CHARS: usize = 100_000;
+
+/// Characters that are never stored: C0/C1 controls (escape sequences start with one) and the
+/// bidirectional overrides that can make text display differently from what was typed.
+fn is_forbidden(c: char, keep_newlines: bool) -> bool {
+    if c == '\n' {
+        return !keep_newlines;
+    }
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Cleans text for a one-line field: tabs and line breaks become spaces, controls are dropped,
+/// and leading/trailing whitespace is trimmed.
+pub fn clean_line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if is_forbidden(c, false) => {}
+            c => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Cleans multi-line text: CRLF and CR become LF, tabs become four spaces, controls are dropped.
+/// Trailing whitespace at the very end is trimmed; inner layout is kept as typed.
+pub fn clean_multiline(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\t' => out.push_str("    "),
+            c if is_forbidden(c, true) => {}
+            c => out.push(c),
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Text safe to hand to the terminal, whatever its origin (database, import, CLI).
+/// Rendering widgets never receive a control character from user data.
+pub fn display_safe(input: &str) -> std::borrow::Cow<'_, str> {
+    if input.chars().any(|c| c == '\t' || is_forbidden(c, false)) {
+        std::borrow::Cow::Owned(
+            input
+                .chars()
+                .filter_map(|c| match c {
+                    '\t' | '\n' => Some(' '),
+                    c if is_forbidden(c, false) => None,
+                    c => Some(c),
+                })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    }
+}
+
+/// A comparison key for names: accents, case and punctuation removed, hyphens and other
+/// separators turned into single spaces ("Nuñez-O'Brien" → "nunez obrien").
+pub fn name_key(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                out.push(fold_letter(l));
+            }
+        } else if c.is_whitespace() || matches!(c, '-' | '‐' | '‑' | '–' | '—' | '_' | '/' | ',' | '.')
+        {
+            pending_space = true;
+        }
+        // apostrophes and other punctuation vanish without a space: O'Brien → obrien
+    }
+    out
+}
+
+/// Letters NFKD does not decompose but that people type both ways.
+fn fold_letter(c: char) -> char {
+    match c {
+        'ø' => 'o',
+        'æ' => 'a',
+        'ß' => 's',
+        'ł' => 'l',
+        'đ' => 'd',
+        'ı' => 'i',
+        other => other,
+    }
+}
+
+/// Levenshtein distance on chars, bounded by the longer string; names are short.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() {
+        return b.len();
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Similarity between two name keys in 0..=1, insensitive to word order and to spaces
+/// inside a name ("Mary Ann" vs "Maryann").
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    fn sorted_tokens(s: &str) -> String {
+        let mut t: Vec<&str> = s.split(' ').filter(|t| !t.is_empty()).collect();
+        t.sort_unstable();
+        t.join(" ")
+    }
+    fn ratio(a: &str, b: &str) -> f64 {
+        let longest = a.chars().count().max(b.chars().count());
+        if longest == 0 {
+            return 1.0;
+        }
+        1.0 - edit_distance(a, b) as f64 / longest as f64
+    }
+    let squashed = ratio(&a.replace(' ', ""), &b.replace(' ', ""));
+    let sorted = ratio(&sorted_tokens(a), &sorted_tokens(b));
+    squashed.max(sorted)
+}
+
+/// Display width of a string in terminal cells (wide CJK and emoji count two).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Truncates to at most `max` cells, adding an ellipsis when cut; never splits a wide char.
+pub fn fit(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_ignore_case_accents_and_punctuation() {
+        assert_eq!(name_key("Nuñez-O'Brien"), "nunez obrien");
+        assert_eq!(name_key("Nunez OBrien"), "nunez obrien");
+        assert_eq!(name_key("Zoe\u{308} Be\u{301}langer"), name_key("Zoë Bélanger"));
+        assert_eq!(name_key("  ANNA   maria "), "anna maria");
+        assert_eq!(name_key("Søren"), "soren");
+    }
+
+    #[test]
+    fn control_characters_never_survive() {
+        assert_eq!(clean_line("\u{1b}[2J\u{1b}[H"), "[2J[H");
+        assert_eq!(clean_line("Ada\tLove\nlace"), "Ada Love lace");
+        assert_eq!(clean_line("before\u{0}after"), "beforeafter");
+        assert_eq!(clean_line("x\u{9b}2Jy"), "x2Jy");
+        assert_eq!(clean_line("abc\u{202e}dcba"), "abcdcba");
+        assert_eq!(clean_multiline("line one\r\nline two\r\n"), "line one\nline two");
+        assert_eq!(clean_multiline("a\u{7}b\u{8}"), "ab");
+        // emoji sequences keep their joiners
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(clean_line(family), family);
+    }
+
+    #[test]
+    fn display_safe_strips_what_cleaning_would() {
+        assert_eq!(display_safe("ok").as_ref(), "ok");
+        assert_eq!(display_safe("a\u{1b}]0;owned\u{7}b").as_ref(), "a]0;ownedb");
+        assert_eq!(display_safe("two\nlines").as_ref(), "two lines");
+    }
+
+    #[test]
+    fn similarity_tolerates_typos_and_order() {
+        assert!(name_similarity("maria lopez", "lopez maria") > 0.99);
+        assert!(name_similarity("jon smith", "john smith") > 0.85);
+        assert!(name_similarity("mary ann jones", "maryann jones") > 0.99);
+        assert!(name_similarity("peter parker", "susan storm") < 0.5);
+    }
+
+    #[test]
+    fn fit_respects_wide_characters() {
+        assert_eq!(fit("王小明王小明", 7), "王小明…");
+        assert_eq!(width(&fit("abcdefgh", 5)), 5);
+        assert_eq!(fit("abc", 5), "abc");
+    }
+}

@@ -1,0 +1,235 @@
+//! Every key binding in one table. Key handling, the footer and the `?` help overlay are all
+//! read from here, so what the help says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    GoClients,
+    GoSettings,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    New,
+    Edit,
+    Filter,
+    Sort,
+    ToggleClosed,
+    Drafts,
+    // forms
+    Save,
+    NextField,
+    PrevField,
+    Cancel,
+    Undo,
+    Redo,
+    ChoiceNext,
+    ChoicePrev,
+    // modals
+    Yes,
+    No,
+    SaveAnyway,
+    Discard,
+}
+
+/// Where a binding applies. A screen looks keys up in its own context, then in `Global`
+/// (unless a text field has focus, where every printable key is text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    List,
+    ClientFile,
+    Form,
+    Confirm,
+    Duplicates,
+    Drafts,
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Anywhere (outside a text field)",
+            Context::List => "Lists",
+            Context::ClientFile => "Client file",
+            Context::Form => "Forms",
+            Context::Confirm => "Questions",
+            Context::Duplicates => "Possible duplicate",
+            Context::Drafts => "Unsaved drafts",
+            Context::Help => "Help",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
+}
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::NONE }
+}
+
+pub struct Binding {
+    pub action: Action,
+    pub context: Context,
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and help ("j/↓").
+    pub label: &'static str,
+    pub description: &'static str,
+}
+
+impl Binding {
+    /// The footer's short form of the description: up to the first "(" or ":".
+    pub fn hint(&self) -> &'static str {
+        let d = self.description;
+        let end = d.find([':', '(']).unwrap_or(d.len());
+        d[..end].trim_end()
+    }
+}
+
+const fn b(
+    action: Action,
+    context: Context,
+    keys: &'static [Key],
+    label: &'static str,
+    description: &'static str,
+) -> Binding {
+    Binding { action, context, keys, label, description }
+}
+
+use Action as A;
+use Context as C;
+
+pub const KEYMAP: &[Binding] = &[
+    b(A::Help, C::Global, &[k('?'), code(KeyCode::F(1))], "?", "help"),
+    b(A::GoClients, C::Global, &[k('c')], "c", "client list"),
+    b(A::GoSettings, C::Global, &[k(',')], ",", "settings"),
+    b(A::Drafts, C::Global, &[k('D')], "D", "unsaved drafts"),
+    b(A::Quit, C::Global, &[k('q'), ctrl('c')], "q", "quit"),
+    b(A::Up, C::List, &[k('k'), code(KeyCode::Up)], "k/↑", "move up"),
+    b(A::Down, C::List, &[k('j'), code(KeyCode::Down)], "j/↓", "move down"),
+    b(A::PageUp, C::List, &[code(KeyCode::PageUp), ctrl('u')], "PgUp", "page up"),
+    b(A::PageDown, C::List, &[code(KeyCode::PageDown), ctrl('d')], "PgDn", "page down"),
+    b(A::Top, C::List, &[k('g'), code(KeyCode::Home)], "g", "first"),
+    b(A::Bottom, C::List, &[k('G'), code(KeyCode::End)], "G", "last"),
+    b(A::Open, C::List, &[code(KeyCode::Enter)], "Enter", "open"),
+    b(A::New, C::List, &[k('n')], "n", "new (intake)"),
+    b(A::Filter, C::List, &[k('/')], "/", "filter"),
+    b(A::Sort, C::List, &[k('s')], "s", "sort (name, last contact)"),
+    b(A::ToggleClosed, C::List, &[k('a')], "a", "closed too (show closed cases)"),
+    b(A::Back, C::List, &[code(KeyCode::Esc)], "Esc", "clear filter"),
+    b(A::Edit, C::ClientFile, &[k('e')], "e", "edit intake"),
+    b(A::Up, C::ClientFile, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
+    b(A::Down, C::ClientFile, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
+    b(A::Back, C::ClientFile, &[code(KeyCode::Esc)], "Esc", "back"),
+    b(A::Save, C::Form, &[ctrl('s')], "Ctrl-S", "save"),
+    b(A::NextField, C::Form, &[code(KeyCode::Tab)], "Tab", "next (next field)"),
+    b(A::PrevField, C::Form, &[code(KeyCode::BackTab)], "Shift-Tab", "back a field (previous field)"),
+    b(A::ChoicePrev, C::Form, &[code(KeyCode::Left)], "←", "previous choice"),
+    b(A::ChoiceNext, C::Form, &[code(KeyCode::Right), k(' ')], "→/Space", "next choice"),
+    b(A::Undo, C::Form, &[ctrl('z')], "Ctrl-Z", "undo"),
+    b(A::Redo, C::Form, &[ctrl('y')], "Ctrl-Y", "redo"),
+    b(A::Cancel, C::Form, &[code(KeyCode::Esc)], "Esc", "cancel"),
+    b(A::Yes, C::Confirm, &[k('y'), k('Y')], "y", "yes"),
+    b(A::No, C::Confirm, &[k('n'), k('N'), code(KeyCode::Esc)], "n/Esc", "no"),
+    b(A::Up, C::Duplicates, &[k('k'), code(KeyCode::Up)], "k/↑", "move up"),
+    b(A::Down, C::Duplicates, &[k('j'), code(KeyCode::Down)], "j/↓", "move down"),
+    b(A::Open, C::Duplicates, &[code(KeyCode::Enter)], "Enter", "open the existing file"),
+    b(A::SaveAnyway, C::Duplicates, &[k('s')], "s", "save as a new client anyway"),
+    b(A::Back, C::Duplicates, &[code(KeyCode::Esc)], "Esc", "back to the form"),
+    b(A::Up, C::Drafts, &[k('k'), code(KeyCode::Up)], "k/↑", "move up"),
+    b(A::Down, C::Drafts, &[k('j'), code(KeyCode::Down)], "j/↓", "move down"),
+    b(A::Open, C::Drafts, &[code(KeyCode::Enter)], "Enter", "resume this draft"),
+    b(A::Discard, C::Drafts, &[k('d')], "d", "discard this draft"),
+    b(A::Back, C::Drafts, &[code(KeyCode::Esc)], "Esc", "later"),
+    b(A::Back, C::Help, &[code(KeyCode::Esc), k('?'), k('q')], "Esc", "close help"),
+];
+
+fn matches(key: &Key, ev: &KeyEvent) -> bool {
+    if key.code != ev.code {
+        return false;
+    }
+    let relevant = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let wanted = key.mods & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    // Shift is part of the character itself ('G', '?'), so it is not compared for chars.
+    match ev.code {
+        KeyCode::Char(_) => relevant == wanted,
+        _ => relevant == wanted && (ev.modifiers & KeyModifiers::SHIFT) == (key.mods & KeyModifiers::SHIFT),
+    }
+}
+
+/// The action bound to `ev` in the first of `contexts` that binds it.
+pub fn lookup(contexts: &[Context], ev: &KeyEvent) -> Option<Action> {
+    contexts.iter().find_map(|ctx| {
+        KEYMAP
+            .iter()
+            .filter(|bd| bd.context == *ctx)
+            .find(|bd| bd.keys.iter().any(|key| matches(key, ev)))
+            .map(|bd| bd.action)
+    })
+}
+
+/// The binding shown for `action` in `contexts` (first match), for footers.
+pub fn binding(contexts: &[Context], action: Action) -> Option<&'static Binding> {
+    contexts.iter().find_map(|ctx| KEYMAP.iter().find(|bd| bd.context == *ctx && bd.action == action))
+}
+
+/// All bindings of the given contexts, in table order, for the help overlay.
+pub fn bindings_for(contexts: &[Context]) -> Vec<&'static Binding> {
+    contexts.iter().flat_map(|ctx| KEYMAP.iter().filter(move |bd| bd.context == *ctx)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn screen_context_wins_over_global() {
+        let esc = ev(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&[C::List, C::Global], &esc), Some(A::Back));
+        assert_eq!(lookup(&[C::Global], &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(A::Quit));
+        assert_eq!(lookup(&[C::List], &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(A::Bottom));
+        assert_eq!(lookup(&[C::Form], &ev(KeyCode::Char('s'), KeyModifiers::CONTROL)), Some(A::Save));
+        assert_eq!(lookup(&[C::Form], &ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for a in KEYMAP {
+            for b in KEYMAP {
+                if std::ptr::eq(a, b) || a.context != b.context {
+                    continue;
+                }
+                for ka in a.keys {
+                    for kb in b.keys {
+                        assert!(
+                            !(ka.code == kb.code && ka.mods == kb.mods),
+                            "{:?} bound twice in {:?}",
+                            ka.code,
+                            a.context
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

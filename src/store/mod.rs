@@ -1,0 +1,293 @@
+//! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
+
+pub mod clients;
+pub mod drafts;
+pub mod meta;
+
+use std::fs::{self, OpenOptions};
+use std::io::Read;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::domain::client::FieldError;
+use crate::domain::dates::to_db;
+
+/// `PRAGMA application_id` of a caseload database ("CSLD").
+pub const APPLICATION_ID: i32 = 0x4353_4C44;
+
+/// Numbered migrations, applied in order, each in its own transaction.
+pub const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("migrations/0001_init.sql"))];
+
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+/// What can go wrong with the database, in words a practitioner can act on.
+/// Messages never contain client data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} is not a caseload database (or it is damaged). Nothing was changed. Point caseload at another file with --db.")]
+    NotCaseload(PathBuf),
+    #[error("This database was made by a newer caseload (schema {found}; this version knows up to {supported}). Nothing was changed. Update caseload to open it.")]
+    Newer { found: u32, supported: u32 },
+    #[error("The database file {0} is read-only. Check its permissions, or copy it somewhere writable.")]
+    ReadOnly(PathBuf),
+    #[error("The database is busy: another caseload is writing to it. Wait a moment and try again.")]
+    Busy,
+    #[error(
+        "The database file is damaged ({0}). Run `caseload check`, and restore from a backup if needed."
+    )]
+    Corrupt(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Refused(String),
+    #[error("Could not use the database file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("Database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("(database)")),
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt("corrupt pages".into()),
+            Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(PathBuf::from("The file")),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl StoreError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError { field, message: message.into() }])
+    }
+    /// True for refusals caused by what the user asked (exit code 2 on the CLI).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Refused(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+/// Creates the default data directory owner-only; `directories` gives the platform's place.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "caseload", "caseload").map(|d| d.data_dir().join("caseload.db"))
+}
+
+impl Store {
+    /// Opens (creating if absent) a caseload database. Refuses, without writing anything,
+    /// files that are not caseload databases or come from a newer version.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, true)
+    }
+
+    /// Opens an existing database without creating it.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Store> {
+        let exists = path.exists();
+        if exists {
+            check_header(path)?;
+        } else if create {
+            create_owner_only(path)?;
+        } else {
+            return Err(StoreError::NotFound(format!("There is no database at {}.", path.display())));
+        }
+        if exists && is_read_only(path) {
+            return Err(StoreError::ReadOnly(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| map_open_error(e, path))?;
+        conn.busy_timeout(Duration::from_millis(2_500)).map_err(|e| map_open_error(e, path))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.check_identity()?;
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads identity from the header only (no writes) and refuses foreign or newer files.
+    fn check_identity(&self) -> Result<()> {
+        let q = |sql: &str| -> Result<i64> {
+            self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(|e| map_open_error(e, &self.path))
+        };
+        let app_id = q("PRAGMA application_id")?;
+        let version = q("PRAGMA user_version")?;
+        if app_id == i64::from(APPLICATION_ID) {
+            if version > i64::from(latest_version()) {
+                return Err(StoreError::Newer { found: version as u32, supported: latest_version() });
+            }
+            return Ok(());
+        }
+        let objects = q("SELECT count(*) FROM sqlite_master")?;
+        if app_id != 0 || objects > 0 || version != 0 {
+            return Err(StoreError::NotCaseload(self.path.clone()));
+        }
+        Ok(())
+    }
+
+    fn configure(&self) -> Result<()> {
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| map_open_error(e, &self.path))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Busy);
+        }
+        // FULL: a committed note survives power loss, not just a crash.
+        self.conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: u32 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                rusqlite::params![version, to_db(Utc::now())],
+            )?;
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {version}; PRAGMA application_id = {APPLICATION_ID};"
+            ))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// A consistent copy made with SQLite's online backup, safe while the app is open.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Refused(format!(
+                "{} already exists; choose another file name (caseload never overwrites a backup).",
+                dest.display()
+            )));
+        }
+        create_owner_only(dest)?;
+        let result = (|| -> Result<()> {
+            let mut out = Connection::open(dest)?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
+            backup.run_to_completion(256, Duration::from_millis(5), None)?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(dest);
+        }
+        result
+    }
+
+    /// Full integrity check: slow on a big file, so only on request.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        for r in rows {
+            let r = r?;
+            if r != "ok" {
+                problems.push(r);
+            }
+        }
+        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let n = fk.query_map([], |r| r.get::<_, String>(0))?.count();
+        if n > 0 {
+            problems.push(format!("{n} records point at missing records"));
+        }
+        Ok(problems)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: everything or nothing.
+    pub fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+pub fn now_db(now: DateTime<Utc>) -> String {
+    to_db(now)
+}
+
+fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(path.to_path_buf()),
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) if is_read_only(path) => {
+            StoreError::ReadOnly(path.to_path_buf())
+        }
+        _ => StoreError::from(e),
+    }
+}
+
+fn is_read_only(path: &Path) -> bool {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap_or_default();
+    // access(2) answers for this user, including root's exemptions.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) != 0 }
+}
+
+/// A non-empty file must start with SQLite's magic header.
+fn check_header(path: &Path) -> Result<()> {
+    let meta = fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(StoreError::NotCaseload(path.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let mut f = fs::File::open(path)?;
+    if f.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
+        return Err(StoreError::NotCaseload(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Creates a file readable and writable by its owner only (and its directory, if new, 0700).
+pub fn create_owner_only(path: &Path) -> std::io::Result<fs::File> {
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        }
+    }
+    let f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.set_permissions(fs::Permissions::from_mode(0o600))?;
+    Ok(f)
+}
+
+/// Makes the app's own data directory owner-only (never a directory the user chose).
+pub fn secure_data_dir(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        if !dir.exists() {
+            fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        }
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Drawing. `render` reads App state only: no database, no clock.
+
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{App, Modal, Screen};
+use crate::domain::dates::format_date;
+use crate::domain::text::{display_safe, fit};
+use widgets::{footer, help, modal};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn render(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = vec![
+            Line::from(Span::styled("Please enlarge the terminal", theme::title())),
+            Line::from(format!(
+                "caseload needs at least {MIN_WIDTH}×{MIN_HEIGHT}; this one is {}×{}.",
+                area.width, area.height
+            )),
+        ];
+        frame.render_widget(Paragraph::new(msg).wrap(ratatui::widgets::Wrap { trim: true }), area);
+        return;
+    }
+    let top = Rect { height: 1, ..area };
+    let body = Rect { y: area.y + 1, height: area.height - 3, ..area };
+    let foot = Rect { y: area.y + area.height - 2, height: 2, ..area };
+
+    // top bar: where we are, and the client's header when the screen is about one client
+    let client = app.stack.iter().rev().find_map(|s| match s {
+        Screen::File(f) => f.client.as_ref(),
+        _ => None,
+    });
+    let where_ = match app.stack.last() {
+        Some(Screen::Clients(_)) => "Clients",
+        Some(Screen::File(_)) => "Client file",
+        Some(Screen::Intake(_)) => "Intake",
+        Some(Screen::Settings(_)) => "Settings",
+        None => "",
+    };
+    let mut bar = vec![Span::styled(format!(" caseload · {where_} "), theme::selected()), Span::raw(" ")];
+    match client {
+        Some(c) if !matches!(app.stack.last(), Some(Screen::Clients(_))) => {
+            bar.extend(widgets::header::line(c, app.today).spans);
+        }
+        _ => bar.push(Span::styled(format_date(app.today), theme::dim())),
+    }
+    frame.render_widget(Paragraph::new(Line::from(bar)), top);
+
+    match app.stack.last() {
+        Some(Screen::Clients(s)) => s.render(frame, body, app.today),
+        Some(Screen::File(s)) => s.render(frame, body, app.today),
+        Some(Screen::Intake(s)) => s.render(frame, body),
+        Some(Screen::Settings(s)) => s.render(frame, body),
+        None => {}
+    }
+
+    match &app.modal {
+        Some(Modal::ConfirmDiscard) => modal::render(
+            frame,
+            body,
+            "Discard changes?",
+            vec![
+                Line::from("This form has changes that are not saved."),
+                Line::from(""),
+                Line::from(vec![
+                    Span::styled("y", theme::key()),
+                    Span::raw(" discard them   "),
+                    Span::styled("n", theme::key()),
+                    Span::raw(" keep editing"),
+                ]),
+            ],
+            50,
+        ),
+        Some(Modal::Duplicates { list, selected }) => {
+            let mut lines = vec![Line::from("This person may already be on your caseload:"), Line::from("")];
+            for (i, (d, c)) in list.iter().enumerate() {
+                let dob = c.date_of_birth.map(format_date).unwrap_or_else(|| "no birth date".into());
+                let text = format!(
+                    "{}{}  {}  {}  {} — {}",
+                    if i == *selected { "▶ " } else { "  " },
+                    c.reference,
+                    fit(&display_safe(&c.display_name()), 30),
+                    dob,
+                    c.status.as_str(),
+                    d.reason
+                );
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if i == *selected { theme::selected() } else { ratatui::style::Style::default() },
+                )));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", theme::key()),
+                Span::raw(" open the existing file   "),
+                Span::styled("s", theme::key()),
+                Span::raw(" save as new anyway   "),
+                Span::styled("Esc", theme::key()),
+                Span::raw(" back"),
+            ]));
+            modal::render(frame, body, "Possible duplicate", lines, 76);
+        }
+        Some(Modal::Drafts { list, selected }) => {
+            let mut lines =
+                vec![Line::from("These forms were not saved when caseload last closed:"), Line::from("")];
+            for (i, d) in list.iter().enumerate() {
+                let when = crate::domain::dates::from_db(&d.updated_at)
+                    .map(crate::domain::dates::format_local)
+                    .unwrap_or_default();
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "{}{}  ({when})",
+                        if i == *selected { "▶ " } else { "  " },
+                        fit(&display_safe(&d.title), 50)
+                    ),
+                    if i == *selected { theme::selected() } else { ratatui::style::Style::default() },
+                )));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", theme::key()),
+                Span::raw(" resume   "),
+                Span::styled("d", theme::key()),
+                Span::raw(" discard   "),
+                Span::styled("Esc", theme::key()),
+                Span::raw(" later (D reopens this list)"),
+            ]));
+            modal::render(frame, body, "Unsaved drafts", lines, 76);
+        }
+        None => {}
+    }
+    if let Some(scroll) = app.help_scroll {
+        help::render(frame, area, &app.help_contexts(), scroll);
+    }
+    footer::render(frame, foot, app.contexts(), app.hints(), app.status.as_deref());
+}

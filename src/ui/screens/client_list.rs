@@ -1,0 +1,286 @@
+//! The client list: pages through thousands of clients, filters by name as you type.
+
+use chrono::{Local, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::Message;
+use crate::domain::client::Client;
+use crate::domain::dates::{format_date, from_db};
+use crate::domain::text::{display_safe, fit, name_key, width};
+use crate::keymap::{lookup, Action, Context};
+use crate::store::clients::{ClientSort, NameEntry};
+use crate::store::{Result, Store};
+use crate::ui::theme;
+
+/// Rows fetched around the visible window; a terminal never shows more.
+const PAGE: usize = 120;
+
+#[derive(Default)]
+pub struct ClientListScreen {
+    pub ids: Vec<i64>,
+    pub selected: usize,
+    pub offset: usize,
+    page_start: usize,
+    page: Vec<Client>,
+    pub filter: String,
+    pub filtering: bool,
+    pub sort: ClientSort,
+    pub include_closed: bool,
+    name_index: Option<Vec<NameEntry>>,
+    matcher: Option<Matcher>,
+    /// Visible rows, set from the terminal size before keys are handled.
+    pub height: usize,
+    stale: bool,
+}
+
+impl ClientListScreen {
+    pub fn new() -> Self {
+        ClientListScreen { height: 15, stale: true, ..Default::default() }
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        &[Context::List, Context::Global]
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        &[
+            Action::Open,
+            Action::New,
+            Action::Filter,
+            Action::Sort,
+            Action::ToggleClosed,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+
+    /// True while the filter box takes every key as text.
+    pub fn captures_text(&self) -> bool {
+        self.filtering
+    }
+
+    /// Marks the list for reloading (a client was added or changed).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+        self.name_index = None;
+        self.page.clear();
+    }
+
+    pub fn selected_id(&self) -> Option<i64> {
+        self.ids.get(self.selected).copied()
+    }
+
+    pub fn select_id(&mut self, id: i64) {
+        if let Some(i) = self.ids.iter().position(|x| *x == id) {
+            self.selected = i;
+        }
+    }
+
+    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+        if self.filtering {
+            match ev.code {
+                KeyCode::Esc => {
+                    self.filtering = false;
+                    self.filter.clear();
+                    self.stale = true;
+                }
+                KeyCode::Enter => {
+                    self.filtering = false;
+                    return Some(self.selected_id().map(Message::OpenClient).into_iter().collect());
+                }
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                    self.stale = true;
+                }
+                KeyCode::Up => self.move_by(-1),
+                KeyCode::Down => self.move_by(1),
+                KeyCode::Char(c)
+                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && !c.is_control()
+                        && self.filter.chars().count() < 100 =>
+                {
+                    self.filter.push(c);
+                    self.stale = true;
+                }
+                _ => {}
+            }
+            return Some(vec![]);
+        }
+        let action = lookup(&[Context::List], &ev)?;
+        let page = self.height.max(1) as isize;
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = self.ids.len().saturating_sub(1),
+            Action::Open => return Some(self.selected_id().map(Message::OpenClient).into_iter().collect()),
+            Action::New => return Some(vec![Message::NewIntake]),
+            Action::Filter => self.filtering = true,
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.stale = true;
+            }
+            Action::ToggleClosed => {
+                self.include_closed = !self.include_closed;
+                self.stale = true;
+            }
+            Action::Back if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.stale = true;
+            }
+            _ => return None,
+        }
+        self.keep_visible();
+        Some(vec![])
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let max = self.ids.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, max.max(0)) as usize;
+        self.keep_visible();
+    }
+
+    fn keep_visible(&mut self) {
+        let h = self.height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+    }
+
+    /// Loads what the next frame needs: the id order (when stale) and the visible page.
+    pub fn sync(&mut self, store: &Store) -> Result<()> {
+        if self.stale {
+            let keep = self.selected_id();
+            if self.filter.trim().is_empty() {
+                self.ids = store.client_ids(self.include_closed, self.sort)?;
+            } else {
+                if self.name_index.is_none() {
+                    self.name_index = Some(store.name_index()?);
+                }
+                self.ids = self.fuzzy_ids();
+            }
+            self.stale = false;
+            self.page.clear();
+            self.selected = 0;
+            self.offset = 0;
+            if self.filter.trim().is_empty() {
+                if let Some(id) = keep {
+                    self.select_id(id);
+                }
+            }
+            self.selected = self.selected.min(self.ids.len().saturating_sub(1));
+            self.keep_visible();
+        }
+        let need_end = (self.offset + self.height).min(self.ids.len());
+        let cached = self.offset >= self.page_start && need_end <= self.page_start + self.page.len();
+        if !cached && !self.ids.is_empty() {
+            self.page_start = self.offset.saturating_sub(PAGE / 4);
+            let end = (self.page_start + PAGE).min(self.ids.len());
+            self.page = store.clients_by_ids(&self.ids[self.page_start..end])?;
+        }
+        Ok(())
+    }
+
+    /// Ids matching the filter, best first: fuzzy over given, family and preferred names,
+    /// accents and case ignored.
+    fn fuzzy_ids(&mut self) -> Vec<i64> {
+        let query = name_key(&self.filter);
+        let Some(index) = &self.name_index else { return Vec::new() };
+        if query.is_empty() {
+            return index.iter().filter(|e| self.include_closed || e.open).map(|e| e.id).collect();
+        }
+        let matcher = self.matcher.get_or_insert_with(|| Matcher::new(Config::DEFAULT));
+        let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let mut buf = Vec::new();
+        let mut hits: Vec<(u32, i64)> = index
+            .iter()
+            .filter(|e| self.include_closed || e.open)
+            .filter_map(|e| pattern.score(Utf32Str::new(&e.key, &mut buf), matcher).map(|s| (s, e.id)))
+            .collect();
+        // stable: equal scores keep alphabetical order from the index
+        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
+        hits.into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn row(&self, i: usize) -> Option<&Client> {
+        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+        let scope = if self.include_closed { "all cases" } else { "open cases" };
+        let title = format!(" Clients — {} {}, sorted by {} ", self.ids.len(), scope, self.sort.label());
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+
+        let filter_line = if self.filtering || !self.filter.is_empty() {
+            Line::from(vec![
+                Span::styled("Filter: ", theme::key()),
+                Span::styled(display_safe(&self.filter).into_owned(), theme::input_focused()),
+                Span::styled(if self.filtering { "▏ (Enter opens, Esc clears)" } else { "" }, theme::dim()),
+            ])
+        } else {
+            Line::from(Span::styled("Press / to filter by name, n for a new client.", theme::dim()))
+        };
+        let w = inner.width as usize;
+        let name_w = w.saturating_sub(7 + 1 + 4 + 1 + 7 + 1 + 11 + 1 + 18 + 2).max(10);
+        let header = Line::from(Span::styled(
+            format!(
+                "  {:<7} {:<name_w$} {:>4} {:<7} {:<11} {}",
+                "Ref", "Name", "Age", "Status", "Last contact", "Flags"
+            ),
+            theme::title(),
+        ));
+        let mut lines = vec![filter_line, header];
+        if self.ids.is_empty() {
+            lines.push(Line::from(""));
+            let msg = if self.filter.is_empty() {
+                "No clients yet. Press n to take in your first client."
+            } else {
+                "No client matches that name."
+            };
+            lines.push(Line::from(Span::styled(msg, theme::dim())));
+        }
+        for i in self.offset..(self.offset + self.height).min(self.ids.len()) {
+            let Some(c) = self.row(i) else { continue };
+            let name = fit(&display_safe(&c.display_name()), name_w);
+            let pad = name_w.saturating_sub(width(&name));
+            let last = c
+                .last_contact_at
+                .as_deref()
+                .and_then(from_db)
+                .map(|t| format_date(t.with_timezone(&Local).date_naive()))
+                .unwrap_or_else(|| "never".into());
+            let flags = c.short_flags();
+            let marker = if i == self.selected { "▶ " } else { "  " };
+            let text = format!(
+                "{marker}{:<7} {}{} {:>4} {:<7} {:<11} {}",
+                c.reference,
+                name,
+                " ".repeat(pad),
+                c.age_text(today),
+                c.status.as_str(),
+                last,
+                fit(&flags, 18)
+            );
+            let style = if i == self.selected { theme::selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    /// Rows available for clients inside `area` (border, filter line and header excluded).
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(4) as usize
+    }
+}

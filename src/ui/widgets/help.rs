@@ -1,0 +1,44 @@
+//! The `?` overlay: every binding of this screen and the global ones, from the keymap.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::keymap::{bindings_for, Context};
+use crate::ui::theme;
+
+pub fn lines(contexts: &[Context]) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for ctx in contexts {
+        let bs = bindings_for(&[*ctx]);
+        if bs.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Line::from(""));
+        }
+        out.push(Line::from(Span::styled(ctx.title(), theme::title())));
+        for b in bs {
+            out.push(Line::from(vec![
+                Span::styled(format!("  {:<12}", b.label), theme::key()),
+                Span::raw(b.description),
+            ]));
+        }
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, contexts: &[Context], scroll: u16) {
+    let w = area.width.saturating_sub(8).min(70);
+    let h = area.height.saturating_sub(4);
+    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h };
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(" Keys — Esc closes, j/k scroll ", theme::title()));
+    frame.render_widget(
+        Paragraph::new(lines(contexts)).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        rect,
+    );
+}

@@ -1,0 +1,5 @@
+pub mod footer;
+pub mod form;
+pub mod header;
+pub mod help;
+pub mod modal;
