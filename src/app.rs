@@ -69,8 +69,12 @@ pub struct App {
 
 impl App {
     pub fn new(store: Store) -> Result<App, StoreError> {
+        Self::with_clock(store, Utc::now())
+    }
+
+    /// An app whose clock starts at `now` (tests pin it so screens are reproducible).
+    pub fn with_clock(store: Store, now: DateTime<Utc>) -> Result<App, StoreError> {
         let settings = store.settings()?;
-        let now = Utc::now();
         let mut app = App {
             store,
             settings,
@@ -520,15 +524,15 @@ impl App {
                 }
             }
             Some(Screen::Intake(s)) => {
-                if !s.form.check_fields() {
-                    return Ok(());
-                }
+                // Every problem at once: the form's own checks, then the domain's.
+                let fields_ok = s.form.check_fields();
                 let client = match validate_intake(&s.input(), today) {
                     Err(errors) => {
-                        s.form.set_errors(&errors);
+                        s.form.add_errors(&errors);
                         return Ok(());
                     }
-                    Ok(c) => c,
+                    Ok(c) if fields_ok => c,
+                    Ok(_) => return Ok(()),
                 };
                 s.form.clear_errors();
                 match s.mode {

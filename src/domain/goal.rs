@@ -58,11 +58,7 @@ macro_rules! text_enum {
                     .ok_or_else(|| ParseError {
                         kind: $kind,
                         input: s.trim().to_string(),
-                        options: <$t>::ALL
-                            .iter()
-                            .map(|v| v.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        options: <$t>::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
                     })
             }
         }
@@ -89,14 +85,8 @@ pub enum GoalStatus {
 }
 
 impl GoalStatus {
-    pub const ALL: &'static [Self] = &[
-        Self::Proposed,
-        Self::Active,
-        Self::OnHold,
-        Self::Completed,
-        Self::Cancelled,
-        Self::EnteredInError,
-    ];
+    pub const ALL: &'static [Self] =
+        &[Self::Proposed, Self::Active, Self::OnHold, Self::Completed, Self::Cancelled, Self::EnteredInError];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -189,11 +179,7 @@ pub fn check_transition(
 /// The states a goal may move to next, in [`GoalStatus::ALL`] order, for menus (the reason a
 /// move may need is not checked here).
 pub fn allowed_next(from: GoalStatus) -> Vec<GoalStatus> {
-    GoalStatus::ALL
-        .iter()
-        .copied()
-        .filter(|&to| check_move(from, to).is_ok())
-        .collect()
+    GoalStatus::ALL.iter().copied().filter(|&to| check_move(from, to).is_ok()).collect()
 }
 
 /// How the goal is going, set at review.
@@ -333,12 +319,7 @@ pub enum StepOwner {
 }
 
 impl StepOwner {
-    pub const ALL: &'static [Self] = &[
-        Self::Client,
-        Self::Practitioner,
-        Self::FamilyMember,
-        Self::Provider,
-    ];
+    pub const ALL: &'static [Self] = &[Self::Client, Self::Practitioner, Self::FamilyMember, Self::Provider];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -461,8 +442,9 @@ pub fn progress_percent(baseline: f64, target: f64, value: f64) -> Option<f64> {
     if !(baseline.is_finite() && target.is_finite() && value.is_finite()) || target == baseline {
         return None;
     }
-    let p = (value - baseline) / (target - baseline) * 100.0;
-    p.is_finite().then_some(p)
+    let span = target - baseline;
+    let p = (value - baseline) / span * 100.0;
+    (span.is_finite() && p.is_finite()).then_some(p)
 }
 
 /// Progress for a gauge, as a ratio clamped to 0.0..=1.0 (what `ratatui::widgets::Gauge::ratio`
@@ -501,9 +483,7 @@ pub struct GoalDraft {
 
 /// The term to show: the practitioner's choice, else derived from the dates, else unknown.
 pub fn goal_term(draft: &GoalDraft) -> Option<Term> {
-    draft
-        .term
-        .or_else(|| draft.target_date.map(|t| derive_term(draft.start, t)))
+    draft.term.or_else(|| draft.target_date.map(|t| derive_term(draft.start, t)))
 }
 
 /// One finding of the SMART check, keyed by form field.
@@ -530,18 +510,12 @@ impl SmartCheck {
 
     /// The first error for a field, to show beside it.
     pub fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|i| i.field == field)
-            .map(|i| i.message)
+        self.errors.iter().find(|i| i.field == field).map(|i| i.message)
     }
 
     /// The first warning for a field.
     pub fn warning_for(&self, field: &str) -> Option<&'static str> {
-        self.warnings
-            .iter()
-            .find(|i| i.field == field)
-            .map(|i| i.message)
+        self.warnings.iter().find(|i| i.field == field).map(|i| i.message)
     }
 
     fn error(&mut self, field: &'static str, message: &'static str) {
@@ -554,8 +528,7 @@ impl SmartCheck {
 }
 
 pub const MSG_NO_STATEMENT: &str = "Say what the client wants to achieve, in their words.";
-pub const MSG_NO_WHAT: &str =
-    "Say what is counted, for example \"nights in stable housing per month\".";
+pub const MSG_NO_WHAT: &str = "Say what is counted, for example \"nights in stable housing per month\".";
 pub const MSG_BAD_BASELINE: &str = "The baseline must be a number.";
 pub const MSG_BAD_TARGET: &str = "The target must be a number.";
 pub const MSG_TARGET_IS_BASELINE: &str =
@@ -563,15 +536,13 @@ pub const MSG_TARGET_IS_BASELINE: &str =
 pub const MSG_NO_TARGET_DATE: &str = "A target date makes this goal time-bound.";
 pub const MSG_TARGET_DATE_NOT_AFTER_START: &str = "The target date must be after the start date.";
 pub const MSG_NO_STEPS: &str = "No steps yet: a goal is more achievable with at least one step.";
-pub const MSG_NO_OWNER: &str =
-    "Nobody is named as responsible yet: say who will do each step.";
+pub const MSG_NO_OWNER: &str = "Nobody is named as responsible yet: say who will do each step.";
 pub const MSG_NO_AGREEMENT: &str =
     "Note who agreed to this goal: a goal the client has agreed to is more achievable.";
 pub const MSG_NO_WHY: &str = "Say why this goal matters to the client.";
 pub const MSG_SHORT_BUT_LONG: &str =
     "Marked short-term, but the target date is more than 90 days after the start.";
-pub const MSG_LONG_BUT_SHORT: &str =
-    "Marked long-term, but the target date is within 90 days of the start.";
+pub const MSG_LONG_BUT_SHORT: &str = "Marked long-term, but the target date is within 90 days of the start.";
 
 /// The SMART check of the goal form.
 ///
@@ -588,13 +559,7 @@ pub fn validate_goal(draft: &GoalDraft) -> SmartCheck {
         check.error("statement", MSG_NO_STATEMENT);
     }
 
-    if let MeasureKind::Numeric {
-        what,
-        baseline,
-        target,
-        ..
-    } = &draft.measure
-    {
+    if let MeasureKind::Numeric { what, baseline, target, .. } = &draft.measure {
         if what.trim().is_empty() {
             check.error("measure", MSG_NO_WHAT);
         }
@@ -733,23 +698,13 @@ mod tests {
         // An illegal move is reported before the missing reason.
         assert_eq!(
             check_transition(OnHold, Completed, None),
-            Err(TransitionError::NotAllowed {
-                from: OnHold,
-                to: Completed
-            })
+            Err(TransitionError::NotAllowed { from: OnHold, to: Completed })
         );
         assert_eq!(
-            TransitionError::NotAllowed {
-                from: OnHold,
-                to: Completed
-            }
-            .to_string(),
+            TransitionError::NotAllowed { from: OnHold, to: Completed }.to_string(),
             "A goal that is \"On hold\" cannot be made \"Completed\"."
         );
-        assert_eq!(
-            TransitionError::AlreadyThere(Active).to_string(),
-            "The goal is already \"Active\"."
-        );
+        assert_eq!(TransitionError::AlreadyThere(Active).to_string(), "The goal is already \"Active\".");
     }
 
     #[test]
@@ -758,10 +713,7 @@ mod tests {
         assert_eq!(allowed_next(OnHold), vec![Active, Cancelled, EnteredInError]);
         assert!(allowed_next(EnteredInError).is_empty());
         for s in GoalStatus::ALL {
-            assert_eq!(
-                s.requires_reason(),
-                matches!(s, OnHold | Cancelled | EnteredInError)
-            );
+            assert_eq!(s.requires_reason(), matches!(s, OnHold | Cancelled | EnteredInError));
             assert_eq!(s.is_open(), matches!(s, Proposed | Active | OnHold));
         }
     }
@@ -789,25 +741,11 @@ mod tests {
     fn text_forms() {
         round_trip(
             GoalStatus::ALL,
-            &[
-                "proposed",
-                "active",
-                "on-hold",
-                "completed",
-                "cancelled",
-                "entered-in-error",
-            ],
+            &["proposed", "active", "on-hold", "completed", "cancelled", "entered-in-error"],
         );
         assert_eq!(
             GoalStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            [
-                "proposed",
-                "active",
-                "on-hold",
-                "completed",
-                "cancelled",
-                "entered-in-error"
-            ]
+            ["proposed", "active", "on-hold", "completed", "cancelled", "entered-in-error"]
         );
         let ach = [
             "in-progress",
@@ -820,18 +758,12 @@ mod tests {
             "not-attainable",
         ];
         round_trip(Achievement::ALL, &ach);
-        assert_eq!(
-            Achievement::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-            ach
-        );
+        assert_eq!(Achievement::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>(), ach);
         round_trip(Priority::ALL, &["high", "medium", "low"]);
         round_trip(Term::ALL, &["short", "long"]);
         assert_eq!("short-term".parse(), Ok(Term::Short));
         assert_eq!("Long term".parse(), Ok(Term::Long));
-        round_trip(
-            StepOwner::ALL,
-            &["client", "practitioner", "family-member", "provider"],
-        );
+        round_trip(StepOwner::ALL, &["client", "practitioner", "family-member", "provider"]);
         round_trip(Outcome::ALL, &["achieved", "partly", "not-achieved"]);
         assert_eq!("Partly achieved".parse(), Ok(Outcome::Partly));
         for (v, s) in Outcome::ALL.iter().zip(["achieved", "partly", "not-achieved"]) {
@@ -843,10 +775,7 @@ mod tests {
         assert_eq!(Priority::default(), Priority::Medium);
         assert_eq!(GoalStatus::default(), Proposed);
         let err = "urgent".parse::<Priority>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "\"urgent\" is not a known priority. Use one of: high, medium, low."
-        );
+        assert_eq!(err.to_string(), "\"urgent\" is not a known priority. Use one of: high, medium, low.");
     }
 
     #[test]
@@ -978,20 +907,14 @@ mod tests {
         let c = validate_goal(&g);
         assert!(!c.is_ok());
         assert_eq!(c.errors.len(), 1);
-        assert_eq!(
-            c.error_for("statement"),
-            Some("Say what the client wants to achieve, in their words.")
-        );
+        assert_eq!(c.error_for("statement"), Some("Say what the client wants to achieve, in their words."));
 
         let mut g = good();
         g.target_date = None;
         let c = validate_goal(&g);
         assert_eq!(
             c.errors,
-            vec![Issue {
-                field: "target_date",
-                message: "A target date makes this goal time-bound."
-            }]
+            vec![Issue { field: "target_date", message: "A target date makes this goal time-bound." }]
         );
 
         for t in ["2025-12-31", "2026-01-01"] {
@@ -1011,12 +934,7 @@ mod tests {
 
         let numeric = |what: &str, baseline: f64, target: f64| {
             let mut g = good();
-            g.measure = MeasureKind::Numeric {
-                what: what.into(),
-                unit: String::new(),
-                baseline,
-                target,
-            };
+            g.measure = MeasureKind::Numeric { what: what.into(), unit: String::new(), baseline, target };
             validate_goal(&g)
         };
         let c = numeric("missed appointments", 6.0, 6.0);

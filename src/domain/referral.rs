@@ -70,11 +70,7 @@ macro_rules! text_enum {
                     .ok_or_else(|| ParseError {
                         kind: $kind,
                         input: s.trim().to_string(),
-                        options: <$t>::ALL
-                            .iter()
-                            .map(|v| v.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        options: <$t>::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
                     })
             }
         }
@@ -157,22 +153,14 @@ impl ReferralStatus {
     pub fn is_open(self) -> bool {
         matches!(
             self,
-            Self::Draft
-                | Self::Sent
-                | Self::Acknowledged
-                | Self::Accepted
-                | Self::InService
-                | Self::OnHold
+            Self::Draft | Self::Sent | Self::Acknowledged | Self::Accepted | Self::InService | Self::OnHold
         )
     }
 
     /// Nothing can follow: completed, declined, client-declined, cancelled. (`no-response` is
     /// closed but not final: a late answer from the provider is still recorded.)
     pub fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            Self::Completed | Self::Declined | Self::ClientDeclined | Self::Cancelled
-        )
+        matches!(self, Self::Completed | Self::Declined | Self::ClientDeclined | Self::Cancelled)
     }
 
     /// Moving into this state needs a written reason (only a provider's decline).
@@ -228,10 +216,7 @@ pub enum TransitionError {
     #[error("This referral is closed (\"{}\") and cannot be changed. Make a new referral instead.", .0.label())]
     Closed(ReferralStatus),
     #[error("A referral that is \"{}\" cannot be marked \"{}\".", .from.label(), .to.label())]
-    NotAllowed {
-        from: ReferralStatus,
-        to: ReferralStatus,
-    },
+    NotAllowed { from: ReferralStatus, to: ReferralStatus },
     #[error("This referral was put on hold while \"{}\"; it can only go back to \"{}\", or be cancelled or declined by the client.", .held_from.label(), .held_from.label())]
     HoldReturn { held_from: ReferralStatus },
     #[error("It is not recorded where this referral was before it was put on hold, so it can only be cancelled or declined by the client. Make a new referral to carry on.")]
@@ -262,10 +247,7 @@ fn check_move(
             to,
             Acknowledged | Accepted | Declined | ClientDeclined | NoResponse | Cancelled | OnHold
         ),
-        Acknowledged => matches!(
-            to,
-            Accepted | Declined | ClientDeclined | NoResponse | Cancelled | OnHold
-        ),
+        Acknowledged => matches!(to, Accepted | Declined | ClientDeclined | NoResponse | Cancelled | OnHold),
         Accepted => matches!(to, InService | Declined | ClientDeclined | Cancelled | OnHold),
         InService => matches!(to, Completed | ClientDeclined | Cancelled | OnHold),
         // A late answer from the provider.
@@ -319,15 +301,8 @@ pub fn check_transition(
 
 /// The states the referral may move to next, in [`ReferralStatus::ALL`] order, for menus. The
 /// consent and reason a move may still need are not checked here: the UI asks for them.
-pub fn allowed_next(
-    from: ReferralStatus,
-    held_from: Option<ReferralStatus>,
-) -> Vec<ReferralStatus> {
-    ReferralStatus::ALL
-        .iter()
-        .copied()
-        .filter(|&to| check_move(from, to, held_from).is_ok())
-        .collect()
+pub fn allowed_next(from: ReferralStatus, held_from: Option<ReferralStatus>) -> Vec<ReferralStatus> {
+    ReferralStatus::ALL.iter().copied().filter(|&to| check_move(from, to, held_from).is_ok()).collect()
 }
 
 /// The follow-up date suggested when a referral moves to `to` on `on`; the practitioner may
@@ -475,30 +450,17 @@ mod tests {
 
     #[test]
     fn refusals_say_why() {
-        assert_eq!(
-            check_transition(Sent, Sent, None, None, true),
-            Err(TransitionError::AlreadyThere(Sent))
-        );
+        assert_eq!(check_transition(Sent, Sent, None, None, true), Err(TransitionError::AlreadyThere(Sent)));
         for s in [Completed, Declined, ClientDeclined, Cancelled] {
-            assert_eq!(
-                check_transition(s, Sent, None, None, true),
-                Err(TransitionError::Closed(s))
-            );
+            assert_eq!(check_transition(s, Sent, None, None, true), Err(TransitionError::Closed(s)));
             assert!(allowed_next(s, None).is_empty());
         }
         assert_eq!(
             check_transition(Draft, Accepted, None, None, true),
-            Err(TransitionError::NotAllowed {
-                from: Draft,
-                to: Accepted
-            })
+            Err(TransitionError::NotAllowed { from: Draft, to: Accepted })
         );
         assert_eq!(
-            TransitionError::NotAllowed {
-                from: Draft,
-                to: InService
-            }
-            .to_string(),
+            TransitionError::NotAllowed { from: Draft, to: InService }.to_string(),
             "A referral that is \"Draft\" cannot be marked \"In service\"."
         );
         assert_eq!(
@@ -513,11 +475,7 @@ mod tests {
         for &h in &holdable {
             assert!(check_transition(h, OnHold, None, None, true).is_ok(), "{h:?}");
             assert!(check_transition(OnHold, h, Some(h), None, true).is_ok(), "{h:?}");
-            assert_eq!(
-                allowed_next(OnHold, Some(h)),
-                vec![h, ClientDeclined, Cancelled],
-                "{h:?}"
-            );
+            assert_eq!(allowed_next(OnHold, Some(h)), vec![h, ClientDeclined, Cancelled], "{h:?}");
             for &other in holdable.iter().filter(|&&o| o != h) {
                 assert_eq!(
                     check_transition(OnHold, other, Some(h), None, true),
@@ -598,12 +556,9 @@ mod tests {
         );
         assert!(check_transition(Draft, Sent, None, None, true).is_ok());
         // Other moves do not need it.
-        for (from, to) in [
-            (Draft, Cancelled),
-            (Sent, Acknowledged),
-            (NoResponse, Acknowledged),
-            (Accepted, InService),
-        ] {
+        for (from, to) in
+            [(Draft, Cancelled), (Sent, Acknowledged), (NoResponse, Acknowledged), (Accepted, InService)]
+        {
             assert!(check_transition(from, to, None, None, false).is_ok());
         }
         // An illegal move is reported as such, not as a missing consent.
@@ -611,7 +566,7 @@ mod tests {
             check_transition(Completed, Sent, None, None, false),
             Err(TransitionError::Closed(Completed))
         );
-        // Consent is checked before the reason, and allowed_next ignores both.
+        // Menus offer "sent" anyway: the UI asks for consent when it is chosen.
         assert!(allowed_next(Draft, None).contains(&Sent));
     }
 
@@ -619,23 +574,13 @@ mod tests {
     fn late_answer_after_no_response() {
         assert!(!NoResponse.is_open());
         assert!(!NoResponse.is_terminal());
-        assert_eq!(
-            allowed_next(NoResponse, None),
-            vec![Acknowledged, Accepted, Declined]
-        );
+        assert_eq!(allowed_next(NoResponse, None), vec![Acknowledged, Accepted, Declined]);
     }
 
     #[test]
     fn open_and_terminal() {
-        let open: Vec<_> = ReferralStatus::ALL
-            .iter()
-            .copied()
-            .filter(|s| s.is_open())
-            .collect();
-        assert_eq!(
-            open,
-            vec![Draft, Sent, Acknowledged, Accepted, InService, OnHold]
-        );
+        let open: Vec<_> = ReferralStatus::ALL.iter().copied().filter(|s| s.is_open()).collect();
+        assert_eq!(open, vec![Draft, Sent, Acknowledged, Accepted, InService, OnHold]);
         for s in ReferralStatus::ALL {
             assert_eq!(s.is_terminal(), allowed_next(*s, Some(Sent)).is_empty());
             assert!(!(s.is_open() && s.is_terminal()));
@@ -675,9 +620,9 @@ mod tests {
         assert_eq!("No_Response".parse(), Ok(NoResponse));
         let err = "lost".parse::<ReferralStatus>().unwrap_err();
         assert_eq!(err.input, "lost");
-        assert!(err.to_string().starts_with(
-            "\"lost\" is not a known referral status. Use one of: draft, sent, acknowledged"
-        ));
+        assert!(err
+            .to_string()
+            .starts_with("\"lost\" is not a known referral status. Use one of: draft, sent, acknowledged"));
         assert!("".parse::<ReferralStatus>().is_err());
         assert_eq!(ReferralStatus::default(), Draft);
     }
@@ -701,39 +646,19 @@ mod tests {
     fn follow_up_dates() {
         let on = d("2026-03-10");
         assert_eq!(default_follow_up(Sent, on, None), Some(d("2026-03-17")));
-        assert_eq!(
-            default_follow_up(Sent, on, Some(d("2026-03-12"))),
-            Some(d("2026-03-17"))
-        );
+        assert_eq!(default_follow_up(Sent, on, Some(d("2026-03-12"))), Some(d("2026-03-17")));
         assert_eq!(default_follow_up(Acknowledged, on, None), Some(d("2026-03-17")));
-        assert_eq!(
-            default_follow_up(Accepted, on, Some(d("2026-04-02"))),
-            Some(d("2026-04-02"))
-        );
+        assert_eq!(default_follow_up(Accepted, on, Some(d("2026-04-02"))), Some(d("2026-04-02")));
         assert_eq!(default_follow_up(Accepted, on, Some(on)), Some(on));
         assert_eq!(default_follow_up(Accepted, on, None), Some(d("2026-03-17")));
         // An appointment already in the past is no use as a follow-up date.
-        assert_eq!(
-            default_follow_up(Accepted, on, Some(d("2026-03-01"))),
-            Some(d("2026-03-17"))
-        );
+        assert_eq!(default_follow_up(Accepted, on, Some(d("2026-03-01"))), Some(d("2026-03-17")));
         assert_eq!(default_follow_up(InService, on, None), Some(d("2026-04-09")));
-        for s in [
-            Draft,
-            Completed,
-            Declined,
-            ClientDeclined,
-            NoResponse,
-            Cancelled,
-            OnHold,
-        ] {
+        for s in [Draft, Completed, Declined, ClientDeclined, NoResponse, Cancelled, OnHold] {
             assert_eq!(default_follow_up(s, on, Some(d("2026-04-02"))), None, "{s:?}");
         }
         // Across a month and a year end.
-        assert_eq!(
-            default_follow_up(Sent, d("2026-12-28"), None),
-            Some(d("2027-01-04"))
-        );
+        assert_eq!(default_follow_up(Sent, d("2026-12-28"), None), Some(d("2027-01-04")));
         assert_eq!(default_follow_up(Sent, NaiveDate::MAX, None), None);
     }
 
@@ -748,25 +673,13 @@ mod tests {
         assert_eq!(age_phrase(Draft, today, today), "draft since today");
         assert_eq!(age_phrase(Draft, ago(1), today), "draft since yesterday");
         assert_eq!(age_phrase(Draft, ago(4), today), "draft for 4 days");
-        assert_eq!(
-            age_phrase(Acknowledged, ago(2), today),
-            "acknowledged 2 days ago, not yet accepted"
-        );
+        assert_eq!(age_phrase(Acknowledged, ago(2), today), "acknowledged 2 days ago, not yet accepted");
         assert_eq!(age_phrase(InService, ago(30), today), "in service for 30 days");
         assert_eq!(age_phrase(OnHold, today, today), "on hold since today");
         assert_eq!(age_phrase(Completed, ago(5), today), "completed 5 days ago");
-        assert_eq!(
-            age_phrase(Declined, ago(5), today),
-            "declined by the provider 5 days ago"
-        );
-        assert_eq!(
-            age_phrase(ClientDeclined, ago(1), today),
-            "declined by the client yesterday"
-        );
-        assert_eq!(
-            age_phrase(NoResponse, ago(9), today),
-            "closed with no response 9 days ago"
-        );
+        assert_eq!(age_phrase(Declined, ago(5), today), "declined by the provider 5 days ago");
+        assert_eq!(age_phrase(ClientDeclined, ago(1), today), "declined by the client yesterday");
+        assert_eq!(age_phrase(NoResponse, ago(9), today), "closed with no response 9 days ago");
         assert_eq!(age_phrase(Cancelled, today, today), "cancelled today");
         // A date in the future (clock trouble, typing) reads as today.
         assert_eq!(age_phrase(Sent, d("2026-03-25"), today), "sent today");

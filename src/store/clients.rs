@@ -167,6 +167,12 @@ pub fn current_episode_id(conn: &rusqlite::Connection, client_id: i64) -> Result
 impl Store {
     /// Takes in a client: the record and its first episode of service, in one transaction.
     pub fn add_client(&mut self, c: &Client, now: DateTime<Utc>) -> Result<i64> {
+        // An intake typed on the day happened now; one typed later is placed at noon of its day.
+        let intake_at = if c.intake_date == now.date_naive() {
+            now_db(now)
+        } else {
+            format!("{}T12:00:00Z", format_date(c.intake_date))
+        };
         let now = now_db(now);
         self.write(|tx| {
             let id = insert_client_row(tx, c, &now)?;
@@ -174,7 +180,6 @@ impl Store {
                 "INSERT INTO episodes (client_id, number, opened_on, created_at) VALUES (?1, 1, ?2, ?3)",
                 params![id, format_date(c.intake_date), now],
             )?;
-            let intake_at = format!("{}T12:00:00Z", format_date(c.intake_date));
             log_event(tx, id, &intake_at, &now, "intake", "Intake: case opened (episode 1)")?;
             Ok(id)
         })

@@ -217,7 +217,12 @@ impl ClientListScreen {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
-        let scope = if self.include_closed { "all cases" } else { "open cases" };
+        let scope = match (self.include_closed, self.ids.len()) {
+            (true, 1) => "case",
+            (true, _) => "cases (open and closed)",
+            (false, 1) => "open case",
+            (false, _) => "open cases",
+        };
         let title = format!(" Clients — {} {}, sorted by {} ", self.ids.len(), scope, self.sort.label());
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);

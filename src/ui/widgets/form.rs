@@ -310,6 +310,19 @@ impl Form {
         }
     }
 
+    /// Adds errors to fields that have none yet (e.g. the domain's checks after the form's own).
+    pub fn add_errors(&mut self, errors: &[FieldError]) {
+        for f in &mut self.fields {
+            if f.error.is_none() {
+                f.error = errors.iter().find(|e| e.field == f.id).map(|e| e.message.clone());
+            }
+        }
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+            self.notice = Some("Nothing was saved. Fix the fields marked ⚠ and press Ctrl-S again.".into());
+        }
+    }
+
     pub fn clear_errors(&mut self) {
         for f in &mut self.fields {
             f.error = None;
@@ -559,7 +572,7 @@ impl Form {
         let help_h = 2u16;
         let body = Rect { height: inner.height.saturating_sub(help_h), ..inner };
         let label_w =
-            self.fields.iter().map(|f| f.label.chars().count() + 3).max().unwrap_or(10).min(30) as u16;
+            self.fields.iter().map(|f| f.label.chars().count() + 3).max().unwrap_or(10).min(34) as u16;
 
         let heights: Vec<u16> = self.fields.iter().map(Self::field_height).collect();
         let focus_top: u16 = heights[..self.focus.min(heights.len())].iter().sum();

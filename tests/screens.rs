@@ -1,0 +1,268 @@
+//! Screens rendered into ratatui's TestBackend from key scripts, compared with snapshots.
+
+mod common;
+
+use caseload::domain::client::{validate_intake, IntakeInput};
+use common::*;
+use crossterm::event::{Event, KeyCode};
+
+fn utc() {
+    std::env::set_var("TZ", "UTC");
+}
+
+fn seed(path: &std::path::Path) {
+    let mut store = open(path);
+    let today = fixed_now().date_naive();
+    for (g, f, p, dob, safe) in [
+        ("María José", "López", "Majo", "1988-04-12", "no"),
+        ("Zoë", "Bélanger", "", "1990-05-01", "yes"),
+        ("王", "小明", "", "2001-01-31", ""),
+        ("Ana", "Nuñez-O'Brien", "", "1975-12-24", "yes"),
+        ("Jordan", "Example", "Jo", "", ""),
+    ] {
+        let input = IntakeInput {
+            given_name: g.into(),
+            family_name: f.into(),
+            preferred_name: p.into(),
+            date_of_birth: dob.into(),
+            safe_to_leave_message: safe.into(),
+            interpreter_needed: if g == "王" { "yes".into() } else { String::new() },
+            phone: "555-0100".into(),
+            intake_date: "2026-10-01".into(),
+            referral_reason: "Rent arrears; asked for help with benefits.".into(),
+            ..Default::default()
+        };
+        store.add_client(&validate_intake(&input, today).unwrap(), fixed_now()).unwrap();
+    }
+}
+
+#[test]
+fn empty_client_list() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn client_list_at_80x24_and_wide() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!("client_list_80x24", screen(&mut app, 80, 24));
+    insta::assert_snapshot!("client_list_140x40", screen(&mut app, 140, 40));
+}
+
+#[test]
+fn filter_is_fuzzy_and_accent_insensitive() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "majo");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("María José López"), "{s}");
+    assert!(!s.contains("Bélanger"), "{s}");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "nunez obrien");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Nuñez-O'Brien"), "{s}");
+    insta::assert_snapshot!(s);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Client file"), "Enter opens the match: {s}");
+}
+
+#[test]
+fn client_file_and_help() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("client_file", screen(&mut app, 80, 24));
+    key(&mut app, KeyCode::Char('?'));
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("client_file_help", s);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('c'));
+    assert!(screen(&mut app, 80, 24).contains("Clients —"));
+}
+
+#[test]
+fn intake_form_refuses_bad_input_at_the_field() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    insta::assert_snapshot!("intake_empty", screen(&mut app, 80, 24));
+    // skip the names, give a future birth date
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    type_text(&mut app, "+2d");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("intake_errors", s);
+    assert!(s.contains("Given name is required"), "{s}");
+    assert_eq!(open(&path).count_clients().unwrap(), 0, "nothing saved");
+}
+
+#[test]
+fn intake_saves_and_opens_the_new_file() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Sam");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Example");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "they/them");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Client file") && s.contains("Sam Example") && s.contains("(they/them)"), "{s}");
+    assert!(s.contains("C-0001 is now on your caseload"), "{s}");
+    let store = open(&path);
+    assert_eq!(store.client(1).unwrap().pronouns, "they/them");
+    assert!(store.drafts().unwrap().is_empty(), "a saved form leaves no draft");
+}
+
+#[test]
+fn likely_duplicate_is_shown_before_saving() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "ana");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Nunez OBrien");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("duplicate_modal", s);
+    assert!(s.contains("Possible duplicate"));
+    // Enter opens the existing file; nothing new is saved
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Client file") && s.contains("Nuñez-O'Brien"), "{s}");
+    assert_eq!(open(&path).count_clients().unwrap(), 5);
+}
+
+#[test]
+fn save_anyway_keeps_both_records() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Ana");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Nunez-OBrien");
+    ctrl(&mut app, 's');
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(open(&path).count_clients().unwrap(), 6);
+}
+
+#[test]
+fn escape_asks_before_discarding_and_drafts_come_back() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Draft");
+    // the app writes drafts shortly after the last key; force it as the timer would
+    app.save_draft_now();
+    key(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Discard changes?"), "{s}");
+    key(&mut app, KeyCode::Char('n'));
+    assert!(screen(&mut app, 80, 24).contains("New client — intake"));
+    drop(app);
+    // a new start offers the draft back
+    let mut app = common::app(&path);
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("drafts_offered", s);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Draft") && s.contains("Restored"), "{s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    assert!(open(&path).drafts().unwrap().is_empty(), "discarding deletes the draft");
+}
+
+#[test]
+fn paste_with_escape_sequences_is_cleaned() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('n'));
+    app.handle_event(Event::Paste("\u{1b}]0;owned\u{7}Ada\u{1b}[31m".into()));
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains('\u{1b}'));
+    assert!(s.contains("]0;ownedAda[31m"), "{s}");
+}
+
+#[test]
+fn settings_validate_numbers_at_the_field() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char(','));
+    type_text(&mut app, "Sam Example");
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Tab);
+    }
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "0");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("settings_error", s);
+    assert!(s.contains("Enter a whole number from 1 to 365"), "{s}");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "21");
+    ctrl(&mut app, 's');
+    let st = open(&path).settings().unwrap();
+    assert_eq!(st.no_contact_days, 21);
+    assert_eq!(st.practitioner_name, "Sam Example");
+}
+
+#[test]
+fn a_small_terminal_asks_to_be_enlarged() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = app(&path);
+    let s = screen(&mut app, 60, 20);
+    assert!(s.contains("Please enlarge the terminal"), "{s}");
+}
+
+#[test]
+fn thousands_of_clients_page_smoothly() {
+    utc();
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        caseload::demo::generate(
+            &mut store,
+            &caseload::demo::DemoOptions { clients: 3000, seed: 7 },
+            fixed_now(),
+        )
+        .unwrap();
+    }
+    let mut app = app(&path);
+    screen(&mut app, 80, 24);
+    key(&mut app, KeyCode::Char('G'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("▶"), "the last client is selected and visible: {s}");
+    for _ in 0..50 {
+        key(&mut app, KeyCode::PageUp);
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("▶"));
+}
