@@ -46,6 +46,82 @@ pub enum Command {
     },
     /// Run a full integrity check of the database (slow on big files).
     Check,
+    /// Save a case note in one command: caseload note REF "text" (or the text on standard input).
+    Note(NoteArgs),
+    /// List a client's notes, newest first.
+    Notes {
+        /// Client reference (C-0042) or a unique part of a name.
+        reference: String,
+        /// Include notes marked entered in error.
+        #[arg(long)]
+        include_errors: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find words across notes (ranked; matching words marked).
+    Search(SearchArgs),
+    /// What needs you now: overdue and due-soon items, most urgent first.
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Minutes recorded on notes per client and contact type.
+    Time {
+        /// Month, YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        /// Only this client.
+        #[arg(long)]
+        client: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    /// Client reference (C-0042) or a unique part of a name or preferred name.
+    pub reference: String,
+    /// The note text; omit it (or give -) to read standard input.
+    pub text: Option<String>,
+    /// Contact type: home-visit, office-visit, phone, video, text-email, collateral, attempted,
+    /// case-conference, administrative (default phone).
+    #[arg(long = "type")]
+    pub contact_type: Option<String>,
+    /// When the contact happened: "YYYY-MM-DD HH:MM", a date, "yesterday 14:30" (default now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Duration in minutes.
+    #[arg(long)]
+    pub minutes: Option<String>,
+    /// A follow-up date (YYYY-MM-DD, +3d, +2w...), shown on Today when due.
+    #[arg(long)]
+    pub follow_up: Option<String>,
+    #[arg(long)]
+    pub participants: Option<String>,
+    #[arg(long)]
+    pub location: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words to find (plain words; "quoted phrases"; word* for a prefix).
+    pub text: String,
+    #[arg(long)]
+    pub client: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to and including this day.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// At most this many results (default 50).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,6 +195,9 @@ pub struct DemoArgs {
     /// Random seed, for a repeatable caseload.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Case notes per client, spread over the years of each case.
+    #[arg(long, default_value_t = 12)]
+    pub notes_per_client: usize,
 }
 
 /// A refusal caused by what the user typed: exit code 2.
@@ -158,7 +237,7 @@ pub fn db_path(cli_db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-fn open(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
+pub fn open(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db_path(cli_db)?;
     Ok(Store::open(&path)?)
 }
@@ -178,17 +257,29 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::tui::run(app)
         }
         Some(Command::Client(c)) => client_command(cli.db, c),
+        Some(Command::Note(a)) => crate::cli_notes::note(cli.db, a),
+        Some(Command::Notes { reference, include_errors, json }) => {
+            crate::cli_notes::notes(cli.db, &reference, include_errors, json)
+        }
+        Some(Command::Search(a)) => crate::cli_notes::search(cli.db, a),
+        Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
+        Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
         Some(Command::Demo(a)) => {
             let mut store = open(cli.db)?;
             let report = crate::demo::generate(
                 &mut store,
-                &crate::demo::DemoOptions { clients: a.clients, seed: a.seed },
+                &crate::demo::DemoOptions {
+                    clients: a.clients,
+                    seed: a.seed,
+                    notes_per_client: a.notes_per_client,
+                },
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed) in {}",
+                "Created {} synthetic clients ({} closed) and {} notes in {}",
                 report.clients,
                 report.closed,
+                report.notes,
                 store.path().display()
             );
             Ok(())

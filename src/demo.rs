@@ -11,6 +11,7 @@ use rusqlite::params;
 
 use crate::domain::client::{CaseStatus, Client, REFERRAL_SOURCES};
 use crate::domain::dates::format_date;
+use crate::domain::note::ContactType;
 use crate::store::clients::{insert_client_row, log_event};
 use crate::store::{now_db, Result, Store, StoreError};
 
@@ -20,13 +21,51 @@ pub const DEMO_MARKER: &str = "demo";
 pub struct DemoOptions {
     pub clients: usize,
     pub seed: u64,
+    pub notes_per_client: usize,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        DemoOptions { clients: 50, seed: 1, notes_per_client: 12 }
+    }
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub clients: usize,
     pub closed: usize,
+    pub notes: usize,
 }
+
+const OPENINGS: &[&str] = &[
+    "Met with client at home.",
+    "Phoned client to check in.",
+    "Client came to the office without an appointment.",
+    "Spoke with the client's sister (collateral).",
+    "Video call with client and interpreter.",
+    "Tried to call; no answer, left no message.",
+    "Case conference with housing and health workers.",
+    "Completed paperwork for the benefits application.",
+];
+const MIDDLES: &[&str] = &[
+    "Rent arrears discussed; landlord agreed to a payment plan.",
+    "Client reports sleeping better since the new medication.",
+    "Food bank referral made; client will go on Thursday.",
+    "Reviewed the budget together; electricity bill is overdue.",
+    "Client worried about the eviction notice and the court date.",
+    "School attendance improved this month according to the teacher.",
+    "Discussed safety plan; client knows whom to call at night.",
+    "Client started the job training course and enjoys it.",
+    "GP appointment booked; transport arranged by the clinic.",
+    "Client feels isolated; talked about the community centre group.",
+];
+const PLANS: &[&str] = &[
+    "Plan: follow up with the landlord next week.",
+    "Plan: check that the benefits letter arrived.",
+    "Plan: visit again in two weeks.",
+    "Plan: call the clinic about the referral.",
+    "Plan: client to bring ID documents next time.",
+];
 
 /// Refuses a database holding anything demo did not make itself.
 pub fn check_demo_allowed(store: &Store) -> Result<()> {
@@ -119,6 +158,82 @@ fn synthetic_client(rng: &mut StdRng, today: NaiveDate) -> Client {
     }
 }
 
+/// Notes of all contact types spread from intake to today (or closure); older ones signed.
+fn demo_notes(
+    tx: &rusqlite::Transaction<'_>,
+    rng: &mut StdRng,
+    client_id: i64,
+    c: &Client,
+    now: DateTime<Utc>,
+    count: usize,
+) -> Result<usize> {
+    let today = now.date_naive();
+    let span = (today - c.intake_date).num_days().max(1);
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO notes (client_id, episode_id, contact_at, written_at, updated_at, contact_type, participants, \
+         location, duration_minutes, follow_up_on, template, body, signed_at, signed_by) \
+         VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for _ in 0..count {
+        let day =
+            c.intake_date.checked_add_days(Days::new(rng.random_range(0..span) as u64)).unwrap_or(today);
+        let minute = rng.random_range(8 * 60..18 * 60);
+        let contact_at = format!("{}T{:02}:{:02}:00Z", format_date(day), minute / 60, minute % 60);
+        let written =
+            if rng.random_bool(0.8) { day } else { day.checked_add_days(Days::new(1)).unwrap_or(day) };
+        let written_at = format!("{}T19:00:00Z", format_date(written.min(today)));
+        let kind = *pick(rng, ContactType::ALL);
+        let minutes: Option<u32> = match kind {
+            ContactType::Attempted => Some(5),
+            ContactType::HomeVisit => Some(rng.random_range(30..120)),
+            _ => Some(rng.random_range(10..60)),
+        };
+        let template = *pick(rng, &["free", "free", "soap", "dap", "birp"]);
+        let body = match template {
+            "soap" => format!(
+                "Subjective:\n{}\n\nObjective:\n{}\n\nAssessment:\nProgress is steady.\n\nPlan:\n{}",
+                pick(rng, MIDDLES),
+                pick(rng, OPENINGS),
+                pick(rng, PLANS)
+            ),
+            "dap" => format!(
+                "Data:\n{}\n\nAssessment:\nNeeds continue.\n\nPlan:\n{}",
+                pick(rng, MIDDLES),
+                pick(rng, PLANS)
+            ),
+            "birp" => format!(
+                "Behaviour:\n{}\n\nIntervention:\n{}\n\nResponse:\nClient engaged well.\n\nPlan:\n{}",
+                pick(rng, MIDDLES),
+                pick(rng, OPENINGS),
+                pick(rng, PLANS)
+            ),
+            _ => format!("{} {} {}", pick(rng, OPENINGS), pick(rng, MIDDLES), pick(rng, PLANS)),
+        };
+        let recent = (today - day).num_days() < 5;
+        let follow_up = if recent && rng.random_bool(0.5) {
+            day.checked_add_days(Days::new(rng.random_range(3..14))).map(format_date)
+        } else {
+            None
+        };
+        let signed = !recent || rng.random_bool(0.5);
+        stmt.execute(params![
+            client_id,
+            contact_at,
+            written_at,
+            kind.as_str(),
+            if kind == ContactType::Collateral { "sister" } else { "client" },
+            if kind == ContactType::HomeVisit { "client's home" } else { "" },
+            minutes,
+            follow_up,
+            template,
+            body,
+            if signed { Some(written_at.clone()) } else { None },
+            if signed { Some("Demo Practitioner") } else { None },
+        ])?;
+    }
+    Ok(count)
+}
+
 /// Fills the database with synthetic clients in one transaction.
 pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Result<DemoReport> {
     check_demo_allowed(store)?;
@@ -167,8 +282,20 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 )?;
                 report.closed += 1;
             }
+            report.notes += demo_notes(tx, &mut rng, id, &c, now, opts.notes_per_client)?;
             report.clients += 1;
         }
+        // last contact, from the notes just written
+        tx.execute_batch(&format!(
+            "UPDATE clients SET last_contact_at = (SELECT max(contact_at) FROM notes n WHERE n.client_id = clients.id \
+             AND n.error_at IS NULL AND n.contact_type IN ({}))",
+            ContactType::ALL
+                .iter()
+                .filter(|t| t.is_client_contact())
+                .map(|t| format!("'{}'", t.as_str()))
+                .collect::<Vec<_>>()
+                .join(",")
+        ))?;
         Ok(())
     })?;
     Ok(report)

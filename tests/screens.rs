@@ -250,7 +250,7 @@ fn thousands_of_clients_page_smoothly() {
         let mut store = open(&path);
         caseload::demo::generate(
             &mut store,
-            &caseload::demo::DemoOptions { clients: 3000, seed: 7 },
+            &caseload::demo::DemoOptions { clients: 3000, seed: 7, notes_per_client: 0 },
             fixed_now(),
         )
         .unwrap();

@@ -3,8 +3,11 @@
 pub mod client;
 pub mod consent;
 pub mod dates;
+pub mod due;
 pub mod goal;
 pub mod instruments;
+pub mod note;
 pub mod referral;
+pub mod search;
 pub mod settings;
 pub mod text;

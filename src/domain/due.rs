@@ -1,0 +1,142 @@
+//! "What needs me today": items derived from what is already recorded, by small rules.
+//! Each phase contributes rules (see `store::due`); this module holds the shared item type,
+//! how a due date becomes an urgency, and the order of the list.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// How pressing an item is, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Urgency {
+    /// Safety: flags and alerts that head the list.
+    Safety,
+    Overdue,
+    DueToday,
+    DueSoon,
+    /// Worth knowing, no date (e.g. a draft left open).
+    Info,
+}
+
+impl Urgency {
+    /// A word for every urgency, so colour is never the only signal.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Urgency::Safety => "SAFETY",
+            Urgency::Overdue => "OVERDUE",
+            Urgency::DueToday => "TODAY",
+            Urgency::DueSoon => "SOON",
+            Urgency::Info => "NOTE",
+        }
+    }
+}
+
+/// What a Today line opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "ref", rename_all = "kebab-case")]
+pub enum Target {
+    Client(String),
+    Note(String),
+    Draft(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DueItem {
+    /// Which rule made it (e.g. `follow-up`, `no-contact`).
+    pub rule: &'static str,
+    pub urgency: Urgency,
+    pub due_on: Option<NaiveDate>,
+    #[serde(rename = "client")]
+    pub client_ref: Option<String>,
+    pub client_name: String,
+    pub title: String,
+    pub target: Target,
+    #[serde(skip)]
+    pub client_id: Option<i64>,
+    #[serde(skip)]
+    pub record_id: Option<i64>,
+}
+
+/// Urgency of something due on `due`; None when it is further away than `soon_days`.
+pub fn urgency_for(due: NaiveDate, today: NaiveDate, soon_days: u32) -> Option<Urgency> {
+    let days = (due - today).num_days();
+    match days {
+        d if d < 0 => Some(Urgency::Overdue),
+        0 => Some(Urgency::DueToday),
+        d if d <= i64::from(soon_days) => Some(Urgency::DueSoon),
+        _ => None,
+    }
+}
+
+/// "3 days overdue", "due today", "due in 2 days".
+pub fn due_phrase(due: NaiveDate, today: NaiveDate) -> String {
+    match (due - today).num_days() {
+        0 => "due today".into(),
+        1 => "due tomorrow".into(),
+        -1 => "1 day overdue".into(),
+        d if d < 0 => format!("{} days overdue", -d),
+        d => format!("due in {d} days"),
+    }
+}
+
+/// Most urgent first; within an urgency, the oldest due date first; then by client name.
+pub fn sort_items(items: &mut [DueItem]) {
+    items.sort_by(|a, b| {
+        a.urgency
+            .cmp(&b.urgency)
+            .then_with(|| a.due_on.unwrap_or(NaiveDate::MAX).cmp(&b.due_on.unwrap_or(NaiveDate::MAX)))
+            .then_with(|| a.client_name.cmp(&b.client_name))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn urgency_edges() {
+        let today = d("2026-11-23");
+        assert_eq!(urgency_for(d("2026-11-22"), today, 7), Some(Urgency::Overdue));
+        assert_eq!(urgency_for(today, today, 7), Some(Urgency::DueToday));
+        assert_eq!(urgency_for(d("2026-11-30"), today, 7), Some(Urgency::DueSoon));
+        assert_eq!(urgency_for(d("2026-12-01"), today, 7), None);
+        assert_eq!(urgency_for(d("2026-11-24"), today, 0), None);
+    }
+
+    #[test]
+    fn phrases() {
+        let today = d("2026-11-23");
+        assert_eq!(due_phrase(d("2026-11-20"), today), "3 days overdue");
+        assert_eq!(due_phrase(today, today), "due today");
+        assert_eq!(due_phrase(d("2026-11-25"), today), "due in 2 days");
+    }
+
+    #[test]
+    fn most_urgent_first_then_oldest() {
+        let item = |u, due: Option<&str>, name: &str| DueItem {
+            rule: "t",
+            urgency: u,
+            due_on: due.map(d),
+            client_ref: None,
+            client_name: name.into(),
+            title: String::new(),
+            target: Target::Client("C-0001".into()),
+            client_id: None,
+            record_id: None,
+        };
+        let mut v = vec![
+            item(Urgency::DueSoon, Some("2026-11-25"), "a"),
+            item(Urgency::Info, None, "b"),
+            item(Urgency::Overdue, Some("2026-11-20"), "c"),
+            item(Urgency::Overdue, Some("2026-11-01"), "d"),
+            item(Urgency::Safety, None, "e"),
+        ];
+        sort_items(&mut v);
+        let names: Vec<_> = v.iter().map(|i| i.client_name.as_str()).collect();
+        assert_eq!(names, vec!["e", "d", "c", "a", "b"]);
+    }
+}

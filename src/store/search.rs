@@ -1,0 +1,171 @@
+//! Full-text search over everything written about clients (SQLite FTS5), and the timeline.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{Result, Store};
+use crate::domain::client::client_ref;
+use crate::domain::dates::format_date;
+use crate::domain::search::{fts_query, HIT_END, HIT_START};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// What was found: `note`, `addendum`, and later phases' kinds.
+    pub kind: String,
+    /// The record to open: a note's ref for notes and addenda.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    #[serde(skip)]
+    pub record_id: i64,
+    #[serde(skip)]
+    pub client_id: Option<i64>,
+    pub client: Option<String>,
+    pub client_name: String,
+    pub occurred_at: String,
+    /// The matching passage; hits are marked with \u{2}…\u{3} (see `domain::search`).
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter {
+    pub client_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub prefix_last: bool,
+}
+
+impl Store {
+    /// Ranked matches (best first). Text that is not valid FTS syntax is searched as plain
+    /// words; nothing typed can cause an error.
+    pub fn search(&self, text: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<SearchHit>> {
+        let Some(query) = fts_query(text, filter.prefix_last) else { return Ok(Vec::new()) };
+        let from = filter.from.map(format_date).unwrap_or_default();
+        // `to` is inclusive: anything before the next day
+        let to = filter.to.and_then(|d| d.succ_opt()).map(format_date).unwrap_or_else(|| "9999".into());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.kind, s.record_id, s.client_id, s.occurred_at, \
+             snippet(search_index, 0, char(2), char(3), '…', 16), \
+             coalesce(c.given_name || ' ' || c.family_name, '') \
+             FROM search_index s LEFT JOIN clients c ON c.id = s.client_id \
+             WHERE search_index MATCH ?1 AND (?2 IS NULL OR s.client_id = ?2) \
+             AND s.occurred_at >= ?3 AND s.occurred_at < ?4 \
+             ORDER BY rank LIMIT ?5",
+        )?;
+        let hits = stmt
+            .query_map(params![query, filter.client_id, from, to, limit as i64], |r| {
+                let kind: String = r.get(0)?;
+                let record_id: i64 = r.get(1)?;
+                let client_id: Option<i64> = r.get(2)?;
+                Ok(SearchHit {
+                    reference: match kind.as_str() {
+                        "note" | "addendum" => crate::domain::note::note_ref(record_id),
+                        _ => record_id.to_string(),
+                    },
+                    kind,
+                    record_id,
+                    client: client_id.map(client_ref),
+                    client_id,
+                    occurred_at: r.get(3)?,
+                    snippet: r.get(4)?,
+                    client_name: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        debug_assert!(hits.iter().all(|h| !h.snippet.contains(HIT_START) || h.snippet.contains(HIT_END)));
+        Ok(hits)
+    }
+}
+
+/// One dated line of a client's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub occurred_at: String,
+    pub kind: String,
+    pub summary: String,
+    /// The record the line is about (a note id for notes and addenda), if any.
+    #[serde(skip)]
+    pub record_id: Option<i64>,
+    /// Struck through: entered in error.
+    pub in_error: bool,
+    /// Tie-breaker for keyset paging.
+    #[serde(skip)]
+    pub seq: i64,
+}
+
+/// Kinds of timeline entries, for the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimelineFilter {
+    #[default]
+    All,
+    Notes,
+    Case,
+}
+
+impl TimelineFilter {
+    pub fn label(self) -> &'static str {
+        match self {
+            TimelineFilter::All => "everything",
+            TimelineFilter::Notes => "notes and addenda",
+            TimelineFilter::Case => "case events (intake, edits, signing, closure)",
+        }
+    }
+    pub fn next(self) -> Self {
+        match self {
+            TimelineFilter::All => TimelineFilter::Notes,
+            TimelineFilter::Notes => TimelineFilter::Case,
+            TimelineFilter::Case => TimelineFilter::All,
+        }
+    }
+}
+
+impl Store {
+    /// A page of a client's timeline, newest first. `before` is the (occurred_at, seq) of the
+    /// last entry of the previous page; each source is read through its (client, date) index.
+    pub fn timeline(
+        &self,
+        client_id: i64,
+        filter: TimelineFilter,
+        limit: usize,
+        before: Option<(&str, i64)>,
+    ) -> Result<Vec<TimelineEntry>> {
+        let (at, seq) = before.unwrap_or(("9999", i64::MAX));
+        let notes = filter != TimelineFilter::Case;
+        let events = filter != TimelineFilter::Notes;
+        let mut parts = Vec::new();
+        if events {
+            parts.push(
+                "SELECT * FROM (SELECT occurred_at AS at, kind, summary, NULL AS rid, 0 AS err, id * 4 AS seq FROM events \
+                 WHERE client_id = ?1 AND (occurred_at, id * 4) < (?2, ?3) ORDER BY occurred_at DESC, id DESC LIMIT ?4)",
+            );
+        }
+        if notes {
+            parts.push(
+                "SELECT * FROM (SELECT contact_at AS at, 'note' AS kind, contact_type || ': ' || substr(body, 1, 300) AS summary, \
+                 id AS rid, error_at IS NOT NULL AS err, id * 4 + 1 AS seq FROM notes \
+                 WHERE client_id = ?1 AND (contact_at, id * 4 + 1) < (?2, ?3) ORDER BY contact_at DESC, id DESC LIMIT ?4)",
+            );
+            parts.push(
+                "SELECT * FROM (SELECT a.written_at AS at, 'addendum' AS kind, substr(a.body, 1, 300) AS summary, \
+                 a.note_id AS rid, n.error_at IS NOT NULL AS err, a.id * 4 + 2 AS seq FROM addenda a \
+                 JOIN notes n ON n.id = a.note_id WHERE n.client_id = ?1 AND (a.written_at, a.id * 4 + 2) < (?2, ?3) \
+                 ORDER BY a.written_at DESC LIMIT ?4)",
+            );
+        }
+        let sql = format!("{} ORDER BY at DESC, seq DESC LIMIT ?4", parts.join(" UNION ALL "));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![client_id, at, seq, limit as i64], |r| {
+                Ok(TimelineEntry {
+                    occurred_at: r.get(0)?,
+                    kind: r.get(1)?,
+                    summary: r.get(2)?,
+                    record_id: r.get(3)?,
+                    in_error: r.get(4)?,
+                    seq: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
