@@ -1,12 +1,15 @@
 //! App state, the Message enum and the one update loop. Keys go to the screen on top, which
 //! answers with messages; `update` carries them out against the store.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
-use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
 
 use crate::domain::client::{client_ref, intake_input_of, validate_intake, Client, DuplicateCandidate};
+use crate::domain::note::{note_ref, validate_note, Template};
 use crate::domain::settings::Settings;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::drafts::Draft;
@@ -14,8 +17,17 @@ use crate::store::{Store, StoreError};
 use crate::ui::screens::client_file::ClientFileScreen;
 use crate::ui::screens::client_list::ClientListScreen;
 use crate::ui::screens::intake::{IntakeMode, IntakeScreen};
+use crate::ui::screens::note_detail::NoteDetailScreen;
+use crate::ui::screens::note_form::{NoteFormScreen, NoteMode};
+use crate::ui::screens::notes::NotesScreen;
+use crate::ui::screens::prompt::{PromptKind, PromptScreen};
+use crate::ui::screens::search::SearchScreen;
 use crate::ui::screens::settings::SettingsScreen;
+use crate::ui::screens::time::TimeScreen;
+use crate::ui::screens::timeline::TimelineScreen;
+use crate::ui::screens::today::TodayScreen;
 use crate::ui::widgets::form::{Form, FormEvent};
+use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
 
 /// A draft is written this long after the last keystroke.
 pub const DRAFT_DELAY: Duration = Duration::from_millis(800);
@@ -24,8 +36,10 @@ pub const DRAFT_DELAY: Duration = Duration::from_millis(800);
 pub enum Message {
     Quit,
     Back,
+    GoToday,
     GoClients,
     GoSettings,
+    GoTime,
     OpenClient(i64),
     NewIntake,
     EditIntake(i64),
@@ -37,24 +51,156 @@ pub enum Message {
     ResumeDraft(String),
     DiscardDraft(String),
     Status(String),
+    WriteNote(i64),
+    QuickNote,
+    OpenNotes(i64),
+    OpenNote(i64),
+    OpenTimeline(i64),
+    OpenSearch(Option<i64>),
+    EditNote(i64),
+    SignNote(i64),
+    WriteAddendum(i64),
+    MoveNote(i64),
+    MarkNoteError(i64),
+    FollowUpDone(i64),
 }
 
 pub enum Screen {
+    Today(TodayScreen),
     Clients(ClientListScreen),
     File(ClientFileScreen),
     Intake(IntakeScreen),
     Settings(SettingsScreen),
+    Notes(NotesScreen),
+    Note(NoteDetailScreen),
+    NoteForm(NoteFormScreen),
+    Timeline(TimelineScreen),
+    Search(SearchScreen),
+    Time(TimeScreen),
+    Prompt(PromptScreen),
+}
+
+impl Screen {
+    pub fn contexts(&self) -> &'static [Context] {
+        match self {
+            Screen::Today(s) => s.contexts(),
+            Screen::Clients(s) => s.contexts(),
+            Screen::File(s) => s.contexts(),
+            Screen::Intake(s) => s.contexts(),
+            Screen::Settings(s) => s.contexts(),
+            Screen::Notes(s) => s.contexts(),
+            Screen::Note(s) => s.contexts(),
+            Screen::NoteForm(s) => s.contexts(),
+            Screen::Timeline(s) => s.contexts(),
+            Screen::Search(s) => s.contexts(),
+            Screen::Time(s) => s.contexts(),
+            Screen::Prompt(s) => s.contexts(),
+        }
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        match self {
+            Screen::Today(s) => s.hints(),
+            Screen::Clients(s) => s.hints(),
+            Screen::File(s) => s.hints(),
+            Screen::Intake(s) => s.hints(),
+            Screen::Settings(s) => s.hints(),
+            Screen::Notes(s) => s.hints(),
+            Screen::Note(s) => s.hints(),
+            Screen::NoteForm(s) => s.hints(),
+            Screen::Timeline(s) => s.hints(),
+            Screen::Search(s) => s.hints(),
+            Screen::Time(s) => s.hints(),
+            Screen::Prompt(s) => s.hints(),
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Today(_) => "Today",
+            Screen::Clients(_) => "Clients",
+            Screen::File(_) => "Client file",
+            Screen::Intake(_) => "Intake",
+            Screen::Settings(_) => "Settings",
+            Screen::Notes(_) => "Notes",
+            Screen::Note(_) => "Note",
+            Screen::NoteForm(_) => "Write note",
+            Screen::Timeline(_) => "Timeline",
+            Screen::Search(_) => "Search",
+            Screen::Time(_) => "Time",
+            Screen::Prompt(_) => "Note",
+        }
+    }
+
+    pub fn form(&self) -> Option<&Form> {
+        match self {
+            Screen::Intake(s) => Some(&s.form),
+            Screen::Settings(s) => Some(&s.form),
+            Screen::NoteForm(s) => Some(&s.form),
+            Screen::Prompt(s) => Some(&s.form),
+            _ => None,
+        }
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        match self {
+            Screen::Intake(s) => Some(&mut s.form),
+            Screen::Settings(s) => Some(&mut s.form),
+            Screen::NoteForm(s) => Some(&mut s.form),
+            Screen::Prompt(s) => Some(&mut s.form),
+            _ => None,
+        }
+    }
+
+    /// The client this screen is about, if any.
+    pub fn client_id(&self) -> Option<i64> {
+        match self {
+            Screen::File(s) => Some(s.client_id),
+            Screen::Notes(s) => Some(s.client_id),
+            Screen::Note(s) => s.client_id(),
+            Screen::NoteForm(s) => Some(s.client_id()),
+            Screen::Timeline(s) => Some(s.client_id),
+            Screen::Intake(s) => match s.mode {
+                IntakeMode::Edit(id) => Some(id),
+                IntakeMode::New => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// True when printable keys are text for this screen (global keys are off).
+    fn captures_text(&self) -> bool {
+        match self {
+            Screen::Clients(s) => s.captures_text(),
+            Screen::Search(_) => true,
+            s => s.form().is_some(),
+        }
+    }
+
+    fn invalidate(&mut self) {
+        match self {
+            Screen::Today(s) => s.invalidate(),
+            Screen::Clients(s) => s.invalidate(),
+            Screen::File(s) => s.invalidate(),
+            Screen::Notes(s) => s.invalidate(),
+            Screen::Note(s) => s.invalidate(),
+            Screen::Timeline(s) => s.invalidate(),
+            _ => {}
+        }
+    }
 }
 
 pub enum Modal {
     ConfirmDiscard,
     Duplicates { list: Vec<(DuplicateCandidate, Client)>, selected: usize },
     Drafts { list: Vec<Draft>, selected: usize },
+    PickClient(ClientPicker),
 }
 
 pub struct App {
     pub store: Store,
     pub settings: Settings,
+    pub templates: Vec<Template>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub stack: Vec<Screen>,
@@ -63,6 +209,8 @@ pub struct App {
     pub status: Option<String>,
     pub quit: bool,
     pub size: (u16, u16),
+    /// The client the screens on top are about, for the header line.
+    pub header: Option<Client>,
     last_edit: Option<Instant>,
     draft_edits: u64,
 }
@@ -75,17 +223,20 @@ impl App {
     /// An app whose clock starts at `now` (tests pin it so screens are reproducible).
     pub fn with_clock(store: Store, now: DateTime<Utc>) -> Result<App, StoreError> {
         let settings = store.settings()?;
+        let templates = crate::domain::note::templates().map_err(StoreError::Refused)?;
         let mut app = App {
             store,
             settings,
+            templates,
             now,
             today: now.with_timezone(&Local).date_naive(),
-            stack: vec![Screen::Clients(ClientListScreen::new())],
+            stack: vec![Screen::Today(TodayScreen::new())],
             modal: None,
             help_scroll: None,
             status: None,
             quit: false,
             size: (80, 24),
+            header: None,
             last_edit: None,
             draft_edits: 0,
         };
@@ -99,49 +250,92 @@ impl App {
 
     /// Advances the clock (render never reads it) and writes a pending draft.
     pub fn tick(&mut self, now: DateTime<Utc>) {
+        let day_changed = now.with_timezone(&Local).date_naive() != self.today;
         self.now = now;
         self.today = now.with_timezone(&Local).date_naive();
+        if day_changed {
+            self.invalidate_all();
+        }
         if self.last_edit.is_some_and(|t| t.elapsed() >= DRAFT_DELAY) {
             self.save_draft_now();
         }
     }
 
     /// Writes the draft of the form on top, if it changed since the last write. Also called
-    /// on SIGTERM/SIGHUP so a closing terminal keeps the text.
+    /// on quit and on SIGTERM/SIGHUP so a closing terminal keeps the text.
     pub fn save_draft_now(&mut self) {
         self.last_edit = None;
-        let Some((key, kind, client_id, title, form)) = self.top_form_info() else { return };
-        if !form.dirty || form.edits == self.draft_edits {
+        let Some((draft, edits)) = self.top_draft() else { return };
+        if edits == self.draft_edits {
             return;
         }
-        let draft =
-            Draft { key, kind, client_id, title, payload: form.to_draft(), updated_at: String::new() };
-        let edits = form.edits;
         match self.store.save_draft(&draft, self.now) {
             Ok(()) => self.draft_edits = edits,
             Err(e) => self.status = Some(format!("Draft not saved yet: {e}")),
         }
     }
 
-    fn top_form_info(&self) -> Option<(String, String, Option<i64>, String, &Form)> {
-        match self.stack.last()? {
+    /// The draft of the form on top (None when the form is unchanged or keeps no draft).
+    fn top_draft(&self) -> Option<(Draft, u64)> {
+        let screen = self.stack.last()?;
+        let form = screen.form()?;
+        if !form.dirty {
+            return None;
+        }
+        let (key, kind, client_id, title) = match screen {
             Screen::Intake(s) => {
-                let (kind, cid) = match s.mode {
-                    IntakeMode::New => ("intake-new", None),
-                    IntakeMode::Edit(id) => ("intake-edit", Some(id)),
-                };
-                let given = s.form.value("given_name");
-                let family = s.form.value("family_name");
-                let who = format!("{given} {family}");
-                let title = match s.mode {
-                    IntakeMode::New => format!("New client intake: {}", who.trim()),
-                    IntakeMode::Edit(id) => format!("Intake edit for {}", client_ref(id)),
-                };
-                Some((s.draft_key(), kind.into(), cid, title, &s.form))
+                let who = format!("{} {}", s.form.value("given_name"), s.form.value("family_name"));
+                match s.mode {
+                    IntakeMode::New => {
+                        (s.draft_key(), "intake-new", None, format!("New client intake: {}", who.trim()))
+                    }
+                    IntakeMode::Edit(id) => (
+                        s.draft_key(),
+                        "intake-edit",
+                        Some(id),
+                        format!("Intake edit for {}", client_ref(id)),
+                    ),
+                }
             }
-            Screen::Settings(s) => {
-                Some(("settings".into(), "settings".into(), None, "Settings".into(), &s.form))
+            Screen::Settings(_) => ("settings".into(), "settings", None, "Settings".into()),
+            Screen::NoteForm(s) => match s.mode {
+                NoteMode::New { client_id } => (
+                    s.draft_key(),
+                    "note-new",
+                    Some(client_id),
+                    format!("Note for {}", client_ref(client_id)),
+                ),
+                NoteMode::Edit { note_id, client_id } => (
+                    s.draft_key(),
+                    "note-edit",
+                    Some(client_id),
+                    format!("Edit of note {}", note_ref(note_id)),
+                ),
+            },
+            Screen::Prompt(s) => {
+                let key = s.draft_key()?;
+                let PromptKind::Addendum { note_id } = s.kind else { return None };
+                (key, "addendum", None, format!("Addendum to note {}", note_ref(note_id)))
             }
+            _ => return None,
+        };
+        let draft = Draft {
+            key,
+            kind: kind.into(),
+            client_id,
+            title,
+            payload: form.to_draft(),
+            updated_at: String::new(),
+        };
+        Some((draft, form.edits))
+    }
+
+    fn top_draft_key(&self) -> Option<String> {
+        match self.stack.last()? {
+            Screen::Intake(s) => Some(s.draft_key()),
+            Screen::Settings(_) => Some("settings".into()),
+            Screen::NoteForm(s) => Some(s.draft_key()),
+            Screen::Prompt(s) => s.draft_key(),
             _ => None,
         }
     }
@@ -154,27 +348,20 @@ impl App {
             Some(Modal::ConfirmDiscard) => return &[Context::Confirm],
             Some(Modal::Duplicates { .. }) => return &[Context::Duplicates],
             Some(Modal::Drafts { .. }) => return &[Context::Drafts],
+            Some(Modal::PickClient(_)) => return &[Context::Picker],
             None => {}
         }
-        match self.stack.last() {
-            Some(Screen::Clients(s)) => s.contexts(),
-            Some(Screen::File(s)) => s.contexts(),
-            Some(Screen::Intake(s)) => s.contexts(),
-            Some(Screen::Settings(s)) => s.contexts(),
-            None => &[Context::Global],
-        }
+        self.stack.last().map(Screen::contexts).unwrap_or(&[Context::Global])
     }
 
     /// The contexts whose keys the help overlay lists for the current screen.
     pub fn help_contexts(&self) -> Vec<Context> {
-        let mut ctx: Vec<Context> = match (&self.modal, self.stack.last()) {
-            (Some(Modal::ConfirmDiscard), _) => vec![Context::Confirm],
-            (Some(Modal::Duplicates { .. }), _) => vec![Context::Duplicates],
-            (Some(Modal::Drafts { .. }), _) => vec![Context::Drafts],
-            (None, Some(Screen::Clients(s))) => s.contexts().to_vec(),
-            (None, Some(Screen::File(s))) => s.contexts().to_vec(),
-            (None, Some(Screen::Intake(_))) | (None, Some(Screen::Settings(_))) => vec![Context::Form],
-            _ => vec![Context::Global],
+        let mut ctx: Vec<Context> = match &self.modal {
+            Some(Modal::ConfirmDiscard) => vec![Context::Confirm],
+            Some(Modal::Duplicates { .. }) => vec![Context::Duplicates],
+            Some(Modal::Drafts { .. }) => vec![Context::Drafts],
+            Some(Modal::PickClient(_)) => vec![Context::Picker],
+            None => self.stack.last().map(|s| s.contexts().to_vec()).unwrap_or_default(),
         };
         if !ctx.contains(&Context::Global) && self.modal.is_none() && !self.captures_text() {
             ctx.push(Context::Global);
@@ -191,24 +378,19 @@ impl App {
             Some(Modal::ConfirmDiscard) => return &[Action::Yes, Action::No],
             Some(Modal::Duplicates { .. }) => return &[Action::Open, Action::SaveAnyway, Action::Back],
             Some(Modal::Drafts { .. }) => return &[Action::Open, Action::Discard, Action::Back],
+            Some(Modal::PickClient(_)) => return &[Action::Open, Action::Back],
             None => {}
         }
-        match self.stack.last() {
-            Some(Screen::Clients(s)) => s.hints(),
-            Some(Screen::File(s)) => s.hints(),
-            Some(Screen::Intake(s)) => s.hints(),
-            Some(Screen::Settings(s)) => s.hints(),
-            None => &[],
-        }
+        self.stack.last().map(Screen::hints).unwrap_or(&[])
     }
 
-    /// True when the focused element takes printable keys as text.
     fn captures_text(&self) -> bool {
-        match self.stack.last() {
-            Some(Screen::Clients(s)) => s.captures_text(),
-            Some(Screen::Intake(_)) | Some(Screen::Settings(_)) => true,
-            _ => false,
-        }
+        self.stack.last().is_some_and(Screen::captures_text)
+    }
+
+    /// The client of the nearest screen about one client.
+    pub fn current_client(&self) -> Option<i64> {
+        self.stack.iter().rev().find_map(Screen::client_id)
     }
 
     pub fn handle_event(&mut self, ev: Event) {
@@ -226,9 +408,12 @@ impl App {
             return;
         }
         let changed = match self.stack.last_mut() {
-            Some(Screen::Intake(s)) => s.form.paste(text) == FormEvent::Changed,
-            Some(Screen::Settings(s)) => s.form.paste(text) == FormEvent::Changed,
-            _ => false,
+            Some(Screen::Search(s)) => {
+                s.paste(text);
+                false
+            }
+            Some(s) => s.form_mut().is_some_and(|f| f.paste(text) == FormEvent::Changed),
+            None => false,
         };
         if changed {
             self.last_edit = Some(Instant::now());
@@ -239,10 +424,8 @@ impl App {
         self.status = None;
         if let Some(scroll) = self.help_scroll.as_mut() {
             match key.code {
-                crossterm::event::KeyCode::Char('j') | crossterm::event::KeyCode::Down => *scroll += 1,
-                crossterm::event::KeyCode::Char('k') | crossterm::event::KeyCode::Up => {
-                    *scroll = scroll.saturating_sub(1)
-                }
+                KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+                KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
                 _ => {
                     if lookup(&[Context::Help], &key).is_some() {
                         self.help_scroll = None;
@@ -256,20 +439,31 @@ impl App {
             self.run(msgs);
             return;
         }
+        self.set_heights();
         let text_mode = self.captures_text();
-        let height = self.list_height();
         let mut form_event = None;
         let handled = match self.stack.last_mut() {
-            Some(Screen::Clients(s)) => {
-                s.height = height;
-                s.handle_key(key)
-            }
+            Some(Screen::Today(s)) => s.handle_key(key),
+            Some(Screen::Clients(s)) => s.handle_key(key),
             Some(Screen::File(s)) => s.handle_key(key),
+            Some(Screen::Notes(s)) => s.handle_key(key),
+            Some(Screen::Note(s)) => s.handle_key(key),
+            Some(Screen::Timeline(s)) => s.handle_key(key),
+            Some(Screen::Search(s)) => s.handle_key(key),
+            Some(Screen::Time(s)) => s.handle_key(key),
             Some(Screen::Intake(s)) => {
                 form_event = Some(s.handle_key(key));
                 Some(vec![])
             }
             Some(Screen::Settings(s)) => {
+                form_event = Some(s.handle_key(key));
+                Some(vec![])
+            }
+            Some(Screen::NoteForm(s)) => {
+                form_event = Some(s.handle_key(key));
+                Some(vec![])
+            }
+            Some(Screen::Prompt(s)) => {
                 form_event = Some(s.handle_key(key));
                 Some(vec![])
             }
@@ -288,6 +482,10 @@ impl App {
                     Action::Quit => Message::Quit,
                     Action::GoClients => Message::GoClients,
                     Action::GoSettings => Message::GoSettings,
+                    Action::GoToday => Message::GoToday,
+                    Action::GoTime => Message::GoTime,
+                    Action::QuickNote => Message::QuickNote,
+                    Action::Find => Message::OpenSearch(None),
                     Action::Drafts => Message::ShowDrafts,
                     Action::Help => {
                         self.help_scroll = Some(0);
@@ -297,18 +495,29 @@ impl App {
                 });
             }
         }
-        // Ctrl-C always quits (forms save their draft first).
-        if key.code == crossterm::event::KeyCode::Char('c')
-            && key.modifiers.contains(crossterm::event::KeyModifiers::CONTROL)
-        {
+        // Ctrl-C always quits (an open form keeps its draft).
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             msgs.push(Message::Quit);
         }
         self.run(msgs);
     }
 
     fn modal_key(&mut self, key: KeyEvent) -> Vec<Message> {
-        let ctx = self.contexts();
-        let action = lookup(ctx, &key);
+        if let Some(Modal::PickClient(p)) = &mut self.modal {
+            return match p.handle_key(key) {
+                PickerOutcome::Pending => vec![],
+                PickerOutcome::Cancelled => {
+                    self.modal = None;
+                    vec![]
+                }
+                PickerOutcome::Chosen(id) => {
+                    self.modal = None;
+                    self.quick_note_for(id);
+                    vec![]
+                }
+            };
+        }
+        let action = lookup(self.contexts(), &key);
         match (&mut self.modal, action) {
             (Some(Modal::ConfirmDiscard), Some(Action::Yes)) => {
                 self.modal = None;
@@ -330,10 +539,7 @@ impl App {
                 Action::Open => {
                     let id = list.get(*selected).map(|(d, _)| d.id);
                     self.modal = None;
-                    match id {
-                        Some(id) => vec![Message::DiscardForm, Message::OpenClient(id)],
-                        None => vec![],
-                    }
+                    id.map(|id| vec![Message::DiscardForm, Message::OpenClient(id)]).unwrap_or_default()
                 }
                 Action::SaveAnyway => {
                     self.modal = None;
@@ -360,8 +566,7 @@ impl App {
                     key.map(Message::ResumeDraft).into_iter().collect()
                 }
                 Action::Discard => {
-                    let key = list.get(*selected).map(|d| d.key.clone());
-                    key.map(Message::DiscardDraft).into_iter().collect()
+                    list.get(*selected).map(|d| Message::DiscardDraft(d.key.clone())).into_iter().collect()
                 }
                 Action::Back => {
                     self.modal = None;
@@ -393,32 +598,36 @@ impl App {
                     self.stack.pop();
                 }
             }
+            Message::GoToday => {
+                self.stack.truncate(1);
+                self.invalidate_all();
+            }
             Message::GoClients => {
                 self.stack.truncate(1);
+                self.stack.push(Screen::Clients(ClientListScreen::new()));
             }
             Message::GoSettings => {
                 if !matches!(self.stack.last(), Some(Screen::Settings(_))) {
                     let mut s = SettingsScreen::new(&self.settings, self.today);
-                    if let Some(d) = self.store.draft("settings")? {
-                        s.form.restore_draft(&d.payload);
-                        s.form.notice = Some("Restored your unsaved changes.".into());
-                    }
+                    self.restore_into(&mut s.form, "settings")?;
                     self.push_form(Screen::Settings(s));
                 }
             }
+            Message::GoTime => self.stack.push(Screen::Time(TimeScreen::new(self.today))),
             Message::OpenClient(id) => {
-                self.stack.truncate(1);
-                if let Some(Screen::Clients(list)) = self.stack.first_mut() {
+                // back from a file goes to the list it was opened from
+                while self.stack.len() > 1 && !matches!(self.stack.last(), Some(Screen::Clients(_))) {
+                    self.stack.pop();
+                }
+                if let Some(Screen::Clients(list)) = self.stack.last_mut() {
                     list.select_id(id);
                 }
                 self.stack.push(Screen::File(ClientFileScreen::new(id)));
             }
             Message::NewIntake => {
                 let mut s = IntakeScreen::new(IntakeMode::New, self.today);
-                if let Some(d) = self.store.draft(&s.draft_key())? {
-                    s.form.restore_draft(&d.payload);
-                    s.form.notice = Some("Restored the intake you had not saved.".into());
-                }
+                let key = s.draft_key();
+                self.restore_into(&mut s.form, &key)?;
                 self.push_form(Screen::Intake(s));
             }
             Message::EditIntake(id) => {
@@ -426,21 +635,74 @@ impl App {
                 let mut s =
                     IntakeScreen::with_input(IntakeMode::Edit(id), self.today, &intake_input_of(&client));
                 s.form.dirty = false;
-                if let Some(d) = self.store.draft(&s.draft_key())? {
-                    s.form.restore_draft(&d.payload);
-                    s.form.notice = Some("Restored the changes you had not saved.".into());
-                }
+                let key = s.draft_key();
+                self.restore_into(&mut s.form, &key)?;
                 self.push_form(Screen::Intake(s));
+            }
+            Message::WriteNote(client_id) => self.open_note_form(client_id, false)?,
+            Message::QuickNote => match self.current_client() {
+                Some(id) => self.open_note_form(id, true)?,
+                None => {
+                    let entries = self.store.picker_entries()?;
+                    let names: HashMap<i64, String> =
+                        entries.iter().map(|(e, n)| (e.id, n.clone())).collect();
+                    let index = entries.into_iter().map(|(e, _)| e).collect();
+                    self.modal = Some(Modal::PickClient(ClientPicker::new("Quick note for…", index, names)));
+                }
+            },
+            Message::OpenNotes(id) => self.stack.push(Screen::Notes(NotesScreen::new(id))),
+            Message::OpenNote(id) => self.stack.push(Screen::Note(NoteDetailScreen::new(id))),
+            Message::OpenTimeline(id) => self.stack.push(Screen::Timeline(TimelineScreen::new(id))),
+            Message::OpenSearch(client) => self.stack.push(Screen::Search(SearchScreen::new(client))),
+            Message::EditNote(id) => {
+                let note = self.store.note(id)?;
+                if note.is_signed() || note.entered_in_error {
+                    self.status = Some("Signed notes are locked: press a to add an addendum instead.".into());
+                    return Ok(());
+                }
+                let mut s = NoteFormScreen::edit(&note, self.today, self.templates.clone());
+                let key = s.draft_key();
+                self.restore_into(&mut s.form, &key)?;
+                self.push_form(Screen::NoteForm(s));
+            }
+            Message::SignNote(id) => {
+                self.store.sign_note(id, &self.settings.signature(), self.now)?;
+                self.invalidate_all();
+                self.status = Some(format!("Note {} signed and locked.", note_ref(id)));
+            }
+            Message::WriteAddendum(id) => {
+                let mut s = PromptScreen::new(PromptKind::Addendum { note_id: id }, self.today);
+                if let Some(key) = s.draft_key() {
+                    self.restore_into(&mut s.form, &key)?;
+                }
+                self.push_form(Screen::Prompt(s));
+            }
+            Message::MoveNote(id) => {
+                let note = self.store.note(id)?;
+                if note.is_signed() {
+                    self.status = Some(
+                        "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.".into(),
+                    );
+                    return Ok(());
+                }
+                self.push_form(Screen::Prompt(PromptScreen::new(
+                    PromptKind::MoveNote { note_id: id },
+                    self.today,
+                )));
+            }
+            Message::MarkNoteError(id) => self.push_form(Screen::Prompt(PromptScreen::new(
+                PromptKind::MarkError { note_id: id },
+                self.today,
+            ))),
+            Message::FollowUpDone(id) => {
+                self.store.complete_follow_up(id, self.now)?;
+                self.invalidate_all();
+                self.status = Some(format!("Follow-up from note {} marked done.", note_ref(id)));
             }
             Message::SubmitForm => self.submit_form(false)?,
             Message::SaveAnyway => self.submit_form(true)?,
             Message::CancelForm => {
-                let dirty = match self.stack.last() {
-                    Some(Screen::Intake(s)) => s.form.dirty,
-                    Some(Screen::Settings(s)) => s.form.dirty,
-                    _ => false,
-                };
-                if dirty {
+                if self.stack.last().and_then(Screen::form).is_some_and(|f| f.dirty) {
                     self.modal = Some(Modal::ConfirmDiscard);
                 } else {
                     self.close_form()?;
@@ -460,9 +722,35 @@ impl App {
                 self.store.delete_draft(&key)?;
                 let list = self.store.drafts()?;
                 self.modal = if list.is_empty() { None } else { Some(Modal::Drafts { list, selected: 0 }) };
+                self.invalidate_all();
                 self.status = Some("Draft discarded.".into());
             }
             Message::Status(s) => self.status = Some(s),
+        }
+        Ok(())
+    }
+
+    fn quick_note_for(&mut self, client_id: i64) {
+        if let Err(e) = self.open_note_form(client_id, true) {
+            self.status = Some(e.to_string());
+        }
+    }
+
+    fn open_note_form(&mut self, client_id: i64, quick: bool) -> Result<(), StoreError> {
+        self.store.client(client_id)?;
+        let mut s = NoteFormScreen::new(client_id, self.now, self.today, self.templates.clone(), quick);
+        let key = s.draft_key();
+        self.restore_into(&mut s.form, &key)?;
+        self.push_form(Screen::NoteForm(s));
+        Ok(())
+    }
+
+    /// Offers back a draft left for this form, if there is one.
+    fn restore_into(&self, form: &mut Form, key: &str) -> Result<(), StoreError> {
+        if let Some(d) = self.store.draft(key)? {
+            if form.restore_draft(&d.payload) {
+                form.notice = Some("Restored what you had not saved.".into());
+            }
         }
         Ok(())
     }
@@ -475,6 +763,7 @@ impl App {
 
     fn resume_draft(&mut self, key: &str) -> Result<(), StoreError> {
         let Some(d) = self.store.draft(key)? else { return Ok(()) };
+        let id_in_key = || key.rsplit(':').next().and_then(|s| s.parse::<i64>().ok());
         match d.kind.as_str() {
             "intake-new" => self.update(Message::NewIntake),
             "intake-edit" => match d.client_id {
@@ -485,6 +774,27 @@ impl App {
                 None => Ok(()),
             },
             "settings" => self.update(Message::GoSettings),
+            "note-new" => match d.client_id {
+                Some(id) => {
+                    self.update(Message::OpenClient(id))?;
+                    self.open_note_form(id, false)
+                }
+                None => Ok(()),
+            },
+            "note-edit" => match id_in_key() {
+                Some(id) => {
+                    self.update(Message::OpenNote(id))?;
+                    self.update(Message::EditNote(id))
+                }
+                None => Ok(()),
+            },
+            "addendum" => match id_in_key() {
+                Some(id) => {
+                    self.update(Message::OpenNote(id))?;
+                    self.update(Message::WriteAddendum(id))
+                }
+                None => Ok(()),
+            },
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());
@@ -495,13 +805,14 @@ impl App {
 
     /// Leaves the form on top and deletes its draft.
     fn close_form(&mut self) -> Result<(), StoreError> {
-        if let Some((key, ..)) = self.top_form_info() {
+        if let Some(key) = self.top_draft_key() {
             self.store.delete_draft(&key)?;
         }
         self.last_edit = None;
-        if matches!(self.stack.last(), Some(Screen::Intake(_)) | Some(Screen::Settings(_))) {
+        if self.stack.last().and_then(Screen::form).is_some() {
             self.stack.pop();
         }
+        self.invalidate_all();
         Ok(())
     }
 
@@ -546,16 +857,107 @@ impl App {
                         }
                         let id = self.store.add_client(&client, now)?;
                         self.close_form()?;
-                        self.invalidate_lists();
                         self.update(Message::OpenClient(id))?;
                         self.status = Some(format!("Saved. {} is now on your caseload.", client_ref(id)));
                     }
                     IntakeMode::Edit(id) => {
                         self.store.update_client(id, &client, now)?;
                         self.close_form()?;
-                        self.invalidate_lists();
                         self.status = Some("Intake saved.".into());
                     }
+                }
+            }
+            Some(Screen::NoteForm(s)) => {
+                let fields_ok = s.form.check_fields();
+                let note = match validate_note(&s.input(), now, today) {
+                    Err(errors) => {
+                        s.form.add_errors(&errors);
+                        return Ok(());
+                    }
+                    Ok(n) if fields_ok => n,
+                    Ok(_) => return Ok(()),
+                };
+                if let Some(t) = self.templates.iter().find(|t| t.id == note.template) {
+                    if crate::domain::note::is_only_headings(&note.body, t) {
+                        s.form.add_errors(&[crate::domain::client::FieldError {
+                            field: "body",
+                            message: "Write something under the headings: the note is still empty.".into(),
+                        }]);
+                        return Ok(());
+                    }
+                }
+                match s.mode {
+                    NoteMode::New { client_id } => {
+                        let id = self.store.add_note(client_id, &note, now)?;
+                        self.close_form()?;
+                        self.status = Some(format!(
+                            "Saved note {}. Sign it from the note (s) when ready.",
+                            note_ref(id)
+                        ));
+                    }
+                    NoteMode::Edit { note_id, .. } => {
+                        self.store.update_note(note_id, &note, now)?;
+                        self.close_form()?;
+                        self.status = Some(format!("Note {} saved.", note_ref(note_id)));
+                    }
+                }
+            }
+            Some(Screen::Prompt(s)) => {
+                if !s.form.check_fields() {
+                    return Ok(());
+                }
+                let kind = s.kind;
+                let by = self.settings.signature();
+                let result = match kind {
+                    PromptKind::Addendum { note_id } => self
+                        .store
+                        .add_addendum(note_id, &s.form.value("body"), &by, now)
+                        .map(|_| "Addendum saved.".to_string()),
+                    PromptKind::MoveNote { note_id } => {
+                        match self.store.resolve_client(&s.form.value("to")) {
+                            Err(e) => Err(field_error("to", e)),
+                            Ok(c) => self
+                                .store
+                                .move_note(note_id, c.id, now)
+                                .map(|_| format!("Note {} moved to {}.", note_ref(note_id), c.reference)),
+                        }
+                    }
+                    PromptKind::MarkError { note_id } => {
+                        let target = s.form.value("rewrite_to");
+                        let to = if target.trim().is_empty() {
+                            None
+                        } else {
+                            match self.store.resolve_client(&target) {
+                                Ok(c) => Some(c.id),
+                                Err(e) => {
+                                    s.form.set_errors(&invalid_fields(field_error("rewrite_to", e)));
+                                    return Ok(());
+                                }
+                            }
+                        };
+                        self.store.mark_note_in_error(note_id, &s.form.value("reason"), to, now).map(|new| {
+                            match new {
+                                Some(n) => format!(
+                                    "Marked in error; written again as {} on {}.",
+                                    note_ref(n),
+                                    to.map(client_ref).unwrap_or_default()
+                                ),
+                                None => "Marked entered in error.".to_string(),
+                            }
+                        })
+                    }
+                };
+                match result {
+                    Ok(msg) => {
+                        self.close_form()?;
+                        self.status = Some(msg);
+                    }
+                    Err(StoreError::Invalid(errors)) => {
+                        if let Some(Screen::Prompt(s)) = self.stack.last_mut() {
+                            s.form.set_errors(&errors);
+                        }
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             _ => {}
@@ -563,32 +965,43 @@ impl App {
         Ok(())
     }
 
-    fn invalidate_lists(&mut self) {
+    fn invalidate_all(&mut self) {
         for s in &mut self.stack {
-            match s {
-                Screen::Clients(l) => l.invalidate(),
-                Screen::File(f) => f.invalidate(),
-                _ => {}
-            }
+            s.invalidate();
         }
     }
 
-    /// Rows the client list can show at the current terminal size.
-    pub fn list_height(&self) -> usize {
-        let body =
-            ratatui::layout::Rect { x: 0, y: 0, width: self.size.0, height: self.size.1.saturating_sub(3) };
-        ClientListScreen::rows_for(body)
+    /// The body area of the screen at the current terminal size.
+    fn body(&self) -> Rect {
+        Rect { x: 0, y: 0, width: self.size.0, height: self.size.1.saturating_sub(3) }
+    }
+
+    fn set_heights(&mut self) {
+        let body = self.body();
+        match self.stack.last_mut() {
+            Some(Screen::Today(s)) => s.cursor.height = TodayScreen::rows_for(body),
+            Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
+            Some(Screen::Notes(s)) => s.cursor.height = NotesScreen::rows_for(body),
+            Some(Screen::Timeline(s)) => s.cursor.height = TimelineScreen::rows_for(body),
+            Some(Screen::Time(s)) => s.cursor.height = body.height.saturating_sub(3) as usize,
+            Some(Screen::Search(s)) => s.cursor.height = (body.height.saturating_sub(4) / 2) as usize,
+            _ => {}
+        }
     }
 
     /// Loads what the screen on top needs for its next frame.
     pub fn sync(&mut self) {
-        let height = self.list_height();
+        self.set_heights();
+        let (now, today) = (self.now, self.today);
         let result = match self.stack.last_mut() {
-            Some(Screen::Clients(s)) => {
-                s.height = height;
-                s.sync(&self.store)
-            }
+            Some(Screen::Today(s)) => s.sync(&self.store, now, today, &self.settings),
+            Some(Screen::Clients(s)) => s.sync(&self.store),
             Some(Screen::File(s)) => s.sync(&self.store),
+            Some(Screen::Notes(s)) => s.sync(&self.store),
+            Some(Screen::Note(s)) => s.sync(&self.store),
+            Some(Screen::Timeline(s)) => s.sync(&self.store),
+            Some(Screen::Search(s)) => s.sync(&self.store),
+            Some(Screen::Time(s)) => s.sync(&self.store),
             _ => Ok(()),
         };
         if let Err(e) = result {
@@ -597,5 +1010,28 @@ impl App {
                 self.stack.pop();
             }
         }
+        // the client header of a note screen comes from the client file's data
+        if let Some(id) = self.current_client() {
+            // reloaded every sync: a few columns by primary key, and never stale
+            if let Ok(c) = self.store.client(id) {
+                self.header = Some(c);
+            }
+        } else {
+            self.header = None;
+        }
+    }
+}
+
+fn field_error(field: &'static str, e: StoreError) -> StoreError {
+    match e {
+        StoreError::NotFound(m) | StoreError::Refused(m) => StoreError::invalid(field, m),
+        other => other,
+    }
+}
+
+fn invalid_fields(e: StoreError) -> Vec<crate::domain::client::FieldError> {
+    match e {
+        StoreError::Invalid(v) => v,
+        other => vec![crate::domain::client::FieldError { field: "reason", message: other.to_string() }],
     }
 }

@@ -164,19 +164,26 @@ fn demo_notes(
     rng: &mut StdRng,
     client_id: i64,
     c: &Client,
+    until: NaiveDate,
     now: DateTime<Utc>,
     count: usize,
 ) -> Result<usize> {
-    let today = now.date_naive();
+    let today = until;
+    let open = until == now.date_naive();
     let span = (today - c.intake_date).num_days().max(1);
     let mut stmt = tx.prepare_cached(
         "INSERT INTO notes (client_id, episode_id, contact_at, written_at, updated_at, contact_type, participants, \
          location, duration_minutes, follow_up_on, template, body, signed_at, signed_by) \
          VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    for _ in 0..count {
-        let day =
-            c.intake_date.checked_add_days(Days::new(rng.random_range(0..span) as u64)).unwrap_or(today);
+    // most open cases were in touch recently, as in a real caseload
+    let recent_first = open && rng.random_bool(0.75);
+    for i in 0..count {
+        let day = if i == 0 && recent_first {
+            today.checked_sub_days(Days::new(rng.random_range(0..25))).unwrap_or(today).max(c.intake_date)
+        } else {
+            c.intake_date.checked_add_days(Days::new(rng.random_range(0..span) as u64)).unwrap_or(today)
+        };
         let minute = rng.random_range(8 * 60..18 * 60);
         let contact_at = format!("{}T{:02}:{:02}:00Z", format_date(day), minute / 60, minute % 60);
         let written =
@@ -209,7 +216,7 @@ fn demo_notes(
             ),
             _ => format!("{} {} {}", pick(rng, OPENINGS), pick(rng, MIDDLES), pick(rng, PLANS)),
         };
-        let recent = (today - day).num_days() < 5;
+        let recent = open && (today - day).num_days() < 5;
         let follow_up = if recent && rng.random_bool(0.5) {
             day.checked_add_days(Days::new(rng.random_range(3..14))).map(format_date)
         } else {
@@ -259,10 +266,12 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             log_event(tx, id, &intake_at, &now_s, "intake", "Intake: case opened (episode 1)")?;
             // Older cases are more often closed.
             let age_days = (today - c.intake_date).num_days();
+            let mut until = today;
             if age_days > 365 && rng.random_bool(0.35) {
                 let closed =
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
                 let closed = closed.min(today);
+                until = closed;
                 tx.execute("UPDATE clients SET status = 'closed' WHERE id = ?1", [id])?;
                 tx.execute(
                     "UPDATE episodes SET closed_on = ?2, closed_reason = ?3 WHERE client_id = ?1",
@@ -282,7 +291,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 )?;
                 report.closed += 1;
             }
-            report.notes += demo_notes(tx, &mut rng, id, &c, now, opts.notes_per_client)?;
+            report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
             report.clients += 1;
         }
         // last contact, from the notes just written

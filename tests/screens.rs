@@ -40,7 +40,7 @@ fn seed(path: &std::path::Path) {
 fn empty_client_list() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
 
@@ -49,7 +49,7 @@ fn client_list_at_80x24_and_wide() {
     utc();
     let (_d, path) = temp_db();
     seed(&path);
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Down);
     insta::assert_snapshot!("client_list_80x24", screen(&mut app, 80, 24));
     insta::assert_snapshot!("client_list_140x40", screen(&mut app, 140, 40));
@@ -60,7 +60,7 @@ fn filter_is_fuzzy_and_accent_insensitive() {
     utc();
     let (_d, path) = temp_db();
     seed(&path);
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "majo");
     let s = screen(&mut app, 80, 24);
@@ -83,7 +83,7 @@ fn client_file_and_help() {
     utc();
     let (_d, path) = temp_db();
     seed(&path);
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Enter);
     insta::assert_snapshot!("client_file", screen(&mut app, 80, 24));
     key(&mut app, KeyCode::Char('?'));
@@ -98,7 +98,7 @@ fn client_file_and_help() {
 fn intake_form_refuses_bad_input_at_the_field() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     insta::assert_snapshot!("intake_empty", screen(&mut app, 80, 24));
     // skip the names, give a future birth date
@@ -117,7 +117,7 @@ fn intake_form_refuses_bad_input_at_the_field() {
 fn intake_saves_and_opens_the_new_file() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Sam");
     key(&mut app, KeyCode::Tab);
@@ -139,7 +139,7 @@ fn likely_duplicate_is_shown_before_saving() {
     utc();
     let (_d, path) = temp_db();
     seed(&path);
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "ana");
     key(&mut app, KeyCode::Tab);
@@ -160,7 +160,7 @@ fn save_anyway_keeps_both_records() {
     utc();
     let (_d, path) = temp_db();
     seed(&path);
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Ana");
     key(&mut app, KeyCode::Tab);
@@ -174,7 +174,7 @@ fn save_anyway_keeps_both_records() {
 fn escape_asks_before_discarding_and_drafts_come_back() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     type_text(&mut app, "Draft");
     // the app writes drafts shortly after the last key; force it as the timer would
@@ -201,7 +201,7 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
 fn paste_with_escape_sequences_is_cleaned() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
     app.handle_event(Event::Paste("\u{1b}]0;owned\u{7}Ada\u{1b}[31m".into()));
     let s = screen(&mut app, 80, 24);
@@ -213,7 +213,7 @@ fn paste_with_escape_sequences_is_cleaned() {
 fn settings_validate_numbers_at_the_field() {
     utc();
     let (_d, path) = temp_db();
-    let mut app = app(&path);
+    let mut app = clients(&path);
     key(&mut app, KeyCode::Char(','));
     type_text(&mut app, "Sam Example");
     for _ in 0..4 {
@@ -255,7 +255,7 @@ fn thousands_of_clients_page_smoothly() {
         )
         .unwrap();
     }
-    let mut app = app(&path);
+    let mut app = clients(&path);
     screen(&mut app, 80, 24);
     key(&mut app, KeyCode::Char('G'));
     let s = screen(&mut app, 80, 24);

@@ -79,11 +79,25 @@ pub fn due_phrase(due: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-/// Most urgent first; within an urgency, the oldest due date first; then by client name.
+/// Within one urgency, promises to people come before housekeeping: a follow-up before an
+/// unsigned note, before a quiet case, before a draft. Unknown (later) rules sit in the middle.
+pub fn rule_rank(rule: &str) -> u8 {
+    match rule {
+        "safety-flag" | "screen-alert" => 0,
+        "follow-up" => 1,
+        "unsigned-notes" => 5,
+        "no-contact" => 6,
+        "draft" => 9,
+        _ => 3,
+    }
+}
+
+/// Most urgent first; within an urgency, by rule rank, then the oldest due date; then by name.
 pub fn sort_items(items: &mut [DueItem]) {
     items.sort_by(|a, b| {
         a.urgency
             .cmp(&b.urgency)
+            .then_with(|| rule_rank(a.rule).cmp(&rule_rank(b.rule)))
             .then_with(|| a.due_on.unwrap_or(NaiveDate::MAX).cmp(&b.due_on.unwrap_or(NaiveDate::MAX)))
             .then_with(|| a.client_name.cmp(&b.client_name))
     });

@@ -32,6 +32,11 @@ pub fn clean_line(input: &str) -> String {
 /// Cleans multi-line text: CRLF and CR become LF, tabs become four spaces, controls are dropped.
 /// Trailing whitespace at the very end is trimmed; inner layout is kept as typed.
 pub fn clean_multiline(input: &str) -> String {
+    strip_controls_multiline(input).trim_end().to_string()
+}
+
+/// As `clean_multiline` but keeps trailing spaces: for text inserted while typing.
+pub fn strip_controls_multiline(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
@@ -47,7 +52,7 @@ pub fn clean_multiline(input: &str) -> String {
             c => out.push(c),
         }
     }
-    out.trim_end().to_string()
+    out
 }
 
 /// Text safe to hand to the terminal, whatever its origin (database, import, CLI).

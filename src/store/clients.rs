@@ -449,3 +449,27 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// Open clients for the client picker: name key for matching, display name for showing.
+    pub fn picker_entries(&self) -> Result<Vec<(NameEntry, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, search_key, given_name, family_name, preferred_name FROM clients \
+             WHERE status = 'open' ORDER BY sort_key",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let given: String = r.get(2)?;
+                let family: String = r.get(3)?;
+                let preferred: String = r.get(4)?;
+                let name = if preferred.is_empty() || preferred == given {
+                    format!("{given} {family}")
+                } else {
+                    format!("{given} {family} ({preferred})")
+                };
+                Ok((NameEntry { id: r.get(0)?, key: r.get(1)?, open: true }, name))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}

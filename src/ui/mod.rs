@@ -35,20 +35,11 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     let foot = Rect { y: area.y + area.height - 2, height: 2, ..area };
 
     // top bar: where we are, and the client's header when the screen is about one client
-    let client = app.stack.iter().rev().find_map(|s| match s {
-        Screen::File(f) => f.client.as_ref(),
-        _ => None,
-    });
-    let where_ = match app.stack.last() {
-        Some(Screen::Clients(_)) => "Clients",
-        Some(Screen::File(_)) => "Client file",
-        Some(Screen::Intake(_)) => "Intake",
-        Some(Screen::Settings(_)) => "Settings",
-        None => "",
-    };
+    let client = app.header.as_ref();
+    let where_ = app.stack.last().map(Screen::title).unwrap_or("");
     let mut bar = vec![Span::styled(format!(" caseload · {where_} "), theme::selected()), Span::raw(" ")];
     match client {
-        Some(c) if !matches!(app.stack.last(), Some(Screen::Clients(_))) => {
+        Some(c) if app.current_client().is_some() => {
             bar.extend(widgets::header::line(c, app.today).spans);
         }
         _ => bar.push(Span::styled(format_date(app.today), theme::dim())),
@@ -56,10 +47,18 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(bar)), top);
 
     match app.stack.last() {
+        Some(Screen::Today(s)) => s.render(frame, body, app.today),
         Some(Screen::Clients(s)) => s.render(frame, body, app.today),
         Some(Screen::File(s)) => s.render(frame, body, app.today),
         Some(Screen::Intake(s)) => s.render(frame, body),
         Some(Screen::Settings(s)) => s.render(frame, body),
+        Some(Screen::Notes(s)) => s.render(frame, body),
+        Some(Screen::Note(s)) => s.render(frame, body),
+        Some(Screen::NoteForm(s)) => s.render(frame, body),
+        Some(Screen::Timeline(s)) => s.render(frame, body),
+        Some(Screen::Search(s)) => s.render(frame, body),
+        Some(Screen::Time(s)) => s.render(frame, body),
+        Some(Screen::Prompt(s)) => s.render(frame, body),
         None => {}
     }
 
@@ -136,6 +135,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             ]));
             modal::render(frame, body, "Unsaved drafts", lines, 76);
         }
+        Some(Modal::PickClient(p)) => p.render(frame, body),
         None => {}
     }
     if let Some(scroll) = app.help_scroll {

@@ -71,3 +71,10 @@ pub fn screen(app: &mut App, w: u16, h: u16) -> String {
     }
     out
 }
+
+/// An app on the client list (it opens on Today).
+pub fn clients(path: &Path) -> App {
+    let mut app = app(path);
+    key(&mut app, KeyCode::Char('c'));
+    app
+}

@@ -43,7 +43,14 @@ impl ClientFileScreen {
     }
 
     pub fn hints(&self) -> &'static [Action] {
-        &[Action::Edit, Action::Down, Action::Back, Action::GoClients, Action::Help]
+        &[
+            Action::WriteNote,
+            Action::OpenNotes,
+            Action::OpenTimeline,
+            Action::Edit,
+            Action::Back,
+            Action::Help,
+        ]
     }
 
     pub fn invalidate(&mut self) {
@@ -63,6 +70,9 @@ impl ClientFileScreen {
     pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
         match lookup(&[Context::ClientFile], &ev)? {
             Action::Edit => Some(vec![Message::EditIntake(self.client_id)]),
+            Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
+            Action::OpenNotes => Some(vec![Message::OpenNotes(self.client_id)]),
+            Action::OpenTimeline => Some(vec![Message::OpenTimeline(self.client_id)]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])

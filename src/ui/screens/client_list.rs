@@ -45,7 +45,7 @@ impl ClientListScreen {
     }
 
     pub fn contexts(&self) -> &'static [Context] {
-        &[Context::List, Context::Global]
+        &[Context::List, Context::Nav, Context::Global]
     }
 
     pub fn hints(&self) -> &'static [Action] {
@@ -112,7 +112,7 @@ impl ClientListScreen {
             }
             return Some(vec![]);
         }
-        let action = lookup(&[Context::List], &ev)?;
+        let action = lookup(&[Context::List, Context::Nav], &ev)?;
         let page = self.height.max(1) as isize;
         match action {
             Action::Up => self.move_by(-1),

@@ -1,4 +1,12 @@
 pub mod client_file;
 pub mod client_list;
 pub mod intake;
+pub mod note_detail;
+pub mod note_form;
+pub mod notes;
+pub mod prompt;
+pub mod search;
 pub mod settings;
+pub mod time;
+pub mod timeline;
+pub mod today;

@@ -15,7 +15,9 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::{parse_date, DATE_HELP};
-use crate::domain::text::{clean_line, clean_multiline, display_safe, MAX_FIELD_CHARS};
+use crate::domain::text::{
+    clean_line, clean_multiline, display_safe, strip_controls_multiline, MAX_FIELD_CHARS,
+};
 use crate::keymap::{lookup, Action, Context};
 use crate::ui::theme;
 
@@ -194,7 +196,7 @@ impl Field {
     fn insert(&mut self, text: &str) -> Result<bool, String> {
         match &mut self.kind {
             FieldKind::Multiline { area, .. } => {
-                let clean = clean_multiline(text);
+                let clean = strip_controls_multiline(text);
                 let current: usize = area.lines().iter().map(|l| l.chars().count() + 1).sum();
                 if current + clean.chars().count() > MAX_FIELD_CHARS {
                     return Err(format!(
@@ -574,7 +576,21 @@ impl Form {
         let label_w =
             self.fields.iter().map(|f| f.label.chars().count() + 3).max().unwrap_or(10).min(34) as u16;
 
-        let heights: Vec<u16> = self.fields.iter().map(Self::field_height).collect();
+        let mut heights: Vec<u16> = self.fields.iter().map(Self::field_height).collect();
+        // the last multi-line field takes the room left over (a note gets the whole screen)
+        let used: u16 = heights.iter().sum();
+        let mut grow = 0u16;
+        if let Some(last) = self.fields.iter().rposition(|f| matches!(f.kind, FieldKind::Multiline { .. })) {
+            if used < body.height {
+                grow = body.height - used;
+                heights[last] += grow;
+            }
+        }
+        let grow_field = if grow > 0 {
+            self.fields.iter().rposition(|f| matches!(f.kind, FieldKind::Multiline { .. }))
+        } else {
+            None
+        };
         let focus_top: u16 = heights[..self.focus.min(heights.len())].iter().sum();
         let focus_bottom = focus_top + heights.get(self.focus).copied().unwrap_or(1);
         let scroll = focus_bottom.saturating_sub(body.height);
@@ -618,6 +634,7 @@ impl Form {
             }
             dy += 1;
             if let FieldKind::Multiline { height, area: ta } = &f.kind {
+                let height = &(*height + if grow_field == Some(i) { grow } else { 0 });
                 let box_top = body.y as i32 + y + 1;
                 let box_h = (*height + 2) as i32;
                 let visible_top = box_top.max(body.y as i32);
@@ -743,14 +760,14 @@ mod tests {
         f.handle_key(key(KeyCode::Tab));
         f.handle_key(key(KeyCode::Right));
         f.handle_key(key(KeyCode::Tab));
-        type_str(&mut f, "line");
+        type_str(&mut f, "line one");
         f.handle_key(key(KeyCode::Enter));
-        type_str(&mut f, "two");
+        type_str(&mut f, "two ");
         let v = f.values();
         assert_eq!(v["name"], "Zoë 王");
         assert_eq!(v["due"], "+3d");
         assert_eq!(v["yn"], "yes");
-        assert_eq!(v["notes"], "line\ntwo");
+        assert_eq!(v["notes"], "line one\ntwo ");
         assert!(f.dirty);
         assert!(f.check_fields());
     }

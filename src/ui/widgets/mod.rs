@@ -2,4 +2,6 @@ pub mod footer;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod list;
 pub mod modal;
+pub mod picker;

@@ -1,0 +1,143 @@
+//! A client's notes, newest first, paged from the database as the cursor moves.
+
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::Message;
+use crate::domain::dates::{format_local, from_db};
+use crate::domain::text::{display_safe, fit};
+use crate::keymap::{lookup, Action, Context};
+use crate::store::notes::Note;
+use crate::store::{Result, Store};
+use crate::ui::theme;
+use crate::ui::widgets::list::ListCursor;
+
+const PAGE: usize = 100;
+
+pub struct NotesScreen {
+    pub client_id: i64,
+    pub notes: Vec<Note>,
+    pub cursor: ListCursor,
+    exhausted: bool,
+    stale: bool,
+}
+
+impl NotesScreen {
+    pub fn new(client_id: i64) -> Self {
+        NotesScreen {
+            client_id,
+            notes: Vec::new(),
+            cursor: ListCursor::default(),
+            exhausted: false,
+            stale: true,
+        }
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        &[Context::Notes, Context::Nav, Context::Global]
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        &[Action::Open, Action::WriteNote, Action::Filter, Action::Back, Action::Help]
+    }
+
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    pub fn sync(&mut self, store: &Store) -> Result<()> {
+        if self.stale {
+            self.notes = store.notes_page(self.client_id, PAGE, None)?;
+            self.exhausted = self.notes.len() < PAGE;
+            self.stale = false;
+        }
+        // fetch the next page when the cursor nears the end of what is loaded
+        while !self.exhausted && self.cursor.offset + self.cursor.height * 2 >= self.notes.len() {
+            let before = self.notes.last().map(|n| (n.contact_at.clone(), n.id));
+            let page =
+                store.notes_page(self.client_id, PAGE, before.as_ref().map(|(a, i)| (a.as_str(), *i)))?;
+            self.exhausted = page.len() < PAGE;
+            self.notes.extend(page);
+        }
+        self.cursor.clamp(self.notes.len());
+        Ok(())
+    }
+
+    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+        let action = lookup(&[Context::Notes, Context::Nav], &ev)?;
+        if self.cursor.apply(action, self.notes.len()) {
+            return Some(vec![]);
+        }
+        match action {
+            Action::Open => Some(
+                self.notes.get(self.cursor.selected).map(|n| Message::OpenNote(n.id)).into_iter().collect(),
+            ),
+            Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
+            Action::Filter => Some(vec![Message::OpenSearch(Some(self.client_id))]),
+            Action::Back => Some(vec![Message::Back]),
+            _ => None,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+        let more = if self.exhausted { "" } else { "+" };
+        let title = format!(" Notes — {}{} ", self.notes.len(), more);
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = vec![Line::from(Span::styled(
+            format!(
+                "  {:<8} {:<16} {:<17} {:>5} {:<9} {}",
+                "Ref", "Contact", "Type", "Min", "Signed", "Note"
+            ),
+            theme::title(),
+        ))];
+        if self.notes.is_empty() {
+            lines.push(Line::from(Span::styled("No notes yet. Press w to write one.", theme::dim())));
+        }
+        let w = inner.width as usize;
+        let preview_w = w.saturating_sub(2 + 9 + 17 + 18 + 6 + 10);
+        let mut cursor = self.cursor;
+        cursor.height = inner.height.saturating_sub(1) as usize;
+        for i in cursor.visible(self.notes.len()) {
+            let n = &self.notes[i];
+            let selected = i == self.cursor.selected;
+            let when = from_db(&n.contact_at).map(format_local).unwrap_or_default();
+            let state = if n.entered_in_error {
+                "IN ERROR"
+            } else if n.is_signed() {
+                "signed"
+            } else {
+                "UNSIGNED"
+            };
+            let mut style = if selected { theme::selected() } else { Style::default() };
+            if n.entered_in_error {
+                style = style.add_modifier(Modifier::CROSSED_OUT);
+            }
+            let extra =
+                if n.addenda.is_empty() { String::new() } else { format!(" (+{} addenda)", n.addenda.len()) };
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{}{:<8} {:<16} {:<17} {:>5} {:<9} {}",
+                    if selected { "▶ " } else { "  " },
+                    n.reference,
+                    when,
+                    fit(n.contact_type_label(), 17),
+                    n.duration_minutes.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
+                    state,
+                    fit(&format!("{}{extra}", display_safe(&n.preview())), preview_w)
+                ),
+                style,
+            )));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(3) as usize
+    }
+}

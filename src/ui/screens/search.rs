@@ -1,0 +1,163 @@
+//! Search as you type across notes (one client's or everyone's), ranked, hits highlighted.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::Message;
+use crate::domain::dates::{format_local, from_db};
+use crate::domain::search::snippet_runs;
+use crate::domain::text::{display_safe, fit, width};
+use crate::keymap::{lookup, Action, Context};
+use crate::store::search::{SearchFilter, SearchHit};
+use crate::store::{Result, Store};
+use crate::ui::theme;
+use crate::ui::widgets::list::ListCursor;
+
+pub struct SearchScreen {
+    pub client_id: Option<i64>,
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    pub cursor: ListCursor,
+    stale: bool,
+}
+
+impl SearchScreen {
+    pub fn new(client_id: Option<i64>) -> Self {
+        SearchScreen {
+            client_id,
+            query: String::new(),
+            hits: Vec::new(),
+            cursor: ListCursor::default(),
+            stale: false,
+        }
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        &[Context::Search]
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        &[Action::Open, Action::Up, Action::Down, Action::Back]
+    }
+
+    pub fn sync(&mut self, store: &Store) -> Result<()> {
+        if self.stale {
+            let filter = SearchFilter { client_id: self.client_id, prefix_last: true, ..Default::default() };
+            self.hits = store.search(&self.query, &filter, 200)?;
+            self.cursor.selected = 0;
+            self.cursor.offset = 0;
+            self.stale = false;
+        }
+        Ok(())
+    }
+
+    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+        if let Some(action) = lookup(&[Context::Search], &ev) {
+            if self.cursor.apply(action, self.hits.len()) {
+                return Some(vec![]);
+            }
+            return match action {
+                Action::Open => Some(self.hits.get(self.cursor.selected).map(open_hit).into_iter().collect()),
+                Action::Back => Some(vec![Message::Back]),
+                _ => Some(vec![]),
+            };
+        }
+        match ev.code {
+            KeyCode::Backspace => {
+                self.query.pop();
+                self.stale = true;
+            }
+            KeyCode::Char(c)
+                if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && !c.is_control()
+                    && self.query.chars().count() < 200 =>
+            {
+                self.query.push(c);
+                self.stale = true;
+            }
+            _ => {}
+        }
+        Some(vec![])
+    }
+
+    /// Pasted text joins the query (control characters removed).
+    pub fn paste(&mut self, text: &str) {
+        let clean = crate::domain::text::clean_line(text);
+        self.query.extend(clean.chars().take(200usize.saturating_sub(self.query.chars().count())));
+        self.stale = true;
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+        let scope = if self.client_id.is_some() { "this client's notes" } else { "all notes" };
+        let title = format!(" Search {scope} — {} found ", self.hits.len());
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("Find: ", theme::key()),
+                Span::styled(display_safe(&self.query).into_owned(), theme::input_focused()),
+                Span::styled("▏", theme::dim()),
+            ]),
+            Line::from(""),
+        ];
+        if self.hits.is_empty() && !self.query.trim().is_empty() {
+            lines.push(Line::from(Span::styled("No notes contain those words.", theme::dim())));
+        } else if self.query.trim().is_empty() {
+            lines.push(Line::from(Span::styled(
+                "Type words to find; \"quoted phrases\" and word* work too. Enter opens the note.",
+                theme::dim(),
+            )));
+        }
+        let w = inner.width as usize;
+        let mut cursor = self.cursor;
+        cursor.height = (inner.height.saturating_sub(2) / 2) as usize;
+        for i in cursor.visible(self.hits.len()) {
+            let h = &self.hits[i];
+            let selected = i == self.cursor.selected;
+            let style = if selected { theme::selected() } else { Style::default() };
+            let when = from_db(&h.occurred_at).map(format_local).unwrap_or_default();
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{}{:<8} {:<7} {}  {}",
+                    if selected { "▶ " } else { "  " },
+                    h.reference,
+                    h.client.as_deref().unwrap_or(""),
+                    when,
+                    fit(&display_safe(&h.client_name), 30)
+                ),
+                style,
+            )));
+            let mut spans = vec![Span::raw("    ")];
+            let mut used = 4;
+            for (text, hit) in snippet_runs(&h.snippet) {
+                let text = display_safe(&text).into_owned();
+                let room = w.saturating_sub(used);
+                if room == 0 {
+                    break;
+                }
+                let t = fit(&text, room);
+                used += width(&t);
+                // a hit is bold and underlined, not only coloured
+                spans.push(if hit {
+                    Span::styled(t, theme::focused().add_modifier(ratatui::style::Modifier::UNDERLINED))
+                } else {
+                    Span::raw(t)
+                });
+            }
+            lines.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn open_hit(h: &SearchHit) -> Message {
+    match h.kind.as_str() {
+        "note" | "addendum" => Message::OpenNote(h.record_id),
+        _ => h.client_id.map(Message::OpenClient).unwrap_or(Message::Back),
+    }
+}

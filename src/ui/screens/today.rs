@@ -1,0 +1,156 @@
+//! Today: what needs the practitioner now, most urgent first. The screen caseload opens on.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::Message;
+use crate::domain::due::{DueItem, Target, Urgency};
+use crate::domain::settings::Settings;
+use crate::domain::text::{display_safe, fit, width};
+use crate::keymap::{lookup, Action, Context};
+use crate::store::due::DueContext;
+use crate::store::{Result, Store};
+use crate::ui::theme;
+use crate::ui::widgets::list::ListCursor;
+
+#[derive(Default)]
+pub struct TodayScreen {
+    pub items: Vec<DueItem>,
+    pub cursor: ListCursor,
+    stale: bool,
+}
+
+impl TodayScreen {
+    pub fn new() -> Self {
+        TodayScreen { stale: true, ..Default::default() }
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        &[Context::Today, Context::Nav, Context::Global]
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        &[
+            Action::Open,
+            Action::FollowUpDone,
+            Action::GoClients,
+            Action::QuickNote,
+            Action::Find,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    pub fn sync(
+        &mut self,
+        store: &Store,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        settings: &Settings,
+    ) -> Result<()> {
+        if self.stale {
+            self.items = store.due_items(&DueContext { now, today, settings })?;
+            self.stale = false;
+            self.cursor.clamp(self.items.len());
+        }
+        Ok(())
+    }
+
+    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+        let action = lookup(&[Context::Today, Context::Nav], &ev)?;
+        if self.cursor.apply(action, self.items.len()) {
+            return Some(vec![]);
+        }
+        let item = self.items.get(self.cursor.selected);
+        match action {
+            Action::Open => Some(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect()),
+            Action::FollowUpDone => match item {
+                Some(i) if i.rule == "follow-up" => {
+                    Some(i.record_id.map(Message::FollowUpDone).into_iter().collect())
+                }
+                Some(_) => Some(vec![Message::Status("Only follow-ups can be marked done here.".into())]),
+                None => Some(vec![]),
+            },
+            _ => None,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+        let overdue = self.items.iter().filter(|i| i.urgency <= Urgency::Overdue).count();
+        let title = format!(
+            " Today, {} — {} items, {} overdue or urgent ",
+            today.format("%A %-d %B"),
+            self.items.len(),
+            overdue
+        );
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = Vec::new();
+        if self.items.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled("Nothing needs you right now.", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                "Follow-ups, unsigned notes, drafts and quiet cases appear here.",
+                theme::dim(),
+            )));
+            lines.push(Line::from(Span::styled("Press c for the client list.", theme::dim())));
+        }
+        let w = inner.width as usize;
+        let name_w = 22usize;
+        let title_w = w.saturating_sub(2 + 8 + 1 + 7 + 1 + name_w + 1);
+        for i in self.cursor.visible(self.items.len()) {
+            let it = &self.items[i];
+            let selected = i == self.cursor.selected;
+            let marker_style = match it.urgency {
+                Urgency::Safety => theme::flag(),
+                Urgency::Overdue => theme::error(),
+                Urgency::DueToday => theme::warn(),
+                _ => theme::dim(),
+            };
+            let name = fit(&display_safe(&it.client_name), name_w);
+            let pad = name_w.saturating_sub(width(&name));
+            let row_style = if selected { theme::selected() } else { Style::default() };
+            lines.push(Line::from(vec![
+                Span::styled(if selected { "▶ " } else { "  " }, row_style),
+                Span::styled(format!("{:<8}", it.urgency.marker()), marker_style),
+                Span::styled(
+                    format!(
+                        " {:<7} {}{} {}",
+                        it.client_ref.as_deref().unwrap_or(""),
+                        name,
+                        " ".repeat(pad),
+                        fit(&display_safe(&it.title), title_w)
+                    ),
+                    row_style,
+                ),
+            ]));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(2) as usize
+    }
+}
+
+/// The message that opens what a Today line is about.
+pub fn open_message(target: &Target, client_id: Option<i64>) -> Message {
+    match target {
+        Target::Client(_) => client_id.map(Message::OpenClient).unwrap_or(Message::GoClients),
+        Target::Note(r) => match crate::domain::note::parse_note_ref(r) {
+            Some(id) => Message::OpenNote(id),
+            None => Message::GoClients,
+        },
+        Target::Draft(key) => Message::ResumeDraft(key.clone()),
+    }
+}
