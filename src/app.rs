@@ -388,9 +388,9 @@ impl App {
         self.stack.last().is_some_and(Screen::captures_text)
     }
 
-    /// The client of the nearest screen about one client.
+    /// The client the screen on top is about (lists, search and reports are about no one).
     pub fn current_client(&self) -> Option<i64> {
-        self.stack.iter().rev().find_map(Screen::client_id)
+        self.stack.last().and_then(Screen::client_id)
     }
 
     pub fn handle_event(&mut self, ev: Event) {

@@ -266,3 +266,180 @@ fn thousands_of_clients_page_smoothly() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("▶"));
 }
+
+fn note_store(path: &std::path::Path) {
+    seed(path);
+    let mut store = open(path);
+    let mut s = store.settings().unwrap();
+    s.practitioner_name = "Sam Example".into();
+    s.credentials = "MSW".into();
+    store.save_settings(&s).unwrap();
+    let add =
+        |store: &mut caseload::store::Store, client: i64, at: &str, kind: &str, body: &str, fu: &str| {
+            let input = caseload::domain::note::NoteInput {
+                contact_at: at.into(),
+                contact_type: kind.into(),
+                duration_minutes: "40".into(),
+                follow_up_on: fu.into(),
+                body: body.into(),
+                ..Default::default()
+            };
+            let n =
+                caseload::domain::note::validate_note(&input, fixed_now(), fixed_now().date_naive()).unwrap();
+            store.add_note(client, &n, fixed_now()).unwrap()
+        };
+    add(
+        &mut store,
+        1,
+        "2026-11-10 09:30",
+        "home visit",
+        "Eviction notice received; landlord wants rent.",
+        "2026-11-17",
+    );
+    add(&mut store, 2, "2026-11-21 14:00", "phone", "Benefits letter arrived.", "2026-11-27");
+    add(&mut store, 4, "2026-10-02 11:00", "office visit", "Talked about the eviction hearing.", "");
+}
+
+#[test]
+fn today_shows_what_needs_doing_most_urgent_first() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    let s = screen(&mut app, 100, 30);
+    insta::assert_snapshot!("today_100x30", s);
+    insta::assert_snapshot!("today_80x24", screen(&mut app, 80, 24));
+    let first_item = s.lines().find(|l| l.contains("OVERDUE")).unwrap_or_default().to_string();
+    assert!(first_item.contains("Follow-up"), "{s}");
+    // Enter opens the note the follow-up is on; x marks it done
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 80, 24).contains("Note N-1"));
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Char('x'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("marked done") && !s.contains("6 days overdue"), "{s}");
+}
+
+#[test]
+fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter); // first client in the list
+    key(&mut app, KeyCode::Char('w'));
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Right); // template: SOAP
+    key(&mut app, KeyCode::Tab); // the note text
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Subjective:") && s.contains("Plan:"), "{s}");
+    key(&mut app, KeyCode::Down);
+    type_text(&mut app, "Worried about the rent.");
+    insta::assert_snapshot!("note_form_soap", screen(&mut app, 80, 24));
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Saved note N-4"), "{s}");
+    let store = open(&path);
+    let n = store.note(4).unwrap();
+    assert_eq!(n.template, "soap");
+    assert!(n.body.starts_with("Subjective:\nWorried about the rent."), "{:?}", n.body);
+    drop(store);
+    // the notes list, the note, sign, addendum
+    key(&mut app, KeyCode::Char('o'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("signed by Sam Example, MSW"), "{s}");
+    key(&mut app, KeyCode::Char('e'));
+    assert!(screen(&mut app, 80, 24).contains("locked"), "editing a signed note is refused");
+    key(&mut app, KeyCode::Char('a'));
+    type_text(&mut app, "Correction: the gas bill, not the rent.");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("note_signed_with_addendum", s);
+    assert!(s.contains("Addendum,") && s.contains("Correction: the gas bill"), "{s}");
+}
+
+#[test]
+fn an_empty_template_is_not_a_note() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('w'));
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Right);
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("still empty"), "{s}");
+    assert_eq!(open(&path).count_notes(2).unwrap(), 1);
+}
+
+#[test]
+fn search_as_you_type_and_jump_to_the_note() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('f'));
+    type_text(&mut app, "evic");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("search_evic", s);
+    assert!(s.contains("2 found"), "{s}");
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&mut app, 80, 24).contains("Note N-"), "Enter opens the note");
+    key(&mut app, KeyCode::Esc);
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "AND (\"unclosed NEAR/3");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("No notes contain those words"), "{s}");
+}
+
+#[test]
+fn quick_note_from_today_picks_a_client_by_name() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    key(&mut app, KeyCode::Char('W'));
+    type_text(&mut app, "majo");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("quick_note_picker", s);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Quick note") && s.contains("María José López"), "{s}");
+    type_text(&mut app, "Left a voicemail? No: not safe. Texted instead.");
+    ctrl(&mut app, 's');
+    let store = open(&path);
+    let n = store.note(4).unwrap();
+    assert_eq!(n.client_id, 1);
+    assert!(n.body.starts_with("Left a voicemail"));
+}
+
+#[test]
+fn timeline_and_time_report() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "majo");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('h'));
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("timeline", s);
+    assert!(s.contains("home-visit: Eviction notice") && s.contains("intake"), "{s}");
+    key(&mut app, KeyCode::Char('v'));
+    assert!(!screen(&mut app, 80, 24).contains("intake"), "notes only");
+    key(&mut app, KeyCode::Char('M'));
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("time_report", s);
+    assert!(s.contains("80 min"), "{s}");
+}

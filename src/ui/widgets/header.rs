@@ -14,6 +14,11 @@ use crate::ui::theme;
 pub fn line(c: &Client, today: NaiveDate) -> Line<'static> {
     let mut spans =
         vec![Span::styled(display_safe(&c.full_name()).into_owned(), theme::title()), Span::raw(" ")];
+    // flags first: on a narrow terminal the end of the line is what gets cut
+    for f in c.flags() {
+        spans.push(Span::styled(format!("⚑ {f}"), theme::flag()));
+        spans.push(Span::raw(" "));
+    }
     if !c.preferred_name.is_empty() && c.preferred_name != c.given_name {
         spans.push(Span::raw(format!("\"{}\" ", display_safe(&c.preferred_name))));
     }
@@ -25,10 +30,6 @@ pub fn line(c: &Client, today: NaiveDate) -> Line<'static> {
         spans.push(Span::raw(format!("age {age} ")));
     }
     spans.push(Span::raw(format!("· {} · {} ", c.reference, c.status.as_str().to_uppercase())));
-    for f in c.flags() {
-        spans.push(Span::styled(format!(" ⚑ {f} "), theme::flag()));
-        spans.push(Span::raw(" "));
-    }
     Line::from(spans)
 }
 

@@ -1,0 +1,285 @@
+//! Case notes in the store: saving, signing, addenda, moving, errors, search, timeline, Today.
+
+mod common;
+
+use caseload::domain::client::{validate_intake, IntakeInput};
+use caseload::domain::due::{Target, Urgency};
+use caseload::domain::note::{validate_note, NoteInput};
+use caseload::domain::settings::Settings;
+use caseload::store::due::DueContext;
+use caseload::store::search::{SearchFilter, TimelineFilter};
+use caseload::store::{Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::{fixed_now, temp_db};
+
+fn today() -> NaiveDate {
+    fixed_now().date_naive()
+}
+
+fn add_client(store: &mut Store, given: &str, family: &str, intake: &str) -> i64 {
+    let input = IntakeInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        intake_date: intake.into(),
+        ..Default::default()
+    };
+    store.add_client(&validate_intake(&input, today()).unwrap(), fixed_now()).unwrap()
+}
+
+fn note(store: &mut Store, client: i64, at: &str, kind: &str, body: &str, follow_up: &str) -> i64 {
+    let input = NoteInput {
+        contact_at: at.into(),
+        contact_type: kind.into(),
+        duration_minutes: "30".into(),
+        follow_up_on: follow_up.into(),
+        body: body.into(),
+        ..Default::default()
+    };
+    let n = validate_note(&input, fixed_now(), today()).unwrap();
+    store.add_note(client, &n, fixed_now()).unwrap()
+}
+
+fn setup() -> (tempfile::TempDir, Store, i64, i64) {
+    std::env::set_var("TZ", "UTC");
+    let (d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let a = add_client(&mut store, "Ada", "Example", "2026-01-05");
+    let b = add_client(&mut store, "Bea", "Sample", "2026-01-05");
+    (d, store, a, b)
+}
+
+#[test]
+fn a_note_sets_last_contact_but_an_attempt_does_not() {
+    let (_d, mut store, a, _) = setup();
+    note(&mut store, a, "2026-11-20 10:00", "attempted", "No answer.", "");
+    assert_eq!(store.client(a).unwrap().last_contact_at, None);
+    note(&mut store, a, "2026-11-21 10:00", "home visit", "Visited.", "");
+    assert!(store.client(a).unwrap().last_contact_at.unwrap().starts_with("2026-11-21"));
+    // an earlier note written later does not move last contact back
+    note(&mut store, a, "2026-11-01 10:00", "phone", "Late entry.", "");
+    assert!(store.client(a).unwrap().last_contact_at.unwrap().starts_with("2026-11-21"));
+}
+
+#[test]
+fn signed_notes_are_locked_and_corrected_by_addenda() {
+    let (_d, mut store, a, _) = setup();
+    let id = note(&mut store, a, "2026-11-20 10:00", "phone", "Talked about rent.", "");
+    assert!(store.sign_note(id, "", fixed_now()).unwrap_err().to_string().contains("Settings"));
+    store.sign_note(id, "Sam Example, MSW", fixed_now()).unwrap();
+    let n = store.note(id).unwrap();
+    assert_eq!(n.signed_by.as_deref(), Some("Sam Example, MSW"));
+    let edit =
+        validate_note(&NoteInput { body: "changed".into(), ..Default::default() }, fixed_now(), today())
+            .unwrap();
+    let err = store.update_note(id, &edit, fixed_now()).unwrap_err();
+    assert!(err.to_string().contains("addendum"), "{err}");
+    assert_eq!(store.note(id).unwrap().body, "Talked about rent.");
+    assert!(store.sign_note(id, "Sam", fixed_now()).is_err(), "signing twice is refused");
+    store
+        .add_addendum(
+            id,
+            "Correction: it was the water bill.",
+            "Sam Example",
+            fixed_now() + Duration::hours(1),
+        )
+        .unwrap();
+    assert!(store.add_addendum(id, "   ", "Sam", fixed_now()).is_err());
+    let n = store.note(id).unwrap();
+    assert_eq!(n.addenda.len(), 1);
+    assert!(n.addenda[0].written_at > n.signed_at.clone().unwrap());
+    assert_eq!(n.body, "Talked about rent.");
+}
+
+#[test]
+fn unsigned_notes_move_signed_ones_are_marked_in_error_and_rewritten() {
+    let (_d, mut store, a, b) = setup();
+    let unsigned = note(&mut store, a, "2026-11-20 10:00", "phone", "Meant for Bea.", "");
+    store.move_note(unsigned, b, fixed_now()).unwrap();
+    assert_eq!(store.note(unsigned).unwrap().client_id, b);
+    assert_eq!(store.client(a).unwrap().last_contact_at, None, "last contact recomputed");
+    assert!(store.client(b).unwrap().last_contact_at.is_some());
+
+    let signed = note(&mut store, a, "2026-11-21 10:00", "home visit", "Zebrafinch visit for Bea.", "");
+    store.sign_note(signed, "Sam", fixed_now()).unwrap();
+    assert!(store.move_note(signed, b, fixed_now()).unwrap_err().to_string().contains("entered in error"));
+    assert!(matches!(
+        store.mark_note_in_error(signed, " ", Some(b), fixed_now()),
+        Err(StoreError::Invalid(_))
+    ));
+    let new = store.mark_note_in_error(signed, "wrong client", Some(b), fixed_now()).unwrap().unwrap();
+    let old = store.note(signed).unwrap();
+    assert!(old.entered_in_error);
+    assert_eq!(old.error_reason.as_deref(), Some("wrong client"));
+    assert_eq!(old.body, "Zebrafinch visit for Bea.", "kept as it was");
+    let copy = store.note(new).unwrap();
+    assert_eq!(copy.client_id, b);
+    assert!(!copy.is_signed());
+    // search finds the copy only
+    let hits = store.search("zebrafinch", &SearchFilter::default(), 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].record_id, new);
+}
+
+#[test]
+fn search_ranks_highlights_and_filters() {
+    let (_d, mut store, a, b) = setup();
+    note(&mut store, a, "2026-03-01 10:00", "phone", "Eviction notice arrived; eviction hearing set.", "");
+    note(&mut store, a, "2026-06-01 10:00", "phone", "Talked about the garden.", "");
+    note(&mut store, b, "2026-07-01 10:00", "phone", "Worried about eviction.", "");
+    let hits = store.search("eviction", &SearchFilter::default(), 10).unwrap();
+    assert_eq!(hits.len(), 2);
+    assert!(hits[0].snippet.contains("\u{2}Eviction\u{3}"), "{:?}", hits[0].snippet);
+    let only_b =
+        store.search("eviction", &SearchFilter { client_id: Some(b), ..Default::default() }, 10).unwrap();
+    assert_eq!(only_b.len(), 1);
+    let from = SearchFilter { from: NaiveDate::from_ymd_opt(2026, 6, 15), ..Default::default() };
+    assert_eq!(store.search("eviction", &from, 10).unwrap().len(), 1);
+    let to = SearchFilter { to: NaiveDate::from_ymd_opt(2026, 3, 1), ..Default::default() };
+    assert_eq!(store.search("eviction", &to, 10).unwrap().len(), 1, "--to is inclusive");
+    // accents and case are ignored
+    note(&mut store, a, "2026-08-01 10:00", "phone", "Réunion à l'école.", "");
+    assert_eq!(store.search("ecole", &SearchFilter::default(), 10).unwrap().len(), 1);
+    // prefix search as you type
+    let p = SearchFilter { prefix_last: true, ..Default::default() };
+    assert_eq!(store.search("evic", &p, 10).unwrap().len(), 2);
+}
+
+#[test]
+fn no_input_breaks_search() {
+    let (_d, mut store, a, _) = setup();
+    note(&mut store, a, "2026-03-01 10:00", "phone", "housing AND benefits", "");
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).unwrap();
+    for case in fixtures.as_array().unwrap() {
+        let mut text = case["text"].as_str().unwrap_or("").to_string();
+        if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+            text = text.repeat((n as usize).min(200));
+        }
+        let r = store.search(&text, &SearchFilter::default(), 10);
+        assert!(r.is_ok(), "{}: {:?}", case["label"], r.err());
+        let r = store.search(&text, &SearchFilter { prefix_last: true, ..Default::default() }, 10);
+        assert!(r.is_ok(), "{}: {:?}", case["label"], r.err());
+    }
+    assert_eq!(
+        store.search("housing AND (\"unclosed NEAR/3 * ^", &SearchFilter::default(), 10).unwrap().len(),
+        0
+    );
+    assert_eq!(store.search("housing AND", &SearchFilter::default(), 10).unwrap().len(), 1);
+}
+
+#[test]
+fn timeline_pages_through_everything_without_gaps() {
+    let (_d, mut store, a, _) = setup();
+    let start: DateTime<Utc> =
+        DateTime::parse_from_rfc3339("2020-01-01T09:00:00Z").unwrap().with_timezone(&Utc);
+    for i in 0..250 {
+        let at = (start + Duration::days(i * 3)).format("%Y-%m-%d %H:%M").to_string();
+        let id = note(&mut store, a, &at, "phone", &format!("Note number {i}"), "");
+        if i % 50 == 0 {
+            store.sign_note(id, "Sam", fixed_now()).unwrap();
+            store.add_addendum(id, "Addendum", "Sam", fixed_now()).unwrap();
+        }
+    }
+    let mut seen = Vec::new();
+    let mut before: Option<(String, i64)> = None;
+    loop {
+        let page = store
+            .timeline(a, TimelineFilter::All, 40, before.as_ref().map(|(s, i)| (s.as_str(), *i)))
+            .unwrap();
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().map(|e| (e.occurred_at.clone(), e.seq));
+        seen.extend(page);
+    }
+    let notes = seen.iter().filter(|e| e.kind == "note").count();
+    let addenda = seen.iter().filter(|e| e.kind == "addendum").count();
+    assert_eq!(notes, 250);
+    assert_eq!(addenda, 5);
+    assert!(seen.iter().any(|e| e.kind == "intake"));
+    assert!(seen
+        .windows(2)
+        .all(|w| (w[0].occurred_at.as_str(), w[0].seq) > (w[1].occurred_at.as_str(), w[1].seq)));
+    let only_notes = store.timeline(a, TimelineFilter::Notes, 1000, None).unwrap();
+    assert!(only_notes.iter().all(|e| e.kind == "note" || e.kind == "addendum"));
+    let only_case = store.timeline(a, TimelineFilter::Case, 1000, None).unwrap();
+    assert!(only_case.iter().all(|e| e.kind != "note" && e.kind != "addendum"));
+}
+
+fn due(store: &Store, settings: &Settings) -> Vec<caseload::domain::due::DueItem> {
+    store.due_items(&DueContext { now: fixed_now(), today: today(), settings }).unwrap()
+}
+
+#[test]
+fn today_lists_follow_ups_until_done_or_a_later_contact() {
+    let (_d, mut store, a, b) = setup();
+    let settings = Settings::default();
+    let n1 = note(&mut store, a, "2026-11-10 10:00", "phone", "Call back.", "2026-11-20");
+    let n2 = note(&mut store, b, "2026-11-22 10:00", "phone", "Check the letter.", "2026-11-26");
+    note(&mut store, b, "2026-11-22 09:00", "phone", "Far away follow-up.", "2027-01-01");
+    let items = due(&store, &settings);
+    let fu: Vec<_> = items.iter().filter(|i| i.rule == "follow-up").collect();
+    assert_eq!(fu.len(), 2, "{items:#?}");
+    assert_eq!(fu[0].urgency, Urgency::Overdue);
+    assert_eq!(fu[0].target, Target::Note(format!("N-{n1}")));
+    assert!(fu[0].title.contains("3 days overdue"));
+    assert_eq!(fu[1].urgency, Urgency::DueSoon);
+    // a later contact with the client clears a follow-up
+    note(&mut store, a, "2026-11-21 10:00", "home visit", "Went round.", "");
+    assert!(!due(&store, &settings).iter().any(|i| i.record_id == Some(n1)));
+    store.complete_follow_up(n2, fixed_now()).unwrap();
+    assert!(!due(&store, &settings).iter().any(|i| i.rule == "follow-up"));
+    assert!(store.complete_follow_up(n2, fixed_now()).is_err());
+}
+
+#[test]
+fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
+    let (_d, mut store, a, b) = setup();
+    let settings = Settings { signing_window_days: 3, no_contact_days: 30, ..Default::default() };
+    // written "now" (fixed_now) so it is not yet past the window
+    note(&mut store, a, "2026-11-20 10:00", "phone", "Fresh.", "");
+    assert!(!due(&store, &settings).iter().any(|i| i.rule == "unsigned-notes"));
+    let later = Settings { signing_window_days: 0, ..settings.clone() };
+    let items = store
+        .due_items(&DueContext { now: fixed_now() + Duration::days(1), today: today(), settings: &later })
+        .unwrap();
+    assert!(items.iter().any(|i| i.rule == "unsigned-notes" && i.client_id == Some(a)));
+    // b: intake in January, never contacted → quiet case
+    let quiet: Vec<_> = due(&store, &settings).into_iter().filter(|i| i.rule == "no-contact").collect();
+    assert_eq!(quiet.len(), 1);
+    assert_eq!(quiet[0].client_id, Some(b));
+    assert!(quiet[0].title.contains("since intake"));
+    store
+        .save_draft(
+            &caseload::store::drafts::Draft {
+                key: "note:new:1".into(),
+                kind: "note-new".into(),
+                client_id: Some(a),
+                title: "Note for C-0001".into(),
+                payload: "{}".into(),
+                updated_at: String::new(),
+            },
+            fixed_now(),
+        )
+        .unwrap();
+    note(&mut store, b, "2026-11-10 10:00", "attempted", "No answer; try again.", "2026-11-15");
+    let items = due(&store, &settings);
+    let rules: Vec<_> = items.iter().map(|i| i.rule).collect();
+    assert_eq!(rules.first(), Some(&"follow-up"), "{rules:?}");
+    assert_eq!(rules.last(), Some(&"draft"), "{rules:?}");
+}
+
+#[test]
+fn time_totals_per_client_and_type() {
+    let (_d, mut store, a, b) = setup();
+    note(&mut store, a, "2026-11-02 10:00", "phone", "x", "");
+    note(&mut store, a, "2026-11-03 10:00", "phone", "y", "");
+    note(&mut store, a, "2026-11-04 10:00", "home visit", "z", "");
+    note(&mut store, b, "2026-10-31 10:00", "phone", "october", "");
+    let (from, to) = caseload::store::time::parse_month("2026-11").unwrap();
+    let rows = store.time_report(from, to, None).unwrap();
+    assert_eq!(rows.len(), 2);
+    let phone = rows.iter().find(|r| r.contact_type == "phone").unwrap();
+    assert_eq!((phone.notes, phone.minutes), (2, 60));
+    assert_eq!(store.time_report(from, to, Some(b)).unwrap().len(), 0);
+}
