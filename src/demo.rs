@@ -37,6 +37,80 @@ pub struct DemoReport {
     pub notes: usize,
 }
 
+/// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
+const AGENCIES: &[&str] = &[
+    "the housing office",
+    "the food bank",
+    "the GP surgery",
+    "the job centre",
+    "the school nurse",
+    "the tenancy team",
+    "the debt advice service",
+    "the community mental health team",
+    "the pharmacy",
+    "the youth club",
+    "the legal aid clinic",
+    "the energy company",
+    "the council tax office",
+    "the refugee support group",
+    "the day centre",
+    "the probation office",
+    "the maternity unit",
+];
+const TOPICS: &[&str] = &[
+    "rent arrears",
+    "a damp bedroom",
+    "the gas meter",
+    "school uniform costs",
+    "a missed appointment",
+    "the disability assessment",
+    "childcare on Tuesdays",
+    "the bus pass renewal",
+    "a new prescription",
+    "the housing application",
+    "debt repayments",
+    "the water bill",
+    "sleep problems",
+    "the court letter",
+    "a volunteering place",
+    "English classes",
+    "the benefits review",
+    "a referral to counselling",
+    "furniture for the flat",
+    "the mobility scooter",
+    "the dentist",
+    "a phone top-up",
+    "the allotment",
+];
+const FEELINGS: &[&str] = &[
+    "calmer than last week",
+    "tired but hopeful",
+    "anxious about money",
+    "frustrated with the waiting list",
+    "pleased with the progress",
+    "low in mood",
+    "more confident",
+    "worried about the children",
+    "relieved",
+    "angry about the letter",
+    "quiet and withdrawn",
+    "motivated",
+];
+
+fn varied_sentence(rng: &mut StdRng) -> String {
+    match rng.random_range(0..5) {
+        0 => format!("Discussed {} and contacted {}.", pick(rng, TOPICS), pick(rng, AGENCIES)),
+        1 => format!("Client seemed {}; talked through {}.", pick(rng, FEELINGS), pick(rng, TOPICS)),
+        2 => format!("Agreed that {} will help with {}.", pick(rng, AGENCIES), pick(rng, TOPICS)),
+        3 => format!(
+            "Reviewed {} ({} days since the last review).",
+            pick(rng, TOPICS),
+            rng.random_range(3..60)
+        ),
+        _ => format!("Client {} after hearing from {}.", pick(rng, FEELINGS), pick(rng, AGENCIES)),
+    }
+}
+
 const OPENINGS: &[&str] = &[
     "Met with client at home.",
     "Phoned client to check in.",
@@ -199,7 +273,7 @@ fn demo_notes(
         let body = match template {
             "soap" => format!(
                 "Subjective:\n{}\n\nObjective:\n{}\n\nAssessment:\nProgress is steady.\n\nPlan:\n{}",
-                pick(rng, MIDDLES),
+                varied_sentence(rng),
                 pick(rng, OPENINGS),
                 pick(rng, PLANS)
             ),
@@ -214,7 +288,13 @@ fn demo_notes(
                 pick(rng, OPENINGS),
                 pick(rng, PLANS)
             ),
-            _ => format!("{} {} {}", pick(rng, OPENINGS), pick(rng, MIDDLES), pick(rng, PLANS)),
+            _ => format!(
+                "{} {} {} {}",
+                pick(rng, OPENINGS),
+                varied_sentence(rng),
+                if rng.random_bool(0.3) { pick(rng, MIDDLES).to_string() } else { varied_sentence(rng) },
+                pick(rng, PLANS)
+            ),
         };
         let recent = open && (today - day).num_days() < 5;
         let follow_up = if recent && rng.random_bool(0.5) {

@@ -55,8 +55,9 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         .collect::<Vec<_>>()
         .join(",");
     let sql = format!(
+        // start from the partial index of open follow-ups, not from every open client's notes
         "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
-         JOIN clients c ON c.id = n.client_id \
+         INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
          WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
          AND n.follow_up_on <= ?1 AND c.status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM notes later WHERE later.client_id = n.client_id \
@@ -93,7 +94,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let cutoff = to_db(ctx.now - window);
     let mut stmt = store.conn.prepare_cached(
         "SELECT n.client_id, count(*), min(n.written_at), c.given_name, c.family_name FROM notes n \
-         JOIN clients c ON c.id = n.client_id \
+         INDEXED BY notes_unsigned CROSS JOIN clients c ON c.id = n.client_id \
          WHERE n.signed_at IS NULL AND n.error_at IS NULL AND n.written_at < ?1 GROUP BY n.client_id",
     )?;
     let rows = stmt.query_map([cutoff], |r| {

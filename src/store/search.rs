@@ -9,6 +9,9 @@ use crate::domain::client::client_ref;
 use crate::domain::dates::format_date;
 use crate::domain::search::{fts_query, HIT_END, HIT_START};
 
+/// How many of the most recent matches are ranked (see `Store::search`).
+pub const RANK_WINDOW: i64 = 5_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     /// What was found: `note`, `addendum`, and later phases' kinds.
@@ -43,17 +46,24 @@ impl Store {
         let from = filter.from.map(format_date).unwrap_or_default();
         // `to` is inclusive: anything before the next day
         let to = filter.to.and_then(|d| d.succ_opt()).map(format_date).unwrap_or_else(|| "9999".into());
+        // Ranking (bm25) costs time for every match, so a word found in hundreds of thousands
+        // of notes is ranked among its RANK_WINDOW most recent matches: those are found by
+        // walking the index newest first, which FTS5 does without touching the rest.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.kind, s.record_id, s.client_id, s.occurred_at, \
-             snippet(search_index, 0, char(2), char(3), '…', 16), \
+            "WITH hits AS (SELECT rowid AS rid, kind, record_id, client_id, occurred_at, \
+             snippet(search_index, 0, char(2), char(3), '…', 16) AS snip, rank AS score \
+             FROM search_index WHERE search_index MATCH ?1 AND (?2 IS NULL OR client_id = ?2) \
+             AND occurred_at >= ?3 AND occurred_at < ?4 \
+             AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH ?1 \
+                 AND (?2 IS NULL OR client_id = ?2) AND occurred_at >= ?3 AND occurred_at < ?4 \
+                 ORDER BY rowid DESC LIMIT 1 OFFSET ?6), 0) \
+             ORDER BY rank LIMIT ?5) \
+             SELECT h.kind, h.record_id, h.client_id, h.occurred_at, h.snip, \
              coalesce(c.given_name || ' ' || c.family_name, '') \
-             FROM search_index s LEFT JOIN clients c ON c.id = s.client_id \
-             WHERE search_index MATCH ?1 AND (?2 IS NULL OR s.client_id = ?2) \
-             AND s.occurred_at >= ?3 AND s.occurred_at < ?4 \
-             ORDER BY rank LIMIT ?5",
+             FROM hits h LEFT JOIN clients c ON c.id = h.client_id ORDER BY h.score",
         )?;
         let hits = stmt
-            .query_map(params![query, filter.client_id, from, to, limit as i64], |r| {
+            .query_map(params![query, filter.client_id, from, to, limit as i64, RANK_WINDOW - 1], |r| {
                 let kind: String = r.get(0)?;
                 let record_id: i64 = r.get(1)?;
                 let client_id: Option<i64> = r.get(2)?;
