@@ -9,6 +9,7 @@
 //! - both again on a small database (10,000 notes), to show they do not grow with the notes;
 //! - at agency scale, in process: a search's first page, a client's timeline and Today;
 //! - resident memory (max RSS) of the commands at agency scale.
+//!
 //! Set CASELOAD_BENCH_SKIP_AGENCY=1 to skip the agency part.
 
 use std::path::{Path, PathBuf};
