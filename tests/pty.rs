@@ -1,0 +1,272 @@
+//! The real binary in a pseudo-terminal: keystrokes in, screen out, and the terminal put back
+//! as it was on every way out (quit, SIGTERM). Drafts survive SIGTERM and SIGKILL.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+
+const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Term {
+    fn start(db: &Path, cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        cmd.env_remove("CASELOAD_DB");
+        let child = pair.slave.spawn_command(cmd).expect("spawn caseload");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Term { parser, raw, child, writer, _master: pair.master }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // let the app read and redraw between keys, as a person's typing would
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn type_text(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    fn signal(&self, sig: i32) {
+        let pid = self.child.process_id().expect("pid") as i32;
+        unsafe {
+            libc::kill(pid, sig);
+        }
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // give the reader thread a moment to take the last bytes
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("caseload did not exit; screen:\n{}", self.screen());
+    }
+
+    /// The terminal is back as it was: normal screen, cursor visible, alternate screen left last.
+    fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        assert!(!parser.screen().alternate_screen(), "still on the alternate screen");
+        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
+        let raw = self.raw.lock().unwrap();
+        let enter = find_last(&raw, b"\x1b[?1049h").expect("entered the alternate screen");
+        let leave = find_last(&raw, b"\x1b[?1049l").expect("left the alternate screen");
+        assert!(leave > enter, "left the alternate screen after the last time it entered it");
+        let paste_off = find_last(&raw, b"\x1b[?2004l").expect("bracketed paste turned off");
+        assert!(paste_off > enter);
+    }
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+const TAB: &[u8] = b"\t";
+const ENTER: &[u8] = b"\r";
+const CTRL_S: &[u8] = b"\x13";
+const DOWN: &[u8] = b"\x1b[B";
+const RIGHT: &[u8] = b"\x1b[C";
+
+fn seeded_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, path) = common::temp_db();
+    let mut store = common::open(&path);
+    let input = caseload::domain::client::IntakeInput {
+        given_name: "Robin".into(),
+        family_name: "Example".into(),
+        ..Default::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    store
+        .add_client(&caseload::domain::client::validate_intake(&input, today).unwrap(), chrono::Utc::now())
+        .unwrap();
+    (d, path)
+}
+
+#[test]
+fn adds_a_client_with_keystrokes_and_restores_the_terminal_on_quit() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Clients");
+    t.send(b"n");
+    t.wait_for("New client");
+    t.type_text("Zoë");
+    t.send(TAB);
+    t.type_text("Bélanger-王");
+    t.send(CTRL_S);
+    t.wait_for("Client file");
+    t.wait_for("is now on your caseload");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.count_clients().unwrap(), 1);
+    let c = store.client(1).unwrap();
+    assert_eq!((c.given_name.as_str(), c.family_name.as_str()), ("Zoë", "Bélanger-王"));
+}
+
+#[test]
+fn sigterm_in_a_form_keeps_the_draft_and_restores_the_terminal() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.send(b"n");
+    t.wait_for("New client");
+    t.type_text("Unfinished");
+    t.signal(libc::SIGTERM);
+    t.wait_exit();
+    t.assert_restored();
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "the typed name was kept as a draft");
+    assert!(drafts[0].payload.contains("Unfinished"));
+
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Unsaved drafts");
+    t.send(ENTER);
+    t.wait_for("Unfinished");
+    t.wait_for("Restored");
+    t.send(b"\x03"); // Ctrl-C
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"W"); // quick note for this client: the cursor starts in the text
+    t.wait_for("Quick note");
+    t.type_text("Visited Robin; the boiler is fixed and the rent is paid");
+    std::thread::sleep(Duration::from_millis(2_000));
+    t.signal(libc::SIGKILL);
+    t.wait_exit();
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "the note being typed was saved as a draft");
+    assert_eq!(drafts[0].kind, "note-new");
+
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Unsaved drafts");
+    t.wait_for("Note for C-0001");
+    t.send(ENTER);
+    t.wait_for("the boiler is fixed");
+    t.send(CTRL_S);
+    t.wait_for("Saved note N-1");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    assert!(store.note(1).unwrap().body.contains("the boiler is fixed and the rent is paid"));
+    assert!(store.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn writes_a_soap_note_and_finds_it_by_search() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"w");
+    t.wait_for("New case note");
+    for _ in 0..6 {
+        t.send(TAB);
+    }
+    t.send(RIGHT); // template: SOAP
+    t.send(TAB);
+    t.wait_for("Subjective:");
+    t.send(DOWN);
+    t.type_text("Worried about the zebrafinch eviction letter");
+    t.send(CTRL_S);
+    t.wait_for("Saved note N-1");
+    t.send(b"f");
+    t.wait_for("Search all notes");
+    t.type_text("zebrafinch");
+    t.wait_for("1 found");
+    t.send(ENTER);
+    t.wait_for("Note N-1");
+    t.wait_for("Subjective:");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_a_broken_layout() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 60, 20);
+    t.wait_for("Please enlarge the terminal");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+}
