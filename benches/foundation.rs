@@ -30,7 +30,8 @@ fn dataset() -> PathBuf {
     }
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).expect("open");
-    generate(&mut store, &DemoOptions { clients: 5_000, seed: 3, notes_per_client: 12 }, Utc::now()).expect("demo");
+    generate(&mut store, &DemoOptions { clients: 5_000, seed: 3, notes_per_client: 12 }, Utc::now())
+        .expect("demo");
     path
 }
 
@@ -48,7 +49,9 @@ fn vm_hwm_mb(pid: u32) -> f64 {
 /// Starts the app in a pty; returns the time to the first full frame and the peak RSS after
 /// start-up and after filtering the client list.
 fn startup_once(db: &Path) -> (Duration, f64, f64) {
-    let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("pty");
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+        .expect("pty");
     let mut cmd = CommandBuilder::new(BIN);
     cmd.arg("--db");
     cmd.arg(db);
@@ -140,9 +143,11 @@ fn main() {
         }
         stats(times)
     };
-    let moves: Vec<KeyCode> = (0..400).map(|i| if i % 3 == 2 { KeyCode::Char('k') } else { KeyCode::Char('j') }).collect();
+    let moves: Vec<KeyCode> =
+        (0..400).map(|i| if i % 3 == 2 { KeyCode::Char('k') } else { KeyCode::Char('j') }).collect();
     let (move_med, move_p99) = measure(&mut app, &moves);
-    let pages: Vec<KeyCode> = (0..200).map(|i| if i < 150 { KeyCode::PageDown } else { KeyCode::PageUp }).collect();
+    let pages: Vec<KeyCode> =
+        (0..200).map(|i| if i < 150 { KeyCode::PageDown } else { KeyCode::PageUp }).collect();
     let (page_med, page_p99) = measure(&mut app, &pages);
     let mut filter_times = Vec::new();
     for word in ["maria", "jo", "nunez", "bel", "ann", "sil", "lu", "ob"] {
@@ -157,12 +162,17 @@ fn main() {
     println!("\ncaseload on a demo database of 5,000 clients (60,000 notes)");
     let row = |label: &str, med: f64, p99: f64, target: f64, unit: &str| {
         let flag = if med > target { "  OVER TARGET" } else { "" };
-        println!("  {label:<44} median {med:>7.2} {unit}  p99 {p99:>7.2} {unit}  (target < {target} {unit}){flag}");
+        println!(
+            "  {label:<44} median {med:>7.2} {unit}  p99 {p99:>7.2} {unit}  (target < {target} {unit}){flag}"
+        );
     };
     row("start to first full frame (real binary, pty)", start_med, start_p99, 100.0, "ms");
     row("client list: j/k move, handled and drawn", move_med, move_p99, 5.0, "ms");
     row("client list: PgDn/PgUp, handled and drawn", page_med, page_p99, 5.0, "ms");
     row("client list: filter one more character", filter_med, filter_p99, 5.0, "ms");
     let flag = if rss.1 > 50.0 { "  OVER TARGET" } else { "" };
-    println!("  resident memory (VmHWM): {:.1} MB after start, {:.1} MB after filtering (target < 50 MB){flag}", rss.0, rss.1);
+    println!(
+        "  resident memory (VmHWM): {:.1} MB after start, {:.1} MB after filtering (target < 50 MB){flag}",
+        rss.0, rss.1
+    );
 }

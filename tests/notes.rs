@@ -236,19 +236,32 @@ fn today_lists_follow_ups_until_done_or_a_later_contact() {
 fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
     let (_d, mut store, a, b) = setup();
     let settings = Settings { signing_window_days: 3, no_contact_days: 30, ..Default::default() };
-    // written "now" (fixed_now) so it is not yet past the window
+    // written "now" (fixed_now): due for signing in 3 days, so listed as SOON, not overdue
     note(&mut store, a, "2026-11-20 10:00", "phone", "Fresh.", "");
-    assert!(!due(&store, &settings).iter().any(|i| i.rule == "unsigned-notes"));
-    let later = Settings { signing_window_days: 0, ..settings.clone() };
+    let soon: Vec<_> = due(&store, &settings).into_iter().filter(|i| i.rule == "unsigned-notes").collect();
+    assert_eq!(soon.len(), 1);
+    assert_eq!(soon[0].urgency, Urgency::DueSoon);
+    assert!(soon[0].title.contains("due in 3 days"), "{}", soon[0].title);
+    // four days later it is overdue
+    let later = today() + Duration::days(4);
     let items = store
-        .due_items(&DueContext { now: fixed_now() + Duration::days(1), today: today(), settings: &later })
+        .due_items(&DueContext { now: fixed_now() + Duration::days(4), today: later, settings: &settings })
         .unwrap();
-    assert!(items.iter().any(|i| i.rule == "unsigned-notes" && i.client_id == Some(a)));
+    assert!(items.iter().any(|i| i.rule == "unsigned-notes" && i.urgency == Urgency::Overdue));
+    // a narrow look-ahead leaves it out until it is due
+    let narrow = Settings { due_soon_days: 1, ..settings.clone() };
+    assert!(!due(&store, &narrow).iter().any(|i| i.rule == "unsigned-notes"));
     // b: intake in January, never contacted → quiet case
     let quiet: Vec<_> = due(&store, &settings).into_iter().filter(|i| i.rule == "no-contact").collect();
     assert_eq!(quiet.len(), 1);
     assert_eq!(quiet[0].client_id, Some(b));
     assert!(quiet[0].title.contains("since intake"));
+    // a's last contact (Nov 20) reaches 30 days on Dec 20: SOON from Dec 13
+    let dec14 = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
+    let items = store.due_items(&DueContext { now: fixed_now(), today: dec14, settings: &settings }).unwrap();
+    let a_soon = items.iter().find(|i| i.rule == "no-contact" && i.client_id == Some(a)).expect("soon");
+    assert_eq!(a_soon.urgency, Urgency::DueSoon);
+    assert!(a_soon.title.contains("due in 6 days"), "{}", a_soon.title);
     store
         .save_draft(
             &caseload::store::drafts::Draft {

@@ -88,10 +88,11 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     Ok(out)
 }
 
-/// Unsigned notes older than the signing window, one line per client.
+/// Unsigned notes past the signing window (overdue) or reaching it soon, one line per client.
 fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let window = chrono::Duration::days(i64::from(ctx.settings.signing_window_days));
-    let cutoff = to_db(ctx.now - window);
+    let soon = chrono::Duration::days(i64::from(ctx.settings.due_soon_days) + 1);
+    let cutoff = to_db(ctx.now - window + soon);
     let mut stmt = store.conn.prepare_cached(
         "SELECT n.client_id, count(*), min(n.written_at), c.given_name, c.family_name FROM notes n \
          INDEXED BY notes_unsigned CROSS JOIN clients c ON c.id = n.client_id \
@@ -107,18 +108,19 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         let due = written
             .checked_add_days(Days::new(u64::from(ctx.settings.signing_window_days)))
             .unwrap_or(ctx.today);
-        let what = if count == 1 {
-            "1 note needs signing".to_string()
-        } else {
-            format!("{count} notes need signing")
-        };
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let what = if count == 1 { "1 unsigned note".to_string() } else { format!("{count} unsigned notes") };
         out.push(DueItem {
             rule: "unsigned-notes",
-            urgency: Urgency::Overdue,
+            urgency,
             due_on: Some(due),
             client_ref: Some(client_ref(client_id)),
             client_name: name(given, family),
-            title: format!("{what} (oldest written {})", format_date(written)),
+            title: format!(
+                "{what}: signing {} (oldest written {})",
+                due_phrase(due, ctx.today),
+                format_date(written)
+            ),
             target: Target::Client(client_ref(client_id)),
             client_id: Some(client_id),
             record_id: None,
@@ -127,10 +129,16 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     Ok(out)
 }
 
-/// Open clients with no contact for the configured number of days (or none since intake).
+/// Open clients with no contact for the configured number of days (or none since intake),
+/// and those who will reach it within the due-soon window.
 fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let days = u64::from(ctx.settings.no_contact_days);
-    let cutoff_day = ctx.today.checked_sub_days(Days::new(days)).unwrap_or(ctx.today);
+    let soon = u64::from(ctx.settings.due_soon_days);
+    let cutoff_day = ctx
+        .today
+        .checked_add_days(Days::new(soon + 1))
+        .and_then(|d| d.checked_sub_days(Days::new(days)))
+        .unwrap_or(ctx.today);
     let cutoff = format!("{}T00:00:00Z", format_date(cutoff_day));
     let mut stmt = store.conn.prepare_cached(
         "SELECT id, last_contact_at, intake_date, given_name, family_name FROM clients \
@@ -155,14 +163,17 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         };
         let gap = (ctx.today - since).num_days();
         let due = since.checked_add_days(Days::new(days)).unwrap_or(ctx.today);
-        let title = if last.is_some() {
-            format!("No contact for {gap} days (last {})", format_date(since))
-        } else {
-            format!("No contact since intake {gap} days ago")
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let title = match (last.is_some(), urgency) {
+            (true, Urgency::Overdue) => format!("No contact for {gap} days (last {})", format_date(since)),
+            (false, Urgency::Overdue) => format!("No contact since intake {gap} days ago"),
+            (_, _) => {
+                format!("{gap} days since the last contact: a contact is {}", due_phrase(due, ctx.today))
+            }
         };
         out.push(DueItem {
             rule: "no-contact",
-            urgency: Urgency::Overdue,
+            urgency,
             due_on: Some(due),
             client_ref: Some(client_ref(id)),
             client_name: name(given, family),
