@@ -301,3 +301,21 @@ fn search_due_and_time_speak_json_and_plain_text() {
     assert_eq!(caseload(&db, &["time", "--month", "November"]).status.code(), Some(2));
     assert!(stdout(&caseload(&db, &["time", "--month", "2026-11"])).contains("Total: 30 min"));
 }
+
+#[test]
+fn the_default_database_lives_in_the_data_directory_owner_only() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let o = Command::new(BIN)
+        .args(["client", "add", "--given", "Ada", "--family", "Example"])
+        .env_remove("CASELOAD_DB")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let db = data.join("caseload").join("caseload.db");
+    assert!(db.exists(), "created on first run in the data directory");
+    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(db.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+}

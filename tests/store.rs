@@ -39,8 +39,14 @@ fn an_empty_database_migrates_to_the_latest_version() {
     assert_eq!(recorded, latest_version());
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    // reopening applies nothing twice
     drop(conn);
+    // a committed note survives power loss: WAL with synchronous = FULL, foreign keys on
+    let store = Store::open(&path).unwrap();
+    let (sync, fk) = store.pragmas().unwrap();
+    assert_eq!(sync, 2, "synchronous = FULL");
+    assert_eq!(fk, 1, "foreign keys on");
+    // reopening applies nothing twice
+    drop(store);
     Store::open(&path).unwrap();
 }
 

@@ -184,6 +184,13 @@ impl Store {
         Ok(())
     }
 
+    /// (synchronous, foreign_keys) as SQLite reports them for this connection.
+    pub fn pragmas(&self) -> Result<(i64, i64)> {
+        let sync = self.conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let fk = self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        Ok((sync, fk))
+    }
+
     pub fn schema_version(&self) -> Result<u32> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
