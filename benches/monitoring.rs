@@ -174,6 +174,12 @@ fn main() {
         store.due_items(&DueContext { now, today, settings: &settings }).expect("due").len()
     });
     println!("\nagency scale (20,000 clients, 1,000,000 notes), in process:");
+    let ctx = DueContext { now, today, settings: &settings };
+    for (name, rule) in caseload::store::due::RULES {
+        let (med, _) = in_process(10, |_| rule(&store, &ctx).expect("rule").len());
+        let n = rule(&store, &ctx).expect("rule").len();
+        println!("  Today rule {name:<24} {n:>6} items  median {:>7.2} ms", ms(med));
+    }
     for (label, med, p99, limit) in [
         ("search, first page (20 hits)", search_med, search_p99, 50.0),
         ("client timeline, first page", tl_med, tl_p99, 50.0),

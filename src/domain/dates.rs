@@ -100,6 +100,31 @@ pub fn local_to_utc(naive: NaiveDateTime) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| "That time does not exist here (the clocks changed).".to_string())
 }
 
+/// Reads the `YYYY-MM-DD` at the start of a stored date or timestamp, without a format parser
+/// (Today reads thousands of them).
+pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// The local calendar day of a stored UTC timestamp, shifted by a fixed offset in seconds
+/// (the local offset now; good enough to place a past contact on its day).
+pub fn local_day(stored_utc: &str, offset_secs: i64) -> Option<NaiveDate> {
+    let t = from_db(stored_utc)?;
+    Some((t + chrono::Duration::seconds(offset_secs)).date_naive())
+}
+
+/// Seconds the local time zone is ahead of UTC at `now`.
+pub fn local_offset_secs(now: DateTime<Utc>) -> i64 {
+    i64::from(Local.offset_from_utc_datetime(&now.naive_utc()).local_minus_utc())
+}
+
 pub fn format_date(d: NaiveDate) -> String {
     d.format(DATE_FORMAT).to_string()
 }
@@ -163,6 +188,17 @@ mod tests {
         assert!(parse_date("+3y", today).is_err());
         assert!(parse_date("+99999999999999999999d", today).is_err());
         assert!(parse_date("\u{1b}[2J", today).is_err());
+    }
+
+    #[test]
+    fn fast_day_parsing_agrees_with_chrono() {
+        assert_eq!(parse_ymd("2026-11-23"), Some(d("2026-11-23")));
+        assert_eq!(parse_ymd("2026-11-23T10:00:00Z"), Some(d("2026-11-23")));
+        assert_eq!(parse_ymd("2026-02-30"), None);
+        assert_eq!(parse_ymd("20261123"), None);
+        assert_eq!(parse_ymd("2026-1a-01"), None);
+        assert_eq!(local_day("2026-11-23T23:30:00Z", 3600), Some(d("2026-11-24")));
+        assert_eq!(local_day("2026-11-23T00:30:00Z", -3600), Some(d("2026-11-22")));
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! The rules behind Today. Each rule reads what is recorded (through indexes) and returns
 //! items; a later phase adds its rule to `RULES`, not a screen.
 
-use chrono::{DateTime, Days, Local, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::params;
 
 use super::{Result, Store};
 use crate::domain::client::client_ref;
-use crate::domain::dates::{format_date, from_db, to_db};
+use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd, to_db};
 use crate::domain::due::{due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
-use crate::domain::note::{note_ref, ContactType};
+use crate::domain::note::note_ref;
 use crate::domain::settings::Settings;
 
 /// What every rule may use.
@@ -18,7 +18,7 @@ pub struct DueContext<'a> {
     pub settings: &'a Settings,
 }
 
-type Rule = fn(&Store, &DueContext<'_>) -> Result<Vec<DueItem>>;
+pub type Rule = fn(&Store, &DueContext<'_>) -> Result<Vec<DueItem>>;
 
 /// The rules, in no particular order (the list is sorted by urgency afterwards).
 pub const RULES: &[(&str, Rule)] = &[
@@ -48,30 +48,22 @@ fn name(given: String, family: String) -> String {
 fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
-    let contact_types = ContactType::ALL
-        .iter()
-        .filter(|t| t.is_client_contact())
-        .map(|t| format!("'{}'", t.as_str()))
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        // start from the partial index of open follow-ups, not from every open client's notes
-        "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
+    // Start from the partial index of open follow-ups. A later contact with the client clears a
+    // follow-up: clients.last_contact_at is the latest client contact (kept by the notes store),
+    // so no per-note lookup is needed.
+    let sql = "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
          INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
          WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
          AND n.follow_up_on <= ?1 AND c.status = 'open' \
-         AND NOT EXISTS (SELECT 1 FROM notes later WHERE later.client_id = n.client_id \
-             AND later.contact_at > n.contact_at AND later.error_at IS NULL AND later.id != n.id \
-             AND later.contact_type IN ({contact_types}))"
-    );
-    let mut stmt = store.conn.prepare_cached(&sql)?;
+         AND (c.last_contact_at IS NULL OR c.last_contact_at <= n.contact_at)";
+    let mut stmt = store.conn.prepare_cached(sql)?;
     let rows = stmt.query_map([format_date(horizon)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, due, given, family) = row?;
-        let Ok(due) = NaiveDate::parse_from_str(&due, "%Y-%m-%d") else { continue };
+        let Some(due) = parse_ymd(&due) else { continue };
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
         out.push(DueItem {
             rule: "follow-up",
@@ -93,10 +85,12 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let window = chrono::Duration::days(i64::from(ctx.settings.signing_window_days));
     let soon = chrono::Duration::days(i64::from(ctx.settings.due_soon_days) + 1);
     let cutoff = to_db(ctx.now - window + soon);
+    let offset = local_offset_secs(ctx.now);
     let mut stmt = store.conn.prepare_cached(
-        "SELECT n.client_id, count(*), min(n.written_at), c.given_name, c.family_name FROM notes n \
-         INDEXED BY notes_unsigned CROSS JOIN clients c ON c.id = n.client_id \
-         WHERE n.signed_at IS NULL AND n.error_at IS NULL AND n.written_at < ?1 GROUP BY n.client_id",
+        "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
+         (SELECT client_id, count(*) AS n, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
+          WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id) g \
+         JOIN clients c ON c.id = g.client_id",
     )?;
     let rows = stmt.query_map([cutoff], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
@@ -104,7 +98,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let mut out = Vec::new();
     for row in rows {
         let (client_id, count, oldest, given, family) = row?;
-        let written = from_db(&oldest).map(|t| t.with_timezone(&Local).date_naive()).unwrap_or(ctx.today);
+        let written = local_day(&oldest, offset).unwrap_or(ctx.today);
         let due = written
             .checked_add_days(Days::new(u64::from(ctx.settings.signing_window_days)))
             .unwrap_or(ctx.today);
@@ -134,6 +128,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let days = u64::from(ctx.settings.no_contact_days);
     let soon = u64::from(ctx.settings.due_soon_days);
+    let offset = local_offset_secs(ctx.now);
     let cutoff_day = ctx
         .today
         .checked_add_days(Days::new(soon + 1))
@@ -157,9 +152,9 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let mut out = Vec::new();
     for row in rows {
         let (id, last, intake, given, family) = row?;
-        let since = match last.as_deref().and_then(from_db) {
-            Some(t) => t.with_timezone(&Local).date_naive(),
-            None => NaiveDate::parse_from_str(&intake, "%Y-%m-%d").unwrap_or(ctx.today),
+        let since = match last.as_deref().and_then(|l| local_day(l, offset)) {
+            Some(d) => d,
+            None => parse_ymd(&intake).unwrap_or(ctx.today),
         };
         let gap = (ctx.today - since).num_days();
         let due = since.checked_add_days(Days::new(days)).unwrap_or(ctx.today);
