@@ -323,3 +323,30 @@ fn nasty_input_is_stored_clean_or_refused() {
         }
     }
 }
+
+#[test]
+fn every_older_version_migrates_to_the_latest_keeping_its_data() {
+    for upto in 1..latest_version() {
+        let (_d, path) = temp_db();
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for (v, sql) in caseload::store::MIGRATIONS.iter().filter(|(v, _)| *v <= upto) {
+                conn.execute_batch(sql).unwrap();
+                conn.execute_batch(&format!(
+                    "PRAGMA user_version = {v}; PRAGMA application_id = {APPLICATION_ID};"
+                ))
+                .unwrap();
+            }
+            conn.execute(
+                "INSERT INTO clients (given_name, family_name, intake_date, sort_key, search_key, created_at, updated_at) \
+                 VALUES ('Ada', 'Example', '2026-01-01', 'example ada', 'ada example', 'x', 'x')",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest_version(), "from version {upto}");
+        assert_eq!(store.client(1).unwrap().given_name, "Ada", "data kept from version {upto}");
+        assert!(store.check().unwrap().is_empty());
+    }
+}
