@@ -350,3 +350,22 @@ fn every_older_version_migrates_to_the_latest_keeping_its_data() {
         assert!(store.check().unwrap().is_empty());
     }
 }
+
+#[test]
+fn every_migration_file_is_registered_in_order() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    files.sort();
+    let versions: Vec<u32> = caseload::store::MIGRATIONS.iter().map(|m| m.0).collect();
+    let expected: Vec<u32> = (1..=files.len() as u32).collect();
+    assert_eq!(versions, expected, "migrations are numbered 1..n with no gap: {files:?}");
+    for (f, (v, sql)) in files.iter().zip(caseload::store::MIGRATIONS) {
+        assert!(f.starts_with(&format!("{v:04}_")), "{f} is registered as version {v}");
+        let on_disk = std::fs::read_to_string(dir.join(f)).unwrap();
+        assert_eq!(&on_disk, sql, "{f} is the text registered as version {v}");
+    }
+}

@@ -24,8 +24,11 @@ use crate::domain::dates::to_db;
 pub const APPLICATION_ID: i32 = 0x4353_4C44;
 
 /// Numbered migrations, applied in order, each in its own transaction.
-pub const MIGRATIONS: &[(u32, &str)] =
-    &[(1, include_str!("migrations/0001_init.sql")), (2, include_str!("migrations/0002_notes.sql"))];
+pub const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("migrations/0001_init.sql")),
+    (2, include_str!("migrations/0002_notes.sql")),
+    (3, include_str!("migrations/0003_today_indexes.sql")),
+];
 
 pub fn latest_version() -> u32 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
