@@ -93,6 +93,12 @@ pub struct Client {
     pub external_id: String,
     pub status: CaseStatus,
     pub last_contact_at: Option<String>,
+    /// Highest open risk flag ("medium"/"high"), kept by the store.
+    #[serde(default)]
+    pub risk_level: Option<String>,
+    /// Safety alerts not yet acknowledged, kept by the store.
+    #[serde(default)]
+    pub open_alerts: i64,
 }
 
 impl Client {
@@ -125,6 +131,15 @@ impl Client {
     /// Short warnings the header shows on every screen of the file.
     pub fn flags(&self) -> Vec<&'static str> {
         let mut f = Vec::new();
+        // safety first: these must never be missed
+        match self.risk_level.as_deref() {
+            Some("high") => f.push("RISK HIGH"),
+            Some(_) => f.push("RISK MEDIUM"),
+            None => {}
+        }
+        if self.open_alerts > 0 {
+            f.push("SAFETY ALERT");
+        }
         if self.safe_to_leave_message == Some(false) {
             f.push("NO MESSAGES");
         }
@@ -137,6 +152,14 @@ impl Client {
     /// Compact flags for list columns.
     pub fn short_flags(&self) -> String {
         let mut f = Vec::new();
+        match self.risk_level.as_deref() {
+            Some("high") => f.push("RISK-HIGH"),
+            Some(_) => f.push("RISK-MED"),
+            None => {}
+        }
+        if self.open_alerts > 0 {
+            f.push("ALERT");
+        }
         if self.safe_to_leave_message == Some(false) {
             f.push("no-msg");
         }
@@ -362,6 +385,8 @@ pub fn validate_intake(input: &IntakeInput, today: NaiveDate) -> Result<Client, 
         external_id,
         status: CaseStatus::Open,
         last_contact_at: None,
+        risk_level: None,
+        open_alerts: 0,
     })
 }
 

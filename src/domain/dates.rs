@@ -133,6 +133,18 @@ pub fn format_local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format(DATETIME_FORMAT).to_string()
 }
 
+/// When something recorded for a day happened, for the timeline: now if the day is today
+/// (local), otherwise local noon of that day.
+pub fn moment_of_day(day: NaiveDate, now: DateTime<Utc>) -> String {
+    if now.with_timezone(&Local).date_naive() == day {
+        return to_db(now);
+    }
+    day.and_hms_opt(12, 0, 0)
+        .and_then(|t| Local.from_local_datetime(&t).earliest())
+        .map(|t| to_db(t.with_timezone(&Utc)))
+        .unwrap_or_else(|| format!("{}T12:00:00Z", format_date(day)))
+}
+
 /// Storage form of a moment: RFC 3339 UTC with seconds, sortable as text.
 pub fn to_db(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()

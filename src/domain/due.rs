@@ -38,6 +38,25 @@ pub enum Target {
     Client(String),
     Note(String),
     Draft(String),
+    /// Later phases' records, by their refs (`A-3`, `SC-12`, `AL-2`, `F-4`…).
+    Assessment(String),
+    Screening(String),
+    Alert(String),
+    Flag(String),
+}
+
+impl Target {
+    /// The record kind and id a line opens (`OpenRecord`), for the records of later phases.
+    pub fn record(&self) -> Option<(&'static str, i64)> {
+        let (kind, prefix, r) = match self {
+            Target::Assessment(r) => ("assessment", "A", r),
+            Target::Screening(r) => ("screening", "SC", r),
+            Target::Alert(r) => ("alert", "AL", r),
+            Target::Flag(r) => ("flag", "F", r),
+            _ => return None,
+        };
+        crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

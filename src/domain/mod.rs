@@ -1,5 +1,6 @@
 //! Plain types and rules with no I/O.
 
+pub mod assessment;
 pub mod client;
 pub mod consent;
 pub mod dates;
@@ -7,6 +8,7 @@ pub mod due;
 pub mod goal;
 pub mod instruments;
 pub mod note;
+pub mod people;
 pub mod referral;
 pub mod search;
 pub mod settings;

@@ -16,7 +16,7 @@ const CLIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, prono
     birth_date_estimated, phone, email, address, language, interpreter_needed, best_contact, \
     safe_to_leave_message, referral_source, referral_reason, intake_date, programme, \
     emergency_contact_name, emergency_contact_phone, emergency_contact_relation, external_id, status, \
-    last_contact_at";
+    last_contact_at, risk_level, open_alerts";
 
 fn client_from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
     let id: i64 = r.get(0)?;
@@ -49,6 +49,8 @@ fn client_from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         external_id: r.get(21)?,
         status: CaseStatus::parse(&r.get::<_, String>(22)?),
         last_contact_at: r.get(23)?,
+        risk_level: r.get(24)?,
+        open_alerts: r.get(25)?,
     })
 }
 
@@ -145,12 +147,36 @@ pub fn log_event(
     kind: &str,
     summary: &str,
 ) -> Result<()> {
+    log_record_event(tx, client_id, occurred_at, now, kind, summary, None)
+}
+
+/// Records a dated event about a record (`("assessment", 12)`), which the timeline opens.
+pub fn log_record_event(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    occurred_at: &str,
+    now: &str,
+    kind: &str,
+    summary: &str,
+    record: Option<(&str, i64)>,
+) -> Result<()> {
     let episode: Option<i64> = current_episode_id(tx, client_id)?;
     tx.execute(
-        "INSERT INTO events (client_id, episode_id, occurred_at, recorded_at, kind, summary) VALUES (?1,?2,?3,?4,?5,?6)",
-        params![client_id, episode, occurred_at, now, kind, summary],
+        "INSERT INTO events (client_id, episode_id, occurred_at, recorded_at, kind, summary, record_kind, record_id) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        params![client_id, episode, occurred_at, now, kind, summary, record.map(|r| r.0), record.map(|r| r.1)],
     )?;
     Ok(())
+}
+
+/// Fails with a plain message unless the client exists.
+pub fn require_client(tx: &rusqlite::Connection, client_id: i64) -> Result<()> {
+    let exists: Option<i64> =
+        tx.query_row("SELECT id FROM clients WHERE id = ?1", [client_id], |r| r.get(0)).optional()?;
+    match exists {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound(format!("There is no client {}.", client_ref(client_id)))),
+    }
 }
 
 /// The episode that new records belong to: the latest one.

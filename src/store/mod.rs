@@ -1,10 +1,14 @@
 //! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
 
+pub mod assessments;
 pub mod clients;
 pub mod drafts;
 pub mod due;
 pub mod meta;
 pub mod notes;
+pub mod people;
+pub mod safety;
+pub mod screenings;
 pub mod search;
 pub mod time;
 
@@ -28,6 +32,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_notes.sql")),
     (3, include_str!("migrations/0003_today_indexes.sql")),
+    (4, include_str!("migrations/0004_assessment.sql")),
 ];
 
 pub fn latest_version() -> u32 {

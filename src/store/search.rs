@@ -70,6 +70,8 @@ impl Store {
                 Ok(SearchHit {
                     reference: match kind.as_str() {
                         "note" | "addendum" => crate::domain::note::note_ref(record_id),
+                        "assessment" | "need" => crate::domain::assessment::assessment_ref(record_id),
+                        "screening" => crate::store::screenings::screening_ref(record_id),
                         _ => record_id.to_string(),
                     },
                     kind,
@@ -96,6 +98,9 @@ pub struct TimelineEntry {
     /// The record the line is about (a note id for notes and addenda), if any.
     #[serde(skip)]
     pub record_id: Option<i64>,
+    /// What kind of record `record_id` is: `note`, `assessment`, `screening`, `flag`, ...
+    #[serde(skip)]
+    pub record_kind: Option<String>,
     /// Struck through: entered in error.
     pub in_error: bool,
     /// Tie-breaker for keyset paging.
@@ -145,19 +150,20 @@ impl Store {
         let mut parts = Vec::new();
         if events {
             parts.push(
-                "SELECT * FROM (SELECT occurred_at AS at, kind, summary, NULL AS rid, 0 AS err, id * 4 AS seq FROM events \
+                "SELECT * FROM (SELECT occurred_at AS at, kind, summary, record_id AS rid, 0 AS err, id * 4 AS seq, \
+                 record_kind AS rkind FROM events \
                  WHERE client_id = ?1 AND (occurred_at, id * 4) < (?2, ?3) ORDER BY occurred_at DESC, id DESC LIMIT ?4)",
             );
         }
         if notes {
             parts.push(
                 "SELECT * FROM (SELECT contact_at AS at, 'note' AS kind, contact_type || ': ' || substr(body, 1, 300) AS summary, \
-                 id AS rid, error_at IS NOT NULL AS err, id * 4 + 1 AS seq FROM notes \
+                 id AS rid, error_at IS NOT NULL AS err, id * 4 + 1 AS seq, 'note' AS rkind FROM notes \
                  WHERE client_id = ?1 AND (contact_at, id * 4 + 1) < (?2, ?3) ORDER BY contact_at DESC, id DESC LIMIT ?4)",
             );
             parts.push(
                 "SELECT * FROM (SELECT a.written_at AS at, 'addendum' AS kind, substr(a.body, 1, 300) AS summary, \
-                 a.note_id AS rid, n.error_at IS NOT NULL AS err, a.id * 4 + 2 AS seq FROM addenda a \
+                 a.note_id AS rid, n.error_at IS NOT NULL AS err, a.id * 4 + 2 AS seq, 'note' AS rkind FROM addenda a \
                  JOIN notes n ON n.id = a.note_id WHERE n.client_id = ?1 AND (a.written_at, a.id * 4 + 2) < (?2, ?3) \
                  ORDER BY a.written_at DESC LIMIT ?4)",
             );
@@ -173,6 +179,7 @@ impl Store {
                     record_id: r.get(3)?,
                     in_error: r.get(4)?,
                     seq: r.get(5)?,
+                    record_kind: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

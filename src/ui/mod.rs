@@ -2,6 +2,7 @@
 
 pub mod screens;
 pub mod theme;
+pub mod view;
 pub mod widgets;
 
 use ratatui::layout::Rect;
@@ -59,6 +60,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Some(Screen::Search(s)) => s.render(frame, body),
         Some(Screen::Time(s)) => s.render(frame, body),
         Some(Screen::Prompt(s)) => s.render(frame, body),
+        Some(Screen::View(v)) => v.render(frame, body, app.today),
         None => {}
     }
 

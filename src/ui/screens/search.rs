@@ -158,6 +158,8 @@ impl SearchScreen {
 fn open_hit(h: &SearchHit) -> Message {
     match h.kind.as_str() {
         "note" | "addendum" => Message::OpenNote(h.record_id),
-        _ => h.client_id.map(Message::OpenClient).unwrap_or(Message::Back),
+        "need" => Message::OpenRecord { kind: "assessment".into(), id: h.record_id },
+        kind if h.client_id.is_some() => Message::OpenRecord { kind: kind.to_string(), id: h.record_id },
+        _ => Message::Back,
     }
 }

@@ -87,8 +87,8 @@ impl TimelineScreen {
             Action::Open => {
                 let e = self.entries.get(self.cursor.selected);
                 Some(match e {
-                    Some(e) if e.kind == "note" || e.kind == "addendum" => {
-                        e.record_id.map(Message::OpenNote).into_iter().collect()
+                    Some(TimelineEntry { record_kind: Some(kind), record_id: Some(id), .. }) => {
+                        vec![Message::OpenRecord { kind: kind.clone(), id: *id }]
                     }
                     Some(_) => vec![Message::OpenClient(self.client_id)],
                     None => vec![],

@@ -26,6 +26,7 @@ use crate::ui::screens::settings::SettingsScreen;
 use crate::ui::screens::time::TimeScreen;
 use crate::ui::screens::timeline::TimelineScreen;
 use crate::ui::screens::today::TodayScreen;
+use crate::ui::view::{Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::{Form, FormEvent};
 use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
 
@@ -63,6 +64,11 @@ pub enum Message {
     MoveNote(i64),
     MarkNoteError(i64),
     FollowUpDone(i64),
+    /// Opens what a timeline line, search hit or Today item points at (`note`, `assessment`…).
+    OpenRecord {
+        kind: String,
+        id: i64,
+    },
 }
 
 pub enum Screen {
@@ -78,6 +84,8 @@ pub enum Screen {
     Search(SearchScreen),
     Time(TimeScreen),
     Prompt(PromptScreen),
+    /// Every later phase's screens (see `ui::view`).
+    View(Box<dyn View>),
 }
 
 impl Screen {
@@ -95,6 +103,7 @@ impl Screen {
             Screen::Search(s) => s.contexts(),
             Screen::Time(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
+            Screen::View(v) => v.contexts(),
         }
     }
 
@@ -112,6 +121,7 @@ impl Screen {
             Screen::Search(s) => s.hints(),
             Screen::Time(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
+            Screen::View(v) => v.hints(),
         }
     }
 
@@ -129,6 +139,7 @@ impl Screen {
             Screen::Search(_) => "Search",
             Screen::Time(_) => "Time",
             Screen::Prompt(_) => "Note",
+            Screen::View(v) => v.title(),
         }
     }
 
@@ -138,6 +149,7 @@ impl Screen {
             Screen::Settings(s) => Some(&s.form),
             Screen::NoteForm(s) => Some(&s.form),
             Screen::Prompt(s) => Some(&s.form),
+            Screen::View(v) => v.form(),
             _ => None,
         }
     }
@@ -148,6 +160,7 @@ impl Screen {
             Screen::Settings(s) => Some(&mut s.form),
             Screen::NoteForm(s) => Some(&mut s.form),
             Screen::Prompt(s) => Some(&mut s.form),
+            Screen::View(v) => v.form_mut(),
             _ => None,
         }
     }
@@ -164,6 +177,7 @@ impl Screen {
                 IntakeMode::Edit(id) => Some(id),
                 IntakeMode::New => None,
             },
+            Screen::View(v) => v.client_id(),
             _ => None,
         }
     }
@@ -173,6 +187,7 @@ impl Screen {
         match self {
             Screen::Clients(s) => s.captures_text(),
             Screen::Search(_) => true,
+            Screen::View(v) => v.captures_text(),
             s => s.form().is_some(),
         }
     }
@@ -185,6 +200,7 @@ impl Screen {
             Screen::Notes(s) => s.invalidate(),
             Screen::Note(s) => s.invalidate(),
             Screen::Timeline(s) => s.invalidate(),
+            Screen::View(v) => v.invalidate(),
             _ => {}
         }
     }
@@ -201,6 +217,8 @@ pub struct App {
     pub store: Store,
     pub settings: Settings,
     pub templates: Vec<Template>,
+    /// Screeners, loaded and validated from the assets at start-up.
+    pub instruments: Vec<crate::domain::instruments::Instrument>,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub stack: Vec<Screen>,
@@ -224,10 +242,13 @@ impl App {
     pub fn with_clock(store: Store, now: DateTime<Utc>) -> Result<App, StoreError> {
         let settings = store.settings()?;
         let templates = crate::domain::note::templates().map_err(StoreError::Refused)?;
+        let instruments =
+            crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
         let mut app = App {
             store,
             settings,
             templates,
+            instruments,
             now,
             today: now.with_timezone(&Local).date_naive(),
             stack: vec![Screen::Today(TodayScreen::new())],
@@ -312,6 +333,10 @@ impl App {
                     format!("Edit of note {}", note_ref(note_id)),
                 ),
             },
+            Screen::View(v) => {
+                let d = v.draft()?;
+                (d.key, d.kind, d.client_id, d.title)
+            }
             Screen::Prompt(s) => {
                 let key = s.draft_key()?;
                 let PromptKind::Addendum { note_id } = s.kind else { return None };
@@ -336,6 +361,7 @@ impl App {
             Screen::Settings(_) => Some("settings".into()),
             Screen::NoteForm(s) => Some(s.draft_key()),
             Screen::Prompt(s) => s.draft_key(),
+            Screen::View(v) => v.draft().map(|d| d.key),
             _ => None,
         }
     }
@@ -412,6 +438,7 @@ impl App {
                 s.paste(text);
                 false
             }
+            Some(Screen::View(v)) => v.paste(text),
             Some(s) => s.form_mut().is_some_and(|f| f.paste(text) == FormEvent::Changed),
             None => false,
         };
@@ -467,6 +494,14 @@ impl App {
                 form_event = Some(s.handle_key(key));
                 Some(vec![])
             }
+            Some(Screen::View(v)) => match v.handle_key(key) {
+                Handled::No => None,
+                Handled::Yes(m) => Some(m),
+                Handled::Form(e) => {
+                    form_event = Some(e);
+                    Some(vec![])
+                }
+            },
             None => None,
         };
         let mut msgs = handled.clone().unwrap_or_default();
@@ -726,8 +761,29 @@ impl App {
                 self.status = Some("Draft discarded.".into());
             }
             Message::Status(s) => self.status = Some(s),
+            Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
         }
         Ok(())
+    }
+
+    /// One place that knows which screen shows which kind of record.
+    fn open_record(&mut self, kind: &str, id: i64) -> Result<(), StoreError> {
+        match kind {
+            "note" | "addendum" => self.update(Message::OpenNote(id)),
+            _ => {
+                self.status = Some("That record cannot be opened from here.".into());
+                Ok(())
+            }
+        }
+    }
+
+    /// Pushes a screen of a later phase.
+    pub fn push_view(&mut self, v: Box<dyn View>) {
+        if v.form().is_some() {
+            self.push_form(Screen::View(v));
+        } else {
+            self.stack.push(Screen::View(v));
+        }
     }
 
     fn quick_note_for(&mut self, client_id: i64) {
@@ -819,6 +875,21 @@ impl App {
     fn submit_form(&mut self, save_anyway: bool) -> Result<(), StoreError> {
         let today = self.today;
         let now = self.now;
+        if let Some(Screen::View(v)) = self.stack.last_mut() {
+            let mut ctx = SubmitCtx {
+                store: &mut self.store,
+                now,
+                today,
+                settings: &self.settings,
+                instruments: &self.instruments,
+            };
+            if let Submitted::Done { status, then } = v.submit(&mut ctx, save_anyway)? {
+                self.close_form()?;
+                self.status = Some(status);
+                self.run(then);
+            }
+            return Ok(());
+        }
         match self.stack.last_mut() {
             Some(Screen::Settings(s)) => {
                 if !s.form.check_fields() {
@@ -985,6 +1056,7 @@ impl App {
             Some(Screen::Timeline(s)) => s.cursor.height = TimelineScreen::rows_for(body),
             Some(Screen::Time(s)) => s.cursor.height = body.height.saturating_sub(3) as usize,
             Some(Screen::Search(s)) => s.cursor.height = (body.height.saturating_sub(4) / 2) as usize,
+            Some(Screen::View(v)) => v.set_area(body),
             _ => {}
         }
     }
@@ -1002,6 +1074,13 @@ impl App {
             Some(Screen::Timeline(s)) => s.sync(&self.store),
             Some(Screen::Search(s)) => s.sync(&self.store),
             Some(Screen::Time(s)) => s.sync(&self.store),
+            Some(Screen::View(v)) => v.sync(&SyncCtx {
+                store: &self.store,
+                now,
+                today,
+                settings: &self.settings,
+                instruments: &self.instruments,
+            }),
             _ => Ok(()),
         };
         if let Err(e) = result {

@@ -1,0 +1,248 @@
+//! The people around a client: household and family (and, later, contacts), kept in one
+//! table so nobody is typed twice. Pure rules: validation, and the family links that the
+//! genogram is drawn from.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::assessment::make_ref;
+use super::client::FieldError;
+use super::text::{clean_line, clean_multiline};
+
+pub fn person_ref(id: i64) -> String {
+    make_ref("P", id)
+}
+
+/// What a person is to the client. The first few also link the family tree on save.
+pub const RELATIONS: &[&str] = &[
+    "mother",
+    "father",
+    "parent",
+    "step-parent",
+    "sibling",
+    "half-sibling",
+    "partner / spouse",
+    "former partner",
+    "child",
+    "step-child",
+    "grandparent",
+    "grandchild",
+    "aunt / uncle",
+    "cousin",
+    "other relative",
+    "friend",
+    "neighbour",
+    "carer",
+    "other",
+];
+
+/// Sexes as stored, with the labels the form shows.
+pub const SEXES: &[(&str, &str)] =
+    &[("unknown", "not recorded"), ("female", "female"), ("male", "male"), ("other", "other")];
+
+/// A person as the form produced them, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDraft {
+    pub name: String,
+    pub relation: String,
+    pub sex: String,
+    pub birth_year: Option<i32>,
+    pub deceased: bool,
+    pub in_household: bool,
+    /// Drawn in the genogram (family), or only listed (friends, professionals).
+    pub family: bool,
+    pub role: String,
+    pub organisation: String,
+    pub phone: String,
+    pub email: String,
+    pub notes: String,
+}
+
+/// What the form holds, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    pub name: String,
+    pub relation: String,
+    pub sex: String,
+    pub birth_year: String,
+    pub deceased: String,
+    pub in_household: String,
+    pub role: String,
+    pub organisation: String,
+    pub phone: String,
+    pub email: String,
+    pub notes: String,
+}
+
+/// Relations drawn in the family tree: kin, and people whose relation is not recorded yet.
+pub fn is_family_relation(relation: &str) -> bool {
+    let r = relation.trim().to_lowercase();
+    if r.is_empty() {
+        return true;
+    }
+    if matches!(r.as_str(), "friend" | "neighbour" | "carer" | "other") {
+        return false;
+    }
+    RELATIONS.contains(&r.as_str()) || is_kin_word(&r)
+}
+
+fn is_kin_word(r: &str) -> bool {
+    [
+        "mother", "father", "sister", "brother", "son", "daughter", "aunt", "uncle", "grand", "cousin",
+        "niece", "nephew", "wife", "husband", "partner", "step",
+    ]
+    .iter()
+    .any(|w| r.contains(w))
+}
+
+pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDraft, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut err = |field: &'static str, m: &str| errors.push(FieldError { field, message: m.to_string() });
+    let name = clean_line(&input.name);
+    if name.is_empty() {
+        err("name", "Enter a name (a first name or \"maternal grandmother\" is fine).");
+    } else if name.chars().count() > 200 {
+        err("name", "Too long: at most 200 characters.");
+    }
+    let relation = clean_line(&input.relation).to_lowercase();
+    if relation.chars().count() > 100 {
+        err("relation", "Too long: at most 100 characters.");
+    }
+    let sex = match input.sex.trim() {
+        "" => "unknown".to_string(),
+        s if SEXES.iter().any(|(v, _)| *v == s) => s.to_string(),
+        _ => {
+            err("sex", "Choose female, male, other or not recorded.");
+            "unknown".into()
+        }
+    };
+    let mut birth_year = None;
+    let y = clean_line(&input.birth_year);
+    if !y.is_empty() {
+        match y.parse::<i32>() {
+            Ok(v) if v > today.year() => err("birth_year", "That year is in the future."),
+            Ok(v) if v < today.year() - 130 => {
+                err("birth_year", "That is more than 130 years ago; check the year.")
+            }
+            Ok(v) => birth_year = Some(v),
+            Err(_) => err("birth_year", "Enter a year as four digits, e.g. 1962 (or leave it empty)."),
+        }
+    }
+    let yes = |s: &str| matches!(s.trim(), "yes" | "y" | "true" | "1");
+    let mut line = |field: &'static str, raw: &str, max: usize| {
+        let v = clean_line(raw);
+        if v.chars().count() > max {
+            errors.push(FieldError { field, message: format!("Too long: at most {max} characters.") });
+        }
+        v
+    };
+    let role = line("role", &input.role, 200);
+    let organisation = line("organisation", &input.organisation, 200);
+    let phone = line("phone", &input.phone, 100);
+    let email = line("email", &input.email, 200);
+    let notes = clean_multiline(&input.notes);
+    if notes.chars().count() > 20_000 {
+        errors.push(FieldError { field: "notes", message: "Too long: at most 20,000 characters.".into() });
+    }
+    if !email.is_empty() && !email.contains('@') {
+        errors.push(FieldError { field: "email", message: "An email address has an @ in it.".into() });
+    }
+    if errors.is_empty() {
+        Ok(PersonDraft {
+            family: is_family_relation(&relation),
+            name,
+            relation,
+            sex,
+            birth_year,
+            deceased: yes(&input.deceased),
+            in_household: yes(&input.in_household),
+            role,
+            organisation,
+            phone,
+            email,
+            notes,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// True when making `parent` a parent of `child` would make someone their own ancestor.
+/// `links` are (child, parent) pairs.
+pub fn would_create_cycle(links: &[(i64, i64)], child: i64, parent: i64) -> bool {
+    if child == parent {
+        return true;
+    }
+    // walk up from the parent: reaching the child means the child is the parent's ancestor
+    let mut stack = vec![parent];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(p) = stack.pop() {
+        if p == child {
+            return true;
+        }
+        if !seen.insert(p) {
+            continue;
+        }
+        stack.extend(links.iter().filter(|(c, _)| *c == p).map(|(_, par)| *par));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn a_person_needs_a_name_and_a_sensible_year() {
+        let e = validate_person(&PersonInput { birth_year: "2030".into(), ..Default::default() }, today())
+            .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["name", "birth_year"]);
+        let e = validate_person(
+            &PersonInput { name: "Rosa".into(), birth_year: "nineteen".into(), ..Default::default() },
+            today(),
+        )
+        .unwrap_err();
+        assert!(e[0].message.contains("four digits"));
+        let p = validate_person(
+            &PersonInput {
+                name: " Rosa\u{1b}[31m ".into(),
+                relation: "Mother".into(),
+                sex: "female".into(),
+                birth_year: "1961".into(),
+                deceased: "yes".into(),
+                in_household: "no".into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(p.name, "Rosa[31m");
+        assert_eq!(p.relation, "mother");
+        assert!(p.deceased && !p.in_household && p.family);
+    }
+
+    #[test]
+    fn friends_and_professionals_are_not_drawn_as_family() {
+        assert!(is_family_relation("mother"));
+        assert!(is_family_relation("grandchild"));
+        assert!(is_family_relation("great-aunt"));
+        assert!(!is_family_relation("friend"));
+        assert!(!is_family_relation("neighbour"));
+        assert!(!is_family_relation("GP"));
+    }
+
+    #[test]
+    fn nobody_becomes_their_own_ancestor() {
+        // 1 is the parent of 2, 2 the parent of 3
+        let links = [(2, 1), (3, 2)];
+        assert!(would_create_cycle(&links, 1, 3), "3 cannot be 1's parent");
+        assert!(would_create_cycle(&links, 1, 1));
+        assert!(!would_create_cycle(&links, 3, 4));
+        assert!(!would_create_cycle(&[(1, 2), (2, 1)], 5, 6), "existing loops do not hang");
+    }
+}

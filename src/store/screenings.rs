@@ -1,0 +1,266 @@
+//! Screener administrations: answers kept as given, the result scored by the one engine at
+//! save time, safety alerts raised in the same transaction (saving never waits for them).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+use super::clients::{current_episode_id, log_record_event, require_client};
+use super::safety::refresh_safety;
+use super::{now_db, Result, Store, StoreError};
+use crate::domain::assessment::make_ref;
+use crate::domain::client::client_ref;
+use crate::domain::dates::{format_date, parse_ymd};
+use crate::domain::instruments::{score, Answer, Instrument, ScoreResult};
+
+pub fn screening_ref(id: i64) -> String {
+    make_ref("SC", id)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub client_id: i64,
+    pub client: String,
+    pub instrument: String,
+    pub instrument_version: u32,
+    pub administered_on: NaiveDate,
+    pub answers: Vec<(String, Answer)>,
+    pub total: Option<i32>,
+    pub band: Option<String>,
+    pub complete: bool,
+    pub positive: Option<bool>,
+    pub result: ScoreResult,
+    pub note: String,
+    pub entered_in_error: bool,
+    pub created_at: String,
+}
+
+/// One point of a trend: a dated total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub on: NaiveDate,
+    pub total: i32,
+    pub band: Option<String>,
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+const COLUMNS: &str =
+    "id, client_id, instrument_id, instrument_version, administered_on, answers, total, band, \
+    complete, positive, result, note, error_at, created_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Screening> {
+    let id: i64 = r.get(0)?;
+    let client_id: i64 = r.get(1)?;
+    let on: String = r.get(4)?;
+    let answers: String = r.get(5)?;
+    let result: String = r.get(10)?;
+    let bad = |e: serde_json::Error| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    };
+    Ok(Screening {
+        reference: screening_ref(id),
+        id,
+        client_id,
+        client: client_ref(client_id),
+        instrument: r.get(2)?,
+        instrument_version: r.get(3)?,
+        administered_on: parse_ymd(&on).unwrap_or_default(),
+        answers: serde_json::from_str(&answers).map_err(bad)?,
+        total: r.get(6)?,
+        band: r.get(7)?,
+        complete: r.get(8)?,
+        positive: r.get(9)?,
+        result: serde_json::from_str(&result).map_err(bad)?,
+        note: r.get(11)?,
+        entered_in_error: r.get::<_, Option<String>>(12)?.is_some(),
+        created_at: r.get(13)?,
+    })
+}
+
+impl Store {
+    /// Scores and saves one administration. Safety flags in the result become alerts on the
+    /// client, open until acknowledged. Returns the new id and the result.
+    pub fn add_screening(
+        &mut self,
+        client_id: i64,
+        instrument: &Instrument,
+        answers: &[(String, Answer)],
+        on: NaiveDate,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, ScoreResult)> {
+        crate::domain::instruments::validate_answers(instrument, answers)
+            .map_err(|e| StoreError::invalid("answers", e.to_string()))?;
+        let result = score(instrument, answers);
+        let note = crate::domain::text::clean_multiline(note);
+        if note.chars().count() > 10_000 {
+            return Err(StoreError::invalid("note", "Too long: at most 10,000 characters."));
+        }
+        let answers_json = serde_json::to_string(answers).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let result_json = serde_json::to_string(&result).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let now_s = now_db(now);
+        let id = self.write(|tx| {
+            require_client(tx, client_id)?;
+            let episode = current_episode_id(tx, client_id)?;
+            tx.execute(
+                "INSERT INTO screenings (client_id, episode_id, instrument_id, instrument_version, administered_on, \
+                 answers, total, band, complete, positive, result, note, created_at) \
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                params![
+                    client_id,
+                    episode,
+                    instrument.id,
+                    instrument.version,
+                    format_date(on),
+                    answers_json,
+                    result.total,
+                    result.band,
+                    result.complete,
+                    result.positive,
+                    result_json,
+                    note,
+                    now_s,
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let occurred = crate::domain::dates::moment_of_day(on, now);
+            for flag in result.flags.iter().filter(|f| f.safety) {
+                tx.execute(
+                    "INSERT INTO alerts (client_id, screening_id, flag, message, raised_at) VALUES (?1,?2,?3,?4,?5)",
+                    params![client_id, id, flag.id, flag.message, now_s],
+                )?;
+            }
+            // the result's words are searchable with the notes (rowid = id * 16 + 5)
+            tx.execute(
+                "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
+                 VALUES (?1, ?2, 'screening', ?3, ?4, ?5)",
+                params![
+                    id * 16 + 5,
+                    format!("{} {} {} {}", instrument.name, instrument.short_name, summary(&result), note),
+                    id,
+                    client_id,
+                    format_date(on)
+                ],
+            )?;
+            log_record_event(
+                tx,
+                client_id,
+                &occurred,
+                &now_s,
+                "screening",
+                &format!("{} {}: {}", instrument.short_name, screening_ref(id), summary(&result)),
+                Some(("screening", id)),
+            )?;
+            if result.flags.iter().any(|f| f.safety) {
+                refresh_safety(tx, client_id)?;
+            }
+            Ok(id)
+        })?;
+        Ok((id, result))
+    }
+
+    pub fn screening(&self, id: i64) -> Result<Screening> {
+        self.conn
+            .query_row(&format!("SELECT {COLUMNS} FROM screenings WHERE id = ?1"), [id], from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("There is no screening {}.", screening_ref(id))))
+    }
+
+    /// A client's administrations, newest first.
+    pub fn screenings(&self, client_id: i64) -> Result<Vec<Screening>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM screenings WHERE client_id = ?1 ORDER BY administered_on DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([client_id], from_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Totals of one instrument over time, oldest first (incomplete results have no total).
+    pub fn trend(&self, client_id: i64, instrument_id: &str) -> Result<Vec<TrendPoint>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT administered_on, total, band, id FROM screenings WHERE client_id = ?1 AND instrument_id = ?2 \
+             AND total IS NOT NULL AND error_at IS NULL ORDER BY administered_on, id",
+        )?;
+        let rows = stmt
+            .query_map(params![client_id, instrument_id], |r| {
+                let on: String = r.get(0)?;
+                Ok(TrendPoint {
+                    on: parse_ymd(&on).unwrap_or_default(),
+                    total: r.get(1)?,
+                    band: r.get(2)?,
+                    reference: screening_ref(r.get(3)?),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Positive domains of the client's latest social-needs screening: (screening ref,
+    /// life domain, domain label).
+    pub fn positive_need_domains(&self, client_id: i64) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, result FROM screenings WHERE client_id = ?1 AND error_at IS NULL \
+             AND instrument_id = 'ahc_hrsn_core' ORDER BY administered_on DESC, id DESC LIMIT 1",
+        )?;
+        let row: Option<(i64, String)> =
+            stmt.query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let Some((id, json)) = row else { return Ok(Vec::new()) };
+        let Ok(result) = serde_json::from_str::<ScoreResult>(&json) else { return Ok(Vec::new()) };
+        Ok(result
+            .domains
+            .iter()
+            .filter(|d| d.positive == Some(true))
+            .map(|d| (screening_ref(id), d.life_domain.clone(), format!("{} (social-needs screen)", d.label)))
+            .collect())
+    }
+
+    /// Marks an administration entered in error (kept, left out of trends and rescreening).
+    pub fn mark_screening_in_error(&mut self, id: i64, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        let s = self.screening(id)?;
+        let reason = crate::domain::text::clean_line(reason);
+        if reason.is_empty() {
+            return Err(StoreError::invalid("reason", "Say why it was entered in error."));
+        }
+        let now_s = now_db(now);
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE screenings SET error_at = ?2, error_reason = ?3 WHERE id = ?1 AND error_at IS NULL",
+                params![id, now_s, reason],
+            )?;
+            log_record_event(
+                tx,
+                s.client_id,
+                &now_s,
+                &now_s,
+                "screening",
+                &format!("{} marked entered in error: {reason}", s.reference),
+                Some(("screening", id)),
+            )
+        })
+    }
+}
+
+/// "total 14, Moderate", "incomplete: not scored: 1 item missing", "positive: housing, food".
+pub fn summary(result: &ScoreResult) -> String {
+    if !result.domains.is_empty() {
+        let positive: Vec<&str> =
+            result.domains.iter().filter(|d| d.positive == Some(true)).map(|d| d.label.as_str()).collect();
+        let base = if positive.is_empty() {
+            "no positive domains".to_string()
+        } else {
+            format!("positive: {}", positive.join(", "))
+        };
+        return if result.complete { base } else { format!("{base} ({})", result.missing_handling) };
+    }
+    match (result.total, &result.band) {
+        (Some(t), Some(b)) => format!("total {t}, {b}"),
+        (Some(t), None) => format!("total {t}"),
+        _ => format!("incomplete — {}", result.missing_handling),
+    }
+}

@@ -1,0 +1,123 @@
+//! The extension point for screens: each phase's screens implement `View`, and the app keeps
+//! them on its stack as `Screen::View(Box<dyn View>)`. A screen owns its state, its keys, its
+//! rendering and (for forms) its submission; the app only routes messages and keeps drafts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::app::Message;
+use crate::domain::instruments::Instrument;
+use crate::domain::settings::Settings;
+use crate::keymap::{Action, Context};
+use crate::store::{Result, Store};
+use crate::ui::widgets::form::{Form, FormEvent};
+
+/// What a screen may read when it loads data for its next frame (render never touches the
+/// store or the clock).
+pub struct SyncCtx<'a> {
+    pub store: &'a Store,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub settings: &'a Settings,
+    pub instruments: &'a [Instrument],
+}
+
+/// What a form's submission may use: the store to write, and everything `SyncCtx` has.
+pub struct SubmitCtx<'a> {
+    pub store: &'a mut Store,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub settings: &'a Settings,
+    pub instruments: &'a [Instrument],
+}
+
+/// The answer of a screen to a key.
+pub enum Handled {
+    /// Not a key of this screen: the app tries the global keys.
+    No,
+    /// Handled; the messages (possibly none) are carried out in order.
+    Yes(Vec<Message>),
+    /// A form key: the app notes edits for the draft and turns Save/Cancel into messages.
+    Form(FormEvent),
+}
+
+/// What a form submission came to.
+pub enum Submitted {
+    /// Not saved: the form shows why (errors at the fields); it stays open.
+    Stay,
+    /// Saved: the form closes (its draft is deleted), `status` is shown and `then` runs.
+    Done { status: String, then: Vec<Message> },
+}
+
+/// How an open form is kept as a draft while typing.
+pub struct DraftInfo {
+    /// Unique per form instance, e.g. `assessment:new:12`.
+    pub key: String,
+    /// What reopens it: see `App::resume_draft`.
+    pub kind: &'static str,
+    pub client_id: Option<i64>,
+    pub title: String,
+}
+
+pub trait View {
+    /// The name shown in the top bar.
+    fn title(&self) -> &'static str;
+    /// Where this screen's keys are looked up (the footer and help read the same).
+    fn contexts(&self) -> &'static [Context];
+    /// The 4–6 keys the footer shows.
+    fn hints(&self) -> &'static [Action];
+    /// The client the screen is about: the header shows them and quick notes go to them.
+    fn client_id(&self) -> Option<i64> {
+        None
+    }
+    fn form(&self) -> Option<&Form> {
+        None
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        None
+    }
+    /// True while printable keys are text (global keys are off).
+    fn captures_text(&self) -> bool {
+        self.form().is_some()
+    }
+    /// Data changed elsewhere: reload on the next sync.
+    fn invalidate(&mut self) {}
+    /// Called with the body area before keys and syncs, so lists know their page height.
+    fn set_area(&mut self, _body: Rect) {}
+    fn sync(&mut self, _ctx: &SyncCtx<'_>) -> Result<()> {
+        Ok(())
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled;
+    /// Pasted text (forms take it into the focused field).
+    fn paste(&mut self, text: &str) -> bool {
+        self.form_mut().is_some_and(|f| f.paste(text) == FormEvent::Changed)
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate);
+    /// Forms: how the unsaved form is kept as a draft (None: no draft).
+    fn draft(&self) -> Option<DraftInfo> {
+        None
+    }
+    /// Forms: save. Errors the user can fix are shown in the form and give `Stay`.
+    fn submit(&mut self, _ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        Ok(Submitted::Stay)
+    }
+}
+
+/// Shows a store refusal at the form's fields (or as its notice) and says `Stay`; passes
+/// other errors on.
+pub fn refusal_to_form(form: &mut Form, e: crate::store::StoreError) -> Result<Submitted> {
+    use crate::store::StoreError;
+    match e {
+        StoreError::Invalid(errors) => {
+            form.set_errors(&errors);
+            Ok(Submitted::Stay)
+        }
+        StoreError::Refused(m) | StoreError::NotFound(m) => {
+            form.notice = Some(format!("Nothing was saved. {m}"));
+            Ok(Submitted::Stay)
+        }
+        other => Err(other),
+    }
+}
