@@ -165,6 +165,21 @@ impl Screen {
         }
     }
 
+    /// A form (or form-like screen) with unsaved changes.
+    fn dirty(&self) -> bool {
+        match self {
+            Screen::View(v) => v.dirty(),
+            s => s.form().is_some_and(|f| f.dirty),
+        }
+    }
+
+    fn is_form(&self) -> bool {
+        match self {
+            Screen::View(v) => v.is_form(),
+            s => s.form().is_some(),
+        }
+    }
+
     /// The client this screen is about, if any.
     pub fn client_id(&self) -> Option<i64> {
         match self {
@@ -299,6 +314,19 @@ impl App {
     /// The draft of the form on top (None when the form is unchanged or keeps no draft).
     fn top_draft(&self) -> Option<(Draft, u64)> {
         let screen = self.stack.last()?;
+        if let Screen::View(v) = screen {
+            let d = v.draft()?;
+            let (payload, edits) = v.draft_payload()?;
+            let draft = Draft {
+                key: d.key,
+                kind: d.kind.into(),
+                client_id: d.client_id,
+                title: d.title,
+                payload,
+                updated_at: String::new(),
+            };
+            return Some((draft, edits));
+        }
         let form = screen.form()?;
         if !form.dirty {
             return None;
@@ -333,10 +361,6 @@ impl App {
                     format!("Edit of note {}", note_ref(note_id)),
                 ),
             },
-            Screen::View(v) => {
-                let d = v.draft()?;
-                (d.key, d.kind, d.client_id, d.title)
-            }
             Screen::Prompt(s) => {
                 let key = s.draft_key()?;
                 let PromptKind::Addendum { note_id } = s.kind else { return None };
@@ -737,7 +761,7 @@ impl App {
             Message::SubmitForm => self.submit_form(false)?,
             Message::SaveAnyway => self.submit_form(true)?,
             Message::CancelForm => {
-                if self.stack.last().and_then(Screen::form).is_some_and(|f| f.dirty) {
+                if self.stack.last().is_some_and(Screen::dirty) {
                     self.modal = Some(Modal::ConfirmDiscard);
                 } else {
                     self.close_form()?;
@@ -777,13 +801,25 @@ impl App {
         }
     }
 
-    /// Pushes a screen of a later phase.
-    pub fn push_view(&mut self, v: Box<dyn View>) {
-        if v.form().is_some() {
+    /// Pushes a screen of a later phase, offering back a draft it left after a crash.
+    pub fn push_view(&mut self, mut v: Box<dyn View>) {
+        if let Some(d) = v.draft() {
+            match self.store.draft(&d.key) {
+                Ok(Some(saved)) => {
+                    v.restore_draft(&saved.payload);
+                }
+                Ok(None) => {}
+                Err(e) => self.status = Some(e.to_string()),
+            }
             self.push_form(Screen::View(v));
         } else {
             self.stack.push(Screen::View(v));
         }
+    }
+
+    /// Notes an edit on a screen that keeps a draft without a form (it is written shortly).
+    pub fn touched(&mut self) {
+        self.last_edit = Some(Instant::now());
     }
 
     fn quick_note_for(&mut self, client_id: i64) {
@@ -865,7 +901,7 @@ impl App {
             self.store.delete_draft(&key)?;
         }
         self.last_edit = None;
-        if self.stack.last().and_then(Screen::form).is_some() {
+        if self.stack.last().is_some_and(Screen::is_form) {
             self.stack.pop();
         }
         self.invalidate_all();

@@ -78,6 +78,15 @@ pub trait View {
     fn form_mut(&mut self) -> Option<&mut Form> {
         None
     }
+    /// True for forms and form-like screens (Esc asks before leaving unsaved changes, and
+    /// leaving deletes the draft).
+    fn is_form(&self) -> bool {
+        self.form().is_some() || self.draft().is_some()
+    }
+    /// Unsaved changes?
+    fn dirty(&self) -> bool {
+        self.form().is_some_and(|f| f.dirty)
+    }
     /// True while printable keys are text (global keys are off).
     fn captures_text(&self) -> bool {
         self.form().is_some()
@@ -98,6 +107,21 @@ pub trait View {
     /// Forms: how the unsaved form is kept as a draft (None: no draft).
     fn draft(&self) -> Option<DraftInfo> {
         None
+    }
+    /// What the draft holds and an edit counter (the app rewrites the draft when it moves).
+    /// Forms keep their field values; other screens (a screener being administered) their own.
+    fn draft_payload(&self) -> Option<(String, u64)> {
+        let f = self.form()?;
+        f.dirty.then(|| (f.to_draft(), f.edits))
+    }
+    /// Takes back a draft left by a crash; true when something was restored.
+    fn restore_draft(&mut self, payload: &str) -> bool {
+        let Some(f) = self.form_mut() else { return false };
+        if !f.restore_draft(payload) {
+            return false;
+        }
+        f.notice = Some("Restored what you had not saved.".into());
+        true
     }
     /// Forms: save. Errors the user can fix are shown in the form and give `Stay`.
     fn submit(&mut self, _ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
