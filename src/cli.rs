@@ -60,6 +60,9 @@ pub enum Command {
     },
     /// Find words across notes (ranked; matching words marked).
     Search(SearchArgs),
+    /// Screeners (PHQ-9, GAD-7, AHC social needs): give one, list a client's, acknowledge alerts.
+    #[command(subcommand)]
+    Screen(crate::cli_assess::ScreenCommand),
     /// What needs you now: overdue and due-soon items, most urgent first.
     Due {
         #[arg(long)]
@@ -262,6 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::cli_notes::notes(cli.db, &reference, include_errors, json)
         }
         Some(Command::Search(a)) => crate::cli_notes::search(cli.db, a),
+        Some(Command::Screen(c)) => crate::cli_assess::screen(cli.db, c),
         Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
         Some(Command::Demo(a)) => {

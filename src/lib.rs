@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_assess;
 pub mod cli_notes;
 pub mod demo;
 pub mod domain;

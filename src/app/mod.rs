@@ -1,6 +1,10 @@
 //! App state, the Message enum and the one update loop. Keys go to the screen on top, which
 //! answers with messages; `update` carries them out against the store.
 
+mod assessment;
+
+pub use assessment::AssessMsg;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -69,6 +73,8 @@ pub enum Message {
         kind: String,
         id: i64,
     },
+    /// The assessment phase (see `app/assessment.rs`).
+    Assess(AssessMsg),
 }
 
 pub enum Screen {
@@ -786,6 +792,7 @@ impl App {
             }
             Message::Status(s) => self.status = Some(s),
             Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
+            Message::Assess(m) => self.update_assess(m)?,
         }
         Ok(())
     }
@@ -794,6 +801,7 @@ impl App {
     fn open_record(&mut self, kind: &str, id: i64) -> Result<(), StoreError> {
         match kind {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
+            _ if self.open_assess_record(kind, id)? => Ok(()),
             _ => {
                 self.status = Some("That record cannot be opened from here.".into());
                 Ok(())
@@ -887,6 +895,7 @@ impl App {
                 }
                 None => Ok(()),
             },
+            kind if self.resume_assess_draft(kind, key, d.client_id)? => Ok(()),
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());
@@ -1072,7 +1081,7 @@ impl App {
         Ok(())
     }
 
-    fn invalidate_all(&mut self) {
+    pub(crate) fn invalidate_all(&mut self) {
         for s in &mut self.stack {
             s.invalidate();
         }

@@ -470,7 +470,7 @@ pub fn validate_assessment(input: &AssessmentInput, today: NaiveDate) -> Result<
             err(
                 area.plan_field(),
                 format!(
-                    "A {} risk needs a safety-plan note: what was agreed to keep the client safe.",
+                    "A {} risk needs a safety plan: what was agreed to keep everyone safe.",
                     level.map(RiskLevel::as_str).unwrap_or("")
                 ),
             );

@@ -43,6 +43,8 @@ pub enum Target {
     Screening(String),
     Alert(String),
     Flag(String),
+    /// A client's screeners (one is due again), by the client's ref.
+    Screeners(String),
 }
 
 impl Target {
@@ -53,6 +55,9 @@ impl Target {
             Target::Screening(r) => ("screening", "SC", r),
             Target::Alert(r) => ("alert", "AL", r),
             Target::Flag(r) => ("flag", "F", r),
+            Target::Screeners(r) => {
+                return crate::domain::client::parse_client_ref(r).map(|id| ("screeners", id))
+            }
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))

@@ -26,7 +26,23 @@ pub const RULES: &[(&str, Rule)] = &[
     ("unsigned-notes", unsigned_notes),
     ("no-contact", no_contact),
     ("draft", drafts),
+    ("safety-flag", safety_flags),
+    ("safety-alert", safety_alerts),
+    ("rescreen", rescreens),
 ];
+
+/// The short name of a built-in instrument, for lines that have only its id.
+pub fn short_name(id: &str) -> &str {
+    match id {
+        "phq9" => "PHQ-9",
+        "gad7" => "GAD-7",
+        "ahc_hrsn_core" => "AHC",
+        other => other,
+    }
+}
+
+/// Instruments given again on a schedule while a case is open.
+pub const RESCREEN_INSTRUMENTS: &[(&str, &str)] = &[("phq9", "PHQ-9"), ("gad7", "GAD-7")];
 
 impl Store {
     /// Everything that needs the practitioner, most urgent first.
@@ -198,4 +214,126 @@ fn drafts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
             record_id: None,
         })
         .collect())
+}
+
+/// Open risk flags head the list until reviewed and lowered.
+fn safety_flags(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT f.id, f.client_id, f.area, f.level, f.raised_at, c.given_name, c.family_name \
+         FROM risk_flags f INDEXED BY risk_flags_open JOIN clients c ON c.id = f.client_id \
+         WHERE f.lowered_at IS NULL AND c.status = 'open'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, area, level, raised, given, family) = row?;
+        let area = crate::domain::assessment::RiskArea::parse(&area).map(|a| a.label()).unwrap_or("Risk");
+        let since = parse_ymd(&raised).map(format_date).unwrap_or_default();
+        out.push(DueItem {
+            rule: "safety-flag",
+            urgency: Urgency::Safety,
+            due_on: None,
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!("{area} {}: review the flag (since {since})", level.to_uppercase()),
+            target: Target::Flag(crate::store::safety::flag_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Safety alerts from screener results, until acknowledged with a note.
+fn safety_alerts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT a.id, a.client_id, a.screening_id, a.raised_at, c.given_name, c.family_name \
+         FROM alerts a INDEXED BY alerts_open JOIN clients c ON c.id = a.client_id \
+         WHERE a.acknowledged_at IS NULL AND c.status = 'open'",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, screening, raised, given, family) = row?;
+        let since = parse_ymd(&raised).map(format_date).unwrap_or_default();
+        out.push(DueItem {
+            rule: "safety-alert",
+            urgency: Urgency::Safety,
+            due_on: None,
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "Screener safety alert ({}, {since}): acknowledge it",
+                crate::store::screenings::screening_ref(screening)
+            ),
+            target: Target::Alert(crate::store::safety::alert_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// PHQ-9 and GAD-7 are due again a set number of days after the last one, while a case is open.
+fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let every = u64::from(ctx.settings.rescreen_days);
+    let horizon =
+        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let cutoff = horizon.checked_sub_days(Days::new(every)).unwrap_or(horizon);
+    let ids: Vec<String> = RESCREEN_INSTRUMENTS.iter().map(|(id, _)| format!("'{id}'")).collect();
+    let sql = format!(
+        "SELECT g.client_id, g.instrument_id, g.last, c.given_name, c.family_name FROM \
+         (SELECT client_id, instrument_id, max(administered_on) AS last FROM screenings INDEXED BY screenings_latest \
+          WHERE instrument_id IN ({}) AND error_at IS NULL GROUP BY instrument_id, client_id) g \
+         JOIN clients c ON c.id = g.client_id WHERE g.last <= ?1 AND c.status = 'open'",
+        ids.join(",")
+    );
+    let mut stmt = store.conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([format_date(cutoff)], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (client_id, instrument, last, given, family) = row?;
+        let Some(last) = parse_ymd(&last) else { continue };
+        let due = last.checked_add_days(Days::new(every)).unwrap_or(ctx.today);
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let short =
+            RESCREEN_INSTRUMENTS.iter().find(|(id, _)| *id == instrument).map(|(_, s)| *s).unwrap_or("");
+        out.push(DueItem {
+            rule: "rescreen",
+            urgency,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "{short} due again {} (last given {})",
+                due_phrase(due, ctx.today),
+                format_date(last)
+            ),
+            target: Target::Screeners(client_ref(client_id)),
+            client_id: Some(client_id),
+            record_id: None,
+        });
+    }
+    Ok(out)
 }

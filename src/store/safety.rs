@@ -335,9 +335,27 @@ impl Store {
 
     /// Acknowledges an open alert with a note of what was done.
     pub fn acknowledge_alert(&mut self, id: i64, note: &str, by: &str, now: DateTime<Utc>) -> Result<()> {
-        let alert = self.alert(id)?;
-        if alert.acknowledged_at.is_some() {
-            return Err(StoreError::Refused(format!("Alert {} was already acknowledged.", alert.reference)));
+        self.acknowledge_alerts(&[id], note, by, now)
+    }
+
+    /// Acknowledges several open alerts with one note, all or none.
+    pub fn acknowledge_alerts(
+        &mut self,
+        ids: &[i64],
+        note: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut alerts = Vec::new();
+        for id in ids {
+            let alert = self.alert(*id)?;
+            if alert.acknowledged_at.is_some() {
+                return Err(StoreError::Refused(format!(
+                    "Alert {} was already acknowledged.",
+                    alert.reference
+                )));
+            }
+            alerts.push(alert);
         }
         let note = clean_multiline(note);
         if note.trim().is_empty() {
@@ -351,20 +369,23 @@ impl Store {
         }
         let now_s = now_db(now);
         self.write(|tx| {
-            tx.execute(
-                "UPDATE alerts SET acknowledged_at = ?2, ack_note = ?3, ack_by = ?4 WHERE id = ?1",
-                params![id, now_s, note, by],
-            )?;
-            log_record_event(
-                tx,
-                alert.client_id,
-                &now_s,
-                &now_s,
-                "alert",
-                &format!("Safety alert acknowledged: {}", crate::domain::text::fit(&note, 120)),
-                Some(("screening", alert.screening_id)),
-            )?;
-            refresh_safety(tx, alert.client_id)
+            for alert in &alerts {
+                tx.execute(
+                    "UPDATE alerts SET acknowledged_at = ?2, ack_note = ?3, ack_by = ?4 WHERE id = ?1",
+                    params![alert.id, now_s, note, by],
+                )?;
+                log_record_event(
+                    tx,
+                    alert.client_id,
+                    &now_s,
+                    &now_s,
+                    "alert",
+                    &format!("Safety alert acknowledged: {}", crate::domain::text::fit(&note, 120)),
+                    Some(("screening", alert.screening_id)),
+                )?;
+                refresh_safety(tx, alert.client_id)?;
+            }
+            Ok(())
         })
     }
 }

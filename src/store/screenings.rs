@@ -264,3 +264,25 @@ pub fn summary(result: &ScoreResult) -> String {
         _ => format!("incomplete — {}", result.missing_handling),
     }
 }
+
+/// A few words for lists: "PHQ-9 14 Moderate", "GAD-7 incomplete", "AHC needs: housing, food".
+pub fn compact(short_name: &str, result: &ScoreResult) -> String {
+    if !result.domains.is_empty() {
+        let positive: Vec<&str> = result
+            .domains
+            .iter()
+            .filter(|d| d.positive == Some(true))
+            .map(|d| d.life_domain.as_str())
+            .collect();
+        return if positive.is_empty() {
+            format!("{short_name}: no needs")
+        } else {
+            format!("{short_name} needs: {}", positive.join(", "))
+        };
+    }
+    match (result.total, &result.band) {
+        (Some(t), Some(b)) => format!("{short_name} {t} {b}"),
+        (Some(t), None) => format!("{short_name} {t}"),
+        _ => format!("{short_name} incomplete"),
+    }
+}

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::{AssessMsg, Message};
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::text::display_safe;
@@ -17,9 +17,19 @@ use crate::store::clients::{Episode, Event};
 use crate::store::{Result, Store};
 use crate::ui::theme;
 
+/// What the later phases add to the file: one line each, with the key that opens it.
+#[derive(Default)]
+struct PhaseSummary {
+    safety: Vec<String>,
+    assessment: String,
+    screeners: String,
+    people: String,
+}
+
 pub struct ClientFileScreen {
     pub client_id: i64,
     pub client: Option<Client>,
+    phases: PhaseSummary,
     episodes: Vec<Episode>,
     events: Vec<Event>,
     scroll: u16,
@@ -31,6 +41,7 @@ impl ClientFileScreen {
         ClientFileScreen {
             client_id,
             client: None,
+            phases: PhaseSummary::default(),
             episodes: Vec::new(),
             events: Vec::new(),
             scroll: 0,
@@ -62,6 +73,7 @@ impl ClientFileScreen {
             self.client = Some(store.client(self.client_id)?);
             self.episodes = store.episodes(self.client_id)?;
             self.events = store.events(self.client_id, 50, 0)?;
+            self.phases = phase_summary(store, self.client_id)?;
             self.stale = false;
         }
         Ok(())
@@ -73,6 +85,12 @@ impl ClientFileScreen {
             Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
             Action::OpenNotes => Some(vec![Message::OpenNotes(self.client_id)]),
             Action::OpenTimeline => Some(vec![Message::OpenTimeline(self.client_id)]),
+            Action::OpenAssessments => {
+                Some(vec![Message::Assess(AssessMsg::OpenAssessments(self.client_id))])
+            }
+            Action::OpenScreeners => Some(vec![Message::Assess(AssessMsg::OpenScreeners(self.client_id))]),
+            Action::OpenPeople => Some(vec![Message::Assess(AssessMsg::OpenPeople(self.client_id))]),
+            Action::OpenFlags => Some(vec![Message::Assess(AssessMsg::OpenFlags(self.client_id))]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])
@@ -105,6 +123,28 @@ impl ClientFileScreen {
                 ]));
             }
         };
+        if !self.phases.safety.is_empty() {
+            for s in &self.phases.safety {
+                lines.push(Line::from(Span::styled(format!(" ⚑ {s} "), theme::flag())));
+            }
+            lines.push(Line::from(Span::styled(
+                "   ! opens safety: review or lower flags, acknowledge alerts",
+                theme::dim(),
+            )));
+        }
+        section(&mut lines, "Case record");
+        let phase = |lines: &mut Vec<Line<'static>>, key: &str, label: &str, value: &str| {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {key} "), theme::key()),
+                Span::styled(format!("{label:<20}"), theme::dim()),
+                Span::raw(display_safe(value).into_owned()),
+            ]));
+        };
+        phase(&mut lines, "a", "Assessment", &self.phases.assessment);
+        phase(&mut lines, "s", "Screeners", &self.phases.screeners);
+        phase(&mut lines, "p", "People and family", &self.phases.people);
+        phase(&mut lines, "o", "Notes", "all case notes (w writes one)");
+        phase(&mut lines, "h", "History", "the timeline of everything dated");
         section(&mut lines, "Identity");
         field(&mut lines, "Name", &c.full_name());
         field(&mut lines, "Preferred name", &c.preferred_name);
@@ -187,4 +227,50 @@ impl ClientFileScreen {
             area,
         );
     }
+}
+
+fn phase_summary(store: &Store, client_id: i64) -> Result<PhaseSummary> {
+    let mut p = PhaseSummary::default();
+    for f in store.risk_flags(client_id)?.iter().filter(|f| f.is_open()) {
+        p.safety.push(format!("{} — open since {}", f.headline(), &f.raised_at.get(..10).unwrap_or("")));
+    }
+    for a in store.alerts(client_id)?.iter().filter(|a| a.acknowledged_at.is_none()) {
+        p.safety.push(format!("SAFETY ALERT from {} — acknowledge it with a note", a.screening));
+    }
+    let list = store.assessments(client_id)?;
+    p.assessment = match list.first() {
+        None => "none yet".into(),
+        Some(a) => {
+            let empty = if a.empty_parts == 0 {
+                "complete".to_string()
+            } else {
+                format!("{} parts empty", a.empty_parts)
+            };
+            let earlier =
+                if list.len() > 1 { format!(" (+{} earlier)", list.len() - 1) } else { String::new() };
+            format!("{} {}: {} needs, {empty}{earlier}", a.reference, format_date(a.assessed_on), a.needs)
+        }
+    };
+    let screenings = store.screenings(client_id)?;
+    let mut latest: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for s in screenings.iter().filter(|s| !s.entered_in_error) {
+        if !seen.contains(&s.instrument.as_str()) {
+            seen.push(&s.instrument);
+            latest.push(crate::store::screenings::compact(
+                crate::store::due::short_name(&s.instrument),
+                &s.result,
+            ));
+        }
+    }
+    p.screeners = if latest.is_empty() { "none given yet".into() } else { latest.join(" · ") };
+    let people = store.people(client_id)?;
+    let others = people.iter().filter(|x| !x.is_self).count();
+    let home = people.iter().filter(|x| !x.is_self && x.in_household).count();
+    p.people = if others == 0 {
+        "nobody recorded yet".into()
+    } else {
+        format!("{others} recorded, {home} living with the client")
+    };
+    Ok(p)
 }

@@ -1,10 +1,14 @@
+pub mod assessment;
 pub mod client_file;
 pub mod client_list;
 pub mod intake;
 pub mod note_detail;
 pub mod note_form;
 pub mod notes;
+pub mod people;
 pub mod prompt;
+pub mod safety;
+pub mod screeners;
 pub mod search;
 pub mod settings;
 pub mod time;

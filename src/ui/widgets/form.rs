@@ -48,6 +48,8 @@ pub struct Field {
     pub help: String,
     pub error: Option<String>,
     pub validator: Option<Validator>,
+    /// A heading drawn above the field: the start of a section (Ctrl-N / Ctrl-P jump here).
+    pub heading: Option<String>,
     value: String,
     cursor: usize,
     undo: Vec<(String, usize)>,
@@ -64,6 +66,7 @@ impl Field {
             help: String::new(),
             error: None,
             validator: None,
+            heading: None,
             value: String::new(),
             cursor: 0,
             undo: Vec::new(),
@@ -112,6 +115,12 @@ impl Field {
 
     pub fn required(mut self) -> Field {
         self.required = true;
+        self
+    }
+
+    /// Starts a section of the form with this heading.
+    pub fn heading(mut self, heading: &str) -> Field {
+        self.heading = Some(heading.to_string());
         self
     }
 
@@ -382,6 +391,24 @@ impl Form {
         self.focus = (self.focus + self.fields.len().max(1) - 1) % self.fields.len().max(1);
     }
 
+    /// Moves to the next (or previous) field that starts a section, wrapping around.
+    pub fn jump_section(&mut self, forward: bool) {
+        let n = self.fields.len();
+        if n == 0 {
+            return;
+        }
+        let starts: Vec<usize> = (0..n).filter(|i| self.fields[*i].heading.is_some()).collect();
+        if starts.is_empty() {
+            return;
+        }
+        self.leave_field();
+        self.focus = if forward {
+            starts.iter().copied().find(|i| *i > self.focus).unwrap_or(starts[0])
+        } else {
+            starts.iter().rev().copied().find(|i| *i < self.focus).unwrap_or(starts[starts.len() - 1])
+        };
+    }
+
     pub fn paste(&mut self, text: &str) -> FormEvent {
         let Some(f) = self.fields.get_mut(self.focus) else { return FormEvent::Nothing };
         match f.insert(text) {
@@ -410,6 +437,10 @@ impl Form {
             }
             Some(Action::PrevField) => {
                 self.focus_prev();
+                return FormEvent::Nothing;
+            }
+            Some(Action::NextSection) | Some(Action::PrevSection) => {
+                self.jump_section(action == Some(Action::NextSection));
                 return FormEvent::Nothing;
             }
             Some(Action::ChoiceNext) | Some(Action::ChoicePrev) if is_choice => {
@@ -557,7 +588,15 @@ impl Form {
             FieldKind::Multiline { height, .. } => 1 + height + 2,
             _ => 1,
         };
-        base + u16::from(f.error.is_some())
+        base + u16::from(f.error.is_some()) + Self::heading_height(f)
+    }
+
+    fn heading_height(f: &Field) -> u16 {
+        if f.heading.is_some() {
+            2
+        } else {
+            0
+        }
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
@@ -598,13 +637,28 @@ impl Form {
         let mut y: i32 = -(scroll as i32);
         for (i, f) in self.fields.iter().enumerate() {
             let h = heights[i] as i32;
+            let start = y;
+            y += h;
+            let y = start;
             if y + h <= 0 {
-                y += h;
                 continue;
             }
             if y >= body.height as i32 {
                 break;
             }
+            // a section heading above the field
+            let hh = Self::heading_height(f) as i32;
+            if let Some(heading) = &f.heading {
+                let hy = y + 1;
+                if hy >= 0 && hy < body.height as i32 {
+                    let r = Rect { x: body.x, y: body.y + hy as u16, width: body.width, height: 1 };
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(format!("── {heading} ──"), theme::title())),
+                        r,
+                    );
+                }
+            }
+            let y = y + hh;
             let top = body.y + y.max(0) as u16;
             let focused = i == self.focus;
             let marker = if focused { "▶ " } else { "  " };
@@ -672,7 +726,6 @@ impl Form {
                     );
                 }
             }
-            y += h;
         }
 
         let help_area = Rect { y: inner.y + inner.height.saturating_sub(help_h), height: help_h, ..inner };

@@ -1,0 +1,268 @@
+//! Command-line screeners: give one from its answers, list a client's, acknowledge an alert.
+
+use std::path::PathBuf;
+
+use chrono::{Local, Utc};
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use crate::cli::{open, BadInput};
+use crate::domain::assessment::parse_ref;
+use crate::domain::dates::{format_date, parse_date};
+use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};
+use crate::domain::text::display_safe;
+use crate::store::safety::alert_ref;
+use crate::store::screenings::{screening_ref, summary, Screening};
+
+#[derive(Subcommand, Debug)]
+pub enum ScreenCommand {
+    /// Give a screener from its answers; prints the new result's ref, total and band.
+    Add(ScreenAddArgs),
+    /// List a client's screener results, newest first.
+    List {
+        /// Client reference (C-0042) or a unique part of a name.
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acknowledge a safety alert (AL-3), or every open alert of a result (SC-12), with a note.
+    Ack {
+        /// The alert (AL-3) or screener result (SC-12).
+        reference: String,
+        /// What was done about it (risk assessed, safety plan made, crisis team called...).
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ScreenAddArgs {
+    /// Client reference (C-0042) or a unique part of a name.
+    pub reference: String,
+    /// The screener: phq9, gad7 or ahc (social needs).
+    pub instrument: String,
+    /// The scored items' answers in order, comma-separated: PHQ-9 and GAD-7 the values 0-3
+    /// (e.g. 1,2,0,3,1,0,0,1,0); AHC the printed option numbers (item 2 several joined by +);
+    /// "-" for an item asked but declined.
+    #[arg(long, allow_hyphen_values = true)]
+    pub answers: String,
+    /// The unscored difficulty question (PHQ-9 item 10, GAD-7): 0 not difficult at all,
+    /// 1 somewhat, 2 very, 3 extremely difficult.
+    #[arg(long)]
+    pub difficulty: Option<String>,
+    /// The day it was given (default today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A note kept with the result.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn bad(msg: impl Into<String>) -> anyhow::Error {
+    BadInput(msg.into()).into()
+}
+
+/// A result as printed by `--json`.
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    #[serde(rename = "ref")]
+    reference: String,
+    client: &'a str,
+    instrument: &'a str,
+    instrument_name: &'a str,
+    administered_on: String,
+    total: Option<i32>,
+    band: Option<&'a str>,
+    complete: bool,
+    positive: Option<bool>,
+    missing: String,
+    missing_items: &'a [u32],
+    derived: &'a [crate::domain::instruments::DerivedScore],
+    domains: &'a [crate::domain::instruments::DomainResult],
+    flags: &'a [crate::domain::instruments::RaisedFlag],
+    answers: &'a [(String, Answer)],
+    loinc: LoincExport,
+    alerts: Vec<String>,
+    entered_in_error: bool,
+}
+
+fn to_json<'a>(
+    s: &'a Screening,
+    inst: Option<&'a crate::domain::instruments::Instrument>,
+    alerts: Vec<String>,
+) -> ResultJson<'a> {
+    let loinc = match inst {
+        Some(i) => loinc_export(i, &s.answers, &s.result),
+        None => LoincExport { panel: String::new(), answers: Vec::new(), totals: Vec::new() },
+    };
+    ResultJson {
+        reference: s.reference.clone(),
+        client: &s.client,
+        instrument: &s.instrument,
+        instrument_name: inst.map(|i| i.short_name.as_str()).unwrap_or(""),
+        administered_on: format_date(s.administered_on),
+        total: s.total,
+        band: s.band.as_deref(),
+        complete: s.complete,
+        positive: s.positive,
+        missing: s.result.missing_handling.to_string(),
+        missing_items: &s.result.missing_items,
+        derived: &s.result.derived,
+        domains: &s.result.domains,
+        flags: &s.result.flags,
+        answers: &s.answers,
+        loinc,
+        alerts,
+        entered_in_error: s.entered_in_error,
+    }
+}
+
+pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
+    let all = builtin().map_err(|e| anyhow::anyhow!("{e}"))?;
+    match cmd {
+        ScreenCommand::Add(a) => {
+            let inst = find(&all, &a.instrument).ok_or_else(|| {
+                bad(format!(
+                    "There is no screener called \"{}\". Use one of: {}.",
+                    display_safe(&a.instrument),
+                    all.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            let mut answers =
+                parse_answer_list(inst, &a.answers).map_err(|e| bad(format!("--answers: {e}")))?;
+            if let Some(d) = a.difficulty.as_deref() {
+                let item = inst.items.iter().find(|i| !i.scored).ok_or_else(|| {
+                    bad(format!("--difficulty: {} has no difficulty question.", inst.short_name))
+                })?;
+                let answer = match d.trim() {
+                    "-" => Answer::Declined,
+                    t => match t.parse::<usize>() {
+                        Ok(n) if n < item.options.len() => Answer::Value(n),
+                        _ => {
+                            return Err(bad(format!(
+                                "--difficulty: give 0 to {} (0 not difficult at all … {} extremely difficult), or - for declined.",
+                                item.options.len() - 1,
+                                item.options.len() - 1
+                            )))
+                        }
+                    },
+                };
+                answers.push((item.id.clone(), answer));
+            }
+            let today = Local::now().date_naive();
+            let on = match a.date.as_deref() {
+                None => today,
+                Some(d) => match parse_date(d, today) {
+                    Ok(d) if d > today => return Err(bad("--date: the date is in the future.")),
+                    Ok(d) => d,
+                    Err(m) => return Err(bad(format!("--date: {m}"))),
+                },
+            };
+            let mut store = open(db)?;
+            let client = store.resolve_client(&a.reference)?;
+            let (id, result) = store.add_screening(
+                client.id,
+                inst,
+                &answers,
+                on,
+                a.note.as_deref().unwrap_or(""),
+                Utc::now(),
+            )?;
+            let alerts = store.alerts_for_screening(id)?;
+            if a.json {
+                let s = store.screening(id)?;
+                let refs = alerts.iter().map(|x| x.reference.clone()).collect();
+                println!("{}", serde_json::to_string_pretty(&to_json(&s, Some(inst), refs))?);
+            } else {
+                println!("{} {} {}", screening_ref(id), inst.short_name, summary(&result));
+                for d in &result.derived {
+                    if let Some(t) = d.total {
+                        println!("  {} {t}", d.short_name);
+                    }
+                }
+                for x in &alerts {
+                    println!(
+                        "  SAFETY ALERT {}: {}\n  Acknowledge it with: caseload screen ack {} --note \"what was done\"",
+                        x.reference, x.message, x.reference
+                    );
+                }
+            }
+            Ok(())
+        }
+        ScreenCommand::List { reference, json } => {
+            let store = open(db)?;
+            let client = store.resolve_client(&reference)?;
+            let list = store.screenings(client.id)?;
+            if json {
+                let mut out = Vec::new();
+                for s in &list {
+                    let refs = store.alerts_for_screening(s.id)?.into_iter().map(|x| x.reference).collect();
+                    out.push(serde_json::to_value(to_json(s, find(&all, &s.instrument), refs))?);
+                }
+                println!("{}", serde_json::to_string_pretty(&out)?);
+            } else {
+                for s in &list {
+                    let name =
+                        find(&all, &s.instrument).map(|i| i.short_name.as_str()).unwrap_or(&s.instrument);
+                    let open_alerts = store
+                        .alerts_for_screening(s.id)?
+                        .iter()
+                        .filter(|x| x.acknowledged_at.is_none())
+                        .count();
+                    println!(
+                        "{:<7} {}  {:<9} {}{}{}",
+                        s.reference,
+                        format_date(s.administered_on),
+                        name,
+                        summary(&s.result),
+                        if open_alerts > 0 { "  ALERT OPEN" } else { "" },
+                        if s.entered_in_error { "  (entered in error)" } else { "" }
+                    );
+                }
+            }
+            Ok(())
+        }
+        ScreenCommand::Ack { reference, note, json } => {
+            let mut store = open(db)?;
+            let r = reference.trim();
+            let ids: Vec<i64> = if r.to_ascii_uppercase().starts_with("SC") {
+                let id = parse_ref("SC", r).ok_or_else(|| {
+                    bad(format!("\"{}\" is not a result reference (SC-12).", display_safe(r)))
+                })?;
+                store.screening(id)?;
+                store
+                    .alerts_for_screening(id)?
+                    .into_iter()
+                    .filter(|a| a.acknowledged_at.is_none())
+                    .map(|a| a.id)
+                    .collect()
+            } else {
+                let id = parse_ref("AL", r).ok_or_else(|| {
+                    bad(format!(
+                        "\"{}\" is not an alert (AL-3) or result (SC-12) reference.",
+                        display_safe(r)
+                    ))
+                })?;
+                vec![id]
+            };
+            if ids.is_empty() {
+                return Err(bad("That result has no open safety alert; nothing was changed."));
+            }
+            let by = store.settings()?.signature();
+            store.acknowledge_alerts(&ids, &note, &by, Utc::now())?;
+            if json {
+                let list: Vec<_> = ids.iter().map(|id| store.alert(*id)).collect::<Result<_, _>>()?;
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for id in ids {
+                    println!("{} acknowledged", alert_ref(id));
+                }
+            }
+            Ok(())
+        }
+    }
+}
