@@ -280,10 +280,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed) and {} notes in {}",
+                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results and {} people around them in {}",
                 report.clients,
                 report.closed,
                 report.notes,
+                report.assessments,
+                report.screenings,
+                report.people,
                 store.path().display()
             );
             Ok(())

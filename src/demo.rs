@@ -35,6 +35,9 @@ pub struct DemoReport {
     pub clients: usize,
     pub closed: usize,
     pub notes: usize,
+    pub assessments: usize,
+    pub screenings: usize,
+    pub people: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -175,7 +178,7 @@ const REASONS: &[&str] = &[
     "Low mood and isolation after bereavement; struggling with bills.",
 ];
 
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+pub(crate) fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
@@ -330,6 +333,8 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let today = now.date_naive();
     let now_s = now_db(now);
     let mut report = DemoReport::default();
+    let instruments =
+        crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
@@ -372,6 +377,11 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 report.closed += 1;
             }
             report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
+            let (people, assessments, screenings) =
+                crate::demo_assessment::assessment_phase(tx, &mut rng, id, &c, until, now, &instruments)?;
+            report.people += people;
+            report.assessments += assessments;
+            report.screenings += screenings;
             report.clients += 1;
         }
         // last contact, from the notes just written

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_assess;
 pub mod cli_notes;
 pub mod demo;
+pub mod demo_assessment;
 pub mod domain;
 pub mod keymap;
 pub mod store;

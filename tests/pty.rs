@@ -270,3 +270,51 @@ fn a_small_terminal_gets_a_message_not_a_broken_layout() {
     t.wait_exit();
     t.assert_restored();
 }
+
+#[test]
+fn administers_a_phq9_with_number_keys_and_the_item_nine_alert_heads_today() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"s");
+    t.wait_for("Screeners");
+    t.send(b"n");
+    t.wait_for("Which screener?");
+    t.send(b"1");
+    t.wait_for("PHQ-9 — 1 of 10");
+    // items 1-9; Backspace goes back and the item is answered again
+    t.send(b"2");
+    t.send(b"\x7f");
+    t.wait_for("PHQ-9 — 1 of 10");
+    for k in [b"2", b"1", b"1", b"0", b"0", b"3", b"0", b"2", b"1"] {
+        t.send(k);
+    }
+    t.wait_for("PHQ-9 — 10 of 10");
+    t.send(b"-"); // the difficulty question, declined
+    t.wait_for("Result: total 10, Moderate");
+    t.wait_for("PHQ-2");
+    t.send(CTRL_S);
+    t.wait_for("Saved PHQ-9 SC-1");
+    t.wait_for("SAFETY ALERT OPEN");
+    t.send(b"t");
+    t.wait_for("SAFETY");
+    t.wait_for("Screener safety alert");
+    t.send(ENTER);
+    t.wait_for("Acknowledge alert AL-1");
+    t.type_text("Risk assessed; safety plan made with the client");
+    t.send(CTRL_S);
+    t.wait_for("Alert AL-1 acknowledged");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    let s = store.screening(1).unwrap();
+    assert_eq!(s.total, Some(10));
+    assert_eq!(s.answers.len(), 10);
+    assert!(store.alert(1).unwrap().acknowledged_at.is_some());
+    assert_eq!(store.client(1).unwrap().open_alerts, 0);
+}

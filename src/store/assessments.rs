@@ -167,62 +167,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         check_shape(a)?;
-        let now_s = now_db(now);
-        self.write(|tx| {
-            require_client(tx, client_id)?;
-            if let Some(prev) = based_on {
-                let owner: Option<i64> = tx
-                    .query_row("SELECT client_id FROM assessments WHERE id = ?1", [prev], |r| r.get(0))
-                    .optional()?;
-                if owner != Some(client_id) {
-                    return Err(StoreError::Refused(format!(
-                        "Assessment {} is not one of this client's.",
-                        assessment_ref(prev)
-                    )));
-                }
-            }
-            let episode = current_episode_id(tx, client_id)?;
-            let mut params: Vec<Box<dyn rusqlite::ToSql>> = vec![
-                Box::new(client_id),
-                Box::new(episode),
-                Box::new(format_date(a.assessed_on)),
-                Box::new(based_on),
-            ];
-            params.extend(values(a));
-            params.push(Box::new(now_s.clone()));
-            let placeholders = (1..=params.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-            tx.execute(
-                &format!(
-                    "INSERT INTO assessments (client_id, episode_id, assessed_on, based_on, {}, created_at, updated_at) \
-                     VALUES ({placeholders}, ?{n})",
-                    BODY_COLUMNS.join(", "),
-                    n = params.len()
-                ),
-                rusqlite::params_from_iter(params.iter().map(|b| b.as_ref())),
-            )?;
-            let id = tx.last_insert_rowid();
-            write_parts(tx, id, a)?;
-            let what = if based_on.is_some() { "Reassessment" } else { "Assessment" };
-            let occurred = crate::domain::dates::moment_of_day(a.assessed_on, now);
-            let empty = a.empty_parts().len();
-            log_record_event(
-                tx,
-                client_id,
-                &occurred,
-                &now_s,
-                "assessment",
-                &format!(
-                    "{what} {}: {} need{}{}",
-                    assessment_ref(id),
-                    a.needs.len(),
-                    if a.needs.len() == 1 { "" } else { "s" },
-                    if empty > 0 { format!(", {empty} part(s) still empty") } else { String::new() }
-                ),
-                Some(("assessment", id)),
-            )?;
-            raise_flags(tx, client_id, &a.flagged_areas(), &assessment_ref(id), &occurred, &now_s)?;
-            Ok(id)
-        })
+        self.write(|tx| insert_assessment(tx, client_id, a, based_on, now))
     }
 
     /// Saves changes to an assessment (filling in sections later is normal).
@@ -379,6 +324,70 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Saves a new assessment inside a transaction (the demo builds many in one).
+pub(crate) fn insert_assessment(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    a: &Assessment,
+    based_on: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let now_s = now_db(now);
+    require_client(tx, client_id)?;
+    if let Some(prev) = based_on {
+        let owner: Option<i64> = tx
+            .query_row("SELECT client_id FROM assessments WHERE id = ?1", [prev], |r| r.get(0))
+            .optional()?;
+        if owner != Some(client_id) {
+            return Err(StoreError::Refused(format!(
+                "Assessment {} is not one of this client's.",
+                assessment_ref(prev)
+            )));
+        }
+    }
+    let episode = current_episode_id(tx, client_id)?;
+    let mut params: Vec<Box<dyn rusqlite::ToSql>> = vec![
+        Box::new(client_id),
+        Box::new(episode),
+        Box::new(format_date(a.assessed_on)),
+        Box::new(based_on),
+    ];
+    params.extend(values(a));
+    params.push(Box::new(now_s.clone()));
+    let placeholders = (1..=params.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+    tx.execute(
+            &format!(
+                "INSERT INTO assessments (client_id, episode_id, assessed_on, based_on, {}, created_at, updated_at) \
+                 VALUES ({placeholders}, ?{n})",
+                BODY_COLUMNS.join(", "),
+                n = params.len()
+            ),
+            rusqlite::params_from_iter(params.iter().map(|b| b.as_ref())),
+        )?;
+    let id = tx.last_insert_rowid();
+    write_parts(tx, id, a)?;
+    let what = if based_on.is_some() { "Reassessment" } else { "Assessment" };
+    let occurred = crate::domain::dates::moment_of_day(a.assessed_on, now);
+    let empty = a.empty_parts().len();
+    log_record_event(
+        tx,
+        client_id,
+        &occurred,
+        &now_s,
+        "assessment",
+        &format!(
+            "{what} {}: {} need{}{}",
+            assessment_ref(id),
+            a.needs.len(),
+            if a.needs.len() == 1 { "" } else { "s" },
+            if empty > 0 { format!(", {empty} part(s) still empty") } else { String::new() }
+        ),
+        Some(("assessment", id)),
+    )?;
+    raise_flags(tx, client_id, &a.flagged_areas(), &assessment_ref(id), &occurred, &now_s)?;
+    Ok(id)
 }
 
 /// The shape the store relies on (the domain's validation makes it; a caller could not).

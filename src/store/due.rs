@@ -311,14 +311,18 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let rows = stmt.query_map([format_date(cutoff)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
-    let mut out = Vec::new();
+    let mut out: Vec<DueItem> = Vec::new();
     for row in rows {
         let (client_id, instrument, last, given, family) = row?;
         let Some(last) = parse_ymd(&last) else { continue };
         let due = last.checked_add_days(Days::new(every)).unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let short =
-            RESCREEN_INSTRUMENTS.iter().find(|(id, _)| *id == instrument).map(|(_, s)| *s).unwrap_or("");
+        let short = short_name(&instrument);
+        // PHQ-9 and GAD-7 given together are due together: one line
+        if let Some(same) = out.iter_mut().find(|i| i.client_id == Some(client_id) && i.due_on == Some(due)) {
+            same.title = same.title.replacen(" due again", &format!(" and {short} due again"), 1);
+            continue;
+        }
         out.push(DueItem {
             rule: "rescreen",
             urgency,

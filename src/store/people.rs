@@ -213,6 +213,54 @@ fn link_by_relation(tx: &Transaction<'_>, client_id: i64, id: i64, p: &PersonDra
     Ok(())
 }
 
+/// Adds a person inside a transaction (the demo builds many in one).
+pub(crate) fn insert_person(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    p: &PersonDraft,
+    links: &Links,
+    now_s: &str,
+) -> Result<i64> {
+    ensure_self(tx, client_id, now_s)?;
+    tx.execute(
+        "INSERT INTO people (client_id, name, relation, sex, birth_year, deceased, in_household, family, \
+         role, organisation, phone, email, notes, created_at, updated_at) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)",
+        params![
+            client_id,
+            p.name,
+            p.relation,
+            p.sex,
+            p.birth_year,
+            p.deceased,
+            p.in_household,
+            p.family,
+            p.role,
+            p.organisation,
+            p.phone,
+            p.email,
+            p.notes,
+            now_s
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_links(tx, client_id, id, links)?;
+    if links == &Links::default() {
+        link_by_relation(tx, client_id, id, p, now_s)?;
+    }
+    let what = if p.relation.is_empty() { String::new() } else { format!(" ({})", p.relation) };
+    log_record_event(
+        tx,
+        client_id,
+        now_s,
+        now_s,
+        "person",
+        &format!("Added {}{what} to the people around the client", p.name),
+        Some(("person", id)),
+    )?;
+    Ok(id)
+}
+
 impl Store {
     /// Everyone recorded around a client (the client's own row first, then by name).
     pub fn people(&self, client_id: i64) -> Result<Vec<Person>> {
@@ -263,44 +311,7 @@ impl Store {
         let now_s = now_db(now);
         self.write(|tx| {
             require_client(tx, client_id)?;
-            ensure_self(tx, client_id, &now_s)?;
-            tx.execute(
-                "INSERT INTO people (client_id, name, relation, sex, birth_year, deceased, in_household, family, \
-                 role, organisation, phone, email, notes, created_at, updated_at) \
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)",
-                params![
-                    client_id,
-                    p.name,
-                    p.relation,
-                    p.sex,
-                    p.birth_year,
-                    p.deceased,
-                    p.in_household,
-                    p.family,
-                    p.role,
-                    p.organisation,
-                    p.phone,
-                    p.email,
-                    p.notes,
-                    now_s
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            write_links(tx, client_id, id, links)?;
-            if links == &Links::default() {
-                link_by_relation(tx, client_id, id, p, &now_s)?;
-            }
-            let what = if p.relation.is_empty() { String::new() } else { format!(" ({})", p.relation) };
-            log_record_event(
-                tx,
-                client_id,
-                &now_s,
-                &now_s,
-                "person",
-                &format!("Added {}{what} to the people around the client", p.name),
-                Some(("person", id)),
-            )?;
-            Ok(id)
+            insert_person(tx, client_id, p, links, &now_s)
         })
     }
 

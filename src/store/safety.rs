@@ -101,7 +101,7 @@ pub(crate) fn raise_flags(
                 tx.execute(
                     "INSERT INTO risk_flag_events (flag_id, at, action, level, source, reason) \
                      VALUES (?1, ?2, 'level-changed', ?3, ?4, ?5)",
-                    params![id, now, level.as_str(), source, format!("was {l}")],
+                    params![id, occurred_at, level.as_str(), source, format!("was {l}")],
                 )?;
                 log_record_event(
                     tx,
@@ -114,14 +114,15 @@ pub(crate) fn raise_flags(
                 )?;
             }
             None => {
+                // raised when the risk was assessed (an assessment may be typed up later)
                 tx.execute(
                     "INSERT INTO risk_flags (client_id, area, level, raised_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![client_id, area.as_str(), level.as_str(), now],
+                    params![client_id, area.as_str(), level.as_str(), occurred_at],
                 )?;
                 let id = tx.last_insert_rowid();
                 tx.execute(
                     "INSERT INTO risk_flag_events (flag_id, at, action, level, source) VALUES (?1, ?2, 'raised', ?3, ?4)",
-                    params![id, now, level.as_str(), source],
+                    params![id, occurred_at, level.as_str(), source],
                 )?;
                 log_record_event(
                     tx,

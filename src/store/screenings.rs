@@ -102,66 +102,8 @@ impl Store {
         if note.chars().count() > 10_000 {
             return Err(StoreError::invalid("note", "Too long: at most 10,000 characters."));
         }
-        let answers_json = serde_json::to_string(answers).map_err(|e| StoreError::Refused(e.to_string()))?;
-        let result_json = serde_json::to_string(&result).map_err(|e| StoreError::Refused(e.to_string()))?;
-        let now_s = now_db(now);
-        let id = self.write(|tx| {
-            require_client(tx, client_id)?;
-            let episode = current_episode_id(tx, client_id)?;
-            tx.execute(
-                "INSERT INTO screenings (client_id, episode_id, instrument_id, instrument_version, administered_on, \
-                 answers, total, band, complete, positive, result, note, created_at) \
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-                params![
-                    client_id,
-                    episode,
-                    instrument.id,
-                    instrument.version,
-                    format_date(on),
-                    answers_json,
-                    result.total,
-                    result.band,
-                    result.complete,
-                    result.positive,
-                    result_json,
-                    note,
-                    now_s,
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            let occurred = crate::domain::dates::moment_of_day(on, now);
-            for flag in result.flags.iter().filter(|f| f.safety) {
-                tx.execute(
-                    "INSERT INTO alerts (client_id, screening_id, flag, message, raised_at) VALUES (?1,?2,?3,?4,?5)",
-                    params![client_id, id, flag.id, flag.message, now_s],
-                )?;
-            }
-            // the result's words are searchable with the notes (rowid = id * 16 + 5)
-            tx.execute(
-                "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
-                 VALUES (?1, ?2, 'screening', ?3, ?4, ?5)",
-                params![
-                    id * 16 + 5,
-                    format!("{} {} {} {}", instrument.name, instrument.short_name, summary(&result), note),
-                    id,
-                    client_id,
-                    format_date(on)
-                ],
-            )?;
-            log_record_event(
-                tx,
-                client_id,
-                &occurred,
-                &now_s,
-                "screening",
-                &format!("{} {}: {}", instrument.short_name, screening_ref(id), summary(&result)),
-                Some(("screening", id)),
-            )?;
-            if result.flags.iter().any(|f| f.safety) {
-                refresh_safety(tx, client_id)?;
-            }
-            Ok(id)
-        })?;
+        let id =
+            self.write(|tx| insert_screening(tx, client_id, instrument, answers, &result, on, &note, now))?;
         Ok((id, result))
     }
 
@@ -244,6 +186,78 @@ impl Store {
             )
         })
     }
+}
+
+/// Saves a scored administration inside a transaction (the demo builds many in one).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_screening(
+    tx: &rusqlite::Transaction<'_>,
+    client_id: i64,
+    instrument: &Instrument,
+    answers: &[(String, Answer)],
+    result: &ScoreResult,
+    on: NaiveDate,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let now_s = now_db(now);
+    let answers_json = serde_json::to_string(answers).map_err(|e| StoreError::Refused(e.to_string()))?;
+    let result_json = serde_json::to_string(result).map_err(|e| StoreError::Refused(e.to_string()))?;
+    require_client(tx, client_id)?;
+    let episode = current_episode_id(tx, client_id)?;
+    tx.execute(
+        "INSERT INTO screenings (client_id, episode_id, instrument_id, instrument_version, administered_on, \
+         answers, total, band, complete, positive, result, note, created_at) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+        params![
+            client_id,
+            episode,
+            instrument.id,
+            instrument.version,
+            format_date(on),
+            answers_json,
+            result.total,
+            result.band,
+            result.complete,
+            result.positive,
+            result_json,
+            note,
+            now_s,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    let occurred = crate::domain::dates::moment_of_day(on, now);
+    for flag in result.flags.iter().filter(|f| f.safety) {
+        tx.execute(
+            "INSERT INTO alerts (client_id, screening_id, flag, message, raised_at) VALUES (?1,?2,?3,?4,?5)",
+            params![client_id, id, flag.id, flag.message, now_s],
+        )?;
+    }
+    // the result's words are searchable with the notes (rowid = id * 16 + 5)
+    tx.execute(
+        "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
+         VALUES (?1, ?2, 'screening', ?3, ?4, ?5)",
+        params![
+            id * 16 + 5,
+            format!("{} {} {} {}", instrument.name, instrument.short_name, summary(result), note),
+            id,
+            client_id,
+            format_date(on)
+        ],
+    )?;
+    log_record_event(
+        tx,
+        client_id,
+        &occurred,
+        &now_s,
+        "screening",
+        &format!("{} {}: {}", instrument.short_name, screening_ref(id), summary(result)),
+        Some(("screening", id)),
+    )?;
+    if result.flags.iter().any(|f| f.safety) {
+        refresh_safety(tx, client_id)?;
+    }
+    Ok(id)
 }
 
 /// "total 14, Moderate", "incomplete: not scored: 1 item missing", "positive: housing, food".

@@ -111,7 +111,7 @@ impl ScreenersScreen {
         let phrase =
             change_phrase(short, points).unwrap_or_else(|| format!("{short}: no complete results yet"));
         let block = Block::default().borders(Borders::ALL).title(Span::styled(
-            format!(" Trend: {} (v next) ", fit(&phrase, area.width.saturating_sub(16) as usize)),
+            format!(" Trend: {} ", fit(&phrase, area.width.saturating_sub(12) as usize)),
             theme::title(),
         ));
         if points.is_empty() || area.height < 6 {
@@ -125,25 +125,28 @@ impl ScreenersScreen {
         let x_of = |d: NaiveDate| (d - x0).num_days() as f64;
         let span = points.last().map(|p| x_of(p.on)).unwrap_or(0.0).max(1.0);
         let data: Vec<(f64, f64)> = points.iter().map(|p| (x_of(p.on), f64::from(p.total))).collect();
-        // band thresholds as level lines, so where a result falls is visible without colour
+        // band thresholds as dotted level lines (a dot every few cells), so where a result falls
+        // is visible without colour; the legend under the chart names the bands
+        let dots = (area.width / 3).max(2) as usize;
         let thresholds: Vec<Vec<(f64, f64)>> = bands
             .iter()
             .skip(1)
-            .map(|(min, _, _)| vec![(0.0, f64::from(*min) - 0.5), (span, f64::from(*min) - 0.5)])
+            .map(|(min, _, _)| {
+                (0..=dots).map(|k| (span * k as f64 / dots as f64, f64::from(*min) - 0.5)).collect()
+            })
             .collect();
         let mut sets: Vec<Dataset<'_>> = thresholds
             .iter()
             .map(|t| {
                 Dataset::default()
-                    .marker(Marker::Braille)
-                    .graph_type(GraphType::Line)
+                    .marker(Marker::Dot)
+                    .graph_type(GraphType::Scatter)
                     .style(theme::dim())
                     .data(t)
             })
             .collect();
         sets.push(
             Dataset::default()
-                .name(short.clone())
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(theme::focused())
@@ -156,20 +159,34 @@ impl ScreenersScreen {
                 .style(theme::title())
                 .data(&data),
         );
-        let y_labels: Vec<Span<'_>> = std::iter::once(Span::raw("0"))
-            .chain(bands.iter().skip(1).map(|(min, _, _)| Span::raw(min.to_string())))
-            .chain(std::iter::once(Span::raw(max.to_string())))
-            .collect();
         let last = points.last().map(|p| p.on).unwrap_or(x0);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let chart_area = Rect { height: inner.height.saturating_sub(1), ..inner };
+        let legend_area = Rect { y: inner.y + inner.height.saturating_sub(1), height: 1, ..inner };
         let chart = Chart::new(sets)
-            .block(block)
             .x_axis(
                 Axis::default()
                     .bounds([0.0, span])
                     .labels(vec![Span::raw(format_date(x0)), Span::raw(format_date(last))]),
             )
-            .y_axis(Axis::default().bounds([0.0, f64::from(*max)]).labels(y_labels));
-        frame.render_widget(chart, area);
+            .y_axis(
+                Axis::default()
+                    .bounds([0.0, f64::from(*max)])
+                    .labels(vec![Span::raw("0"), Span::raw(max.to_string())]),
+            );
+        let legend: Vec<String> = bands.iter().map(|(a, b, l)| format!("{a}–{b} {l}")).collect();
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(
+                    &format!("█ result · ···· band edges: {}", legend.join(" · ")),
+                    legend_area.width as usize,
+                ),
+                theme::dim(),
+            )),
+            legend_area,
+        );
+        frame.render_widget(chart, chart_area);
     }
 }
 

@@ -1,0 +1,377 @@
+//! `caseload demo`, assessment phase: synthetic families, assessments and reassessments with
+//! risk and ratings, and screener histories that rise and fall like real ones.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use fake::faker::name::raw::FirstName;
+use fake::locales::EN;
+use fake::rand::rngs::StdRng;
+use fake::rand::RngExt;
+use fake::Fake;
+use rusqlite::Transaction;
+
+use crate::demo::pick;
+use crate::domain::assessment::{Assessment, Need, Risk, RiskArea, RiskLevel, Section};
+use crate::domain::client::Client;
+use crate::domain::instruments::{find, parse_answer_list, score, Instrument, LIFE_DOMAINS};
+use crate::domain::people::{is_family_relation, PersonDraft};
+use crate::store::assessments::insert_assessment;
+use crate::store::people::{insert_person, Links};
+use crate::store::screenings::insert_screening;
+use crate::store::Result;
+
+const NEEDS: &[(&str, &str)] = &[
+    ("housing", "wants a secure tenancy near the children's school"),
+    ("housing", "damp flat; asks for repairs or a transfer"),
+    ("food", "runs out of food before payday"),
+    ("income", "benefits claim stopped after a missed appointment"),
+    ("income", "help to sort out debts with the energy company"),
+    ("mental health", "someone to talk to about low mood"),
+    ("health", "registering with a GP and a dentist"),
+    ("education", "English classes in the evenings"),
+    ("education", "back-to-work training"),
+    ("relationships", "contact with her son, who lives with his father"),
+    ("legal", "advice on the immigration letter"),
+    ("legal", "support at the housing court hearing"),
+    ("transport", "a bus pass to get to appointments"),
+    ("safety", "feels unsafe when the ex-partner visits"),
+];
+
+const STRENGTHS: &[&str] = &[
+    "Close to her sister, who visits weekly.",
+    "Determined; kept every appointment so far.",
+    "Good cook; volunteers at the community kitchen.",
+    "Strong faith community at the local church.",
+    "Loving parent; the children are doing well at school.",
+    "Has held the same part-time job for three years.",
+];
+const BARRIERS: &[&str] = &[
+    "No phone credit most of the month.",
+    "Evening shifts clash with office hours.",
+    "Reads little English; letters go unopened.",
+    "Previous bad experience with services.",
+    "No childcare on weekdays.",
+];
+const LIVING: &[&str] = &[
+    "Two-bedroom council flat, third floor, no lift.",
+    "Private rented room in a shared house; landlord lives on site.",
+    "Temporary accommodation (hostel) since the eviction.",
+    "Lives with her mother in the family home.",
+    "Sofa-surfing with friends since March.",
+];
+const HISTORY: &[&str] = &[
+    "Type 2 diabetes, managed by the GP.",
+    "Depression since the birth of her second child; was seen by the community team.",
+    "Asthma; uses an inhaler daily.",
+    "Back injury at work two years ago; chronic pain.",
+    "No known conditions.",
+];
+
+fn days_after(d: NaiveDate, n: u64) -> NaiveDate {
+    d.checked_add_days(Days::new(n)).unwrap_or(d)
+}
+
+fn person(
+    name: String,
+    relation: &str,
+    sex: &str,
+    year: Option<i32>,
+    deceased: bool,
+    home: bool,
+) -> PersonDraft {
+    PersonDraft {
+        family: is_family_relation(relation),
+        name,
+        relation: relation.to_string(),
+        sex: sex.to_string(),
+        birth_year: year,
+        deceased,
+        in_household: home,
+        role: String::new(),
+        organisation: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        notes: String::new(),
+    }
+}
+
+fn first_name(rng: &mut StdRng) -> String {
+    FirstName(EN).fake_with_rng(rng)
+}
+
+/// A family of three generations for most clients: parents (and some grandparents), siblings,
+/// a partner or a former one, children.
+fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, now_s: &str) -> Result<usize> {
+    let born = c.date_of_birth.map(|d| d.year()).unwrap_or(1985);
+    let family_name = c.family_name.clone();
+    let mut n = 0;
+    let mum_year = born - rng.random_range(20..36);
+    let mum_dead = rng.random_bool(0.15);
+    let mum = insert_person(
+        tx,
+        client_id,
+        &person(
+            format!("{} {family_name}", first_name(rng)),
+            "mother",
+            "female",
+            Some(mum_year),
+            mum_dead,
+            false,
+        ),
+        &Links::default(),
+        now_s,
+    )?;
+    let dad = insert_person(
+        tx,
+        client_id,
+        &person(
+            format!("{} {family_name}", first_name(rng)),
+            "father",
+            "male",
+            Some(mum_year - rng.random_range(0..6)),
+            rng.random_bool(0.25),
+            false,
+        ),
+        &Links::default(),
+        now_s,
+    )?;
+    n += 2;
+    if rng.random_bool(0.5) {
+        // the mother's mother, a generation further up
+        let gran = insert_person(
+            tx,
+            client_id,
+            &person(
+                format!("{} (grandmother)", first_name(rng)),
+                "grandparent",
+                "female",
+                Some(mum_year - 25),
+                true,
+                false,
+            ),
+            &Links::default(),
+            now_s,
+        )?;
+        tx.execute("UPDATE people SET mother_id = ?2 WHERE id = ?1", [mum, gran])?;
+        n += 1;
+    }
+    for _ in 0..rng.random_range(0..3) {
+        let sex = *pick(rng, &["female", "male"]);
+        insert_person(
+            tx,
+            client_id,
+            &person(first_name(rng), "sibling", sex, Some(born + rng.random_range(-8..9)), false, false),
+            &Links { mother: Some(mum), father: Some(dad), partner: None },
+            now_s,
+        )?;
+        n += 1;
+    }
+    let partner = if rng.random_bool(0.6) {
+        let current = rng.random_bool(0.6);
+        let id = insert_person(
+            tx,
+            client_id,
+            &person(
+                first_name(rng),
+                if current { "partner / spouse" } else { "former partner" },
+                pick::<&str>(rng, &["female", "male"]),
+                Some(born + rng.random_range(-5..6)),
+                false,
+                current && rng.random_bool(0.7),
+            ),
+            &Links::default(),
+            now_s,
+        )?;
+        n += 1;
+        Some(id)
+    } else {
+        None
+    };
+    let me: i64 =
+        tx.query_row("SELECT id FROM people WHERE client_id = ?1 AND is_self = 1", [client_id], |r| {
+            r.get(0)
+        })?;
+    for _ in 0..rng.random_range(0..4) {
+        let year = (born + rng.random_range(18..40)).min(c.intake_date.year());
+        let kid = insert_person(
+            tx,
+            client_id,
+            &person(
+                first_name(rng),
+                "child",
+                pick::<&str>(rng, &["female", "male"]),
+                Some(year),
+                false,
+                c.intake_date.year() - year < 18,
+            ),
+            &Links { mother: Some(me), father: partner, partner: None },
+            now_s,
+        )?;
+        let _ = kid;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn risk(rng: &mut StdRng, severe: bool) -> Risk {
+    let level = if severe {
+        *pick(rng, &[RiskLevel::Medium, RiskLevel::High, RiskLevel::Low])
+    } else {
+        *pick(rng, &[RiskLevel::None, RiskLevel::None, RiskLevel::Low])
+    };
+    let plan = if level.raises_flag() {
+        "Safety plan agreed: crisis line number saved, sister to be called at night, review weekly."
+            .to_string()
+    } else {
+        String::new()
+    };
+    Risk { level: Some(level), plan }
+}
+
+/// Answers for a PHQ-9 or GAD-7 adding up to about `total`.
+fn answers_near(rng: &mut StdRng, items: usize, total: i32, item9: Option<u8>) -> String {
+    let mut v = vec![0u8; items];
+    let mut left = total.clamp(0, (items * 3) as i32);
+    while left > 0 {
+        let i = rng.random_range(0..items);
+        if v[i] < 3 && !(item9.is_some() && i == 8) {
+            v[i] += 1;
+            left -= 1;
+        }
+        if v.iter().enumerate().all(|(i, x)| *x == 3 || (item9.is_some() && i == 8)) {
+            break;
+        }
+    }
+    if let Some(x) = item9 {
+        if items > 8 {
+            v[8] = x;
+        }
+    }
+    v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// Assessments, a family and screener histories for one client.
+pub fn assessment_phase(
+    tx: &Transaction<'_>,
+    rng: &mut StdRng,
+    client_id: i64,
+    c: &Client,
+    until: NaiveDate,
+    now: DateTime<Utc>,
+    instruments: &[Instrument],
+) -> Result<(usize, usize, usize)> {
+    let now_s = crate::store::now_db(now);
+    let people = if rng.random_bool(0.8) { family(tx, rng, client_id, c, &now_s)? } else { 0 };
+
+    // an assessment at intake, reassessments every six months or so
+    let mut assessments = 0;
+    let mut on = days_after(c.intake_date, rng.random_range(0..14)).min(until);
+    let severe = rng.random_bool(0.12);
+    let mut previous: Option<(i64, Assessment)> = None;
+    let mut ratings: Vec<(String, u8)> =
+        LIFE_DOMAINS.iter().map(|d| (d.to_string(), rng.random_range(1..5u8))).collect();
+    while on <= until && assessments < 4 {
+        let mut needs: Vec<Need> = Vec::new();
+        for _ in 0..rng.random_range(1..4) {
+            let (d, t) = *pick(rng, NEEDS);
+            let need = Need { life_domain: d.into(), text: t.into() };
+            if !needs.contains(&need) {
+                needs.push(need);
+            }
+        }
+        let mut sections = vec![String::new(); Section::ALL.len()];
+        let fill = |rng: &mut StdRng, i: usize, s: &mut Vec<String>, pool: &[&str]| {
+            if rng.random_bool(0.8) {
+                s[i] = pick(rng, pool).to_string();
+            }
+        };
+        fill(rng, 1, &mut sections, STRENGTHS);
+        fill(rng, 2, &mut sections, BARRIERS);
+        fill(rng, 4, &mut sections, HISTORY);
+        fill(rng, 9, &mut sections, LIVING);
+        // ratings drift towards "good" as the work goes on
+        for (_, r) in ratings.iter_mut() {
+            if rng.random_bool(0.4) && *r < 4 {
+                *r += 1;
+            }
+        }
+        let a = Assessment {
+            assessed_on: on,
+            needs,
+            sections,
+            risks: (0..RiskArea::ALL.len()).map(|i| risk(rng, severe && i == assessments % 4)).collect(),
+            ratings: if rng.random_bool(0.7) { ratings.clone() } else { Vec::new() },
+        };
+        let based_on = previous.as_ref().map(|(id, _)| *id);
+        let id = insert_assessment(tx, client_id, &a, based_on, now)?;
+        previous = Some((id, a));
+        assessments += 1;
+        on = days_after(on, rng.random_range(150..220));
+    }
+
+    // flags raised long ago were reviewed and lowered since, as a practitioner would
+    let reviewed = crate::domain::dates::format_date(until.checked_sub_days(Days::new(60)).unwrap_or(until));
+    let lowered_at = format!("{}T12:00:00Z", crate::domain::dates::format_date(until));
+    tx.execute(
+        "INSERT INTO risk_flag_events (flag_id, at, action, level, source, reason, by_whom) \
+         SELECT id, ?3, 'lowered', 'low', 'review', 'Reviewed at a visit: the safety plan is working; risk now low.', \
+         'Demo Practitioner' FROM risk_flags WHERE client_id = ?1 AND lowered_at IS NULL AND raised_at < ?2",
+        rusqlite::params![client_id, reviewed, lowered_at],
+    )?;
+    tx.execute(
+        "UPDATE risk_flags SET lowered_at = ?3, reviewed_at = ?3 WHERE client_id = ?1 AND lowered_at IS NULL AND raised_at < ?2",
+        rusqlite::params![client_id, reviewed, lowered_at],
+    )?;
+
+    // PHQ-9 and GAD-7 about every 90 days, improving with noise; AHC at intake
+    let mut screenings = 0;
+    if let Some(ahc) = find(instruments, "ahc") {
+        let list = format!(
+            "{},{},{},{},{},{},{},{},{},{}",
+            rng.random_range(1..4),
+            *pick(rng, &["8", "1", "1+6", "4"]),
+            rng.random_range(1..4),
+            rng.random_range(1..4),
+            rng.random_range(1..3),
+            rng.random_range(1..4),
+            rng.random_range(1..3),
+            1,
+            rng.random_range(1..3),
+            1
+        );
+        if let Ok(answers) = parse_answer_list(ahc, &list) {
+            let result = score(ahc, &answers);
+            let day = days_after(c.intake_date, 1).min(until);
+            insert_screening(tx, client_id, ahc, &answers, &result, day, "", now)?;
+            screenings += 1;
+        }
+    }
+    let mut level: i32 = rng.random_range(6..22);
+    // at most the last couple of years of a long case, so that recent results exist
+    let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 90)).unwrap_or(until));
+    let mut day = days_after(start, rng.random_range(0..10)).min(until);
+    while day <= until && screenings < 16 {
+        for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
+            let Some(inst) = find(instruments, id) else { continue };
+            let total = (level + rng.random_range(-3..4)).clamp(0, (items * 3) as i32);
+            let item9 = (id == "phq9").then(|| if severe && rng.random_bool(0.3) { 1 } else { 0 });
+            let Ok(answers) = parse_answer_list(inst, &answers_near(rng, items, total, item9)) else {
+                continue;
+            };
+            let result = score(inst, &answers);
+            let sid = insert_screening(tx, client_id, inst, &answers, &result, day, "", now)?;
+            // alerts older than a fortnight were dealt with at the time
+            if (until - day).num_days() > 14 {
+                tx.execute(
+                    "UPDATE alerts SET acknowledged_at = ?2, ack_note = 'Risk assessed at the visit; safety plan reviewed.', \
+                     ack_by = 'Demo Practitioner' WHERE screening_id = ?1",
+                    rusqlite::params![sid, crate::store::now_db(now)],
+                )?;
+            }
+            screenings += 1;
+        }
+        level = (level - rng.random_range(-1..4)).max(0);
+        day = days_after(day, rng.random_range(80..100));
+    }
+    crate::store::safety::refresh_safety(tx, client_id)?;
+    Ok((people, assessments, screenings))
+}
