@@ -1,5 +1,6 @@
 pub mod footer;
 pub mod form;
+pub mod genogram;
 pub mod header;
 pub mod help;
 pub mod list;

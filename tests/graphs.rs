@@ -1,0 +1,205 @@
+//! The genogram and ecomap pictures rendered into ratatui's TestBackend and compared with
+//! snapshots. Every person here is synthetic.
+
+use caseload::domain::genogram::{self, GenoInput, GenoPerson, PartnerStatus, Sex};
+use caseload::ui::widgets::genogram::Genogram;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// Renders a widget into a test terminal and returns the screen as text.
+fn draw(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame<'_>)) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(f).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn person(id: i64, name: &str, sex: Sex, born: i32) -> GenoPerson {
+    GenoPerson { id, name: name.into(), sex, birth_year: Some(born), ..Default::default() }
+}
+
+/// Three generations above the client's children: a deceased grandfather, a father who
+/// divorced and remarried, a brother, a half-brother, the client's partner and children, and
+/// a household of four.
+pub fn family() -> GenoInput {
+    use Sex::*;
+    let mut people = vec![
+        person(1, "Walter Hughes", Male, 1938),
+        person(2, "Edith Hughes", Female, 1941),
+        person(3, "Carol Hughes", Female, 1962),
+        person(4, "Joan Hughes", Female, 1965),
+        person(5, "David Marsh", Male, 1960),
+        person(6, "Linda Marsh", Female, 1968),
+        person(7, "Tom Marsh", Male, 1987),
+        person(8, "Sarah Marsh", Female, 1990),
+        person(9, "Ben Marsh", Male, 2001),
+        person(10, "Ravi Patel", Male, 1988),
+        person(11, "Maya Patel", Female, 2015),
+        person(12, "Leo Patel", Male, 2018),
+    ];
+    people[0].deceased = true;
+    people[7].is_client = true;
+    for i in [7, 9, 10, 11] {
+        people[i].in_household = true;
+    }
+    GenoInput {
+        people,
+        parents: vec![
+            (3, 1),
+            (3, 2),
+            (4, 1),
+            (4, 2),
+            (7, 3),
+            (7, 5),
+            (8, 3),
+            (8, 5),
+            (9, 5),
+            (9, 6),
+            (11, 8),
+            (11, 10),
+            (12, 8),
+            (12, 10),
+        ],
+        partners: vec![
+            (1, 2, PartnerStatus::Current),
+            (3, 5, PartnerStatus::Former),
+            (5, 6, PartnerStatus::Current),
+            (8, 10, PartnerStatus::Current),
+        ],
+    }
+}
+
+fn geno(input: &GenoInput, w: u16, h: u16, offset: (u16, u16)) -> String {
+    let layout = genogram::layout(input);
+    draw(w, h, |f| f.render_widget(Genogram::new(&layout).year(2026).offset(offset.0, offset.1), f.area()))
+}
+
+/// Every cell the widget wrote is free of control characters (escape sequences never reach
+/// the terminal).
+fn assert_no_controls(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame<'_>)) {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(f).unwrap();
+    let buf = term.backend().buffer();
+    for cell in buf.content() {
+        assert!(!cell.symbol().chars().any(|c| c.is_control()), "{:?}", cell.symbol());
+    }
+}
+
+#[test]
+fn genogram_family_80x21_and_wide() {
+    let s = geno(&family(), 80, 21, (0, 0));
+    assert!(s.contains("[X] Walter"), "deceased grandfather: {s}");
+    assert!(s.contains("(◆) Sarah"), "the client: {s}");
+    assert!(s.contains("─//─"), "separated parents: {s}");
+    assert!(s.contains("╭┄") && s.contains("┄╯"), "household outline: {s}");
+    assert!(!s.contains("more"), "all of it fits at 80x21: {s}");
+    insta::assert_snapshot!("genogram_80x21", s);
+    let s = geno(&family(), 140, 40, (0, 0));
+    assert!(s.contains("b.1941, 85"), "ages when there is room: {s}");
+    insta::assert_snapshot!("genogram_140x40", s);
+}
+
+#[test]
+fn genogram_scrolls_and_says_more_is_off_screen() {
+    let layout = genogram::layout(&family());
+    let area = ratatui::layout::Rect::new(0, 0, 40, 12);
+    let (mx, my) = Genogram::max_offset(&layout, area);
+    assert!(mx > 0 && my > 0, "{mx} {my}");
+    let s = geno(&family(), 40, 12, (0, 0));
+    assert!(s.contains("more ▶▼"), "{s}");
+    let s = geno(&family(), 40, 12, (20, 3));
+    assert!(s.contains("more ◀▶▲▼"), "{s}");
+    insta::assert_snapshot!("genogram_scrolled", s);
+    // an offset past the end is clamped: the bottom right corner shows
+    let s = geno(&family(), 40, 12, (u16::MAX, u16::MAX));
+    assert!(s.contains("more ◀▲"), "{s}");
+    assert!(s.contains("┄╯"), "{s}");
+}
+
+#[test]
+fn genogram_empty_and_one_person() {
+    insta::assert_snapshot!("genogram_empty", geno(&GenoInput::default(), 80, 21, (0, 0)));
+    let one = GenoInput { people: vec![person(1, "Ada Example", Sex::Female, 1990)], ..Default::default() };
+    insta::assert_snapshot!("genogram_one_person", geno(&one, 80, 21, (0, 0)));
+}
+
+/// One of the project's nasty inputs (tests/fixtures/nasty-input.json), by its label.
+fn nasty(label: &str) -> String {
+    let raw =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nasty-input.json"))
+            .unwrap();
+    let items: Vec<serde_json::Value> = serde_json::from_str(&raw).unwrap();
+    let item = items.iter().find(|v| v["label"] == label).unwrap_or_else(|| panic!("no {label}"));
+    item["text"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn genogram_survives_nasty_names_and_tangled_links() {
+    use Sex::*;
+    let mut people = vec![
+        person(1, &nasty("CJK wide characters"), Female, 1970),
+        person(2, &nasty("accents combining"), Male, 1971),
+        person(3, &nasty("terminal clear screen escape"), Female, 1995),
+        person(4, &nasty("emoji"), Other, 1973),
+        person(5, &nasty("right-to-left override control"), Unknown, 1998),
+        person(6, &nasty("spaces only"), Male, 1930),
+        person(7, &nasty("very long single line (20k chars)"), Female, 1996),
+        person(8, &nasty("terminal hyperlink escape (OSC 8)"), Male, 1999),
+    ];
+    people[2].is_client = true;
+    people[5].deceased = true;
+    people[0].in_household = true;
+    people[2].in_household = true;
+    let input = GenoInput {
+        people,
+        parents: vec![(3, 1), (3, 2), (1, 3), (4, 4), (5, 1), (5, 2), (5, 4), (7, 1), (7, 2), (99, 1)],
+        partners: vec![
+            (1, 2, PartnerStatus::Former),
+            (6, 6, PartnerStatus::Current),
+            (1, 3, PartnerStatus::Current),
+            (3, 8, PartnerStatus::Current),
+        ],
+    };
+    let layout = genogram::layout(&input);
+    assert!(layout.warnings.len() >= 5, "{:?}", layout.warnings);
+    let s = geno(&input, 80, 21, (0, 0));
+    assert!(!s.contains('\u{1b}'), "{s}");
+    assert!(s.contains("王小明"), "{s}");
+    insta::assert_snapshot!("genogram_nasty", s);
+    for (w, h) in [(80, 21), (140, 40), (33, 9)] {
+        assert_no_controls(w, h, |f| f.render_widget(Genogram::new(&layout).year(2026), f.area()));
+    }
+}
+
+#[test]
+fn genogram_tiny_areas_do_not_panic() {
+    let layout = genogram::layout(&family());
+    for w in 0..12 {
+        for h in 0..6 {
+            draw(w.max(1), h.max(1), |f| {
+                let area = ratatui::layout::Rect {
+                    width: w.min(f.area().width),
+                    height: h.min(f.area().height),
+                    ..f.area()
+                };
+                f.render_widget(Genogram::new(&layout).offset(3, 3), area)
+            });
+        }
+    }
+}
