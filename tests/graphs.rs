@@ -1,7 +1,9 @@
 //! The genogram and ecomap pictures rendered into ratatui's TestBackend and compared with
 //! snapshots. Every person here is synthetic.
 
+use caseload::domain::ecomap::{EcomapInput, SupportFlow, Tie, TieKind, TieStrength};
 use caseload::domain::genogram::{self, GenoInput, GenoPerson, PartnerStatus, Sex};
+use caseload::ui::widgets::ecomap::Ecomap;
 use caseload::ui::widgets::genogram::Genogram;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -201,5 +203,113 @@ fn genogram_tiny_areas_do_not_panic() {
                 f.render_widget(Genogram::new(&layout).offset(3, 3), area)
             });
         }
+    }
+}
+
+fn tie(label: &str, detail: &str, kind: TieKind, strength: TieStrength, flow: SupportFlow) -> Tie {
+    Tie { label: label.into(), detail: detail.into(), kind, strength, flow }
+}
+
+/// A dozen ties of every kind, strength and flow.
+fn twelve_ties() -> EcomapInput {
+    use SupportFlow::*;
+    use TieKind::*;
+    use TieStrength::*;
+    EcomapInput {
+        client: "Sarah Marsh".into(),
+        ties: vec![
+            tie("Ravi Patel", "partner", Family, Strong, Both),
+            tie("Carol Hughes", "mother", Family, Stressful, FromClient),
+            tie("David Marsh", "father", Family, Weak, None),
+            tie("Maya and Leo", "children", Family, Strong, FromClient),
+            tie("Priya", "friend from work", Friend, Strong, ToClient),
+            tie("St Anne's School", "Maya's school", Community, Weak, ToClient),
+            tie("Dr Rao", "GP", Professional, Weak, ToClient),
+            tie("J. Okafor", "probation officer", Professional, Stressful, None),
+            tie("Benefits office", "", Agency, Stressful, ToClient),
+            tie("Northside Housing", "landlord", Agency, Stressful, FromClient),
+            tie("Food bank", "referral sent", Referral, Weak, ToClient),
+            tie("Talking therapies", "referral accepted", Referral, Strong, ToClient),
+        ],
+    }
+}
+
+fn eco(input: &EcomapInput, w: u16, h: u16) -> String {
+    draw(w, h, |f| f.render_widget(Ecomap::new(input), f.area()))
+}
+
+/// Forty ties: more than any terminal can draw legibly.
+fn forty_ties() -> EcomapInput {
+    let mut input = twelve_ties();
+    let base = input.ties.clone();
+    for i in 0..28 {
+        let mut t = base[i % 12].clone();
+        t.label = format!("{} ({})", t.label, i + 2);
+        input.ties.push(t);
+    }
+    input
+}
+
+#[test]
+fn ecomap_twelve_ties_80x21_and_wide() {
+    let s = eco(&twelve_ties(), 80, 21);
+    for t in &twelve_ties().ties {
+        let shown = caseload::domain::text::fit(&t.label, 16);
+        assert!(s.contains(&shown), "{} on the map: {s}", t.label);
+    }
+    assert!(!s.contains("Not on the map"), "{s}");
+    assert!(s.contains("│ Sarah Marsh │"), "{s}");
+    assert!(s.contains("═══ strong") && s.contains("┄┄┄ weak") && s.contains("─╫─ stressful"), "{s}");
+    insta::assert_snapshot!("ecomap_80x21", s);
+    let s = eco(&twelve_ties(), 140, 40);
+    assert!(s.contains("probation officer") && s.contains("Talking therapies"), "no cuts when wide: {s}");
+    insta::assert_snapshot!("ecomap_140x40", s);
+}
+
+#[test]
+fn ecomap_lists_what_does_not_fit() {
+    let s = eco(&forty_ties(), 80, 21);
+    assert!(s.contains("Not on the map (no room):"), "{s}");
+    assert!(s.contains("more"), "{s}");
+    insta::assert_snapshot!("ecomap_40_ties_80x21", s);
+    let s = eco(&forty_ties(), 140, 40);
+    assert!(s.contains("• "), "one a line beside the map: {s}");
+    insta::assert_snapshot!("ecomap_40_ties_140x40", s);
+}
+
+#[test]
+fn ecomap_none_one_and_small() {
+    let none = EcomapInput { client: "Sarah Marsh".into(), ties: vec![] };
+    insta::assert_snapshot!("ecomap_no_ties", eco(&none, 80, 21));
+    let one = EcomapInput { client: "Sarah Marsh".into(), ties: vec![twelve_ties().ties[1].clone()] };
+    insta::assert_snapshot!("ecomap_one_tie", eco(&one, 80, 21));
+    // too small for a map: the ties in words
+    let s = eco(&twelve_ties(), 34, 8);
+    assert!(s.starts_with("Ties of Sarah Marsh:"), "{s}");
+    insta::assert_snapshot!("ecomap_small", s);
+    for w in 1..40 {
+        for h in 1..12 {
+            eco(&forty_ties(), w, h);
+        }
+    }
+}
+
+#[test]
+fn ecomap_survives_nasty_names() {
+    let mut input = twelve_ties();
+    input.client = nasty("terminal title escape (OSC)");
+    input.ties[0].label = nasty("CJK wide characters");
+    input.ties[1].label = nasty("emoji");
+    input.ties[2].label = nasty("accents combining");
+    input.ties[3].label = nasty("colour escape");
+    input.ties[4].detail = nasty("very long single line (20k chars)");
+    input.ties[5].label = nasty("empty");
+    input.ties[6].label = nasty("right-to-left override control");
+    input.ties[7].detail = nasty("bell and backspace");
+    let s = eco(&input, 80, 21);
+    assert!(s.contains("王小明"), "{s}");
+    insta::assert_snapshot!("ecomap_nasty", s);
+    for (w, h) in [(80, 21), (140, 40), (30, 6)] {
+        assert_no_controls(w, h, |f| f.render_widget(Ecomap::new(&input), f.area()));
     }
 }

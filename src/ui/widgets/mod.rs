@@ -1,3 +1,4 @@
+pub mod ecomap;
 pub mod footer;
 pub mod form;
 pub mod genogram;
