@@ -313,3 +313,41 @@ fn ecomap_survives_nasty_names() {
         assert_no_controls(w, h, |f| f.render_widget(Ecomap::new(&input), f.area()));
     }
 }
+
+/// Parents who never recorded a partnership, someone with three partners, a client who has
+/// died, and someone linked to nobody.
+#[test]
+fn genogram_co_parents_many_partners_and_a_deceased_client() {
+    use Sex::*;
+    let mut people = vec![
+        person(1, "Amy Stone", Female, 1980),
+        person(2, "Bob Stone", Male, 1978),
+        person(3, "Cal Stone", Male, 2005),
+        person(4, "Dee Lone", Other, 1960),
+        person(5, "Ed Many", Male, 1970),
+        person(6, "Fay One", Female, 1971),
+        person(7, "Gail Two", Female, 1972),
+        person(8, "Hana Three", Female, 1973),
+        person(9, "Ivy Many", Female, 1995),
+        person(10, "Jon Many", Male, 1998),
+    ];
+    people[2].is_client = true;
+    people[2].deceased = true;
+    people[0].in_household = true;
+    people[2].in_household = true;
+    let input = GenoInput {
+        people,
+        parents: vec![(3, 1), (3, 2), (9, 5), (9, 6), (10, 5), (10, 8)],
+        partners: vec![
+            (5, 6, PartnerStatus::Former),
+            (5, 7, PartnerStatus::Former),
+            (5, 8, PartnerStatus::Current),
+        ],
+    };
+    let s = geno(&input, 100, 21, (0, 0));
+    assert!(s.contains("┈┈┈┬┈┈┈") && s.contains("co-parents"), "{s}");
+    assert!(s.contains("[X] ◆ Cal"), "a deceased client keeps the client mark: {s}");
+    assert!(s.contains("Ed Many and Gail Two: too many partners"), "{s}");
+    assert!(s.contains("not linked to the family:"), "{s}");
+    insta::assert_snapshot!("genogram_co_parents_many_partners", s);
+}

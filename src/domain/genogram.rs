@@ -462,9 +462,9 @@ pub fn layout(input: &GenoInput) -> GenoLayout {
     };
 
     // each partner group becomes a chain drawn side by side
-    let mut group_links: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
-    for &(a, b, _) in &couple_links {
-        group_links.entry(group_of[a]).or_default().push((a, b));
+    let mut group_links: HashMap<usize, Vec<(usize, usize, CoupleKind)>> = HashMap::new();
+    for &(a, b, k) in &couple_links {
+        group_links.entry(group_of[a]).or_default().push((a, b, k));
     }
     let mut rows: Vec<Vec<Unit>> = Vec::new();
     for &g in &roots {
@@ -571,33 +571,47 @@ struct OrderCtx<'a> {
 }
 
 /// Orders a partner group as a chain so that as many partners as possible sit side by side:
-/// a walk from someone with one partner; anyone left over goes at the end.
-fn linearise(members: &[usize], links: &[(usize, usize)], people: &[GenoPerson]) -> Vec<usize> {
+/// a walk from someone with one partner; anyone left over goes at the end. When not everyone
+/// can sit beside their partner, current partners are kept together first.
+fn linearise(members: &[usize], links: &[(usize, usize, CoupleKind)], people: &[GenoPerson]) -> Vec<usize> {
     if members.len() <= 1 {
         return members.to_vec();
     }
-    let mut adj: HashMap<usize, Vec<usize>> = HashMap::new();
-    for &(a, b) in links {
-        adj.entry(a).or_default().push(b);
-        adj.entry(b).or_default().push(a);
+    let rank = |k: CoupleKind| match k {
+        CoupleKind::Current => 0,
+        CoupleKind::CoParents => 1,
+        CoupleKind::Former => 2,
+    };
+    let mut adj: HashMap<usize, Vec<(usize, u8)>> = HashMap::new();
+    for &(a, b, k) in links {
+        adj.entry(a).or_default().push((b, rank(k)));
+        adj.entry(b).or_default().push((a, rank(k)));
     }
     for v in adj.values_mut() {
         v.sort_unstable();
     }
     let degree = |i: usize| adj.get(&i).map_or(0, Vec::len);
-    let start = members.iter().copied().min_by_key(|&i| (degree(i).max(1), i)).unwrap_or(members[0]);
+    // start from someone with one partner, a former one if possible (the current partnership
+    // then comes later in the walk, where it has room)
+    let start_rank = |i: usize| adj.get(&i).and_then(|v| v.first()).map_or(0, |&(_, r)| 2 - r);
+    let start =
+        members.iter().copied().min_by_key(|&i| (degree(i).max(1), start_rank(i), i)).unwrap_or(members[0]);
     let mut chain = vec![start];
     let mut seen: HashSet<usize> = HashSet::from([start]);
     let mut cur = start;
     loop {
-        // go on to the unvisited partner who has the fewest other partners (a leaf first)
+        // go on to the unvisited partner who has the fewest other partners (a leaf first),
+        // current partners before former ones
         let next = adj
             .get(&cur)
             .into_iter()
             .flatten()
             .copied()
-            .filter(|x| !seen.contains(x))
-            .min_by_key(|&x| adj.get(&x).map_or(0, |v| v.iter().filter(|y| !seen.contains(y)).count()));
+            .filter(|(x, _)| !seen.contains(x))
+            .min_by_key(|&(x, r)| {
+                (adj.get(&x).map_or(0, |v| v.iter().filter(|y| !seen.contains(&y.0)).count()), r)
+            })
+            .map(|(x, _)| x);
         let Some(next) = next else { break };
         chain.push(next);
         seen.insert(next);
@@ -1176,8 +1190,15 @@ impl GenoLayout {
 
 /// The name as shown on a card: display-safe, fitted, never blank.
 fn card_name(p: &GenoPerson, cells: usize) -> String {
-    let name = clean_line(&p.name);
-    let fitted = fit(if name.is_empty() { "(no name)" } else { &name }, cells);
+    let mut name = clean_line(&p.name);
+    if name.is_empty() {
+        name = "(no name)".to_string();
+    }
+    // the client's symbol holds ◆, unless it holds the X of someone who has died
+    if p.is_client && p.deceased {
+        name = format!("◆ {name}");
+    }
+    let fitted = fit(&name, cells);
     // "Linda…" rather than "Linda …"
     match fitted.strip_suffix('…') {
         Some(head) if head.ends_with(' ') => format!("{}…", head.trim_end()),

@@ -43,22 +43,15 @@ impl<'a> Genogram<'a> {
 
     /// How far the picture can scroll in an area of this size: the largest useful offset.
     pub fn max_offset(layout: &GenoLayout, area: Rect) -> (u16, u16) {
-        let (picture, _) = split(layout, area);
         let placed = layout.place(area.width);
-        (clamp_u16(placed.width - picture.width as i32), clamp_u16(placed.height - picture.height as i32))
+        let below = Genogram::new(layout).below(&placed, area).len() as u16;
+        let view_h = area.height.saturating_sub(below);
+        (clamp_u16(placed.width - area.width as i32), clamp_u16(placed.height - view_h as i32))
     }
 }
 
 fn clamp_u16(v: i32) -> u16 {
     v.clamp(0, u16::MAX as i32) as u16
-}
-
-/// Legend and warning lines below the picture; the picture gets the rest.
-fn split(layout: &GenoLayout, area: Rect) -> (Rect, u16) {
-    let warnings = layout.warnings.len().min(2) as u16 + u16::from(layout.warnings.len() > 2);
-    let legend = if area.width >= 100 { 1 } else { 2 };
-    let below = (legend + warnings).min(area.height.saturating_sub(3));
-    (Rect { height: area.height - below, ..area }, below)
 }
 
 /// The text inside the symbol and its brackets.
@@ -128,15 +121,20 @@ impl Widget for Genogram<'_> {
         if area.width == 0 || area.height == 0 {
             return;
         }
-        let (view, below) = split(self.layout, area);
         if self.layout.people.is_empty() {
             let msg = "No family recorded yet: add people and their links (mother, father, partner).";
             Paragraph::new(Span::styled(msg, theme::dim())).wrap(Wrap { trim: true }).render(area, buf);
             return;
         }
         let placed = self.layout.place(area.width);
-        let ox = (self.offset.0 as i32).clamp(0, (placed.width - view.width as i32).max(0));
-        let oy = (self.offset.1 as i32).clamp(0, (placed.height - view.height as i32).max(0));
+        // the legend and warnings take what they need below, if the picture keeps three rows
+        let below = self.below(&placed, area);
+        let view = Rect { height: area.height - below.len() as u16, ..area };
+        // (a picture tens of thousands of cells across is cut at the u16 edge, not wrapped)
+        let max_x = u16::MAX as i32 - view.width as i32;
+        let max_y = u16::MAX as i32 - view.height as i32;
+        let ox = (self.offset.0 as i32).clamp(0, (placed.width - view.width as i32).max(0)).min(max_x);
+        let oy = (self.offset.1 as i32).clamp(0, (placed.height - view.height as i32).max(0)).min(max_y);
         let canvas_w = (ox + view.width as i32).min(u16::MAX as i32) as u16;
         let canvas_top = oy.min(u16::MAX as i32) as u16;
         let mut canvas =
@@ -154,13 +152,11 @@ impl Widget for Genogram<'_> {
                 buf[(view.x + pad + dx, view.y + dy)] = cell;
             }
         }
-        if below > 0 {
+        if !below.is_empty() {
             let more = more_arrows(&placed, view, ox, oy);
-            let lines = self.legend_lines(&placed, area.width as usize, &more);
-            let lines: Vec<Line<'static>> =
-                self.warning_lines(area.width as usize).into_iter().chain(lines).collect();
-            let rect = Rect { y: view.y + view.height, height: below, ..area };
-            let skip = lines.len().saturating_sub(below as usize);
+            let lines = self.below_lines(&placed, area.width as usize, &more);
+            let rect = Rect { y: view.y + view.height, height: area.height - view.height, ..area };
+            let skip = lines.len().saturating_sub(rect.height as usize);
             Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(rect, buf);
         }
     }
@@ -260,6 +256,21 @@ impl Genogram<'_> {
         for &(x, y, text) in &placed.labels {
             canvas.text(x, y, text, width(text), theme::dim());
         }
+    }
+
+    /// Warning and legend lines below the picture, as many as fit leaving it three rows, the
+    /// legend last; room is kept for the scroll note whether or not it will be needed.
+    fn below(&self, placed: &GenoPlacement, area: Rect) -> Vec<Line<'static>> {
+        let lines = self.below_lines(placed, area.width as usize, "◀▶▲▼");
+        let keep = lines.len().min(area.height.saturating_sub(3) as usize);
+        let skip = lines.len() - keep;
+        lines.into_iter().skip(skip).collect()
+    }
+
+    fn below_lines(&self, placed: &GenoPlacement, room: usize, more: &str) -> Vec<Line<'static>> {
+        let mut lines = self.warning_lines(room);
+        lines.extend(self.legend_lines(placed, room, more));
+        lines
     }
 
     fn warning_lines(&self, room: usize) -> Vec<Line<'static>> {
