@@ -657,15 +657,18 @@ fn route(
     let mut dist = vec![u32::MAX; n];
     let mut prev = vec![usize::MAX; n];
     let mut heap = BinaryHeap::new();
+    // A*: the distance still to go never overestimates (every step costs at least 1)
+    let to_go = |x: i32, y: i32| (x - end.0).unsigned_abs() + (y - end.1).unsigned_abs();
     let s0 = state(cell(start.0, start.1), out);
     dist[s0] = 0;
-    heap.push(Reverse((0u32, s0)));
-    while let Some(Reverse((d, s))) = heap.pop() {
-        if d > dist[s] {
-            continue;
-        }
+    heap.push(Reverse((to_go(start.0, start.1), s0)));
+    while let Some(Reverse((f, s))) = heap.pop() {
         let c = s / 4;
         let (x, y) = ((c % gw) as i32 + map.x, (c / gw) as i32 + map.y);
+        let d = dist[s];
+        if f > d + to_go(x, y) {
+            continue;
+        }
         if (x, y) == end && arrive.is_none_or(|a| a == Dir::ALL[s % 4]) {
             let mut path = vec![(x, y)];
             let mut cur = s;
@@ -704,7 +707,7 @@ fn route(
             if cost < dist[ns] {
                 dist[ns] = cost;
                 prev[ns] = s;
-                heap.push(Reverse((cost, ns)));
+                heap.push(Reverse((cost + to_go(nx, ny), ns)));
             }
         }
     }
