@@ -351,3 +351,34 @@ fn genogram_co_parents_many_partners_and_a_deceased_client() {
     assert!(s.contains("not linked to the family:"), "{s}");
     insta::assert_snapshot!("genogram_co_parents_many_partners", s);
 }
+
+#[test]
+fn genogram_scrolls_across_a_very_wide_family() {
+    // forty children with wide-character names: every scroll position cuts some of them
+    let mut people = vec![person(1, "王 父親", Sex::Male, 1950), person(2, "王 母親", Sex::Female, 1952)];
+    let mut parents = Vec::new();
+    for i in 0..40 {
+        let id = 10 + i;
+        people.push(person(
+            id,
+            &format!("王小明 {i}"),
+            if i % 2 == 0 { Sex::Female } else { Sex::Male },
+            1975 + i as i32,
+        ));
+        parents.push((id, 1));
+        parents.push((id, 2));
+    }
+    let input = GenoInput { people, parents, partners: vec![(1, 2, PartnerStatus::Current)] };
+    let layout = genogram::layout(&input);
+    let area = ratatui::layout::Rect::new(0, 0, 80, 21);
+    let (mx, _) = Genogram::max_offset(&layout, area);
+    assert!(mx > 400, "{mx}");
+    for x in (0..=mx).step_by(37).chain([mx]) {
+        let s = geno(&input, 80, 21, (x, 0));
+        assert!(s.contains('王') && s.contains("more"), "offset {x}: {s}");
+        assert_no_controls(80, 21, |f| f.render_widget(Genogram::new(&layout).offset(x, 0), f.area()));
+    }
+    let s = geno(&input, 80, 21, (mx, 0));
+    assert!(s.contains("b.2014"), "the youngest at the right end: {s}");
+    assert!(s.contains("more ◀"), "{s}");
+}

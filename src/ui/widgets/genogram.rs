@@ -135,17 +135,27 @@ impl Widget for Genogram<'_> {
         let max_y = u16::MAX as i32 - view.height as i32;
         let ox = (self.offset.0 as i32).clamp(0, (placed.width - view.width as i32).max(0)).min(max_x);
         let oy = (self.offset.1 as i32).clamp(0, (placed.height - view.height as i32).max(0)).min(max_y);
-        let canvas_w = (ox + view.width as i32).min(u16::MAX as i32) as u16;
+        // the scratch canvas starts a little left of the view: far enough for any text that
+        // starts out of view to be cut where ratatui would cut it, no further
+        let reach = (SYMBOL_CELLS + placed.text_width as i32).max(32);
+        let canvas_x = (ox - reach).max(0) as u16;
+        let canvas_right = (ox + view.width as i32).min(u16::MAX as i32) as u16;
         let canvas_top = oy.min(u16::MAX as i32) as u16;
-        let mut canvas =
-            Canvas { buf: Buffer::empty(Rect { x: 0, y: canvas_top, width: canvas_w, height: view.height }) };
+        let mut canvas = Canvas {
+            buf: Buffer::empty(Rect {
+                x: canvas_x,
+                y: canvas_top,
+                width: canvas_right - canvas_x,
+                height: view.height,
+            }),
+        };
         self.paint(&placed, &mut canvas);
         // a picture narrower than the view is centred
         let pad = ((view.width as i32 - placed.width) / 2).max(0) as u16;
         for dy in 0..view.height {
             for dx in 0..view.width.saturating_sub(pad) {
                 let (cx, cy) = (ox as u16 + dx, canvas_top + dy);
-                if cx >= canvas_w {
+                if cx >= canvas_right {
                     continue;
                 }
                 let cell = canvas.buf[(cx, cy)].clone();
