@@ -5,6 +5,8 @@ pub mod client;
 pub mod consent;
 pub mod dates;
 pub mod due;
+pub mod ecomap;
+pub mod genogram;
 pub mod goal;
 pub mod instruments;
 pub mod note;

@@ -1,6 +1,8 @@
+pub mod ecomap;
 pub mod family;
 pub mod footer;
 pub mod form;
+pub mod genogram;
 pub mod header;
 pub mod help;
 pub mod list;

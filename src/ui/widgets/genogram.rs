@@ -1,0 +1,351 @@
+//! Paints a genogram laid out by `domain::genogram` with the usual symbols in text form:
+//! `[ ]` a man, `( )` a woman, `< >` other or not known; an `X` inside for someone who has
+//! died (and `✝` by the year), `◆` inside for the client; partners joined by a line (`─//─` when
+//! separated or divorced), children hanging from their parents' line, and a dashed outline
+//! round the household. Every meaning carries a shape or a word, never colour alone.
+//!
+//! The picture scrolls: the caller passes an offset, and arrows in the legend line say where
+//! more of it lies.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use crate::domain::genogram::{CoupleKind, Edge, GenoLayout, GenoPerson, GenoPlacement, Sex, SYMBOL_CELLS};
+use crate::domain::text::{display_safe, fit, width};
+use crate::ui::theme;
+
+/// A genogram widget: `Genogram::new(&layout).year(2026).offset(x, y)`.
+pub struct Genogram<'a> {
+    layout: &'a GenoLayout,
+    offset: (u16, u16),
+    year: Option<i32>,
+}
+
+impl<'a> Genogram<'a> {
+    pub fn new(layout: &'a GenoLayout) -> Self {
+        Genogram { layout, offset: (0, 0), year: None }
+    }
+
+    /// Scrolls the picture: the first picture column and row shown. Clamped when drawn.
+    pub fn offset(mut self, x: u16, y: u16) -> Self {
+        self.offset = (x, y);
+        self
+    }
+
+    /// This year, to show ages beside birth years (render never reads the clock).
+    pub fn year(mut self, year: i32) -> Self {
+        self.year = Some(year);
+        self
+    }
+
+    /// How far the picture can scroll in an area of this size: the largest useful offset.
+    pub fn max_offset(layout: &GenoLayout, area: Rect) -> (u16, u16) {
+        let placed = layout.place(area.width);
+        let below = Genogram::new(layout).below(&placed, area).len() as u16;
+        let view_h = area.height.saturating_sub(below);
+        (clamp_u16(placed.width - area.width as i32), clamp_u16(placed.height - view_h as i32))
+    }
+}
+
+fn clamp_u16(v: i32) -> u16 {
+    v.clamp(0, u16::MAX as i32) as u16
+}
+
+/// The text inside the symbol and its brackets.
+fn symbol(p: &GenoPerson) -> [&'static str; 3] {
+    let inner = if p.deceased {
+        "X"
+    } else if p.is_client {
+        "◆"
+    } else if p.sex == Sex::Unknown {
+        "?"
+    } else {
+        " "
+    };
+    match p.sex {
+        Sex::Male => ["[", inner, "]"],
+        Sex::Female => ["(", inner, ")"],
+        Sex::Other | Sex::Unknown => ["<", inner, ">"],
+    }
+}
+
+/// The line under the name: birth year, age, died.
+fn year_line(p: &GenoPerson, this_year: Option<i32>, room: usize) -> String {
+    let died = if p.deceased { " ✝" } else { "" };
+    let mut options = Vec::new();
+    match p.birth_year {
+        Some(b) => {
+            if let (Some(now), false) = (this_year, p.deceased) {
+                if now >= b {
+                    options.push(format!("b.{b}, {}", now - b));
+                }
+            }
+            options.push(format!("b.{b}{died}"));
+            options.push(format!("{b}{died}"));
+        }
+        None if p.deceased => options.push("died".to_string()),
+        None => {}
+    }
+    options.push(died.trim().to_string());
+    options.into_iter().find(|o| width(o) <= room).unwrap_or_default()
+}
+
+/// Draws into a scratch buffer holding the visible rows and every column up to the right edge
+/// of the view, so wide characters are cut the way ratatui cuts them.
+struct Canvas {
+    buf: Buffer,
+}
+
+impl Canvas {
+    fn inside(&self, x: i32, y: i32) -> bool {
+        let a = self.buf.area;
+        x >= a.x as i32 && x < a.right() as i32 && y >= a.y as i32 && y < a.bottom() as i32
+    }
+    fn cell(&mut self, x: i32, y: i32, sym: &str, style: Style) {
+        if self.inside(x, y) {
+            self.buf[(x as u16, y as u16)].set_symbol(sym).set_style(style);
+        }
+    }
+    fn text(&mut self, x: i32, y: i32, s: &str, max: usize, style: Style) {
+        if self.inside(x, y) {
+            self.buf.set_stringn(x as u16, y as u16, s, max, style);
+        }
+    }
+}
+
+impl Widget for Genogram<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        if self.layout.people.is_empty() {
+            let msg = "No family recorded yet: add people and their links (mother, father, partner).";
+            Paragraph::new(Span::styled(msg, theme::dim())).wrap(Wrap { trim: true }).render(area, buf);
+            return;
+        }
+        let placed = self.layout.place(area.width);
+        // the legend and warnings take what they need below, if the picture keeps three rows
+        let below = self.below(&placed, area);
+        let view = Rect { height: area.height - below.len() as u16, ..area };
+        // (a picture tens of thousands of cells across is cut at the u16 edge, not wrapped)
+        let max_x = u16::MAX as i32 - view.width as i32;
+        let max_y = u16::MAX as i32 - view.height as i32;
+        let ox = (self.offset.0 as i32).clamp(0, (placed.width - view.width as i32).max(0)).min(max_x);
+        let oy = (self.offset.1 as i32).clamp(0, (placed.height - view.height as i32).max(0)).min(max_y);
+        // the scratch canvas starts a little left of the view: far enough for any text that
+        // starts out of view to be cut where ratatui would cut it, no further
+        let reach = (SYMBOL_CELLS + placed.text_width as i32).max(32);
+        let canvas_x = (ox - reach).max(0) as u16;
+        let canvas_right = (ox + view.width as i32).min(u16::MAX as i32) as u16;
+        let canvas_top = oy.min(u16::MAX as i32) as u16;
+        let mut canvas = Canvas {
+            buf: Buffer::empty(Rect {
+                x: canvas_x,
+                y: canvas_top,
+                width: canvas_right - canvas_x,
+                height: view.height,
+            }),
+        };
+        self.paint(&placed, &mut canvas);
+        // a picture narrower than the view is centred
+        let pad = ((view.width as i32 - placed.width) / 2).max(0) as u16;
+        for dy in 0..view.height {
+            for dx in 0..view.width.saturating_sub(pad) {
+                let (cx, cy) = (ox as u16 + dx, canvas_top + dy);
+                if cx >= canvas_right {
+                    continue;
+                }
+                let cell = canvas.buf[(cx, cy)].clone();
+                buf[(view.x + pad + dx, view.y + dy)] = cell;
+            }
+        }
+        if !below.is_empty() {
+            let more = more_arrows(&placed, view, ox, oy);
+            let lines = self.below_lines(&placed, area.width as usize, &more);
+            let rect = Rect { y: view.y + view.height, height: area.height - view.height, ..area };
+            let skip = lines.len().saturating_sub(rect.height as usize);
+            Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(rect, buf);
+        }
+    }
+}
+
+/// Arrows for the directions in which part of the picture is out of view.
+fn more_arrows(placed: &GenoPlacement, view: Rect, ox: i32, oy: i32) -> String {
+    let mut s = String::new();
+    if ox > 0 {
+        s.push('◀');
+    }
+    if ox + (view.width as i32) < placed.width {
+        s.push('▶');
+    }
+    if oy > 0 {
+        s.push('▲');
+    }
+    if oy + (view.height as i32) < placed.height {
+        s.push('▼');
+    }
+    s
+}
+
+impl Genogram<'_> {
+    fn paint(&self, placed: &GenoPlacement, canvas: &mut Canvas) {
+        let line = theme::dim();
+        // the household outline first: lines cross it
+        for &(x, y, edge) in &placed.outline {
+            let sym = match edge {
+                Edge::Horizontal => "┄",
+                Edge::Vertical => "┆",
+                Edge::TopLeft => "╭",
+                Edge::TopRight => "╮",
+                Edge::BottomLeft => "╰",
+                Edge::BottomRight => "╯",
+            };
+            canvas.cell(x, y, sym, theme::ok());
+        }
+        for d in &placed.descents {
+            for y in d.from_y..d.bar_y {
+                canvas.cell(d.x, y, "│", Style::default());
+            }
+            let lo = d.children.iter().copied().chain([d.x]).min().unwrap_or(d.x);
+            let hi = d.children.iter().copied().chain([d.x]).max().unwrap_or(d.x);
+            for x in lo..=hi {
+                let child = d.children.contains(&x);
+                let from_above = x == d.x;
+                let sym = match (child, from_above, x == lo, x == hi) {
+                    (true, true, true, true) => "│",
+                    (true, true, true, false) => "├",
+                    (true, true, false, true) => "┤",
+                    (true, true, false, false) => "┼",
+                    (true, false, true, _) => "┌",
+                    (true, false, _, true) => "┐",
+                    (true, false, false, false) => "┬",
+                    (false, true, true, _) => "└",
+                    (false, true, _, true) => "┘",
+                    (false, true, false, false) => "┴",
+                    (false, false, _, _) => "─",
+                };
+                canvas.cell(x, d.bar_y, sym, Style::default());
+            }
+        }
+        for l in &placed.partner_lines {
+            let (style, fill) = match l.kind {
+                CoupleKind::Current => (Style::default(), "─"),
+                CoupleKind::Former => (Style::default(), "─"),
+                CoupleKind::CoParents => (line, "┈"),
+            };
+            for x in l.from..=l.to {
+                canvas.cell(x, l.y, fill, style);
+            }
+            if let Some(j) = l.junction {
+                canvas.cell(j, l.y, "┬", style);
+            }
+            if l.kind == CoupleKind::Former {
+                // the two strokes sit before the children's line, or mid-line
+                let (lo, hi) = (l.from, l.junction.map_or(l.to, |j| j - 1));
+                if hi - lo >= 1 {
+                    let start = lo + (hi - lo - 1) / 2;
+                    canvas.cell(start, l.y, "/", style);
+                    canvas.cell(start + 1, l.y, "/", style);
+                }
+            }
+        }
+        for c in &placed.cards {
+            let Some(p) = self.layout.people.iter().find(|p| p.id == c.id) else { continue };
+            let strong = if p.is_client { theme::title() } else { Style::default() };
+            let [open, inner, close] = symbol(p);
+            canvas.cell(c.x, c.y, open, strong);
+            canvas.cell(c.x + 1, c.y, inner, strong);
+            canvas.cell(c.x + 2, c.y, close, strong);
+            canvas.text(c.x + SYMBOL_CELLS, c.y, &c.name, placed.text_width, strong);
+            let year = year_line(p, self.year, placed.text_width);
+            canvas.text(c.x + SYMBOL_CELLS, c.y + 1, &year, placed.text_width, theme::dim());
+        }
+        for &(x, y, text) in &placed.labels {
+            canvas.text(x, y, text, width(text), theme::dim());
+        }
+    }
+
+    /// Warning and legend lines below the picture, as many as fit leaving it three rows, the
+    /// legend last; room is kept for the scroll note whether or not it will be needed.
+    fn below(&self, placed: &GenoPlacement, area: Rect) -> Vec<Line<'static>> {
+        let lines = self.below_lines(placed, area.width as usize, "◀▶▲▼");
+        let keep = lines.len().min(area.height.saturating_sub(3) as usize);
+        let skip = lines.len() - keep;
+        lines.into_iter().skip(skip).collect()
+    }
+
+    fn below_lines(&self, placed: &GenoPlacement, room: usize, more: &str) -> Vec<Line<'static>> {
+        let mut lines = self.warning_lines(room);
+        lines.extend(self.legend_lines(placed, room, more));
+        lines
+    }
+
+    fn warning_lines(&self, room: usize) -> Vec<Line<'static>> {
+        let w = &self.layout.warnings;
+        let mut lines: Vec<Line<'static>> = w
+            .iter()
+            .take(2)
+            .map(|t| Line::from(Span::styled(fit(&format!("⚠ {}", display_safe(t)), room), theme::warn())))
+            .collect();
+        if w.len() > 2 {
+            lines.push(Line::from(Span::styled(
+                format!("⚠ {} more links not drawn", w.len() - 2),
+                theme::warn(),
+            )));
+        }
+        lines
+    }
+
+    /// The legend, only for what the picture holds, wrapped to the width; the scroll arrows go
+    /// at the end.
+    fn legend_lines(&self, placed: &GenoPlacement, room: usize, more: &str) -> Vec<Line<'static>> {
+        let people = &self.layout.people;
+        let has = |f: &dyn Fn(&GenoPerson) -> bool| people.iter().any(f);
+        let kinds = |k: CoupleKind| placed.partner_lines.iter().any(|l| l.kind == k);
+        let mut items: Vec<(String, String)> =
+            vec![("[ ]".into(), "male".into()), ("( )".into(), "female".into())];
+        if has(&|p| matches!(p.sex, Sex::Other | Sex::Unknown)) {
+            items.push(("< >".into(), "other/not known".into()));
+        }
+        if has(&|p| p.is_client) {
+            items.push(("◆".into(), "client".into()));
+        }
+        if has(&|p| p.deceased) {
+            items.push(("X ✝".into(), "died".into()));
+        }
+        if kinds(CoupleKind::Current) {
+            items.push(("──".into(), "partners".into()));
+        }
+        if kinds(CoupleKind::Former) {
+            items.push(("─//─".into(), "separated".into()));
+        }
+        if kinds(CoupleKind::CoParents) {
+            items.push(("┈┈".into(), "co-parents".into()));
+        }
+        if !placed.outline.is_empty() {
+            items.push(("╭┄╮".into(), "household".into()));
+        }
+        let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+        let mut used = 0;
+        let tail = if more.is_empty() { 0 } else { width(more) + 7 };
+        for (sym, what) in items {
+            let w = width(&sym) + 1 + width(&what) + 2;
+            if used + w > room.saturating_sub(tail) && used > 0 {
+                lines.push(Vec::new());
+                used = 0;
+            }
+            let cur = lines.last_mut().expect("one line at least");
+            cur.push(Span::styled(sym, Style::default()));
+            cur.push(Span::styled(format!(" {what}  "), theme::dim()));
+            used += w;
+        }
+        if !more.is_empty() {
+            let last = lines.last_mut().expect("one line at least");
+            last.push(Span::styled(format!("more {more}"), theme::warn()));
+        }
+        lines.into_iter().map(Line::from).collect()
+    }
+}
