@@ -54,6 +54,8 @@ pub enum Action {
     Lower,
     Remove,
     Genogram,
+    ScrollLeft,
+    ScrollRight,
     // forms
     Save,
     NextField,
@@ -283,6 +285,8 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Edit, C::People, &[k('e')], "e", "edit (details and family links)"),
     b(A::Remove, C::People, &[k('d')], "d", "remove (recorded by mistake)"),
     b(A::Genogram, C::People, &[k('g')], "g", "genogram (list ↔ family tree)"),
+    b(A::ScrollLeft, C::People, &[code(KeyCode::Left), k('h')], "←", "scroll left (the genogram)"),
+    b(A::ScrollRight, C::People, &[code(KeyCode::Right), k('l')], "→", "scroll right (the genogram)"),
     b(A::Yes, C::People, &[k('y')], "y", "yes (confirm removing)"),
     b(A::Back, C::People, &[code(KeyCode::Esc)], "Esc", "back"),
     b(A::Save, C::Form, &[ctrl('s')], "Ctrl-S", "save"),

@@ -323,3 +323,22 @@ fn people_list_and_a_person_form() {
     let people = open(&path).people(1).unwrap();
     assert!(people.iter().any(|p| p.name == "[31mAnil 🙂"), "escape stripped, emoji kept");
 }
+
+#[test]
+fn the_genogram_is_drawn_from_the_recorded_links() {
+    utc();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = file(&path);
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('g'));
+    let s = screen(&mut app, 80, 24);
+    for expected in ["Lucía", "Rosa", "Tom", "Lena", "Mia", "─//─", "◆", "household"] {
+        assert!(s.contains(expected), "{expected}: {s}");
+    }
+    insta::assert_snapshot!("genogram_80x24", s);
+    insta::assert_snapshot!("genogram_140x40", screen(&mut app, 140, 40));
+    key(&mut app, KeyCode::Char('g'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Family links"), "g goes back to the list: {s}");
+}

@@ -25,6 +25,9 @@ pub struct PeopleScreen {
     pub client_id: i64,
     people: Vec<Person>,
     partners: Vec<Partnership>,
+    genogram_layout: Option<crate::domain::genogram::GenoLayout>,
+    /// The body area, for clamping the genogram's scrolling.
+    area: Rect,
     cursor: ListCursor,
     /// Showing the genogram instead of the list.
     pub genogram: bool,
@@ -39,6 +42,8 @@ impl PeopleScreen {
             client_id,
             people: Vec::new(),
             partners: Vec::new(),
+            genogram_layout: None,
+            area: Rect::default(),
             cursor: ListCursor::default(),
             genogram: false,
             scroll: (0, 0),
@@ -75,7 +80,7 @@ impl PeopleScreen {
         let w = inner.width as usize;
         let mut lines = vec![Line::from(Span::styled(
             format!(
-                "  {:<22} {:<16} {:<7} {:<9} {:<6} {}",
+                "  {:<20} {:<14} {:<6} {:<9} {:<4} {}",
                 "Name", "Relation", "Sex", "Born", "Home", "Family links"
             ),
             theme::title(),
@@ -99,13 +104,13 @@ impl PeopleScreen {
                 None if p.deceased => "✝".into(),
                 None => String::new(),
             };
-            let name = fit(&display_safe(&p.name), 22);
-            let pad = 22usize.saturating_sub(width(&name));
+            let name = fit(&display_safe(&p.name), 20);
+            let pad = 20usize.saturating_sub(width(&name));
             let links = self.links_text(p);
             let rest = format!(
-                " {:<16} {:<7} {:<9} {:<6} {}",
-                fit(if p.is_self { "(the client)" } else { &p.relation }, 16),
-                fit(if p.sex == "unknown" { "" } else { &p.sex }, 7),
+                " {:<14} {:<6} {:<9} {:<4} {}",
+                fit(if p.is_self { "(the client)" } else { &p.relation }, 14),
+                fit(if p.sex == "unknown" { "" } else { &p.sex }, 6),
                 fit(&born, 9),
                 if p.in_household { "home" } else { "" },
                 display_safe(&links)
@@ -147,11 +152,15 @@ impl View for PeopleScreen {
     }
     fn set_area(&mut self, body: Rect) {
         self.cursor.height = body.height.saturating_sub(4) as usize;
+        self.area =
+            Rect { x: 0, y: 0, width: body.width.saturating_sub(2), height: body.height.saturating_sub(2) };
     }
     fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
         if self.stale {
             self.people = ctx.store.people(self.client_id)?;
             self.partners = ctx.store.partnerships(self.client_id)?;
+            self.genogram_layout =
+                Some(crate::ui::widgets::family::genogram_layout(&self.people, &self.partners));
             self.stale = false;
         }
         self.cursor.clamp(self.people.len());
@@ -166,12 +175,19 @@ impl View for PeopleScreen {
         }
         let Some(action) = lookup(&[Context::People, Context::Nav], &ev) else { return Handled::No };
         if self.genogram {
-            let step = 4;
+            let (max_x, max_y) = self
+                .genogram_layout
+                .as_ref()
+                .map(|l| crate::ui::widgets::genogram::Genogram::max_offset(l, self.area))
+                .unwrap_or((0, 0));
+            let page = self.area.height.max(2) / 2;
             match action {
                 Action::Up => self.scroll.1 = self.scroll.1.saturating_sub(1),
-                Action::Down => self.scroll.1 = self.scroll.1.saturating_add(1).min(400),
-                Action::PageUp => self.scroll.0 = self.scroll.0.saturating_sub(step),
-                Action::PageDown => self.scroll.0 = self.scroll.0.saturating_add(step).min(2_000),
+                Action::Down => self.scroll.1 = self.scroll.1.saturating_add(1).min(max_y),
+                Action::PageUp => self.scroll.1 = self.scroll.1.saturating_sub(page),
+                Action::PageDown => self.scroll.1 = self.scroll.1.saturating_add(page).min(max_y),
+                Action::ScrollLeft => self.scroll.0 = self.scroll.0.saturating_sub(8),
+                Action::ScrollRight => self.scroll.0 = self.scroll.0.saturating_add(8).min(max_x),
                 Action::Genogram => self.genogram = false,
                 Action::Back => self.genogram = false,
                 Action::New => {
@@ -213,7 +229,7 @@ impl View for PeopleScreen {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let household = self.people.iter().filter(|p| p.in_household).count();
         let title = if self.genogram {
-            " Genogram — g list · ↑↓ PgUp/PgDn scroll ".to_string()
+            " Genogram — g back to the list · arrows scroll ".to_string()
         } else {
             format!(
                 " People and family — {} recorded, {household} in the household ",
@@ -224,14 +240,10 @@ impl View for PeopleScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if self.genogram {
-            crate::ui::widgets::family::render_genogram(
-                frame,
-                inner,
-                &self.people,
-                &self.partners,
-                today,
-                self.scroll,
-            );
+            if let Some(l) = &self.genogram_layout {
+                let g = crate::ui::widgets::genogram::Genogram::new(l).year(today.year());
+                frame.render_widget(g.offset(self.scroll.0, self.scroll.1), inner);
+            }
         } else {
             self.render_list(frame, inner, today);
         }

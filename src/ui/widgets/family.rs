@@ -1,24 +1,43 @@
-//! Draws the family of a client from the stored people and links (adapter to the genogram).
+//! The client's family as the genogram widget draws it, from the stored people and links.
 
-use chrono::NaiveDate;
-use ratatui::layout::Rect;
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
-use ratatui::Frame;
+use std::collections::HashSet;
 
-use crate::domain::text::display_safe;
+use crate::domain::genogram::{layout, GenoInput, GenoLayout, GenoPerson, PartnerStatus, Sex};
 use crate::store::people::{Partnership, Person};
 
-/// Interim drawing: people by generation (replaced by the genogram widget).
-pub fn render_genogram(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    people: &[Person],
-    _partners: &[Partnership],
-    _today: NaiveDate,
-    scroll: (u16, u16),
-) {
-    let lines: Vec<Line<'static>> =
-        people.iter().filter(|p| p.family).map(|p| Line::from(display_safe(&p.name).into_owned())).collect();
-    frame.render_widget(Paragraph::new(lines).scroll((scroll.1, scroll.0)), area);
+/// The family members (friends and professionals are listed, not drawn) and their links.
+pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {
+    let family: Vec<&Person> = people.iter().filter(|p| p.family || p.is_self).collect();
+    let ids: HashSet<i64> = family.iter().map(|p| p.id).collect();
+    let in_tree = |id: &i64| ids.contains(id);
+    GenoInput {
+        people: family
+            .iter()
+            .map(|p| GenoPerson {
+                id: p.id,
+                name: p.name.clone(),
+                sex: Sex::parse(&p.sex).unwrap_or(Sex::Unknown),
+                birth_year: p.birth_year,
+                deceased: p.deceased,
+                in_household: p.in_household,
+                is_client: p.is_self,
+            })
+            .collect(),
+        parents: family
+            .iter()
+            .flat_map(|p| {
+                [p.mother_id, p.father_id].into_iter().flatten().filter(in_tree).map(move |par| (p.id, par))
+            })
+            .collect(),
+        partners: partners
+            .iter()
+            .filter(|pt| in_tree(&pt.a) && in_tree(&pt.b))
+            .map(|pt| (pt.a, pt.b, if pt.current { PartnerStatus::Current } else { PartnerStatus::Former }))
+            .collect(),
+    }
+}
+
+/// The laid-out genogram (kept by the screen; it changes only when the data does).
+pub fn genogram_layout(people: &[Person], partners: &[Partnership]) -> GenoLayout {
+    layout(&geno_input(people, partners))
 }
