@@ -273,3 +273,111 @@ fn relatives_link_themselves_into_the_family_tree() {
     assert!(store.partnerships(c).unwrap().is_empty());
     assert!(store.remove_person(me.id, fixed_now()).is_err(), "the client's own row stays");
 }
+
+fn nasty_cases() -> Vec<(String, String)> {
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).expect("fixture parses");
+    fixtures
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| {
+            let mut text = case["text"].as_str().unwrap_or("").to_string();
+            if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+                text = text.repeat(n as usize);
+            }
+            (case["label"].as_str().unwrap_or("").to_string(), text)
+        })
+        .collect()
+}
+
+fn no_controls(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[test]
+fn nasty_input_in_every_assessment_field_is_stored_clean_or_refused() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = with_client(&mut store);
+    for (label, text) in nasty_cases() {
+        let before = store.assessments(c).unwrap().len();
+        for field in
+            ["assessed_on", "needs", "strengths", "living_situation", "risk_self_plan", "rating_housing"]
+        {
+            let mut input = AssessmentInput { assessed_on: "2026-11-20".into(), ..Default::default() };
+            match field {
+                "assessed_on" => input.assessed_on = text.clone(),
+                "needs" => input.needs = format!("housing: {text}"),
+                "risk_self_plan" => input.risks = vec![(RiskArea::ToSelf, "high".into(), text.clone())],
+                "rating_housing" => input.ratings = vec![("housing".into(), text.clone())],
+                f => input.sections = vec![(f.into(), text.clone())],
+            }
+            match validate_assessment(&input, today()) {
+                Ok(a) => {
+                    let id = store.add_assessment(c, &a, None, fixed_now()).unwrap();
+                    let back = store.assessment(id).unwrap().assessment;
+                    assert_eq!(back, a, "{label} in {field}: stored exactly as validated");
+                    for s in back.sections.iter().chain(back.needs.iter().map(|n| &n.text)) {
+                        assert!(no_controls(s), "{label} in {field}: control character stored");
+                    }
+                    assert!(back.risks.iter().all(|r| no_controls(&r.plan)));
+                }
+                Err(errors) => {
+                    assert!(errors.iter().all(|e| !e.message.is_empty()), "{label} in {field}");
+                    assert!(
+                        errors.iter().any(|e| e.field == field
+                            || field == "needs" && e.field == "needs"
+                            || field == "risk_self_plan" && e.field == "risk_self_plan"),
+                        "{label} in {field}: {errors:?}"
+                    );
+                }
+            }
+        }
+        assert!(store.assessments(c).unwrap().len() >= before);
+    }
+}
+
+#[test]
+fn nasty_input_in_people_and_screener_answers() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = with_client(&mut store);
+    let all = builtin().unwrap();
+    let phq9 = find(&all, "phq9").unwrap();
+    for (label, text) in nasty_cases() {
+        for field in ["name", "birth_year", "notes", "email"] {
+            let mut input = PersonInput { name: "Rosa".into(), ..Default::default() };
+            match field {
+                "name" => input.name = text.clone(),
+                "birth_year" => input.birth_year = text.clone(),
+                "notes" => input.notes = text.clone(),
+                _ => input.email = text.clone(),
+            }
+            let before = store.people(c).unwrap().len();
+            match validate_person(&input, today()) {
+                Ok(p) => {
+                    let id = store.add_person(c, &p, &Links::default(), fixed_now()).unwrap();
+                    let back = store.person(id).unwrap();
+                    assert!(no_controls(&back.name) && no_controls(&back.notes), "{label} in {field}");
+                    assert!(!back.name.is_empty(), "{label}: an empty name is never stored");
+                }
+                Err(errors) => {
+                    assert!(errors.iter().any(|e| e.field == field), "{label} in {field}: {errors:?}");
+                    assert_eq!(store.people(c).unwrap().len(), before, "{label}: nothing half-saved");
+                }
+            }
+        }
+        // the answer list of a screener: refused with a message, never a panic or a partial save
+        let before = store.screenings(c).unwrap().len();
+        match parse_answer_list(phq9, &text) {
+            Ok(answers) => {
+                store.add_screening(c, phq9, &answers, today(), &text, fixed_now()).unwrap();
+            }
+            Err(e) => {
+                assert!(!e.to_string().is_empty(), "{label}");
+                assert_eq!(store.screenings(c).unwrap().len(), before);
+            }
+        }
+    }
+}

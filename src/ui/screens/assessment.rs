@@ -40,6 +40,7 @@ pub struct AssessmentsScreen {
     list: Vec<AssessmentSummary>,
     grid: Vec<RatingColumn>,
     flags: Vec<RiskFlag>,
+    needs: Vec<crate::store::assessments::CurrentNeed>,
     cursor: ListCursor,
     stale: bool,
 }
@@ -51,6 +52,7 @@ impl AssessmentsScreen {
             list: Vec::new(),
             grid: Vec::new(),
             flags: Vec::new(),
+            needs: Vec::new(),
             cursor: ListCursor::default(),
             stale: true,
         }
@@ -131,6 +133,7 @@ impl View for AssessmentsScreen {
         if self.stale {
             self.list = ctx.store.assessments(self.client_id)?;
             self.grid = ctx.store.rating_grid(self.client_id, 12)?;
+            self.needs = ctx.store.current_needs(self.client_id)?;
             self.flags =
                 ctx.store.risk_flags(self.client_id)?.into_iter().filter(RiskFlag::is_open).collect();
             self.stale = false;
@@ -208,6 +211,18 @@ impl View for AssessmentsScreen {
                 ),
                 style,
             )));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Current needs (for the plan and referrals)", theme::title())));
+        if self.needs.is_empty() {
+            lines.push(Line::from(Span::styled("  none recorded yet", theme::dim())));
+        }
+        let w = inner.width as usize;
+        for n in &self.needs {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  • {:<14}", n.life_domain), theme::dim()),
+                Span::raw(fit(&format!("{} ({})", display_safe(&n.text), n.source), w.saturating_sub(18))),
+            ]));
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Domain ratings over time", theme::title())));
