@@ -63,6 +63,15 @@ pub enum Command {
     /// Screeners (PHQ-9, GAD-7, AHC social needs): give one, list a client's, acknowledge alerts.
     #[command(subcommand)]
     Screen(crate::cli_assess::ScreenCommand),
+    /// People around a client: contacts (GP, teacher, landlord...) and family.
+    #[command(subcommand)]
+    Contact(crate::cli_coord::ContactCommand),
+    /// Consents to share information (releases): add, list, withdraw.
+    #[command(subcommand)]
+    Consent(crate::cli_coord::ConsentCommand),
+    /// The advocacy log: barriers, whom you are pressing, deadlines.
+    #[command(subcommand)]
+    Advocacy(crate::cli_coord::AdvocacyCommand),
     /// What needs you now: overdue and due-soon items, most urgent first.
     Due {
         #[arg(long)]
@@ -266,6 +275,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Search(a)) => crate::cli_notes::search(cli.db, a),
         Some(Command::Screen(c)) => crate::cli_assess::screen(cli.db, c),
+        Some(Command::Contact(c)) => crate::cli_coord::contact(cli.db, c),
+        Some(Command::Consent(c)) => crate::cli_coord::consent(cli.db, c),
+        Some(Command::Advocacy(c)) => crate::cli_coord::advocacy(cli.db, c),
         Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
         Some(Command::Demo(a)) => {
@@ -280,13 +292,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results and {} people around them in {}",
+                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results, {} people around them and {} coordination records in {}",
                 report.clients,
                 report.closed,
                 report.notes,
                 report.assessments,
                 report.screenings,
                 report.people,
+                report.coordination,
                 store.path().display()
             );
             Ok(())

@@ -38,6 +38,7 @@ pub struct DemoReport {
     pub assessments: usize,
     pub screenings: usize,
     pub people: usize,
+    pub coordination: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -382,6 +383,8 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             report.people += people;
             report.assessments += assessments;
             report.screenings += screenings;
+            report.coordination +=
+                crate::demo_coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
             report.clients += 1;
         }
         // last contact, from the notes just written

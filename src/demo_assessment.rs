@@ -91,6 +91,8 @@ fn person(
         phone: String::new(),
         email: String::new(),
         notes: String::new(),
+        tie_strength: None,
+        support_flow: None,
     }
 }
 

@@ -6,9 +6,11 @@
 pub mod app;
 pub mod cli;
 pub mod cli_assess;
+pub mod cli_coord;
 pub mod cli_notes;
 pub mod demo;
 pub mod demo_assessment;
+pub mod demo_coordination;
 pub mod domain;
 pub mod keymap;
 pub mod store;

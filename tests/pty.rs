@@ -318,3 +318,65 @@ fn administers_a_phq9_with_number_keys_and_the_item_nine_alert_heads_today() {
     assert!(store.alert(1).unwrap().acknowledged_at.is_some());
     assert_eq!(store.client(1).unwrap().open_alerts, 0);
 }
+
+#[test]
+fn records_a_contact_with_a_consent_and_a_conference_whose_action_appears_on_today() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    // a contact: the GP
+    t.send(b"p");
+    t.wait_for("People and family");
+    t.send(b"n");
+    t.wait_for("Add a person");
+    t.type_text("Dr Anika Rao");
+    t.send(TAB);
+    t.type_text("pro"); // relation: typing picks "professional"
+    t.wait_for("professional");
+    t.send(CTRL_S);
+    t.wait_for("No valid consent to share information with Dr Anika Rao");
+    t.send(CTRL_S);
+    t.wait_for("Added Dr Anika Rao");
+    t.send(b"\x1b"); // back to the file
+    t.wait_for("Client file");
+    // the consent, then the conference
+    t.send(b"C");
+    t.wait_for("Coordination and advocacy");
+    t.send(b"n");
+    t.wait_for("Consent to share information");
+    t.type_text("Dr Anika Rao");
+    t.send(TAB);
+    t.type_text("medical history");
+    t.send(TAB);
+    t.send(TAB);
+    t.type_text("+52w");
+    t.send(CTRL_S);
+    t.wait_for("Consent RI-1 recorded");
+    t.send(b"2");
+    t.wait_for("No case conferences yet");
+    t.send(b"n");
+    t.wait_for("New case conference");
+    t.send(TAB);
+    t.type_text("Discharge planning");
+    t.send(TAB);
+    t.type_text("Dr Anika Rao");
+    for _ in 0..4 {
+        t.send(TAB);
+    }
+    t.type_text("Robin: call the pharmacy by tomorrow");
+    t.send(CTRL_S);
+    t.wait_for("Case conference CC-1");
+    t.send(b"t");
+    t.wait_for("Action Robin: call the pharmacy");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.consents(1).unwrap()[0].person_id, Some(2), "the consent names the contact");
+    assert_eq!(store.conference(1).unwrap().attendees[0].person_id, Some(2));
+    assert_eq!(store.open_actions(1).unwrap().len(), 1);
+}

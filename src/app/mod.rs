@@ -2,8 +2,10 @@
 //! answers with messages; `update` carries them out against the store.
 
 mod assessment;
+mod coordination;
 
 pub use assessment::AssessMsg;
+pub use coordination::CoordMsg;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -75,6 +77,8 @@ pub enum Message {
     },
     /// The assessment phase (see `app/assessment.rs`).
     Assess(AssessMsg),
+    /// Coordination and advocacy (see `app/coordination.rs`).
+    Coord(CoordMsg),
 }
 
 pub enum Screen {
@@ -793,6 +797,7 @@ impl App {
             Message::Status(s) => self.status = Some(s),
             Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
             Message::Assess(m) => self.update_assess(m)?,
+            Message::Coord(m) => self.update_coord(m)?,
         }
         Ok(())
     }
@@ -802,6 +807,7 @@ impl App {
         match kind {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
             _ if self.open_assess_record(kind, id)? => Ok(()),
+            _ if self.open_coord_record(kind, id)? => Ok(()),
             _ => {
                 self.status = Some("That record cannot be opened from here.".into());
                 Ok(())
@@ -896,6 +902,7 @@ impl App {
                 None => Ok(()),
             },
             kind if self.resume_assess_draft(kind, key, d.client_id)? => Ok(()),
+            kind if self.resume_coord_draft(kind, key)? => Ok(()),
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());
@@ -1113,7 +1120,7 @@ impl App {
         let result = match self.stack.last_mut() {
             Some(Screen::Today(s)) => s.sync(&self.store, now, today, &self.settings),
             Some(Screen::Clients(s)) => s.sync(&self.store),
-            Some(Screen::File(s)) => s.sync(&self.store),
+            Some(Screen::File(s)) => s.sync(&self.store, today),
             Some(Screen::Notes(s)) => s.sync(&self.store),
             Some(Screen::Note(s)) => s.sync(&self.store),
             Some(Screen::Timeline(s)) => s.sync(&self.store),

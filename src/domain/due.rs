@@ -45,6 +45,11 @@ pub enum Target {
     Flag(String),
     /// A client's screeners (one is due again), by the client's ref.
     Screeners(String),
+    Consent(String),
+    /// An action item opens its conference.
+    Conference(String),
+    Transition(String),
+    Advocacy(String),
 }
 
 impl Target {
@@ -55,6 +60,10 @@ impl Target {
             Target::Screening(r) => ("screening", "SC", r),
             Target::Alert(r) => ("alert", "AL", r),
             Target::Flag(r) => ("flag", "F", r),
+            Target::Consent(r) => ("consent", "RI", r),
+            Target::Conference(r) => ("conference", "CC", r),
+            Target::Transition(r) => ("transition", "TR", r),
+            Target::Advocacy(r) => ("advocacy", "AD", r),
             Target::Screeners(r) => {
                 return crate::domain::client::parse_client_ref(r).map(|id| ("screeners", id))
             }

@@ -3,6 +3,7 @@
 pub mod assessment;
 pub mod client;
 pub mod consent;
+pub mod coordination;
 pub mod dates;
 pub mod due;
 pub mod ecomap;

@@ -33,6 +33,11 @@ pub const RELATIONS: &[&str] = &[
     "friend",
     "neighbour",
     "carer",
+    "professional",
+    "agency worker",
+    "landlord",
+    "teacher / school",
+    "employer",
     "other",
 ];
 
@@ -56,6 +61,10 @@ pub struct PersonDraft {
     pub phone: String,
     pub email: String,
     pub notes: String,
+    /// The tie as the practitioner sees it, for the ecomap: strong, weak, stressful.
+    pub tie_strength: Option<String>,
+    /// Which way support flows: to-client, from-client, both, none.
+    pub support_flow: Option<String>,
 }
 
 /// What the form holds, as typed.
@@ -72,6 +81,8 @@ pub struct PersonInput {
     pub phone: String,
     pub email: String,
     pub notes: String,
+    pub tie_strength: String,
+    pub support_flow: String,
 }
 
 /// Relations drawn in the family tree: kin, and people whose relation is not recorded yet.
@@ -80,7 +91,18 @@ pub fn is_family_relation(relation: &str) -> bool {
     if r.is_empty() {
         return true;
     }
-    if matches!(r.as_str(), "friend" | "neighbour" | "carer" | "other") {
+    if matches!(
+        r.as_str(),
+        "friend"
+            | "neighbour"
+            | "carer"
+            | "other"
+            | "professional"
+            | "agency worker"
+            | "landlord"
+            | "teacher / school"
+            | "employer"
+    ) {
         return false;
     }
     RELATIONS.contains(&r.as_str()) || is_kin_word(&r)
@@ -144,6 +166,32 @@ pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDr
     if notes.chars().count() > 20_000 {
         errors.push(FieldError { field: "notes", message: "Too long: at most 20,000 characters.".into() });
     }
+    let tie_strength = match input.tie_strength.trim() {
+        "" => None,
+        t => match crate::domain::ecomap::TieStrength::parse(t) {
+            Some(v) => Some(v.as_str().to_string()),
+            None => {
+                errors.push(FieldError {
+                    field: "tie_strength",
+                    message: "Choose strong, weak or stressful.".into(),
+                });
+                None
+            }
+        },
+    };
+    let support_flow = match input.support_flow.trim() {
+        "" => None,
+        t => match crate::domain::ecomap::SupportFlow::parse(t) {
+            Some(v) => Some(v.as_str().to_string()),
+            None => {
+                errors.push(FieldError {
+                    field: "support_flow",
+                    message: "Choose to the client, from the client, both ways or none.".into(),
+                });
+                None
+            }
+        },
+    };
     if !email.is_empty() && !email.contains('@') {
         errors.push(FieldError { field: "email", message: "An email address has an @ in it.".into() });
     }
@@ -161,6 +209,8 @@ pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDr
             phone,
             email,
             notes,
+            tie_strength,
+            support_flow,
         })
     } else {
         Err(errors)

@@ -29,6 +29,10 @@ pub const RULES: &[(&str, Rule)] = &[
     ("safety-flag", safety_flags),
     ("safety-alert", safety_alerts),
     ("rescreen", rescreens),
+    ("consent", consents),
+    ("action-item", action_items),
+    ("transition", transition_follow_ups),
+    ("advocacy", advocacy_deadlines),
 ];
 
 /// The short name of a built-in instrument, for lines that have only its id.
@@ -337,6 +341,204 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
             target: Target::Screeners(client_ref(client_id)),
             client_id: Some(client_id),
             record_id: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Consents expiring within the warning window (Settings) and expired ones not yet renewed
+/// or let lapse, while the case is open.
+fn consents(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let warn = u64::from(ctx.settings.consent_warning_days);
+    let horizon = ctx.today.checked_add_days(Days::new(warn)).unwrap_or(ctx.today);
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT s.id, s.client_id, s.to_name, s.expires_on, c.given_name, c.family_name FROM consents s \
+         INDEXED BY consents_expiring JOIN clients c ON c.id = s.client_id \
+         WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL \
+         AND s.expires_on <= ?1 AND c.status = 'open' \
+         AND NOT EXISTS (SELECT 1 FROM consents n WHERE n.client_id = s.client_id AND n.to_name = s.to_name \
+             AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on))",
+    )?;
+    let rows = stmt.query_map([format_date(horizon)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, to, expires, given, family) = row?;
+        let Some(expires) = parse_ymd(&expires) else { continue };
+        // valid up to and including the expiry day: it is overdue from the day after
+        let due = expires.checked_add_days(Days::new(1)).unwrap_or(expires);
+        let urgency = if due <= ctx.today { Urgency::Overdue } else { Urgency::DueSoon };
+        let title = if due <= ctx.today {
+            format!(
+                "Consent to share with {} expired {}: renew it or let it lapse",
+                crate::domain::text::fit(&to, 30),
+                format_date(expires)
+            )
+        } else {
+            format!(
+                "Consent to share with {} expires {}",
+                crate::domain::text::fit(&to, 30),
+                format_date(expires)
+            )
+        };
+        out.push(DueItem {
+            rule: "consent",
+            urgency,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title,
+            target: Target::Consent(crate::domain::coordination::consent_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Open action items from case conferences, due or overdue.
+fn action_items(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let horizon =
+        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT a.id, a.client_id, a.conference_id, a.owner, a.text, a.due_on, c.given_name, c.family_name \
+         FROM action_items a INDEXED BY action_items_open JOIN clients c ON c.id = a.client_id \
+         WHERE a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on <= ?1 AND c.status = 'open'",
+    )?;
+    let rows = stmt.query_map([format_date(horizon)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, conference, owner, text, due, given, family) = row?;
+        let Some(due) = parse_ymd(&due) else { continue };
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let who = if owner.is_empty() { String::new() } else { format!("{owner}: ") };
+        out.push(DueItem {
+            rule: "action-item",
+            urgency,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "Action {who}{} {}",
+                crate::domain::text::fit(&text, 40),
+                due_phrase(due, ctx.today)
+            ),
+            target: match conference {
+                Some(c) => Target::Conference(crate::domain::coordination::conference_ref(c)),
+                None => Target::Client(client_ref(client_id)),
+            },
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Follow-ups after a move between services (a hospital discharge, a new agency).
+fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let horizon =
+        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
+         FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
+         WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open'",
+    )?;
+    let rows = stmt.query_map([format_date(horizon)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, kind, to, due, given, family) = row?;
+        let Some(due) = parse_ymd(&due) else { continue };
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let to =
+            if to.is_empty() { String::new() } else { format!(" to {}", crate::domain::text::fit(&to, 25)) };
+        out.push(DueItem {
+            rule: "transition",
+            urgency,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "Follow up the {}{to} {}",
+                crate::domain::coordination::transition_label(&kind),
+                due_phrase(due, ctx.today)
+            ),
+            target: Target::Transition(crate::domain::coordination::transition_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Advocacy deadlines (appeal dates) of open items.
+fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    let horizon =
+        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
+         FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
+         WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open'",
+    )?;
+    let rows = stmt.query_map([format_date(horizon)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, target, barrier, due, given, family) = row?;
+        let Some(due) = parse_ymd(&due) else { continue };
+        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        out.push(DueItem {
+            rule: "advocacy",
+            urgency,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "Deadline with {} ({}) {}",
+                crate::domain::text::fit(&target, 20),
+                crate::domain::text::fit(&barrier, 24),
+                due_phrase(due, ctx.today)
+            ),
+            target: Target::Advocacy(crate::domain::coordination::advocacy_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
         });
     }
     Ok(out)

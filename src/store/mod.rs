@@ -2,6 +2,7 @@
 
 pub mod assessments;
 pub mod clients;
+pub mod coordination;
 pub mod drafts;
 pub mod due;
 pub mod meta;
@@ -33,6 +34,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("migrations/0002_notes.sql")),
     (3, include_str!("migrations/0003_today_indexes.sql")),
     (4, include_str!("migrations/0004_assessment.sql")),
+    (5, include_str!("migrations/0005_coordination.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -34,6 +34,8 @@ pub struct Person {
     pub phone: String,
     pub email: String,
     pub notes: String,
+    pub tie_strength: Option<String>,
+    pub support_flow: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,7 +56,7 @@ pub struct Links {
 
 const COLUMNS: &str =
     "id, client_id, is_self, name, relation, sex, birth_year, deceased, in_household, family, \
-    mother_id, father_id, role, organisation, phone, email, notes";
+    mother_id, father_id, role, organisation, phone, email, notes, tie_strength, support_flow";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     let id: i64 = r.get(0)?;
@@ -79,6 +81,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         phone: r.get(14)?,
         email: r.get(15)?,
         notes: r.get(16)?,
+        tie_strength: r.get(17)?,
+        support_flow: r.get(18)?,
     })
 }
 
@@ -224,8 +228,8 @@ pub(crate) fn insert_person(
     ensure_self(tx, client_id, now_s)?;
     tx.execute(
         "INSERT INTO people (client_id, name, relation, sex, birth_year, deceased, in_household, family, \
-         role, organisation, phone, email, notes, created_at, updated_at) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)",
+         role, organisation, phone, email, notes, created_at, updated_at, tie_strength, support_flow) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15,?16)",
         params![
             client_id,
             p.name,
@@ -240,7 +244,9 @@ pub(crate) fn insert_person(
             p.phone,
             p.email,
             p.notes,
-            now_s
+            now_s,
+            p.tie_strength,
+            p.support_flow
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -332,7 +338,8 @@ impl Store {
             let name = if before.is_self { before.name.clone() } else { p.name.clone() };
             tx.execute(
                 "UPDATE people SET name=?2, relation=?3, sex=?4, birth_year=?5, deceased=?6, in_household=?7, family=?8, \
-                 role=?9, organisation=?10, phone=?11, email=?12, notes=?13, updated_at=?14 WHERE id=?1",
+                 role=?9, organisation=?10, phone=?11, email=?12, notes=?13, updated_at=?14, tie_strength=?15, \
+                 support_flow=?16 WHERE id=?1",
                 params![
                     id,
                     name,
@@ -347,7 +354,9 @@ impl Store {
                     p.phone,
                     p.email,
                     p.notes,
-                    now_s
+                    now_s,
+                    p.tie_strength,
+                    p.support_flow
                 ],
             )?;
             if let Some(old) = old_partner {

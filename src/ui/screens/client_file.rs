@@ -24,6 +24,9 @@ struct PhaseSummary {
     assessment: String,
     screeners: String,
     people: String,
+    coordination: String,
+    /// Open advocacy items, one line each (they carry deadlines).
+    advocacy: Vec<String>,
 }
 
 pub struct ClientFileScreen {
@@ -68,12 +71,12 @@ impl ClientFileScreen {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    pub fn sync(&mut self, store: &Store, today: NaiveDate) -> Result<()> {
         if self.stale {
             self.client = Some(store.client(self.client_id)?);
             self.episodes = store.episodes(self.client_id)?;
             self.events = store.events(self.client_id, 50, 0)?;
-            self.phases = phase_summary(store, self.client_id)?;
+            self.phases = phase_summary(store, self.client_id, today)?;
             self.stale = false;
         }
         Ok(())
@@ -91,6 +94,10 @@ impl ClientFileScreen {
             Action::OpenScreeners => Some(vec![Message::Assess(AssessMsg::OpenScreeners(self.client_id))]),
             Action::OpenPeople => Some(vec![Message::Assess(AssessMsg::OpenPeople(self.client_id))]),
             Action::OpenFlags => Some(vec![Message::Assess(AssessMsg::OpenFlags(self.client_id))]),
+            Action::OpenCoordination => Some(vec![Message::Coord(crate::app::CoordMsg::Open {
+                client_id: self.client_id,
+                tab: crate::ui::screens::coordination::Tab::Consents,
+            })]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])
@@ -143,6 +150,13 @@ impl ClientFileScreen {
         phase(&mut lines, "a", "Assessment", &self.phases.assessment);
         phase(&mut lines, "s", "Screeners", &self.phases.screeners);
         phase(&mut lines, "p", "People and family", &self.phases.people);
+        phase(&mut lines, "C", "Coordination", &self.phases.coordination);
+        for a in &self.phases.advocacy {
+            lines.push(Line::from(vec![
+                Span::raw("                        "),
+                Span::styled(display_safe(a).into_owned(), theme::warn()),
+            ]));
+        }
         phase(&mut lines, "o", "Notes", "all case notes (w writes one)");
         phase(&mut lines, "h", "History", "the timeline of everything dated");
         section(&mut lines, "Identity");
@@ -229,7 +243,7 @@ impl ClientFileScreen {
     }
 }
 
-fn phase_summary(store: &Store, client_id: i64) -> Result<PhaseSummary> {
+fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<PhaseSummary> {
     let mut p = PhaseSummary::default();
     for f in store.risk_flags(client_id)?.iter().filter(|f| f.is_open()) {
         p.safety.push(format!("{} — open since {}", f.headline(), &f.raised_at.get(..10).unwrap_or("")));
@@ -272,5 +286,22 @@ fn phase_summary(store: &Store, client_id: i64) -> Result<PhaseSummary> {
     } else {
         format!("{others} recorded, {home} living with the client")
     };
+    let consents = store.consents(client_id)?;
+    let usable =
+        consents.iter().filter(|c| c.lapsed_on.is_none() && c.validity(today, 0).is_usable()).count();
+    let actions = store.open_actions(client_id)?.len();
+    let advocacy = store.advocacy_items(client_id)?;
+    let open_advocacy: Vec<_> = advocacy.iter().filter(|a| a.closed_on.is_none()).collect();
+    p.coordination = format!(
+        "{usable} valid consent{}, {actions} open action item{}, {} open advocacy item{}",
+        if usable == 1 { "" } else { "s" },
+        if actions == 1 { "" } else { "s" },
+        open_advocacy.len(),
+        if open_advocacy.len() == 1 { "" } else { "s" }
+    );
+    for a in open_advocacy {
+        let deadline = a.deadline.map(|d| format!(", deadline {}", format_date(d))).unwrap_or_default();
+        p.advocacy.push(format!("advocacy {}: {} ({}){deadline}", a.reference, a.barrier, a.target));
+    }
     Ok(p)
 }

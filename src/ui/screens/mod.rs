@@ -1,6 +1,7 @@
 pub mod assessment;
 pub mod client_file;
 pub mod client_list;
+pub mod coordination;
 pub mod intake;
 pub mod note_detail;
 pub mod note_form;

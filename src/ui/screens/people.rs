@@ -26,6 +26,9 @@ pub struct PeopleScreen {
     people: Vec<Person>,
     partners: Vec<Partnership>,
     genogram_layout: Option<crate::domain::genogram::GenoLayout>,
+    ecomap: Option<crate::domain::ecomap::EcomapInput>,
+    /// Showing the ecomap instead of the list.
+    pub show_ecomap: bool,
     /// The body area, for clamping the genogram's scrolling.
     area: Rect,
     cursor: ListCursor,
@@ -43,6 +46,8 @@ impl PeopleScreen {
             people: Vec::new(),
             partners: Vec::new(),
             genogram_layout: None,
+            ecomap: None,
+            show_ecomap: false,
             area: Rect::default(),
             cursor: ListCursor::default(),
             genogram: false,
@@ -142,7 +147,7 @@ impl View for PeopleScreen {
         &[Context::People, Context::Nav, Context::Global]
     }
     fn hints(&self) -> &'static [Action] {
-        &[Action::New, Action::Edit, Action::Genogram, Action::Remove, Action::Back, Action::Help]
+        &[Action::New, Action::Edit, Action::Genogram, Action::Ecomap, Action::Remove, Action::Back]
     }
     fn client_id(&self) -> Option<i64> {
         Some(self.client_id)
@@ -161,6 +166,14 @@ impl View for PeopleScreen {
             self.partners = ctx.store.partnerships(self.client_id)?;
             self.genogram_layout =
                 Some(crate::ui::widgets::family::genogram_layout(&self.people, &self.partners));
+            let client = ctx.store.client(self.client_id)?;
+            let name = if client.preferred_name.is_empty() {
+                client.given_name.clone()
+            } else {
+                client.preferred_name.clone()
+            };
+            let extra = crate::ui::widgets::family::extra_ties(ctx.store, self.client_id)?;
+            self.ecomap = Some(crate::ui::widgets::family::ecomap_input(&name, &self.people, extra));
             self.stale = false;
         }
         self.cursor.clamp(self.people.len());
@@ -174,6 +187,25 @@ impl View for PeopleScreen {
             return Handled::Yes(vec![Message::Status("Kept.".into())]);
         }
         let Some(action) = lookup(&[Context::People, Context::Nav], &ev) else { return Handled::No };
+        if self.show_ecomap {
+            match action {
+                Action::Ecomap | Action::Back => self.show_ecomap = false,
+                Action::Genogram => {
+                    self.show_ecomap = false;
+                    self.genogram = true;
+                }
+                Action::New => {
+                    return Handled::Yes(vec![Message::Assess(AssessMsg::AddPerson(self.client_id))])
+                }
+                _ => return Handled::No,
+            }
+            return Handled::Yes(vec![]);
+        }
+        if action == Action::Ecomap {
+            self.genogram = false;
+            self.show_ecomap = true;
+            return Handled::Yes(vec![]);
+        }
         if self.genogram {
             let (max_x, max_y) = self
                 .genogram_layout
@@ -228,7 +260,9 @@ impl View for PeopleScreen {
     }
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let household = self.people.iter().filter(|p| p.in_household).count();
-        let title = if self.genogram {
+        let title = if self.show_ecomap {
+            " Ecomap — the client's ties (set a tie with e on the list) · m back ".to_string()
+        } else if self.genogram {
             " Genogram — g back to the list · arrows scroll ".to_string()
         } else {
             format!(
@@ -239,7 +273,11 @@ impl View for PeopleScreen {
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        if self.genogram {
+        if self.show_ecomap {
+            if let Some(e) = &self.ecomap {
+                frame.render_widget(crate::ui::widgets::ecomap::Ecomap::new(e), inner);
+            }
+        } else if self.genogram {
             if let Some(l) = &self.genogram_layout {
                 let g = crate::ui::widgets::genogram::Genogram::new(l).year(today.year());
                 frame.render_widget(g.offset(self.scroll.0, self.scroll.1), inner);
@@ -260,6 +298,7 @@ pub struct PersonFormScreen {
     pub person_id: Option<i64>,
     is_self: bool,
     old_partner: Option<i64>,
+    consent_warned: bool,
     pub form: Form,
 }
 
@@ -314,8 +353,31 @@ impl PersonFormScreen {
                 "Partnership",
                 &[("current", "current"), ("former", "former (separated, divorced)")],
             ),
-            Field::text("phone", "Phone").max(100).heading("Contact"),
+            Field::text("role", "Role")
+                .max(200)
+                .heading("Contact")
+                .help("e.g. GP, teacher, probation officer, housing officer."),
+            Field::text("organisation", "Organisation").max(200),
+            Field::text("phone", "Phone").max(100),
             Field::text("email", "Email").max(200),
+            Field::choice(
+                "tie_strength",
+                "Tie",
+                &[("", "(not set)"), ("strong", "strong"), ("weak", "weak"), ("stressful", "stressful")],
+            )
+            .heading("Tie to the client (for the ecomap)")
+            .help("How the client experiences this relationship."),
+            Field::choice(
+                "support_flow",
+                "Support flows",
+                &[
+                    ("", "(not set)"),
+                    ("to-client", "to the client"),
+                    ("from-client", "from the client"),
+                    ("both", "both ways"),
+                    ("none", "neither way"),
+                ],
+            ),
             Field::multiline("notes", "Notes", 3),
         ]);
         let title = match person {
@@ -342,12 +404,23 @@ impl PersonFormScreen {
                 form.set_value("partner", &person_ref(other));
                 form.set_value("partnership", if pt.current { "current" } else { "former" });
             }
+            form.set_value("role", &p.role);
+            form.set_value("organisation", &p.organisation);
+            form.set_value("tie_strength", p.tie_strength.as_deref().unwrap_or(""));
+            form.set_value("support_flow", p.support_flow.as_deref().unwrap_or(""));
             form.set_value("phone", &p.phone);
             form.set_value("email", &p.email);
             form.set_value("notes", &p.notes);
             form.dirty = false;
         }
-        PersonFormScreen { client_id, person_id: person.map(|p| p.id), is_self, old_partner, form }
+        PersonFormScreen {
+            client_id,
+            person_id: person.map(|p| p.id),
+            is_self,
+            old_partner,
+            consent_warned: false,
+            form,
+        }
     }
 
     fn links(&self) -> Links {
@@ -411,11 +484,13 @@ impl View for PersonFormScreen {
             birth_year: v("birth_year"),
             deceased: v("deceased"),
             in_household: v("in_household"),
-            role: String::new(),
-            organisation: String::new(),
+            role: v("role"),
+            organisation: v("organisation"),
             phone: v("phone"),
             email: v("email"),
             notes: v("notes"),
+            tie_strength: v("tie_strength"),
+            support_flow: v("support_flow"),
         };
         let draft = match validate_person(&input, ctx.today) {
             Err(errors) => {
@@ -425,6 +500,23 @@ impl View for PersonFormScreen {
             Ok(_) if !fields_ok => return Ok(Submitted::Stay),
             Ok(d) => d,
         };
+        // recording a contact who has no valid consent to receive information: say so now,
+        // and save on a second Ctrl-S
+        if !draft.family && !self.consent_warned {
+            let has = ctx
+                .store
+                .usable_consent(self.client_id, self.person_id, &draft.name, "", ctx.today)
+                .map(|c| c.is_some())
+                .unwrap_or(true);
+            if !has {
+                self.consent_warned = true;
+                self.form.notice = Some(format!(
+                    "No valid consent to share information with {}: record one (C, consents) before sharing. Ctrl-S again saves.",
+                    crate::domain::text::fit(&draft.name, 30)
+                ));
+                return Ok(Submitted::Stay);
+            }
+        }
         let links = self.links();
         let result = match self.person_id {
             None => ctx

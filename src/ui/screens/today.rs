@@ -77,7 +77,22 @@ impl TodayScreen {
                 Some(i) if i.rule == "follow-up" => {
                     Some(i.record_id.map(Message::FollowUpDone).into_iter().collect())
                 }
-                Some(_) => Some(vec![Message::Status("Only follow-ups can be marked done here.".into())]),
+                Some(i) if i.rule == "action-item" => Some(
+                    i.record_id
+                        .map(|id| Message::Coord(crate::app::CoordMsg::ActionDone(id)))
+                        .into_iter()
+                        .collect(),
+                ),
+                Some(i) if i.rule == "transition" => Some(
+                    i.record_id
+                        .map(|id| Message::Coord(crate::app::CoordMsg::TransitionDone(id)))
+                        .into_iter()
+                        .collect(),
+                ),
+                Some(_) => Some(vec![Message::Status(
+                    "x marks follow-ups and action items done; open this item (Enter) to deal with it."
+                        .into(),
+                )]),
                 None => Some(vec![]),
             },
             _ => None,

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use crate::domain::ecomap::{EcomapInput, SupportFlow, Tie, TieKind, TieStrength};
 use crate::domain::genogram::{layout, GenoInput, GenoLayout, GenoPerson, PartnerStatus, Sex};
 use crate::store::people::{Partnership, Person};
 
@@ -40,4 +41,65 @@ pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {
 /// The laid-out genogram (kept by the screen; it changes only when the data does).
 pub fn genogram_layout(people: &[Person], partners: &[Partnership]) -> GenoLayout {
     layout(&geno_input(people, partners))
+}
+
+/// What kind of tie a person's relation makes, for grouping around the ecomap.
+pub fn tie_kind(p: &Person) -> TieKind {
+    match p.relation.as_str() {
+        "friend" | "neighbour" => TieKind::Friend,
+        "carer" | "teacher / school" | "employer" => TieKind::Community,
+        "professional" | "landlord" => TieKind::Professional,
+        "agency worker" => TieKind::Agency,
+        _ if p.family => TieKind::Family,
+        _ if !p.organisation.is_empty() => TieKind::Agency,
+        _ => TieKind::Other,
+    }
+}
+
+/// The ecomap of a client: everyone around them (not the client), ties the practitioner set,
+/// most telling first (those who live with the client, then strong and stressful ties), with
+/// `extra` ties (active referrals) after them.
+pub fn ecomap_input(client: &str, people: &[Person], extra: Vec<Tie>) -> EcomapInput {
+    let mut ranked: Vec<(u8, Tie)> = people
+        .iter()
+        .filter(|p| !p.is_self)
+        .map(|p| {
+            let strength = p.tie_strength.as_deref().and_then(TieStrength::parse);
+            let rank = match (p.in_household, strength) {
+                (true, _) => 0,
+                (_, Some(TieStrength::Strong)) | (_, Some(TieStrength::Stressful)) => 1,
+                (_, Some(TieStrength::Weak)) => 2,
+                _ => 3,
+            };
+            let mut detail = if p.role.is_empty() { p.relation.clone() } else { p.role.clone() };
+            if !p.organisation.is_empty() {
+                detail = if detail.is_empty() {
+                    p.organisation.clone()
+                } else {
+                    format!("{detail}, {}", p.organisation)
+                };
+            }
+            if p.in_household {
+                detail =
+                    if detail.is_empty() { "lives with client".into() } else { format!("{detail}, at home") };
+            }
+            let tie = Tie {
+                label: p.name.clone(),
+                detail,
+                kind: tie_kind(p),
+                strength: strength.unwrap_or(TieStrength::Weak),
+                flow: p.support_flow.as_deref().and_then(SupportFlow::parse).unwrap_or(SupportFlow::None),
+            };
+            (rank, tie)
+        })
+        .collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    let mut ties: Vec<Tie> = ranked.into_iter().map(|(_, t)| t).collect();
+    ties.extend(extra);
+    EcomapInput { client: client.to_string(), ties }
+}
+
+/// Ties the ecomap shows besides people: open referrals, once the client has any.
+pub fn extra_ties(_store: &crate::store::Store, _client_id: i64) -> crate::store::Result<Vec<Tie>> {
+    Ok(Vec::new())
 }

@@ -375,6 +375,9 @@ impl Form {
     fn leave_field(&mut self) {
         let today = self.today;
         if let Some(f) = self.fields.get_mut(self.focus) {
+            if let FieldKind::Choice { .. } = f.kind {
+                f.value.clear(); // the type-ahead starts afresh next time
+            }
             if let Some(check) = f.validator {
                 f.error = check(&f.value(), today).err();
             }
@@ -508,11 +511,20 @@ impl Form {
                 if let KeyCode::Char(c) = ev.code {
                     let c = c.to_lowercase().next().unwrap_or(c);
                     let n = options.len();
-                    // Typing a letter jumps to the next option starting with it.
+                    // What was typed since the field got focus picks the first option it starts
+                    // ("pro" → professional); a letter that continues no option jumps to the
+                    // next option starting with it (typing "p" again cycles through them).
+                    let typed = format!("{}{c}", f.value);
+                    if let Some(i) = (0..n).find(|i| options[*i].1.to_lowercase().starts_with(&typed)) {
+                        f.value = typed;
+                        *selected = i;
+                        return self.changed();
+                    }
                     if let Some(i) = (1..=n)
                         .map(|d| (*selected + d) % n)
                         .find(|i| options[*i].1.to_lowercase().starts_with(c))
                     {
+                        f.value = c.to_string();
                         *selected = i;
                         return self.changed();
                     }
@@ -864,6 +876,31 @@ mod tests {
         type_str(&mut f, "hello");
         f.handle_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
         assert_ne!(f.value("notes"), "hello");
+    }
+
+    #[test]
+    fn typing_in_a_choice_picks_by_prefix_and_cycles_by_letter() {
+        let mut f = Form::new(
+            "T",
+            vec![Field::choice(
+                "r",
+                "Relation",
+                &[
+                    ("", "(none)"),
+                    ("parent", "parent"),
+                    ("partner", "partner"),
+                    ("professional", "professional"),
+                ],
+            )],
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        );
+        type_str(&mut f, "pro");
+        assert_eq!(f.value("r"), "professional");
+        f.focus_next(); // leaving the field starts the type-ahead afresh
+        type_str(&mut f, "p");
+        assert_eq!(f.value("r"), "parent");
+        type_str(&mut f, "p");
+        assert_eq!(f.value("r"), "partner", "the same letter again cycles");
     }
 
     #[test]
