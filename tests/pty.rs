@@ -125,7 +125,6 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 const TAB: &[u8] = b"\t";
 const ENTER: &[u8] = b"\r";
 const CTRL_S: &[u8] = b"\x13";
-const DOWN: &[u8] = b"\x1b[B";
 const RIGHT: &[u8] = b"\x1b[C";
 
 fn seeded_db() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -245,7 +244,6 @@ fn writes_a_soap_note_and_finds_it_by_search() {
     t.send(RIGHT); // template: SOAP
     t.send(TAB);
     t.wait_for("Subjective:");
-    t.send(DOWN);
     t.type_text("Worried about the zebrafinch eviction letter");
     t.send(CTRL_S);
     t.wait_for("Saved note N-1");
@@ -259,6 +257,8 @@ fn writes_a_soap_note_and_finds_it_by_search() {
     t.send(b"q");
     t.wait_exit();
     t.assert_restored();
+    let body = common::open(&path).note(1).unwrap().body;
+    assert!(body.starts_with("Subjective:\nWorried about the zebrafinch"), "{body:?}");
 }
 
 #[test]

@@ -335,7 +335,6 @@ fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
     key(&mut app, KeyCode::Tab); // the note text
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Subjective:") && s.contains("Plan:"), "{s}");
-    key(&mut app, KeyCode::Down);
     type_text(&mut app, "Worried about the rent.");
     insta::assert_snapshot!("note_form_soap", screen(&mut app, 80, 24));
     ctrl(&mut app, 's');
@@ -442,4 +441,24 @@ fn timeline_and_time_report() {
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("time_report", s);
     assert!(s.contains("80 min"), "{s}");
+}
+
+#[test]
+fn typing_after_choosing_a_template_writes_under_the_first_heading() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('w'));
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Right); // template: SOAP
+    key(&mut app, KeyCode::Tab); // the note text, straight to typing
+    type_text(&mut app, "Worried about the rent.");
+    ctrl(&mut app, 's');
+    let n = open(&path).note(4).unwrap();
+    assert!(n.body.starts_with("Subjective:\nWorried about the rent.\n"), "{:?}", n.body);
+    assert_eq!(n.preview(), "Worried about the rent.");
 }
