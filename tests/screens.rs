@@ -462,3 +462,35 @@ fn typing_after_choosing_a_template_writes_under_the_first_heading() {
     assert!(n.body.starts_with("Subjective:\nWorried about the rent.\n"), "{:?}", n.body);
     assert_eq!(n.preview(), "Worried about the rent.");
 }
+
+#[test]
+fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    // values written by something other than caseload's own forms (an older version, an import)
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE notes SET signed_at = '2026-11-22T10:00:00Z', signed_by = 'Sam\u{202e}elpmaxE' WHERE id = 1;
+         INSERT INTO addenda (note_id, written_at, written_by, body)
+             VALUES (1, '2026-11-22T11:00:00Z', 'Sam\u{200d}', 'A correction.');
+         UPDATE notes SET error_at = '2026-11-22T10:00:00Z', error_reason = 'wrong\u{202e} client' WHERE id = 3;
+         UPDATE episodes SET closed_on = '2026-11-01', closed_reason = 'moved\u{202e} away' WHERE client_id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut app = app(&path);
+    use caseload::app::Message;
+    for (msg, shown) in [
+        (Message::OpenNote(1), "signed by Sam"),
+        (Message::Back, "Today"),
+        (Message::OpenNote(3), "ENTERED IN ERROR: wrong client"),
+        (Message::Back, "Today"),
+        (Message::OpenClient(1), "closed 2026-11-01 (moved away)"),
+    ] {
+        app.update(msg).unwrap();
+        let s = screen(&mut app, 100, 30);
+        assert!(!s.contains(['\u{202e}', '\u{200d}']), "raw bidi override or joiner on screen:\n{s}");
+        assert!(s.contains(shown), "{shown:?} not on screen:\n{s}");
+    }
+}
