@@ -291,20 +291,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Check) => {
-            let store = Store::open_existing(&db_path(cli.db)?)?;
-            let problems = store.check()?;
-            if problems.is_empty() {
-                println!("ok: the database is intact (schema version {}).", store.schema_version()?);
-                Ok(())
-            } else {
-                for p in &problems {
-                    println!("problem: {p}");
+            let problems = match Store::open_existing(&db_path(cli.db)?) {
+                Ok(store) => {
+                    let problems = store.check()?;
+                    if problems.is_empty() {
+                        println!("ok: the database is intact (schema version {}).", store.schema_version()?);
+                        return Ok(());
+                    }
+                    problems
                 }
-                anyhow::bail!(
-                    "The integrity check found {} problem(s). Restore from a backup if data is missing.",
-                    problems.len()
-                )
+                // too damaged to open: that is the check's finding, not a reason to run it again
+                Err(StoreError::Corrupt(what)) => {
+                    vec![format!("the file is damaged ({what}) and cannot be opened")]
+                }
+                Err(e) => return Err(e.into()),
+            };
+            for p in &problems {
+                println!("problem: {p}");
             }
+            anyhow::bail!(
+                "The integrity check found {} problem(s). Restore from a backup if data is missing.",
+                problems.len()
+            )
         }
     }
 }

@@ -319,3 +319,26 @@ fn the_default_database_lives_in_the_data_directory_owner_only() {
     assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
     assert_eq!(std::fs::metadata(db.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
 }
+
+#[test]
+fn check_reports_a_damaged_file_instead_of_sending_you_back_to_check() {
+    for (label, from, to) in [("data pages", 4096usize, 12288usize), ("schema page", 100, 3100)] {
+        let (_d, db) = common::temp_db();
+        caseload(&db, &["demo", "--clients", "20"]);
+        let mut bytes = std::fs::read(&db).unwrap();
+        for b in &mut bytes[from..to] {
+            *b = 0xFF;
+        }
+        std::fs::write(&db, &bytes).unwrap();
+        let o = caseload(&db, &["check"]);
+        assert_eq!(o.status.code(), Some(1), "{label}: {}", stderr(&o));
+        assert!(stdout(&o).contains("problem:"), "{label}: the check names what it found: {}", stdout(&o));
+        assert!(stderr(&o).contains("backup"), "{label}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("caseload check"),
+            "{label}: check must not send you to check: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "{label}: the check changes nothing");
+    }
+}

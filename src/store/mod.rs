@@ -222,21 +222,38 @@ impl Store {
         result
     }
 
-    /// Full integrity check: slow on a big file, so only on request.
+    /// Full integrity check: slow on a big file, so only on request. Damage that stops SQLite
+    /// from reading on is itself reported as a problem, not as an error.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            let r = r?;
-            if r != "ok" {
-                problems.push(r);
+        let damaged = |e: rusqlite::Error, problems: &mut Vec<String>| -> Result<()> {
+            match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+                    problems.push(format!("the file is damaged and cannot be read to the end ({e})"));
+                    Ok(())
+                }
+                _ => Err(e.into()),
             }
+        };
+        let integrity = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match integrity {
+            Ok(rows) => problems.extend(rows.into_iter().filter(|r| r != "ok")),
+            Err(e) => damaged(e, &mut problems)?,
         }
-        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let n = fk.query_map([], |r| r.get::<_, String>(0))?.count();
-        if n > 0 {
-            problems.push(format!("{n} records point at missing records"));
+        let fk = (|| -> rusqlite::Result<usize> {
+            let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+            let n = fk.query_map([], |r| r.get::<_, String>(0))?.count();
+            Ok(n)
+        })();
+        match fk {
+            Ok(0) => {}
+            Ok(n) => problems.push(format!("{n} records point at missing records")),
+            Err(e) if problems.is_empty() => damaged(e, &mut problems)?,
+            Err(_) => {}
         }
         Ok(problems)
     }
