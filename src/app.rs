@@ -679,6 +679,10 @@ impl App {
             }
             Message::MoveNote(id) => {
                 let note = self.store.note(id)?;
+                if note.entered_in_error {
+                    self.status = Some("A note entered in error stays where it is.".into());
+                    return Ok(());
+                }
                 if note.is_signed() {
                     self.status = Some(
                         "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.".into(),

@@ -296,3 +296,17 @@ fn time_totals_per_client_and_type() {
     assert_eq!((phone.notes, phone.minutes), (2, 60));
     assert_eq!(store.time_report(from, to, Some(b)).unwrap().len(), 0);
 }
+
+#[test]
+fn a_note_entered_in_error_stays_where_it_is_and_out_of_search() {
+    let (_d, mut store, a, b) = setup();
+    let id = note(&mut store, a, "2026-11-20 10:00", "phone", "Quokka budget talk.", "");
+    store.mark_note_in_error(id, "duplicate entry", None, fixed_now()).unwrap();
+    let err = store.move_note(id, b, fixed_now()).unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("entered in error"), "{err}");
+    let n = store.note(id).unwrap();
+    assert_eq!(n.client_id, a, "not moved");
+    assert!(store.search("quokka", &SearchFilter::default(), 10).unwrap().is_empty(), "still out of search");
+    assert_eq!(store.client(b).unwrap().last_contact_at, None);
+}
