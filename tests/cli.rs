@@ -294,6 +294,11 @@ fn search_due_and_time_speak_json_and_plain_text() {
     let due: Vec<serde_json::Value> =
         serde_json::from_str(&stdout(&caseload(&db, &["due", "--json"]))).unwrap();
     assert!(due.iter().any(|i| i["rule"] == "follow-up" && i["urgency"] == "overdue"), "{due:?}");
+    // every record carries `ref`: what the line is about, as commands accept it
+    for i in &due {
+        assert!(i["ref"].is_string() && i["ref"] == i["target"]["ref"], "{i}");
+    }
+    assert!(due.iter().any(|i| i["rule"] == "follow-up" && i["ref"] == "N-1"), "{due:?}");
     let time: Vec<serde_json::Value> =
         serde_json::from_str(&stdout(&caseload(&db, &["time", "--month", "2026-11", "--json"]))).unwrap();
     assert_eq!(time[0]["minutes"], 30);
