@@ -117,9 +117,9 @@ pub struct SearchArgs {
     /// Up to and including this day.
     #[arg(long)]
     pub to: Option<String>,
-    /// At most this many results (default 50).
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// At most this many results (default 50; with --json, every match).
+    #[arg(long)]
+    pub limit: Option<usize>,
     #[arg(long)]
     pub json: bool,
 }

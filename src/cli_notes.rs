@@ -140,11 +140,12 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
         Some(r) => Some(store.resolve_client(&r)?.id),
         None => None,
     };
-    let hits = store.search(
-        &a.text,
-        &SearchFilter { client_id, from, to, prefix_last: false },
-        a.limit.clamp(1, 10_000),
-    )?;
+    let filter = SearchFilter { client_id, from, to, prefix_last: false };
+    let hits = match (a.limit, a.json) {
+        // --json lists are complete unless a limit is asked for
+        (None, true) => store.search_all(&a.text, &filter)?,
+        (limit, _) => store.search(&a.text, &filter, limit.unwrap_or(50).clamp(1, 10_000))?,
+    };
     if a.json {
         let v: Vec<serde_json::Value> = hits
             .iter()

@@ -347,3 +347,22 @@ fn check_reports_a_damaged_file_instead_of_sending_you_back_to_check() {
         assert_eq!(std::fs::read(&db).unwrap(), bytes, "{label}: the check changes nothing");
     }
 }
+
+#[test]
+fn search_json_lists_every_match_plain_text_shows_the_first_fifty() {
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
+    for i in 0..55 {
+        let o = caseload(&db, &["note", "C-0001", &format!("Quince delivery number {i}")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&caseload(&db, &["search", "quince", "--json"]))).unwrap();
+    assert_eq!(all.len(), 55, "--json lists are complete");
+    assert!(all.iter().all(|h| h["ref"].is_string() && !h["snippet"].as_str().unwrap().starts_with(' ')));
+    assert_eq!(stdout(&caseload(&db, &["search", "quince"])).lines().count(), 50);
+    let some: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&caseload(&db, &["search", "quince", "--json", "--limit", "7"])))
+            .unwrap();
+    assert_eq!(some.len(), 7, "an explicit limit is kept");
+}

@@ -310,3 +310,28 @@ fn a_note_entered_in_error_stays_where_it_is_and_out_of_search() {
     assert!(store.search("quokka", &SearchFilter::default(), 10).unwrap().is_empty(), "still out of search");
     assert_eq!(store.client(b).unwrap().last_contact_at, None);
 }
+
+#[test]
+fn a_complete_search_returns_every_match_beyond_the_ranking_window() {
+    let (d, mut store, a, _) = setup();
+    note(&mut store, a, "2026-01-10 10:00", "phone", "The oldest kiwi note.", "");
+    drop(store);
+    let path = d.path().join("caseload.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..5_100 {
+        tx.execute(
+            "INSERT INTO notes (client_id, contact_at, written_at, updated_at, contact_type, body) \
+             VALUES (?1, '2026-02-01T10:00:00Z', '2026-02-01T10:00:00Z', '2026-02-01T10:00:00Z', 'phone', ?2)",
+            rusqlite::params![a, format!("kiwi follow-up number {i}")],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let all = store.search_all("kiwi", &SearchFilter::default()).unwrap();
+    assert_eq!(all.len(), 5_101, "every match, the oldest too");
+    assert!(all.iter().any(|h| h.snippet.contains("oldest")));
+    assert_eq!(store.search("kiwi", &SearchFilter::default(), 10).unwrap().len(), 10);
+}

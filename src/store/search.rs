@@ -42,6 +42,22 @@ impl Store {
     /// Ranked matches (best first). Text that is not valid FTS syntax is searched as plain
     /// words; nothing typed can cause an error.
     pub fn search(&self, text: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_ranked(text, filter, limit as i64, RANK_WINDOW - 1)
+    }
+
+    /// Every match, best first, with no window (`caseload search --json`: lists are complete).
+    pub fn search_all(&self, text: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+        // LIMIT -1 is no limit; an OFFSET past the end leaves the window's floor at 0
+        self.search_ranked(text, filter, -1, i64::MAX)
+    }
+
+    fn search_ranked(
+        &self,
+        text: &str,
+        filter: &SearchFilter,
+        limit: i64,
+        window_offset: i64,
+    ) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(text, filter.prefix_last) else { return Ok(Vec::new()) };
         let from = filter.from.map(format_date).unwrap_or_default();
         // `to` is inclusive: anything before the next day
@@ -63,7 +79,7 @@ impl Store {
              FROM hits h LEFT JOIN clients c ON c.id = h.client_id ORDER BY h.score",
         )?;
         let hits = stmt
-            .query_map(params![query, filter.client_id, from, to, limit as i64, RANK_WINDOW - 1], |r| {
+            .query_map(params![query, filter.client_id, from, to, limit, window_offset], |r| {
                 let kind: String = r.get(0)?;
                 let record_id: i64 = r.get(1)?;
                 let client_id: Option<i64> = r.get(2)?;
