@@ -422,6 +422,11 @@ impl App {
 
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.status = None;
+        // Ctrl-C always quits, from a dialog or the help too (an open form keeps its draft).
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.run(vec![Message::Quit]);
+            return;
+        }
         if let Some(scroll) = self.help_scroll.as_mut() {
             match key.code {
                 KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
@@ -494,10 +499,6 @@ impl App {
                     _ => return,
                 });
             }
-        }
-        // Ctrl-C always quits (an open form keeps its draft).
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            msgs.push(Message::Quit);
         }
         self.run(msgs);
     }

@@ -270,3 +270,16 @@ fn a_small_terminal_gets_a_message_not_a_broken_layout() {
     t.wait_exit();
     t.assert_restored();
 }
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"?");
+    t.wait_for("Keys");
+    t.send(b"\x03");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+}

@@ -494,3 +494,46 @@ fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
         assert!(s.contains(shown), "{shown:?} not on screen:\n{s}");
     }
 }
+
+#[test]
+fn ctrl_c_quits_from_any_dialog_and_from_help() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    // with the drafts dialog that opens on start
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Draft");
+    app.save_draft_now();
+    drop(app);
+    let mut app = common::app(&path);
+    assert!(screen(&mut app, 80, 24).contains("Unsaved drafts"));
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C in the drafts dialog");
+    // in the client picker, the discard question and the help overlay
+    for keys in [vec!["W"], vec!["D", "Esc", "?"]] {
+        let mut app = common::app(&path);
+        key(&mut app, KeyCode::Esc);
+        for k in keys {
+            match k {
+                "Esc" => key(&mut app, KeyCode::Esc),
+                c => key(&mut app, KeyCode::Char(c.chars().next().unwrap())),
+            }
+        }
+        ctrl(&mut app, 'c');
+        assert!(app.quit, "Ctrl-C quits");
+    }
+    let mut app = common::app(&path);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Second");
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, 80, 24).contains("Discard changes?"));
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C in the discard question");
+    assert!(
+        open(&path).drafts().unwrap().iter().any(|d| d.payload.contains("Second")),
+        "quitting from the question keeps the form as a draft"
+    );
+}
