@@ -54,7 +54,8 @@ pub fn install_panic_hook() {
     }));
 }
 
-struct Guard;
+/// Puts the terminal back when dropped (the normal ways out: quit and errors).
+pub struct Guard;
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -62,13 +63,20 @@ impl Drop for Guard {
     }
 }
 
-pub fn run(mut app: App) -> anyhow::Result<()> {
+/// Takes over the terminal: raw mode, the alternate screen, bracketed paste, and the signal
+/// handlers that end the loop cleanly. The panic hook and the guard undo it.
+pub fn enter() -> anyhow::Result<Guard> {
     install_signal_handlers();
     TUI_ACTIVE.store(true, Ordering::SeqCst);
     terminal::enable_raw_mode()?;
-    let _guard = Guard;
-    let mut out: Stdout = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    let guard = Guard;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    Ok(guard)
+}
+
+pub fn run(mut app: App) -> anyhow::Result<()> {
+    let _guard = enter()?;
+    let out: Stdout = io::stdout();
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);

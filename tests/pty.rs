@@ -23,12 +23,16 @@ struct Term {
 
 impl Term {
     fn start(db: &Path, cols: u16, rows: u16) -> Term {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("openpty");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg("--db");
         cmd.arg(db);
+        Term::spawn(cmd, cols, rows)
+    }
+
+    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
         cmd.env("TERM", "xterm-256color");
         cmd.env("TZ", "UTC");
         cmd.env_remove("CASELOAD_DB");
@@ -282,4 +286,36 @@ fn ctrl_c_quits_and_restores_the_terminal() {
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
     t.assert_restored();
+}
+
+/// Runs in a child process (see the next test): takes over the terminal as the app does, then
+/// panics with client data in the message.
+#[test]
+fn panic_child() {
+    if std::env::var_os("CASELOAD_PANIC_CHILD").is_none() {
+        return;
+    }
+    caseload::tui::install_panic_hook();
+    let _guard = caseload::tui::enter().expect("enter the terminal");
+    print!("\x1b[?25l"); // hide the cursor, as drawing does
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    panic!("cannot open the file of Quokka Zebrafinch, 1984-02-29");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_keeps_client_data_out_of_the_message() {
+    let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "panic_child", "--nocapture", "--test-threads=1"]);
+    cmd.env("CASELOAD_PANIC_CHILD", "1");
+    let mut t = Term::spawn(cmd, 80, 24);
+    let status = t.wait_exit();
+    assert!(!status.success(), "the child panicked");
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("caseload stopped because of an internal error"), "{raw}");
+    assert!(
+        !raw.contains("Zebrafinch") && !raw.contains("1984-02-29"),
+        "client data in the panic output: {raw}"
+    );
 }
