@@ -537,3 +537,19 @@ fn ctrl_c_quits_from_any_dialog_and_from_help() {
         "quitting from the question keeps the form as a draft"
     );
 }
+
+#[test]
+fn a_long_message_in_the_footer_is_wrapped_not_cut() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    let msg = "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.";
+    app.update(caseload::app::Message::Status(msg.into())).unwrap();
+    let s = screen(&mut app, 80, 24);
+    let footer: String = s.lines().skip(22).collect::<Vec<_>>().join(" ");
+    assert!(footer.contains("write it again on the right client."), "{s}");
+    // a short one leaves the key hints in place
+    app.update(caseload::app::Message::Status("Saved.".into())).unwrap();
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Saved.") && s.contains("q quit"), "{s}");
+}
