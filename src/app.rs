@@ -427,9 +427,11 @@ impl App {
             self.run(vec![Message::Quit]);
             return;
         }
-        if let Some(scroll) = self.help_scroll.as_mut() {
+        if self.help_scroll.is_some() {
+            let help_end = crate::ui::widgets::help::max_scroll(&self.help_contexts(), self.size);
+            let Some(scroll) = self.help_scroll.as_mut() else { return };
             match key.code {
-                KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+                KeyCode::Char('j') | KeyCode::Down => *scroll = (*scroll + 1).min(help_end),
                 KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
                 _ => {
                     if lookup(&[Context::Help], &key).is_some() {

@@ -553,3 +553,19 @@ fn a_long_message_in_the_footer_is_wrapped_not_cut() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Saved.") && s.contains("q quit"), "{s}");
 }
+
+#[test]
+fn help_scrolls_no_further_than_its_last_line() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Char('?'));
+    for _ in 0..100 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Esc         close help"), "the help's last line stays in view:\n{s}");
+    key(&mut app, KeyCode::Char('k'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("quit"), "one k scrolls back one line:\n{s}");
+}
