@@ -366,3 +366,32 @@ fn search_json_lists_every_match_plain_text_shows_the_first_fifty() {
             .unwrap();
     assert_eq!(some.len(), 7, "an explicit limit is kept");
 }
+
+#[test]
+fn demo_refuses_anything_it_did_not_make_itself() {
+    // a demo database stays open to more demo clients...
+    let (_d, db) = common::temp_db();
+    assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
+    assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
+    assert_eq!(count(&db), 4);
+    // ...until a real client or a real note is added to it
+    caseload(&db, &["client", "add", "--given", "Real", "--family", "Person"]);
+    let o = caseload(&db, &["demo", "--clients", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(count(&db), 5);
+    let (_d2, db2) = common::temp_db();
+    caseload(&db2, &["demo", "--clients", "2"]);
+    caseload(&db2, &["note", "C-0001", "A real note typed into the demo file."]);
+    assert_eq!(caseload(&db2, &["demo", "--clients", "2"]).status.code(), Some(2));
+    // a practitioner's own file with no clients yet, but their settings, is not demo's either
+    let (_d3, db3) = common::temp_db();
+    {
+        let mut store = common::open(&db3);
+        let mut s = store.settings().unwrap();
+        s.practitioner_name = "Sam Example".into();
+        store.save_settings(&s).unwrap();
+    }
+    let o = caseload(&db3, &["demo", "--clients", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(count(&db3), 0);
+}
