@@ -335,3 +335,29 @@ fn a_complete_search_returns_every_match_beyond_the_ranking_window() {
     assert!(all.iter().any(|h| h.snippet.contains("oldest")));
     assert_eq!(store.search("kiwi", &SearchFilter::default(), 10).unwrap().len(), 10);
 }
+
+#[test]
+fn timeline_pages_keep_every_addendum_written_in_the_same_second() {
+    let (_d, mut store, a, _) = setup();
+    let id = note(&mut store, a, "2026-11-20 10:00", "phone", "Talked about rent.", "");
+    for body in ["First correction.", "Second correction.", "Third correction."] {
+        store.add_addendum(id, body, "Sam", fixed_now()).unwrap();
+    }
+    for page_size in [1, 2] {
+        let mut seen = Vec::new();
+        let mut before: Option<(String, i64)> = None;
+        loop {
+            let page = store
+                .timeline(a, TimelineFilter::Notes, page_size, before.as_ref().map(|(s, i)| (s.as_str(), *i)))
+                .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            before = page.last().map(|e| (e.occurred_at.clone(), e.seq));
+            seen.extend(page);
+        }
+        let addenda: Vec<_> =
+            seen.iter().filter(|e| e.kind == "addendum").map(|e| e.summary.as_str()).collect();
+        assert_eq!(addenda.len(), 3, "page size {page_size}: {addenda:?}");
+    }
+}

@@ -175,7 +175,7 @@ impl Store {
                 "SELECT * FROM (SELECT a.written_at AS at, 'addendum' AS kind, substr(a.body, 1, 300) AS summary, \
                  a.note_id AS rid, n.error_at IS NOT NULL AS err, a.id * 4 + 2 AS seq FROM addenda a \
                  JOIN notes n ON n.id = a.note_id WHERE n.client_id = ?1 AND (a.written_at, a.id * 4 + 2) < (?2, ?3) \
-                 ORDER BY a.written_at DESC LIMIT ?4)",
+                 ORDER BY a.written_at DESC, a.id DESC LIMIT ?4)",
             );
         }
         let sql = format!("{} ORDER BY at DESC, seq DESC LIMIT ?4", parts.join(" UNION ALL "));
