@@ -237,9 +237,24 @@ pub fn db_path(cli_db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Opens the database, creating it if absent: for the app and for commands that add records.
 pub fn open(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db_path(cli_db)?;
     Ok(Store::open(&path)?)
+}
+
+/// Opens an existing database; a missing one is a refusal (exit 2) and nothing is created.
+pub fn open_existing(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
+    Ok(Store::open_existing(&db_path(cli_db)?)?)
+}
+
+/// For lists: a database that does not exist yet holds nothing (and is not created by looking).
+pub fn open_if_exists(cli_db: Option<PathBuf>) -> anyhow::Result<Option<Store>> {
+    let path = db_path(cli_db)?;
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ok(Some(Store::open(&path)?))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -403,7 +418,12 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
             Ok(())
         }
         ClientCommand::List { all, json } => {
-            let store = open(db)?;
+            let Some(store) = open_if_exists(db)? else {
+                if json {
+                    println!("[]");
+                }
+                return Ok(());
+            };
             let ids = store.client_ids(all, ClientSort::Name)?;
             let mut rows_json = Vec::new();
             for chunk in ids.chunks(500) {
@@ -429,7 +449,7 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
             Ok(())
         }
         ClientCommand::Show { reference, json } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let c = store.resolve_client(&reference)?;
             if json {
                 let mut v = serde_json::to_value(&c)?;

@@ -395,3 +395,32 @@ fn demo_refuses_anything_it_did_not_make_itself() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(count(&db3), 0);
 }
+
+#[test]
+fn commands_that_only_read_or_refuse_never_create_a_database() {
+    let (_d, db) = common::temp_db();
+    for args in [vec!["note", "C-0001", "text"], vec!["client", "show", "C-0001"], vec!["notes", "C-0001"]] {
+        let o = caseload(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("no database"), "{args:?}: {}", stderr(&o));
+        assert!(!db.exists(), "{args:?} created {}", db.display());
+    }
+    for args in [
+        vec!["client", "list", "--json"],
+        vec!["search", "rent", "--json"],
+        vec!["due", "--json"],
+        vec!["time", "--json"],
+    ] {
+        let o = caseload(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap(), serde_json::json!([]));
+        assert!(!db.exists(), "{args:?} created {}", db.display());
+    }
+    for args in [vec!["client", "list"], vec!["search", "rent"], vec!["due"], vec!["time"]] {
+        assert!(caseload(&db, &args).status.success(), "{args:?}");
+    }
+    assert!(!db.exists());
+    // adding a client is what creates it
+    assert!(caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]).status.success());
+    assert!(db.exists());
+}
