@@ -29,8 +29,10 @@ use crate::ui::screens::today::TodayScreen;
 use crate::ui::widgets::form::{Form, FormEvent};
 use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
 
-/// A draft is written this long after the last keystroke.
+/// A draft is written this long after the last keystroke...
 pub const DRAFT_DELAY: Duration = Duration::from_millis(800);
+/// ...and at the latest this long after the first unsaved one, however fast the typing.
+pub const DRAFT_MAX_WAIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
@@ -211,7 +213,12 @@ pub struct App {
     pub size: (u16, u16),
     /// The client the screens on top are about, for the header line.
     pub header: Option<Client>,
+    /// When drafts are written (DRAFT_DELAY, DRAFT_MAX_WAIT; tests shorten them).
+    pub draft_delay: Duration,
+    pub draft_max_wait: Duration,
     last_edit: Option<Instant>,
+    /// The first change not yet in a draft.
+    first_unsaved_edit: Option<Instant>,
     draft_edits: u64,
 }
 
@@ -237,7 +244,10 @@ impl App {
             quit: false,
             size: (80, 24),
             header: None,
+            draft_delay: DRAFT_DELAY,
+            draft_max_wait: DRAFT_MAX_WAIT,
             last_edit: None,
+            first_unsaved_edit: None,
             draft_edits: 0,
         };
         let drafts = app.store.drafts()?;
@@ -256,15 +266,25 @@ impl App {
         if day_changed {
             self.invalidate_all();
         }
-        if self.last_edit.is_some_and(|t| t.elapsed() >= DRAFT_DELAY) {
+        let paused = self.last_edit.is_some_and(|t| t.elapsed() >= self.draft_delay);
+        let waited = self.first_unsaved_edit.is_some_and(|t| t.elapsed() >= self.draft_max_wait);
+        if paused || waited {
             self.save_draft_now();
         }
+    }
+
+    /// Notes a change to the form on top: its draft is due soon.
+    fn edited(&mut self) {
+        let now = Instant::now();
+        self.last_edit = Some(now);
+        self.first_unsaved_edit.get_or_insert(now);
     }
 
     /// Writes the draft of the form on top, if it changed since the last write. Also called
     /// on quit and on SIGTERM/SIGHUP so a closing terminal keeps the text.
     pub fn save_draft_now(&mut self) {
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         let Some((draft, edits)) = self.top_draft() else { return };
         if edits == self.draft_edits {
             return;
@@ -416,7 +436,7 @@ impl App {
             None => false,
         };
         if changed {
-            self.last_edit = Some(Instant::now());
+            self.edited();
         }
     }
 
@@ -478,7 +498,7 @@ impl App {
         };
         let mut msgs = handled.clone().unwrap_or_default();
         match form_event {
-            Some(FormEvent::Changed) => self.last_edit = Some(Instant::now()),
+            Some(FormEvent::Changed) => self.edited(),
             Some(FormEvent::Save) => msgs.push(Message::SubmitForm),
             Some(FormEvent::Cancel) => msgs.push(Message::CancelForm),
             _ => {}
@@ -765,6 +785,7 @@ impl App {
     fn push_form(&mut self, s: Screen) {
         self.draft_edits = 0;
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         self.stack.push(s);
     }
 
@@ -816,6 +837,7 @@ impl App {
             self.store.delete_draft(&key)?;
         }
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         if self.stack.last().and_then(Screen::form).is_some() {
             self.stack.pop();
         }

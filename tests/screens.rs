@@ -569,3 +569,28 @@ fn help_scrolls_no_further_than_its_last_line() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("quit"), "one k scrolls back one line:\n{s}");
 }
+
+#[test]
+fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('W'));
+    // keys keep coming faster than the pause that writes a draft, for longer than the longest wait
+    app.draft_delay = std::time::Duration::from_millis(200);
+    app.draft_max_wait = std::time::Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    for c in "a long burst of typing with no pause at all ".chars().cycle() {
+        key(&mut app, KeyCode::Char(c));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        app.tick(fixed_now());
+        if started.elapsed() > std::time::Duration::from_millis(700) {
+            break;
+        }
+    }
+    let drafts = open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "a draft was written while typing went on");
+    assert!(drafts[0].payload.contains("a long burst"), "{}", drafts[0].payload);
+}
