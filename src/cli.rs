@@ -433,9 +433,12 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
                     } else {
                         let r = row(&c);
                         println!(
-                            "{:<8} {:<40} {:>4} {:<7} {}",
+                            "{:<8} {} {:>4} {:<7} {}",
                             r.reference,
-                            crate::domain::text::display_safe(&c.display_name()),
+                            crate::domain::text::pad(
+                                &crate::domain::text::display_safe(&c.display_name()),
+                                40
+                            ),
                             r.age.map(|a| a.to_string()).unwrap_or_default(),
                             r.status,
                             r.last_contact.unwrap_or_else(|| "no contact yet".into())

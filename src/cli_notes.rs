@@ -170,11 +170,11 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
     }
     for h in &hits {
         println!(
-            "{:<8} {:<7} {}  {:<24} {}",
+            "{:<8} {:<7} {}  {} {}",
             h.reference,
             h.client.as_deref().unwrap_or(""),
             local_date(&h.occurred_at),
-            crate::domain::text::fit(&display_safe(&h.client_name), 24),
+            crate::domain::text::pad(&display_safe(&h.client_name), 24),
             display_safe(&snippet_plain(&h.snippet))
         );
     }
@@ -195,10 +195,10 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     }
     for i in &items {
         println!(
-            "{:<8} {:<7} {:<24} {}",
+            "{:<8} {:<7} {} {}",
             i.urgency.marker(),
             i.client_ref.as_deref().unwrap_or(""),
-            crate::domain::text::fit(&display_safe(&i.client_name), 24),
+            crate::domain::text::pad(&display_safe(&i.client_name), 24),
             display_safe(&i.title)
         );
     }
@@ -229,9 +229,9 @@ pub fn time(
     for r in &rows {
         total += r.minutes;
         println!(
-            "{:<7} {:<26} {:<18} {:>4} notes {:>6} min",
+            "{:<7} {} {:<18} {:>4} notes {:>6} min",
             r.client,
-            crate::domain::text::fit(&display_safe(&r.client_name), 26),
+            crate::domain::text::pad(&display_safe(&r.client_name), 26),
             r.contact_type,
             r.notes,
             r.minutes

@@ -424,3 +424,26 @@ fn commands_that_only_read_or_refuse_never_create_a_database() {
     assert!(caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]).status.success());
     assert!(db.exists());
 }
+
+#[test]
+fn plain_lists_stay_in_columns_with_wide_characters() {
+    use unicode_width::UnicodeWidthStr;
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "王", "--family", "小明", "--dob", "2001-01-31"]);
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Lovelace", "--dob", "1990-01-01"]);
+    caseload(&db, &["note", "C-0001", "Rent paid.", "--minutes", "5"]);
+    caseload(&db, &["note", "C-0002", "Rent paid.", "--minutes", "5"]);
+    // the column after the name starts at the same place on every line
+    let column_of = |line: &str, marker: &str| line.find(marker).map(|i| line[..i].width());
+    for (args, marker) in [
+        (vec!["client", "list"], " open"),
+        (vec!["due"], " 1 unsigned"),
+        (vec!["time"], " phone"),
+        (vec!["search", "rent"], " [Rent]"),
+    ] {
+        let out = stdout(&caseload(&db, &args));
+        let cols: Vec<_> = out.lines().filter_map(|l| column_of(l, marker)).collect();
+        assert_eq!(cols.len(), 2, "{args:?}:\n{out}");
+        assert_eq!(cols[0], cols[1], "{args:?} columns differ:\n{out}");
+    }
+}

@@ -214,6 +214,15 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Fits `s` into exactly `cols` cells: cut with an ellipsis, or padded with spaces. For
+/// columns of plain text output (`format!`'s padding counts characters, not cells).
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = fit(s, cols);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,5 +285,7 @@ mod tests {
         assert_eq!(fit("王小明王小明", 7), "王小明…");
         assert_eq!(width(&fit("abcdefgh", 5)), 5);
         assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(pad("王小明", 8), "王小明  ");
+        assert_eq!(width(&pad("王小明王小明", 7)), 7);
     }
 }
