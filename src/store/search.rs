@@ -59,9 +59,11 @@ impl Store {
         window_offset: i64,
     ) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(text, filter.prefix_last) else { return Ok(Vec::new()) };
-        let from = filter.from.map(format_date).unwrap_or_default();
+        // Unset bounds are NULL so SQLite skips the comparison: the client and date columns are
+        // not in the full-text index, and reading them for every match costs more than the search.
+        let from = filter.from.map(format_date);
         // `to` is inclusive: anything before the next day
-        let to = filter.to.and_then(|d| d.succ_opt()).map(format_date).unwrap_or_else(|| "9999".into());
+        let to = filter.to.and_then(|d| d.succ_opt()).map(format_date);
         // Ranking (bm25) costs time for every match, so a word found in hundreds of thousands
         // of notes is ranked among its RANK_WINDOW most recent matches: those are found by
         // walking the index newest first, which FTS5 does without touching the rest.
@@ -69,9 +71,10 @@ impl Store {
             "WITH hits AS (SELECT rowid AS rid, kind, record_id, client_id, occurred_at, \
              snippet(search_index, 0, char(2), char(3), '…', 16) AS snip, rank AS score \
              FROM search_index WHERE search_index MATCH ?1 AND (?2 IS NULL OR client_id = ?2) \
-             AND occurred_at >= ?3 AND occurred_at < ?4 \
+             AND (?3 IS NULL OR occurred_at >= ?3) AND (?4 IS NULL OR occurred_at < ?4) \
              AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH ?1 \
-                 AND (?2 IS NULL OR client_id = ?2) AND occurred_at >= ?3 AND occurred_at < ?4 \
+                 AND (?2 IS NULL OR client_id = ?2) AND (?3 IS NULL OR occurred_at >= ?3) \
+                 AND (?4 IS NULL OR occurred_at < ?4) \
                  ORDER BY rowid DESC LIMIT 1 OFFSET ?6), 0) \
              ORDER BY rank LIMIT ?5) \
              SELECT h.kind, h.record_id, h.client_id, h.occurred_at, h.snip, \
