@@ -679,7 +679,11 @@ impl App {
             Message::OpenSearch(client) => self.stack.push(Screen::Search(SearchScreen::new(client))),
             Message::EditNote(id) => {
                 let note = self.store.note(id)?;
-                if note.is_signed() || note.entered_in_error {
+                if note.entered_in_error {
+                    self.status = Some("This note was marked entered in error; it is kept as it was.".into());
+                    return Ok(());
+                }
+                if note.is_signed() {
                     self.status = Some("Signed notes are locked: press a to add an addendum instead.".into());
                     return Ok(());
                 }
@@ -717,10 +721,16 @@ impl App {
                     self.today,
                 )));
             }
-            Message::MarkNoteError(id) => self.push_form(Screen::Prompt(PromptScreen::new(
-                PromptKind::MarkError { note_id: id },
-                self.today,
-            ))),
+            Message::MarkNoteError(id) => {
+                if self.store.note(id)?.entered_in_error {
+                    self.status = Some("This note is already marked entered in error.".into());
+                    return Ok(());
+                }
+                self.push_form(Screen::Prompt(PromptScreen::new(
+                    PromptKind::MarkError { note_id: id },
+                    self.today,
+                )))
+            }
             Message::FollowUpDone(id) => {
                 self.store.complete_follow_up(id, self.now)?;
                 self.invalidate_all();

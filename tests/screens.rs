@@ -594,3 +594,19 @@ fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
     assert_eq!(drafts.len(), 1, "a draft was written while typing went on");
     assert!(drafts[0].payload.contains("a long burst"), "{}", drafts[0].payload);
 }
+
+#[test]
+fn a_note_entered_in_error_says_so_instead_of_offering_forms() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    open(&path).mark_note_in_error(3, "duplicate entry", None, fixed_now()).unwrap();
+    let mut app = app(&path);
+    app.update(caseload::app::Message::OpenNote(3)).unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("entered in error") && !s.contains("Signed notes"), "{s}");
+    key(&mut app, KeyCode::Char('E'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("already marked entered in error") && s.contains("Note N-3"), "no reason form:\n{s}");
+}
