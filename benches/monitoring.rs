@@ -203,4 +203,82 @@ fn main() {
     let rss = children_max_rss_mb();
     let flag = if rss > 60.0 { "  OVER TARGET" } else { "" };
     println!("  max resident memory of any command above: {rss:.1} MB (target < 60 MB){flag}");
+    let (first_frame, app_rss) = app_in_pty(&agency);
+    let flag = if app_rss > 60.0 { "  OVER TARGET" } else { "" };
+    println!(
+        "  the app (pty, 80x24): first frame (Today) {:.1} ms; peak memory after Today, the client \
+         list, a filter and a search: {app_rss:.1} MB (target < 60 MB){flag}",
+        ms(first_frame)
+    );
+}
+
+/// The app itself at agency scale: start to Today's first frame, and its peak resident memory
+/// after Today, the client list, a filter and a search.
+fn app_in_pty(db: &Path) -> (Duration, f64) {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let pair = native_pty_system()
+        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+        .expect("pty");
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.arg("--db");
+    cmd.arg(db);
+    cmd.env("TERM", "xterm-256color");
+    let started = Instant::now();
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let mut writer = pair.master.take_writer().expect("writer");
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZero::new(24).unwrap(),
+        std::num::NonZero::new(80).unwrap(),
+        0,
+    )));
+    let p = parser.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16384];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            p.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let wait = |text: &str| {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(30) {
+            if parser.lock().unwrap().screen().contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        panic!("no {text:?} on screen");
+    };
+    wait("q quit");
+    let first_frame = started.elapsed();
+    let pid = child.process_id().expect("pid");
+    let steps: [(&[u8], &str); 5] = [
+        (b"c", "Clients"),
+        (b"/ma", "Filter: ma"),
+        (b"\x1b", "Press / to filter"),
+        (b"f", "Search all notes"),
+        (b"landlord", "Find: landlord"),
+    ];
+    for (keys, text) in steps {
+        writer.write_all(keys).unwrap();
+        wait(text);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN);
+    writer.write_all(b"\x03").unwrap();
+    let _ = child.wait();
+    (first_frame, hwm)
 }

@@ -129,9 +129,9 @@ pub struct SearchArgs {
     /// Up to and including this day.
     #[arg(long)]
     pub to: Option<String>,
-    /// At most this many results (default 50).
-    #[arg(long, default_value_t = 50)]
-    pub limit: usize,
+    /// At most this many results (default 50; with --json, every match).
+    #[arg(long)]
+    pub limit: Option<usize>,
     #[arg(long)]
     pub json: bool,
 }
@@ -249,9 +249,24 @@ pub fn db_path(cli_db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Opens the database, creating it if absent: for the app and for commands that add records.
 pub fn open(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db_path(cli_db)?;
     Ok(Store::open(&path)?)
+}
+
+/// Opens an existing database; a missing one is a refusal (exit 2) and nothing is created.
+pub fn open_existing(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
+    Ok(Store::open_existing(&db_path(cli_db)?)?)
+}
+
+/// For lists: a database that does not exist yet holds nothing (and is not created by looking).
+pub fn open_if_exists(cli_db: Option<PathBuf>) -> anyhow::Result<Option<Store>> {
+    let path = db_path(cli_db)?;
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ok(Some(Store::open(&path)?))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -311,20 +326,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Check) => {
-            let store = Store::open_existing(&db_path(cli.db)?)?;
-            let problems = store.check()?;
-            if problems.is_empty() {
-                println!("ok: the database is intact (schema version {}).", store.schema_version()?);
-                Ok(())
-            } else {
-                for p in &problems {
-                    println!("problem: {p}");
+            let problems = match Store::open_existing(&db_path(cli.db)?) {
+                Ok(store) => {
+                    let problems = store.check()?;
+                    if problems.is_empty() {
+                        println!("ok: the database is intact (schema version {}).", store.schema_version()?);
+                        return Ok(());
+                    }
+                    problems
                 }
-                anyhow::bail!(
-                    "The integrity check found {} problem(s). Restore from a backup if data is missing.",
-                    problems.len()
-                )
+                // too damaged to open: that is the check's finding, not a reason to run it again
+                Err(StoreError::Corrupt(what)) => {
+                    vec![format!("the file is damaged ({what}) and cannot be opened")]
+                }
+                Err(e) => return Err(e.into()),
+            };
+            for p in &problems {
+                println!("problem: {p}");
             }
+            anyhow::bail!(
+                "The integrity check found {} problem(s). Restore from a backup if data is missing.",
+                problems.len()
+            )
         }
     }
 }
@@ -415,7 +438,12 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
             Ok(())
         }
         ClientCommand::List { all, json } => {
-            let store = open(db)?;
+            let Some(store) = open_if_exists(db)? else {
+                if json {
+                    println!("[]");
+                }
+                return Ok(());
+            };
             let ids = store.client_ids(all, ClientSort::Name)?;
             let mut rows_json = Vec::new();
             for chunk in ids.chunks(500) {
@@ -425,9 +453,12 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
                     } else {
                         let r = row(&c);
                         println!(
-                            "{:<8} {:<40} {:>4} {:<7} {}",
+                            "{:<8} {} {:>4} {:<7} {}",
                             r.reference,
-                            crate::domain::text::display_safe(&c.display_name()),
+                            crate::domain::text::pad(
+                                &crate::domain::text::display_safe(&c.display_name()),
+                                40
+                            ),
                             r.age.map(|a| a.to_string()).unwrap_or_default(),
                             r.status,
                             r.last_contact.unwrap_or_else(|| "no contact yet".into())
@@ -441,7 +472,7 @@ fn client_command(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()>
             Ok(())
         }
         ClientCommand::Show { reference, json } => {
-            let store = open(db)?;
+            let store = open_existing(db)?;
             let c = store.resolve_client(&reference)?;
             if json {
                 let mut v = serde_json::to_value(&c)?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, Local, NaiveDate, Utc};
 
-use crate::cli::{open, BadInput, NoteArgs, SearchArgs};
+use crate::cli::{open_existing, open_if_exists, BadInput, NoteArgs, SearchArgs};
 use crate::domain::dates::{format_local, from_db, parse_date};
 use crate::domain::note::{note_ref, validate_note, NoteInput};
 use crate::domain::search::snippet_plain;
@@ -16,6 +16,14 @@ use crate::store::time::parse_month;
 
 fn bad(msg: impl Into<String>) -> anyhow::Error {
     BadInput(msg.into()).into()
+}
+
+/// What a list prints when there is no database yet: nothing (an empty array with --json).
+fn empty_list(json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("[]");
+    }
+    Ok(())
 }
 
 fn local_date(s: &str) -> String {
@@ -70,7 +78,7 @@ pub fn note(db: Option<PathBuf>, a: NoteArgs) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join("\n"))
     })?;
-    let mut store = open(db)?;
+    let mut store = open_existing(db)?;
     let client = store.resolve_client(&a.reference)?;
     let id = store.add_note(client.id, &new, now)?;
     if a.json {
@@ -88,7 +96,7 @@ pub fn note(db: Option<PathBuf>, a: NoteArgs) -> anyhow::Result<()> {
 }
 
 pub fn notes(db: Option<PathBuf>, reference: &str, include_errors: bool, json: bool) -> anyhow::Result<()> {
-    let store = open(db)?;
+    let store = open_existing(db)?;
     let client = store.resolve_client(reference)?;
     let mut all = Vec::new();
     let mut before: Option<(String, i64)> = None;
@@ -135,16 +143,17 @@ fn parse_day(flag: &str, s: Option<String>) -> anyhow::Result<Option<NaiveDate>>
 pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
     let from = parse_day("--from", a.from)?;
     let to = parse_day("--to", a.to)?;
-    let store = open(db)?;
+    let Some(store) = open_if_exists(db)? else { return empty_list(a.json) };
     let client_id = match a.client {
         Some(r) => Some(store.resolve_client(&r)?.id),
         None => None,
     };
-    let hits = store.search(
-        &a.text,
-        &SearchFilter { client_id, from, to, prefix_last: false },
-        a.limit.clamp(1, 10_000),
-    )?;
+    let filter = SearchFilter { client_id, from, to, prefix_last: false };
+    let hits = match (a.limit, a.json) {
+        // --json lists are complete unless a limit is asked for
+        (None, true) => store.search_all(&a.text, &filter)?,
+        (limit, _) => store.search(&a.text, &filter, limit.unwrap_or(50).clamp(1, 10_000))?,
+    };
     if a.json {
         let v: Vec<serde_json::Value> = hits
             .iter()
@@ -161,11 +170,11 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
     }
     for h in &hits {
         println!(
-            "{:<8} {:<7} {}  {:<24} {}",
+            "{:<8} {:<7} {}  {} {}",
             h.reference,
             h.client.as_deref().unwrap_or(""),
             local_date(&h.occurred_at),
-            crate::domain::text::fit(&display_safe(&h.client_name), 24),
+            crate::domain::text::pad(&display_safe(&h.client_name), 24),
             display_safe(&snippet_plain(&h.snippet))
         );
     }
@@ -173,7 +182,7 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
 }
 
 pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
-    let store = open(db)?;
+    let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let settings = store.settings()?;
     let ctx = DueContext { now: Utc::now(), today: Local::now().date_naive(), settings: &settings };
     let items = store.due_items(&ctx)?;
@@ -186,10 +195,10 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     }
     for i in &items {
         println!(
-            "{:<8} {:<7} {:<24} {}",
+            "{:<8} {:<7} {} {}",
             i.urgency.marker(),
             i.client_ref.as_deref().unwrap_or(""),
-            crate::domain::text::fit(&display_safe(&i.client_name), 24),
+            crate::domain::text::pad(&display_safe(&i.client_name), 24),
             display_safe(&i.title)
         );
     }
@@ -205,7 +214,7 @@ pub fn time(
     let today = Local::now().date_naive();
     let month = month.unwrap_or_else(|| format!("{:04}-{:02}", today.year(), today.month()));
     let (from, to) = parse_month(&month).ok_or_else(|| bad("--month: use YYYY-MM, e.g. 2026-11."))?;
-    let store = open(db)?;
+    let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let client_id = match client {
         Some(r) => Some(store.resolve_client(&r)?.id),
         None => None,
@@ -220,9 +229,9 @@ pub fn time(
     for r in &rows {
         total += r.minutes;
         println!(
-            "{:<7} {:<26} {:<18} {:>4} notes {:>6} min",
+            "{:<7} {} {:<18} {:>4} notes {:>6} min",
             r.client,
-            crate::domain::text::fit(&display_safe(&r.client_name), 26),
+            crate::domain::text::pad(&display_safe(&r.client_name), 26),
             r.contact_type,
             r.notes,
             r.minutes

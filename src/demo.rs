@@ -145,10 +145,25 @@ const PLANS: &[&str] = &[
     "Plan: client to bring ID documents next time.",
 ];
 
-/// Refuses a database holding anything demo did not make itself.
+/// Meta keys: the file was made by demo, and how many clients and notes demo put in it.
+const DEMO_CLIENTS: &str = "demo_clients";
+const DEMO_NOTES: &str = "demo_notes";
+
+/// Refuses a database holding anything demo did not make itself: a real client or note added
+/// to a demo file, or a practitioner's own file (even one with only their settings so far).
 pub fn check_demo_allowed(store: &Store) -> Result<()> {
     let is_demo = store.meta(DEMO_MARKER)?.as_deref() == Some("true");
-    if !is_demo && store.count_clients()? > 0 {
+    let (clients, notes, other) = store.record_counts()?;
+    let made = |key: &str, now: i64| -> Result<i64> {
+        // files from before demo counted its records: trust what is there
+        Ok(store.meta(key)?.and_then(|v| v.parse().ok()).unwrap_or(now))
+    };
+    let only_demo = if is_demo {
+        clients == made(DEMO_CLIENTS, clients)? && notes == made(DEMO_NOTES, notes)?
+    } else {
+        clients == 0 && notes == 0 && other == 0
+    };
+    if !only_demo {
         return Err(StoreError::Refused(
             "This database holds real records, so demo will not add synthetic clients to it. \
              Use a new file: caseload --db demo.db demo --clients 50"
@@ -386,6 +401,14 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             report.coordination +=
                 crate::demo_coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
             report.clients += 1;
+        }
+        // what demo made, so that anything added by hand later is told apart
+        for (key, added) in [(DEMO_CLIENTS, report.clients), (DEMO_NOTES, report.notes)] {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + ?2",
+                params![key, added as i64],
+            )?;
         }
         // last contact, from the notes just written
         tx.execute_batch(&format!(

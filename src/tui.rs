@@ -54,7 +54,8 @@ pub fn install_panic_hook() {
     }));
 }
 
-struct Guard;
+/// Puts the terminal back when dropped (the normal ways out: quit and errors).
+pub struct Guard;
 
 impl Drop for Guard {
     fn drop(&mut self) {
@@ -62,40 +63,77 @@ impl Drop for Guard {
     }
 }
 
-pub fn run(mut app: App) -> anyhow::Result<()> {
+/// Takes over the terminal: raw mode, the alternate screen, bracketed paste, and the signal
+/// handlers that end the loop cleanly. The panic hook and the guard undo it.
+pub fn enter() -> anyhow::Result<Guard> {
     install_signal_handlers();
     TUI_ACTIVE.store(true, Ordering::SeqCst);
     terminal::enable_raw_mode()?;
-    let _guard = Guard;
-    let mut out: Stdout = io::stdout();
-    execute!(out, EnterAlternateScreen, EnableBracketedPaste)?;
+    let guard = Guard;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    Ok(guard)
+}
+
+pub fn run(mut app: App) -> anyhow::Result<()> {
+    let _guard = enter()?;
+    let out: Stdout = io::stdout();
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     app.sync();
 
     loop {
-        terminal.draw(|f| crate::ui::render(f, &app))?;
+        if let Err(e) = terminal.draw(|f| crate::ui::render(f, &app)) {
+            // the terminal is gone (closed window, lost connection): keep what was typed
+            app.save_draft_now();
+            return Err(e.into());
+        }
         if app.quit {
             break;
         }
         if SIGNAL.load(Ordering::SeqCst) != 0 {
-            app.save_draft_now();
             break;
         }
-        if event::poll(Duration::from_millis(200))? {
+        // Wait for input ourselves: crossterm, asked to read a terminal that has hung up, reads
+        // end-of-file forever at full speed instead of returning (and never sees SIGHUP).
+        if wait_for_input(200) == Input::HungUp {
+            break;
+        }
+        app.tick(Utc::now());
+        // Everything already queued (keys, a paste arriving as keys, a resize) before drawing.
+        while !app.quit && event::poll(Duration::ZERO)? {
             let ev = event::read()?;
-            app.tick(Utc::now());
             app.handle_event(ev);
-            // Drain what is already queued (a paste arriving as keys, fast typing) before drawing.
-            while !app.quit && event::poll(Duration::from_millis(0))? {
-                let ev = event::read()?;
-                app.handle_event(ev);
-            }
-        } else {
-            app.tick(Utc::now());
         }
     }
     app.save_draft_now();
     Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Input {
+    /// Keys to read, or the wait ended (timeout, a signal such as a resize).
+    Maybe,
+    /// The terminal was closed: reading it would only ever give end-of-file.
+    HungUp,
+}
+
+/// Waits up to `timeout_ms` for the terminal to have something to read.
+fn wait_for_input(timeout_ms: i32) -> Input {
+    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
+    let mut timeout = timeout_ms;
+    loop {
+        // SAFETY: one valid pollfd, for the duration of the call.
+        let n = unsafe { libc::poll(&mut fd, 1, timeout) };
+        if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+            // a signal (resize, SIGTERM): look again without waiting, so the state is known
+            timeout = 0;
+            continue;
+        }
+        return if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            Input::HungUp
+        } else {
+            Input::Maybe
+        };
+    }
 }

@@ -294,6 +294,11 @@ fn search_due_and_time_speak_json_and_plain_text() {
     let due: Vec<serde_json::Value> =
         serde_json::from_str(&stdout(&caseload(&db, &["due", "--json"]))).unwrap();
     assert!(due.iter().any(|i| i["rule"] == "follow-up" && i["urgency"] == "overdue"), "{due:?}");
+    // every record carries `ref`: what the line is about, as commands accept it
+    for i in &due {
+        assert!(i["ref"].is_string() && i["ref"] == i["target"]["ref"], "{i}");
+    }
+    assert!(due.iter().any(|i| i["rule"] == "follow-up" && i["ref"] == "N-1"), "{due:?}");
     let time: Vec<serde_json::Value> =
         serde_json::from_str(&stdout(&caseload(&db, &["time", "--month", "2026-11", "--json"]))).unwrap();
     assert_eq!(time[0]["minutes"], 30);
@@ -318,4 +323,127 @@ fn the_default_database_lives_in_the_data_directory_owner_only() {
     assert!(db.exists(), "created on first run in the data directory");
     assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
     assert_eq!(std::fs::metadata(db.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+}
+
+#[test]
+fn check_reports_a_damaged_file_instead_of_sending_you_back_to_check() {
+    for (label, from, to) in [("data pages", 4096usize, 12288usize), ("schema page", 100, 3100)] {
+        let (_d, db) = common::temp_db();
+        caseload(&db, &["demo", "--clients", "20"]);
+        let mut bytes = std::fs::read(&db).unwrap();
+        for b in &mut bytes[from..to] {
+            *b = 0xFF;
+        }
+        std::fs::write(&db, &bytes).unwrap();
+        let o = caseload(&db, &["check"]);
+        assert_eq!(o.status.code(), Some(1), "{label}: {}", stderr(&o));
+        assert!(stdout(&o).contains("problem:"), "{label}: the check names what it found: {}", stdout(&o));
+        assert!(stderr(&o).contains("backup"), "{label}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("caseload check"),
+            "{label}: check must not send you to check: {}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "{label}: the check changes nothing");
+    }
+}
+
+#[test]
+fn search_json_lists_every_match_plain_text_shows_the_first_fifty() {
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
+    for i in 0..55 {
+        let o = caseload(&db, &["note", "C-0001", &format!("Quince delivery number {i}")]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&caseload(&db, &["search", "quince", "--json"]))).unwrap();
+    assert_eq!(all.len(), 55, "--json lists are complete");
+    assert!(all.iter().all(|h| h["ref"].is_string() && !h["snippet"].as_str().unwrap().starts_with(' ')));
+    assert_eq!(stdout(&caseload(&db, &["search", "quince"])).lines().count(), 50);
+    let some: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&caseload(&db, &["search", "quince", "--json", "--limit", "7"])))
+            .unwrap();
+    assert_eq!(some.len(), 7, "an explicit limit is kept");
+}
+
+#[test]
+fn demo_refuses_anything_it_did_not_make_itself() {
+    // a demo database stays open to more demo clients...
+    let (_d, db) = common::temp_db();
+    assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
+    assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
+    assert_eq!(count(&db), 4);
+    // ...until a real client or a real note is added to it
+    caseload(&db, &["client", "add", "--given", "Real", "--family", "Person"]);
+    let o = caseload(&db, &["demo", "--clients", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(count(&db), 5);
+    let (_d2, db2) = common::temp_db();
+    caseload(&db2, &["demo", "--clients", "2"]);
+    caseload(&db2, &["note", "C-0001", "A real note typed into the demo file."]);
+    assert_eq!(caseload(&db2, &["demo", "--clients", "2"]).status.code(), Some(2));
+    // a practitioner's own file with no clients yet, but their settings, is not demo's either
+    let (_d3, db3) = common::temp_db();
+    {
+        let mut store = common::open(&db3);
+        let mut s = store.settings().unwrap();
+        s.practitioner_name = "Sam Example".into();
+        store.save_settings(&s).unwrap();
+    }
+    let o = caseload(&db3, &["demo", "--clients", "2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(count(&db3), 0);
+}
+
+#[test]
+fn commands_that_only_read_or_refuse_never_create_a_database() {
+    let (_d, db) = common::temp_db();
+    for args in [vec!["note", "C-0001", "text"], vec!["client", "show", "C-0001"], vec!["notes", "C-0001"]] {
+        let o = caseload(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("no database"), "{args:?}: {}", stderr(&o));
+        assert!(!db.exists(), "{args:?} created {}", db.display());
+    }
+    for args in [
+        vec!["client", "list", "--json"],
+        vec!["search", "rent", "--json"],
+        vec!["due", "--json"],
+        vec!["time", "--json"],
+    ] {
+        let o = caseload(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap(), serde_json::json!([]));
+        assert!(!db.exists(), "{args:?} created {}", db.display());
+    }
+    for args in [vec!["client", "list"], vec!["search", "rent"], vec!["due"], vec!["time"]] {
+        assert!(caseload(&db, &args).status.success(), "{args:?}");
+    }
+    assert!(!db.exists());
+    // adding a client is what creates it
+    assert!(caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]).status.success());
+    assert!(db.exists());
+}
+
+#[test]
+fn plain_lists_stay_in_columns_with_wide_characters() {
+    use unicode_width::UnicodeWidthStr;
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "王", "--family", "小明", "--dob", "2001-01-31"]);
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Lovelace", "--dob", "1990-01-01"]);
+    caseload(&db, &["note", "C-0001", "Rent paid.", "--minutes", "5"]);
+    caseload(&db, &["note", "C-0002", "Rent paid.", "--minutes", "5"]);
+    // the column after the name starts at the same place on every line
+    let column_of = |line: &str, marker: &str| line.find(marker).map(|i| line[..i].width());
+    for (args, marker) in [
+        (vec!["client", "list"], " open"),
+        (vec!["due"], " 1 unsigned"),
+        (vec!["time"], " phone"),
+        (vec!["search", "rent"], " [Rent]"),
+    ] {
+        let out = stdout(&caseload(&db, &args));
+        let cols: Vec<_> = out.lines().filter_map(|l| column_of(l, marker)).collect();
+        assert_eq!(cols.len(), 2, "{args:?}:\n{out}");
+        assert_eq!(cols[0], cols[1], "{args:?} columns differ:\n{out}");
+    }
 }

@@ -296,3 +296,68 @@ fn time_totals_per_client_and_type() {
     assert_eq!((phone.notes, phone.minutes), (2, 60));
     assert_eq!(store.time_report(from, to, Some(b)).unwrap().len(), 0);
 }
+
+#[test]
+fn a_note_entered_in_error_stays_where_it_is_and_out_of_search() {
+    let (_d, mut store, a, b) = setup();
+    let id = note(&mut store, a, "2026-11-20 10:00", "phone", "Quokka budget talk.", "");
+    store.mark_note_in_error(id, "duplicate entry", None, fixed_now()).unwrap();
+    let err = store.move_note(id, b, fixed_now()).unwrap_err();
+    assert!(matches!(err, StoreError::Refused(_)), "{err:?}");
+    assert!(err.to_string().contains("entered in error"), "{err}");
+    let n = store.note(id).unwrap();
+    assert_eq!(n.client_id, a, "not moved");
+    assert!(store.search("quokka", &SearchFilter::default(), 10).unwrap().is_empty(), "still out of search");
+    assert_eq!(store.client(b).unwrap().last_contact_at, None);
+}
+
+#[test]
+fn a_complete_search_returns_every_match_beyond_the_ranking_window() {
+    let (d, mut store, a, _) = setup();
+    note(&mut store, a, "2026-01-10 10:00", "phone", "The oldest kiwi note.", "");
+    drop(store);
+    let path = d.path().join("caseload.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    let tx = conn.transaction().unwrap();
+    for i in 0..5_100 {
+        tx.execute(
+            "INSERT INTO notes (client_id, contact_at, written_at, updated_at, contact_type, body) \
+             VALUES (?1, '2026-02-01T10:00:00Z', '2026-02-01T10:00:00Z', '2026-02-01T10:00:00Z', 'phone', ?2)",
+            rusqlite::params![a, format!("kiwi follow-up number {i}")],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let all = store.search_all("kiwi", &SearchFilter::default()).unwrap();
+    assert_eq!(all.len(), 5_101, "every match, the oldest too");
+    assert!(all.iter().any(|h| h.snippet.contains("oldest")));
+    assert_eq!(store.search("kiwi", &SearchFilter::default(), 10).unwrap().len(), 10);
+}
+
+#[test]
+fn timeline_pages_keep_every_addendum_written_in_the_same_second() {
+    let (_d, mut store, a, _) = setup();
+    let id = note(&mut store, a, "2026-11-20 10:00", "phone", "Talked about rent.", "");
+    for body in ["First correction.", "Second correction.", "Third correction."] {
+        store.add_addendum(id, body, "Sam", fixed_now()).unwrap();
+    }
+    for page_size in [1, 2] {
+        let mut seen = Vec::new();
+        let mut before: Option<(String, i64)> = None;
+        loop {
+            let page = store
+                .timeline(a, TimelineFilter::Notes, page_size, before.as_ref().map(|(s, i)| (s.as_str(), *i)))
+                .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            before = page.last().map(|e| (e.occurred_at.clone(), e.seq));
+            seen.extend(page);
+        }
+        let addenda: Vec<_> =
+            seen.iter().filter(|e| e.kind == "addendum").map(|e| e.summary.as_str()).collect();
+        assert_eq!(addenda.len(), 3, "page size {page_size}: {addenda:?}");
+    }
+}

@@ -5,6 +5,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -23,12 +24,16 @@ struct Term {
 
 impl Term {
     fn start(db: &Path, cols: u16, rows: u16) -> Term {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("openpty");
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg("--db");
         cmd.arg(db);
+        Term::spawn(cmd, cols, rows)
+    }
+
+    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
         cmd.env("TERM", "xterm-256color");
         cmd.env("TZ", "UTC");
         cmd.env_remove("CASELOAD_DB");
@@ -125,7 +130,6 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
 const TAB: &[u8] = b"\t";
 const ENTER: &[u8] = b"\r";
 const CTRL_S: &[u8] = b"\x13";
-const DOWN: &[u8] = b"\x1b[B";
 const RIGHT: &[u8] = b"\x1b[C";
 
 fn seeded_db() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -245,7 +249,6 @@ fn writes_a_soap_note_and_finds_it_by_search() {
     t.send(RIGHT); // template: SOAP
     t.send(TAB);
     t.wait_for("Subjective:");
-    t.send(DOWN);
     t.type_text("Worried about the zebrafinch eviction letter");
     t.send(CTRL_S);
     t.wait_for("Saved note N-1");
@@ -259,6 +262,8 @@ fn writes_a_soap_note_and_finds_it_by_search() {
     t.send(b"q");
     t.wait_exit();
     t.assert_restored();
+    let body = common::open(&path).note(1).unwrap().body;
+    assert!(body.starts_with("Subjective:\nWorried about the zebrafinch"), "{body:?}");
 }
 
 #[test]
@@ -379,4 +384,146 @@ fn records_a_contact_with_a_consent_and_a_conference_whose_action_appears_on_tod
     assert_eq!(store.consents(1).unwrap()[0].person_id, Some(2), "the consent names the contact");
     assert_eq!(store.conference(1).unwrap().attendees[0].person_id, Some(2));
     assert_eq!(store.open_actions(1).unwrap().len(), 1);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"?");
+    t.wait_for("Keys");
+    t.send(b"\x03");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+}
+
+/// Runs in a child process (see the next test): takes over the terminal as the app does, then
+/// panics with client data in the message.
+#[test]
+fn panic_child() {
+    if std::env::var_os("CASELOAD_PANIC_CHILD").is_none() {
+        return;
+    }
+    caseload::tui::install_panic_hook();
+    let _guard = caseload::tui::enter().expect("enter the terminal");
+    print!("\x1b[?25l"); // hide the cursor, as drawing does
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    panic!("cannot open the file of Quokka Zebrafinch, 1984-02-29");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_keeps_client_data_out_of_the_message() {
+    let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "panic_child", "--nocapture", "--test-threads=1"]);
+    cmd.env("CASELOAD_PANIC_CHILD", "1");
+    let mut t = Term::spawn(cmd, 80, 24);
+    let status = t.wait_exit();
+    assert!(!status.success(), "the child panicked");
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("caseload stopped because of an internal error"), "{raw}");
+    assert!(
+        !raw.contains("Zebrafinch") && !raw.contains("1984-02-29"),
+        "client data in the panic output: {raw}"
+    );
+}
+
+/// Kills a child that is still running when the test ends (a failing test must not leave a
+/// process spinning).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let (_d, path) = seeded_db();
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(rc, 0, "openpty");
+    // only caseload's side of the pty may reach the child, or closing ours would close nothing
+    unsafe {
+        libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC);
+        libc::fcntl(slave, libc::F_SETFD, libc::FD_CLOEXEC);
+    }
+    let stdio = || unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(slave))) };
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--db").arg(&path).env("TERM", "xterm-256color").env("TZ", "UTC").env_remove("CASELOAD_DB");
+    cmd.stdin(stdio()).stdout(stdio()).stderr(stdio());
+    // the pty becomes the controlling terminal, as in a terminal window
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = KillOnDrop(cmd.spawn().expect("spawn caseload"));
+    unsafe { libc::close(slave) };
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZero::new(30).unwrap(),
+        std::num::NonZero::new(100).unwrap(),
+        0,
+    )));
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (parser, stop) = (parser.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while !stop.load(Ordering::SeqCst) {
+                let mut fd = libc::pollfd { fd: master, events: libc::POLLIN, revents: 0 };
+                if unsafe { libc::poll(&mut fd, 1, 50) } > 0 {
+                    let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
+                    if n <= 0 {
+                        break;
+                    }
+                    parser.lock().unwrap().process(&buf[..n as usize]);
+                }
+            }
+        })
+    };
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        while !parser.lock().unwrap().screen().contents().contains(text) {
+            assert!(start.elapsed() < TIMEOUT, "timed out waiting for {text:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let send = |bytes: &[u8]| {
+        assert_eq!(unsafe { libc::write(master, bytes.as_ptr().cast(), bytes.len()) }, bytes.len() as isize);
+        std::thread::sleep(Duration::from_millis(80));
+    };
+    wait_for("Today");
+    send(b"c");
+    wait_for("Robin Example");
+    send(ENTER);
+    wait_for("Client file");
+    send(b"W");
+    wait_for("Quick note");
+    send("Typed just before the window closed".as_bytes());
+    // close the window: the terminal side of the pty goes away
+    stop.store(true, Ordering::SeqCst);
+    reader.join().unwrap();
+    unsafe { libc::close(master) };
+    let start = Instant::now();
+    while child.0.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(5), "caseload kept running after its terminal closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "what was typed is kept as a draft");
+    assert!(drafts[0].payload.contains("Typed just before the window closed"), "{}", drafts[0].payload);
 }

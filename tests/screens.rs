@@ -335,7 +335,6 @@ fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
     key(&mut app, KeyCode::Tab); // the note text
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Subjective:") && s.contains("Plan:"), "{s}");
-    key(&mut app, KeyCode::Down);
     type_text(&mut app, "Worried about the rent.");
     insta::assert_snapshot!("note_form_soap", screen(&mut app, 80, 24));
     ctrl(&mut app, 's');
@@ -442,4 +441,172 @@ fn timeline_and_time_report() {
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("time_report", s);
     assert!(s.contains("80 min"), "{s}");
+}
+
+#[test]
+fn typing_after_choosing_a_template_writes_under_the_first_heading() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('w'));
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::Right); // template: SOAP
+    key(&mut app, KeyCode::Tab); // the note text, straight to typing
+    type_text(&mut app, "Worried about the rent.");
+    ctrl(&mut app, 's');
+    let n = open(&path).note(4).unwrap();
+    assert!(n.body.starts_with("Subjective:\nWorried about the rent.\n"), "{:?}", n.body);
+    assert_eq!(n.preview(), "Worried about the rent.");
+}
+
+#[test]
+fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    // values written by something other than caseload's own forms (an older version, an import)
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE notes SET signed_at = '2026-11-22T10:00:00Z', signed_by = 'Sam\u{202e}elpmaxE' WHERE id = 1;
+         INSERT INTO addenda (note_id, written_at, written_by, body)
+             VALUES (1, '2026-11-22T11:00:00Z', 'Sam\u{200d}', 'A correction.');
+         UPDATE notes SET error_at = '2026-11-22T10:00:00Z', error_reason = 'wrong\u{202e} client' WHERE id = 3;
+         UPDATE episodes SET closed_on = '2026-11-01', closed_reason = 'moved\u{202e} away' WHERE client_id = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let mut app = app(&path);
+    use caseload::app::Message;
+    for (msg, shown) in [
+        (Message::OpenNote(1), "signed by Sam"),
+        (Message::Back, "Today"),
+        (Message::OpenNote(3), "ENTERED IN ERROR: wrong client"),
+        (Message::Back, "Today"),
+        (Message::OpenClient(1), "closed 2026-11-01 (moved away)"),
+    ] {
+        app.update(msg).unwrap();
+        let s = screen(&mut app, 100, 30);
+        assert!(!s.contains(['\u{202e}', '\u{200d}']), "raw bidi override or joiner on screen:\n{s}");
+        assert!(s.contains(shown), "{shown:?} not on screen:\n{s}");
+    }
+}
+
+#[test]
+fn ctrl_c_quits_from_any_dialog_and_from_help() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    // with the drafts dialog that opens on start
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Draft");
+    app.save_draft_now();
+    drop(app);
+    let mut app = common::app(&path);
+    assert!(screen(&mut app, 80, 24).contains("Unsaved drafts"));
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C in the drafts dialog");
+    // in the client picker, the discard question and the help overlay
+    for keys in [vec!["W"], vec!["D", "Esc", "?"]] {
+        let mut app = common::app(&path);
+        key(&mut app, KeyCode::Esc);
+        for k in keys {
+            match k {
+                "Esc" => key(&mut app, KeyCode::Esc),
+                c => key(&mut app, KeyCode::Char(c.chars().next().unwrap())),
+            }
+        }
+        ctrl(&mut app, 'c');
+        assert!(app.quit, "Ctrl-C quits");
+    }
+    let mut app = common::app(&path);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('c'));
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Second");
+    key(&mut app, KeyCode::Esc);
+    assert!(screen(&mut app, 80, 24).contains("Discard changes?"));
+    ctrl(&mut app, 'c');
+    assert!(app.quit, "Ctrl-C in the discard question");
+    assert!(
+        open(&path).drafts().unwrap().iter().any(|d| d.payload.contains("Second")),
+        "quitting from the question keeps the form as a draft"
+    );
+}
+
+#[test]
+fn a_long_message_in_the_footer_is_wrapped_not_cut() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    let msg = "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.";
+    app.update(caseload::app::Message::Status(msg.into())).unwrap();
+    let s = screen(&mut app, 80, 24);
+    let footer: String = s.lines().skip(22).collect::<Vec<_>>().join(" ");
+    assert!(footer.contains("write it again on the right client."), "{s}");
+    // a short one leaves the key hints in place
+    app.update(caseload::app::Message::Status("Saved.".into())).unwrap();
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Saved.") && s.contains("q quit"), "{s}");
+}
+
+#[test]
+fn help_scrolls_no_further_than_its_last_line() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Char('?'));
+    for _ in 0..100 {
+        key(&mut app, KeyCode::Char('j'));
+    }
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Esc         close help"), "the help's last line stays in view:\n{s}");
+    key(&mut app, KeyCode::Char('k'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("quit"), "one k scrolls back one line:\n{s}");
+}
+
+#[test]
+fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('W'));
+    // keys keep coming faster than the pause that writes a draft, for longer than the longest wait
+    app.draft_delay = std::time::Duration::from_millis(200);
+    app.draft_max_wait = std::time::Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    for c in "a long burst of typing with no pause at all ".chars().cycle() {
+        key(&mut app, KeyCode::Char(c));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        app.tick(fixed_now());
+        if started.elapsed() > std::time::Duration::from_millis(700) {
+            break;
+        }
+    }
+    let drafts = open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "a draft was written while typing went on");
+    assert!(drafts[0].payload.contains("a long burst"), "{}", drafts[0].payload);
+}
+
+#[test]
+fn a_note_entered_in_error_says_so_instead_of_offering_forms() {
+    utc();
+    let (_d, path) = temp_db();
+    note_store(&path);
+    open(&path).mark_note_in_error(3, "duplicate entry", None, fixed_now()).unwrap();
+    let mut app = app(&path);
+    app.update(caseload::app::Message::OpenNote(3)).unwrap();
+    key(&mut app, KeyCode::Char('e'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("entered in error") && !s.contains("Signed notes"), "{s}");
+    key(&mut app, KeyCode::Char('E'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("already marked entered in error") && s.contains("Note N-3"), "no reason form:\n{s}");
 }

@@ -36,8 +36,10 @@ use crate::ui::view::{Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::{Form, FormEvent};
 use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
 
-/// A draft is written this long after the last keystroke.
+/// A draft is written this long after the last keystroke...
 pub const DRAFT_DELAY: Duration = Duration::from_millis(800);
+/// ...and at the latest this long after the first unsaved one, however fast the typing.
+pub const DRAFT_MAX_WAIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
@@ -254,7 +256,12 @@ pub struct App {
     pub size: (u16, u16),
     /// The client the screens on top are about, for the header line.
     pub header: Option<Client>,
+    /// When drafts are written (DRAFT_DELAY, DRAFT_MAX_WAIT; tests shorten them).
+    pub draft_delay: Duration,
+    pub draft_max_wait: Duration,
     last_edit: Option<Instant>,
+    /// The first change not yet in a draft.
+    first_unsaved_edit: Option<Instant>,
     draft_edits: u64,
 }
 
@@ -283,7 +290,10 @@ impl App {
             quit: false,
             size: (80, 24),
             header: None,
+            draft_delay: DRAFT_DELAY,
+            draft_max_wait: DRAFT_MAX_WAIT,
             last_edit: None,
+            first_unsaved_edit: None,
             draft_edits: 0,
         };
         let drafts = app.store.drafts()?;
@@ -302,15 +312,25 @@ impl App {
         if day_changed {
             self.invalidate_all();
         }
-        if self.last_edit.is_some_and(|t| t.elapsed() >= DRAFT_DELAY) {
+        let paused = self.last_edit.is_some_and(|t| t.elapsed() >= self.draft_delay);
+        let waited = self.first_unsaved_edit.is_some_and(|t| t.elapsed() >= self.draft_max_wait);
+        if paused || waited {
             self.save_draft_now();
         }
+    }
+
+    /// Notes a change to the form on top: its draft is due soon.
+    fn edited(&mut self) {
+        let now = Instant::now();
+        self.last_edit = Some(now);
+        self.first_unsaved_edit.get_or_insert(now);
     }
 
     /// Writes the draft of the form on top, if it changed since the last write. Also called
     /// on quit and on SIGTERM/SIGHUP so a closing terminal keeps the text.
     pub fn save_draft_now(&mut self) {
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         let Some((draft, edits)) = self.top_draft() else { return };
         if edits == self.draft_edits {
             return;
@@ -477,15 +497,22 @@ impl App {
             None => false,
         };
         if changed {
-            self.last_edit = Some(Instant::now());
+            self.edited();
         }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
         self.status = None;
-        if let Some(scroll) = self.help_scroll.as_mut() {
+        // Ctrl-C always quits, from a dialog or the help too (an open form keeps its draft).
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.run(vec![Message::Quit]);
+            return;
+        }
+        if self.help_scroll.is_some() {
+            let help_end = crate::ui::widgets::help::max_scroll(&self.help_contexts(), self.size);
+            let Some(scroll) = self.help_scroll.as_mut() else { return };
             match key.code {
-                KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+                KeyCode::Char('j') | KeyCode::Down => *scroll = (*scroll + 1).min(help_end),
                 KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
                 _ => {
                     if lookup(&[Context::Help], &key).is_some() {
@@ -540,7 +567,7 @@ impl App {
         };
         let mut msgs = handled.clone().unwrap_or_default();
         match form_event {
-            Some(FormEvent::Changed) => self.last_edit = Some(Instant::now()),
+            Some(FormEvent::Changed) => self.edited(),
             Some(FormEvent::Save) => msgs.push(Message::SubmitForm),
             Some(FormEvent::Cancel) => msgs.push(Message::CancelForm),
             _ => {}
@@ -563,10 +590,6 @@ impl App {
                     _ => return,
                 });
             }
-        }
-        // Ctrl-C always quits (an open form keeps its draft).
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            msgs.push(Message::Quit);
         }
         self.run(msgs);
     }
@@ -725,7 +748,11 @@ impl App {
             Message::OpenSearch(client) => self.stack.push(Screen::Search(SearchScreen::new(client))),
             Message::EditNote(id) => {
                 let note = self.store.note(id)?;
-                if note.is_signed() || note.entered_in_error {
+                if note.entered_in_error {
+                    self.status = Some("This note was marked entered in error; it is kept as it was.".into());
+                    return Ok(());
+                }
+                if note.is_signed() {
                     self.status = Some("Signed notes are locked: press a to add an addendum instead.".into());
                     return Ok(());
                 }
@@ -748,6 +775,10 @@ impl App {
             }
             Message::MoveNote(id) => {
                 let note = self.store.note(id)?;
+                if note.entered_in_error {
+                    self.status = Some("A note entered in error stays where it is.".into());
+                    return Ok(());
+                }
                 if note.is_signed() {
                     self.status = Some(
                         "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.".into(),
@@ -759,10 +790,16 @@ impl App {
                     self.today,
                 )));
             }
-            Message::MarkNoteError(id) => self.push_form(Screen::Prompt(PromptScreen::new(
-                PromptKind::MarkError { note_id: id },
-                self.today,
-            ))),
+            Message::MarkNoteError(id) => {
+                if self.store.note(id)?.entered_in_error {
+                    self.status = Some("This note is already marked entered in error.".into());
+                    return Ok(());
+                }
+                self.push_form(Screen::Prompt(PromptScreen::new(
+                    PromptKind::MarkError { note_id: id },
+                    self.today,
+                )))
+            }
             Message::FollowUpDone(id) => {
                 self.store.complete_follow_up(id, self.now)?;
                 self.invalidate_all();
@@ -831,11 +868,6 @@ impl App {
         }
     }
 
-    /// Notes an edit on a screen that keeps a draft without a form (it is written shortly).
-    pub fn touched(&mut self) {
-        self.last_edit = Some(Instant::now());
-    }
-
     fn quick_note_for(&mut self, client_id: i64) {
         if let Err(e) = self.open_note_form(client_id, true) {
             self.status = Some(e.to_string());
@@ -864,6 +896,7 @@ impl App {
     fn push_form(&mut self, s: Screen) {
         self.draft_edits = 0;
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         self.stack.push(s);
     }
 
@@ -917,6 +950,7 @@ impl App {
             self.store.delete_draft(&key)?;
         }
         self.last_edit = None;
+        self.first_unsaved_edit = None;
         if self.stack.last().is_some_and(Screen::is_form) {
             self.stack.pop();
         }

@@ -73,21 +73,68 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DueItem {
     /// Which rule made it (e.g. `follow-up`, `no-contact`).
     pub rule: &'static str,
     pub urgency: Urgency,
     pub due_on: Option<NaiveDate>,
-    #[serde(rename = "client")]
     pub client_ref: Option<String>,
     pub client_name: String,
     pub title: String,
     pub target: Target,
-    #[serde(skip)]
     pub client_id: Option<i64>,
-    #[serde(skip)]
     pub record_id: Option<i64>,
+}
+
+impl Target {
+    /// The reference of what a line is about (`N-12`, `C-0042`, a draft's key).
+    pub fn reference(&self) -> &str {
+        match self {
+            Target::Client(r)
+            | Target::Note(r)
+            | Target::Draft(r)
+            | Target::Assessment(r)
+            | Target::Screening(r)
+            | Target::Alert(r)
+            | Target::Flag(r)
+            | Target::Screeners(r)
+            | Target::Consent(r)
+            | Target::Conference(r)
+            | Target::Transition(r)
+            | Target::Advocacy(r) => r,
+        }
+    }
+}
+
+/// As scripts see a line (`caseload due --json`): like every record, it carries `ref`, the
+/// reference of what it is about, next to the full `target`.
+impl Serialize for DueItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            #[serde(rename = "ref")]
+            reference: &'a str,
+            rule: &'a str,
+            urgency: Urgency,
+            due_on: Option<NaiveDate>,
+            client: Option<&'a str>,
+            client_name: &'a str,
+            title: &'a str,
+            target: &'a Target,
+        }
+        Line {
+            reference: self.target.reference(),
+            rule: self.rule,
+            urgency: self.urgency,
+            due_on: self.due_on,
+            client: self.client_ref.as_deref(),
+            client_name: &self.client_name,
+            title: &self.title,
+            target: &self.target,
+        }
+        .serialize(s)
+    }
 }
 
 /// Urgency of something due on `due`; None when it is further away than `soon_days`.

@@ -82,6 +82,8 @@ pub fn snippet_plain(snippet: &str) -> String {
         .map(|(t, hit)| if hit { format!("[{t}]") } else { t })
         .collect::<String>()
         .replace('\n', " ")
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

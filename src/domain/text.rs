@@ -55,23 +55,56 @@ pub fn strip_controls_multiline(input: &str) -> String {
     out
 }
 
+/// Zero-width characters with no visible use in a terminal (zero-width space, non-joiner,
+/// direction marks, word joiner, byte-order mark...). Stored as typed, never drawn.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{2060}'
+            ..='\u{2064}' | '\u{FEFF}' | '\u{180E}' | '\u{061C}'
+    )
+}
+
+const ZWJ: char = '\u{200D}';
+
+/// A character a zero-width joiner may join: part of an emoji (pictographs, variation
+/// selectors, skin tones), not a letter, digit, space or ASCII.
+fn joins_emoji(c: Option<char>) -> bool {
+    c.is_some_and(|c| {
+        !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !is_invisible(c) && c != ZWJ
+    })
+}
+
 /// Text safe to hand to the terminal, whatever its origin (database, import, CLI).
-/// Rendering widgets never receive a control character from user data.
+/// Rendering widgets never receive a control character from user data, nor a zero-width
+/// character that a terminal would glue onto the next thing drawn (a joiner outside an emoji
+/// sequence makes some terminals attach the following cell to it, shifting the screen).
 pub fn display_safe(input: &str) -> std::borrow::Cow<'_, str> {
-    if input.chars().any(|c| c == '\t' || is_forbidden(c, false)) {
-        std::borrow::Cow::Owned(
-            input
-                .chars()
-                .filter_map(|c| match c {
-                    '\t' | '\n' => Some(' '),
-                    c if is_forbidden(c, false) => None,
-                    c => Some(c),
-                })
-                .collect(),
-        )
-    } else {
-        std::borrow::Cow::Borrowed(input)
+    if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return std::borrow::Cow::Borrowed(input);
     }
+    let chars: Vec<char> = input.chars().collect();
+    let drop = |i: usize| -> bool {
+        let c = chars[i];
+        if c == ZWJ {
+            return !(i > 0
+                && joins_emoji(chars.get(i - 1).copied())
+                && joins_emoji(chars.get(i + 1).copied()));
+        }
+        is_invisible(c) || is_forbidden(c, false)
+    };
+    if !(0..chars.len()).any(|i| chars[i] == '\t' || drop(i)) {
+        return std::borrow::Cow::Borrowed(input);
+    }
+    std::borrow::Cow::Owned(
+        (0..chars.len())
+            .filter_map(|i| match chars[i] {
+                '\t' | '\n' => Some(' '),
+                _ if drop(i) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
 }
 
 /// A comparison key for names: accents, case and punctuation removed, hyphens and other
@@ -173,7 +206,20 @@ pub fn fit(s: &str, max: usize) -> String {
         used += w;
         out.push(c);
     }
+    // a joiner cut from what it joined would glue the ellipsis onto the emoji before it
+    while out.ends_with(ZWJ) {
+        out.pop();
+    }
     out.push('…');
+    out
+}
+
+/// Fits `s` into exactly `cols` cells: cut with an ellipsis, or padded with spaces. For
+/// columns of plain text output (`format!`'s padding counts characters, not cells).
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = fit(s, cols);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
     out
 }
 
@@ -212,6 +258,21 @@ mod tests {
     }
 
     #[test]
+    fn display_safe_drops_invisible_joiners_that_would_glue_the_next_cell() {
+        // a joiner left at the end of a name makes the terminal glue whatever is drawn next
+        // onto that cell (even after a cursor move), shifting the rest of the screen
+        assert_eq!(display_safe("Ada\u{200d}").as_ref(), "Ada");
+        assert_eq!(display_safe("Ad\u{200b}a\u{2060}\u{feff}").as_ref(), "Ada");
+        assert_eq!(display_safe("\u{200d}x").as_ref(), "x");
+        // joiners inside emoji sequences stay: they are what draws one family, not three people
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(display_safe(family).as_ref(), family);
+        assert_eq!(display_safe("🏳\u{fe0f}\u{200d}🌈").as_ref(), "🏳\u{fe0f}\u{200d}🌈");
+        // cutting to fit never leaves a dangling joiner before the ellipsis
+        assert_eq!(fit("👨\u{200d}👩\u{200d}👧 xyz", 4), "👨…");
+    }
+
+    #[test]
     fn similarity_tolerates_typos_and_order() {
         assert!(name_similarity("maria lopez", "lopez maria") > 0.99);
         assert!(name_similarity("jon smith", "john smith") > 0.85);
@@ -224,5 +285,7 @@ mod tests {
         assert_eq!(fit("王小明王小明", 7), "王小明…");
         assert_eq!(width(&fit("abcdefgh", 5)), 5);
         assert_eq!(fit("abc", 5), "abc");
+        assert_eq!(pad("王小明", 8), "王小明  ");
+        assert_eq!(width(&pad("王小明王小明", 7)), 7);
     }
 }

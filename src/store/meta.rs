@@ -18,6 +18,17 @@ impl Store {
         Ok(())
     }
 
+    /// (clients, notes, settings and drafts): what a database holds, for `demo` to tell a
+    /// file it made itself from anyone else's.
+    pub fn record_counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM notes), \
+             (SELECT count(*) FROM settings) + (SELECT count(*) FROM drafts)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+
     /// Settings with defaults for anything never set.
     pub fn settings(&self) -> Result<Settings> {
         let mut s = Settings::default();

@@ -49,7 +49,7 @@ pub enum StoreError {
     NotCaseload(PathBuf),
     #[error("This database was made by a newer caseload (schema {found}; this version knows up to {supported}). Nothing was changed. Update caseload to open it.")]
     Newer { found: u32, supported: u32 },
-    #[error("The database file {0} is read-only. Check its permissions, or copy it somewhere writable.")]
+    #[error("Cannot write to {}: the file or its folder is read-only. Check the permissions, or copy the file somewhere writable.", .0.display())]
     ReadOnly(PathBuf),
     #[error("The database is busy: another caseload is writing to it. Wait a moment and try again.")]
     Busy,
@@ -63,17 +63,24 @@ pub enum StoreError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Refused(String),
+    // not a #[source]: `{:#}` on the CLI would print the OS message twice
     #[error("Could not use the database file: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("Database error: {0}")]
     Sqlite(rusqlite::Error),
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
-            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("(database)")),
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database file")),
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt("corrupt pages".into()),
             Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(PathBuf::from("The file")),
             _ => StoreError::Sqlite(e),
@@ -229,21 +236,38 @@ impl Store {
         result
     }
 
-    /// Full integrity check: slow on a big file, so only on request.
+    /// Full integrity check: slow on a big file, so only on request. Damage that stops SQLite
+    /// from reading on is itself reported as a problem, not as an error.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            let r = r?;
-            if r != "ok" {
-                problems.push(r);
+        let damaged = |e: rusqlite::Error, problems: &mut Vec<String>| -> Result<()> {
+            match e.sqlite_error_code() {
+                Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+                    problems.push(format!("the file is damaged and cannot be read to the end ({e})"));
+                    Ok(())
+                }
+                _ => Err(e.into()),
             }
+        };
+        let integrity = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match integrity {
+            Ok(rows) => problems.extend(rows.into_iter().filter(|r| r != "ok")),
+            Err(e) => damaged(e, &mut problems)?,
         }
-        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let n = fk.query_map([], |r| r.get::<_, String>(0))?.count();
-        if n > 0 {
-            problems.push(format!("{n} records point at missing records"));
+        let fk = (|| -> rusqlite::Result<usize> {
+            let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+            let n = fk.query_map([], |r| r.get::<_, String>(0))?.count();
+            Ok(n)
+        })();
+        match fk {
+            Ok(0) => {}
+            Ok(n) => problems.push(format!("{n} records point at missing records")),
+            Err(e) if problems.is_empty() => damaged(e, &mut problems)?,
+            Err(_) => {}
         }
         Ok(problems)
     }
@@ -264,7 +288,9 @@ pub fn now_db(now: DateTime<Utc>) -> String {
 fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(path.to_path_buf()),
-        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) if is_read_only(path) => {
+        // a writable file in a read-only folder fails too: WAL needs its -wal and -shm files there
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
+        Some(ErrorCode::CannotOpen) if is_read_only(path) || folder_is_read_only(path) => {
             StoreError::ReadOnly(path.to_path_buf())
         }
         _ => StoreError::from(e),
@@ -275,6 +301,13 @@ fn is_read_only(path: &Path) -> bool {
     let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap_or_default();
     // access(2) answers for this user, including root's exemptions.
     unsafe { libc::access(c.as_ptr(), libc::W_OK) != 0 }
+}
+
+fn folder_is_read_only(path: &Path) -> bool {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => is_read_only(dir),
+        _ => is_read_only(Path::new(".")),
+    }
 }
 
 /// A non-empty file must start with SQLite's magic header.
@@ -315,4 +348,23 @@ pub fn secure_data_dir(path: &Path) -> std::io::Result<()> {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_refusals_name_the_file_and_its_folder() {
+        let failure = |code| rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None);
+        let path = Path::new("/srv/shared/caseload.db");
+        let msg = map_open_error(failure(rusqlite::ffi::SQLITE_READONLY), path).to_string();
+        assert!(msg.contains("/srv/shared/caseload.db") && msg.contains("folder"), "{msg}");
+        let msg = StoreError::from(failure(rusqlite::ffi::SQLITE_READONLY)).to_string();
+        assert!(!msg.contains('('), "no placeholder in the message: {msg}");
+        // the CLI prints errors with their chain: the OS reason must appear once
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let msg = format!("{:#}", anyhow::Error::from(StoreError::from(io)));
+        assert_eq!(msg.matches("permission denied").count(), 1, "{msg}");
+    }
 }

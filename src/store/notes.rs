@@ -298,6 +298,13 @@ impl Store {
                     .into(),
             ));
         }
+        if note.entered_in_error {
+            // moving would also put it back into search (the index follows the note's client)
+            return Err(StoreError::Refused(
+                "This note was marked entered in error; it stays where it is. Write a new note on the right client."
+                    .into(),
+            ));
+        }
         if note.client_id == to_client {
             return Err(StoreError::Refused("The note is already on that client.".into()));
         }

@@ -42,10 +42,28 @@ impl Store {
     /// Ranked matches (best first). Text that is not valid FTS syntax is searched as plain
     /// words; nothing typed can cause an error.
     pub fn search(&self, text: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_ranked(text, filter, limit as i64, RANK_WINDOW - 1)
+    }
+
+    /// Every match, best first, with no window (`caseload search --json`: lists are complete).
+    pub fn search_all(&self, text: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+        // LIMIT -1 is no limit; an OFFSET past the end leaves the window's floor at 0
+        self.search_ranked(text, filter, -1, i64::MAX)
+    }
+
+    fn search_ranked(
+        &self,
+        text: &str,
+        filter: &SearchFilter,
+        limit: i64,
+        window_offset: i64,
+    ) -> Result<Vec<SearchHit>> {
         let Some(query) = fts_query(text, filter.prefix_last) else { return Ok(Vec::new()) };
-        let from = filter.from.map(format_date).unwrap_or_default();
+        // Unset bounds are NULL so SQLite skips the comparison: the client and date columns are
+        // not in the full-text index, and reading them for every match costs more than the search.
+        let from = filter.from.map(format_date);
         // `to` is inclusive: anything before the next day
-        let to = filter.to.and_then(|d| d.succ_opt()).map(format_date).unwrap_or_else(|| "9999".into());
+        let to = filter.to.and_then(|d| d.succ_opt()).map(format_date);
         // Ranking (bm25) costs time for every match, so a word found in hundreds of thousands
         // of notes is ranked among its RANK_WINDOW most recent matches: those are found by
         // walking the index newest first, which FTS5 does without touching the rest.
@@ -53,9 +71,10 @@ impl Store {
             "WITH hits AS (SELECT rowid AS rid, kind, record_id, client_id, occurred_at, \
              snippet(search_index, 0, char(2), char(3), '…', 16) AS snip, rank AS score \
              FROM search_index WHERE search_index MATCH ?1 AND (?2 IS NULL OR client_id = ?2) \
-             AND occurred_at >= ?3 AND occurred_at < ?4 \
+             AND (?3 IS NULL OR occurred_at >= ?3) AND (?4 IS NULL OR occurred_at < ?4) \
              AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH ?1 \
-                 AND (?2 IS NULL OR client_id = ?2) AND occurred_at >= ?3 AND occurred_at < ?4 \
+                 AND (?2 IS NULL OR client_id = ?2) AND (?3 IS NULL OR occurred_at >= ?3) \
+                 AND (?4 IS NULL OR occurred_at < ?4) \
                  ORDER BY rowid DESC LIMIT 1 OFFSET ?6), 0) \
              ORDER BY rank LIMIT ?5) \
              SELECT h.kind, h.record_id, h.client_id, h.occurred_at, h.snip, \
@@ -63,7 +82,7 @@ impl Store {
              FROM hits h LEFT JOIN clients c ON c.id = h.client_id ORDER BY h.score",
         )?;
         let hits = stmt
-            .query_map(params![query, filter.client_id, from, to, limit as i64, RANK_WINDOW - 1], |r| {
+            .query_map(params![query, filter.client_id, from, to, limit, window_offset], |r| {
                 let kind: String = r.get(0)?;
                 let record_id: i64 = r.get(1)?;
                 let client_id: Option<i64> = r.get(2)?;
@@ -165,7 +184,7 @@ impl Store {
                 "SELECT * FROM (SELECT a.written_at AS at, 'addendum' AS kind, substr(a.body, 1, 300) AS summary, \
                  a.note_id AS rid, n.error_at IS NOT NULL AS err, a.id * 4 + 2 AS seq, 'note' AS rkind FROM addenda a \
                  JOIN notes n ON n.id = a.note_id WHERE n.client_id = ?1 AND (a.written_at, a.id * 4 + 2) < (?2, ?3) \
-                 ORDER BY a.written_at DESC LIMIT ?4)",
+                 ORDER BY a.written_at DESC, a.id DESC LIMIT ?4)",
             );
         }
         let sql = format!("{} ORDER BY at DESC, seq DESC LIMIT ?4", parts.join(" UNION ALL "));

@@ -215,7 +215,7 @@ impl ClientFileScreen {
         section(&mut lines, "Episodes of service");
         for e in &self.episodes {
             let state = match (e.closed_on, &e.closed_reason) {
-                (Some(d), Some(r)) => format!("closed {} ({})", format_date(d), r),
+                (Some(d), Some(r)) => format!("closed {} ({})", format_date(d), display_safe(r)),
                 (Some(d), None) => format!("closed {}", format_date(d)),
                 _ => "open".to_string(),
             };

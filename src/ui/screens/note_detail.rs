@@ -84,9 +84,13 @@ impl NoteDetailScreen {
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
         let Some(n) = &self.note else { return };
         let state = if n.entered_in_error {
-            format!("ENTERED IN ERROR: {}", n.error_reason.as_deref().unwrap_or(""))
+            format!("ENTERED IN ERROR: {}", display_safe(n.error_reason.as_deref().unwrap_or("")))
         } else if let (Some(at), Some(by)) = (&n.signed_at, &n.signed_by) {
-            format!("signed by {} on {} — locked", by, from_db(at).map(format_local).unwrap_or_default())
+            format!(
+                "signed by {} on {} — locked",
+                display_safe(by),
+                from_db(at).map(format_local).unwrap_or_default()
+            )
         } else {
             "UNSIGNED — can be edited; sign with s".to_string()
         };
@@ -127,7 +131,11 @@ impl NoteDetailScreen {
         for a in &n.addenda {
             lines.push(Line::from(""));
             let when = from_db(&a.written_at).map(format_local).unwrap_or_default();
-            let by = if a.written_by.is_empty() { String::new() } else { format!(" by {}", a.written_by) };
+            let by = if a.written_by.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", display_safe(&a.written_by))
+            };
             lines.push(Line::from(Span::styled(format!("Addendum, {when}{by}:"), theme::title())));
             for l in a.body.lines() {
                 lines.push(Line::from(format!("  {}", display_safe(l))));

@@ -140,6 +140,10 @@ impl NoteFormScreen {
         }
         let skeleton = self.templates.iter().find(|t| t.id == new).map(|t| t.skeleton()).unwrap_or_default();
         self.form.set_value("body", &skeleton);
+        // what is typed next belongs under the first heading, not in front of it
+        if !skeleton.is_empty() {
+            self.form.place_cursor("body", 1, 0);
+        }
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {

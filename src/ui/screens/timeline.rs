@@ -124,7 +124,7 @@ impl TimelineScreen {
                     "{}{:<16} {:<9} {}",
                     if selected { "▶ " } else { "  " },
                     from_db(&e.occurred_at).map(format_local).unwrap_or_default(),
-                    fit(kind, 9),
+                    fit(&display_safe(kind), 9),
                     fit(&display_safe(&e.summary), summary_w)
                 ),
                 style,

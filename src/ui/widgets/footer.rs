@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::keymap::{binding, Action, Context};
@@ -29,12 +29,18 @@ pub fn render(
     actions: &[Action],
     status: Option<&str>,
 ) {
+    let status = status.map(|s| crate::domain::text::display_safe(s).into_owned());
+    if let Some(s) = status.as_ref().filter(|s| crate::domain::text::width(s) > area.width as usize) {
+        // a message is never cut: it takes both lines until the next key brings the hints back
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(s.clone(), theme::warn()))).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
     let mut lines = vec![hints_line(contexts, actions)];
     if let Some(s) = status {
-        lines.insert(
-            0,
-            Line::from(Span::styled(crate::domain::text::display_safe(s).into_owned(), theme::warn())),
-        );
+        lines.insert(0, Line::from(Span::styled(s, theme::warn())));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

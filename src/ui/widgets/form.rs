@@ -279,6 +279,16 @@ impl Form {
         }
     }
 
+    /// Puts the text cursor of a multi-line field at `row`, `col` (clamped to the text).
+    pub fn place_cursor(&mut self, id: &str, row: usize, col: usize) {
+        if let Some(Field { kind: FieldKind::Multiline { area, .. }, .. }) =
+            self.fields.iter_mut().find(|f| f.id == id)
+        {
+            let (row, col) = (u16::try_from(row).unwrap_or(u16::MAX), u16::try_from(col).unwrap_or(u16::MAX));
+            area.move_cursor(ratatui_textarea::CursorMove::Jump(row, col));
+        }
+    }
+
     /// All values by field id (the draft payload and what a save reads).
     pub fn values(&self) -> BTreeMap<String, String> {
         self.fields.iter().map(|f| (f.id.to_string(), f.value())).collect()

@@ -29,10 +29,23 @@ pub fn lines(contexts: &[Context]) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(frame: &mut Frame<'_>, area: Rect, contexts: &[Context], scroll: u16) {
+fn overlay(area: Rect) -> Rect {
     let w = area.width.saturating_sub(8).min(70);
     let h = area.height.saturating_sub(4);
-    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h };
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + 2, width: w, height: h }
+}
+
+/// How far the overlay can scroll on a terminal of `size`: until its last line is in view.
+pub fn max_scroll(contexts: &[Context], size: (u16, u16)) -> u16 {
+    let rect = overlay(Rect { x: 0, y: 0, width: size.0, height: size.1 });
+    let inner_w = rect.width.saturating_sub(2).max(1) as usize;
+    // lines are short; a long description wraps onto as many rows as it needs
+    let rows: usize = lines(contexts).iter().map(|l| l.width().max(1).div_ceil(inner_w)).sum();
+    u16::try_from(rows.saturating_sub(rect.height.saturating_sub(2) as usize)).unwrap_or(u16::MAX)
+}
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, contexts: &[Context], scroll: u16) {
+    let rect = overlay(area);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
