@@ -3,6 +3,7 @@
 pub mod client;
 pub mod consent;
 pub mod dates;
+pub mod directory;
 pub mod due;
 pub mod goal;
 pub mod instruments;

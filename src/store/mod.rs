@@ -1,6 +1,7 @@
 //! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
 
 pub mod clients;
+pub mod directory;
 pub mod drafts;
 pub mod due;
 pub mod meta;
@@ -28,6 +29,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_notes.sql")),
     (3, include_str!("migrations/0003_today_indexes.sql")),
+    (4, include_str!("migrations/0004_directory.sql")),
 ];
 
 pub fn latest_version() -> u32 {
