@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_notes;
 pub mod demo;
 pub mod domain;
+pub mod import;
 pub mod keymap;
 pub mod store;
 pub mod tui;

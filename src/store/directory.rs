@@ -706,7 +706,7 @@ impl Store {
         progress(ImportProgress { done: 0, total });
         let mut tick = |done: &mut usize| {
             *done += 1;
-            if *done % 250 == 0 || *done == total {
+            if (*done).is_multiple_of(250) || *done == total {
                 progress(ImportProgress { done: *done, total });
             }
         };
