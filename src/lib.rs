@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_directory;
 pub mod cli_notes;
 pub mod demo;
 pub mod domain;
