@@ -286,6 +286,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.notes,
                 store.path().display()
             );
+            if report.services > 0 {
+                println!(
+                    "and a synthetic resource directory: {} services of {} organisations",
+                    report.services, report.organisations
+                );
+            }
             Ok(())
         }
         Some(Command::Backup { path }) => {

@@ -35,6 +35,9 @@ pub struct DemoReport {
     pub clients: usize,
     pub closed: usize,
     pub notes: usize,
+    /// Synthetic directory entries added (a second run finds them already there).
+    pub organisations: usize,
+    pub services: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -144,7 +147,8 @@ const PLANS: &[&str] = &[
 /// Refuses a database holding anything demo did not make itself.
 pub fn check_demo_allowed(store: &Store) -> Result<()> {
     let is_demo = store.meta(DEMO_MARKER)?.as_deref() == Some("true");
-    if !is_demo && store.count_clients()? > 0 {
+    // A real directory (imported or typed) is real records too: no synthetic services in it.
+    if !is_demo && (store.count_clients()? > 0 || store.count_services()? > 0) {
         return Err(StoreError::Refused(
             "This database holds real records, so demo will not add synthetic clients to it. \
              Use a new file: caseload --db demo.db demo --clients 50"
@@ -321,7 +325,8 @@ fn demo_notes(
     Ok(count)
 }
 
-/// Fills the database with synthetic clients in one transaction.
+/// Fills the database with synthetic clients and a synthetic resource directory, in one
+/// transaction.
 pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Result<DemoReport> {
     check_demo_allowed(store)?;
     // Mixing in the existing count makes a second run add different people.
@@ -385,6 +390,11 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 .collect::<Vec<_>>()
                 .join(",")
         ))?;
+        // The same seed every time, so a second run finds the directory already there.
+        let directory = crate::demo_directory::demo_directory(crate::demo_directory::DEMO_SERVICES, 1, today);
+        let r = crate::store::directory::import_in(tx, &directory, &now_s, &mut |_| {})?;
+        report.organisations = r.organisations.added;
+        report.services = r.services.added;
         Ok(())
     })?;
     Ok(report)

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_directory;
 pub mod cli_notes;
 pub mod demo;
+pub mod demo_directory;
 pub mod domain;
 pub mod import;
 pub mod keymap;

@@ -358,3 +358,34 @@ fn an_import_that_fails_half_way_leaves_nothing_behind() {
     assert!(store.import_directory(&data, fixed_now(), &mut |_| {}).is_err());
     assert_eq!(totals(&store), (0, 0, 0));
 }
+
+// ---- demo ----------------------------------------------------------------------------------
+
+#[test]
+fn demo_makes_a_synthetic_directory_once_and_refuses_a_real_one() {
+    use caseload::demo::{generate, DemoOptions};
+    use caseload::demo_directory::DEMO_SERVICES;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let opts = DemoOptions { clients: 3, seed: 1, notes_per_client: 1 };
+    let r = generate(&mut store, &opts, fixed_now()).unwrap();
+    assert_eq!(r.services, DEMO_SERVICES);
+    assert_eq!(store.count_services().unwrap(), DEMO_SERVICES as i64);
+    let today = fixed_now().date_naive();
+    let all = store.services_page(0, 100).unwrap();
+    assert!(all.iter().any(|s| s.verification(today).needs_check()));
+    assert!(all.iter().any(|s| !s.verification(today).needs_check()));
+    assert!(!store.search_directory("food", false, 10).unwrap().is_empty());
+    // a second run adds clients but finds the directory already there
+    let again = generate(&mut store, &opts, fixed_now()).unwrap();
+    assert_eq!((again.clients, again.services), (3, 0));
+    assert_eq!(store.count_services().unwrap(), DEMO_SERVICES as i64);
+
+    // a database holding only a real directory is real records too
+    let (_d2, real) = temp_db();
+    let mut store = open(&real);
+    import(&mut store, "hsds-sample").unwrap();
+    assert!(matches!(generate(&mut store, &opts, fixed_now()), Err(StoreError::Refused(_))));
+    assert_eq!(store.count_clients().unwrap(), 0);
+    assert_eq!(store.count_services().unwrap(), 13);
+}

@@ -701,86 +701,93 @@ impl Store {
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         let now = now_db(now);
-        let total = data.organisations.len() + data.locations.len() + data.services.len();
-        let mut done = 0usize;
-        progress(ImportProgress { done: 0, total });
-        let mut tick = |done: &mut usize| {
-            *done += 1;
-            if (*done).is_multiple_of(250) || *done == total {
-                progress(ImportProgress { done: *done, total });
+        self.write(|tx| import_in(tx, data, &now, progress))
+    }
+}
+
+/// Writes an import inside a transaction someone else holds (`caseload demo` adds its
+/// synthetic directory in the same transaction as its clients).
+pub(crate) fn import_in(
+    tx: &Transaction<'_>,
+    data: &DirectoryData,
+    now: &str,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let now = now.to_string();
+    let total = data.organisations.len() + data.locations.len() + data.services.len();
+    let mut done = 0usize;
+    progress(ImportProgress { done: 0, total });
+    let mut tick = |done: &mut usize| {
+        *done += 1;
+        if (*done).is_multiple_of(250) || *done == total {
+            progress(ImportProgress { done: *done, total });
+        }
+    };
+    let mut report = ImportReport {
+        format: data.format.clone(),
+        duplicates_collapsed: data.duplicates_collapsed,
+        skipped: data.skipped.clone(),
+        ..Default::default()
+    };
+    let mut to_reindex: BTreeSet<i64> = BTreeSet::new();
+    let mut org_ids = Vec::with_capacity(data.organisations.len());
+    for o in &data.organisations {
+        let (id, outcome) = upsert_organisation(tx, o, &now)?;
+        if outcome == Outcome::Updated {
+            to_reindex.extend(services_of_organisation(tx, id)?);
+        }
+        report.organisations.count(outcome);
+        org_ids.push(id);
+        tick(&mut done);
+    }
+    let mut loc_ids = Vec::with_capacity(data.locations.len());
+    for (l, org) in &data.locations {
+        let org_id = org.and_then(|i| org_ids.get(i).copied());
+        let (id, outcome) = upsert_location(tx, l, org_id, &now)?;
+        if outcome == Outcome::Updated {
+            to_reindex.extend(services_at(tx, id)?);
+        }
+        report.locations.count(outcome);
+        loc_ids.push(id);
+        tick(&mut done);
+    }
+    let mut placeholders: BTreeMap<i64, PlaceholderOrganisation> = BTreeMap::new();
+    for s in &data.services {
+        let org_id = match &s.organisation {
+            OrganisationLink::InFile(i) => org_ids.get(*i).copied().ok_or_else(|| {
+                StoreError::Refused("The import refers to an organisation it does not hold.".into())
+            })?,
+            OrganisationLink::Missing { source_id } => {
+                let (id, placeholder) = organisation_for_missing(tx, source_id.as_deref(), &now)?;
+                if placeholder {
+                    let name: String =
+                        tx.query_row("SELECT name FROM organisations WHERE id = ?1", [id], |r| r.get(0))?;
+                    placeholders.entry(id).or_insert_with(|| PlaceholderOrganisation {
+                        reference: organisation_ref(id),
+                        name,
+                        source_id: source_id.clone(),
+                        services: Vec::new(),
+                    });
+                }
+                id
             }
         };
-        self.write(|tx| {
-            let mut report = ImportReport {
-                format: data.format.clone(),
-                duplicates_collapsed: data.duplicates_collapsed,
-                skipped: data.skipped.clone(),
-                ..Default::default()
-            };
-            let mut to_reindex: BTreeSet<i64> = BTreeSet::new();
-            let mut org_ids = Vec::with_capacity(data.organisations.len());
-            for o in &data.organisations {
-                let (id, outcome) = upsert_organisation(tx, o, &now)?;
-                if outcome == Outcome::Updated {
-                    to_reindex.extend(services_of_organisation(tx, id)?);
-                }
-                report.organisations.count(outcome);
-                org_ids.push(id);
-                tick(&mut done);
-            }
-            let mut loc_ids = Vec::with_capacity(data.locations.len());
-            for (l, org) in &data.locations {
-                let org_id = org.and_then(|i| org_ids.get(i).copied());
-                let (id, outcome) = upsert_location(tx, l, org_id, &now)?;
-                if outcome == Outcome::Updated {
-                    to_reindex.extend(services_at(tx, id)?);
-                }
-                report.locations.count(outcome);
-                loc_ids.push(id);
-                tick(&mut done);
-            }
-            let mut placeholders: BTreeMap<i64, PlaceholderOrganisation> = BTreeMap::new();
-            for s in &data.services {
-                let org_id = match &s.organisation {
-                    OrganisationLink::InFile(i) => org_ids.get(*i).copied().ok_or_else(|| {
-                        StoreError::Refused("The import refers to an organisation it does not hold.".into())
-                    })?,
-                    OrganisationLink::Missing { source_id } => {
-                        let (id, placeholder) = organisation_for_missing(tx, source_id.as_deref(), &now)?;
-                        if placeholder {
-                            let name: String =
-                                tx.query_row("SELECT name FROM organisations WHERE id = ?1", [id], |r| {
-                                    r.get(0)
-                                })?;
-                            placeholders.entry(id).or_insert_with(|| PlaceholderOrganisation {
-                                reference: organisation_ref(id),
-                                name,
-                                source_id: source_id.clone(),
-                                services: Vec::new(),
-                            });
-                        }
-                        id
-                    }
-                };
-                let locations: Vec<i64> =
-                    s.locations.iter().filter_map(|i| loc_ids.get(*i).copied()).collect();
-                let (id, outcome) = upsert_service(tx, &s.record, org_id, &locations, &now)?;
-                if let Some(p) = placeholders.get_mut(&org_id) {
-                    p.services.push(service_ref(id));
-                }
-                if outcome != Outcome::Unchanged {
-                    to_reindex.insert(id);
-                }
-                report.services.count(outcome);
-                tick(&mut done);
-            }
-            for id in to_reindex {
-                reindex(tx, id)?;
-            }
-            report.placeholder_organisations = placeholders.into_values().collect();
-            Ok(report)
-        })
+        let locations: Vec<i64> = s.locations.iter().filter_map(|i| loc_ids.get(*i).copied()).collect();
+        let (id, outcome) = upsert_service(tx, &s.record, org_id, &locations, &now)?;
+        if let Some(p) = placeholders.get_mut(&org_id) {
+            p.services.push(service_ref(id));
+        }
+        if outcome != Outcome::Unchanged {
+            to_reindex.insert(id);
+        }
+        report.services.count(outcome);
+        tick(&mut done);
     }
+    for id in to_reindex {
+        reindex(tx, id)?;
+    }
+    report.placeholder_organisations = placeholders.into_values().collect();
+    Ok(report)
 }
 
 fn services_of_organisation(tx: &Transaction<'_>, org: i64) -> Result<Vec<i64>> {
