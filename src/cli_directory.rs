@@ -249,35 +249,9 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
     Ok(())
 }
 
-/// The import report as plain lines (also what the TUI shows).
-pub fn report_lines(r: &ImportReport) -> Vec<String> {
-    let mut out = vec![format!("Read as: {}", r.format)];
-    for (what, c) in
-        [("organisations", r.organisations), ("services", r.services), ("locations", r.locations)]
-    {
-        out.push(format!("{what:<14} {} added, {} updated, {} unchanged", c.added, c.updated, c.unchanged));
-    }
-    if r.duplicates_collapsed > 0 {
-        out.push(format!("{} repeated rows were merged into the first.", r.duplicates_collapsed));
-    }
-    if r.skipped.is_empty() {
-        out.push("No rows were skipped.".into());
-    } else {
-        out.push(format!("Skipped {} rows:", r.skipped.len()));
-        out.extend(r.skipped.iter().map(|s| format!("  {}: {}", s.origin, s.reason)));
-    }
-    if !r.placeholder_organisations.is_empty() {
-        out.push("Services filed under a placeholder organisation (the file did not contain theirs):".into());
-        for p in &r.placeholder_organisations {
-            out.push(format!("  {} {}: {}", p.reference, p.name, p.services.join(", ")));
-        }
-    }
-    out
-}
-
 fn print_report(r: &ImportReport, path: &std::path::Path) {
     println!("Imported {}", path.display());
-    for l in report_lines(r) {
+    for l in r.lines() {
         println!("{}", display_safe(&l));
     }
 }

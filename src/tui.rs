@@ -83,7 +83,9 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
             app.save_draft_now();
             break;
         }
-        if event::poll(Duration::from_millis(200))? {
+        // a running import reports progress; redraw often while it does
+        let wait = if app.busy() { 50 } else { 200 };
+        if event::poll(Duration::from_millis(wait))? {
             let ev = event::read()?;
             app.tick(Utc::now());
             app.handle_event(ev);

@@ -191,6 +191,41 @@ pub struct ImportReport {
     pub placeholder_organisations: Vec<PlaceholderOrganisation>,
 }
 
+impl ImportReport {
+    /// The report as plain lines, for the CLI and the TUI.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!("Read as: {}", self.format)];
+        for (what, c) in [
+            ("organisations", self.organisations),
+            ("services", self.services),
+            ("locations", self.locations),
+        ] {
+            out.push(format!(
+                "{what:<14} {} added, {} updated, {} unchanged",
+                c.added, c.updated, c.unchanged
+            ));
+        }
+        if self.duplicates_collapsed > 0 {
+            out.push(format!("{} repeated rows were merged into the first.", self.duplicates_collapsed));
+        }
+        if self.skipped.is_empty() {
+            out.push("No rows were skipped.".into());
+        } else {
+            out.push(format!("Skipped {} rows:", self.skipped.len()));
+            out.extend(self.skipped.iter().map(|s| format!("  {}: {}", s.origin, s.reason)));
+        }
+        if !self.placeholder_organisations.is_empty() {
+            out.push(
+                "Services filed under a placeholder organisation (the file did not contain theirs):".into(),
+            );
+            for p in &self.placeholder_organisations {
+                out.push(format!("  {} {}: {}", p.reference, p.name, p.services.join(", ")));
+            }
+        }
+        out
+    }
+}
+
 /// How far an import has got: records written of the total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportProgress {

@@ -1,11 +1,15 @@
 pub mod client_file;
 pub mod client_list;
+pub mod directory;
+pub mod directory_import;
 pub mod intake;
 pub mod note_detail;
 pub mod note_form;
 pub mod notes;
 pub mod prompt;
 pub mod search;
+pub mod service_detail;
+pub mod service_form;
 pub mod settings;
 pub mod time;
 pub mod timeline;
