@@ -124,7 +124,7 @@ impl ServiceScreen {
             }
         }
         for p in &org.phones {
-            field(&mut lines, "Organisation ☎", &p.display());
+            field(&mut lines, "Org. phone", &p.display());
         }
         field(&mut lines, "Org. email", &org.email);
         field(&mut lines, "Org. website", &org.website);
