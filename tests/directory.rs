@@ -389,3 +389,52 @@ fn demo_makes_a_synthetic_directory_once_and_refuses_a_real_one() {
     assert_eq!(store.count_clients().unwrap(), 0);
     assert_eq!(store.count_services().unwrap(), 13);
 }
+
+// ---- nasty input ---------------------------------------------------------------------------
+
+#[test]
+fn nasty_input_is_stored_clean_or_refused_and_never_breaks_search() {
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).expect("fixture parses");
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let today = fixed_now().date_naive();
+    for case in fixtures.as_array().unwrap() {
+        let mut text = case["text"].as_str().unwrap_or("").to_string();
+        if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+            text = text.repeat(n as usize);
+        }
+        let input = ServiceInput {
+            organisation: text.clone(),
+            name: text.clone(),
+            description: text.clone(),
+            phones: text.clone(),
+            website: text.clone(),
+            town: text.clone(),
+            categories: text.clone(),
+            last_verified_on: text.clone(),
+            ..Default::default()
+        };
+        let before = store.count_services().unwrap();
+        match validate_service(&input, today) {
+            Ok(e) => {
+                let id = store.add_service(&e, fixed_now()).unwrap();
+                let s = store.service(id).unwrap();
+                for v in [&s.name, &s.description, &s.organisation.name, &s.categories.join(",")] {
+                    assert!(
+                        !v.chars().any(|c| c.is_control() && c != '\n'),
+                        "{}: control stored",
+                        case["label"]
+                    );
+                }
+            }
+            Err(errors) => {
+                assert!(errors.iter().all(|e| !e.message.is_empty()));
+                assert_eq!(store.count_services().unwrap(), before, "nothing half-saved");
+            }
+        }
+        // whatever is typed into search answers without an error
+        store.search_directory(&text, true, 20).unwrap();
+        store.search_directory(&text, false, 20).unwrap();
+    }
+}

@@ -21,6 +21,9 @@ use crate::domain::directory::{
 use crate::domain::search::fts_query;
 use crate::domain::text::name_key;
 
+/// Characters of a search that are used; the rest is ignored.
+pub const SEARCH_MAX_CHARS: usize = 300;
+
 /// A service as lists and search results show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceSummary {
@@ -705,6 +708,12 @@ impl Store {
     /// Ranked service ids for what was typed: names weigh most, then need categories, languages
     /// and places (town, postcode, address), then descriptions. Nothing typed can cause an error.
     pub fn search_directory_ids(&self, text: &str, prefix_last: bool, limit: usize) -> Result<Vec<i64>> {
+        // Every word must match, so a pasted page would only take FTS5 a long time to find
+        // nothing: the first few hundred characters say what is being looked for.
+        let text = match text.char_indices().nth(SEARCH_MAX_CHARS) {
+            Some((cut, _)) => &text[..cut],
+            None => text,
+        };
         let Some(query) = fts_query(text, prefix_last) else { return Ok(Vec::new()) };
         let mut stmt = self.conn.prepare_cached(
             "SELECT rowid FROM directory_index WHERE directory_index MATCH ?1 ORDER BY rank LIMIT ?2",
