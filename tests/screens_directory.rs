@@ -184,3 +184,21 @@ fn the_directory_key_works_from_anywhere_outside_a_text_field() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Resource directory"), "{s}");
 }
+
+#[test]
+fn a_running_import_shows_progress_in_words() {
+    use caseload::store::directory::ImportProgress;
+    use caseload::ui::screens::directory_import::{ImportScreen, ImportState};
+    utc();
+    let (_d, path) = temp_db();
+    let mut app = directory(&path);
+    let (_tx, rx) = std::sync::mpsc::channel();
+    let mut s = ImportScreen::new(fixed_now().date_naive());
+    s.path_shown = "big-directory".into();
+    s.state = ImportState::Running { progress: ImportProgress { done: 2_500, total: 10_000 }, events: rx };
+    app.stack.push(caseload::app::Screen::Import(s));
+    assert!(app.busy());
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("2500 of 10000 records written"), "{shown}");
+    assert!(shown.contains("Importing"), "{shown}");
+}

@@ -134,7 +134,11 @@ impl ImportScreen {
                     if progress.total == 0 { 0.0 } else { progress.done as f64 / progress.total as f64 };
                 let gauge = Gauge::default()
                     .ratio(ratio.clamp(0.0, 1.0))
-                    .label(format!("{} of {} records", progress.done, progress.total))
+                    .label(if progress.total == 0 {
+                        "reading the file…".to_string()
+                    } else {
+                        format!("{} of {} records written", progress.done, progress.total)
+                    })
                     .gauge_style(theme::selected());
                 let bar = Rect { y: inner.y + 3, height: 1, ..inner };
                 frame.render_widget(gauge, bar);
