@@ -2,8 +2,9 @@
 //!
 //! `cargo bench --bench directory` builds (once, cached under target/bench-data) a synthetic
 //! directory of 10,000 services through the importer's store path, then measures in process:
-//! - search as the TUI runs it while you type (last word as a prefix, up to 200 results), for
-//!   common and rare words, a town, a language, a category, several words, and a miss;
+//! - search as the TUI runs it while you type (up to 200 results): one or two letters list the
+//!   names that start with them, then the last word is a prefix of any word; common and rare
+//!   words, a town, a language, a category, several words, and a miss;
 //! - search as the CLI runs it (whole words, 50 results);
 //! - what the Directory screen runs on open (the ordered ids and the first page).
 //!

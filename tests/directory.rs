@@ -438,3 +438,24 @@ fn nasty_input_is_stored_clean_or_refused_and_never_breaks_search() {
         store.search_directory(&text, false, 20).unwrap();
     }
 }
+
+#[test]
+fn one_or_two_letters_list_names_that_start_with_them() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for name in ["Counselling", "Community café", "Food bank", "Cookery club"] {
+        add(&mut store, &ServiceInput { description: "co co co".into(), ..entry("Org", name) });
+    }
+    let names = |hits: Vec<caseload::store::directory::ServiceSummary>| {
+        hits.into_iter().map(|s| s.name).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(store.search_directory("Co", true, 10).unwrap()),
+        vec!["Community café", "Cookery club", "Counselling"]
+    );
+    assert_eq!(names(store.search_directory("f", true, 10).unwrap()), vec!["Food bank"]);
+    // a short fragment after a word waits for its third letter
+    assert_eq!(store.search_directory("food ba", true, 10).unwrap().len(), 1);
+    assert_eq!(store.search_directory("food zz", true, 10).unwrap().len(), 1);
+    assert_eq!(store.search_directory("food zzz", true, 10).unwrap().len(), 0);
+}

@@ -14,9 +14,9 @@ use serde::Serialize;
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::directory::{
-    fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, service_ref, DirectoryData,
-    LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, ServiceEntry, ServiceRecord,
-    SkippedRow, Verification,
+    fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, plan_typed_search, service_ref,
+    DirectoryData, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, ServiceEntry,
+    ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
 use crate::domain::search::fts_query;
 use crate::domain::text::name_key;
@@ -707,6 +707,8 @@ impl Store {
 
     /// Ranked service ids for what was typed: names weigh most, then need categories, languages
     /// and places (town, postcode, address), then descriptions. Nothing typed can cause an error.
+    /// With `prefix_last` (search as you type) see `plan_typed_search`: one or two letters list
+    /// the services whose names start with them.
     pub fn search_directory_ids(&self, text: &str, prefix_last: bool, limit: usize) -> Result<Vec<i64>> {
         // Every word must match, so a pasted page would only take FTS5 a long time to find
         // nothing: the first few hundred characters say what is being looked for.
@@ -714,7 +716,25 @@ impl Store {
             Some((cut, _)) => &text[..cut],
             None => text,
         };
-        let Some(query) = fts_query(text, prefix_last) else { return Ok(Vec::new()) };
+        let (text, prefix_last) = if prefix_last {
+            match plan_typed_search(text) {
+                TypedSearch::Nothing => return Ok(Vec::new()),
+                TypedSearch::NameStartsWith(key) => {
+                    let mut stmt = self.conn.prepare_cached(
+                        "SELECT id FROM services WHERE name_key >= ?1 AND name_key < ?1 || char(1114111) \
+                         ORDER BY name_key, id LIMIT ?2",
+                    )?;
+                    let ids = stmt
+                        .query_map(params![key, limit as i64], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    return Ok(ids);
+                }
+                TypedSearch::Words { text, prefix_last } => (text, prefix_last),
+            }
+        } else {
+            (text.to_string(), false)
+        };
+        let Some(query) = fts_query(&text, prefix_last) else { return Ok(Vec::new()) };
         let mut stmt = self.conn.prepare_cached(
             "SELECT rowid FROM directory_index WHERE directory_index MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
