@@ -37,6 +37,9 @@ pub enum Command {
     /// Clients: add, list, show.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// The resource directory: import HSDS files, list, search, show and add services.
+    #[command(subcommand)]
+    Directory(crate::cli_directory::DirectoryCommand),
     /// Fill a new database with synthetic clients (never real people).
     Demo(DemoArgs),
     /// Write a consistent copy of the database (safe while caseload is open).
@@ -284,6 +287,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::tui::run(app)
         }
         Some(Command::Client(c)) => client_command(cli.db, c),
+        Some(Command::Directory(c)) => crate::cli_directory::run(cli.db, c),
         Some(Command::Note(a)) => crate::cli_notes::note(cli.db, a),
         Some(Command::Notes { reference, include_errors, json }) => {
             crate::cli_notes::notes(cli.db, &reference, include_errors, json)
@@ -317,6 +321,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.coordination,
                 store.path().display()
             );
+            if report.services > 0 {
+                println!(
+                    "and a synthetic resource directory: {} services of {} organisations",
+                    report.services, report.organisations
+                );
+            }
             Ok(())
         }
         Some(Command::Backup { path }) => {

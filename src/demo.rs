@@ -39,6 +39,9 @@ pub struct DemoReport {
     pub screenings: usize,
     pub people: usize,
     pub coordination: usize,
+    /// Synthetic directory entries added (a second run finds them already there).
+    pub organisations: usize,
+    pub services: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -163,7 +166,8 @@ pub fn check_demo_allowed(store: &Store) -> Result<()> {
     } else {
         clients == 0 && notes == 0 && other == 0
     };
-    if !only_demo {
+    // A real directory (imported or typed) is real records too: no synthetic services in it.
+    if !only_demo || (!is_demo && store.count_services()? > 0) {
         return Err(StoreError::Refused(
             "This database holds real records, so demo will not add synthetic clients to it. \
              Use a new file: caseload --db demo.db demo --clients 50"
@@ -340,7 +344,8 @@ fn demo_notes(
     Ok(count)
 }
 
-/// Fills the database with synthetic clients in one transaction.
+/// Fills the database with synthetic clients and a synthetic resource directory, in one
+/// transaction.
 pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Result<DemoReport> {
     check_demo_allowed(store)?;
     // Mixing in the existing count makes a second run add different people.
@@ -421,6 +426,11 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 .collect::<Vec<_>>()
                 .join(",")
         ))?;
+        // The same seed every time, so a second run finds the directory already there.
+        let directory = crate::demo_directory::demo_directory(crate::demo_directory::DEMO_SERVICES, 1, today);
+        let r = crate::store::directory::import_in(tx, &directory, &now_s, &mut |_| {})?;
+        report.organisations = r.organisations.added;
+        report.services = r.services.added;
         Ok(())
     })?;
     Ok(report)

@@ -96,7 +96,9 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
         }
         // Wait for input ourselves: crossterm, asked to read a terminal that has hung up, reads
         // end-of-file forever at full speed instead of returning (and never sees SIGHUP).
-        if wait_for_input(200) == Input::HungUp {
+        // A running import reports progress: redraw often while it does.
+        let wait = if app.busy() { 50 } else { 200 };
+        if wait_for_input(wait) == Input::HungUp {
             break;
         }
         app.tick(Utc::now());

@@ -22,12 +22,16 @@ use crate::store::drafts::Draft;
 use crate::store::{Store, StoreError};
 use crate::ui::screens::client_file::ClientFileScreen;
 use crate::ui::screens::client_list::ClientListScreen;
+use crate::ui::screens::directory::DirectoryScreen;
+use crate::ui::screens::directory_import::{ImportEvent, ImportScreen, ImportState};
 use crate::ui::screens::intake::{IntakeMode, IntakeScreen};
 use crate::ui::screens::note_detail::NoteDetailScreen;
 use crate::ui::screens::note_form::{NoteFormScreen, NoteMode};
 use crate::ui::screens::notes::NotesScreen;
 use crate::ui::screens::prompt::{PromptKind, PromptScreen};
 use crate::ui::screens::search::SearchScreen;
+use crate::ui::screens::service_detail::ServiceScreen;
+use crate::ui::screens::service_form::{ServiceFormScreen, ServiceMode};
 use crate::ui::screens::settings::SettingsScreen;
 use crate::ui::screens::time::TimeScreen;
 use crate::ui::screens::timeline::TimelineScreen;
@@ -81,6 +85,11 @@ pub enum Message {
     Assess(AssessMsg),
     /// Coordination and advocacy (see `app/coordination.rs`).
     Coord(CoordMsg),
+    GoDirectory,
+    OpenService(i64),
+    NewService,
+    EditService(i64),
+    ImportDirectory,
 }
 
 pub enum Screen {
@@ -98,6 +107,10 @@ pub enum Screen {
     Prompt(PromptScreen),
     /// Every later phase's screens (see `ui::view`).
     View(Box<dyn View>),
+    Directory(DirectoryScreen),
+    Service(ServiceScreen),
+    ServiceForm(ServiceFormScreen),
+    Import(ImportScreen),
 }
 
 impl Screen {
@@ -116,6 +129,10 @@ impl Screen {
             Screen::Time(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
             Screen::View(v) => v.contexts(),
+            Screen::Directory(s) => s.contexts(),
+            Screen::Service(s) => s.contexts(),
+            Screen::ServiceForm(s) => s.contexts(),
+            Screen::Import(s) => s.contexts(),
         }
     }
 
@@ -134,6 +151,10 @@ impl Screen {
             Screen::Time(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
             Screen::View(v) => v.hints(),
+            Screen::Directory(s) => s.hints(),
+            Screen::Service(s) => s.hints(),
+            Screen::ServiceForm(s) => s.hints(),
+            Screen::Import(s) => s.hints(),
         }
     }
 
@@ -152,6 +173,10 @@ impl Screen {
             Screen::Time(_) => "Time",
             Screen::Prompt(_) => "Note",
             Screen::View(v) => v.title(),
+            Screen::Directory(_) => "Directory",
+            Screen::Service(_) => "Service",
+            Screen::ServiceForm(_) => "Directory service",
+            Screen::Import(_) => "Directory import",
         }
     }
 
@@ -162,6 +187,8 @@ impl Screen {
             Screen::NoteForm(s) => Some(&s.form),
             Screen::Prompt(s) => Some(&s.form),
             Screen::View(v) => v.form(),
+            Screen::ServiceForm(s) => Some(&s.form),
+            Screen::Import(s) if s.asking() => Some(&s.form),
             _ => None,
         }
     }
@@ -173,6 +200,8 @@ impl Screen {
             Screen::NoteForm(s) => Some(&mut s.form),
             Screen::Prompt(s) => Some(&mut s.form),
             Screen::View(v) => v.form_mut(),
+            Screen::ServiceForm(s) => Some(&mut s.form),
+            Screen::Import(s) if s.asking() => Some(&mut s.form),
             _ => None,
         }
     }
@@ -213,6 +242,7 @@ impl Screen {
     fn captures_text(&self) -> bool {
         match self {
             Screen::Clients(s) => s.captures_text(),
+            Screen::Directory(s) => s.captures_text(),
             Screen::Search(_) => true,
             Screen::View(v) => v.captures_text(),
             s => s.form().is_some(),
@@ -228,6 +258,8 @@ impl Screen {
             Screen::Note(s) => s.invalidate(),
             Screen::Timeline(s) => s.invalidate(),
             Screen::View(v) => v.invalidate(),
+            Screen::Directory(s) => s.invalidate(),
+            Screen::Service(s) => s.invalidate(),
             _ => {}
         }
     }
@@ -305,7 +337,35 @@ impl App {
     }
 
     /// Advances the clock (render never reads it) and writes a pending draft.
+    /// True while a background job (a directory import) is running.
+    pub fn busy(&self) -> bool {
+        self.stack.iter().any(|s| matches!(s, Screen::Import(i) if i.running()))
+    }
+
+    /// Takes in what background jobs reported since the last frame.
+    pub fn poll_jobs(&mut self) {
+        let mut finished = false;
+        for s in &mut self.stack {
+            if let Screen::Import(i) = s {
+                if i.poll() {
+                    finished = true;
+                    self.status = Some(match &i.state {
+                        ImportState::Finished(Ok(r)) => format!(
+                            "Import finished: {} services added, {} updated.",
+                            r.services.added, r.services.updated
+                        ),
+                        _ => "Nothing was imported.".to_string(),
+                    });
+                }
+            }
+        }
+        if finished {
+            self.invalidate_all();
+        }
+    }
+
     pub fn tick(&mut self, now: DateTime<Utc>) {
+        self.poll_jobs();
         let day_changed = now.with_timezone(&Local).date_naive() != self.today;
         self.now = now;
         self.today = now.with_timezone(&Local).date_naive();
@@ -391,6 +451,15 @@ impl App {
                     format!("Edit of note {}", note_ref(note_id)),
                 ),
             },
+            Screen::ServiceForm(s) => match s.mode {
+                ServiceMode::New => (s.draft_key(), "service-new", None, "New directory service".to_string()),
+                ServiceMode::Edit(id) => (
+                    s.draft_key(),
+                    "service-edit",
+                    None,
+                    format!("Edit of directory service {}", crate::domain::directory::service_ref(id)),
+                ),
+            },
             Screen::Prompt(s) => {
                 let key = s.draft_key()?;
                 let PromptKind::Addendum { note_id } = s.kind else { return None };
@@ -416,6 +485,7 @@ impl App {
             Screen::NoteForm(s) => Some(s.draft_key()),
             Screen::Prompt(s) => s.draft_key(),
             Screen::View(v) => v.draft().map(|d| d.key),
+            Screen::ServiceForm(s) => Some(s.draft_key()),
             _ => None,
         }
     }
@@ -493,6 +563,10 @@ impl App {
                 false
             }
             Some(Screen::View(v)) => v.paste(text),
+            Some(Screen::Directory(s)) => {
+                s.paste(text);
+                false
+            }
             Some(s) => s.form_mut().is_some_and(|f| f.paste(text) == FormEvent::Changed),
             None => false,
         };
@@ -539,6 +613,17 @@ impl App {
             Some(Screen::Timeline(s)) => s.handle_key(key),
             Some(Screen::Search(s)) => s.handle_key(key),
             Some(Screen::Time(s)) => s.handle_key(key),
+            Some(Screen::Directory(s)) => s.handle_key(key),
+            Some(Screen::Service(s)) => s.handle_key(key),
+            Some(Screen::ServiceForm(s)) => {
+                form_event = Some(s.handle_key(key));
+                Some(vec![])
+            }
+            Some(Screen::Import(s)) if s.asking() => {
+                form_event = Some(s.form.handle_key(key));
+                Some(vec![])
+            }
+            Some(Screen::Import(s)) => s.handle_key(key),
             Some(Screen::Intake(s)) => {
                 form_event = Some(s.handle_key(key));
                 Some(vec![])
@@ -580,6 +665,7 @@ impl App {
                     Action::GoSettings => Message::GoSettings,
                     Action::GoToday => Message::GoToday,
                     Action::GoTime => Message::GoTime,
+                    Action::GoDirectory => Message::GoDirectory,
                     Action::QuickNote => Message::QuickNote,
                     Action::Find => Message::OpenSearch(None),
                     Action::Drafts => Message::ShowDrafts,
@@ -706,6 +792,26 @@ impl App {
                 }
             }
             Message::GoTime => self.stack.push(Screen::Time(TimeScreen::new(self.today))),
+            Message::GoDirectory => {
+                self.stack.truncate(1);
+                self.stack.push(Screen::Directory(DirectoryScreen::new()));
+            }
+            Message::OpenService(id) => self.stack.push(Screen::Service(ServiceScreen::new(id))),
+            Message::NewService => {
+                let mut s = ServiceFormScreen::new(ServiceMode::New, self.today);
+                let key = s.draft_key();
+                self.restore_into(&mut s.form, &key)?;
+                self.push_form(Screen::ServiceForm(s));
+            }
+            Message::EditService(id) => {
+                let service = self.store.service(id)?;
+                let mut s =
+                    ServiceFormScreen::with_input(ServiceMode::Edit(id), self.today, &service.input());
+                let key = s.draft_key();
+                self.restore_into(&mut s.form, &key)?;
+                self.push_form(Screen::ServiceForm(s));
+            }
+            Message::ImportDirectory => self.push_form(Screen::Import(ImportScreen::new(self.today))),
             Message::OpenClient(id) => {
                 // back from a file goes to the list it was opened from
                 while self.stack.len() > 1 && !matches!(self.stack.last(), Some(Screen::Clients(_))) {
@@ -927,6 +1033,18 @@ impl App {
                 }
                 None => Ok(()),
             },
+            "service-new" => {
+                self.update(Message::GoDirectory)?;
+                self.update(Message::NewService)
+            }
+            "service-edit" => match id_in_key() {
+                Some(id) => {
+                    self.update(Message::GoDirectory)?;
+                    self.update(Message::OpenService(id))?;
+                    self.update(Message::EditService(id))
+                }
+                None => Ok(()),
+            },
             "addendum" => match id_in_key() {
                 Some(id) => {
                     self.update(Message::OpenNote(id))?;
@@ -1059,6 +1177,66 @@ impl App {
                     }
                 }
             }
+            Some(Screen::ServiceForm(s)) => {
+                let fields_ok = s.form.check_fields();
+                let entry = match crate::domain::directory::validate_service(&s.input(), today) {
+                    Err(errors) => {
+                        s.form.add_errors(&errors);
+                        return Ok(());
+                    }
+                    Ok(e) if fields_ok => e,
+                    Ok(_) => return Ok(()),
+                };
+                s.form.clear_errors();
+                let mode = s.mode;
+                let saved = match mode {
+                    ServiceMode::New => self.store.add_service(&entry, now),
+                    ServiceMode::Edit(id) => self.store.update_service(id, &entry, now).map(|_| id),
+                };
+                match saved {
+                    Ok(id) => {
+                        self.close_form()?;
+                        if mode == ServiceMode::New {
+                            self.update(Message::OpenService(id))?;
+                        }
+                        self.status = Some(format!(
+                            "Saved {} in the directory.",
+                            crate::domain::directory::service_ref(id)
+                        ));
+                    }
+                    Err(StoreError::Invalid(errors)) => {
+                        if let Some(Screen::ServiceForm(s)) = self.stack.last_mut() {
+                            s.form.set_errors(&errors);
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Some(Screen::Import(s)) if s.asking() => {
+                if !s.form.check_fields() {
+                    return Ok(());
+                }
+                let path = expand_home(s.form.value("path").trim());
+                s.path_shown = path.display().to_string();
+                let (tx, rx) = std::sync::mpsc::channel();
+                let db = self.store.path().to_path_buf();
+                // Its own connection on its own thread: the screen keeps drawing progress.
+                std::thread::spawn(move || {
+                    let result = (|| -> Result<crate::store::directory::ImportReport, String> {
+                        let mut store = Store::open_existing(&db).map_err(|e| e.to_string())?;
+                        let progress_tx = tx.clone();
+                        crate::import::import_path(&mut store, &path, chrono::Utc::now(), &mut |p| {
+                            let _ = progress_tx.send(ImportEvent::Progress(p));
+                        })
+                        .map_err(|e| e.to_string())
+                    })();
+                    let _ = tx.send(ImportEvent::Done(result));
+                });
+                s.state = ImportState::Running {
+                    progress: crate::store::directory::ImportProgress { done: 0, total: 0 },
+                    events: rx,
+                };
+            }
             Some(Screen::Prompt(s)) => {
                 if !s.form.check_fields() {
                     return Ok(());
@@ -1143,12 +1321,14 @@ impl App {
             Some(Screen::Time(s)) => s.cursor.height = body.height.saturating_sub(3) as usize,
             Some(Screen::Search(s)) => s.cursor.height = (body.height.saturating_sub(4) / 2) as usize,
             Some(Screen::View(v)) => v.set_area(body),
+            Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
             _ => {}
         }
     }
 
     /// Loads what the screen on top needs for its next frame.
     pub fn sync(&mut self) {
+        self.poll_jobs();
         self.set_heights();
         let (now, today) = (self.now, self.today);
         let result = match self.stack.last_mut() {
@@ -1167,6 +1347,8 @@ impl App {
                 settings: &self.settings,
                 instruments: &self.instruments,
             }),
+            Some(Screen::Directory(s)) => s.sync(&self.store),
+            Some(Screen::Service(s)) => s.sync(&self.store),
             _ => Ok(()),
         };
         if let Err(e) = result {
@@ -1198,5 +1380,14 @@ fn invalid_fields(e: StoreError) -> Vec<crate::domain::client::FieldError> {
     match e {
         StoreError::Invalid(v) => v,
         other => vec![crate::domain::client::FieldError { field: "reason", message: other.to_string() }],
+    }
+}
+
+/// `~/x` → the home folder's `x`, as a shell would.
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ if path == "~" => std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default(),
+        _ => std::path::PathBuf::from(path),
     }
 }

@@ -425,7 +425,7 @@ pub fn intake_input_of(c: &Client) -> IntakeInput {
     }
 }
 
-fn check_phone(p: &str) -> Option<String> {
+pub(crate) fn check_phone(p: &str) -> Option<String> {
     if p.is_empty() {
         return None;
     }
@@ -438,7 +438,7 @@ fn check_phone(p: &str) -> Option<String> {
     }
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

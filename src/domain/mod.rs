@@ -5,6 +5,7 @@ pub mod client;
 pub mod consent;
 pub mod coordination;
 pub mod dates;
+pub mod directory;
 pub mod due;
 pub mod ecomap;
 pub mod genogram;

@@ -223,6 +223,44 @@ pub fn pad(s: &str, cols: usize) -> String {
     out
 }
 
+/// Splits one line of text into lines of at most `max` cells, at spaces where it can (a word
+/// longer than a line is cut).
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ') {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if width(&candidate) <= max {
+            line = candidate;
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        let mut rest = word.to_string();
+        while width(&rest) > max {
+            let mut cut = String::new();
+            for c in rest.chars() {
+                if width(&cut) + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) > max {
+                    break;
+                }
+                cut.push(c);
+            }
+            if cut.is_empty() {
+                break;
+            }
+            rest = rest[cut.len()..].to_string();
+            out.push(cut);
+        }
+        line = rest;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +316,14 @@ mod tests {
         assert!(name_similarity("jon smith", "john smith") > 0.85);
         assert!(name_similarity("mary ann jones", "maryann jones") > 0.99);
         assert!(name_similarity("peter parker", "susan storm") < 0.5);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        assert_eq!(wrap("王小明王小明", 6), vec!["王小明", "王小明"]);
     }
 
     #[test]

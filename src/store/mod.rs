@@ -3,6 +3,7 @@
 pub mod assessments;
 pub mod clients;
 pub mod coordination;
+pub mod directory;
 pub mod drafts;
 pub mod due;
 pub mod meta;
@@ -35,6 +36,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("migrations/0003_today_indexes.sql")),
     (4, include_str!("migrations/0004_assessment.sql")),
     (5, include_str!("migrations/0005_coordination.sql")),
+    (6, include_str!("migrations/0006_directory.sql")),
 ];
 
 pub fn latest_version() -> u32 {

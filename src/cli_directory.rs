@@ -1,0 +1,312 @@
+//! Command-line resource directory: import HSDS files, list, search, show and add services.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::{Local, NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use crate::cli::{open, BadInput};
+use crate::domain::directory::{service_ref, validate_service, ServiceInput};
+use crate::domain::text::{display_safe, fit, width};
+use crate::import::{import_path, ImportError};
+use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSummary};
+
+#[derive(Subcommand, Debug)]
+pub enum DirectoryCommand {
+    /// Import an Open Referral HSDS directory: a datapackage folder (CSV files and
+    /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing again updates.
+    Import {
+        path: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List services (each with its organisation), by name.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find services by name, description, need category, language or town (best first).
+    Search {
+        /// Words to find (plain words; "quoted phrases"; word* for a prefix).
+        text: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one service: S-0012 or a unique part of its name.
+    Show {
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a service by hand; prints the new service's reference.
+    Add(DirectoryAddArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DirectoryAddArgs {
+    /// The organisation that runs it: O-0003 or a name (a new name makes a new organisation).
+    #[arg(long)]
+    pub organisation: String,
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Phone numbers, separated by ";".
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub website: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub town: Option<String>,
+    #[arg(long)]
+    pub postcode: Option<String>,
+    #[arg(long)]
+    pub hours: Option<String>,
+    #[arg(long)]
+    pub eligibility: Option<String>,
+    #[arg(long)]
+    pub fees: Option<String>,
+    /// Languages, separated by commas.
+    #[arg(long)]
+    pub languages: Option<String>,
+    /// How to refer: phone, email, portal, form…
+    #[arg(long)]
+    pub how_to_refer: Option<String>,
+    /// Need categories, separated by commas.
+    #[arg(long)]
+    pub categories: Option<String>,
+    /// When the details were last checked (YYYY-MM-DD, today, -3d…).
+    #[arg(long)]
+    pub verified: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn bad(msg: impl Into<String>) -> anyhow::Error {
+    BadInput(msg.into()).into()
+}
+
+pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
+    let today = Local::now().date_naive();
+    match cmd {
+        DirectoryCommand::Import { path, json } => import(db, &path, json),
+        DirectoryCommand::List { json } => {
+            let store = open(db)?;
+            let total = store.count_services()? as usize;
+            let mut rows = Vec::new();
+            for offset in (0..total).step_by(1_000) {
+                let page = store.services_page(offset, 1_000)?;
+                if json {
+                    rows.extend(page.iter().map(|s| summary_json(s, today)));
+                } else {
+                    print_summaries(&page, today);
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            }
+            Ok(())
+        }
+        DirectoryCommand::Search { text, limit, json } => {
+            let store = open(db)?;
+            let hits = store.search_directory(&text, false, limit.clamp(1, 10_000))?;
+            if json {
+                let rows: Vec<_> = hits.iter().map(|s| summary_json(s, today)).collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print_summaries(&hits, today);
+            }
+            Ok(())
+        }
+        DirectoryCommand::Show { reference, json } => {
+            let store = open(db)?;
+            let s = store.resolve_service(&reference)?;
+            if json {
+                let mut v = serde_json::to_value(&s)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("unverified".into(), s.verification(today).needs_check().into());
+                }
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print_service(&s, today);
+            }
+            Ok(())
+        }
+        DirectoryCommand::Add(a) => add(db, a, today),
+    }
+}
+
+fn summary_json(s: &ServiceSummary, today: NaiveDate) -> serde_json::Value {
+    let mut v = serde_json::to_value(s).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("unverified".into(), s.verification(today).needs_check().into());
+    }
+    v
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let f = fit(&display_safe(s), w);
+    let gap = w.saturating_sub(width(&f));
+    format!("{f}{}", " ".repeat(gap))
+}
+
+fn print_summaries(list: &[ServiceSummary], today: NaiveDate) {
+    let mut out = std::io::stdout().lock();
+    for s in list {
+        let _ = writeln!(
+            out,
+            "{:<7} {} {} {} {}",
+            s.reference,
+            pad(&s.name, 36),
+            pad(&s.organisation, 28),
+            pad(&s.town, 16),
+            s.verification(today).word()
+        );
+    }
+}
+
+fn print_service(s: &Service, today: NaiveDate) {
+    let line = |label: &str, v: &str| {
+        for (i, l) in v.lines().enumerate() {
+            println!("  {:<16}{}", if i == 0 { label } else { "" }, display_safe(l));
+        }
+    };
+    println!("{}  {}", s.reference, display_safe(&s.name));
+    line("Organisation", &format!("{} {}", s.organisation.reference, s.organisation.name));
+    line("Verified", &s.verification(today).sentence(s.last_verified_on));
+    if s.status != "active" {
+        line("Status", &s.status.to_uppercase());
+    }
+    line("Description", &s.description);
+    line("Need categories", &s.categories.join(", "));
+    for p in s.phones.iter().chain(s.organisation.phones.iter()) {
+        line("Phone", &p.display());
+    }
+    line("Email", &s.email);
+    line("Website", &s.website);
+    for l in &s.locations {
+        let place = [l.record.name.clone(), l.record.full_address()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — ");
+        line("Where", &place);
+        for p in &l.record.phones {
+            line("Phone (there)", &p.display());
+        }
+        line("Hours (there)", &l.record.hours);
+    }
+    line("Hours", &s.hours);
+    line("Eligibility", &s.eligibility);
+    line("Fees", &s.fees);
+    line("Languages", &s.languages);
+    line("How to refer", &s.how_to_refer);
+    line("Notes", &s.notes);
+}
+
+fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let mut store = open(db)?;
+    let terminal = std::io::stderr().is_terminal();
+    let mut last_shown = 0usize;
+    // Large files show progress on standard error: a live line on a terminal, else every 10%.
+    let mut progress = |p: ImportProgress| {
+        if p.total < 1_000 {
+            return;
+        }
+        if terminal {
+            eprint!("\rImporting: {} of {} records…", p.done, p.total);
+            if p.done == p.total {
+                eprintln!();
+            }
+        } else if p.done == p.total || p.done >= last_shown + p.total / 10 {
+            last_shown = p.done;
+            eprintln!("Importing: {} of {} records", p.done, p.total);
+        }
+    };
+    let report = match import_path(&mut store, path, Utc::now(), &mut progress) {
+        Ok(r) => r,
+        Err(e @ ImportError::Refused(_)) => return Err(bad(e.to_string())),
+        Err(ImportError::Store(e)) => return Err(e.into()),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report, path);
+    }
+    Ok(())
+}
+
+fn print_report(r: &ImportReport, path: &std::path::Path) {
+    println!("Imported {}", path.display());
+    for l in r.lines() {
+        println!("{}", display_safe(&l));
+    }
+}
+
+fn add(db: Option<PathBuf>, a: DirectoryAddArgs, today: NaiveDate) -> anyhow::Result<()> {
+    let input = ServiceInput {
+        organisation: a.organisation,
+        name: a.name,
+        description: a.description.unwrap_or_default(),
+        status: a.status.unwrap_or_default(),
+        phones: a.phone.unwrap_or_default(),
+        email: a.email.unwrap_or_default(),
+        website: a.website.unwrap_or_default(),
+        address: a.address.unwrap_or_default(),
+        town: a.town.unwrap_or_default(),
+        postcode: a.postcode.unwrap_or_default(),
+        hours: a.hours.unwrap_or_default(),
+        eligibility: a.eligibility.unwrap_or_default(),
+        fees: a.fees.unwrap_or_default(),
+        languages: a.languages.unwrap_or_default(),
+        how_to_refer: a.how_to_refer.unwrap_or_default(),
+        categories: a.categories.unwrap_or_default(),
+        last_verified_on: a.verified.unwrap_or_default(),
+        notes: a.notes.unwrap_or_default(),
+    };
+    let entry = validate_service(&input, today).map_err(|errs| {
+        bad(errs.iter().map(|e| format!("--{}: {}", flag(e.field), e.message)).collect::<Vec<_>>().join("\n"))
+    })?;
+    let mut store = open(db)?;
+    let id = store.add_service(&entry, Utc::now()).map_err(|e| match e {
+        crate::store::StoreError::Invalid(errs) => bad(errs
+            .iter()
+            .map(|e| format!("--{}: {}", flag(e.field), e.message))
+            .collect::<Vec<_>>()
+            .join("\n")),
+        other => other.into(),
+    })?;
+    if a.json {
+        let s = store.service(id)?;
+        let mut v = serde_json::to_value(&s)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("unverified".into(), s.verification(today).needs_check().into());
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("{} {}", service_ref(id), display_safe(&entry.service.name));
+    }
+    Ok(())
+}
+
+fn flag(field: &str) -> &str {
+    match field {
+        "phones" => "phone",
+        "last_verified_on" => "verified",
+        "how_to_refer" => "how-to-refer",
+        other => other,
+    }
+}

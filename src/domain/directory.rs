@@ -1,0 +1,609 @@
+//! The resource directory: organisations, the services they run, and the places where those
+//! services are delivered (see `case-record.md` §4). Plain types and rules; no I/O.
+//!
+//! Entries come from two sources: typed by hand (validated here, field by field) and imported
+//! from Open Referral HSDS files (`crate::import`), which are kept as given wherever the file's
+//! text cannot be understood. Both end up as the records below.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::client::{check_phone, looks_like_email, FieldError};
+use super::dates::{format_date, parse_date};
+use super::text::{clean_line, clean_multiline, name_key, MAX_FIELD_CHARS};
+
+/// Service references look like `S-0012`: short, stable, typed on the command line, and what a
+/// referral points at.
+pub fn service_ref(id: i64) -> String {
+    format!("S-{id:04}")
+}
+
+/// Organisation references look like `O-0003`.
+pub fn organisation_ref(id: i64) -> String {
+    format!("O-{id:04}")
+}
+
+/// Reads `S-0012`, `s-12` or `S12`.
+pub fn parse_service_ref(s: &str) -> Option<i64> {
+    parse_prefixed(s, 'S')
+}
+
+/// Reads `O-0003`, `o-3` or `O3`.
+pub fn parse_organisation_ref(s: &str) -> Option<i64> {
+    parse_prefixed(s, 'O')
+}
+
+fn parse_prefixed(s: &str, prefix: char) -> Option<i64> {
+    let s = s.trim();
+    let rest = s.strip_prefix(prefix).or_else(|| s.strip_prefix(prefix.to_ascii_lowercase()))?;
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    if rest.is_empty() || !rest.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    rest.parse().ok().filter(|n| *n > 0)
+}
+
+/// An entry whose details were last checked longer ago than this is marked unverified.
+pub const VERIFY_EVERY_MONTHS: u32 = 12;
+
+/// How much the details of an entry can be trusted today; derived from the date, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verification {
+    /// Checked within the last year.
+    Current,
+    /// Last checked more than a year ago.
+    Stale,
+    /// Nobody recorded checking it.
+    Never,
+}
+
+impl Verification {
+    pub fn of(last_verified_on: Option<NaiveDate>, today: NaiveDate) -> Verification {
+        match last_verified_on {
+            None => Verification::Never,
+            Some(d) => {
+                let year_ago = today.checked_sub_months(Months::new(VERIFY_EVERY_MONTHS)).unwrap_or(today);
+                if d < year_ago {
+                    Verification::Stale
+                } else {
+                    Verification::Current
+                }
+            }
+        }
+    }
+
+    /// True when the entry should carry the "unverified" word.
+    pub fn needs_check(self) -> bool {
+        self != Verification::Current
+    }
+
+    /// The word lists show (colour is never the only signal).
+    pub fn word(self) -> &'static str {
+        match self {
+            Verification::Current => "",
+            Verification::Stale | Verification::Never => "unverified",
+        }
+    }
+
+    /// The sentence a detail view shows.
+    pub fn sentence(self, last_verified_on: Option<NaiveDate>) -> String {
+        match (self, last_verified_on) {
+            (Verification::Current, Some(d)) => format!("Last verified {}.", format_date(d)),
+            (Verification::Stale, Some(d)) => {
+                format!(
+                    "UNVERIFIED: last verified {}, over a year ago. Check before referring.",
+                    format_date(d)
+                )
+            }
+            _ => "UNVERIFIED: nobody has recorded checking these details. Check before referring.".into(),
+        }
+    }
+}
+
+/// A phone number of an organisation, service or location, kept as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneRecord {
+    pub number: String,
+    pub extension: String,
+    /// voice, fax, text, cell, textphone… as the source says.
+    pub kind: String,
+    pub description: String,
+    pub languages: String,
+}
+
+impl PhoneRecord {
+    /// "(0123) 4567 8900 ext. 42 (fax) — Main office"
+    pub fn display(&self) -> String {
+        let mut s = self.number.clone();
+        if !self.extension.is_empty() {
+            s.push_str(&format!(" ext. {}", self.extension));
+        }
+        if !self.kind.is_empty() && !self.kind.eq_ignore_ascii_case("voice") {
+            s.push_str(&format!(" ({})", self.kind));
+        }
+        if !self.description.is_empty() {
+            s.push_str(&format!(" — {}", self.description));
+        }
+        if !self.languages.is_empty() {
+            s.push_str(&format!(" [{}]", self.languages));
+        }
+        s
+    }
+}
+
+/// Tidies a phone number without reformatting it: surrounding quotes and stray whitespace go,
+/// the digits and their grouping stay exactly as given (formats differ between countries).
+pub fn tidy_phone(raw: &str) -> String {
+    let mut s = clean_line(raw);
+    loop {
+        let t = s.trim();
+        let unwrapped = t
+            .strip_prefix('"')
+            .and_then(|r| r.strip_suffix('"'))
+            .or_else(|| t.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')));
+        match unwrapped {
+            Some(inner) if !inner.is_empty() => s = inner.trim().to_string(),
+            _ => break,
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// An organisation as imported or typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationRecord {
+    /// The organisation's id in the file it came from (re-imports match on it).
+    pub source_id: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub email: String,
+    pub website: String,
+    pub phones: Vec<PhoneRecord>,
+}
+
+/// A place where services are delivered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocationRecord {
+    pub source_id: Option<String>,
+    pub name: String,
+    pub description: String,
+    /// Street lines, as given.
+    pub address: String,
+    pub town: String,
+    pub region: String,
+    pub postcode: String,
+    pub country: String,
+    pub transport: String,
+    pub hours: String,
+    pub phones: Vec<PhoneRecord>,
+}
+
+impl LocationRecord {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty() && self.address.is_empty() && self.town.is_empty() && self.postcode.is_empty()
+    }
+
+    /// "Address 1, Address 2, New York City, NY 10001, US"
+    pub fn full_address(&self) -> String {
+        let region_post = [self.region.as_str(), self.postcode.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [self.address.as_str(), self.town.as_str(), region_post.as_str(), self.country.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A service as imported or typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    pub source_id: Option<String>,
+    pub name: String,
+    pub alternate_name: String,
+    pub description: String,
+    /// active, inactive, defunct, temporarily closed… as the source says.
+    pub status: String,
+    pub email: String,
+    pub website: String,
+    pub hours: String,
+    pub eligibility: String,
+    pub fees: String,
+    pub languages: String,
+    pub how_to_refer: String,
+    /// Need categories (taxonomy terms), by name.
+    pub categories: Vec<String>,
+    pub last_verified_on: Option<NaiveDate>,
+    pub phones: Vec<PhoneRecord>,
+}
+
+/// What the service form (or `directory add`) submits: raw text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceInput {
+    /// An organisation reference (O-0003) or name; a new name makes a new organisation.
+    pub organisation: String,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    /// One or more numbers, separated by `;` or new lines.
+    pub phones: String,
+    pub email: String,
+    pub website: String,
+    pub address: String,
+    pub town: String,
+    pub postcode: String,
+    pub hours: String,
+    pub eligibility: String,
+    pub fees: String,
+    pub languages: String,
+    pub how_to_refer: String,
+    /// Need categories, separated by commas.
+    pub categories: String,
+    pub last_verified_on: String,
+    pub notes: String,
+}
+
+/// A service typed by hand, validated: the record, where it is, and the practitioner's notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceEntry {
+    pub organisation: String,
+    pub service: ServiceRecord,
+    pub location: LocationRecord,
+    pub notes: String,
+}
+
+/// Statuses offered by the form; others from imports are kept as given.
+pub const STATUSES: &[&str] = &["active", "inactive", "temporarily closed", "defunct"];
+
+fn err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError { field, message: message.into() }
+}
+
+fn line(field: &'static str, raw: &str, max: usize, e: &mut Vec<FieldError>) -> String {
+    let v = clean_line(raw);
+    if v.chars().count() > max {
+        e.push(err(field, format!("Too long: at most {max} characters.")));
+    }
+    v
+}
+
+fn text(field: &'static str, raw: &str, e: &mut Vec<FieldError>) -> String {
+    let v = clean_multiline(raw).trim().to_string();
+    if v.chars().count() > MAX_FIELD_CHARS {
+        e.push(err(field, format!("Too long: at most {MAX_FIELD_CHARS} characters.")));
+    }
+    v
+}
+
+/// A website as people type it: `example.org`, `www.example.org/help`, `https://…`.
+pub fn looks_like_website(s: &str) -> bool {
+    if s.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")).unwrap_or(&lower);
+    if rest.contains("://") {
+        return false;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+}
+
+/// Splits a list typed with commas or semicolons into trimmed, distinct items (first spelling wins).
+pub fn split_list(raw: &str, separators: &[char]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in raw.split(|c: char| separators.contains(&c) || c == '\n') {
+        let v = clean_line(part);
+        if !v.is_empty() && !out.iter().any(|o| name_key(o) == name_key(&v)) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Validates a service typed by hand. All problems are returned at once, each keyed by field.
+pub fn validate_service(input: &ServiceInput, today: NaiveDate) -> Result<ServiceEntry, Vec<FieldError>> {
+    let mut e = Vec::new();
+    let organisation = line("organisation", &input.organisation, 300, &mut e);
+    if organisation.is_empty() {
+        e.push(err("organisation", "Enter the organisation that runs the service (a name, or O-0003)."));
+    }
+    let name = line("name", &input.name, 300, &mut e);
+    if name.is_empty() {
+        e.push(err("name", "Enter the service's name."));
+    }
+    let mut phones = Vec::new();
+    for p in split_list(&input.phones, &[';']) {
+        if let Some(m) = check_phone(&p) {
+            e.push(err("phones", m));
+            break;
+        }
+        phones.push(PhoneRecord { number: tidy_phone(&p), ..Default::default() });
+    }
+    let email = line("email", &input.email, 254, &mut e);
+    if !email.is_empty() && !looks_like_email(&email) {
+        e.push(err("email", "That does not look like an email address (name@example.org)."));
+    }
+    let website = line("website", &input.website, 1_000, &mut e);
+    if !website.is_empty() && !looks_like_website(&website) {
+        e.push(err(
+            "website",
+            "That does not look like a website (example.org or https://example.org/page).",
+        ));
+    }
+    let verified_raw = clean_line(&input.last_verified_on);
+    let mut last_verified_on = None;
+    if !verified_raw.is_empty() {
+        match parse_date(&verified_raw, today) {
+            Ok(d) if d > today => e.push(err("last_verified_on", "The last check cannot be in the future.")),
+            Ok(d) => last_verified_on = Some(d),
+            Err(m) => e.push(err("last_verified_on", m)),
+        }
+    }
+    let status = match line("status", &input.status, 50, &mut e) {
+        s if s.is_empty() => "active".to_string(),
+        s => s.to_lowercase(),
+    };
+    let service = ServiceRecord {
+        source_id: None,
+        name,
+        alternate_name: String::new(),
+        description: text("description", &input.description, &mut e),
+        status,
+        email,
+        website,
+        hours: text("hours", &input.hours, &mut e),
+        eligibility: text("eligibility", &input.eligibility, &mut e),
+        fees: text("fees", &input.fees, &mut e),
+        languages: split_list(&input.languages, &[',', ';']).join(", "),
+        how_to_refer: text("how_to_refer", &input.how_to_refer, &mut e),
+        categories: split_list(&input.categories, &[',', ';']),
+        last_verified_on,
+        phones,
+    };
+    let location = LocationRecord {
+        address: line("address", &input.address, 1_000, &mut e),
+        town: line("town", &input.town, 200, &mut e),
+        postcode: line("postcode", &input.postcode, 50, &mut e),
+        ..Default::default()
+    };
+    let notes = text("notes", &input.notes, &mut e);
+    if e.is_empty() {
+        Ok(ServiceEntry { organisation, service, location, notes })
+    } else {
+        Err(e)
+    }
+}
+
+/// The records an import found in a file, before they meet the database.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DirectoryData {
+    /// What the file was ("HSDS datapackage (CSV)", "HSDS 3.0 JSON").
+    pub format: String,
+    pub organisations: Vec<OrganisationRecord>,
+    /// Each location with the index of its organisation in `organisations`, if known.
+    pub locations: Vec<(LocationRecord, Option<usize>)>,
+    pub services: Vec<ImportedService>,
+    /// Rows that could not be used, each with where it was and why.
+    pub skipped: Vec<SkippedRow>,
+    /// Rows that repeated an earlier row exactly and were merged into it.
+    pub duplicates_collapsed: usize,
+}
+
+/// Who runs an imported service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OrganisationLink {
+    /// An organisation of the same file (index into `DirectoryData::organisations`).
+    InFile(usize),
+    /// The file names an organisation it does not contain (or none at all): the store looks
+    /// for it among earlier imports, else files the service under a placeholder.
+    Missing { source_id: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedService {
+    pub record: ServiceRecord,
+    pub organisation: OrganisationLink,
+    /// Indexes into `DirectoryData::locations`.
+    pub locations: Vec<usize>,
+    /// Where it was in the file ("services.csv row 4"), for the report.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedRow {
+    /// "phones.csv row 7", "record 3".
+    pub origin: String,
+    pub reason: String,
+}
+
+/// How a search typed one key at a time is run. Ranking every service that has a word starting
+/// with "f" costs tens of milliseconds at 10,000 services and says little, so the first one or
+/// two letters list the services whose names start with them (alphabetically, from the name
+/// index), and a short fragment after other words waits until it has three letters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypedSearch {
+    Nothing,
+    /// A name key prefix (see `name_key`).
+    NameStartsWith(String),
+    Words {
+        text: String,
+        prefix_last: bool,
+    },
+}
+
+/// Letters the last word needs before it is searched as a prefix of any word.
+pub const PREFIX_MIN_CHARS: usize = 3;
+
+pub fn plan_typed_search(text: &str) -> TypedSearch {
+    if text.trim().is_empty() {
+        return TypedSearch::Nothing;
+    }
+    if text.contains(['"', '*']) {
+        return TypedSearch::Words { text: text.to_string(), prefix_last: true };
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let last = words.last().map(|w| name_key(w)).unwrap_or_default();
+    let still_typing = !text.ends_with(char::is_whitespace);
+    match words.len() {
+        1 if last.chars().count() < PREFIX_MIN_CHARS => {
+            if last.is_empty() {
+                TypedSearch::Nothing
+            } else {
+                TypedSearch::NameStartsWith(last)
+            }
+        }
+        n if n > 1 && still_typing && last.chars().count() < PREFIX_MIN_CHARS => {
+            TypedSearch::Words { text: words[..n - 1].join(" "), prefix_last: false }
+        }
+        _ => TypedSearch::Words { text: text.to_string(), prefix_last: true },
+    }
+}
+
+/// A stable 64-bit fingerprint (FNV-1a) of what a record said when it was imported, so a
+/// re-import can tell an unchanged entry from an updated one. Hand-written because std's
+/// hasher is not promised to stay the same between Rust releases.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.as_bytes().iter().chain(std::iter::once(&0x1f)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn refs_round_trip() {
+        assert_eq!(service_ref(12), "S-0012");
+        assert_eq!(organisation_ref(3), "O-0003");
+        assert_eq!(parse_service_ref("S-0012"), Some(12));
+        assert_eq!(parse_service_ref("s12"), Some(12));
+        assert_eq!(parse_service_ref("S-"), None);
+        assert_eq!(parse_service_ref("C-0012"), None);
+        assert_eq!(parse_organisation_ref("o-3"), Some(3));
+        assert_eq!(parse_organisation_ref("Oxfam"), None);
+        assert_eq!(parse_service_ref("S-0"), None);
+    }
+
+    #[test]
+    fn verification_is_derived_from_the_date() {
+        let today = d("2026-11-23");
+        assert_eq!(Verification::of(None, today), Verification::Never);
+        assert_eq!(Verification::of(Some(d("2025-11-23")), today), Verification::Current);
+        assert_eq!(Verification::of(Some(d("2025-11-22")), today), Verification::Stale);
+        assert!(Verification::Never.needs_check());
+        assert_eq!(Verification::Stale.word(), "unverified");
+        assert!(Verification::Stale.sentence(Some(d("2024-01-02"))).contains("2024-01-02"));
+        assert!(!Verification::Current.needs_check());
+    }
+
+    #[test]
+    fn phones_are_tidied_not_reformatted() {
+        assert_eq!(tidy_phone("\"+44 1234 234567\""), "+44 1234 234567");
+        assert_eq!(tidy_phone("  (0123)   4567 8900 "), "(0123) 4567 8900");
+        assert_eq!(tidy_phone("call reception"), "call reception");
+        assert_eq!(tidy_phone("\"\""), "\"\"");
+    }
+
+    #[test]
+    fn websites() {
+        for ok in ["example.org", "https://example.org/help?x=1", "www.example.co.uk", "http://a.b:8080/x"] {
+            assert!(looks_like_website(ok), "{ok}");
+        }
+        for bad in ["example", "http://", "ftp://example.org", "exa mple.org", ".org", "javascript:alert(1)"]
+        {
+            assert!(!looks_like_website(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_hand_typed_service_is_validated_field_by_field() {
+        let today = d("2026-11-23");
+        let input = ServiceInput {
+            organisation: " Riverside Food Bank ".into(),
+            name: "Emergency food parcels".into(),
+            phones: "555-0100; 555-0101 ext 2".into(),
+            email: "help@example.org".into(),
+            website: "example.org".into(),
+            languages: "English, Polish, english".into(),
+            categories: "Food; food bank, Food".into(),
+            last_verified_on: "2026-01-10".into(),
+            notes: "Ask for Sam.\nClosed on bank holidays.".into(),
+            ..Default::default()
+        };
+        let e = validate_service(&input, today).unwrap();
+        assert_eq!(e.organisation, "Riverside Food Bank");
+        assert_eq!(e.service.phones.len(), 2);
+        assert_eq!(e.service.languages, "English, Polish");
+        assert_eq!(e.service.categories, vec!["Food", "food bank"]);
+        assert_eq!(e.service.status, "active");
+        assert_eq!(e.notes, "Ask for Sam.\nClosed on bank holidays.");
+
+        let bad = ServiceInput {
+            email: "nope".into(),
+            website: "not a site".into(),
+            phones: "call us".into(),
+            last_verified_on: "+3d".into(),
+            ..Default::default()
+        };
+        let errs = validate_service(&bad, today).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["organisation", "name", "phones", "email", "website", "last_verified_on"]);
+    }
+
+    #[test]
+    fn locations_format_their_address() {
+        let l = LocationRecord {
+            address: "Address 1, Address 2".into(),
+            town: "New York City".into(),
+            region: "NY".into(),
+            postcode: "10001".into(),
+            country: "US".into(),
+            ..Default::default()
+        };
+        assert_eq!(l.full_address(), "Address 1, Address 2, New York City, NY 10001, US");
+        assert!(LocationRecord::default().is_empty());
+    }
+
+    #[test]
+    fn typed_searches_start_with_names_and_wait_for_three_letters() {
+        use TypedSearch::*;
+        assert_eq!(plan_typed_search("  "), Nothing);
+        assert_eq!(plan_typed_search("F"), NameStartsWith("f".into()));
+        assert_eq!(plan_typed_search("fö"), NameStartsWith("fo".into()));
+        assert_eq!(plan_typed_search("!!"), Nothing);
+        assert_eq!(plan_typed_search("foo"), Words { text: "foo".into(), prefix_last: true });
+        assert_eq!(plan_typed_search("food ri"), Words { text: "food".into(), prefix_last: false });
+        assert_eq!(plan_typed_search("food riv"), Words { text: "food riv".into(), prefix_last: true });
+        assert_eq!(plan_typed_search("food "), Words { text: "food ".into(), prefix_last: true });
+        assert_eq!(plan_typed_search("\"a\""), Words { text: "\"a\"".into(), prefix_last: true });
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_separate_fields() {
+        assert_eq!(fingerprint(&["a", "b"]), fingerprint(&["a", "b"]));
+        assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
+        assert_eq!(fingerprint(&[]), "cbf29ce484222325");
+    }
+}
