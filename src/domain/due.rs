@@ -43,6 +43,10 @@ pub enum Target {
     Screening(String),
     Alert(String),
     Flag(String),
+    /// A goal (`G-4`): its steps and target date.
+    Goal(String),
+    /// A client's case plan, by the client's ref (`C-0042`).
+    Plan(String),
 }
 
 impl Target {
@@ -53,6 +57,8 @@ impl Target {
             Target::Screening(r) => ("screening", "SC", r),
             Target::Alert(r) => ("alert", "AL", r),
             Target::Flag(r) => ("flag", "F", r),
+            Target::Goal(r) => ("goal", "G", r),
+            Target::Plan(r) => ("plan", "C", r),
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))

@@ -26,6 +26,9 @@ pub const RULES: &[(&str, Rule)] = &[
     ("unsigned-notes", unsigned_notes),
     ("no-contact", no_contact),
     ("draft", drafts),
+    ("goal-step", super::plan::due_goal_steps),
+    ("goal-target", super::plan::due_goals_past_target),
+    ("plan-review", super::plan::due_plan_reviews),
 ];
 
 impl Store {

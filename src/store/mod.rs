@@ -4,9 +4,11 @@ pub mod assessments;
 pub mod clients;
 pub mod drafts;
 pub mod due;
+pub mod goals;
 pub mod meta;
 pub mod notes;
 pub mod people;
+pub mod plan;
 pub mod safety;
 pub mod screenings;
 pub mod search;
@@ -33,6 +35,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("migrations/0002_notes.sql")),
     (3, include_str!("migrations/0003_today_indexes.sql")),
     (4, include_str!("migrations/0004_assessment.sql")),
+    (5, include_str!("migrations/0005_plan.sql")),
 ];
 
 pub fn latest_version() -> u32 {
