@@ -65,6 +65,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Goals of a client's plan: add, list, show, progress, status, achievement, steps.
+    #[command(subcommand)]
+    Goal(crate::cli_plan::GoalCommand),
+    /// A client's case plan: export it to print and sign, record a review.
+    #[command(subcommand)]
+    Plan(crate::cli_plan::PlanCommand),
     /// Minutes recorded on notes per client and contact type.
     Time {
         /// Month, YYYY-MM (default: this month).
@@ -264,6 +270,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Search(a)) => crate::cli_notes::search(cli.db, a),
         Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
+        Some(Command::Goal(c)) => crate::cli_plan::goal(cli.db, c),
+        Some(Command::Plan(c)) => crate::cli_plan::plan(cli.db, c),
         Some(Command::Demo(a)) => {
             let mut store = open(cli.db)?;
             let report = crate::demo::generate(

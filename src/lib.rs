@@ -6,8 +6,10 @@
 pub mod app;
 pub mod cli;
 pub mod cli_notes;
+pub mod cli_plan;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod keymap;
 pub mod store;
 pub mod tui;

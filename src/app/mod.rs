@@ -1,6 +1,8 @@
 //! App state, the Message enum and the one update loop. Keys go to the screen on top, which
 //! answers with messages; `update` carries them out against the store.
 
+pub mod plan;
+
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -69,6 +71,8 @@ pub enum Message {
         kind: String,
         id: i64,
     },
+    /// The case plan: goals, steps, progress, reviews, evaluations (see `app::plan`).
+    Plan(plan::PlanMsg),
 }
 
 pub enum Screen {
@@ -762,6 +766,7 @@ impl App {
             }
             Message::Status(s) => self.status = Some(s),
             Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
+            Message::Plan(m) => self.update_plan(m)?,
         }
         Ok(())
     }
@@ -770,6 +775,12 @@ impl App {
     fn open_record(&mut self, kind: &str, id: i64) -> Result<(), StoreError> {
         match kind {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
+            "goal" | "goal-notes" => self.update_plan(plan::PlanMsg::OpenGoal(id)),
+            "evaluation" => self.update_plan(plan::PlanMsg::OpenEvaluation(id)),
+            "plan" => {
+                self.update(Message::OpenClient(id))?;
+                self.update_plan(plan::PlanMsg::OpenPlan(id))
+            }
             _ => {
                 self.status = Some("That record cannot be opened from here.".into());
                 Ok(())
@@ -851,6 +862,7 @@ impl App {
                 }
                 None => Ok(()),
             },
+            kind if plan::is_plan_draft(kind) => self.resume_plan_draft(kind, key, d.client_id),
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());

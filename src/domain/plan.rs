@@ -48,6 +48,11 @@ pub fn parse_step_ref(s: &str) -> Option<i64> {
     parse_ref("ST", s)
 }
 
+/// A word that is not one of a list's values, quoted short (a long paste is not repeated back).
+fn word_error(e: super::goal::ParseError) -> String {
+    format!("\"{}\" is not a known {}. Use one of: {}.", super::text::fit(&e.input, 30), e.kind, e.options)
+}
+
 fn err(errors: &mut Vec<FieldError>, field: &'static str, message: impl Into<String>) {
     if !errors.iter().any(|e| e.field == field) {
         errors.push(FieldError { field, message: message.into() });
@@ -172,7 +177,6 @@ pub struct GoalReading {
 fn form_field(issue_field: &'static str) -> &'static str {
     match issue_field {
         "measure" => "what",
-        "steps" | "owner" => "steps",
         other => other,
     }
 }
@@ -257,7 +261,7 @@ pub fn read_goal(
         other => match other.parse::<Term>() {
             Ok(t) => Some(t),
             Err(e) => {
-                err(&mut errors, "term", e.to_string());
+                err(&mut errors, "term", word_error(e));
                 None
             }
         },
@@ -265,7 +269,7 @@ pub fn read_goal(
     let priority = match clean_line(&input.priority) {
         p if p.is_empty() => Priority::default(),
         p => p.parse::<Priority>().unwrap_or_else(|e| {
-            err(&mut errors, "priority", e.to_string());
+            err(&mut errors, "priority", word_error(e));
             Priority::default()
         }),
     };
@@ -363,8 +367,9 @@ pub fn number_text(n: f64) -> String {
 /// The SMART guide of the goal form, part by part, in plain words, from what was typed and what
 /// [`read_goal`] made of it.
 pub fn smart_parts(input: &GoalInput, reading: &GoalReading, today: NaiveDate) -> Vec<SmartPart> {
+    // the first field in form order that has an error
     let error = |fields: &[&str]| {
-        reading.errors.iter().find(|e| fields.contains(&e.field)).map(|e| e.message.clone())
+        fields.iter().find_map(|f| reading.errors.iter().find(|e| e.field == *f)).map(|e| e.message.clone())
     };
     let warning = |field: &str| reading.warnings.iter().find(|e| e.field == field).map(|e| e.message.clone());
     let part = |name, state, text: String| SmartPart { name, state, text };
@@ -385,7 +390,15 @@ pub fn smart_parts(input: &GoalInput, reading: &GoalReading, today: NaiveDate) -
                 Some(MeasureKind::Numeric { what, unit, baseline, target }) => {
                     format!("{what}: {}", measure_span(*baseline, *target, unit))
                 }
-                _ => clean_line(&input.what),
+                // not readable as a whole yet: show what can be read of it
+                _ => match (parse_value(&input.baseline), parse_value(&input.target)) {
+                    (Ok(b), Ok(t)) => format!(
+                        "{}: {}",
+                        clean_line(&input.what),
+                        measure_span(b, t, &clean_line(&input.unit))
+                    ),
+                    _ => clean_line(&input.what),
+                },
             };
             part("Measurable", PartState::Done, text)
         }
@@ -439,7 +452,11 @@ pub fn smart_parts(input: &GoalInput, reading: &GoalReading, today: NaiveDate) -
         },
     });
 
-    let steps = reading.warnings.iter().filter(|w| w.field == "steps").map(|w| w.message.as_str());
+    let steps = reading
+        .warnings
+        .iter()
+        .filter(|w| w.field == "steps" || w.field == "owner")
+        .map(|w| w.message.as_str());
     let steps: Vec<&str> = steps.collect();
     out.push(if steps.is_empty() {
         part("Steps", PartState::Done, "at least one step, with someone responsible".into())
@@ -499,7 +516,7 @@ pub fn read_step(input: &StepInput, today: NaiveDate) -> Result<NewStep, Vec<Fie
         o => match o.parse::<StepOwner>() {
             Ok(x) => Some(x),
             Err(e) => {
-                err(&mut errors, "owner", e.to_string());
+                err(&mut errors, "owner", word_error(e));
                 None
             }
         },
@@ -603,7 +620,7 @@ pub fn read_status_change(input: &ChangeInput, today: NaiveDate) -> Result<Statu
         Ok(to) if errors.is_empty() => Ok(StatusChange { to, reason, on }),
         Ok(_) => Err(errors),
         Err(e) => {
-            err(&mut errors, "to", e.to_string());
+            err(&mut errors, "to", word_error(e));
             Err(errors)
         }
     }
@@ -620,7 +637,7 @@ pub fn read_achievement_change(
         Ok(to) if errors.is_empty() => Ok(AchievementChange { to, reason, on }),
         Ok(_) => Err(errors),
         Err(e) => {
-            err(&mut errors, "to", e.to_string());
+            err(&mut errors, "to", word_error(e));
             Err(errors)
         }
     }
@@ -736,7 +753,7 @@ pub fn read_evaluation(input: &EvaluationInput, today: NaiveDate) -> Result<NewE
     for (goal, word) in &input.outcomes {
         match clean_line(word).parse::<Outcome>() {
             Ok(o) => outcomes.push((*goal, o)),
-            Err(e) => err(&mut errors, "outcomes", e.to_string()),
+            Err(e) => err(&mut errors, "outcomes", word_error(e)),
         }
     }
     let satisfaction = match clean_line(&input.satisfaction).as_str() {
@@ -949,7 +966,7 @@ mod tests {
         );
         assert!(r.goal.is_some());
         let fields: Vec<_> = r.warnings.iter().map(|w| w.field).collect();
-        assert_eq!(fields, ["steps", "who_agreed"]);
+        assert_eq!(fields, ["steps", "owner", "who_agreed"]);
         assert_eq!(r.warnings[0].message, MSG_NO_STEPS);
         let r = read_goal(&housing(), d(TODAY), SCREENERS, true, false);
         assert_eq!(r.warnings[0].message, MSG_NO_OWNER);
@@ -1004,7 +1021,7 @@ mod tests {
         assert_eq!(parts[2].state, PartState::Warning);
         assert_eq!(parts[4].text, MSG_NO_TARGET_DATE);
         assert_eq!(parts[5].state, PartState::Warning);
-        assert_eq!(parts[5].text, MSG_NO_STEPS);
+        assert_eq!(parts[5].text, format!("{MSG_NO_STEPS} {MSG_NO_OWNER}"));
         assert_eq!(PartState::Missing.mark(), "✗");
     }
 

@@ -73,6 +73,9 @@ impl ClientFileScreen {
             Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
             Action::OpenNotes => Some(vec![Message::OpenNotes(self.client_id)]),
             Action::OpenTimeline => Some(vec![Message::OpenTimeline(self.client_id)]),
+            Action::OpenPlan => {
+                Some(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
+            }
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])

@@ -1,9 +1,14 @@
 pub mod client_file;
 pub mod client_list;
+pub mod evaluation;
+pub mod goal;
+pub mod goal_form;
 pub mod intake;
 pub mod note_detail;
 pub mod note_form;
 pub mod notes;
+pub mod plan;
+pub mod plan_forms;
 pub mod prompt;
 pub mod search;
 pub mod settings;
