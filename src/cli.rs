@@ -284,10 +284,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed) and {} notes in {}",
+                "Created {} synthetic clients ({} closed), {} notes, {} goals and {} evaluations in {}",
                 report.clients,
                 report.closed,
                 report.notes,
+                report.goals,
+                report.evaluations,
                 store.path().display()
             );
             Ok(())

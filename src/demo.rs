@@ -35,6 +35,8 @@ pub struct DemoReport {
     pub clients: usize,
     pub closed: usize,
     pub notes: usize,
+    pub goals: usize,
+    pub evaluations: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -330,6 +332,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let today = now.date_naive();
     let now_s = now_db(now);
     let mut report = DemoReport::default();
+    let mut plans = crate::demo_plan::PlanDemo::default();
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
@@ -347,6 +350,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             // Older cases are more often closed.
             let age_days = (today - c.intake_date).num_days();
             let mut until = today;
+            let mut is_closed = false;
             if age_days > 365 && rng.random_bool(0.35) {
                 let closed =
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
@@ -370,8 +374,11 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                     "Case closed",
                 )?;
                 report.closed += 1;
+                is_closed = true;
             }
             report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
+            let client = crate::demo_plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
+            crate::demo_plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
             report.clients += 1;
         }
         // last contact, from the notes just written
@@ -387,5 +394,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
         ))?;
         Ok(())
     })?;
+    // screenings and evaluations go through the store as a person's would (a few dozen)
+    crate::demo_plan::finish(store, &mut rng, &mut plans, now)?;
+    report.goals = plans.goals;
+    report.evaluations = plans.evaluations;
     Ok(report)
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cli_notes;
 pub mod cli_plan;
 pub mod demo;
+pub mod demo_plan;
 pub mod domain;
 pub mod export;
 pub mod keymap;

@@ -777,10 +777,7 @@ impl App {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
             "goal" | "goal-notes" => self.update_plan(plan::PlanMsg::OpenGoal(id)),
             "evaluation" => self.update_plan(plan::PlanMsg::OpenEvaluation(id)),
-            "plan" => {
-                self.update(Message::OpenClient(id))?;
-                self.update_plan(plan::PlanMsg::OpenPlan(id))
-            }
+            "plan" => self.update_plan(plan::PlanMsg::OpenPlan(id)),
             _ => {
                 self.status = Some("That record cannot be opened from here.".into());
                 Ok(())

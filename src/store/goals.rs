@@ -88,10 +88,10 @@ impl Goal {
         }
     }
 
-    /// A measured value in words: "12 nights", "reached", "not yet".
+    /// A measured value in words: "12 nights", "reached", "not yet reached".
     pub fn value_text(&self, value: f64) -> String {
         match &self.measure {
-            MeasureKind::Milestone => if value > 0.0 { "reached" } else { "not yet" }.into(),
+            MeasureKind::Milestone => if value > 0.0 { "reached" } else { "not yet reached" }.into(),
             MeasureKind::Numeric { unit, .. } if unit.is_empty() => number_text(value),
             MeasureKind::Numeric { unit, .. } => format!("{} {unit}", number_text(value)),
         }
@@ -497,7 +497,7 @@ pub(crate) fn insert_goal(
     for s in steps {
         insert_step(tx, id, client_id, s, &now_s)?;
     }
-    let on = goal.draft.start.min(now.date_naive());
+    let on = now.date_naive();
     record_change(tx, id, &now_s, &Change { on, what: "created", from: None, to: status, reason: "", by })?;
     reindex_goal(tx, id)?;
     log_record_event(
@@ -524,10 +524,7 @@ pub(crate) fn insert_progress(
     p: &NewProgress,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let g = tx
-        .query_row(&format!("SELECT {GOAL_COLUMNS} FROM goals WHERE id = ?1"), [goal_id], goal_from_row)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("There is no goal {}.", goal_ref(goal_id))))?;
+    let g = load_goal(tx, goal_id)?;
     require_open(g.status, "progress is recorded")?;
     if !p.value.is_finite() {
         return Err(StoreError::invalid("value", "Enter a number."));
@@ -546,6 +543,108 @@ pub(crate) fn insert_progress(
     reindex_goal(tx, goal_id)?;
     log_progress(tx, &g, p.value, p.on, now, &now_s)?;
     Ok(id)
+}
+
+/// A goal read inside a transaction.
+fn load_goal(tx: &Connection, goal_id: i64) -> Result<Goal> {
+    tx.query_row(&format!("SELECT {GOAL_COLUMNS} FROM goals WHERE id = ?1"), [goal_id], goal_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("There is no goal {}.", goal_ref(goal_id))))
+}
+
+/// The body of `set_goal_status` (also used by the demo): the lifecycle is checked against the
+/// status read in the same transaction.
+pub(crate) fn change_status(
+    tx: &Transaction<'_>,
+    goal_id: i64,
+    change: &StatusChange,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let g = load_goal(tx, goal_id)?;
+    check_transition(g.status, change.to, Some(&change.reason)).map_err(|e| match e {
+        TransitionError::ReasonRequired(_) => StoreError::invalid("reason", e.to_string()),
+        other => StoreError::Refused(other.to_string()),
+    })?;
+    let now_s = now_db(now);
+    tx.execute(
+        "UPDATE goals SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![goal_id, change.to.as_str(), now_s],
+    )?;
+    record_change(
+        tx,
+        goal_id,
+        &now_s,
+        &Change {
+            on: change.on,
+            what: "status",
+            from: Some(g.status.as_str()),
+            to: change.to.as_str(),
+            reason: &change.reason,
+            by,
+        },
+    )?;
+    let why = if change.reason.is_empty() { String::new() } else { format!(" ({})", change.reason) };
+    log_record_event(
+        tx,
+        g.client_id,
+        &moment_of_day(change.on, now),
+        &now_s,
+        "goal",
+        &format!(
+            "Goal {} {} → {}{why}",
+            g.reference,
+            g.status.label().to_lowercase(),
+            change.to.label().to_lowercase()
+        ),
+        Some(("goal", goal_id)),
+    )
+}
+
+/// The body of `set_achievement` (also used by the demo).
+pub(crate) fn change_achievement(
+    tx: &Transaction<'_>,
+    goal_id: i64,
+    change: &AchievementChange,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let g = load_goal(tx, goal_id)?;
+    if g.status == GoalStatus::EnteredInError {
+        return Err(StoreError::Refused(
+            "This goal was entered in error; it is kept only as a record.".into(),
+        ));
+    }
+    if g.achievement == change.to {
+        return Err(StoreError::Refused(format!("The achievement is already \"{}\".", change.to.label())));
+    }
+    let now_s = now_db(now);
+    tx.execute(
+        "UPDATE goals SET achievement = ?2, updated_at = ?3 WHERE id = ?1",
+        params![goal_id, change.to.as_str(), now_s],
+    )?;
+    record_change(
+        tx,
+        goal_id,
+        &now_s,
+        &Change {
+            on: change.on,
+            what: "achievement",
+            from: Some(g.achievement.as_str()),
+            to: change.to.as_str(),
+            reason: &change.reason,
+            by,
+        },
+    )?;
+    log_record_event(
+        tx,
+        g.client_id,
+        &moment_of_day(change.on, now),
+        &now_s,
+        "goal",
+        &format!("Goal {}: {}", g.reference, change.to.label().to_lowercase()),
+        Some(("goal", goal_id)),
+    )
 }
 
 impl Store {
@@ -723,50 +822,7 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let g = self.goal(goal_id)?;
-        check_transition(g.status, change.to, Some(&change.reason)).map_err(|e| match e {
-            TransitionError::ReasonRequired(_) => StoreError::invalid("reason", e.to_string()),
-            other => StoreError::Refused(other.to_string()),
-        })?;
-        let now_s = now_db(now);
-        self.write(|tx| {
-            // the status is checked again inside the transaction: nobody changed it meanwhile
-            let n = tx.execute(
-                "UPDATE goals SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status = ?4",
-                params![goal_id, change.to.as_str(), now_s, g.status.as_str()],
-            )?;
-            if n == 0 {
-                return Err(StoreError::Refused("The goal changed meanwhile; look at it again.".into()));
-            }
-            record_change(
-                tx,
-                goal_id,
-                &now_s,
-                &Change {
-                    on: change.on,
-                    what: "status",
-                    from: Some(g.status.as_str()),
-                    to: change.to.as_str(),
-                    reason: &change.reason,
-                    by,
-                },
-            )?;
-            let why = if change.reason.is_empty() { String::new() } else { format!(" ({})", change.reason) };
-            log_record_event(
-                tx,
-                g.client_id,
-                &moment_of_day(change.on, now),
-                &now_s,
-                "goal",
-                &format!(
-                    "Goal {} {} → {}{why}",
-                    g.reference,
-                    g.status.label().to_lowercase(),
-                    change.to.label().to_lowercase()
-                ),
-                Some(("goal", goal_id)),
-            )
-        })
+        self.write(|tx| change_status(tx, goal_id, change, by, now))
     }
 
     /// Records how the goal is going (set at review).
@@ -777,47 +833,7 @@ impl Store {
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let g = self.goal(goal_id)?;
-        if g.status == GoalStatus::EnteredInError {
-            return Err(StoreError::Refused(
-                "This goal was entered in error; it is kept only as a record.".into(),
-            ));
-        }
-        if g.achievement == change.to {
-            return Err(StoreError::Refused(format!(
-                "The achievement is already \"{}\".",
-                change.to.label()
-            )));
-        }
-        let now_s = now_db(now);
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE goals SET achievement = ?2, updated_at = ?3 WHERE id = ?1",
-                params![goal_id, change.to.as_str(), now_s],
-            )?;
-            record_change(
-                tx,
-                goal_id,
-                &now_s,
-                &Change {
-                    on: change.on,
-                    what: "achievement",
-                    from: Some(g.achievement.as_str()),
-                    to: change.to.as_str(),
-                    reason: &change.reason,
-                    by,
-                },
-            )?;
-            log_record_event(
-                tx,
-                g.client_id,
-                &moment_of_day(change.on, now),
-                &now_s,
-                "goal",
-                &format!("Goal {}: {}", g.reference, change.to.label().to_lowercase()),
-                Some(("goal", goal_id)),
-            )
-        })
+        self.write(|tx| change_achievement(tx, goal_id, change, by, now))
     }
 
     /// Adds a step at the end of a goal's list.

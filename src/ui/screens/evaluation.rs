@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::Message;
-use crate::domain::dates::format_date;
+use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::goal::Outcome;
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
@@ -41,7 +41,7 @@ fn satisfaction_text(s: Option<u8>) -> String {
 fn outcome_word(o: Outcome) -> &'static str {
     match o {
         Outcome::Achieved => "ACHIEVED",
-        Outcome::Partly => "PARTLY",
+        Outcome::Partly => "PARTLY ACHIEVED",
         Outcome::NotAchieved => "NOT ACHIEVED",
     }
 }
@@ -61,7 +61,7 @@ impl EvaluationScreen {
         for o in &e.outcomes {
             lines.push(Line::from(vec![
                 Span::raw(format!("  {:<6} ", o.goal_ref)),
-                Span::styled(format!("{:<13}", outcome_word(o.outcome)), theme::title()),
+                Span::styled(format!("{:<17}", outcome_word(o.outcome)), theme::title()),
                 Span::raw(display_safe(&o.statement).into_owned()),
             ]));
         }
@@ -105,7 +105,8 @@ impl EvaluationScreen {
         }
         lines.push(Line::from(""));
         let by = if e.by.is_empty() { String::new() } else { format!(" by {}", display_safe(&e.by)) };
-        lines.push(Line::from(Span::styled(format!("Recorded{by}."), theme::dim())));
+        let at = from_db(&e.created_at).map(format_local).unwrap_or_default();
+        lines.push(Line::from(Span::styled(format!("Recorded {at}{by}."), theme::dim())));
         lines
     }
 }

@@ -65,8 +65,8 @@ impl GoalScreen {
         let field = |lines: &mut Vec<Line<'static>>, label: &str, value: String| {
             if !value.is_empty() {
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{label:<11}"), theme::dim()),
-                    Span::raw(fit(&display_safe(&value), w.saturating_sub(11))),
+                    Span::styled(format!("{label:<13}"), theme::dim()),
+                    Span::raw(fit(&display_safe(&value), w.saturating_sub(13))),
                 ]));
             }
         };
@@ -92,7 +92,7 @@ impl GoalScreen {
         field(&mut lines, "Dates", dates);
         if g.past_target(today) {
             lines.push(Line::from(Span::styled(
-                "           PAST TARGET: review the goal or its date",
+                "             PAST TARGET: review the goal or its date",
                 theme::error(),
             )));
         }
@@ -288,7 +288,7 @@ impl View for GoalScreen {
         let h = inner.height as usize;
         if area.width >= TWO_COLUMNS {
             let [left, right] =
-                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(inner);
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(inner);
             let (lines, sel) = self.goal_lines(g, left.width.saturating_sub(1) as usize, today);
             let top = if sel >= h { sel + 1 - h } else { 0 };
             frame.render_widget(Paragraph::new(lines).scroll((top as u16, 0)), left);

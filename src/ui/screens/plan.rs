@@ -51,12 +51,7 @@ pub fn progress_text(g: &Goal, bar: usize) -> String {
         Some(p) => {
             let ratio = crate::domain::goal::gauge_ratio(b, t, p.value).unwrap_or(0.0);
             let pct = g.progress_percent.map(|p| format!("{:>3} %", p.round() as i64)).unwrap_or_default();
-            format!(
-                "[{}] {pct}  latest {} on {}",
-                gauge(ratio, bar),
-                g.value_text(p.value),
-                format_date(p.on)
-            )
+            format!("[{}] {pct}  {} as of {}", gauge(ratio, bar), g.value_text(p.value), format_date(p.on))
         }
     }
 }
@@ -137,7 +132,7 @@ impl PlanScreen {
                 Line::from(vec![
                     Span::raw("    "),
                     Span::styled(measure, theme::dim()),
-                    Span::styled(format!("  → {}", format_date(g.target_date)), theme::dim()),
+                    Span::styled(format!("  by {}", format_date(g.target_date)), theme::dim()),
                 ]),
                 Some(i),
             ));
@@ -186,14 +181,13 @@ impl PlanScreen {
         let Some(plan) = &self.plan else { return spans };
         match &plan.next_review {
             Some(r) => {
-                spans.push(Span::raw(format!(
-                    "· next review {} ({}) ",
-                    format_date(r.due_on),
-                    due_phrase(r.due_on, today)
-                )));
-                if r.due_on < today {
-                    spans.push(Span::styled("OVERDUE ", theme::error()));
-                }
+                let text =
+                    format!("· next review {} ({}) ", format_date(r.due_on), due_phrase(r.due_on, today));
+                // the words say it is overdue; the style only adds to them
+                spans.push(Span::styled(
+                    text,
+                    if r.due_on < today { theme::error() } else { Style::default() },
+                ));
             }
             None => spans.push(Span::raw("· no review date set (r sets one) ")),
         }

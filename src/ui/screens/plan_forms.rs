@@ -229,6 +229,10 @@ impl PlanFormScreen {
             PlanForm::Evaluation { .. } => form.set_value("on", &format_date(today)),
             _ => {}
         }
+        if matches!(kind, PlanForm::Progress { .. }) {
+            // the value is what is typed most often; the day is usually today
+            form.focus = 1;
+        }
         if let Some(s) = step {
             form.set_value("text", &s.text);
             form.set_value("owner", s.owner.map(StepOwner::as_str).unwrap_or(""));
