@@ -23,7 +23,7 @@ mod tests {
     #[test]
     fn markdown_and_terminal_syntax_is_neutral() {
         assert_eq!(md_inline("a|b *c* [x](y) <b>"), "a\\|b \\*c\\* \\[x\\](y) \\<b\\>");
-        assert_eq!(md_inline("line\none\u{1b}[2J"), "line one[2J");
+        assert_eq!(md_inline("line\none\u{1b}[2J"), "line one\\[2J");
         assert_eq!(md_inline("# not a heading"), "\\# not a heading");
     }
 }

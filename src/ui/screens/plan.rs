@@ -75,20 +75,12 @@ pub struct PlanScreen {
     plan: Option<PlanOverview>,
     cursor: ListCursor,
     show_closed: bool,
-    height: usize,
     stale: bool,
 }
 
 impl PlanScreen {
     pub fn new(client_id: i64) -> Self {
-        PlanScreen {
-            client_id,
-            plan: None,
-            cursor: ListCursor::default(),
-            show_closed: false,
-            height: 20,
-            stale: true,
-        }
+        PlanScreen { client_id, plan: None, cursor: ListCursor::default(), show_closed: false, stale: true }
     }
 
     fn goals(&self) -> &[(Goal, Vec<Step>)] {
@@ -220,7 +212,8 @@ impl View for PlanScreen {
     }
 
     fn set_area(&mut self, body: Rect) {
-        self.height = body.height.saturating_sub(2) as usize;
+        // a goal takes about six lines: PgUp/PgDn move by a screenful of goals
+        self.cursor.height = (body.height / 6).max(1) as usize;
     }
 
     fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
