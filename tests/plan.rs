@@ -598,6 +598,13 @@ fn nasty_input_in_every_plan_field_is_stored_clean_or_refused() {
         inputs.push(GoalInput { start: text.clone(), ..housing() });
         inputs.push(GoalInput { priority: text.clone(), ..housing() });
         inputs.push(GoalInput { life_domain: text.clone(), ..housing() });
+        inputs.push(GoalInput { term: text.clone(), status: text.clone(), ..housing() });
+        inputs.push(GoalInput {
+            source: text.clone(),
+            measure: text.clone(),
+            need_source: text.clone(),
+            ..housing()
+        });
         for input in inputs {
             let r = read_goal(&input, today(), SCREENERS, false, false);
             match r.goal {
@@ -685,6 +692,41 @@ fn nasty_input_in_every_plan_field_is_stored_clean_or_refused() {
         if let Ok(e) = e {
             let id = store.add_evaluation(c, &e, &instruments, "Sam", fixed_now()).unwrap();
             assert!(clean(&store.evaluation(id).unwrap().feedback), "{label}");
+        }
+        // the remaining fields: refused with a message, or read clean
+        let other = [
+            read_step(
+                &StepInput {
+                    text: "x".into(),
+                    owner: text.clone(),
+                    done: text.clone(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .err(),
+            read_review(
+                &ReviewInput { held_on: text.clone(), next_review: "+9d".into(), ..Default::default() },
+                today(),
+            )
+            .err(),
+            read_evaluation(
+                &EvaluationInput {
+                    on: text.clone(),
+                    occasion: text.clone(),
+                    feedback: "x".into(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .err(),
+        ];
+        for errors in other.into_iter().flatten() {
+            assert!(
+                errors.iter().all(|e| !e.message.is_empty() && e.message.chars().count() < 300),
+                "{label}"
+            );
+            assert!(errors.iter().all(|e| clean(&e.message)), "{label}: {errors:?}");
         }
         // a search is as long as a person types: the huge paste is cut as in the notes' test
         let r = store.search(&text.chars().take(10_000).collect::<String>(), &Default::default(), 5);

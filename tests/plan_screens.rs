@@ -560,3 +560,40 @@ fn the_help_lists_the_plan_keys() {
     let s = screen(&mut app, 100, 40);
     assert!(s.contains("step up") && s.contains("status"), "{s}");
 }
+
+#[test]
+fn nasty_text_pasted_into_the_goal_form_never_reaches_the_terminal_raw() {
+    utc();
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).unwrap();
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = open_plan(&path);
+    for case in fixtures.as_array().unwrap() {
+        let mut text = case["text"].as_str().unwrap_or("").to_string();
+        if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+            text = text.repeat(n as usize);
+        }
+        key(&mut app, KeyCode::Char('n'));
+        // the statement, then the baseline, the target date and the first step
+        app.handle_event(Event::Paste(text.clone()));
+        for tabs in [5, 8, 3] {
+            for _ in 0..tabs {
+                key(&mut app, KeyCode::Tab);
+            }
+            app.handle_event(Event::Paste(text.clone()));
+        }
+        ctrl(&mut app, 's');
+        for (w, h) in [(80, 24), (140, 40)] {
+            let s = screen(&mut app, w, h);
+            assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{}: {s}", case["label"]);
+            assert!(!s.contains('\u{202e}'), "{}", case["label"]);
+        }
+        // leave the form whatever happened (saved, or refused with its messages)
+        if screen(&mut app, 80, 24).contains("New goal") {
+            key(&mut app, KeyCode::Esc);
+            key(&mut app, KeyCode::Char('y'));
+        }
+        assert!(screen(&mut app, 80, 24).contains("Case plan"), "{}", case["label"]);
+    }
+}
