@@ -80,6 +80,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Goals of a client's plan: add, list, show, progress, status, achievement, steps.
+    #[command(subcommand)]
+    Goal(crate::cli_plan::GoalCommand),
+    /// A client's case plan: export it to print and sign, record a review.
+    #[command(subcommand)]
+    Plan(crate::cli_plan::PlanCommand),
     /// Minutes recorded on notes per client and contact type.
     Time {
         /// Month, YYYY-MM (default: this month).
@@ -299,6 +305,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Advocacy(c)) => crate::cli_coord::advocacy(cli.db, c),
         Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
+        Some(Command::Goal(c)) => crate::cli_plan::goal(cli.db, c),
+        Some(Command::Plan(c)) => crate::cli_plan::plan(cli.db, c),
         Some(Command::Demo(a)) => {
             let mut store = open(cli.db)?;
             let report = crate::demo::generate(
@@ -311,7 +319,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results, {} people around them and {} coordination records in {}",
+                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results, {} people around them, {} coordination records, {} goals and {} evaluations in {}",
                 report.clients,
                 report.closed,
                 report.notes,
@@ -319,6 +327,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.screenings,
                 report.people,
                 report.coordination,
+                report.goals,
+                report.evaluations,
                 store.path().display()
             );
             if report.services > 0 {

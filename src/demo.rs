@@ -42,6 +42,8 @@ pub struct DemoReport {
     /// Synthetic directory entries added (a second run finds them already there).
     pub organisations: usize,
     pub services: usize,
+    pub goals: usize,
+    pub evaluations: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -356,6 +358,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let mut report = DemoReport::default();
     let instruments =
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
+    let mut plans = crate::demo_plan::PlanDemo::default();
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
@@ -373,6 +376,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             // Older cases are more often closed.
             let age_days = (today - c.intake_date).num_days();
             let mut until = today;
+            let mut is_closed = false;
             if age_days > 365 && rng.random_bool(0.35) {
                 let closed =
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
@@ -396,6 +400,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                     "Case closed",
                 )?;
                 report.closed += 1;
+                is_closed = true;
             }
             report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
             let (people, assessments, screenings) =
@@ -405,6 +410,8 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             report.screenings += screenings;
             report.coordination +=
                 crate::demo_coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
+            let client = crate::demo_plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
+            crate::demo_plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
             report.clients += 1;
         }
         // what demo made, so that anything added by hand later is told apart
@@ -433,5 +440,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
         report.services = r.services.added;
         Ok(())
     })?;
+    // screenings and evaluations go through the store as a person's would (a few dozen)
+    crate::demo_plan::finish(store, &mut rng, &mut plans, now)?;
+    report.goals = plans.goals;
+    report.evaluations = plans.evaluations;
     Ok(report)
 }

@@ -68,6 +68,17 @@ pub enum Action {
     CloseItem,
     GoDirectory,
     Import,
+    // the case plan
+    OpenPlan,
+    AddStep,
+    StepDone,
+    StepUp,
+    StepDown,
+    RecordProgress,
+    ChangeStatus,
+    SetAchievement,
+    Evaluate,
+    OpenEvaluations,
     // forms
     Save,
     NextField,
@@ -105,6 +116,9 @@ pub enum Context {
     Directory,
     Service,
     Import,
+    Plan,
+    Goal,
+    Evaluation,
     Form,
     Confirm,
     Duplicates,
@@ -140,6 +154,9 @@ impl Context {
             Context::Directory => "Resource directory",
             Context::Service => "A directory service",
             Context::Import => "Directory import",
+            Context::Plan => "Case plan",
+            Context::Goal => "A goal",
+            Context::Evaluation => "Evaluations",
             Context::Form => "Forms",
             Context::Confirm => "Questions",
             Context::Duplicates => "Possible duplicate",
@@ -174,6 +191,9 @@ const fn ctrl(c: char) -> Key {
 }
 const fn code(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::NONE }
+}
+const fn shift(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::SHIFT }
 }
 
 pub struct Binding {
@@ -368,6 +388,33 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Up, C::Import, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
     b(A::Down, C::Import, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
     b(A::Back, C::Import, &[code(KeyCode::Esc)], "Esc", "close (once the import has finished)"),
+    b(A::OpenPlan, C::ClientFile, &[k('g')], "g", "plan (goals, steps, reviews, evaluations)"),
+    b(A::New, C::Plan, &[k('n')], "n", "new goal"),
+    b(A::Open, C::Plan, &[code(KeyCode::Enter)], "Enter", "open (the goal)"),
+    b(A::Review, C::Plan, &[k('r')], "r", "review (record a plan review, set the next date)"),
+    b(A::Evaluate, C::Plan, &[k('v')], "v", "evaluate (outcomes, screener change, feedback)"),
+    b(A::OpenEvaluations, C::Plan, &[k('V')], "V", "evaluations (past summaries)"),
+    b(A::ToggleClosed, C::Plan, &[k('a')], "a", "all goals (closed ones too)"),
+    b(A::Back, C::Plan, &[code(KeyCode::Esc)], "Esc", "back"),
+    b(A::Up, C::Goal, &[k('k'), code(KeyCode::Up)], "k/↑", "previous step"),
+    b(A::Down, C::Goal, &[k('j'), code(KeyCode::Down)], "j/↓", "next step"),
+    b(A::AddStep, C::Goal, &[k('a')], "a", "add step"),
+    b(A::Open, C::Goal, &[code(KeyCode::Enter)], "Enter", "edit step (the selected one)"),
+    b(A::StepDone, C::Goal, &[k('x'), k(' ')], "x/Space", "done (tick the step done, or not)"),
+    b(A::StepUp, C::Goal, &[k('K'), shift(KeyCode::Up)], "K", "step up (move it up the list)"),
+    b(A::StepDown, C::Goal, &[k('J'), shift(KeyCode::Down)], "J", "step down (move it down the list)"),
+    b(A::RecordProgress, C::Goal, &[k('p')], "p", "progress (record a measured value)"),
+    b(A::ChangeStatus, C::Goal, &[k('s')], "s", "status (only the allowed changes are offered)"),
+    b(A::SetAchievement, C::Goal, &[k('A')], "A", "achievement (how the goal is going)"),
+    b(A::Edit, C::Goal, &[k('e')], "e", "edit goal"),
+    b(A::PageUp, C::Goal, &[code(KeyCode::PageUp), ctrl('u')], "PgUp", "scroll up"),
+    b(A::PageDown, C::Goal, &[code(KeyCode::PageDown), ctrl('d')], "PgDn", "scroll down"),
+    b(A::Back, C::Goal, &[code(KeyCode::Esc)], "Esc", "back"),
+    b(A::PrevPeriod, C::Evaluation, &[code(KeyCode::Left), k('h')], "←", "older evaluation"),
+    b(A::NextPeriod, C::Evaluation, &[code(KeyCode::Right), k('l')], "→", "newer evaluation"),
+    b(A::Up, C::Evaluation, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
+    b(A::Down, C::Evaluation, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
+    b(A::Back, C::Evaluation, &[code(KeyCode::Esc)], "Esc", "back"),
     b(A::Save, C::Form, &[ctrl('s')], "Ctrl-S", "save"),
     b(A::NextField, C::Form, &[code(KeyCode::Tab)], "Tab", "next (next field)"),
     b(A::PrevField, C::Form, &[code(KeyCode::BackTab)], "Shift-Tab", "back a field (previous field)"),

@@ -527,3 +527,64 @@ fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
     assert_eq!(drafts.len(), 1, "what was typed is kept as a draft");
     assert!(drafts[0].payload.contains("Typed just before the window closed"), "{}", drafts[0].payload);
 }
+
+#[test]
+fn a_goal_with_a_step_and_its_progress_by_keystrokes() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"g");
+    t.wait_for("Case plan");
+    t.send(b"n");
+    t.wait_for("SMART check");
+    t.type_text("Keep the flat warm");
+    for _ in 0..3 {
+        t.send(TAB);
+    }
+    t.type_text("rooms heated");
+    t.send(TAB);
+    t.send(TAB);
+    t.type_text("0");
+    t.send(TAB);
+    t.type_text("3");
+    t.send(TAB);
+    t.type_text("Robin");
+    t.send(TAB);
+    t.type_text("the baby is cold");
+    for _ in 0..5 {
+        t.send(TAB);
+    }
+    t.type_text("+30d");
+    for _ in 0..3 {
+        t.send(TAB);
+    }
+    t.type_text("Call the landlord about the boiler");
+    t.send(TAB);
+    t.send(b"c"); // the step's owner: Client
+    t.wait_for("✓ Time-bound");
+    t.send(CTRL_S);
+    t.wait_for("Goal G-1 saved");
+    t.wait_for("Call the landlord about the boiler");
+    t.send(ENTER);
+    t.wait_for("Goal G-1");
+    t.send(b"p");
+    t.wait_for("Progress on goal G-1");
+    t.type_text("2");
+    t.send(CTRL_S);
+    t.wait_for("67 %");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    let g = store.goal(1).unwrap();
+    assert_eq!(g.statement, "Keep the flat warm");
+    assert_eq!(g.latest.as_ref().map(|p| p.value), Some(2.0));
+    let steps = store.steps(1).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].owner_text(), "Client");
+}

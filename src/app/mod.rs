@@ -6,6 +6,7 @@ mod coordination;
 
 pub use assessment::AssessMsg;
 pub use coordination::CoordMsg;
+pub mod plan;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -90,6 +91,8 @@ pub enum Message {
     NewService,
     EditService(i64),
     ImportDirectory,
+    /// The case plan: goals, steps, progress, reviews, evaluations (see `app::plan`).
+    Plan(plan::PlanMsg),
 }
 
 pub enum Screen {
@@ -941,6 +944,7 @@ impl App {
             Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
             Message::Assess(m) => self.update_assess(m)?,
             Message::Coord(m) => self.update_coord(m)?,
+            Message::Plan(m) => self.update_plan(m)?,
         }
         Ok(())
     }
@@ -951,6 +955,9 @@ impl App {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
             _ if self.open_assess_record(kind, id)? => Ok(()),
             _ if self.open_coord_record(kind, id)? => Ok(()),
+            "goal" | "goal-notes" => self.update_plan(plan::PlanMsg::OpenGoal(id)),
+            "evaluation" => self.update_plan(plan::PlanMsg::OpenEvaluation(id)),
+            "plan" => self.update_plan(plan::PlanMsg::OpenPlan(id)),
             _ => {
                 self.status = Some("That record cannot be opened from here.".into());
                 Ok(())
@@ -1054,6 +1061,7 @@ impl App {
             },
             kind if self.resume_assess_draft(kind, key, d.client_id)? => Ok(()),
             kind if self.resume_coord_draft(kind, key)? => Ok(()),
+            kind if plan::is_plan_draft(kind) => self.resume_plan_draft(kind, key, d.client_id),
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());

@@ -50,6 +50,10 @@ pub enum Target {
     Conference(String),
     Transition(String),
     Advocacy(String),
+    /// A goal (`G-4`): its steps and target date.
+    Goal(String),
+    /// A client's case plan, by the client's ref (`C-0042`).
+    Plan(String),
 }
 
 impl Target {
@@ -67,6 +71,8 @@ impl Target {
             Target::Screeners(r) => {
                 return crate::domain::client::parse_client_ref(r).map(|id| ("screeners", id))
             }
+            Target::Goal(r) => ("goal", "G", r),
+            Target::Plan(r) => ("plan", "C", r),
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))
@@ -102,7 +108,9 @@ impl Target {
             | Target::Consent(r)
             | Target::Conference(r)
             | Target::Transition(r)
-            | Target::Advocacy(r) => r,
+            | Target::Advocacy(r)
+            | Target::Goal(r)
+            | Target::Plan(r) => r,
         }
     }
 }

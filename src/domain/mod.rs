@@ -13,6 +13,7 @@ pub mod goal;
 pub mod instruments;
 pub mod note;
 pub mod people;
+pub mod plan;
 pub mod referral;
 pub mod search;
 pub mod settings;

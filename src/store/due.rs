@@ -33,6 +33,9 @@ pub const RULES: &[(&str, Rule)] = &[
     ("action-item", action_items),
     ("transition", transition_follow_ups),
     ("advocacy", advocacy_deadlines),
+    ("goal-step", super::plan::due_goal_steps),
+    ("goal-target", super::plan::due_goals_past_target),
+    ("plan-review", super::plan::due_plan_reviews),
 ];
 
 /// The short name of a built-in instrument, for lines that have only its id.

@@ -6,9 +6,11 @@ pub mod coordination;
 pub mod directory;
 pub mod drafts;
 pub mod due;
+pub mod goals;
 pub mod meta;
 pub mod notes;
 pub mod people;
+pub mod plan;
 pub mod safety;
 pub mod screenings;
 pub mod search;
@@ -37,6 +39,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("migrations/0004_assessment.sql")),
     (5, include_str!("migrations/0005_coordination.sql")),
     (6, include_str!("migrations/0006_directory.sql")),
+    (7, include_str!("migrations/0007_plan.sql")),
 ];
 
 pub fn latest_version() -> u32 {

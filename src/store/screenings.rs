@@ -175,6 +175,7 @@ impl Store {
                 "UPDATE screenings SET error_at = ?2, error_reason = ?3 WHERE id = ?1 AND error_at IS NULL",
                 params![id, now_s, reason],
             )?;
+            super::goals::forget_screening_progress(tx, id)?;
             log_record_event(
                 tx,
                 s.client_id,
@@ -257,6 +258,8 @@ pub(crate) fn insert_screening(
     if result.flags.iter().any(|f| f.safety) {
         refresh_safety(tx, client_id)?;
     }
+    // goals measured by this screener's total take it as progress
+    super::goals::progress_from_screening(tx, client_id, &instrument.id, id, on, result.total, now)?;
     Ok(id)
 }
 

@@ -91,6 +91,8 @@ impl Store {
                         "note" | "addendum" => crate::domain::note::note_ref(record_id),
                         "assessment" | "need" => crate::domain::assessment::assessment_ref(record_id),
                         "screening" => crate::store::screenings::screening_ref(record_id),
+                        "goal" | "goal-notes" => crate::domain::plan::goal_ref(record_id),
+                        "evaluation" => crate::domain::plan::evaluation_ref(record_id),
                         _ => record_id.to_string(),
                     },
                     kind,

@@ -98,6 +98,9 @@ impl ClientFileScreen {
                 client_id: self.client_id,
                 tab: crate::ui::screens::coordination::Tab::Consents,
             })]),
+            Action::OpenPlan => {
+                Some(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
+            }
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])

@@ -47,6 +47,8 @@ pub struct Field {
     pub required: bool,
     pub help: String,
     pub error: Option<String>,
+    /// Worth knowing, never refusing (shown under the field when there is no error).
+    pub warning: Option<String>,
     pub validator: Option<Validator>,
     /// A heading drawn above the field: the start of a section (Ctrl-N / Ctrl-P jump here).
     pub heading: Option<String>,
@@ -65,6 +67,7 @@ impl Field {
             required: false,
             help: String::new(),
             error: None,
+            warning: None,
             validator: None,
             heading: None,
             value: String::new(),
@@ -344,6 +347,13 @@ impl Form {
         }
     }
 
+    /// Shows warnings at their fields (they never stop a save); clears the others.
+    pub fn set_warnings(&mut self, warnings: &[FieldError]) {
+        for f in &mut self.fields {
+            f.warning = warnings.iter().find(|w| w.field == f.id).map(|w| w.message.clone());
+        }
+    }
+
     pub fn clear_errors(&mut self) {
         for f in &mut self.fields {
             f.error = None;
@@ -610,7 +620,7 @@ impl Form {
             FieldKind::Multiline { height, .. } => 1 + height + 2,
             _ => 1,
         };
-        base + u16::from(f.error.is_some()) + Self::heading_height(f)
+        base + u16::from(f.error.is_some() || f.warning.is_some()) + Self::heading_height(f)
     }
 
     fn heading_height(f: &Field) -> u16 {
@@ -737,15 +747,17 @@ impl Form {
                 }
                 dy += height + 2;
             }
-            if let Some(err) = &f.error {
+            let below = match (&f.error, &f.warning) {
+                (Some(err), _) => Some((format!("⚠ {}", display_safe(err)), theme::error())),
+                (None, Some(w)) => Some((format!("! {}", display_safe(w)), theme::warn())),
+                (None, None) => None,
+            };
+            if let Some((text, style)) = below {
                 let ey = body.y as i32 + y + dy as i32;
                 if ey >= body.y as i32 && ey < (body.y + body.height) as i32 {
                     let r =
                         Rect { x: body.x + 2, y: ey as u16, width: body.width.saturating_sub(2), height: 1 };
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(format!("⚠ {}", display_safe(err)), theme::error())),
-                        r,
-                    );
+                    frame.render_widget(Paragraph::new(Span::styled(text, style)), r);
                 }
             }
         }
