@@ -72,6 +72,9 @@ pub enum Command {
     /// Consents to share information (releases): add, list, withdraw.
     #[command(subcommand)]
     Consent(crate::cli_coord::ConsentCommand),
+    /// Referrals to services, tracked from draft to a closed loop.
+    #[command(subcommand)]
+    Referral(crate::cli_referrals::ReferralCommand),
     /// The advocacy log: barriers, whom you are pressing, deadlines.
     #[command(subcommand)]
     Advocacy(crate::cli_coord::AdvocacyCommand),
@@ -303,6 +306,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Contact(c)) => crate::cli_coord::contact(cli.db, c),
         Some(Command::Consent(c)) => crate::cli_coord::consent(cli.db, c),
         Some(Command::Advocacy(c)) => crate::cli_coord::advocacy(cli.db, c),
+        Some(Command::Referral(c)) => crate::cli_referrals::referral(cli.db, c),
         Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
         Some(Command::Goal(c)) => crate::cli_plan::goal(cli.db, c),
@@ -319,7 +323,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             println!(
-                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results, {} people around them, {} coordination records, {} goals and {} evaluations in {}",
+                "Created {} synthetic clients ({} closed), {} notes, {} assessments, {} screener results, {} people around them, {} coordination records, {} goals, {} evaluations and {} referrals in {}",
                 report.clients,
                 report.closed,
                 report.notes,
@@ -329,6 +333,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.coordination,
                 report.goals,
                 report.evaluations,
+                report.referrals,
                 store.path().display()
             );
             if report.services > 0 {

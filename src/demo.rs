@@ -44,6 +44,7 @@ pub struct DemoReport {
     pub services: usize,
     pub goals: usize,
     pub evaluations: usize,
+    pub referrals: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -359,6 +360,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let instruments =
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut plans = crate::demo_plan::PlanDemo::default();
+    let mut made_clients: Vec<crate::demo_referrals::DemoClient> = Vec::new();
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
@@ -412,6 +414,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 crate::demo_coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
             let client = crate::demo_plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
             crate::demo_plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
+            made_clients.push(crate::demo_referrals::DemoClient { id, intake: c.intake_date, until });
             report.clients += 1;
         }
         // what demo made, so that anything added by hand later is told apart
@@ -438,6 +441,8 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
         let r = crate::store::directory::import_in(tx, &directory, &now_s, &mut |_| {})?;
         report.organisations = r.organisations.added;
         report.services = r.services.added;
+        // referrals go to the directory's services, so they come after it
+        report.referrals = crate::demo_referrals::referrals(tx, &mut rng, &made_clients, now)?;
         Ok(())
     })?;
     // screenings and evaluations go through the store as a person's would (a few dozen)

@@ -68,6 +68,11 @@ pub enum Action {
     CloseItem,
     GoDirectory,
     Import,
+    // referrals
+    OpenReferrals,
+    GoBoard,
+    NextStatus,
+    AddAppointment,
     // the case plan
     OpenPlan,
     AddStep,
@@ -134,6 +139,8 @@ pub enum Context {
     ConferenceView,
     AdvocacyView,
     ReportView,
+    Referrals,
+    ReferralView,
     Help,
 }
 
@@ -172,6 +179,8 @@ impl Context {
             Context::ConferenceView => "A case conference",
             Context::AdvocacyView => "An advocacy item",
             Context::ReportView => "A mandated report",
+            Context::Referrals => "Referrals (a client's, or the board)",
+            Context::ReferralView => "A referral",
             Context::Help => "Help",
         }
     }
@@ -240,6 +249,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Find, C::Global, &[k('f')], "f", "find in notes (search everything)"),
     b(A::GoTime, C::Global, &[k('M')], "M", "minutes per client (time report)"),
     b(A::GoDirectory, C::Global, &[k('R')], "R", "resources (the service directory)"),
+    b(A::GoBoard, C::Global, &[k('B')], "B", "board (every open referral)"),
     b(A::Up, C::Nav, &[k('k'), code(KeyCode::Up)], "k/↑", "move up"),
     b(A::Down, C::Nav, &[k('j'), code(KeyCode::Down)], "j/↓", "move down"),
     b(A::PageUp, C::Nav, &[code(KeyCode::PageUp), ctrl('u')], "PgUp", "page up"),
@@ -286,6 +296,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::OpenScreeners, C::ClientFile, &[k('s')], "s", "screeners (PHQ-9, GAD-7, social needs)"),
     b(A::OpenPeople, C::ClientFile, &[k('p')], "p", "people (household, family, genogram)"),
     b(A::OpenFlags, C::ClientFile, &[k('!')], "!", "safety (flags and alerts)"),
+    b(A::OpenReferrals, C::ClientFile, &[k('r')], "r", "referrals (to services, tracked to the end)"),
     b(
         A::OpenCoordination,
         C::ClientFile,
@@ -415,6 +426,17 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Up, C::Evaluation, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
     b(A::Down, C::Evaluation, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
     b(A::Back, C::Evaluation, &[code(KeyCode::Esc)], "Esc", "back"),
+    b(A::New, C::Referrals, &[k('n')], "n", "new referral"),
+    b(A::NextStatus, C::Referrals, &[k('s')], "s", "status (record what happened next)"),
+    b(A::Filter, C::Referrals, &[k('/')], "/", "filter (client, provider, need, status)"),
+    b(A::CycleFilter, C::Referrals, &[k('v')], "v", "view (one status at a time)"),
+    b(A::Back, C::Referrals, &[code(KeyCode::Esc)], "Esc", "back"),
+    b(A::NextStatus, C::ReferralView, &[k('s')], "s", "status (record what happened next)"),
+    b(A::AddAppointment, C::ReferralView, &[k('a')], "a", "appointment (arranged for the client)"),
+    b(A::Edit, C::ReferralView, &[k('e')], "e", "edit (details, follow-up date)"),
+    b(A::Up, C::ReferralView, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
+    b(A::Down, C::ReferralView, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
+    b(A::Back, C::ReferralView, &[code(KeyCode::Esc)], "Esc", "back"),
     b(A::Save, C::Form, &[ctrl('s')], "Ctrl-S", "save"),
     b(A::NextField, C::Form, &[code(KeyCode::Tab)], "Tab", "next (next field)"),
     b(A::PrevField, C::Form, &[code(KeyCode::BackTab)], "Shift-Tab", "back a field (previous field)"),

@@ -3,9 +3,11 @@
 
 mod assessment;
 mod coordination;
+mod referrals;
 
 pub use assessment::AssessMsg;
 pub use coordination::CoordMsg;
+pub use referrals::RefMsg;
 pub mod plan;
 
 use std::collections::HashMap;
@@ -86,6 +88,8 @@ pub enum Message {
     Assess(AssessMsg),
     /// Coordination and advocacy (see `app/coordination.rs`).
     Coord(CoordMsg),
+    /// Referrals and the referral board (see `app/referrals.rs`).
+    Referral(RefMsg),
     GoDirectory,
     OpenService(i64),
     NewService,
@@ -669,6 +673,7 @@ impl App {
                     Action::GoToday => Message::GoToday,
                     Action::GoTime => Message::GoTime,
                     Action::GoDirectory => Message::GoDirectory,
+                    Action::GoBoard => Message::Referral(RefMsg::Board),
                     Action::QuickNote => Message::QuickNote,
                     Action::Find => Message::OpenSearch(None),
                     Action::Drafts => Message::ShowDrafts,
@@ -944,6 +949,7 @@ impl App {
             Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
             Message::Assess(m) => self.update_assess(m)?,
             Message::Coord(m) => self.update_coord(m)?,
+            Message::Referral(m) => self.update_referral(m)?,
             Message::Plan(m) => self.update_plan(m)?,
         }
         Ok(())
@@ -955,6 +961,7 @@ impl App {
             "note" | "addendum" => self.update(Message::OpenNote(id)),
             _ if self.open_assess_record(kind, id)? => Ok(()),
             _ if self.open_coord_record(kind, id)? => Ok(()),
+            _ if self.open_referral_record(kind, id)? => Ok(()),
             "goal" | "goal-notes" => self.update_plan(plan::PlanMsg::OpenGoal(id)),
             "evaluation" => self.update_plan(plan::PlanMsg::OpenEvaluation(id)),
             "plan" => self.update_plan(plan::PlanMsg::OpenPlan(id)),
@@ -1061,6 +1068,7 @@ impl App {
             },
             kind if self.resume_assess_draft(kind, key, d.client_id)? => Ok(()),
             kind if self.resume_coord_draft(kind, key)? => Ok(()),
+            kind if self.resume_referral_draft(kind, key, d.client_id)? => Ok(()),
             kind if plan::is_plan_draft(kind) => self.resume_plan_draft(kind, key, d.client_id),
             _ => {
                 self.status =

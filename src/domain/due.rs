@@ -50,6 +50,7 @@ pub enum Target {
     Conference(String),
     Transition(String),
     Advocacy(String),
+    Referral(String),
     /// A goal (`G-4`): its steps and target date.
     Goal(String),
     /// A client's case plan, by the client's ref (`C-0042`).
@@ -68,6 +69,7 @@ impl Target {
             Target::Conference(r) => ("conference", "CC", r),
             Target::Transition(r) => ("transition", "TR", r),
             Target::Advocacy(r) => ("advocacy", "AD", r),
+            Target::Referral(r) => ("referral", "R", r),
             Target::Screeners(r) => {
                 return crate::domain::client::parse_client_ref(r).map(|id| ("screeners", id))
             }
@@ -109,6 +111,7 @@ impl Target {
             | Target::Conference(r)
             | Target::Transition(r)
             | Target::Advocacy(r)
+            | Target::Referral(r)
             | Target::Goal(r)
             | Target::Plan(r) => r,
         }

@@ -368,6 +368,123 @@ pub fn age_phrase(status: ReferralStatus, since: NaiveDate, today: NaiveDate) ->
     }
 }
 
+/// How a referral is made.
+pub const METHODS: &[(&str, &str)] = &[
+    ("", "(not recorded)"),
+    ("phone", "phone"),
+    ("email", "email"),
+    ("online form", "online form / portal"),
+    ("fax", "fax"),
+    ("letter", "letter"),
+    ("in person", "in person / warm handover"),
+];
+
+/// The SQL list of open states, as the store's partial index names them.
+pub const OPEN_SQL: &str = "('draft', 'sent', 'acknowledged', 'accepted', 'in-service', 'on-hold')";
+
+pub fn referral_ref(id: i64) -> String {
+    crate::domain::assessment::make_ref("R", id)
+}
+
+/// What the referral form holds, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct ReferralInput {
+    /// A provider typed in when the service is not in the directory.
+    pub provider: String,
+    pub need: String,
+    pub urgency: String,
+    pub method: String,
+    pub contact_name: String,
+    pub info_shared: String,
+    pub follow_up_on: String,
+    pub notes: String,
+}
+
+/// A referral's details, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReferralDetails {
+    pub provider: String,
+    pub need: String,
+    pub urgency: Urgency,
+    pub method: String,
+    pub contact_name: String,
+    pub info_shared: String,
+    pub follow_up_on: Option<NaiveDate>,
+    pub notes: String,
+}
+
+/// Checks the details typed; `has_service` says a directory service was chosen (then the
+/// provider text may be empty).
+pub fn validate_referral(
+    input: &ReferralInput,
+    has_service: bool,
+    today: NaiveDate,
+) -> Result<ReferralDetails, Vec<crate::domain::client::FieldError>> {
+    use crate::domain::client::FieldError;
+    use crate::domain::text::{clean_line, clean_multiline};
+    let mut e: Vec<FieldError> = Vec::new();
+    let line = |field: &'static str, raw: &str, max: usize, e: &mut Vec<FieldError>| {
+        let v = clean_line(raw);
+        if v.chars().count() > max {
+            e.push(FieldError { field, message: format!("Too long: at most {max} characters.") });
+        }
+        v
+    };
+    let provider = line("provider", &input.provider, 300, &mut e);
+    if provider.is_empty() && !has_service {
+        e.push(FieldError {
+            field: "provider",
+            message: "Choose a service from the directory (S-12 or part of its name), or type the provider."
+                .into(),
+        });
+    }
+    let need = line("need", &input.need, 300, &mut e);
+    if need.is_empty() {
+        e.push(FieldError { field: "need", message: "Say which need (or goal) the referral serves.".into() });
+    }
+    let urgency = match input.urgency.trim() {
+        "" => Urgency::Routine,
+        u => match u.parse::<Urgency>() {
+            Ok(u) => u,
+            Err(err) => {
+                e.push(FieldError { field: "urgency", message: err.to_string() });
+                Urgency::Routine
+            }
+        },
+    };
+    let method = line("method", &input.method, 100, &mut e);
+    let contact_name = line("contact_name", &input.contact_name, 200, &mut e);
+    let info_shared = line("info_shared", &input.info_shared, 1_000, &mut e);
+    let follow_up_on = match clean_line(&input.follow_up_on) {
+        f if f.is_empty() => None,
+        f => match crate::domain::dates::parse_date(&f, today) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                e.push(FieldError { field: "follow_up_on", message: m });
+                None
+            }
+        },
+    };
+    let notes = clean_multiline(&input.notes);
+    if notes.chars().count() > 20_000 {
+        e.push(FieldError { field: "notes", message: "Too long: at most 20,000 characters.".into() });
+    }
+    if e.is_empty() {
+        Ok(ReferralDetails {
+            provider,
+            need,
+            urgency,
+            method,
+            contact_name,
+            info_shared,
+            follow_up_on,
+            notes,
+        })
+    } else {
+        Err(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ReferralStatus::*;
@@ -683,5 +800,38 @@ mod tests {
         assert_eq!(age_phrase(Cancelled, today, today), "cancelled today");
         // A date in the future (clock trouble, typing) reads as today.
         assert_eq!(age_phrase(Sent, d("2026-03-25"), today), "sent today");
+    }
+
+    #[test]
+    fn a_referral_needs_a_provider_and_a_need() {
+        let today = d("2026-11-23");
+        let e = validate_referral(&ReferralInput::default(), false, today).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["provider", "need"]);
+        let ok = validate_referral(
+            &ReferralInput {
+                need: "food".into(),
+                urgency: "Urgent".into(),
+                follow_up_on: "+1w".into(),
+                ..Default::default()
+            },
+            true,
+            today,
+        )
+        .unwrap();
+        assert_eq!(ok.urgency, Urgency::Urgent);
+        assert_eq!(ok.follow_up_on, Some(d("2026-11-30")));
+        let e = validate_referral(
+            &ReferralInput {
+                provider: "x".into(),
+                need: "y".into(),
+                urgency: "whenever".into(),
+                ..Default::default()
+            },
+            false,
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(e[0].field, "urgency");
     }
 }

@@ -33,6 +33,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("action-item", action_items),
     ("transition", transition_follow_ups),
     ("advocacy", advocacy_deadlines),
+    ("referral", referral_follow_ups),
     ("goal-step", super::plan::due_goal_steps),
     ("goal-target", super::plan::due_goals_past_target),
     ("plan-review", super::plan::due_plan_reviews),
@@ -544,5 +545,61 @@ fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem
             record_id: Some(id),
         });
     }
+    Ok(out)
+}
+
+/// Referral follow-ups due or overdue (a sent referral is chased a week later, an accepted one
+/// on its first appointment), urgent referrals said first.
+fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+    use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency, OPEN_SQL};
+    let horizon =
+        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let mut stmt = store.conn.prepare_cached(&format!(
+        "SELECT r.id, r.client_id, r.provider, r.status, r.status_since, r.follow_up_on, r.urgency, c.given_name, \
+         c.family_name FROM referrals r INDEXED BY referrals_open JOIN clients c ON c.id = r.client_id \
+         WHERE r.status IN {OPEN_SQL} AND r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?1 AND c.status = 'open'"
+    ))?;
+    let rows = stmt.query_map([format_date(horizon)], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get(7)?,
+            r.get(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, provider, status, since, due, urgency, given, family) = row?;
+        let (Some(due), Some(since)) = (parse_ymd(&due), parse_ymd(&since)) else { continue };
+        let Some(when) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let status: ReferralStatus = status.parse().unwrap_or_default();
+        let urgent = match urgency.parse::<RUrgency>() {
+            Ok(RUrgency::Urgent) => "URGENT ",
+            _ => "",
+        };
+        out.push(DueItem {
+            rule: "referral",
+            urgency: when,
+            due_on: Some(due),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "{urgent}Referral to {}: {} — follow up {}",
+                crate::domain::text::fit(&provider, 28),
+                age_phrase(status, since, ctx.today),
+                due_phrase(due, ctx.today)
+            ),
+            target: Target::Referral(referral_ref(id)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    // within a day, urgent referrals come first
+    out.sort_by_key(|i| (i.due_on, !i.title.starts_with("URGENT")));
     Ok(out)
 }

@@ -11,6 +11,7 @@ pub mod meta;
 pub mod notes;
 pub mod people;
 pub mod plan;
+pub mod referrals;
 pub mod safety;
 pub mod screenings;
 pub mod search;
@@ -40,6 +41,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("migrations/0005_coordination.sql")),
     (6, include_str!("migrations/0006_directory.sql")),
     (7, include_str!("migrations/0007_plan.sql")),
+    (8, include_str!("migrations/0008_referrals.sql")),
 ];
 
 pub fn latest_version() -> u32 {

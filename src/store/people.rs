@@ -36,6 +36,8 @@ pub struct Person {
     pub notes: String,
     pub tie_strength: Option<String>,
     pub support_flow: Option<String>,
+    /// The directory organisation they work for (`O-0003`), when it is in the directory.
+    pub organisation_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,7 +58,7 @@ pub struct Links {
 
 const COLUMNS: &str =
     "id, client_id, is_self, name, relation, sex, birth_year, deceased, in_household, family, \
-    mother_id, father_id, role, organisation, phone, email, notes, tie_strength, support_flow";
+    mother_id, father_id, role, organisation, phone, email, notes, tie_strength, support_flow, organisation_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     let id: i64 = r.get(0)?;
@@ -83,7 +85,30 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         notes: r.get(16)?,
         tie_strength: r.get(17)?,
         support_flow: r.get(18)?,
+        organisation_ref: r.get::<_, Option<i64>>(19)?.map(crate::domain::directory::organisation_ref),
     })
+}
+
+/// Links a person to the directory organisation their "organisation" names (its ref O-3, or
+/// its name, accents and case ignored), or unlinks them when it names none.
+fn link_organisation(tx: &Transaction<'_>, person: i64, organisation: &str) -> Result<()> {
+    let org = organisation.trim();
+    let id: Option<i64> = if org.is_empty() {
+        None
+    } else if let Some(id) = crate::domain::directory::parse_organisation_ref(org) {
+        tx.query_row("SELECT id FROM organisations WHERE id = ?1", [id], |r| r.get(0)).optional()?
+    } else {
+        let key = crate::domain::text::name_key(org);
+        let mut stmt = tx.prepare_cached("SELECT id FROM organisations WHERE name_key = ?1 LIMIT 2")?;
+        let ids: Vec<i64> = stmt.query_map([key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        if ids.len() == 1 {
+            Some(ids[0])
+        } else {
+            None
+        }
+    };
+    tx.execute("UPDATE people SET organisation_id = ?2 WHERE id = ?1", params![person, id])?;
+    Ok(())
 }
 
 /// The client's own row in the family tree, created on first use.
@@ -250,6 +275,7 @@ pub(crate) fn insert_person(
         ],
     )?;
     let id = tx.last_insert_rowid();
+    link_organisation(tx, id, &p.organisation)?;
     write_links(tx, client_id, id, links)?;
     if links == &Links::default() {
         link_by_relation(tx, client_id, id, p, now_s)?;
@@ -365,6 +391,7 @@ impl Store {
                     tx.execute("DELETE FROM partnerships WHERE person_a = ?1 AND person_b = ?2", params![a, b])?;
                 }
             }
+            link_organisation(tx, id, &p.organisation)?;
             write_links(tx, before.client_id, id, links)?;
             log_record_event(
                 tx,

@@ -98,6 +98,7 @@ impl ClientFileScreen {
                 client_id: self.client_id,
                 tab: crate::ui::screens::coordination::Tab::Consents,
             })]),
+            Action::OpenReferrals => Some(vec![Message::Referral(crate::app::RefMsg::List(self.client_id))]),
             Action::OpenPlan => {
                 Some(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
             }

@@ -15,6 +15,7 @@ pub mod people;
 pub mod plan;
 pub mod plan_forms;
 pub mod prompt;
+pub mod referrals;
 pub mod safety;
 pub mod screeners;
 pub mod search;

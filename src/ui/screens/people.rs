@@ -357,7 +357,9 @@ impl PersonFormScreen {
                 .max(200)
                 .heading("Contact")
                 .help("e.g. GP, teacher, probation officer, housing officer."),
-            Field::text("organisation", "Organisation").max(200),
+            Field::text("organisation", "Organisation")
+                .max(200)
+                .help("Their organisation; a name (or O-3) in the resource directory links them to it."),
             Field::text("phone", "Phone").max(100),
             Field::text("email", "Email").max(200),
             Field::choice(

@@ -99,7 +99,22 @@ pub fn ecomap_input(client: &str, people: &[Person], extra: Vec<Tie>) -> EcomapI
     EcomapInput { client: client.to_string(), ties }
 }
 
-/// Ties the ecomap shows besides people: open referrals, once the client has any.
-pub fn extra_ties(_store: &crate::store::Store, _client_id: i64) -> crate::store::Result<Vec<Tie>> {
-    Ok(Vec::new())
+/// Ties the ecomap shows besides people: the client's open referrals, to the service.
+pub fn extra_ties(store: &crate::store::Store, client_id: i64) -> crate::store::Result<Vec<Tie>> {
+    Ok(store
+        .referrals(client_id)?
+        .into_iter()
+        .filter(|r| r.status.is_open())
+        .map(|r| Tie {
+            label: r.provider.clone(),
+            detail: format!("referral {}", r.status.label().to_lowercase()),
+            kind: TieKind::Referral,
+            strength: if r.status == crate::domain::referral::ReferralStatus::InService {
+                TieStrength::Strong
+            } else {
+                TieStrength::Weak
+            },
+            flow: SupportFlow::ToClient,
+        })
+        .collect())
 }

@@ -1,0 +1,274 @@
+//! Command-line referrals: add, list, record the next status.
+
+use std::path::PathBuf;
+
+use chrono::{Days, Local, Utc};
+use clap::{Args, Subcommand};
+
+use crate::cli::{open, BadInput};
+use crate::domain::consent::Consent;
+use crate::domain::coordination::ConsentDraft;
+use crate::domain::dates::{format_date, parse_date};
+use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, ReferralStatus};
+use crate::domain::text::display_safe;
+use crate::store::referrals::{NewReferral, Referral};
+
+#[derive(Subcommand, Debug)]
+pub enum ReferralCommand {
+    /// Refer a client to a directory service (--service) or a provider (--to); prints its ref.
+    Add(ReferralAddArgs),
+    /// List referrals: a client's, or every open one (the board) without REF.
+    List {
+        /// Client reference (C-0042) or a unique part of a name; omit for the whole caseload.
+        reference: Option<String>,
+        /// Only open referrals.
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record what happened next: sent, acknowledged, accepted, in-service, completed,
+    /// declined (--reason), client-declined, no-response, cancelled, on-hold.
+    Status(ReferralStatusArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReferralAddArgs {
+    /// Client reference (C-0042) or a unique part of a name.
+    pub reference: String,
+    /// A directory service: its ref (S-0012) or a unique part of its name.
+    #[arg(long, conflicts_with = "to")]
+    pub service: Option<String>,
+    /// A provider not in the directory.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The need (or goal) the referral serves.
+    #[arg(long)]
+    pub need: String,
+    /// The client agreed today to share the information with the provider: record that consent.
+    #[arg(long)]
+    pub consent: bool,
+    /// What is shared with the provider (the consent covers it).
+    #[arg(long)]
+    pub info: Option<String>,
+    /// routine, soon or urgent.
+    #[arg(long)]
+    pub urgency: Option<String>,
+    /// phone, email, online form, fax, letter, in person.
+    #[arg(long)]
+    pub method: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+    #[arg(long)]
+    pub follow_up: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReferralStatusArgs {
+    /// The referral.
+    pub referral: String,
+    /// The new status.
+    pub status: String,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Why (required when the provider declines).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The day it happened, if earlier than today.
+    #[arg(long)]
+    pub on: Option<String>,
+    /// A follow-up date other than the default.
+    #[arg(long)]
+    pub follow_up: Option<String>,
+    /// When accepted: the first appointment's day (the follow-up falls on it).
+    #[arg(long)]
+    pub appointment: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn bad(m: impl Into<String>) -> anyhow::Error {
+    BadInput(m.into()).into()
+}
+
+fn line(r: &Referral, today: chrono::NaiveDate) -> String {
+    let follow = match r.follow_up_on {
+        Some(d) if r.status.is_open() && d < today => format!("  OVERDUE follow-up {}", format_date(d)),
+        Some(d) if r.status.is_open() => format!("  follow-up {}", format_date(d)),
+        _ => String::new(),
+    };
+    format!(
+        "{:<6} {}  {:<40} {}{follow}",
+        r.reference,
+        r.client,
+        crate::domain::text::pad(&display_safe(&r.provider), 40),
+        r.age(today)
+    )
+}
+
+pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()> {
+    let today = Local::now().date_naive();
+    match cmd {
+        ReferralCommand::Add(a) => {
+            if a.service.is_none() && a.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                return Err(bad(
+                    "Say whom to refer to: --service S-12 (from the directory) or --to \"provider\".",
+                ));
+            }
+            let input = ReferralInput {
+                provider: a.to.clone().unwrap_or_default(),
+                need: a.need,
+                urgency: a.urgency.unwrap_or_default(),
+                method: a.method.unwrap_or_default(),
+                contact_name: a.contact.unwrap_or_default(),
+                info_shared: a.info.unwrap_or_default(),
+                follow_up_on: a.follow_up.unwrap_or_default(),
+                notes: a.notes.unwrap_or_default(),
+            };
+            let details = validate_referral(&input, a.service.is_some(), today).map_err(|e| {
+                bad(e
+                    .iter()
+                    .map(|e| {
+                        let flag = match e.field {
+                            "provider" => "to",
+                            "info_shared" => "info",
+                            "contact_name" => "contact",
+                            "follow_up_on" => "follow-up",
+                            f => f,
+                        };
+                        format!("--{flag}: {}", e.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"))
+            })?;
+            let mut store = open(db)?;
+            let client = store.resolve_client(&a.reference)?;
+            let service = match &a.service {
+                Some(s) => Some(store.resolve_service(s).map_err(|e| bad(format!("--service: {e}")))?),
+                None => None,
+            };
+            let consent = a.consent.then(|| ConsentDraft {
+                consent: Consent {
+                    to_name: service
+                        .as_ref()
+                        .map(|s| s.organisation.name.clone())
+                        .unwrap_or_else(|| details.provider.clone()),
+                    covers: if details.info_shared.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![details.info_shared.clone()]
+                    },
+                    signed_on: Some(today),
+                    expires_on: today.checked_add_days(Days::new(365)),
+                    revoked_on: None,
+                },
+                notes: "Given with a referral.".into(),
+            });
+            let n = NewReferral {
+                service_id: service.as_ref().map(|s| s.id),
+                details,
+                need_domain: String::new(),
+                goal_id: None,
+                contact_person_id: None,
+                consent,
+            };
+            let by = store.settings()?.signature();
+            let id = store.add_referral(client.id, &n, &by, Utc::now())?;
+            let r = store.referral(id)?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "{} drafted: {} for {}",
+                    referral_ref(id),
+                    display_safe(&r.provider),
+                    client.reference
+                );
+                if store.referral_consent(&r, today)?.is_none() {
+                    eprintln!(
+                        "caseload: note: no valid consent to share with {} yet; it cannot be marked sent until one is recorded (--consent, or caseload consent add).",
+                        display_safe(&r.provider)
+                    );
+                }
+            }
+            Ok(())
+        }
+        ReferralCommand::List { reference, open: only_open, json } => {
+            let store = open(db)?;
+            let list: Vec<Referral> = match reference {
+                Some(r) => {
+                    let c = store.resolve_client(&r)?;
+                    store.referrals(c.id)?.into_iter().filter(|r| !only_open || r.status.is_open()).collect()
+                }
+                None => store.open_referrals()?,
+            };
+            if json {
+                let v: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|r| {
+                        let mut v = serde_json::to_value(r).unwrap_or_default();
+                        if let Some(o) = v.as_object_mut() {
+                            o.insert("age".into(), r.age(today).into());
+                        }
+                        v
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                for r in &list {
+                    println!("{}", line(r, today));
+                }
+            }
+            Ok(())
+        }
+        ReferralCommand::Status(a) => {
+            let id = crate::domain::assessment::parse_ref("R", &a.referral).ok_or_else(|| {
+                bad(format!("\"{}\" is not a referral reference (R-12).", display_safe(&a.referral)))
+            })?;
+            let to: ReferralStatus =
+                a.status.parse().map_err(|e: crate::domain::referral::ParseError| bad(e.to_string()))?;
+            let day = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+                match v.as_deref() {
+                    None => Ok(None),
+                    Some(t) => parse_date(t, today).map(Some).map_err(|m| bad(format!("--{flag}: {m}"))),
+                }
+            };
+            let on = day("on", &a.on)?.unwrap_or(today);
+            let follow = day("follow-up", &a.follow_up)?;
+            let first = day("appointment", &a.appointment)?;
+            let mut store = open(db)?;
+            let by = store.settings()?.signature();
+            store
+                .change_referral_status(
+                    id,
+                    to,
+                    on,
+                    a.note.as_deref().unwrap_or(""),
+                    a.reason.as_deref().unwrap_or(""),
+                    follow,
+                    first,
+                    &by,
+                    Utc::now(),
+                )
+                .map_err(|e| match e {
+                    crate::store::StoreError::Invalid(v) => bad(v
+                        .iter()
+                        .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
+                        .collect::<Vec<_>>()
+                        .join("\n")),
+                    other => other.into(),
+                })?;
+            let r = store.referral(id)?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("{}", line(&r, today));
+            }
+            Ok(())
+        }
+    }
+}
