@@ -93,10 +93,10 @@ pub fn coordination_phase(
         // most have a consent: valid, expiring soon or expired
         if rng.random_bool(0.8) {
             let signed = days(until, -rng.random_range(30..400)).max(from);
-            let expires = match rng.random_range(0..4) {
-                0 => days(until, rng.random_range(1..25)),   // expiring soon
-                1 => days(until, -rng.random_range(1..40)),  // expired
-                _ => days(until, rng.random_range(60..300)), // valid
+            let expires = match rng.random_range(0..10) {
+                0 | 1 => days(until, rng.random_range(1..25)), // expiring soon
+                2 => days(until, -rng.random_range(1..40)),    // expired
+                _ => days(until, rng.random_range(60..300)),   // valid
             }
             .max(signed);
             let covers =

@@ -380,18 +380,15 @@ fn consents(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         // valid up to and including the expiry day: it is overdue from the day after
         let due = expires.checked_add_days(Days::new(1)).unwrap_or(expires);
         let urgency = if due <= ctx.today { Urgency::Overdue } else { Urgency::DueSoon };
+        // what matters first (expired or not), then to whom: the line is often cut at 80 columns
         let title = if due <= ctx.today {
             format!(
-                "Consent to share with {} expired {}: renew it or let it lapse",
-                crate::domain::text::fit(&to, 30),
-                format_date(expires)
+                "Consent expired {}: {} — renew or let it lapse",
+                format_date(expires),
+                crate::domain::text::fit(&to, 30)
             )
         } else {
-            format!(
-                "Consent to share with {} expires {}",
-                crate::domain::text::fit(&to, 30),
-                format_date(expires)
-            )
+            format!("Consent expires {}: {}", format_date(expires), crate::domain::text::fit(&to, 30))
         };
         out.push(DueItem {
             rule: "consent",

@@ -285,12 +285,12 @@ pub fn summary(result: &ScoreResult) -> String {
 /// A few words for lists: "PHQ-9 14 Moderate", "GAD-7 incomplete", "AHC needs: housing, food".
 pub fn compact(short_name: &str, result: &ScoreResult) -> String {
     if !result.domains.is_empty() {
-        let positive: Vec<&str> = result
-            .domains
-            .iter()
-            .filter(|d| d.positive == Some(true))
-            .map(|d| d.life_domain.as_str())
-            .collect();
+        let mut positive: Vec<&str> = Vec::new();
+        for d in result.domains.iter().filter(|d| d.positive == Some(true)) {
+            if !positive.contains(&d.life_domain.as_str()) {
+                positive.push(&d.life_domain);
+            }
+        }
         return if positive.is_empty() {
             format!("{short_name}: no needs")
         } else {

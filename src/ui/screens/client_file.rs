@@ -25,6 +25,8 @@ struct PhaseSummary {
     screeners: String,
     people: String,
     coordination: String,
+    plan: String,
+    referrals: String,
     /// Open advocacy items, one line each (they carry deadlines).
     advocacy: Vec<String>,
 }
@@ -154,6 +156,8 @@ impl ClientFileScreen {
         phase(&mut lines, "a", "Assessment", &self.phases.assessment);
         phase(&mut lines, "s", "Screeners", &self.phases.screeners);
         phase(&mut lines, "p", "People and family", &self.phases.people);
+        phase(&mut lines, "g", "Plan", &self.phases.plan);
+        phase(&mut lines, "r", "Referrals", &self.phases.referrals);
         phase(&mut lines, "C", "Coordination", &self.phases.coordination);
         for a in &self.phases.advocacy {
             lines.push(Line::from(vec![
@@ -289,6 +293,32 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
         "nobody recorded yet".into()
     } else {
         format!("{others} recorded, {home} living with the client")
+    };
+    let goals = store.goals(client_id, false)?;
+    let past = goals.iter().filter(|g| g.target_date < today && g.status.is_open()).count();
+    let review = store.next_review(client_id)?.map(|r| r.due_on);
+    p.plan = match (goals.len(), review) {
+        (0, _) => "no goals yet".into(),
+        (n, r) => format!(
+            "{n} open goal{}{}{}",
+            if n == 1 { "" } else { "s" },
+            if past > 0 { format!(", {past} PAST TARGET") } else { String::new() },
+            r.map(|d| format!(", review {}", format_date(d))).unwrap_or_default()
+        ),
+    };
+    let referrals = store.referrals(client_id)?;
+    let open: Vec<_> = referrals.iter().filter(|r| r.status.is_open()).collect();
+    let overdue = open.iter().filter(|r| r.follow_up_on.is_some_and(|d| d < today)).count();
+    p.referrals = match (referrals.len(), open.len()) {
+        (0, _) => "none yet".into(),
+        (n, o) => format!(
+            "{o} open of {n}{}",
+            if overdue > 0 {
+                format!(", {overdue} follow-up{} OVERDUE", if overdue == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            }
+        ),
     };
     let consents = store.consents(client_id)?;
     let usable =
