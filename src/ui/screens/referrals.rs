@@ -522,7 +522,7 @@ impl ReferralFormScreen {
         if existing.is_none() {
             fields.push(
                 Field::text("service", "Directory service").max(200).help(
-                    "A service's ref (S-12) or a unique part of its name; R browses the directory. Or leave it and type the provider.",
+                    "A service's ref (S-12) or a unique part of its name (the directory, R, lists them); or type a provider below.",
                 ),
             );
         }
@@ -634,7 +634,19 @@ impl View for ReferralFormScreen {
             match ctx.store.resolve_service(&v("service")) {
                 Ok(s) => Some(s),
                 Err(e) => {
-                    self.form.set_errors(&[FieldError { field: "service", message: e.to_string() }]);
+                    // one line at the field: the first few matches, by ref
+                    let ids = ctx.store.search_directory_ids(&v("service"), true, 4).unwrap_or_default();
+                    let found = ctx.store.service_summaries(&ids).unwrap_or_default();
+                    let message = if found.len() > 1 {
+                        let list: Vec<String> = found
+                            .iter()
+                            .map(|s| format!("{} {} ({})", s.reference, s.name, s.organisation))
+                            .collect();
+                        format!("Several match — type one's ref: {}", list.join("; "))
+                    } else {
+                        e.to_string().lines().next().unwrap_or("").to_string()
+                    };
+                    self.form.set_errors(&[FieldError { field: "service", message }]);
                     return Ok(Submitted::Stay);
                 }
             }

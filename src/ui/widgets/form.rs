@@ -615,12 +615,30 @@ impl Form {
         }
     }
 
-    fn field_height(f: &Field) -> u16 {
+    fn field_height(f: &Field, width: u16) -> u16 {
         let base = match &f.kind {
             FieldKind::Multiline { height, .. } => 1 + height + 2,
             _ => 1,
         };
-        base + u16::from(f.error.is_some() || f.warning.is_some()) + Self::heading_height(f)
+        base + Self::below_lines(f, width).len() as u16 + Self::heading_height(f)
+    }
+
+    /// The message under a field (its error, or else its warning), wrapped to the width, at
+    /// most three lines: a long message is read, not cut at the edge of the screen.
+    fn below_lines(f: &Field, width: u16) -> Vec<(String, Style)> {
+        let (text, style) = match (&f.error, &f.warning) {
+            (Some(err), _) => (format!("⚠ {}", display_safe(err)), theme::error()),
+            (None, Some(w)) => (format!("! {}", display_safe(w)), theme::warn()),
+            (None, None) => return Vec::new(),
+        };
+        let mut lines = crate::domain::text::wrap(&text, width.saturating_sub(2).max(10) as usize);
+        if lines.len() > 3 {
+            lines.truncate(3);
+            if let Some(last) = lines.last_mut() {
+                *last = crate::domain::text::fit(&format!("{last} …"), width.saturating_sub(2) as usize);
+            }
+        }
+        lines.into_iter().map(|l| (l, style)).collect()
     }
 
     fn heading_height(f: &Field) -> u16 {
@@ -647,7 +665,7 @@ impl Form {
         let label_w =
             self.fields.iter().map(|f| f.label.chars().count() + 3).max().unwrap_or(10).min(34) as u16;
 
-        let mut heights: Vec<u16> = self.fields.iter().map(Self::field_height).collect();
+        let mut heights: Vec<u16> = self.fields.iter().map(|f| Self::field_height(f, body.width)).collect();
         // the last multi-line field takes the room left over (a note gets the whole screen)
         let used: u16 = heights.iter().sum();
         let mut grow = 0u16;
@@ -747,13 +765,8 @@ impl Form {
                 }
                 dy += height + 2;
             }
-            let below = match (&f.error, &f.warning) {
-                (Some(err), _) => Some((format!("⚠ {}", display_safe(err)), theme::error())),
-                (None, Some(w)) => Some((format!("! {}", display_safe(w)), theme::warn())),
-                (None, None) => None,
-            };
-            if let Some((text, style)) = below {
-                let ey = body.y as i32 + y + dy as i32;
+            for (n, (text, style)) in Self::below_lines(f, body.width).into_iter().enumerate() {
+                let ey = body.y as i32 + y + dy as i32 + n as i32;
                 if ey >= body.y as i32 && ey < (body.y + body.height) as i32 {
                     let r =
                         Rect { x: body.x + 2, y: ey as u16, width: body.width.saturating_sub(2), height: 1 };
