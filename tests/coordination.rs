@@ -317,3 +317,128 @@ fn coordination_tabs_and_a_conference_warning_about_consent() {
     key(&mut app, KeyCode::Char('x'));
     assert!(open(&path).open_actions(1).unwrap().is_empty(), "x on Today marks it done");
 }
+
+fn nasty_cases() -> Vec<(String, String)> {
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).expect("fixture parses");
+    fixtures
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| {
+            let mut text = case["text"].as_str().unwrap_or("").to_string();
+            if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+                text = text.repeat(n as usize);
+            }
+            (case["label"].as_str().unwrap_or("").to_string(), text)
+        })
+        .collect()
+}
+
+fn clean(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+#[test]
+fn nasty_input_in_every_coordination_and_referral_field_is_stored_clean_or_refused() {
+    use caseload::domain::referral::{validate_referral, ReferralInput};
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = with_client(&mut store);
+    for (label, text) in nasty_cases() {
+        // consents
+        for field in ["to_name", "covers", "expires_on"] {
+            let mut i = ConsentInput {
+                to_name: "Dr Rao".into(),
+                expires_on: "2027-01-01".into(),
+                ..Default::default()
+            };
+            match field {
+                "to_name" => i.to_name = text.clone(),
+                "covers" => i.covers = text.clone(),
+                _ => i.expires_on = text.clone(),
+            }
+            let before = store.consents(c).unwrap().len();
+            match validate_consent(&i, today()) {
+                Ok(d) => {
+                    let id = store.add_consent(c, &d, None, fixed_now()).unwrap();
+                    let back = store.consent(id).unwrap();
+                    assert!(clean(&back.to) && clean(&back.covers), "{label} in {field}");
+                }
+                Err(e) => {
+                    assert!(e.iter().any(|e| e.field == field), "{label} in {field}: {e:?}");
+                    assert_eq!(store.consents(c).unwrap().len(), before);
+                }
+            }
+        }
+        // conferences: purpose, attendees, minutes, action lines
+        for field in ["purpose", "attendees", "minutes", "actions"] {
+            let mut i = ConferenceInput {
+                held_at: "2026-11-22 10:00".into(),
+                purpose: "Review".into(),
+                ..Default::default()
+            };
+            match field {
+                "purpose" => i.purpose = text.clone(),
+                "attendees" => i.attendees = text.clone(),
+                "minutes" => i.minutes = text.clone(),
+                _ => i.actions = text.clone(),
+            }
+            match validate_conference(&i, fixed_now(), today()) {
+                Ok(d) => {
+                    let id = store.add_conference(c, &d, fixed_now()).unwrap();
+                    let back = store.conference(id).unwrap();
+                    assert!(clean(&back.purpose) && clean(&back.minutes), "{label} in {field}");
+                    assert!(back.attendees.iter().all(|a| clean(&a.name) && !a.name.is_empty()), "{label}");
+                    assert!(back.actions.iter().all(|a| clean(&a.text) && clean(&a.owner)), "{label}");
+                }
+                Err(e) => assert!(e.iter().any(|e| e.field == field), "{label} in {field}: {e:?}"),
+            }
+        }
+        // advocacy and mandated reports
+        let a = AdvocacyInput { barrier: text.clone(), target: text.clone(), ..Default::default() };
+        match validate_advocacy(&a, today()) {
+            Ok(d) => {
+                let id = store.add_advocacy(c, &d, fixed_now()).unwrap();
+                let back = store.advocacy_item(id).unwrap();
+                assert!(clean(&back.barrier) && clean(&back.target), "{label}");
+            }
+            Err(e) => assert!(!e.is_empty(), "{label}"),
+        }
+        let m = MandatedInput {
+            kind: "adult-protection".into(),
+            agency: "Adult Services".into(),
+            reported_at: "2026-11-23 09:00".into(),
+            what_reported: text.clone(),
+            reported_by: "Sam".into(),
+            ..Default::default()
+        };
+        if let Ok(d) = validate_mandated(&m, fixed_now()) {
+            let id = store.add_mandated_report(c, &d, fixed_now()).unwrap();
+            assert!(clean(&store.mandated_report(id).unwrap().what_reported), "{label}");
+        }
+        // referrals
+        for field in ["provider", "need", "info_shared", "follow_up_on"] {
+            let mut i =
+                ReferralInput { provider: "Westside".into(), need: "food".into(), ..Default::default() };
+            match field {
+                "provider" => i.provider = text.clone(),
+                "need" => i.need = text.clone(),
+                "info_shared" => i.info_shared = text.clone(),
+                _ => i.follow_up_on = text.clone(),
+            }
+            match validate_referral(&i, false, today()) {
+                Ok(details) => {
+                    let n = caseload::store::referrals::NewReferral { details, ..Default::default() };
+                    let id = store.add_referral(c, &n, "Sam", fixed_now()).unwrap();
+                    let back = store.referral(id).unwrap();
+                    assert!(
+                        clean(&back.provider) && clean(&back.need) && clean(&back.info_shared),
+                        "{label} in {field}"
+                    );
+                }
+                Err(e) => assert!(e.iter().any(|e| e.field == field), "{label} in {field}: {e:?}"),
+            }
+        }
+    }
+}
