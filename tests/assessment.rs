@@ -381,3 +381,38 @@ fn nasty_input_in_people_and_screener_answers() {
         }
     }
 }
+
+#[test]
+fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = with_client(&mut store);
+    let all = builtin().unwrap();
+    let phq9 = find(&all, "phq9").unwrap();
+    let answers = parse_answer_list(phq9, "1,1,1,1,1,1,1,1,0").unwrap();
+    let due = |store: &Store| -> Vec<String> {
+        let settings = store.settings().unwrap();
+        store
+            .due_items(&caseload::store::due::DueContext {
+                now: fixed_now(),
+                today: today(),
+                settings: &settings,
+            })
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.rule == "rescreen")
+            .map(|i| i.title)
+            .collect()
+    };
+    store
+        .add_screening(c, phq9, &answers, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), "", fixed_now())
+        .unwrap();
+    assert_eq!(due(&store).len(), 1, "90 days after 2026-06-01 is past");
+    assert!(due(&store)[0].contains("PHQ-9 due again"));
+    let (recent, _) = store
+        .add_screening(c, phq9, &answers, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(), "", fixed_now())
+        .unwrap();
+    assert!(due(&store).is_empty(), "given again: not due");
+    store.mark_screening_in_error(recent, "wrong client", fixed_now()).unwrap();
+    assert_eq!(due(&store).len(), 1, "the one in error does not count");
+}

@@ -308,11 +308,11 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let cutoff = horizon.checked_sub_days(Days::new(every)).unwrap_or(horizon);
     let ids: Vec<String> = RESCREEN_INSTRUMENTS.iter().map(|(id, _)| format!("'{id}'")).collect();
+    // the latest of each client is kept by triggers (migration 9): read only those due
     let sql = format!(
-        "SELECT g.client_id, g.instrument_id, g.last, c.given_name, c.family_name FROM \
-         (SELECT client_id, instrument_id, max(administered_on) AS last FROM screenings INDEXED BY screenings_latest \
-          WHERE instrument_id IN ({}) AND error_at IS NULL GROUP BY instrument_id, client_id) g \
-         JOIN clients c ON c.id = g.client_id WHERE g.last <= ?1 AND c.status = 'open'",
+        "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
+         INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
+         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND c.status = 'open'",
         ids.join(",")
     );
     let mut stmt = store.conn.prepare_cached(&sql)?;

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("migrations/0006_directory.sql")),
     (7, include_str!("migrations/0007_plan.sql")),
     (8, include_str!("migrations/0008_referrals.sql")),
+    (9, include_str!("migrations/0009_rescreen.sql")),
 ];
 
 pub fn latest_version() -> u32 {
