@@ -25,13 +25,20 @@ fn dataset() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-data");
     std::fs::create_dir_all(&dir).expect("bench dir");
     let path = dir.join("clients5000.db");
-    if Store::open_existing(&path).and_then(|s| s.count_clients()).ok() == Some(5_000) {
-        return path;
+    // reused only when made by this version's demo (every phase's records, at this schema)
+    let built_with = format!("{}/{}", env!("CARGO_PKG_VERSION"), caseload::store::latest_version());
+    if let Ok(store) = Store::open_existing(&path) {
+        if store.count_clients().ok() == Some(5_000)
+            && store.meta("bench_built_with").ok().flatten().as_deref() == Some(built_with.as_str())
+        {
+            return path;
+        }
     }
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).expect("open");
     generate(&mut store, &DemoOptions { clients: 5_000, seed: 3, notes_per_client: 12 }, Utc::now())
         .expect("demo");
+    store.set_meta("bench_built_with", &built_with).expect("meta");
     path
 }
 

@@ -35,9 +35,13 @@ fn data_dir() -> PathBuf {
 fn dataset(name: &str, clients: usize, notes_per_client: usize) -> PathBuf {
     let path = data_dir().join(format!("{name}.db"));
     let expected = (clients * notes_per_client) as i64;
+    // reused only when made by this version's demo (every phase's records, at this schema)
+    let built_with = format!("{}/{}", env!("CARGO_PKG_VERSION"), caseload::store::latest_version());
     if let Ok(store) = Store::open_existing(&path) {
         let n: i64 = store.count_clients().unwrap_or(0);
-        if n == clients as i64 {
+        if n == clients as i64
+            && store.meta("bench_built_with").ok().flatten().as_deref() == Some(built_with.as_str())
+        {
             return path;
         }
     }
@@ -46,6 +50,7 @@ fn dataset(name: &str, clients: usize, notes_per_client: usize) -> PathBuf {
     eprintln!("building {name}: {clients} clients, {expected} notes (cached for next time)…");
     let mut store = Store::open(&path).expect("open");
     generate(&mut store, &DemoOptions { clients, seed: 42, notes_per_client }, Utc::now()).expect("demo");
+    store.set_meta("bench_built_with", &built_with).expect("meta");
     eprintln!("  built in {:.1} s", started.elapsed().as_secs_f64());
     path
 }
