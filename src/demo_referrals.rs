@@ -192,5 +192,12 @@ pub fn referrals(
             made += 1;
         }
     }
+    // consents given with referrals long finished were left to lapse when they expired
+    tx.execute(
+        "UPDATE consents SET lapsed_on = expires_on WHERE notes = 'Given with a referral.' AND expires_on < ?1 \
+         AND id IN (SELECT consent_id FROM referrals WHERE consent_id IS NOT NULL \
+                    AND status IN ('completed', 'declined', 'client-declined', 'cancelled', 'no-response'))",
+        [format_date(now.date_naive())],
+    )?;
     Ok(made)
 }
