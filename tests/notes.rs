@@ -361,3 +361,37 @@ fn timeline_pages_keep_every_addendum_written_in_the_same_second() {
         assert_eq!(addenda.len(), 3, "page size {page_size}: {addenda:?}");
     }
 }
+
+#[test]
+fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
+    let (_d, mut store, _a, _b) = setup();
+    let settings = Settings { no_contact_days: 30, ..Default::default() };
+    // 40 quiet clients, 40 overdue follow-ups on different days
+    for i in 0..40 {
+        let c = add_client(
+            &mut store,
+            &format!("Quiet{i}"),
+            "Example",
+            &format!("2026-0{}-1{}", 1 + i % 9, i % 10),
+        );
+        note(
+            &mut store,
+            c,
+            &format!("2026-10-{:02} 09:00", 1 + i % 28),
+            "phone",
+            "Called.",
+            &format!("2026-10-{:02}", 2 + i % 27),
+        );
+    }
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let all = store.due_items(&ctx).unwrap();
+    assert!(all.len() > 60, "{}", all.len());
+    let (page, more) = store.due_items_limited(&ctx, Some(25)).unwrap();
+    assert!(more, "a rule had more than one page");
+    assert_eq!(page.len(), 25);
+    let key = |i: &caseload::domain::due::DueItem| (i.rule, i.client_id, i.title.clone());
+    assert_eq!(page.iter().map(key).collect::<Vec<_>>(), all[..25].iter().map(key).collect::<Vec<_>>());
+    let (everything, more) = store.due_items_limited(&ctx, Some(10_000)).unwrap();
+    assert!(!more);
+    assert_eq!(everything.len(), all.len());
+}

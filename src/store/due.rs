@@ -18,7 +18,8 @@ pub struct DueContext<'a> {
     pub settings: &'a Settings,
 }
 
-pub type Rule = fn(&Store, &DueContext<'_>) -> Result<Vec<DueItem>>;
+/// A rule gives its items, soonest due first, at most `limit` of them (-1: all).
+pub type Rule = fn(&Store, &DueContext<'_>, i64) -> Result<Vec<DueItem>>;
 
 /// The rules, in no particular order (the list is sorted by urgency afterwards).
 pub const RULES: &[(&str, Rule)] = &[
@@ -55,12 +56,31 @@ pub const RESCREEN_INSTRUMENTS: &[(&str, &str)] = &[("phq9", "PHQ-9"), ("gad7", 
 impl Store {
     /// Everything that needs the practitioner, most urgent first.
     pub fn due_items(&self, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+        self.due_items_limited(ctx, None).map(|(items, _)| items)
+    }
+
+    /// The most urgent items, at most about `limit` of each rule (the screen shows a page and
+    /// asks for more as it scrolls; a caseload of thousands has tens of thousands of items).
+    /// Also says whether a rule had more than it gave. Each rule gives its items soonest first,
+    /// so the first `limit` of the merged list are the same as in the full list.
+    pub fn due_items_limited(
+        &self,
+        ctx: &DueContext<'_>,
+        limit: Option<usize>,
+    ) -> Result<(Vec<DueItem>, bool)> {
+        let n = limit.map(|l| l as i64).unwrap_or(-1);
         let mut items = Vec::new();
+        let mut more = false;
         for (_, rule) in RULES {
-            items.extend(rule(self, ctx)?);
+            let got = rule(self, ctx, n)?;
+            more |= limit.is_some_and(|l| got.len() >= l);
+            items.extend(got);
         }
         sort_items(&mut items);
-        Ok(items)
+        if let Some(l) = limit {
+            items.truncate(l);
+        }
+        Ok((items, more))
     }
 }
 
@@ -69,7 +89,7 @@ fn name(given: String, family: String) -> String {
 }
 
 /// Follow-up dates set on notes, overdue or due soon, until done or until a later contact.
-fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     // Start from the partial index of open follow-ups. A later contact with the client clears a
@@ -79,9 +99,9 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
          INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
          WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
          AND n.follow_up_on <= ?1 AND c.status = 'open' \
-         AND (c.last_contact_at IS NULL OR c.last_contact_at <= n.contact_at)";
+         AND (c.last_contact_at IS NULL OR c.last_contact_at <= n.contact_at) ORDER BY n.follow_up_on LIMIT ?2";
     let mut stmt = store.conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
     let mut out = Vec::new();
@@ -105,7 +125,7 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Unsigned notes past the signing window (overdue) or reaching it soon, one line per client.
-fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let window = chrono::Duration::days(i64::from(ctx.settings.signing_window_days));
     let soon = chrono::Duration::days(i64::from(ctx.settings.due_soon_days) + 1);
     let cutoff = to_db(ctx.now - window + soon);
@@ -114,9 +134,9 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
          (SELECT client_id, count(*) AS n, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
           WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id) g \
-         JOIN clients c ON c.id = g.client_id",
+         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest LIMIT ?2",
     )?;
-    let rows = stmt.query_map([cutoff], |r| {
+    let rows = stmt.query_map(params![cutoff, limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
     let mut out = Vec::new();
@@ -149,7 +169,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 
 /// Open clients with no contact for the configured number of days (or none since intake),
 /// and those who will reach it within the due-soon window.
-fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn no_contact(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let days = u64::from(ctx.settings.no_contact_days);
     let soon = u64::from(ctx.settings.due_soon_days);
     let offset = local_offset_secs(ctx.now);
@@ -162,9 +182,9 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT id, last_contact_at, intake_date, given_name, family_name FROM clients \
          WHERE status = 'open' AND ((last_contact_at IS NOT NULL AND last_contact_at < ?1) \
-         OR (last_contact_at IS NULL AND intake_date < ?2))",
+         OR (last_contact_at IS NULL AND intake_date < ?2)) ORDER BY coalesce(last_contact_at, intake_date) LIMIT ?3",
     )?;
-    let rows = stmt.query_map(params![cutoff, format_date(cutoff_day)], |r| {
+    let rows = stmt.query_map(params![cutoff, format_date(cutoff_day), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, Option<String>>(1)?,
@@ -206,7 +226,7 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Forms left unsaved (after a crash, or left for later).
-fn drafts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn drafts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
     Ok(store
         .drafts()?
         .into_iter()
@@ -225,7 +245,7 @@ fn drafts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Open risk flags head the list until reviewed and lowered.
-fn safety_flags(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT f.id, f.client_id, f.area, f.level, f.raised_at, c.given_name, c.family_name \
          FROM risk_flags f INDEXED BY risk_flags_open JOIN clients c ON c.id = f.client_id \
@@ -263,7 +283,7 @@ fn safety_flags(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Safety alerts from screener results, until acknowledged with a note.
-fn safety_alerts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT a.id, a.client_id, a.screening_id, a.raised_at, c.given_name, c.family_name \
          FROM alerts a INDEXED BY alerts_open JOIN clients c ON c.id = a.client_id \
@@ -302,7 +322,7 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// PHQ-9 and GAD-7 are due again a set number of days after the last one, while a case is open.
-fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let every = u64::from(ctx.settings.rescreen_days);
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
@@ -312,11 +332,11 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
     let sql = format!(
         "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
          INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
-         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND c.status = 'open'",
+         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND c.status = 'open' ORDER BY l.last_on LIMIT ?2",
         ids.join(",")
     );
     let mut stmt = store.conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([format_date(cutoff)], |r| {
+    let rows = stmt.query_map(params![format_date(cutoff), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
     let mut out: Vec<DueItem> = Vec::new();
@@ -352,7 +372,7 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 
 /// Consents expiring within the warning window (Settings) and expired ones not yet renewed
 /// or let lapse, while the case is open.
-fn consents(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let warn = u64::from(ctx.settings.consent_warning_days);
     let horizon = ctx.today.checked_add_days(Days::new(warn)).unwrap_or(ctx.today);
     let mut stmt = store.conn.prepare_cached(
@@ -361,9 +381,10 @@ fn consents(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
          WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL \
          AND s.expires_on <= ?1 AND c.status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM consents n WHERE n.client_id = s.client_id AND n.to_name = s.to_name \
-             AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on))",
+             AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on)) \
+         ORDER BY s.expires_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -406,15 +427,16 @@ fn consents(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Open action items from case conferences, due or overdue.
-fn action_items(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let mut stmt = store.conn.prepare_cached(
         "SELECT a.id, a.client_id, a.conference_id, a.owner, a.text, a.due_on, c.given_name, c.family_name \
          FROM action_items a INDEXED BY action_items_open JOIN clients c ON c.id = a.client_id \
-         WHERE a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on <= ?1 AND c.status = 'open'",
+         WHERE a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on <= ?1 AND c.status = 'open' \
+         ORDER BY a.due_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -455,15 +477,16 @@ fn action_items(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
 }
 
 /// Follow-ups after a move between services (a hospital discharge, a new agency).
-fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let mut stmt = store.conn.prepare_cached(
         "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
          FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
-         WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open'",
+         WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open' \
+         ORDER BY t.follow_up_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -501,15 +524,16 @@ fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueI
 }
 
 /// Advocacy deadlines (appeal dates) of open items.
-fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let mut stmt = store.conn.prepare_cached(
         "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
          FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
-         WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open'",
+         WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open' \
+         ORDER BY a.deadline LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -547,16 +571,17 @@ fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem
 
 /// Referral follow-ups due or overdue (a sent referral is chased a week later, an accepted one
 /// on its first appointment), urgent referrals said first.
-fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency, OPEN_SQL};
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let mut stmt = store.conn.prepare_cached(&format!(
         "SELECT r.id, r.client_id, r.provider, r.status, r.status_since, r.follow_up_on, r.urgency, c.given_name, \
          c.family_name FROM referrals r INDEXED BY referrals_open JOIN clients c ON c.id = r.client_id \
-         WHERE r.status IN {OPEN_SQL} AND r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?1 AND c.status = 'open'"
+         WHERE r.status IN {OPEN_SQL} AND r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?1 AND c.status = 'open' \
+         ORDER BY r.follow_up_on LIMIT ?2"
     ))?;
-    let rows = stmt.query_map([format_date(horizon)], |r| {
+    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,

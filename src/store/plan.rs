@@ -407,15 +407,15 @@ fn horizon(ctx: &DueContext<'_>) -> NaiveDate {
 }
 
 /// Today: steps of active and proposed goals not done by their due date, or due soon.
-pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT s.goal_id, s.client_id, s.due_on, s.text, c.given_name, c.family_name \
          FROM goal_steps s INDEXED BY goal_steps_open_due CROSS JOIN goals g ON g.id = s.goal_id \
          CROSS JOIN clients c ON c.id = s.client_id \
          WHERE s.done_on IS NULL AND s.due_on IS NOT NULL AND s.due_on <= ?1 \
-         AND g.status IN ('proposed', 'active') AND c.status = 'open'",
+         AND g.status IN ('proposed', 'active') AND c.status = 'open' ORDER BY s.due_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon(ctx))], |r| {
+    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -446,13 +446,14 @@ pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<
 }
 
 /// Today: open goals past their target date (and those reaching it soon).
-pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT g.id, g.client_id, g.target_on, g.statement, c.given_name, c.family_name \
          FROM goals g INDEXED BY goals_open_by_target CROSS JOIN clients c ON c.id = g.client_id \
-         WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= ?1 AND c.status = 'open'",
+         WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= ?1 AND c.status = 'open' \
+         ORDER BY g.target_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon(ctx))], |r| {
+    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -488,13 +489,13 @@ pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>) -> Resu
 }
 
 /// Today: plan reviews due soon or overdue.
-pub(crate) fn due_plan_reviews(store: &Store, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
+pub(crate) fn due_plan_reviews(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
         "SELECT r.client_id, r.due_on, c.given_name, c.family_name FROM plan_reviews r INDEXED BY plan_reviews_due \
          CROSS JOIN clients c ON c.id = r.client_id \
-         WHERE r.held_on IS NULL AND r.due_on <= ?1 AND c.status = 'open'",
+         WHERE r.held_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' ORDER BY r.due_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map([format_date(horizon(ctx))], |r| {
+    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
     })?;
     let mut out = Vec::new();

@@ -18,18 +18,38 @@ use crate::store::{Result, Store};
 use crate::ui::theme;
 use crate::ui::widgets::list::ListCursor;
 
-#[derive(Default)]
 pub struct TodayScreen {
     pub items: Vec<DueItem>,
     pub cursor: ListCursor,
+    /// How many of the most urgent items are loaded; more as the cursor nears the end.
+    limit: usize,
+    /// Some rule had more items than loaded.
+    more: bool,
     stale: bool,
 }
 
+/// Items loaded at first: a screenful many times over, cheap at any caseload size.
+const FIRST_PAGE: usize = 300;
+
 impl TodayScreen {
     pub fn new() -> Self {
-        TodayScreen { stale: true, ..Default::default() }
+        TodayScreen {
+            items: Vec::new(),
+            cursor: ListCursor::default(),
+            limit: FIRST_PAGE,
+            more: false,
+            stale: true,
+        }
     }
+}
 
+impl Default for TodayScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TodayScreen {
     pub fn contexts(&self) -> &'static [Context] {
         &[Context::Today, Context::Nav, Context::Global]
     }
@@ -57,8 +77,16 @@ impl TodayScreen {
         today: NaiveDate,
         settings: &Settings,
     ) -> Result<()> {
+        // nearing the end of what is loaded: load twice as many
+        if self.more && self.cursor.selected + self.cursor.height * 2 >= self.items.len() {
+            self.limit *= 2;
+            self.stale = true;
+        }
         if self.stale {
-            self.items = store.due_items(&DueContext { now, today, settings })?;
+            let (items, more) =
+                store.due_items_limited(&DueContext { now, today, settings }, Some(self.limit))?;
+            self.items = items;
+            self.more = more;
             self.stale = false;
             self.cursor.clamp(self.items.len());
         }
@@ -101,11 +129,14 @@ impl TodayScreen {
 
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let overdue = self.items.iter().filter(|i| i.urgency <= Urgency::Overdue).count();
+        // with more not yet loaded, the counts are "at least" (they grow as the list scrolls)
+        let plus = if self.more { "+" } else { "" };
         let title = format!(
-            " Today, {} — {} items, {} overdue or urgent ",
+            " Today, {} — {}{plus} items, {}{} overdue or urgent ",
             today.format("%A %-d %B"),
             self.items.len(),
-            overdue
+            overdue,
+            if self.more && overdue == self.items.len() { "+" } else { "" }
         );
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);
