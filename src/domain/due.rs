@@ -54,6 +54,10 @@ pub enum Target {
     Goal(String),
     /// A client's case plan, by the client's ref (`C-0042`).
     Plan(String),
+    /// A closure (`CL-3`): its post-closure follow-up.
+    Closure(String),
+    /// The list of closed files past their retention date (no record of its own).
+    Retention(String),
 }
 
 impl Target {
@@ -73,6 +77,8 @@ impl Target {
             }
             Target::Goal(r) => ("goal", "G", r),
             Target::Plan(r) => ("plan", "C", r),
+            Target::Closure(r) => ("closure", "CL", r),
+            Target::Retention(_) => return Some(("retention", 0)),
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))
@@ -110,7 +116,9 @@ impl Target {
             | Target::Transition(r)
             | Target::Advocacy(r)
             | Target::Goal(r)
-            | Target::Plan(r) => r,
+            | Target::Plan(r)
+            | Target::Closure(r)
+            | Target::Retention(r) => r,
         }
     }
 }

@@ -546,7 +546,7 @@ pub(crate) fn insert_progress(
 }
 
 /// A goal read inside a transaction.
-fn load_goal(tx: &Connection, goal_id: i64) -> Result<Goal> {
+pub(crate) fn load_goal(tx: &Connection, goal_id: i64) -> Result<Goal> {
     tx.query_row(&format!("SELECT {GOAL_COLUMNS} FROM goals WHERE id = ?1"), [goal_id], goal_from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("There is no goal {}.", goal_ref(goal_id))))

@@ -2,6 +2,7 @@
 
 pub mod assessments;
 pub mod clients;
+pub mod closure;
 pub mod coordination;
 pub mod directory;
 pub mod drafts;
@@ -14,6 +15,7 @@ pub mod plan;
 pub mod safety;
 pub mod screenings;
 pub mod search;
+pub mod sections;
 pub mod time;
 
 use std::fs::{self, OpenOptions};
@@ -40,6 +42,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("migrations/0005_coordination.sql")),
     (6, include_str!("migrations/0006_directory.sql")),
     (7, include_str!("migrations/0007_plan.sql")),
+    (8, include_str!("migrations/0008_closure.sql")),
 ];
 
 pub fn latest_version() -> u32 {
