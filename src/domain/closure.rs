@@ -624,6 +624,11 @@ fn duration_words(from: NaiveDate, to: NaiveDate) -> String {
     }
 }
 
+/// A line without the full stop (or colon) it may end with, to go on with more words.
+fn unstop(s: &str) -> &str {
+    s.trim_end().trim_end_matches(['.', ':', ';', ','])
+}
+
 /// What a decision does to an item, in the summary's words.
 fn decided(item: &OpenItem, d: &Decision) -> String {
     let text = if d.text.is_empty() { String::new() } else { format!(": {}", d.text) };
@@ -683,8 +688,8 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
             _ => String::new(),
         };
         out.push(format!(
-            "Contacts: {} recorded ({}){span}; {} in all.",
-            plural(c.notes, "contact", "contacts"),
+            "Contacts: {} ({}){span}; {} recorded.",
+            plural(c.notes, "case note", "case notes"),
             kinds.join(", "),
             hours_minutes(c.minutes)
         ));
@@ -701,7 +706,7 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
             if let Some((item, d)) = decision_for("goal", &g.reference) {
                 parts = vec![with_decision(&g.status, item, d)];
             }
-            if !g.achievement.is_empty() {
+            if !g.achievement.is_empty() && g.achievement != "in progress" {
                 parts.push(format!("last assessed as {}", g.achievement));
             }
             if let Some(o) = &g.outcome {
@@ -783,12 +788,13 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
         }
         match decisions.iter().find(|d| d.kind == item.kind && d.id == item.id) {
             Some(d) if d.disposition != Disposition::Leave => {
-                done_now.push(format!("{}: {}", item.label, decided(item, d)))
+                done_now.push(format!("{}: {}", unstop(&item.label), decided(item, d)))
             }
             _ => remaining.push(item.label.clone()),
         }
     }
     remaining.extend(facts.also_open.iter().cloned());
+    let remaining: Vec<String> = remaining.iter().map(|l| unstop(l).to_string()).collect();
     if !done_now.is_empty() {
         out.push("Dealt with at closure:".into());
         out.extend(done_now.iter().map(|l| format!("- {l}.")));
@@ -1052,7 +1058,7 @@ mod tests {
         let s = draft_summary(&facts(), &decisions, &details);
         assert!(s.starts_with("Episode 1 opened 2025-03-04 and closed 2026-11-23 (about 21 months)."), "{s}");
         assert!(s.contains("Reason for closing: Goals met."));
-        assert!(s.contains("Contacts: 14 contacts recorded (9 home visit, 5 phone), from 2025-03-05 to 2026-11-20; 11 h 35 min in all."), "{s}");
+        assert!(s.contains("Contacts: 14 case notes (9 home visit, 5 phone), from 2025-03-05 to 2026-11-20; 11 h 35 min recorded."), "{s}");
         assert!(
             s.contains(
                 "- G-1 Find a stable home: completed; last assessed as achieved; evaluated as achieved."

@@ -451,16 +451,15 @@ impl OpenKind for AlertItems {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, screening, message, raised) = row?;
+            let (id, screening, _message, raised) = row?;
             let reference = super::safety::alert_ref(id);
             out.push(OpenItem {
                 kind: "alert",
                 id,
                 label: format!(
-                    "Safety alert {reference} from {} ({}): {}",
+                    "Safety alert {reference} from screener result {} (raised {})",
                     super::screenings::screening_ref(screening),
-                    raised.get(..10).unwrap_or(""),
-                    fit(&message, 50)
+                    raised.get(..10).unwrap_or("")
                 ),
                 reference,
                 choices: alert_choices(),
@@ -654,7 +653,7 @@ pub fn closure_facts_in(
         let ids: Vec<i64> =
             stmt.query_map(params![client_id, episode_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for id in ids {
-            let g = super::goals::load_goal(conn, id)?;
+            let g = super::goals::with_latest_in(conn, super::goals::load_goal(conn, id)?)?;
             let progress = match (&g.latest, g.progress_percent) {
                 (Some(p), Some(pct)) if !g.is_milestone() => Some(format!(
                     "{} % of the way (latest {} on {})",

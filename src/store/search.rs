@@ -93,6 +93,7 @@ impl Store {
                         "screening" => crate::store::screenings::screening_ref(record_id),
                         "goal" | "goal-notes" => crate::domain::plan::goal_ref(record_id),
                         "evaluation" => crate::domain::plan::evaluation_ref(record_id),
+                        "closure" => crate::domain::closure::closure_ref(record_id),
                         _ => record_id.to_string(),
                     },
                     kind,

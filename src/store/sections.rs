@@ -55,10 +55,12 @@ pub struct TableSpec {
     /// Search rows the store writes in code (not by a trigger): rebuilt after an import.
     pub reindex: Option<fn(&Connection, i64) -> Result<()>>,
     pub filter: Option<RowFilter>,
+    /// The order rows are exported (and so imported) in.
+    pub order_by: &'static str,
 }
 
 const fn t(table: &'static str, owner: Owner, refs: &'static [Ref], search: &'static [i64]) -> TableSpec {
-    TableSpec { table, owner, id: Some("id"), refs, search, reindex: None, filter: None }
+    TableSpec { table, owner, id: Some("id"), refs, search, reindex: None, filter: None, order_by: "id" }
 }
 
 use Owner::{Client, Itself, Parent};
@@ -80,7 +82,11 @@ pub const TABLES: &[TableSpec] = &[
     t("partnerships", Client, &[To("person_a", "people"), To("person_b", "people")], &[]),
     t("assessments", Client, &[To("episode_id", "episodes"), To("based_on", "assessments")], &[3]),
     t("assessment_needs", Parent("assessment_id", "assessments"), &[], &[4]),
-    TableSpec { id: None, ..t("domain_ratings", Parent("assessment_id", "assessments"), &[], &[]) },
+    TableSpec {
+        id: None,
+        order_by: "life_domain",
+        ..t("domain_ratings", Parent("assessment_id", "assessments"), &[], &[])
+    },
     t("risk_flags", Client, &[], &[]),
     t("risk_flag_events", Parent("flag_id", "risk_flags"), &[], &[]),
     TableSpec {
@@ -102,6 +108,7 @@ pub const TABLES: &[TableSpec] = &[
     t("conferences", Client, &[To("episode_id", "episodes")], &[10]),
     TableSpec {
         id: None,
+        order_by: "position",
         ..t("conference_attendees", Parent("conference_id", "conferences"), &[To("person_id", "people")], &[])
     },
     t("action_items", Client, &[To("conference_id", "conferences")], &[]),
@@ -124,6 +131,7 @@ pub const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         id: None,
+        order_by: "goal_id",
         ..t("evaluation_outcomes", Parent("evaluation_id", "evaluations"), &[To("goal_id", "goals")], &[])
     },
     t("closures", Client, &[To("episode_id", "episodes")], &[14]),
@@ -238,7 +246,7 @@ pub fn collect(conn: &Connection, client_id: i64, notes: &NoteFilter) -> Result<
     let mut out: BTreeMap<String, Vec<Row>> = BTreeMap::new();
     let mut ids: HashMap<&str, Vec<i64>> = HashMap::new();
     for s in TABLES {
-        let order = s.id.unwrap_or("rowid");
+        let order = s.order_by;
         let rows = match s.owner {
             Itself => read_rows(conn, "SELECT * FROM clients WHERE id = ?1", &[Value::Integer(client_id)])?,
             Client => {
@@ -284,6 +292,17 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(cols)
 }
 
+fn not_null_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let cols = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(3)?)))?
+        .filter_map(|r| r.ok())
+        .filter(|(_, nn)| *nn != 0)
+        .map(|(c, _)| c)
+        .collect();
+    Ok(cols)
+}
+
 /// Old id → new id, per table, while an import writes.
 pub type IdMap = HashMap<&'static str, HashMap<i64, i64>>;
 
@@ -298,9 +317,9 @@ fn damaged(what: &str) -> StoreError {
     StoreError::Refused(format!("The file is damaged ({what}). Nothing was imported."))
 }
 
-/// A reference written once every row is in: (table, column, new row id, old target id, the
-/// target's kind when it is named by kind).
-type Deferred = (&'static str, &'static str, i64, Option<i64>, Option<String>);
+/// A reference to a row of the same table, written once the table is in: (table, column, new
+/// row id, old target id).
+type Deferred = (&'static str, &'static str, i64, Option<i64>);
 
 /// Writes a file's rows as a new client, with new ids and every reference remapped. The
 /// client's row gets `client_id` (already chosen); `fix_client` may adjust its columns first.
@@ -320,6 +339,7 @@ pub fn insert_all(
     for s in TABLES {
         let Some(rows) = tables.get(s.table) else { continue };
         let known = columns(tx, s.table)?;
+        let not_null = not_null_columns(tx, s.table)?;
         for row in rows {
             let mut row = row.clone();
             if s.owner == Itself {
@@ -337,7 +357,7 @@ pub fn insert_all(
                 None => None,
             };
             let mut values: Vec<(String, Value)> = Vec::new();
-            let mut deferred: Vec<(&'static str, Option<i64>, Option<String>)> = Vec::new();
+            let mut deferred: Vec<(&'static str, Option<i64>)> = Vec::new();
             for (col, v) in &row {
                 if Some(col.as_str()) == s.id && s.owner != Itself {
                     continue;
@@ -361,7 +381,7 @@ pub fn insert_all(
                         To(rc, target) if rc == col => {
                             let old = v.as_i64();
                             if target == s.table && s.id.is_some() {
-                                deferred.push((rc, old, None));
+                                deferred.push((rc, old));
                                 value = Value::Null;
                             } else {
                                 value = match old.and_then(|o| map.get(target).and_then(|m| m.get(&o))) {
@@ -371,9 +391,19 @@ pub fn insert_all(
                             }
                         }
                         ByKind(kc, ic) if ic == col => {
-                            let kind = row.get(kc).and_then(|k| k.as_str()).map(str::to_string);
-                            deferred.push((ic, v.as_i64(), kind));
-                            value = Value::Null;
+                            // the tables named by kind all come earlier in TABLES
+                            let kind = row.get(kc).and_then(|k| k.as_str()).unwrap_or_default();
+                            let target = RECORD_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
+                            let mapped = match (v.as_i64(), target) {
+                                (Some(o), Some(t)) => map.get(t).and_then(|m| m.get(&o)).copied(),
+                                _ => None,
+                            };
+                            value = match mapped {
+                                Some(n) => Value::Integer(n),
+                                // not in this file (left out of a partial export)
+                                None if not_null.contains(col) => Value::Integer(0),
+                                None => Value::Null,
+                            };
                         }
                         _ => {}
                     }
@@ -388,21 +418,14 @@ pub fn insert_all(
             if let Some(old) = old_id {
                 let new = if s.owner == Itself { client_id } else { tx.last_insert_rowid() };
                 map.entry(s.table).or_default().insert(old, new);
-                for (col, target, kind) in deferred {
-                    later.push((s.table, col, new, target, kind));
+                for (col, target) in deferred {
+                    later.push((s.table, col, new, target));
                 }
             }
         }
     }
-    for (table, col, new_id, old_target, kind) in later {
-        let target_table = match &kind {
-            Some(k) => RECORD_KINDS.iter().find(|(rk, _)| rk == k).map(|(_, t)| *t),
-            None => Some(table),
-        };
-        let mapped = match (old_target, target_table) {
-            (Some(o), Some(t)) => map.get(t).and_then(|m| m.get(&o)).copied(),
-            _ => None,
-        };
+    for (table, col, new_id, old_target) in later {
+        let mapped = old_target.and_then(|o| map.get(table).and_then(|m| m.get(&o)).copied());
         if mapped.is_some() {
             tx.execute(
                 &format!("UPDATE {table} SET {col} = ?2 WHERE id = ?1"),
@@ -442,6 +465,11 @@ pub fn delete_all(tx: &Transaction<'_>, client_id: i64) -> Result<()> {
          AND rewritten_as IN (SELECT id FROM notes WHERE client_id = ?1)",
         [client_id],
     )?;
+    tx.execute(
+        "DELETE FROM drafts WHERE client_id = ?1 OR (kind = 'addendum' AND key IN \
+         (SELECT 'addendum:' || id FROM notes WHERE client_id = ?1))",
+        [client_id],
+    )?;
     for s in TABLES.iter().rev() {
         let rows = match s.owner {
             Itself => "id = ?1".to_string(),
@@ -458,11 +486,6 @@ pub fn delete_all(tx: &Transaction<'_>, client_id: i64) -> Result<()> {
         }
         tx.execute(&format!("DELETE FROM {} WHERE {rows}", s.table), [client_id])?;
     }
-    tx.execute(
-        "DELETE FROM drafts WHERE client_id = ?1 OR (kind = 'addendum' AND key IN \
-         (SELECT 'addendum:' || id FROM notes WHERE client_id = ?1))",
-        [client_id],
-    )?;
     Ok(())
 }
 
