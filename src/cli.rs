@@ -331,6 +331,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.evaluations,
                 store.path().display()
             );
+            if report.reopened + report.transferred > 0 {
+                println!(
+                    "{} closed cases came back for a second episode; {} files were transferred in from another caseload",
+                    report.reopened, report.transferred
+                );
+            }
             if report.services > 0 {
                 println!(
                     "and a synthetic resource directory: {} services of {} organisations",

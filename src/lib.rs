@@ -12,6 +12,7 @@ pub mod cli_notes;
 pub mod cli_plan;
 pub mod demo;
 pub mod demo_assessment;
+pub mod demo_closure;
 pub mod demo_coordination;
 pub mod demo_directory;
 pub mod demo_plan;

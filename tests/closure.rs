@@ -550,7 +550,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
     let mut store = Store::open(&path).unwrap();
     caseload::demo::generate(
         &mut store,
-        &caseload::demo::DemoOptions { clients: 12, seed: 9, notes_per_client: 6 },
+        &caseload::demo::DemoOptions { clients: 40, seed: 9, notes_per_client: 4 },
         now(),
     )
     .unwrap();
@@ -559,6 +559,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
     let ids = store.client_ids(true, Default::default()).unwrap();
     let mut closed = 0;
     let mut reopened = 0;
+    let mut transferred = 0;
     for id in ids {
         let a = export(&store, id);
         let json = to_json(&a);
@@ -568,6 +569,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         assert_same_file(&a, &b);
         closed += usize::from(!a.rows("closures").is_empty());
         reopened += usize::from(a.rows("episodes").len() > 1);
+        transferred += usize::from(a.rows("events").iter().any(|e| e["kind"] == "transferred-in"));
         // searchable as before
         let words = |s: &Store, c: i64| -> i64 {
             s.conn_count("SELECT count(*) FROM search_index WHERE client_id = ?1", c)
@@ -575,6 +577,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         assert_eq!(words(&store, id), words(&target, imported.client_id), "search rows of {}", a.client);
     }
     assert!(closed > 0 && reopened > 0, "the demo has closed ({closed}) and reopened ({reopened}) cases");
+    assert_eq!(transferred, 1, "and one file transferred in");
     assert!(target.check().unwrap().is_empty());
 }
 

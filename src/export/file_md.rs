@@ -192,7 +192,7 @@ pub fn file_markdown(doc: &ClientFileDoc, ctx: &MdContext) -> String {
         for r in rows {
             let fields: Vec<String> = r
                 .iter()
-                .filter(|(k, v)| *k != "client_id" && !v.is_null() && s(r, k) != "")
+                .filter(|(k, v)| *k != "client_id" && !v.is_null() && !s(r, k).is_empty())
                 .map(|(k, _)| format!("{}: {}", md(&k.replace('_', " ")), md(&s(r, k))))
                 .collect();
             w.line(format!("- {}", fields.join("; ")));

@@ -982,7 +982,13 @@ fn undo_in(
     Ok(report)
 }
 
-fn new_episode_in(tx: &Transaction<'_>, client_id: i64, r: &Reopen, now: DateTime<Utc>) -> Result<i64> {
+/// The body of a reopening with a new episode (also used by the demo).
+pub(crate) fn new_episode_in(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    r: &Reopen,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     if client_status(tx, client_id)? != "closed" {
         return Err(StoreError::Refused(format!("The case of {} is open already.", client_ref(client_id))));
     }
