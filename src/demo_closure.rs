@@ -132,7 +132,22 @@ pub fn finish(
                 follow_up_plan: "Phone call to see how things are going.".into(),
             };
             let summary = draft_summary(&facts, &decisions, &details);
-            crate::store::closure::close_in(tx, case.client_id, &details, &decisions, &summary, BY, at(details.closed_on))?;
+            let closure = crate::store::closure::close_in(
+                tx,
+                case.client_id,
+                &details,
+                &decisions,
+                &summary,
+                BY,
+                at(details.closed_on),
+            )?;
+            // follow-ups long past were made (Today shows only the recent ones)
+            if let Some(f) = details.follow_up_on.filter(|f| *f + chrono::Duration::days(14) < today) {
+                tx.execute(
+                    "UPDATE closures SET follow_up_done_on = ?2 WHERE id = ?1",
+                    params![closure, format_date(f)],
+                )?;
+            }
             out.closed += 1;
             // some come back: a second episode with a few contacts
             let back = details.closed_on.checked_add_days(Days::new(rng.random_range(30..200)));

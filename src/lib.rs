@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod cli_assess;
+pub mod cli_close;
 pub mod cli_coord;
 pub mod cli_directory;
 pub mod cli_notes;

@@ -24,12 +24,15 @@ pub struct NotesIncluded {
     pub entered_in_error: bool,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// How many of the client's notes the choices above left out.
+    #[serde(default)]
+    pub left_out: usize,
 }
 
 impl NotesIncluded {
     /// Every note is in the file.
     pub fn complete(&self) -> bool {
-        self.entered_in_error && self.from.is_none() && self.to.is_none()
+        self.left_out == 0
     }
 
     /// "all notes", "notes entered in error left out; only notes from 2026-01-01 to 2026-06-30".
@@ -116,6 +119,10 @@ impl Store {
         crate::store::clients::require_client(&self.conn, client_id)?;
         let filter = NoteFilter { include_errors: opts.include_errors, from: opts.from, to: opts.to };
         let tables = collect(&self.conn, client_id, &filter)?;
+        let all_notes: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM notes WHERE client_id = ?1", [client_id], |r| r.get(0))?;
+        let left_out = (all_notes as usize).saturating_sub(tables.get("notes").map(Vec::len).unwrap_or(0));
         Ok(ClientFileDoc {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
@@ -124,7 +131,12 @@ impl Store {
             exported_at: to_db(now),
             exported_by: by.trim().to_string(),
             client: client_ref(client_id),
-            notes: NotesIncluded { entered_in_error: opts.include_errors, from: opts.from, to: opts.to },
+            notes: NotesIncluded {
+                entered_in_error: opts.include_errors,
+                from: opts.from,
+                to: opts.to,
+                left_out,
+            },
             tables,
         })
     }

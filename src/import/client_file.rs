@@ -90,8 +90,10 @@ pub fn import(
     let mut warnings = Vec::new();
     if !doc.notes.complete() {
         warnings.push(format!(
-            "The export left some notes out ({}); ask for a full export (--include-errors, no date range) to have them.",
-            doc.notes.describe()
+            "The export left {} out ({}); ask for a full export (--include-errors, no date range) to have {}.",
+            if doc.notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", doc.notes.left_out) },
+            doc.notes.describe(),
+            if doc.notes.left_out == 1 { "it" } else { "them" }
         ));
     }
     let now_s = to_db(now);
@@ -118,16 +120,12 @@ pub fn import(
         )?;
         Ok((client_id, map))
     })?;
-    let mut records: Vec<(String, usize)> = crate::store::sections::TABLES
+    let records: Vec<(String, usize)> = crate::store::sections::TABLES
         .iter()
         .filter(|s| s.table != "clients")
-        .filter_map(|s| {
-            let n = doc.rows(s.table).len();
-            (n > 0).then(|| (s.table.replace('_', " "), n))
-        })
+        .filter_map(|s| map.get(s.table).map(|m| (s.table.replace('_', " "), m.len())))
+        .filter(|(_, n)| *n > 0)
         .collect();
-    records.retain(|(_, n)| *n > 0);
-    let _ = map;
     Ok(Imported {
         reference: client_ref(client_id),
         client_id,
