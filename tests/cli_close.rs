@@ -146,7 +146,10 @@ fn the_caseload_csv_has_one_row_per_client_and_no_formulas() {
     assert!(lines[0].starts_with("ref,name,status,intake_date,episode"));
     let ada = lines.iter().find(|l| l.starts_with("C-0001,")).unwrap();
     assert!(ada.contains(",open,2026-03-02,1,"), "{ada}");
-    assert!(ada.contains(",2,1,2,1,1,1,"), "notes (not in error), unsigned, goals, action items, advocacy, alerts: {ada}");
+    assert!(
+        ada.contains(",2,1,2,1,1,1,"),
+        "notes (not in error), unsigned, goals, action items, advocacy, alerts: {ada}"
+    );
     let nasty = lines.iter().find(|l| l.starts_with("C-0002,")).unwrap();
     assert!(nasty.contains("\"'=HYPERLINK(\"\"x\"\") Test,Comma\""), "{nasty}");
 }

@@ -97,9 +97,9 @@ fn checklist_form(items: &[OpenItem], today: NaiveDate) -> Form {
             item.choices.iter().map(|c| (c.disposition.as_str(), c.label)).collect();
         let needs: Vec<&str> = item.choices.iter().filter(|c| c.needs_text).map(|c| c.label).collect();
         let help = if needs.is_empty() {
-            "What to do with it now. Left open, it shows again if the case is reopened.".to_string()
+            "Left open, it comes back if the case is reopened.".to_string()
         } else {
-            format!("What to do with it now; \"{}\" needs words below.", needs.join("\", \""))
+            format!("{} needs words below.", needs.join(" / "))
         };
         fields.push(
             Field::choice(ITEM_FIELDS[i], "What to do", &options).heading(&fit(&item.label, 74)).help(&help),

@@ -151,11 +151,11 @@ impl View for RetentionScreen {
             )));
         } else {
             lines.push(Line::from(Span::styled(
-                "These files may be destroyed. Nothing happens unless you choose it (d) and type the reference.",
+                "To destroy one, choose it (d) and type its reference.",
                 theme::dim(),
             )));
         }
-        let name_w = (inner.width as usize).saturating_sub(2 + 8 + 1 + 40).clamp(10, 40);
+        let name_w = (inner.width as usize).saturating_sub(2 + 8 + 1 + 1 + 40).clamp(10, 40);
         for i in self.cursor.visible(self.files.len()) {
             let f = &self.files[i];
             let selected = i == self.cursor.selected;
