@@ -732,3 +732,37 @@ fn the_summary_is_drafted_from_the_record() {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }
 }
+
+#[test]
+fn the_markdown_export_of_a_whole_file() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let r = rich_client(&mut store, "Ada");
+    store
+        .close_case(
+            r.client,
+            &details(ClosureReason::MovedAway, "2026-11-23", Some("2027-02-21")),
+            &decisions(&r),
+            "Episode 1 opened 2026-03-02 and closed 2026-11-23.\n\nGoals: G-1 completed.\n*Not* markdown | here",
+            "Sam Worker, MSW",
+            now(),
+        )
+        .unwrap();
+    let back =
+        Reopen { mode: ReopenMode::NewEpisode, reason: "New referral".into(), opened_on: d("2026-11-30") };
+    store.reopen_case(r.client, &back, "Sam Worker, MSW", now() + Duration::days(7)).unwrap();
+    let doc = store
+        .client_file(
+            r.client,
+            &ExportOptions { include_errors: true, ..Default::default() },
+            "Sam Worker, MSW",
+            now() + Duration::days(7),
+        )
+        .unwrap();
+    let md = caseload::export::file_md::file_markdown(
+        &doc,
+        &caseload::export::file_md::MdContext { retention_years: 7, offset_secs: 0 },
+    );
+    insta::assert_snapshot!("client_file_md", md);
+}

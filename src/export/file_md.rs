@@ -29,6 +29,15 @@ fn s(row: &Row, col: &str) -> String {
     }
 }
 
+/// A stored number as a person writes it: 6 rather than 6.0.
+fn num(row: &Row, col: &str) -> String {
+    match row.get(col).and_then(serde_json::Value::as_f64) {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        Some(f) => format!("{f}"),
+        None => String::new(),
+    }
+}
+
 fn id(row: &Row, col: &str) -> Option<i64> {
     row.get(col).and_then(serde_json::Value::as_i64)
 }
@@ -321,16 +330,23 @@ fn episodes(w: &mut W<'_>, ctx: &MdContext) {
                 w.line("What closing did with the items still open:");
                 w.blank();
                 for i in mine {
-                    let action = match s(i, "action").as_str() {
-                        "complete" => "completed",
-                        "cancel" => "cancelled",
-                        _ => "left open",
+                    let action = match (s(i, "record_kind").as_str(), s(i, "action").as_str()) {
+                        (_, "leave") => "left open",
+                        ("note", _) => "signed",
+                        ("alert", _) => "acknowledged",
+                        ("action-item", "complete") => "done",
+                        ("advocacy", "complete") => "closed",
+                        ("advocacy", _) => "withdrawn",
+                        (_, "complete") => "completed",
+                        _ => "cancelled",
                     };
                     let reason = s(i, "reason");
                     let reason = if reason.is_empty() { String::new() } else { format!(": {}", md(&reason)) };
                     let undone =
                         if yes(i, "undone") { " (put back when the closure was undone)" } else { "" };
-                    w.line(format!("- {}: {action}{reason}{undone}", md(&s(i, "label"))));
+                    let label = s(i, "label");
+                    let label = label.trim_end().trim_end_matches(['.', ':', ';']);
+                    w.line(format!("- {} — {action}{reason}{undone}", md(label)));
                 }
             }
         }
@@ -374,19 +390,20 @@ fn safety(w: &mut W<'_>) {
             "NOT acknowledged".to_string()
         } else {
             format!(
-                "acknowledged {} by {}: {}",
+                "Acknowledged {} by {}: {}",
                 w.when(a, "acknowledged_at"),
                 md(&s(a, "ack_by")),
                 md(&s(a, "ack_note"))
             )
         };
         w.line(format!(
-            "- Alert {} from SC-{} ({}): {}; {ack}",
+            "- Alert {} from SC-{}, raised {}: {}",
             make("AL", a),
             id(a, "screening_id").unwrap_or(0),
             w.when(a, "raised_at"),
             md(&s(a, "message"))
         ));
+        w.line(format!("  - {ack}"));
     }
 }
 
@@ -547,12 +564,22 @@ fn plan(w: &mut W<'_>) {
             format!(
                 "{}: {} to {} {}",
                 s(g, "measure_what"),
-                s(g, "baseline"),
-                s(g, "target"),
+                num(g, "baseline"),
+                num(g, "target"),
                 s(g, "measure_unit")
             )
         };
-        w.item("Status", &format!("{} ({})", s(g, "status"), s(g, "achievement")));
+        let status = s(g, "status");
+        let status = status
+            .parse::<crate::domain::goal::GoalStatus>()
+            .map(|x| x.label().to_string())
+            .unwrap_or(status);
+        let achievement = s(g, "achievement");
+        let achievement = achievement
+            .parse::<crate::domain::goal::Achievement>()
+            .map(|x| x.label().to_lowercase())
+            .unwrap_or(achievement);
+        w.item("Status", &format!("{status}; achievement: {achievement}"));
         w.item("Outcome at the last evaluation", &s(g, "outcome"));
         w.item("Measure", measure.trim());
         w.item("From and target date", &format!("{} to {}", day(g, "start_on"), day(g, "target_on")));
@@ -593,9 +620,13 @@ fn plan(w: &mut W<'_>) {
             w.line("Progress:");
             w.blank();
             for p in mine {
-                let note =
-                    if s(p, "note").is_empty() { String::new() } else { format!(": {}", md(&s(p, "note"))) };
-                w.line(format!("- {} value {}{note}", day(p, "on_day"), s(p, "value")));
+                let note = if s(p, "note").is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", md(&s(p, "note")))
+                };
+                let value = format!("{} {}", num(p, "value"), md(&s(g, "measure_unit")));
+                w.line(format!("- {}: {}{note}", day(p, "on_day"), value.trim()));
             }
         }
         let mine: Vec<&Row> = changes.iter().filter(|x| id(x, "goal_id") == id(g, "id")).collect();
@@ -709,7 +740,7 @@ fn coordination(w: &mut W<'_>) {
             let covers =
                 if s(c, "covers").is_empty() { "everything".to_string() } else { md(&s(c, "covers")) };
             w.line(format!(
-                "- {} to {}: {covers}; {}",
+                "- {} to {}, covering {covers}: {}",
                 make("RI", c),
                 md(&s(c, "to_name")),
                 state.join(", ")
@@ -892,5 +923,67 @@ fn history(w: &mut W<'_>) {
     list.sort_by(|a, b| s(a, "occurred_at").cmp(&s(b, "occurred_at")).then(id(a, "id").cmp(&id(b, "id"))));
     for e in &list {
         w.line(format!("- {} {}", w.when(e, "occurred_at"), md(&s(e, "summary"))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::file::{NotesIncluded, FORMAT, FORMAT_VERSION};
+
+    fn row(pairs: &[(&str, serde_json::Value)]) -> Row {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    fn doc(tables: Vec<(&str, Vec<Row>)>) -> ClientFileDoc {
+        ClientFileDoc {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            schema_version: 8,
+            app_version: "0.1.0".into(),
+            exported_at: "2026-11-23T10:00:00Z".into(),
+            exported_by: String::new(),
+            client: "C-0007".into(),
+            notes: NotesIncluded { entered_in_error: true, ..Default::default() },
+            tables: tables.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+
+    /// A kind of record this renderer has no section for (referrals, until they get one) is
+    /// still in the printed file, field by field.
+    #[test]
+    fn tables_without_a_section_are_printed_field_by_field() {
+        let d = doc(vec![
+            ("clients", vec![row(&[("given_name", "Ada".into()), ("family_name", "Example".into())])]),
+            (
+                "referrals",
+                vec![row(&[
+                    ("id", 4.into()),
+                    ("client_id", 7.into()),
+                    ("status", "in-service".into()),
+                    ("provider", "Food bank | *main*".into()),
+                ])],
+            ),
+        ]);
+        let md = file_markdown(&d, &MdContext { retention_years: 7, offset_secs: 0 });
+        assert!(md.contains("## Other records: referrals"), "{md}");
+        assert!(md.contains("- id: 4; provider: Food bank \\| \\*main\\*; status: in-service"), "{md}");
+        assert!(!md.contains("client id"), "the client's number in this database is left out");
+    }
+
+    #[test]
+    fn client_text_cannot_break_the_markdown_or_the_terminal() {
+        let d = doc(vec![(
+            "clients",
+            vec![row(&[
+                ("given_name", "# Ada\u{1b}[2J".into()),
+                ("family_name", "<b>Ex</b>".into()),
+                ("referral_reason", "line one\n## not a heading\n> quote".into()),
+            ])],
+        )]);
+        let md = file_markdown(&d, &MdContext { retention_years: 7, offset_secs: 0 });
+        assert!(md.starts_with("# Client file: \\# Ada\\[2J \\<b\\>Ex\\</b\\> (C-0007)"), "{md}");
+        assert!(!md.contains('\u{1b}'));
+        assert!(md.contains("> \\#\\# not a heading") && md.contains("> \\> quote"), "{md}");
     }
 }
