@@ -489,7 +489,8 @@ fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
         (Message::OpenClient(1), "closed 2026-11-01 (moved away)"),
     ] {
         app.update(msg).unwrap();
-        let s = screen(&mut app, 100, 30);
+        // tall enough for the client file's episodes below its case record
+        let s = screen(&mut app, 100, 34);
         assert!(!s.contains(['\u{202e}', '\u{200d}']), "raw bidi override or joiner on screen:\n{s}");
         assert!(s.contains(shown), "{shown:?} not on screen:\n{s}");
     }
