@@ -89,6 +89,16 @@ pub enum Command {
     /// A client's case plan: export it to print and sign, record a review.
     #[command(subcommand)]
     Plan(crate::cli_plan::PlanCommand),
+    /// Write a client's whole file (md to read or print, json to keep or move), or the caseload
+    /// as csv (--caseload). Owner-only files; an existing file is kept unless --force.
+    Export(crate::cli_close::ExportArgs),
+    /// Take in a client's file exported (json) from another caseload, with new references.
+    Import(crate::cli_close::ImportArgs),
+    /// Closed files past their retention date (they may be destroyed from the app).
+    Retention {
+        #[arg(long)]
+        json: bool,
+    },
     /// Minutes recorded on notes per client and contact type.
     Time {
         /// Month, YYYY-MM (default: this month).
@@ -311,6 +321,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
         Some(Command::Goal(c)) => crate::cli_plan::goal(cli.db, c),
         Some(Command::Plan(c)) => crate::cli_plan::plan(cli.db, c),
+        Some(Command::Export(a)) => crate::cli_close::export(cli.db, a),
+        Some(Command::Import(a)) => crate::cli_close::import(cli.db, a),
+        Some(Command::Retention { json }) => crate::cli_close::retention(cli.db, json),
         Some(Command::Demo(a)) => {
             let mut store = open(cli.db)?;
             let report = crate::demo::generate(
@@ -336,6 +349,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 report.referrals,
                 store.path().display()
             );
+            if report.reopened + report.transferred > 0 {
+                println!(
+                    "{} closed cases came back for a second episode; {} files were transferred in from another caseload",
+                    report.reopened, report.transferred
+                );
+            }
             if report.services > 0 {
                 println!(
                     "and a synthetic resource directory: {} services of {} organisations",

@@ -45,6 +45,9 @@ pub struct DemoReport {
     pub goals: usize,
     pub evaluations: usize,
     pub referrals: usize,
+    /// Closed cases that came back (a second episode), and files transferred in.
+    pub reopened: usize,
+    pub transferred: usize,
 }
 
 /// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
@@ -361,12 +364,15 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut plans = crate::demo_plan::PlanDemo::default();
     let mut made_clients: Vec<crate::demo_referrals::DemoClient> = Vec::new();
+    let mut to_close = Vec::new();
+    // a few of the clients asked for come as files transferred from another caseload
+    let transfers = crate::demo_closure::transfers_for(opts.clients);
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
             [DEMO_MARKER],
         )?;
-        for _ in 0..opts.clients {
+        for _ in 0..opts.clients - transfers {
             let c = synthetic_client(&mut rng, today);
             let id = insert_client_row(tx, &c, &now_s)?;
             tx.execute(
@@ -384,23 +390,10 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
                 let closed = closed.min(today);
                 until = closed;
-                tx.execute("UPDATE clients SET status = 'closed' WHERE id = ?1", [id])?;
-                tx.execute(
-                    "UPDATE episodes SET closed_on = ?2, closed_reason = ?3 WHERE client_id = ?1",
-                    params![
-                        id,
-                        format_date(closed),
-                        *pick(&mut rng, &["goals met", "moved away", "client withdrew"])
-                    ],
-                )?;
-                log_event(
-                    tx,
-                    id,
-                    &format!("{}T12:00:00Z", format_date(closed)),
-                    &now_s,
-                    "closed",
-                    "Case closed",
-                )?;
+                // drawn as before so the other phases stay the same; the reason is chosen
+                // when the case is closed through the store (demo_closure)
+                let _ = pick(&mut rng, &["goals met", "moved away", "client withdrew"]);
+                to_close.push(crate::demo_closure::ToClose { client_id: id, on: closed });
                 report.closed += 1;
                 is_closed = true;
             }
@@ -449,5 +442,20 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     crate::demo_plan::finish(store, &mut rng, &mut plans, now)?;
     report.goals = plans.goals;
     report.evaluations = plans.evaluations;
+    // closed through the store with their summaries; some reopened; a few transferred in
+    let endings = crate::demo_closure::finish(store, &mut rng, &to_close, transfers, now)?;
+    report.reopened = endings.reopened;
+    report.transferred = endings.transferred;
+    report.clients += endings.clients_added;
+    report.notes += endings.notes_added;
+    store.write(|tx| {
+        for (key, added) in [(DEMO_CLIENTS, endings.clients_added), (DEMO_NOTES, endings.notes_added)] {
+            tx.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + ?2 WHERE key = ?1",
+                params![key, added as i64],
+            )?;
+        }
+        Ok(())
+    })?;
     Ok(report)
 }

@@ -588,3 +588,68 @@ fn a_goal_with_a_step_and_its_progress_by_keystrokes() {
     assert_eq!(steps.len(), 1);
     assert_eq!(steps[0].owner_text(), "Client");
 }
+
+/// Closing a case in the real binary: the checklist lists the open goal, the summary drafted
+/// from the record says what closing does with it, and signing closes the case.
+#[test]
+fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
+    let (_d, path) = seeded_db();
+    {
+        let mut store = common::open(&path);
+        let mut settings = store.settings().unwrap();
+        settings.practitioner_name = "Sam Worker".into();
+        store.save_settings(&settings).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let r = caseload::domain::plan::read_goal(
+            &caseload::domain::plan::GoalInput {
+                statement: "Keep the flat warm".into(),
+                what: "rooms heated".into(),
+                baseline: "0".into(),
+                target: "3".into(),
+                who_agreed: "Robin".into(),
+                why_it_matters: "the baby is cold".into(),
+                target_date: "+60d".into(),
+                ..Default::default()
+            },
+            today,
+            &[],
+            true,
+            true,
+        );
+        store.add_goal(1, &r.goal.unwrap(), &[], "Sam Worker", chrono::Utc::now()).unwrap();
+    }
+    let mut t = Term::start(&path, 120, 40);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("x Close the case");
+    t.send(b"x");
+    t.wait_for("step 1 of 3: what is still open");
+    t.wait_for("Goal G-1 (active): Keep the flat warm");
+    t.send(RIGHT); // complete it
+    t.wait_for("‹ Complete ›");
+    t.send(CTRL_S);
+    t.wait_for("step 2 of 3");
+    t.type_text("go"); // goals met
+    t.wait_for("‹ Goals met ›");
+    t.send(CTRL_S);
+    t.wait_for("step 3 of 3: the closing summary");
+    t.wait_for("Reason for closing: Goals met.");
+    t.wait_for("G-1 Keep the flat warm: completed at closure (was active)");
+    t.wait_for("Nothing remains open.");
+    t.wait_for("Ctrl-S signs it as Sam Worker");
+    t.send(CTRL_S);
+    t.wait_for("summary signed");
+    t.wait_for("O Reopen");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.client(1).unwrap().status.as_str(), "closed");
+    let c = store.current_closure(1).unwrap().unwrap();
+    assert!(c.summary.contains("completed at closure"), "{}", c.summary);
+    assert_eq!(c.signed_by.as_deref(), Some("Sam Worker"));
+    assert_eq!(store.goal(1).unwrap().status, caseload::domain::goal::GoalStatus::Completed);
+}

@@ -322,3 +322,97 @@ fn a_contact_is_linked_to_a_directory_organisation_by_its_name() {
         "an organisation not in the directory unlinks"
     );
 }
+
+/// Closing a case asks about each open referral: an in-service one may be completed, any open
+/// one cancelled with the reason (through the closed loop, with its history); the summary tells
+/// where each referral ended; a same-day undo puts the referral back as it was.
+#[test]
+fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
+    use caseload::domain::closure::{
+        draft_summary, CloseDetails, ClosureReason, Decision, Disposition, Reopen, ReopenMode,
+    };
+    utc();
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (client, service) = setup(&mut store);
+    let in_service = referral(&mut store, client, service, true);
+    go(&mut store, in_service, ReferralStatus::Sent, "2026-11-02", "", None).unwrap();
+    go(&mut store, in_service, ReferralStatus::Accepted, "2026-11-05", "", Some("2026-11-10")).unwrap();
+    go(&mut store, in_service, ReferralStatus::InService, "2026-11-10", "", None).unwrap();
+    let sent = referral(&mut store, client, service, true);
+    go(&mut store, sent, ReferralStatus::Sent, "2026-11-20", "", None).unwrap();
+    let draft = referral(&mut store, client, service, false);
+    let cancelled_follow_up = store.referral(sent).unwrap().follow_up_on;
+    assert!(cancelled_follow_up.is_some());
+
+    let items = store.open_items(client).unwrap();
+    let refs: Vec<_> = items.iter().filter(|i| i.kind == "referral").collect();
+    assert_eq!(refs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![in_service, sent, draft]);
+    // only the one in service can be completed
+    assert!(refs[0].choice(Disposition::Complete).is_some());
+    assert!(refs[1].choice(Disposition::Complete).is_none());
+    assert!(refs[1].choice(Disposition::Cancel).is_some_and(|c| c.needs_text));
+    assert!(refs[0].label.contains("in service") && refs[0].label.contains("Northside"), "{}", refs[0].label);
+
+    let details = CloseDetails {
+        reason: ClosureReason::MovedAway,
+        reason_note: String::new(),
+        closed_on: today(),
+        follow_up_on: None,
+        follow_up_plan: String::new(),
+    };
+    let decisions = vec![
+        Decision {
+            kind: "referral",
+            id: in_service,
+            disposition: Disposition::Complete,
+            text: String::new(),
+        },
+        Decision {
+            kind: "referral",
+            id: sent,
+            disposition: Disposition::Cancel,
+            text: "Client moved away".into(),
+        },
+        Decision { kind: "referral", id: draft, disposition: Disposition::Leave, text: String::new() },
+    ];
+    // completing a referral that is not in service is refused and nothing changes
+    let wrong = vec![Decision {
+        kind: "referral",
+        id: sent,
+        disposition: Disposition::Complete,
+        text: String::new(),
+    }];
+    assert!(store.close_case(client, &details, &wrong, "Summary.", "Sam Worker", fixed_now()).is_err());
+    assert_eq!(store.referral(sent).unwrap().status, ReferralStatus::Sent);
+    assert!(store.current_closure(client).unwrap().is_none());
+
+    let instruments = caseload::domain::instruments::builtin().unwrap();
+    let facts = store.closure_facts(client, &instruments, fixed_now()).unwrap();
+    let summary = draft_summary(&facts, &decisions, &details);
+    assert!(summary.contains("Referrals"), "{summary}");
+    assert!(summary.contains(&caseload::domain::referral::referral_ref(sent)), "{summary}");
+    store.close_case(client, &details, &decisions, &summary, "Sam Worker", fixed_now()).unwrap();
+    assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::Completed);
+    let cancelled = store.referral(sent).unwrap();
+    assert_eq!(cancelled.status, ReferralStatus::Cancelled);
+    assert!(cancelled.outcome.contains("Client moved away"), "{}", cancelled.outcome);
+    assert_eq!(store.referral(draft).unwrap().status, ReferralStatus::Draft);
+    // the referral's own history has the move, with the reason
+    let events = cancelled.history.clone();
+    let last = events.last().unwrap();
+    assert_eq!((last.from, last.to), (Some(ReferralStatus::Sent), ReferralStatus::Cancelled));
+    assert!(last.reason.contains("Client moved away"));
+    // the closed case's referrals are off Today and the board
+    assert!(store.open_referrals().unwrap().iter().all(|r| r.id != sent && r.id != in_service));
+
+    // undone the same day: each referral as it was
+    let undo = Reopen { mode: ReopenMode::Undo, reason: "Closed the wrong file".into(), opened_on: today() };
+    store.reopen_case(client, &undo, "Sam Worker", fixed_now()).unwrap();
+    let back = store.referral(sent).unwrap();
+    assert_eq!(back.status, ReferralStatus::Sent);
+    assert_eq!(back.status_since, d("2026-11-20"));
+    assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::InService);
+    assert_eq!(back.history.last().unwrap().to, ReferralStatus::Sent);
+    assert_eq!(back.follow_up_on, cancelled_follow_up);
+}

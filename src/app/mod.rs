@@ -2,6 +2,7 @@
 //! answers with messages; `update` carries them out against the store.
 
 mod assessment;
+pub mod close;
 mod coordination;
 mod referrals;
 
@@ -97,6 +98,8 @@ pub enum Message {
     ImportDirectory,
     /// The case plan: goals, steps, progress, reviews, evaluations (see `app::plan`).
     Plan(plan::PlanMsg),
+    /// Closing, reopening, retention and export (see `app::close`).
+    Close(close::CloseMsg),
 }
 
 pub enum Screen {
@@ -951,6 +954,7 @@ impl App {
             Message::Coord(m) => self.update_coord(m)?,
             Message::Referral(m) => self.update_referral(m)?,
             Message::Plan(m) => self.update_plan(m)?,
+            Message::Close(m) => self.update_close(m)?,
         }
         Ok(())
     }
@@ -962,6 +966,7 @@ impl App {
             _ if self.open_assess_record(kind, id)? => Ok(()),
             _ if self.open_coord_record(kind, id)? => Ok(()),
             _ if self.open_referral_record(kind, id)? => Ok(()),
+            _ if self.open_close_record(kind, id)? => Ok(()),
             "goal" | "goal-notes" => self.update_plan(plan::PlanMsg::OpenGoal(id)),
             "evaluation" => self.update_plan(plan::PlanMsg::OpenEvaluation(id)),
             "plan" => self.update_plan(plan::PlanMsg::OpenPlan(id)),
@@ -1070,6 +1075,7 @@ impl App {
             kind if self.resume_coord_draft(kind, key)? => Ok(()),
             kind if self.resume_referral_draft(kind, key, d.client_id)? => Ok(()),
             kind if plan::is_plan_draft(kind) => self.resume_plan_draft(kind, key, d.client_id),
+            kind if close::is_close_draft(kind) => self.resume_close_draft(kind, d.client_id),
             _ => {
                 self.status =
                     Some("This draft belongs to a newer caseload feature and cannot be opened here.".into());
@@ -1350,7 +1356,7 @@ impl App {
         let result = match self.stack.last_mut() {
             Some(Screen::Today(s)) => s.sync(&self.store, now, today, &self.settings),
             Some(Screen::Clients(s)) => s.sync(&self.store),
-            Some(Screen::File(s)) => s.sync(&self.store, today),
+            Some(Screen::File(s)) => s.sync(&self.store, today, self.settings.retention_years),
             Some(Screen::Notes(s)) => s.sync(&self.store),
             Some(Screen::Note(s)) => s.sync(&self.store),
             Some(Screen::Timeline(s)) => s.sync(&self.store),
@@ -1400,7 +1406,7 @@ fn invalid_fields(e: StoreError) -> Vec<crate::domain::client::FieldError> {
 }
 
 /// `~/x` → the home folder's `x`, as a shell would.
-fn expand_home(path: &str) -> std::path::PathBuf {
+pub(crate) fn expand_home(path: &str) -> std::path::PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
         _ if path == "~" => std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default(),

@@ -55,6 +55,10 @@ pub enum Target {
     Goal(String),
     /// A client's case plan, by the client's ref (`C-0042`).
     Plan(String),
+    /// A closure (`CL-3`): its post-closure follow-up.
+    Closure(String),
+    /// The list of closed files past their retention date (no record of its own).
+    Retention(String),
 }
 
 impl Target {
@@ -75,6 +79,8 @@ impl Target {
             }
             Target::Goal(r) => ("goal", "G", r),
             Target::Plan(r) => ("plan", "C", r),
+            Target::Closure(r) => ("closure", "CL", r),
+            Target::Retention(_) => return Some(("retention", 0)),
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))
@@ -113,7 +119,9 @@ impl Target {
             | Target::Advocacy(r)
             | Target::Referral(r)
             | Target::Goal(r)
-            | Target::Plan(r) => r,
+            | Target::Plan(r)
+            | Target::Closure(r)
+            | Target::Retention(r) => r,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod client;
+pub mod closure;
 pub mod consent;
 pub mod coordination;
 pub mod dates;

@@ -1,6 +1,53 @@
-//! Writers that turn records into documents (Markdown to print and sign, and later CSV/JSON).
+//! Writers that turn records into documents (Markdown to print and sign, JSON to keep or
+//! move, CSV for a spreadsheet), and the one way they are written to disk.
 
+pub mod caseload_csv;
+pub mod file;
+pub mod file_md;
 pub mod plan;
+
+use std::io::Write;
+use std::path::Path;
+
+/// Why an export was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{} already exists; nothing was written. Choose another name, or replace it (--force).", .0.display())]
+    Exists(std::path::PathBuf),
+    #[error("Could not write {}: {}", .0.display(), .1)]
+    Io(std::path::PathBuf, std::io::Error),
+}
+
+/// Writes an export readable by its owner only. An existing file is never replaced unless
+/// `force`; the text goes to a private temporary file first, so a reader never sees half a
+/// file and a failed write leaves nothing behind.
+pub fn write_owner_only(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
+    if !force && path.exists() {
+        return Err(WriteError::Exists(path.to_path_buf()));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = crate::store::create_owner_only(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if force {
+            std::fs::rename(&tmp, path)
+        } else {
+            // a link fails if the name was taken meanwhile: never a silent overwrite
+            std::fs::hard_link(&tmp, path)?;
+            std::fs::remove_file(&tmp)
+        }
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            return Err(WriteError::Exists(path.to_path_buf()));
+        }
+        return Err(WriteError::Io(path.to_path_buf(), e));
+    }
+    Ok(())
+}
 
 /// Text safe inside Markdown, on one line: controls and line breaks become spaces and the
 /// characters Markdown would read as formatting (or a table's `|`) are escaped.

@@ -5,6 +5,7 @@
 //! mapping (`hsds`) are pure. A file that cannot be read at all refuses the whole import before
 //! the database is touched; the store then writes everything in one transaction.
 
+pub mod client_file;
 pub mod csv;
 pub mod hsds;
 

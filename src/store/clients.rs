@@ -100,14 +100,26 @@ pub struct Episode {
     pub closed_reason: Option<String>,
 }
 
+/// The number the next client gets: never one a destroyed file had, so a reference on paper
+/// (C-0042) can never come to mean someone else.
+pub(crate) fn next_client_id(tx: &rusqlite::Connection) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT max(coalesce((SELECT max(id) FROM clients), 0), \
+         coalesce((SELECT max(client_id) FROM destroyed_clients), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 pub(crate) fn insert_client_row(tx: &Transaction<'_>, c: &Client, now: &str) -> Result<i64> {
+    let id = next_client_id(tx)?;
     tx.execute(
-        "INSERT INTO clients (given_name, family_name, preferred_name, pronouns, date_of_birth, \
+        "INSERT INTO clients (id, given_name, family_name, preferred_name, pronouns, date_of_birth, \
          birth_date_estimated, phone, email, address, language, interpreter_needed, best_contact, \
          safe_to_leave_message, referral_source, referral_reason, intake_date, programme, \
          emergency_contact_name, emergency_contact_phone, emergency_contact_relation, external_id, \
          sort_key, search_key, status, created_at, updated_at) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,'open',?24,?24)",
+         VALUES (?25,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,'open',?24,?24)",
         params![
             c.given_name,
             c.family_name,
@@ -133,9 +145,10 @@ pub(crate) fn insert_client_row(tx: &Transaction<'_>, c: &Client, now: &str) -> 
             sort_key(&c.given_name, &c.family_name),
             search_key(&c.given_name, &c.family_name, &c.preferred_name),
             now,
+            id,
         ],
     )?;
-    Ok(tx.last_insert_rowid())
+    Ok(id)
 }
 
 /// Records a dated event for the timeline.

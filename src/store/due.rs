@@ -38,6 +38,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("goal-step", super::plan::due_goal_steps),
     ("goal-target", super::plan::due_goals_past_target),
     ("plan-review", super::plan::due_plan_reviews),
+    ("closure-follow-up", super::closure::due_closure_follow_ups),
+    ("retention", super::closure::due_retention),
 ];
 
 /// The short name of a built-in instrument, for lines that have only its id.

@@ -546,7 +546,18 @@ pub(crate) fn insert_progress(
 }
 
 /// A goal read inside a transaction.
-fn load_goal(tx: &Connection, goal_id: i64) -> Result<Goal> {
+/// A goal with its latest progress and how far along it is.
+pub(crate) fn with_latest_in(conn: &Connection, mut g: Goal) -> Result<Goal> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PROGRESS_COLUMNS} FROM goal_progress WHERE goal_id = ?1 ORDER BY on_day DESC, id DESC LIMIT 1"
+    ))?;
+    g.latest = stmt.query_row([g.id], progress_from_row).optional()?;
+    let (b, t) = g.span();
+    g.progress_percent = g.latest.as_ref().and_then(|p| progress_percent(b, t, p.value));
+    Ok(g)
+}
+
+pub(crate) fn load_goal(tx: &Connection, goal_id: i64) -> Result<Goal> {
     tx.query_row(&format!("SELECT {GOAL_COLUMNS} FROM goals WHERE id = ?1"), [goal_id], goal_from_row)
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("There is no goal {}.", goal_ref(goal_id))))
@@ -738,14 +749,8 @@ impl Store {
         self.with_latest(g)
     }
 
-    fn with_latest(&self, mut g: Goal) -> Result<Goal> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PROGRESS_COLUMNS} FROM goal_progress WHERE goal_id = ?1 ORDER BY on_day DESC, id DESC LIMIT 1"
-        ))?;
-        g.latest = stmt.query_row([g.id], progress_from_row).optional()?;
-        let (b, t) = g.span();
-        g.progress_percent = g.latest.as_ref().and_then(|p| progress_percent(b, t, p.value));
-        Ok(g)
+    fn with_latest(&self, g: Goal) -> Result<Goal> {
+        with_latest_in(&self.conn, g)
     }
 
     /// A client's goals: open ones first (active, on hold, proposed), by priority and target

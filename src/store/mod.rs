@@ -2,6 +2,7 @@
 
 pub mod assessments;
 pub mod clients;
+pub mod closure;
 pub mod coordination;
 pub mod directory;
 pub mod drafts;
@@ -15,6 +16,7 @@ pub mod referrals;
 pub mod safety;
 pub mod screenings;
 pub mod search;
+pub mod sections;
 pub mod time;
 
 use std::fs::{self, OpenOptions};
@@ -43,6 +45,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/0007_plan.sql")),
     (8, include_str!("migrations/0008_referrals.sql")),
     (9, include_str!("migrations/0009_rescreen.sql")),
+    (10, include_str!("migrations/0010_closure.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -235,15 +235,7 @@ impl Store {
                     params![goal, outcome.as_str(), now_s],
                 )?;
             }
-            // feedback is searchable with the rest of the file (rowid = id * 16 + 13)
-            let words = format!("{} {}", e.feedback, e.helped);
-            if !words.trim().is_empty() {
-                tx.execute(
-                    "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
-                     VALUES (?1, ?2, 'evaluation', ?3, ?4, ?5)",
-                    params![id * 16 + 13, words, id, client_id, format_date(e.on)],
-                )?;
-            }
+            reindex_evaluation(tx, id)?;
             let achieved = e.outcomes.iter().filter(|(_, o)| *o == Outcome::Achieved).count();
             log_record_event(
                 tx,
@@ -332,6 +324,18 @@ impl Store {
 }
 
 /// Writes a review (the body of `record_review`, also used by the demo).
+/// An evaluation's feedback is searchable with the rest of the file (rowid = id * 16 + 13).
+pub(crate) fn reindex_evaluation(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [id * 16 + 13])?;
+    conn.execute(
+        "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
+         SELECT id * 16 + 13, feedback || ' ' || helped, 'evaluation', id, client_id, evaluated_on \
+         FROM evaluations WHERE id = ?1 AND trim(feedback || ' ' || helped) != ''",
+        [id],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn insert_review(
     tx: &rusqlite::Transaction<'_>,
     client_id: i64,

@@ -240,7 +240,7 @@ pub(crate) fn insert_screening(
          VALUES (?1, ?2, 'screening', ?3, ?4, ?5)",
         params![
             id * 16 + 5,
-            format!("{} {} {} {}", instrument.name, instrument.short_name, summary(result), note),
+            search_body(&instrument.name, &instrument.short_name, result, note),
             id,
             client_id,
             format_date(on)
@@ -261,6 +261,36 @@ pub(crate) fn insert_screening(
     // goals measured by this screener's total take it as progress
     super::goals::progress_from_screening(tx, client_id, &instrument.id, id, on, result.total, now)?;
     Ok(id)
+}
+
+/// The words a screening is found by in search.
+fn search_body(name: &str, short_name: &str, result: &ScoreResult, note: &str) -> String {
+    format!("{name} {short_name} {} {note}", summary(result))
+}
+
+/// Writes a stored screening's search row again (after an import brought it in).
+pub(crate) fn reindex_screening(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+    static INSTRUMENTS: std::sync::OnceLock<Vec<crate::domain::instruments::Instrument>> =
+        std::sync::OnceLock::new();
+    let all = INSTRUMENTS.get_or_init(|| crate::domain::instruments::builtin().unwrap_or_default());
+    let (instrument, result, note, on, client_id): (String, String, String, String, i64) = conn.query_row(
+        "SELECT instrument_id, result, note, administered_on, client_id FROM screenings WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let result: ScoreResult = serde_json::from_str(&result)
+        .map_err(|_| StoreError::Refused("A screener result could not be read.".into()))?;
+    let (name, short) = match crate::domain::instruments::find(all, &instrument) {
+        Some(i) => (i.name.clone(), i.short_name.clone()),
+        None => (instrument.clone(), instrument.clone()),
+    };
+    conn.execute("DELETE FROM search_index WHERE rowid = ?1", [id * 16 + 5])?;
+    conn.execute(
+        "INSERT INTO search_index (rowid, body, kind, record_id, client_id, occurred_at) \
+         VALUES (?1, ?2, 'screening', ?3, ?4, ?5)",
+        params![id * 16 + 5, search_body(&name, &short, &result, &note), id, client_id, on],
+    )?;
+    Ok(())
 }
 
 /// "total 14, Moderate", "incomplete: not scored: 1 item missing", "positive: housing, food".

@@ -99,6 +99,7 @@ impl Store {
                         "advocacy" => crate::domain::coordination::advocacy_ref(record_id),
                         "mandated-report" => crate::domain::coordination::mandated_ref(record_id),
                         "transition" => crate::domain::coordination::transition_ref(record_id),
+                        "closure" => crate::domain::closure::closure_ref(record_id),
                         _ => record_id.to_string(),
                     },
                     kind,

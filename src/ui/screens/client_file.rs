@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::app::close::CloseMsg;
 use crate::app::{AssessMsg, Message};
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, format_local, from_db};
@@ -36,6 +37,9 @@ pub struct ClientFileScreen {
     pub client: Option<Client>,
     phases: PhaseSummary,
     episodes: Vec<Episode>,
+    /// Closures of the episodes (undone ones too) and the retention period (Settings).
+    closures: Vec<crate::store::closure::Closure>,
+    retention_years: u32,
     events: Vec<Event>,
     scroll: u16,
     stale: bool,
@@ -48,6 +52,8 @@ impl ClientFileScreen {
             client: None,
             phases: PhaseSummary::default(),
             episodes: Vec::new(),
+            closures: Vec::new(),
+            retention_years: 7,
             events: Vec::new(),
             scroll: 0,
             stale: true,
@@ -73,10 +79,12 @@ impl ClientFileScreen {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store, today: NaiveDate) -> Result<()> {
+    pub fn sync(&mut self, store: &Store, today: NaiveDate, retention_years: u32) -> Result<()> {
         if self.stale {
             self.client = Some(store.client(self.client_id)?);
             self.episodes = store.episodes(self.client_id)?;
+            self.closures = store.closures(self.client_id)?;
+            self.retention_years = retention_years;
             self.events = store.events(self.client_id, 50, 0)?;
             self.phases = phase_summary(store, self.client_id, today)?;
             self.stale = false;
@@ -104,6 +112,9 @@ impl ClientFileScreen {
             Action::OpenPlan => {
                 Some(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
             }
+            Action::CloseCase => Some(vec![Message::Close(CloseMsg::Start(self.client_id))]),
+            Action::Reopen => Some(vec![Message::Close(CloseMsg::Reopen(self.client_id))]),
+            Action::ExportFile => Some(vec![Message::Close(CloseMsg::Export(self.client_id))]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Some(vec![])
@@ -167,6 +178,21 @@ impl ClientFileScreen {
         }
         phase(&mut lines, "o", "Notes", "all case notes (w writes one)");
         phase(&mut lines, "h", "History", "the timeline of everything dated");
+        let current = self.closures.iter().rev().find(|cl| cl.in_force());
+        match (c.status.as_str(), current) {
+            ("closed", Some(cl)) => {
+                let until = crate::domain::closure::retain_until(cl.closed_on, self.retention_years);
+                let text = format!(
+                    "closed {} ({}), kept until {}",
+                    format_date(cl.closed_on),
+                    cl.reason.label().to_lowercase(),
+                    format_date(until)
+                );
+                phase(&mut lines, "O", "Reopen", &text);
+            }
+            _ => phase(&mut lines, "x", "Close the case", "what is open, reason, signed summary"),
+        }
+        phase(&mut lines, "E", "Export", "the whole file as Markdown or JSON");
         section(&mut lines, "Identity");
         field(&mut lines, "Name", &c.full_name());
         field(&mut lines, "Preferred name", &c.preferred_name);
@@ -233,6 +259,19 @@ impl ClientFileScreen {
                 format_date(e.opened_on),
                 state
             )));
+            let latest = self.episodes.last().is_some_and(|l| l.id == e.id);
+            for cl in self.closures.iter().filter(|cl| cl.episode_id == e.id) {
+                let in_force = cl.in_force() && latest && c.status.as_str() == "closed";
+                for l in
+                    crate::ui::screens::closure::closure_lines(cl, &[], in_force, self.retention_years, false)
+                        .into_iter()
+                        .skip(1)
+                {
+                    let mut spans = vec![Span::raw("    ")];
+                    spans.extend(l.spans);
+                    lines.push(Line::from(spans));
+                }
+            }
         }
 
         section(&mut lines, "History (newest first)");

@@ -123,6 +123,9 @@ impl ClientListScreen {
             Action::Bottom => self.selected = self.ids.len().saturating_sub(1),
             Action::Open => return Some(self.selected_id().map(Message::OpenClient).into_iter().collect()),
             Action::New => return Some(vec![Message::NewIntake]),
+            Action::OpenRetention => {
+                return Some(vec![Message::Close(crate::app::close::CloseMsg::OpenRetention)])
+            }
             Action::Filter => self.filtering = true,
             Action::Sort => {
                 self.sort = self.sort.next();

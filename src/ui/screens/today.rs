@@ -111,6 +111,12 @@ impl TodayScreen {
                         .into_iter()
                         .collect(),
                 ),
+                Some(i) if i.rule == "closure-follow-up" => Some(
+                    i.record_id
+                        .map(|id| Message::Close(crate::app::close::CloseMsg::FollowUpDone(id)))
+                        .into_iter()
+                        .collect(),
+                ),
                 Some(i) if i.rule == "transition" => Some(
                     i.record_id
                         .map(|id| Message::Coord(crate::app::CoordMsg::TransitionDone(id)))

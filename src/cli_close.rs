@@ -1,0 +1,203 @@
+//! The whole file from the command line: one client's file exported as Markdown or JSON, the
+//! caseload as CSV, a JSON file imported from another caseload, and the closed files past
+//! their retention date. Same contract as every command: refusals exit 2 with a plain message
+//! and change nothing; exports are owner-only and never replace a file without --force.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{Local, NaiveDate, Utc};
+use clap::Args;
+
+use crate::cli::{open, open_existing, open_if_exists, BadInput};
+use crate::domain::dates::{format_date, local_offset_secs, parse_date};
+use crate::domain::text::display_safe;
+use crate::export::file::ExportOptions;
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Client reference (C-0042) or a unique part of a name (leave out with --caseload).
+    pub reference: Option<String>,
+    /// md or json for one client's whole file; csv for the caseload (with --caseload).
+    #[arg(long, value_name = "md|json|csv")]
+    pub format: String,
+    /// One row per client (status, dates, counts, next due item) instead of one client's file.
+    #[arg(long)]
+    pub caseload: bool,
+    /// File to write (owner-only); standard output when left out.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Include notes marked entered in error.
+    #[arg(long)]
+    pub include_errors: bool,
+    /// Only notes from this day (YYYY-MM-DD, -30d...).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only notes up to and including this day.
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A JSON file written by `caseload export REF --format json`.
+    pub file: PathBuf,
+    /// Import even when a client here is likely the same person.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn bad(msg: impl Into<String>) -> anyhow::Error {
+    BadInput(msg.into()).into()
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn day(flag: &str, v: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
+    match v {
+        None => Ok(None),
+        Some(s) => parse_date(s, today()).map(Some).map_err(|m| bad(format!("{flag}: {m}"))),
+    }
+}
+
+pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
+    let format = a.format.trim().to_lowercase();
+    match (&a.reference, a.caseload) {
+        (Some(_), true) => return Err(bad("Give a client reference or --caseload, not both.")),
+        (None, false) => return Err(bad(
+            "Which client? caseload export C-0042 --format md (or the caseload: --caseload --format csv).",
+        )),
+        _ => {}
+    }
+    if a.caseload {
+        if format != "csv" {
+            return Err(bad("--format: the caseload is exported as csv."));
+        }
+        if a.include_errors || a.from.is_some() || a.to.is_some() {
+            return Err(bad(
+                "--include-errors, --from and --to are for one client's file, not the caseload.",
+            ));
+        }
+    } else if format != "md" && format != "json" {
+        return Err(bad(format!(
+            "--format: use md (to read or print) or json (to keep or move); \"{}\" is not one of them{}.",
+            crate::domain::text::fit(&a.format, 20),
+            if format == "csv" { " for one client (csv is for --caseload)" } else { "" }
+        )));
+    }
+    let opts = ExportOptions {
+        include_errors: a.include_errors,
+        from: day("--from", &a.from)?,
+        to: day("--to", &a.to)?,
+    };
+    opts.check().map_err(|m| bad(format!("--to: {m}")))?;
+    if let Some(path) = &a.output {
+        if path.exists() && !a.force {
+            return Err(bad(format!(
+                "{} already exists; nothing was written. Add --force to replace it.",
+                path.display()
+            )));
+        }
+    }
+    let store = open_existing(db)?;
+    let settings = store.settings()?;
+    let now = Utc::now();
+    let (text, what) = if a.caseload {
+        (
+            crate::export::caseload_csv::caseload_csv(&store, &settings, now, today())?,
+            "The caseload".to_string(),
+        )
+    } else {
+        let reference = a.reference.as_deref().unwrap_or_default();
+        let client = store.resolve_client(reference)?;
+        let doc = store.client_file(client.id, &opts, &settings.signature(), now)?;
+        let text = if format == "json" {
+            crate::export::file::to_json(&doc)
+        } else {
+            crate::export::file_md::file_markdown(
+                &doc,
+                &crate::export::file_md::MdContext {
+                    retention_years: settings.retention_years,
+                    offset_secs: local_offset_secs(now),
+                },
+            )
+        };
+        (text, format!("The file of {}", client.reference))
+    };
+    match &a.output {
+        None => {
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(())
+        }
+        Some(path) => {
+            crate::export::write_owner_only(path, text.as_bytes(), a.force).map_err(|e| match e {
+                crate::export::WriteError::Exists(_) => bad(e.to_string()),
+                other => anyhow::anyhow!(other.to_string()),
+            })?;
+            eprintln!("{what} was written to {} (readable by you only).", path.display());
+            Ok(())
+        }
+    }
+}
+
+pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(&a.file).map_err(|e| bad(format!("Could not read {}: {e}", a.file.display())))?;
+    let doc = crate::export::file::read_json(&bytes)?;
+    let mut store = open(db)?;
+    let done = crate::import::client_file::import(&mut store, &doc, a.allow_duplicate, Utc::now())?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&done)?);
+    } else {
+        let records: Vec<String> = done.records.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+        println!("{} {}", done.reference, display_safe(&done.name));
+        println!(
+            "  transferred from {} in another caseload: {}",
+            display_safe(&done.from_ref),
+            if records.is_empty() { "no other records".to_string() } else { records.join(", ") }
+        );
+    }
+    for w in &done.warnings {
+        eprintln!("caseload: note: {w}");
+    }
+    Ok(())
+}
+
+/// Closed files past their retention date.
+pub fn retention(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+    let Some(store) = open_if_exists(db)? else {
+        if json {
+            println!("[]");
+        }
+        return Ok(());
+    };
+    let settings = store.settings()?;
+    let list = store.past_retention(settings.retention_years, today())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    for f in &list {
+        println!(
+            "{:<8} {} closed {}, kept until {}",
+            f.reference,
+            crate::domain::text::pad(&display_safe(&f.name), 40),
+            format_date(f.closed_on),
+            format_date(f.retain_until)
+        );
+    }
+    if list.is_empty() {
+        println!(
+            "No closed file is past its retention date ({} years after closure).",
+            settings.retention_years
+        );
+    }
+    Ok(())
+}

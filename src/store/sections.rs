@@ -1,0 +1,590 @@
+//! A client's whole file as a list of tables, one entry per kind of record: what the export
+//! collects, what an import writes back (with new ids), and what destroying a file deletes.
+//! A new kind of client record is one more entry in `TABLES` (a test refuses a client table
+//! that is in neither `TABLES` nor `NOT_IN_THE_FILE`).
+//!
+//! Rows travel as JSON objects of column → value, so an export holds every column as stored.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, Transaction};
+
+use super::{Result, StoreError};
+
+/// One stored row: column name → value.
+pub type Row = serde_json::Map<String, serde_json::Value>;
+
+/// How a table's rows belong to a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// The `clients` row itself.
+    Itself,
+    /// The table has a `client_id` column.
+    Client,
+    /// Rows hang off a row of another table in the file: (column, that table).
+    Parent(&'static str, &'static str),
+}
+
+/// A column that points at another record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ref {
+    /// (column, table). On import it follows the record's new id, or becomes NULL when the
+    /// record is not in the file (a note rewritten on another client, a client moved from).
+    To(&'static str, &'static str),
+    /// (kind column, id column): the record named by a kind (`goal`, `note`...; see
+    /// `RECORD_KINDS`), as on timeline lines.
+    ByKind(&'static str, &'static str),
+    /// (column, table) outside the client's file (the resource directory): kept in an export
+    /// for reference, NULL on import, where the ids mean other entries (the provider's name
+    /// is kept in the record itself).
+    Outside(&'static str, &'static str),
+}
+
+/// Rows that an export can leave out when asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFilter {
+    /// Case notes: those entered in error, and those outside a date range.
+    Notes,
+}
+
+pub struct TableSpec {
+    pub table: &'static str,
+    pub owner: Owner,
+    /// The primary key column, or None for a table keyed by its parent (WITHOUT ROWID).
+    pub id: Option<&'static str>,
+    pub refs: &'static [Ref],
+    /// Search rows written for it: rowid = id * 16 + k.
+    pub search: &'static [i64],
+    /// Search rows the store writes in code (not by a trigger): rebuilt after an import.
+    pub reindex: Option<fn(&Connection, i64) -> Result<()>>,
+    pub filter: Option<RowFilter>,
+    /// The order rows are exported (and so imported) in.
+    pub order_by: &'static str,
+}
+
+const fn t(table: &'static str, owner: Owner, refs: &'static [Ref], search: &'static [i64]) -> TableSpec {
+    TableSpec { table, owner, id: Some("id"), refs, search, reindex: None, filter: None, order_by: "id" }
+}
+
+use Owner::{Client, Itself, Parent};
+use Ref::{ByKind, Outside, To};
+
+/// Every table of a client's file, parents before the rows that point at them.
+///
+pub const TABLES: &[TableSpec] = &[
+    TableSpec { id: Some("id"), ..t("clients", Itself, &[], &[]) },
+    t("episodes", Client, &[], &[]),
+    t(
+        "people",
+        Client,
+        &[To("mother_id", "people"), To("father_id", "people"), Outside("organisation_id", "organisations")],
+        &[9],
+    ),
+    t("partnerships", Client, &[To("person_a", "people"), To("person_b", "people")], &[]),
+    t("assessments", Client, &[To("episode_id", "episodes"), To("based_on", "assessments")], &[3]),
+    t("assessment_needs", Parent("assessment_id", "assessments"), &[], &[4]),
+    TableSpec {
+        id: None,
+        order_by: "life_domain",
+        ..t("domain_ratings", Parent("assessment_id", "assessments"), &[], &[])
+    },
+    t("risk_flags", Client, &[], &[]),
+    t("risk_flag_events", Parent("flag_id", "risk_flags"), &[], &[]),
+    TableSpec {
+        reindex: Some(super::screenings::reindex_screening),
+        ..t("screenings", Client, &[To("episode_id", "episodes")], &[5])
+    },
+    t("alerts", Client, &[To("screening_id", "screenings")], &[]),
+    TableSpec {
+        filter: Some(RowFilter::Notes),
+        ..t(
+            "notes",
+            Client,
+            &[To("episode_id", "episodes"), To("rewritten_as", "notes"), To("moved_from", "clients")],
+            &[1],
+        )
+    },
+    t("addenda", Parent("note_id", "notes"), &[], &[2]),
+    t("consents", Client, &[To("person_id", "people")], &[]),
+    t("conferences", Client, &[To("episode_id", "episodes")], &[10]),
+    TableSpec {
+        id: None,
+        order_by: "position",
+        ..t("conference_attendees", Parent("conference_id", "conferences"), &[To("person_id", "people")], &[])
+    },
+    t("action_items", Client, &[To("conference_id", "conferences")], &[]),
+    t("transitions", Client, &[To("episode_id", "episodes")], &[15]),
+    t("advocacy_items", Client, &[To("episode_id", "episodes")], &[11]),
+    t("advocacy_actions", Parent("item_id", "advocacy_items"), &[], &[]),
+    t("mandated_reports", Client, &[To("episode_id", "episodes")], &[12]),
+    t("mandated_report_addenda", Parent("report_id", "mandated_reports"), &[], &[]),
+    TableSpec {
+        reindex: Some(super::goals::reindex_goal),
+        ..t("goals", Client, &[To("episode_id", "episodes")], &[6, 7])
+    },
+    t(
+        "referrals",
+        Client,
+        &[
+            To("episode_id", "episodes"),
+            Outside("service_id", "services"),
+            To("goal_id", "goals"),
+            To("contact_person_id", "people"),
+            To("consent_id", "consents"),
+        ],
+        &[8],
+    ),
+    t("referral_events", Parent("referral_id", "referrals"), &[], &[]),
+    t("appointments", Parent("referral_id", "referrals"), &[], &[]),
+    t("goal_changes", Parent("goal_id", "goals"), &[], &[]),
+    t("goal_steps", Parent("goal_id", "goals"), &[], &[]),
+    t("goal_progress", Parent("goal_id", "goals"), &[To("screening_id", "screenings")], &[]),
+    t("plan_reviews", Client, &[To("episode_id", "episodes")], &[]),
+    TableSpec {
+        reindex: Some(super::plan::reindex_evaluation),
+        ..t("evaluations", Client, &[To("episode_id", "episodes")], &[13])
+    },
+    TableSpec {
+        id: None,
+        order_by: "goal_id",
+        ..t("evaluation_outcomes", Parent("evaluation_id", "evaluations"), &[To("goal_id", "goals")], &[])
+    },
+    t("closures", Client, &[To("episode_id", "episodes")], &[14]),
+    t("closure_items", Parent("closure_id", "closures"), &[ByKind("record_kind", "record_id")], &[]),
+    t("events", Client, &[To("episode_id", "episodes"), ByKind("record_kind", "record_id")], &[]),
+];
+
+/// Tables that hold no client record (or only what is derived from one): never exported.
+pub const NOT_IN_THE_FILE: &[&str] = &[
+    "schema_migrations",
+    "meta",
+    "settings",
+    // unsaved forms: destroyed with the file, never exported
+    "drafts",
+    // derived from the records; rebuilt on import
+    "search_index",
+    "destroyed_clients",
+    // kept by triggers from the screenings (rebuilt as they are imported; deleted with the file)
+    "screening_latest",
+    "destroying",
+    // the resource directory is not client data
+    "organisations",
+    "services",
+    "locations",
+    "service_locations",
+    "directory_phones",
+    "need_categories",
+    "service_categories",
+    "directory_index",
+];
+
+/// The table a record kind (as on timeline lines and closure items) lives in.
+pub const RECORD_KINDS: &[(&str, &str)] = &[
+    ("note", "notes"),
+    ("assessment", "assessments"),
+    ("screening", "screenings"),
+    ("alert", "alerts"),
+    ("flag", "risk_flags"),
+    ("person", "people"),
+    ("consent", "consents"),
+    ("conference", "conferences"),
+    ("action-item", "action_items"),
+    ("transition", "transitions"),
+    ("advocacy", "advocacy_items"),
+    ("mandated-report", "mandated_reports"),
+    ("goal", "goals"),
+    ("referral", "referrals"),
+    ("evaluation", "evaluations"),
+    ("closure", "closures"),
+    // a client's plan is named by the client's id
+    ("plan", "clients"),
+];
+
+pub fn spec(table: &str) -> Option<&'static TableSpec> {
+    TABLES.iter().find(|s| s.table == table)
+}
+
+/// Which notes an export takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoteFilter {
+    pub include_errors: bool,
+    /// Contact days, inclusive.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+fn to_json(v: ValueRef<'_>) -> serde_json::Value {
+    match v {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => serde_json::Value::from(i),
+        ValueRef::Real(f) => {
+            serde_json::Number::from_f64(f).map(serde_json::Value::Number).unwrap_or_default()
+        }
+        ValueRef::Text(t) => serde_json::Value::String(String::from_utf8_lossy(t).into_owned()),
+        // no column holds bytes; should one ever, it travels as its hex digits
+        ValueRef::Blob(b) => serde_json::Value::String(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+fn from_json(v: &serde_json::Value) -> std::result::Result<Value, String> {
+    Ok(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Integer(i),
+            None => Value::Real(n.as_f64().ok_or("a number out of range")?),
+        },
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        _ => return Err("a list or object where a value was expected".into()),
+    })
+}
+
+fn read_rows(conn: &Connection, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let mut rows = stmt.query(params_from_iter(args.iter()))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut row = Row::new();
+        for (i, name) in names.iter().enumerate() {
+            row.insert(name.clone(), to_json(r.get_ref(i)?));
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+fn row_id(row: &Row, col: &str) -> Option<i64> {
+    row.get(col).and_then(serde_json::Value::as_i64)
+}
+
+/// Every row of a client's file, table by table (tables with no rows are listed empty).
+pub fn collect(conn: &Connection, client_id: i64, notes: &NoteFilter) -> Result<BTreeMap<String, Vec<Row>>> {
+    let mut out: BTreeMap<String, Vec<Row>> = BTreeMap::new();
+    let mut ids: HashMap<&str, Vec<i64>> = HashMap::new();
+    for s in TABLES {
+        let order = s.order_by;
+        let rows = match s.owner {
+            Itself => read_rows(conn, "SELECT * FROM clients WHERE id = ?1", &[Value::Integer(client_id)])?,
+            Client => {
+                let mut sql = format!("SELECT * FROM {} WHERE client_id = ?1", s.table);
+                let mut args = vec![Value::Integer(client_id)];
+                if s.filter == Some(RowFilter::Notes) {
+                    if !notes.include_errors {
+                        sql.push_str(" AND error_at IS NULL");
+                    }
+                    if let Some(from) = notes.from {
+                        args.push(Value::Text(crate::domain::dates::format_date(from)));
+                        sql.push_str(&format!(" AND contact_at >= ?{}", args.len()));
+                    }
+                    if let Some(to) = notes.to.and_then(|d| d.succ_opt()) {
+                        args.push(Value::Text(crate::domain::dates::format_date(to)));
+                        sql.push_str(&format!(" AND contact_at < ?{}", args.len()));
+                    }
+                }
+                sql.push_str(&format!(" ORDER BY {order}"));
+                read_rows(conn, &sql, &args)?
+            }
+            Parent(col, parent) => {
+                let sql = format!("SELECT * FROM {} WHERE {col} = ?1 ORDER BY {order}", s.table);
+                let mut rows = Vec::new();
+                for p in ids.get(parent).map(Vec::as_slice).unwrap_or(&[]) {
+                    rows.extend(read_rows(conn, &sql, &[Value::Integer(*p)])?);
+                }
+                rows
+            }
+        };
+        if let Some(id) = s.id {
+            ids.insert(s.table, rows.iter().filter_map(|r| row_id(r, id)).collect());
+        }
+        out.insert(s.table.to_string(), rows);
+    }
+    Ok(out)
+}
+
+/// Column names of a table, as this version has them.
+fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<_>>()?;
+    Ok(cols)
+}
+
+fn not_null_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let cols = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(3)?)))?
+        .filter_map(|r| r.ok())
+        .filter(|(_, nn)| *nn != 0)
+        .map(|(c, _)| c)
+        .collect();
+    Ok(cols)
+}
+
+/// Old id → new id, per table, while an import writes.
+pub type IdMap = HashMap<&'static str, HashMap<i64, i64>>;
+
+fn newer(what: String) -> StoreError {
+    StoreError::Refused(format!(
+        "This file has {what}, which this caseload does not know: it was made by a newer version. \
+         Nothing was imported. Update caseload and try again."
+    ))
+}
+
+fn damaged(what: &str) -> StoreError {
+    StoreError::Refused(format!("The file is damaged ({what}). Nothing was imported."))
+}
+
+/// A reference to a row of the same table, written once the table is in: (table, column, new
+/// row id, old target id).
+type Deferred = (&'static str, &'static str, i64, Option<i64>);
+
+/// Writes a file's rows as a new client, with new ids and every reference remapped. The
+/// client's row gets `client_id` (already chosen); `fix_client` may adjust its columns first.
+/// Runs inside the caller's transaction: on any error, nothing stays.
+pub fn insert_all(
+    tx: &Transaction<'_>,
+    tables: &BTreeMap<String, Vec<Row>>,
+    client_id: i64,
+    fix_client: &dyn Fn(&mut Row),
+) -> Result<IdMap> {
+    if let Some(unknown) = tables.keys().find(|k| spec(k).is_none()) {
+        return Err(newer(format!("records of a kind called \"{}\"", crate::domain::text::fit(unknown, 40))));
+    }
+    let mut map: IdMap = HashMap::new();
+    // self-references and records named by kind are written once everything is in
+    let mut later: Vec<Deferred> = Vec::new();
+    for s in TABLES {
+        let Some(rows) = tables.get(s.table) else { continue };
+        let known = columns(tx, s.table)?;
+        let not_null = not_null_columns(tx, s.table)?;
+        for row in rows {
+            let mut row = row.clone();
+            if s.owner == Itself {
+                fix_client(&mut row);
+            }
+            if let Some(col) = row.keys().find(|c| !known.contains(c)) {
+                return Err(newer(format!(
+                    "a field \"{}\" in its {}",
+                    crate::domain::text::fit(col, 40),
+                    s.table.replace('_', " ")
+                )));
+            }
+            let old_id = match s.id {
+                Some(id) => Some(row_id(&row, id).ok_or_else(|| damaged("a record without its number"))?),
+                None => None,
+            };
+            let mut values: Vec<(String, Value)> = Vec::new();
+            let mut deferred: Vec<(&'static str, Option<i64>)> = Vec::new();
+            for (col, v) in &row {
+                if Some(col.as_str()) == s.id && s.owner != Itself {
+                    continue;
+                }
+                let mut value = from_json(v).map_err(|m| damaged(&m))?;
+                if col == "client_id" || (s.owner == Itself && Some(col.as_str()) == s.id) {
+                    value = Value::Integer(client_id);
+                }
+                if let Parent(pcol, parent) = s.owner {
+                    if col == pcol {
+                        let old = v.as_i64().ok_or_else(|| damaged("a record without its parent"))?;
+                        let new = map
+                            .get(parent)
+                            .and_then(|m| m.get(&old))
+                            .ok_or_else(|| damaged("a record whose parent is missing"))?;
+                        value = Value::Integer(*new);
+                    }
+                }
+                for r in s.refs {
+                    match *r {
+                        To(rc, target) if rc == col => {
+                            let old = v.as_i64();
+                            if target == s.table && s.id.is_some() {
+                                deferred.push((rc, old));
+                                value = Value::Null;
+                            } else {
+                                value = match old.and_then(|o| map.get(target).and_then(|m| m.get(&o))) {
+                                    Some(n) => Value::Integer(*n),
+                                    None => Value::Null,
+                                };
+                            }
+                        }
+                        Outside(oc, _) if oc == col => value = Value::Null,
+                        ByKind(kc, ic) if ic == col => {
+                            // the tables named by kind all come earlier in TABLES
+                            let kind = row.get(kc).and_then(|k| k.as_str()).unwrap_or_default();
+                            let target = RECORD_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
+                            let mapped = match (v.as_i64(), target) {
+                                (Some(o), Some(t)) => map.get(t).and_then(|m| m.get(&o)).copied(),
+                                _ => None,
+                            };
+                            value = match mapped {
+                                Some(n) => Value::Integer(n),
+                                // not in this file (left out of a partial export)
+                                None if not_null.contains(col) => Value::Integer(0),
+                                None => Value::Null,
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+                values.push((col.clone(), value));
+            }
+            let cols: Vec<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
+            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO {} ({}) VALUES ({})", s.table, cols.join(", "), marks.join(", "));
+            tx.execute(&sql, params_from_iter(values.iter().map(|(_, v)| v)))
+                .map_err(|e| refused_insert(e, s.table))?;
+            if let Some(old) = old_id {
+                let new = if s.owner == Itself { client_id } else { tx.last_insert_rowid() };
+                map.entry(s.table).or_default().insert(old, new);
+                for (col, target) in deferred {
+                    later.push((s.table, col, new, target));
+                }
+            }
+        }
+    }
+    for (table, col, new_id, old_target) in later {
+        let mapped = old_target.and_then(|o| map.get(table).and_then(|m| m.get(&o)).copied());
+        if mapped.is_some() {
+            tx.execute(
+                &format!("UPDATE {table} SET {col} = ?2 WHERE id = ?1"),
+                rusqlite::params![new_id, mapped],
+            )?;
+        }
+    }
+    for s in TABLES {
+        if let (Some(reindex), Some(m)) = (s.reindex, map.get(s.table)) {
+            for new in m.values() {
+                reindex(tx, *new)?;
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// A constraint the file's values break is the file's fault, said without its contents.
+fn refused_insert(e: rusqlite::Error, table: &str) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Refused(format!(
+            "The file is damaged or was changed by hand: a record in its {} breaks a rule of the \
+             database. Nothing was imported.",
+            table.replace('_', " ")
+        )),
+        _ => StoreError::from(e),
+    }
+}
+
+/// Deletes every record of a client, children before parents, with their search rows, and
+/// clears references to them from other clients' records (a note rewritten on this client).
+pub fn delete_all(tx: &Transaction<'_>, client_id: i64) -> Result<()> {
+    // references from other clients' notes into this file
+    tx.execute("UPDATE notes SET moved_from = NULL WHERE moved_from = ?1 AND client_id != ?1", [client_id])?;
+    tx.execute(
+        "UPDATE notes SET rewritten_as = NULL WHERE client_id != ?1 \
+         AND rewritten_as IN (SELECT id FROM notes WHERE client_id = ?1)",
+        [client_id],
+    )?;
+    tx.execute(
+        "DELETE FROM drafts WHERE client_id = ?1 OR (kind = 'addendum' AND key IN \
+         (SELECT 'addendum:' || id FROM notes WHERE client_id = ?1))",
+        [client_id],
+    )?;
+    tx.execute("DELETE FROM screening_latest WHERE client_id = ?1", [client_id])?;
+    for s in TABLES.iter().rev() {
+        let rows = match s.owner {
+            Itself => "id = ?1".to_string(),
+            Client => "client_id = ?1".to_string(),
+            Parent(col, parent) => format!("{col} IN (SELECT id FROM {parent} WHERE client_id = ?1)"),
+        };
+        if let Some(id) = s.id {
+            for k in s.search {
+                tx.execute(
+                    &format!("DELETE FROM search_index WHERE rowid IN (SELECT {id} * 16 + {k} FROM {} WHERE {rows})", s.table),
+                    [client_id],
+                )?;
+            }
+        }
+        tx.execute(&format!("DELETE FROM {} WHERE {rows}", s.table), [client_id])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table that holds a client's records is in `TABLES`, or deliberately left out.
+    /// (A new kind of record — referrals — must be added to one of the lists.)
+    #[test]
+    fn every_client_table_is_in_the_file_or_named_as_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let mut stmt = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap();
+        let names: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+        for name in &names {
+            // FTS5's own tables
+            if name.starts_with("search_index_") || name.starts_with("directory_index_") {
+                continue;
+            }
+            assert!(
+                spec(name).is_some() || NOT_IN_THE_FILE.contains(&name.as_str()),
+                "table {name} is neither in the client file (store::sections::TABLES) nor in NOT_IN_THE_FILE"
+            );
+        }
+        for s in TABLES {
+            assert!(names.contains(&s.table.to_string()), "{} is not a table", s.table);
+            let cols = columns(&store.conn, s.table).unwrap();
+            if s.owner == Client {
+                assert!(cols.contains(&"client_id".to_string()), "{} has no client_id", s.table);
+            }
+            if let Parent(col, parent) = s.owner {
+                assert!(cols.contains(&col.to_string()), "{}.{col}", s.table);
+                let pos = |t: &str| TABLES.iter().position(|x| x.table == t).unwrap();
+                assert!(pos(parent) < pos(s.table), "{parent} must come before {}", s.table);
+            }
+            for r in s.refs {
+                let col = match r {
+                    To(c, target) => {
+                        assert!(spec(target).is_some(), "{target} is not in the file");
+                        c
+                    }
+                    ByKind(k, c) => {
+                        assert!(cols.contains(&k.to_string()));
+                        c
+                    }
+                    Outside(c, target) => {
+                        assert!(spec(target).is_none() && NOT_IN_THE_FILE.contains(target), "{target}");
+                        c
+                    }
+                };
+                assert!(cols.contains(&col.to_string()), "{}.{col}", s.table);
+            }
+        }
+        for (_, table) in RECORD_KINDS {
+            assert!(spec(table).is_some(), "{table}");
+        }
+    }
+
+    /// Every column that references a table of the file (a foreign key) is remapped on import.
+    #[test]
+    fn every_foreign_key_is_remapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        for s in TABLES {
+            let mut stmt = store.conn.prepare(&format!("PRAGMA foreign_key_list({})", s.table)).unwrap();
+            let fks: Vec<(String, String)> =
+                stmt.query_map([], |r| Ok((r.get(2)?, r.get(3)?))).unwrap().map(|r| r.unwrap()).collect();
+            for (target, col) in fks {
+                let covered = col == "client_id"
+                    || matches!(s.owner, Parent(c, p) if c == col && p == target)
+                    || s.refs
+                        .iter()
+                        .any(|r| matches!(r, To(c, t) | Outside(c, t) if *c == col && *t == target));
+                assert!(covered, "{}.{col} → {target} is not remapped on import", s.table);
+            }
+        }
+    }
+}

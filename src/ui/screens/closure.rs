@@ -1,0 +1,361 @@
+//! A closure and its signed summary (opened from the client file, Today, the timeline or a
+//! search), and the form that reopens a closed case: undoing today's closure, or a new
+//! episode.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::close::CloseMsg;
+use crate::app::Message;
+use crate::domain::client::client_ref;
+use crate::domain::closure::{read_reopen, reopen_modes, retain_until, Disposition, ReopenInput, ReopenMode};
+use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::text::display_safe;
+use crate::keymap::{lookup, Action, Context};
+use crate::store::closure::{Closure, ClosureItem, Reopened};
+use crate::store::Result;
+use crate::ui::theme;
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
+use crate::ui::widgets::form::{Field, Form};
+
+/// The lines that tell a closure: dates, reason, retention, follow-up, undo, summary, items.
+/// `x_done`: the screen marks the follow-up done with x (the closure's own screen).
+pub fn closure_lines(
+    c: &Closure,
+    items: &[ClosureItem],
+    in_force_now: bool,
+    retention_years: u32,
+    x_done: bool,
+) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let field = |label: &str, value: String| {
+        Line::from(vec![Span::styled(format!("  {label:<24}"), theme::dim()), Span::raw(value)])
+    };
+    lines.push(Line::from(Span::styled(
+        format!("Closure {} of episode {}", c.reference, c.episode),
+        theme::title(),
+    )));
+    lines.push(field("Closed on", format_date(c.closed_on)));
+    lines.push(field("Reason", display_safe(&c.reason_text()).into_owned()));
+    if let Some(at) = &c.undone_at {
+        let when = from_db(at).map(format_local).unwrap_or_default();
+        let by = if c.undone_by.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", display_safe(&c.undone_by))
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  UNDONE {when}{by}: {}", display_safe(&c.undone_reason)),
+            theme::warn(),
+        )));
+    } else if in_force_now {
+        lines.push(field(
+            "May be destroyed after",
+            format!(
+                "{} ({retention_years} years after closure)",
+                format_date(retain_until(c.closed_on, retention_years))
+            ),
+        ));
+    }
+    match (c.follow_up_on, c.follow_up_done_on) {
+        (Some(f), Some(done)) => {
+            lines.push(field("Follow-up", format!("{} (done {})", format_date(f), format_date(done))))
+        }
+        (Some(f), None) => lines.push(field(
+            "Follow-up",
+            format!("{}{}", format_date(f), if x_done { " — x marks it done" } else { " — not done yet" }),
+        )),
+        _ => lines.push(field("Follow-up", "none planned".into())),
+    }
+    if !c.follow_up_plan.is_empty() {
+        lines.push(field("Follow-up plan", display_safe(&c.follow_up_plan).replace('\n', " ")));
+    }
+    let signed = match (&c.signed_by, &c.signed_at) {
+        (Some(by), Some(at)) => {
+            format!("signed by {} on {}", display_safe(by), from_db(at).map(format_local).unwrap_or_default())
+        }
+        _ => "not signed (closed before summaries were signed)".into(),
+    };
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("Closing summary ", theme::title()),
+        Span::styled(format!("({signed})"), theme::dim()),
+    ]));
+    if c.summary.trim().is_empty() {
+        lines.push(Line::from(Span::styled("  No summary was written.", theme::dim())));
+    }
+    for l in c.summary.lines() {
+        lines.push(Line::from(format!("  {}", display_safe(l))));
+    }
+    if !items.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("What closing did with the items still open", theme::title())));
+        for i in items {
+            let action = match i.action {
+                Disposition::Complete => "DONE",
+                Disposition::Cancel => "CANCELLED",
+                Disposition::Leave => "LEFT OPEN",
+            };
+            let reason =
+                if i.reason.is_empty() { String::new() } else { format!(" — {}", display_safe(&i.reason)) };
+            let undone = if i.undone { " (put back when the closure was undone)" } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {action:<10}"), theme::key()),
+                Span::raw(format!("{}{reason}{undone}", display_safe(&i.label))),
+            ]));
+        }
+    }
+    lines
+}
+
+pub struct ClosureScreen {
+    pub closure_id: i64,
+    client_id: i64,
+    closure: Option<Closure>,
+    items: Vec<ClosureItem>,
+    in_force_now: bool,
+    retention_years: u32,
+    scroll: u16,
+    stale: bool,
+}
+
+impl ClosureScreen {
+    pub fn new(closure_id: i64, client_id: i64) -> Self {
+        ClosureScreen {
+            closure_id,
+            client_id,
+            closure: None,
+            items: Vec::new(),
+            in_force_now: false,
+            retention_years: 7,
+            scroll: 0,
+            stale: true,
+        }
+    }
+}
+
+impl View for ClosureScreen {
+    fn title(&self) -> &'static str {
+        "Closure"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Closure, Context::Global]
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::FollowUpDone, Action::Down, Action::Up, Action::Back, Action::Help]
+    }
+
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+
+    fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        if self.stale {
+            let c = ctx.store.closure(self.closure_id)?;
+            self.items = ctx.store.closure_items(self.closure_id)?;
+            self.in_force_now = ctx.store.current_closure(c.client_id)?.is_some_and(|x| x.id == c.id);
+            self.retention_years = ctx.settings.retention_years;
+            self.closure = Some(c);
+            self.stale = false;
+        }
+        Ok(())
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Closure], &ev) else { return Handled::No };
+        match action {
+            Action::FollowUpDone => {
+                Handled::Yes(vec![Message::Close(CloseMsg::FollowUpDone(self.closure_id))])
+            }
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Handled::Yes(vec![])
+            }
+            Action::Down => {
+                self.scroll = self.scroll.saturating_add(1).min(1_000);
+                Handled::Yes(vec![])
+            }
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(" Closure ", theme::title()));
+        let lines = match &self.closure {
+            Some(c) => closure_lines(c, &self.items, self.in_force_now, self.retention_years, true),
+            None => vec![],
+        };
+        frame.render_widget(
+            Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((self.scroll, 0)),
+            area,
+        );
+    }
+}
+
+/// What the reopen form needs to know about the closure in force.
+pub struct ReopenData {
+    pub client_id: i64,
+    pub closed_on: NaiveDate,
+    pub episode: i64,
+    /// Recorded today: it may still be undone.
+    pub undo_allowed: bool,
+    /// When the closure was recorded, in words.
+    pub recorded: String,
+}
+
+pub struct ReopenScreen {
+    data: ReopenData,
+    pub form: Form,
+}
+
+impl ReopenScreen {
+    pub fn new(data: ReopenData, today: NaiveDate) -> Self {
+        let modes = reopen_modes(data.undo_allowed);
+        let options: Vec<(&str, &str)> = modes.iter().map(|m| (m.as_str(), m.label())).collect();
+        let mut form = Form::new(
+            &format!("Reopen the case of {}", client_ref(data.client_id)),
+            vec![
+                Field::choice("mode", "How", &options).help(if data.undo_allowed {
+                    "Closed today by mistake? Undo it. Otherwise start a new episode."
+                } else {
+                    "The closure was recorded before today: the case reopens as a new episode."
+                }),
+                Field::text("reason", "Why").max(crate::domain::closure::TEXT_MAX).required(),
+                Field::date("opened_on", "New episode starts")
+                    .help("For a new episode: the day the client came back (not before the closing date)."),
+            ],
+            today,
+        );
+        form.set_value("opened_on", &format_date(today));
+        form.dirty = false;
+        ReopenScreen { data, form }
+    }
+
+    fn aside(&self) -> Vec<Line<'static>> {
+        let dim = |s: String| Line::from(Span::styled(s, theme::dim()));
+        let mut out = vec![Line::from(format!(
+            "Episode {} closed {} (recorded {}).",
+            self.data.episode,
+            format_date(self.data.closed_on),
+            self.data.recorded
+        ))];
+        if self.data.undo_allowed {
+            out.push(Line::from("Undo (today only): the same episode goes on."));
+            out.push(
+                dim("What closing completed or cancelled is put back; signed notes stay signed.".into()),
+            );
+        }
+        out.push(Line::from(format!("New episode: episode {} starts.", self.data.episode + 1)));
+        out.push(dim(format!(
+            "Episode {} stays closed and readable, with its records and summary.",
+            self.data.episode
+        )));
+        out
+    }
+}
+
+impl View for ReopenScreen {
+    fn title(&self) -> &'static str {
+        "Reopen case"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::ChoiceNext, Action::Cancel]
+    }
+
+    fn client_id(&self) -> Option<i64> {
+        Some(self.data.client_id)
+    }
+
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        let block = Block::default().borders(Borders::ALL).title(Span::styled(" The rule ", theme::title()));
+        let aside = Paragraph::new(self.aside()).block(block).wrap(Wrap { trim: false });
+        if area.width >= 120 {
+            let [form, panel] = Layout::horizontal([Constraint::Min(70), Constraint::Length(46)]).areas(area);
+            self.form.render(frame, form);
+            frame.render_widget(aside, panel);
+        } else {
+            let [form, panel] = Layout::vertical([Constraint::Min(6), Constraint::Length(8)]).areas(area);
+            self.form.render(frame, form);
+            frame.render_widget(aside, panel);
+        }
+    }
+
+    fn draft(&self) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: format!("reopen:{}", self.data.client_id),
+            kind: "reopen",
+            client_id: Some(self.data.client_id),
+            title: format!("Reopening the case of {}", client_ref(self.data.client_id)),
+        })
+    }
+
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let input = ReopenInput {
+            mode: self.form.value("mode"),
+            reason: self.form.value("reason"),
+            opened_on: self.form.value("opened_on"),
+        };
+        let r = match read_reopen(&input, ctx.today, self.data.closed_on, self.data.undo_allowed) {
+            Ok(r) => r,
+            Err(errors) => {
+                self.form.set_errors(&errors);
+                return Ok(Submitted::Stay);
+            }
+        };
+        let by = ctx.settings.signature();
+        match ctx.store.reopen_case(self.data.client_id, &r, &by, ctx.now) {
+            Ok(Reopened::Undone(report)) => {
+                let kept = if report.kept.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Kept: {}.", report.kept.join("; "))
+                };
+                Ok(Submitted::Done {
+                    status: format!("Closure undone: the case is open again.{kept}"),
+                    then: vec![],
+                })
+            }
+            Ok(Reopened::NewEpisode(n)) => Ok(Submitted::Done {
+                status: format!("Case reopened: episode {n} started {}.", format_date(r.opened_on)),
+                then: vec![],
+            }),
+            Err(e) => refusal_to_form(&mut self.form, e),
+        }
+    }
+}
+
+/// The mode a reopen form starts with, for tests.
+pub fn default_mode(undo_allowed: bool) -> ReopenMode {
+    reopen_modes(undo_allowed)[0]
+}

@@ -1,0 +1,167 @@
+//! Exporting a client's whole file from the app: Markdown to read or print, or JSON to keep or
+//! move to another caseload, written owner-only to the path typed; an existing file is kept
+//! unless "replace" is chosen (the same rules as `caseload export`).
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::client::{client_ref, FieldError};
+use crate::domain::dates::{format_date, local_offset_secs, parse_date};
+use crate::export::file::ExportOptions;
+use crate::keymap::{Action, Context};
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form, FormEvent};
+
+pub struct ExportScreen {
+    client_id: i64,
+    today: NaiveDate,
+    pub form: Form,
+}
+
+/// Where a file is written unless another path is typed: the home folder.
+pub fn default_path(client_id: i64, format: &str, today: NaiveDate) -> String {
+    format!("~/caseload-{}-{}.{format}", client_ref(client_id), format_date(today))
+}
+
+impl ExportScreen {
+    pub fn new(client_id: i64, today: NaiveDate) -> Self {
+        let mut form = Form::new(
+            &format!("Export the file of {}", client_ref(client_id)),
+            vec![
+                Field::choice(
+                    "format",
+                    "Format",
+                    &[
+                        ("md", "Markdown (to read or print)"),
+                        ("json", "JSON (to keep, or move to another caseload)"),
+                    ],
+                ),
+                Field::text("path", "Write to")
+                    .max(1_000)
+                    .required()
+                    .help("A file path; ~ is your home folder. The file is readable by you only."),
+                Field::choice(
+                    "include_errors",
+                    "Notes entered in error",
+                    &[("no", "Leave them out"), ("yes", "Include them")],
+                ),
+                Field::date("from", "Notes from").help("Only notes from this day (empty: from the start)."),
+                Field::date("to", "Notes up to").help("Only notes up to this day (empty: to the latest)."),
+                Field::choice(
+                    "replace",
+                    "If the file exists",
+                    &[("keep", "Keep it (write nothing)"), ("replace", "Replace it")],
+                ),
+            ],
+            today,
+        );
+        form.set_value("path", &default_path(client_id, "md", today));
+        form.dirty = false;
+        ExportScreen { client_id, today, form }
+    }
+}
+
+impl View for ExportScreen {
+    fn title(&self) -> &'static str {
+        "Export file"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::ChoiceNext, Action::Cancel]
+    }
+
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let before = self.form.value("format");
+        let e = self.form.handle_key(ev);
+        let after = self.form.value("format");
+        // the suggested name follows the format until another name is typed
+        if e == FormEvent::Changed
+            && before != after
+            && self.form.value("path") == default_path(self.client_id, &before, self.today)
+        {
+            self.form.set_value("path", &default_path(self.client_id, &after, self.today));
+        }
+        Handled::Form(e)
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let day = |id: &'static str| -> std::result::Result<Option<NaiveDate>, FieldError> {
+            let v = self.form.value(id);
+            if v.trim().is_empty() {
+                return Ok(None);
+            }
+            parse_date(&v, ctx.today).map(Some).map_err(|message| FieldError { field: id, message })
+        };
+        let (from, to) = match (day("from"), day("to")) {
+            (Ok(f), Ok(t)) => (f, t),
+            (a, b) => {
+                let errors: Vec<FieldError> = [a.err(), b.err()].into_iter().flatten().collect();
+                self.form.set_errors(&errors);
+                return Ok(Submitted::Stay);
+            }
+        };
+        let opts = ExportOptions { include_errors: self.form.value("include_errors") == "yes", from, to };
+        if let Err(message) = opts.check() {
+            self.form.set_errors(&[FieldError { field: "to", message }]);
+            return Ok(Submitted::Stay);
+        }
+        let path = crate::app::expand_home(self.form.value("path").trim());
+        let doc = match ctx.store.client_file(self.client_id, &opts, &ctx.settings.signature(), ctx.now) {
+            Ok(d) => d,
+            Err(e) => return refusal_to_form(&mut self.form, e),
+        };
+        let json = self.form.value("format") == "json";
+        let text = if json {
+            crate::export::file::to_json(&doc)
+        } else {
+            crate::export::file_md::file_markdown(
+                &doc,
+                &crate::export::file_md::MdContext {
+                    retention_years: ctx.settings.retention_years,
+                    offset_secs: local_offset_secs(ctx.now),
+                },
+            )
+        };
+        match crate::export::write_owner_only(&path, text.as_bytes(), self.form.value("replace") == "replace")
+        {
+            Ok(()) => Ok(Submitted::Done {
+                status: format!(
+                    "The file of {} was written to {} (readable by you only).",
+                    client_ref(self.client_id),
+                    path.display()
+                ),
+                then: vec![],
+            }),
+            Err(e) => {
+                self.form.set_errors(&[FieldError { field: "path", message: e.to_string() }]);
+                Ok(Submitted::Stay)
+            }
+        }
+    }
+}
