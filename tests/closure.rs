@@ -769,3 +769,63 @@ fn the_markdown_export_of_a_whole_file() {
     );
     insta::assert_snapshot!("client_file_md", md);
 }
+
+/// Today's consent and rescreening reminders are for open cases only: they go when the case is
+/// closed, come back when it is reopened, and a closed file taken in from elsewhere brings none.
+#[test]
+fn consent_and_rescreen_reminders_follow_the_case_being_open() {
+    utc();
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let r = rich_client(&mut store, "Ada");
+    // a year on: the consent (to 2027-03-03) has expired and the PHQ-9 is long due
+    let later = now() + Duration::days(365);
+    let reminders = |store: &Store| -> Vec<String> {
+        due(store, later)
+            .into_iter()
+            .filter(|(rule, _)| rule == "consent" || rule == "rescreen")
+            .map(|(rule, _)| rule)
+            .collect()
+    };
+    let mut open = reminders(&store);
+    open.sort();
+    assert_eq!(open, vec!["consent", "rescreen"]);
+    store
+        .close_case(
+            r.client,
+            &details(ClosureReason::GoalsMet, "2026-11-23", None),
+            &decisions(&r),
+            "S.",
+            "Sam",
+            now(),
+        )
+        .unwrap();
+    assert!(reminders(&store).is_empty(), "{:?}", reminders(&store));
+    let flags = |p: &std::path::Path| -> (i64, i64) {
+        let conn = rusqlite::Connection::open(p).unwrap();
+        let c = conn.query_row("SELECT sum(case_open) FROM consents", [], |x| x.get(0)).unwrap();
+        let s = conn.query_row("SELECT sum(case_open) FROM screening_latest", [], |x| x.get(0)).unwrap();
+        (c, s)
+    };
+    assert_eq!(flags(&path), (0, 0));
+    // the closed file taken into another caseload stays quiet there
+    let a = export(&store, r.client);
+    let (_d2, path2) = temp_db();
+    let mut target = Store::open(&path2).unwrap();
+    caseload::import::client_file::import(
+        &mut target,
+        &read_json(to_json(&a).as_bytes()).unwrap(),
+        false,
+        now(),
+    )
+    .unwrap();
+    assert!(reminders(&target).is_empty());
+    assert_eq!(flags(&path2), (0, 0));
+    // reopened (a new episode): the reminders are back
+    let again =
+        Reopen { mode: ReopenMode::NewEpisode, reason: "Back again".into(), opened_on: d("2026-11-30") };
+    store.reopen_case(r.client, &again, "Sam", now() + Duration::days(7)).unwrap();
+    let mut back = reminders(&store);
+    back.sort();
+    assert_eq!(back, vec!["consent", "rescreen"]);
+}

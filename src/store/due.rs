@@ -334,7 +334,7 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     let sql = format!(
         "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
          INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
-         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND c.status = 'open' ORDER BY l.last_on LIMIT ?2",
+         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND l.case_open = 1 AND c.status = 'open' ORDER BY l.last_on LIMIT ?2",
         ids.join(",")
     );
     let mut stmt = store.conn.prepare_cached(&sql)?;
@@ -380,7 +380,7 @@ fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueIt
     let mut stmt = store.conn.prepare_cached(
         "SELECT s.id, s.client_id, s.to_name, s.expires_on, c.given_name, c.family_name FROM consents s \
          INDEXED BY consents_expiring JOIN clients c ON c.id = s.client_id \
-         WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL \
+         WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL AND s.case_open = 1 \
          AND s.expires_on <= ?1 AND c.status = 'open' \
          AND NOT EXISTS (SELECT 1 FROM consents n WHERE n.client_id = s.client_id AND n.to_name = s.to_name \
              AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on)) \

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("migrations/0008_referrals.sql")),
     (9, include_str!("migrations/0009_rescreen.sql")),
     (10, include_str!("migrations/0010_closure.sql")),
+    (11, include_str!("migrations/0011_open_case_indexes.sql")),
 ];
 
 pub fn latest_version() -> u32 {
