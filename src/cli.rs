@@ -350,8 +350,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 store.path().display()
             );
             if report.reopened + report.transferred > 0 {
+                let cases = if report.reopened == 1 { "case" } else { "cases" };
+                let files = if report.transferred == 1 { "file was" } else { "files were" };
                 println!(
-                    "{} closed cases came back for a second episode; {} files were transferred in from another caseload",
+                    "{} closed {cases} came back for a second episode; {} {files} transferred in from another caseload",
                     report.reopened, report.transferred
                 );
             }

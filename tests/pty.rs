@@ -589,10 +589,11 @@ fn a_goal_with_a_step_and_its_progress_by_keystrokes() {
     assert_eq!(steps[0].owner_text(), "Client");
 }
 
-/// Closing a case in the real binary: the checklist lists the open goal, the summary drafted
-/// from the record says what closing does with it, and signing closes the case.
+/// Closing a case in the real binary: the checklist lists the open goal and the open referral,
+/// the summary drafted from the record says what closing does with each, and signing closes the
+/// case (the referral cancelled through its closed loop, with the reason).
 #[test]
-fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
+fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() {
     let (_d, path) = seeded_db();
     {
         let mut store = common::open(&path);
@@ -617,6 +618,15 @@ fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
             true,
         );
         store.add_goal(1, &r.goal.unwrap(), &[], "Sam Worker", chrono::Utc::now()).unwrap();
+        let referral = caseload::store::referrals::NewReferral {
+            details: caseload::domain::referral::ReferralDetails {
+                provider: "Hillside Family Centre".into(),
+                need: "parenting support".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.add_referral(1, &referral, "Sam Worker", chrono::Utc::now()).unwrap();
     }
     let mut t = Term::start(&path, 120, 40);
     t.wait_for("Today");
@@ -629,6 +639,15 @@ fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
     t.wait_for("Goal G-1 (active): Keep the flat warm");
     t.send(RIGHT); // complete it
     t.wait_for("‹ Complete ›");
+    t.wait_for("Referral R-1 (draft) to Hillside Family Centre for parenting support");
+    t.send(TAB);
+    t.send(TAB); // the referral's choice
+    t.send(RIGHT); // cancel it (a draft cannot be completed)
+    t.wait_for("‹ Cancel (say why) ›");
+    t.send(CTRL_S);
+    t.wait_for("Say why it is cancelled.");
+    // the focus moved to the field that needs words
+    t.type_text("Client moved away");
     t.send(CTRL_S);
     t.wait_for("step 2 of 3");
     t.type_text("go"); // goals met
@@ -637,6 +656,8 @@ fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
     t.wait_for("step 3 of 3: the closing summary");
     t.wait_for("Reason for closing: Goals met.");
     t.wait_for("G-1 Keep the flat warm: completed at closure (was active)");
+    t.wait_for("Referrals and where they ended:");
+    t.wait_for("R-1 to Hillside Family Centre: cancelled at closure");
     t.wait_for("Nothing remains open.");
     t.wait_for("Ctrl-S signs it as Sam Worker");
     t.send(CTRL_S);
@@ -652,4 +673,8 @@ fn closes_a_case_with_an_open_goal_and_reads_the_drafted_summary() {
     assert!(c.summary.contains("completed at closure"), "{}", c.summary);
     assert_eq!(c.signed_by.as_deref(), Some("Sam Worker"));
     assert_eq!(store.goal(1).unwrap().status, caseload::domain::goal::GoalStatus::Completed);
+    let r = store.referral(1).unwrap();
+    assert_eq!(r.status, caseload::domain::referral::ReferralStatus::Cancelled);
+    assert!(r.outcome.contains("Client moved away"), "{}", r.outcome);
+    assert!(c.summary.contains("R-1 to Hillside Family Centre: cancelled at closure"), "{}", c.summary);
 }
