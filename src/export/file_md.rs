@@ -126,8 +126,7 @@ fn label_or<'a>(options: &'a [(&'a str, &'a str)], key: &'a str) -> &'a str {
 }
 
 /// Tables printed by their own section below; any other table of the file is printed field by
-/// field at the end (a kind of record this renderer does not know yet: referrals, until they
-/// get their section).
+/// field at the end (a kind of record this renderer does not know yet, from a newer version).
 const RENDERED: &[&str] = &[
     "clients",
     "episodes",
@@ -149,6 +148,9 @@ const RENDERED: &[&str] = &[
     "plan_reviews",
     "evaluations",
     "evaluation_outcomes",
+    "referrals",
+    "referral_events",
+    "appointments",
     "consents",
     "conferences",
     "conference_attendees",
@@ -190,6 +192,7 @@ pub fn file_markdown(doc: &ClientFileDoc, ctx: &MdContext) -> String {
     assessments(&mut w);
     screeners(&mut w);
     plan(&mut w);
+    referrals(&mut w);
     coordination(&mut w);
     notes(&mut w);
     history(&mut w);
@@ -704,6 +707,85 @@ fn plan(w: &mut W<'_>) {
     }
 }
 
+/// A stored referral status in words ("in-service" → "In service").
+fn referral_status(v: &str) -> String {
+    v.parse::<crate::domain::referral::ReferralStatus>()
+        .map(|s| s.label().to_string())
+        .unwrap_or_else(|_| md(v))
+}
+
+fn referrals(w: &mut W<'_>) {
+    let referrals = w.rows("referrals").to_vec();
+    if referrals.is_empty() {
+        return;
+    }
+    let events = w.rows("referral_events").to_vec();
+    let appointments = w.rows("appointments").to_vec();
+    w.heading(2, "Referrals");
+    for r in &referrals {
+        let need =
+            if s(r, "need").is_empty() { String::new() } else { format!(" for {}", md(&s(r, "need"))) };
+        w.heading(3, &format!("Referral {} to {}{need}", make("R", r), md(&s(r, "provider"))));
+        w.line(format!("- Status: {} since {}", referral_status(&s(r, "status")), day(r, "status_since")));
+        let urgency = s(r, "urgency");
+        let urgency = urgency
+            .parse::<crate::domain::referral::Urgency>()
+            .map(|u| u.label().to_string())
+            .unwrap_or(urgency);
+        w.item("Urgency", &urgency);
+        w.item("How it was made", &s(r, "method"));
+        w.item("Contact at the provider", &s(r, "contact_name"));
+        w.item("Information shared", &s(r, "info_shared"));
+        if let Some(c) = id(r, "consent_id") {
+            w.line(format!("- Sent under consent RI-{c}"));
+        }
+        if !s(r, "sent_on").is_empty() {
+            w.line(format!("- Sent: {}", day(r, "sent_on")));
+        }
+        if !s(r, "follow_up_on").is_empty() {
+            w.line(format!("- Follow up: {}", day(r, "follow_up_on")));
+        }
+        w.item("Outcome", &s(r, "outcome"));
+        let mine: Vec<&Row> = events.iter().filter(|e| id(e, "referral_id") == id(r, "id")).collect();
+        if !mine.is_empty() {
+            w.line("- History:");
+            for e in mine {
+                let from = s(e, "from_status");
+                let what = if from.is_empty() {
+                    referral_status(&s(e, "to_status"))
+                } else {
+                    format!("{} → {}", referral_status(&from), referral_status(&s(e, "to_status")))
+                };
+                let mut words: Vec<String> = Vec::new();
+                for col in ["reason", "note"] {
+                    if !s(e, col).trim().is_empty() {
+                        words.push(md(&s(e, col)));
+                    }
+                }
+                let words = if words.is_empty() { String::new() } else { format!(": {}", words.join("; ")) };
+                let by = if s(e, "by_whom").is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", md(&s(e, "by_whom")))
+                };
+                w.line(format!("  - {} {what}{words}{by}", day(e, "on_date")));
+            }
+        }
+        for a in appointments.iter().filter(|a| id(a, "referral_id") == id(r, "id")) {
+            let place =
+                if s(a, "place").is_empty() { String::new() } else { format!(" at {}", md(&s(a, "place"))) };
+            let transport = match s(a, "transport").as_str() {
+                "yes" if s(a, "transport_how").is_empty() => ", transport arranged".to_string(),
+                "yes" => format!(", transport: {}", md(&s(a, "transport_how"))),
+                "no" => ", no transport needed".to_string(),
+                _ => String::new(),
+            };
+            w.line(format!("- Appointment {}{place}{transport}", w.when(a, "at")));
+        }
+        w.text("Notes", &s(r, "notes"));
+    }
+}
+
 fn coordination(w: &mut W<'_>) {
     let consents = w.rows("consents").to_vec();
     let conferences = w.rows("conferences").to_vec();
@@ -949,14 +1031,14 @@ mod tests {
         }
     }
 
-    /// A kind of record this renderer has no section for (referrals, until they get one) is
-    /// still in the printed file, field by field.
+    /// A kind of record this renderer has no section for (from a newer version) is still in
+    /// the printed file, field by field.
     #[test]
     fn tables_without_a_section_are_printed_field_by_field() {
         let d = doc(vec![
             ("clients", vec![row(&[("given_name", "Ada".into()), ("family_name", "Example".into())])]),
             (
-                "referrals",
+                "home_visits",
                 vec![row(&[
                     ("id", 4.into()),
                     ("client_id", 7.into()),
@@ -966,9 +1048,65 @@ mod tests {
             ),
         ]);
         let md = file_markdown(&d, &MdContext { retention_years: 7, offset_secs: 0 });
-        assert!(md.contains("## Other records: referrals"), "{md}");
+        assert!(md.contains("## Other records: home visits"), "{md}");
         assert!(md.contains("- id: 4; provider: Food bank \\| \\*main\\*; status: in-service"), "{md}");
         assert!(!md.contains("client id"), "the client's number in this database is left out");
+    }
+
+    /// Referrals have their section: where each stands, its history of moves with the reasons,
+    /// the appointments arranged.
+    #[test]
+    fn referrals_are_printed_with_their_history_and_appointments() {
+        let d = doc(vec![
+            ("clients", vec![row(&[("given_name", "Ada".into()), ("family_name", "Example".into())])]),
+            (
+                "referrals",
+                vec![row(&[
+                    ("id", 4.into()),
+                    ("status", "declined".into()),
+                    ("status_since", "2026-11-10".into()),
+                    ("provider", "Northside Food Bank".into()),
+                    ("need", "food parcels".into()),
+                    ("urgency", "urgent".into()),
+                    ("outcome", "Outside their area".into()),
+                ])],
+            ),
+            (
+                "referral_events",
+                vec![
+                    row(&[
+                        ("referral_id", 4.into()),
+                        ("on_date", "2026-11-02".into()),
+                        ("to_status", "draft".into()),
+                        ("by_whom", "Sam Worker".into()),
+                    ]),
+                    row(&[
+                        ("referral_id", 4.into()),
+                        ("on_date", "2026-11-10".into()),
+                        ("from_status", "sent".into()),
+                        ("to_status", "declined".into()),
+                        ("reason", "Outside their area".into()),
+                    ]),
+                ],
+            ),
+            (
+                "appointments",
+                vec![row(&[
+                    ("referral_id", 4.into()),
+                    ("at", "2026-11-12T09:30:00Z".into()),
+                    ("place", "Main hall".into()),
+                    ("transport", "yes".into()),
+                    ("transport_how", "bus pass".into()),
+                ])],
+            ),
+        ]);
+        let md = file_markdown(&d, &MdContext { retention_years: 7, offset_secs: 0 });
+        assert!(md.contains("### Referral R-4 to Northside Food Bank for food parcels"), "{md}");
+        assert!(md.contains("- Status: Declined by provider since 2026-11-10"), "{md}");
+        assert!(md.contains("  - 2026-11-02 Draft (Sam Worker)"), "{md}");
+        assert!(md.contains("  - 2026-11-10 Sent → Declined by provider: Outside their area"), "{md}");
+        assert!(md.contains("- Appointment 2026-11-12 09:30 at Main hall, transport: bus pass"), "{md}");
+        assert!(!md.contains("Other records"), "{md}");
     }
 
     #[test]
