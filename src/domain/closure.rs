@@ -609,6 +609,21 @@ pub struct ClosureFacts {
     pub open_items: Vec<OpenItem>,
     /// Other things that stay as they are (open risk flags, transition follow-ups...), in words.
     pub also_open: Vec<String>,
+    /// The latest evaluation of the episode (the plan's `v`), if one was recorded.
+    pub evaluation: Option<EvaluationFact>,
+}
+
+/// The client's view at the latest evaluation of the episode, for the closing summary.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EvaluationFact {
+    pub reference: String,
+    pub on: NaiveDate,
+    /// "review" or "closure".
+    pub occasion: String,
+    /// 1–5, when the client gave one.
+    pub satisfaction: Option<i64>,
+    /// The client's words.
+    pub feedback: String,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -787,6 +802,24 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
         }
     }
     out.push(String::new());
+
+    // the client's view, from the latest evaluation
+    if let Some(e) = &facts.evaluation {
+        let at = if e.occasion == "closure" { "at closure" } else { "at a review" };
+        let mut view = Vec::new();
+        if let Some(n) = e.satisfaction {
+            view.push(format!("satisfaction {n} of 5"));
+        }
+        let words = e.feedback.trim();
+        if !words.is_empty() {
+            view.push(format!("\"{}\"", words.replace('\n', " ")));
+        }
+        if view.is_empty() {
+            view.push("no feedback given".into());
+        }
+        out.push(format!("Evaluation {} {at} on {}: {}.", e.reference, format_date(e.on), view.join("; ")));
+        out.push(String::new());
+    }
 
     // what stays open
     let mut remaining: Vec<String> = Vec::new();
@@ -1053,6 +1086,13 @@ mod tests {
                 },
             ],
             also_open: vec!["Risk flag F-1: risk to self MEDIUM".into()],
+            evaluation: Some(EvaluationFact {
+                reference: "EV-3".into(),
+                on: d("2026-11-20"),
+                occasion: "closure".into(),
+                satisfaction: Some(4),
+                feedback: "You listened.\nThe flat is warm now.".into(),
+            }),
         }
     }
 
@@ -1103,6 +1143,10 @@ mod tests {
             "{s}"
         );
         assert!(!s.contains("Referrals"), "no referral section while referrals are not recorded");
+        assert!(
+            s.contains("Evaluation EV-3 at closure on 2026-11-20: satisfaction 4 of 5; \"You listened. The flat is warm now.\"."),
+            "{s}"
+        );
     }
 
     #[test]
@@ -1154,6 +1198,7 @@ mod tests {
             contacts: ContactFacts::default(),
             open_items: vec![],
             also_open: vec![],
+            evaluation: None,
         };
         let details = CloseDetails {
             reason: ClosureReason::NoContact,

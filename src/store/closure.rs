@@ -16,8 +16,8 @@ use crate::domain::client::client_ref;
 use crate::domain::closure::{
     action_item_choices, advocacy_choices, alert_choices, can_undo, closure_ref, goal_choices, note_choices,
     past_retention, read_summary, referral_choices, retain_until, CloseDetails, ClosureFacts, ClosureReason,
-    ContactFacts, Decision, Disposition, GoalFact, OpenItem, ReferralFact, Reopen, ReopenMode, ScreenPoint,
-    ScreenerFact,
+    ContactFacts, Decision, Disposition, EvaluationFact, GoalFact, OpenItem, ReferralFact, Reopen,
+    ReopenMode, ScreenPoint, ScreenerFact,
 };
 use crate::domain::dates::{format_date, local_day, local_offset_secs, moment_of_day, parse_ymd};
 use crate::domain::due::{due_phrase, urgency_for, DueItem, Target, Urgency};
@@ -948,6 +948,31 @@ pub fn closure_facts_in(
         Some(f) => Some(f(conn, client_id, episode_id)?),
         None => None,
     };
+    let evaluation = conn
+        .query_row(
+            "SELECT id, evaluated_on, occasion, satisfaction, feedback FROM evaluations \
+             WHERE client_id = ?1 AND episode_id = ?2 ORDER BY evaluated_on DESC, id DESC LIMIT 1",
+            params![client_id, episode_id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .optional()?
+        .and_then(|(id, on, occasion, satisfaction, feedback)| {
+            Some(EvaluationFact {
+                reference: crate::domain::plan::evaluation_ref(id),
+                on: parse_ymd(&on)?,
+                occasion,
+                satisfaction,
+                feedback,
+            })
+        });
     Ok(ClosureFacts {
         episode_number: number,
         opened_on,
@@ -957,6 +982,7 @@ pub fn closure_facts_in(
         contacts,
         open_items: open_items_in(conn, client_id)?,
         also_open,
+        evaluation,
     })
 }
 

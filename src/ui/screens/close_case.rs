@@ -303,6 +303,18 @@ impl CloseCaseScreen {
                     "The file may be destroyed {} years after the closing date (Settings).",
                     self.data.retention_years
                 )));
+                match &self.data.facts.evaluation {
+                    Some(e) if e.occasion == "closure" => out.push(dim(format!(
+                        "Evaluated at closure on {} ({}): the summary includes it.",
+                        format_date(e.on),
+                        e.reference
+                    ))),
+                    _ => out.push(dim(
+                        "No evaluation at closure yet: on the case plan (g), v records each goal's \
+                         outcome and the client's feedback."
+                            .into(),
+                    )),
+                }
             }
             Step::Summary => {
                 if let Some(d) = &self.close {
