@@ -147,8 +147,8 @@ fn the_caseload_csv_has_one_row_per_client_and_no_formulas() {
     let ada = lines.iter().find(|l| l.starts_with("C-0001,")).unwrap();
     assert!(ada.contains(",open,2026-03-02,1,"), "{ada}");
     assert!(
-        ada.contains(",2,1,2,1,1,1,"),
-        "notes (not in error), unsigned, goals, action items, advocacy, alerts: {ada}"
+        ada.contains(",2,1,2,0,1,1,1,"),
+        "notes (not in error), unsigned, goals, referrals, action items, advocacy, alerts: {ada}"
     );
     let nasty = lines.iter().find(|l| l.starts_with("C-0002,")).unwrap();
     assert!(nasty.contains("\"'=HYPERLINK(\"\"x\"\") Test,Comma\""), "{nasty}");

@@ -26,6 +26,7 @@ pub const HEADER: &[&str] = &[
     "notes",
     "unsigned_notes",
     "open_goals",
+    "open_referrals",
     "open_action_items",
     "open_advocacy_items",
     "open_alerts",
@@ -72,6 +73,13 @@ pub fn caseload_csv(
     let goals = counts(
         store,
         "SELECT client_id, count(*) FROM goals WHERE status IN ('proposed', 'active', 'on-hold') GROUP BY client_id",
+    )?;
+    let referrals = counts(
+        store,
+        &format!(
+            "SELECT client_id, count(*) FROM referrals WHERE status IN {} GROUP BY client_id",
+            crate::domain::referral::OPEN_SQL
+        ),
     )?;
     let actions = counts(
         store,
@@ -151,6 +159,7 @@ pub fn caseload_csv(
             n(&notes),
             n(&unsigned),
             n(&goals),
+            n(&referrals),
             n(&actions),
             n(&advocacy),
             alerts.to_string(),
