@@ -157,12 +157,20 @@ impl ClientFileScreen {
             )));
         }
         section(&mut lines, "Case record");
+        // a long summary continues under itself, not under the keys
+        let inner = usize::from(area.width.saturating_sub(2));
         let phase = |lines: &mut Vec<Line<'static>>, key: &str, label: &str, value: &str| {
+            let value = display_safe(value).into_owned();
+            let parts = crate::domain::text::wrap(&value, inner.saturating_sub(24).max(20));
+            let mut parts = parts.into_iter();
             lines.push(Line::from(vec![
                 Span::styled(format!("  {key} "), theme::key()),
                 Span::styled(format!("{label:<20}"), theme::dim()),
-                Span::raw(display_safe(value).into_owned()),
+                Span::raw(parts.next().unwrap_or_default()),
             ]));
+            for more in parts {
+                lines.push(Line::from(format!("{:24}{more}", "")));
+            }
         };
         phase(&mut lines, "a", "Assessment", &self.phases.assessment);
         phase(&mut lines, "s", "Screeners", &self.phases.screeners);
@@ -171,10 +179,12 @@ impl ClientFileScreen {
         phase(&mut lines, "r", "Referrals", &self.phases.referrals);
         phase(&mut lines, "C", "Coordination", &self.phases.coordination);
         for a in &self.phases.advocacy {
-            lines.push(Line::from(vec![
-                Span::raw("                        "),
-                Span::styled(display_safe(a).into_owned(), theme::warn()),
-            ]));
+            for part in crate::domain::text::wrap(&display_safe(a), inner.saturating_sub(24).max(20)) {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{:24}", "")),
+                    Span::styled(part, theme::warn()),
+                ]));
+            }
         }
         phase(&mut lines, "o", "Notes", "all case notes (w writes one)");
         phase(&mut lines, "h", "History", "the timeline of everything dated");
