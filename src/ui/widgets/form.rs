@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use ratatui_textarea::{TextArea, WrapMode};
 use unicode_width::UnicodeWidthChar;
@@ -789,7 +789,8 @@ impl Form {
                 lines.push(Line::from(Span::styled(help, theme::dim())));
             }
         }
-        frame.render_widget(Paragraph::new(lines), help_area);
+        // a long hint takes the second line when there is no notice, rather than being cut
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), help_area);
     }
 
     /// The visible part of a one-line value and where the cursor sits in it (in cells).
