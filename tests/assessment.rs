@@ -415,4 +415,22 @@ fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
     assert!(due(&store).is_empty(), "given again: not due");
     store.mark_screening_in_error(recent, "wrong client", fixed_now()).unwrap();
     assert_eq!(due(&store).len(), 1, "the one in error does not count");
+    // a GAD-7 given the same day is due the same day: one line for both
+    let gad7 = find(&all, "gad7").unwrap();
+    let g = parse_answer_list(gad7, "1,1,1,1,1,1,1").unwrap();
+    store.add_screening(c, gad7, &g, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), "", fixed_now()).unwrap();
+    assert_eq!(
+        due(&store),
+        vec!["PHQ-9 and GAD-7 due again 85 days overdue (last given 2026-06-01)".to_string()]
+    );
+    // a second client given a GAD-7 earlier comes first, also when Today loads one page
+    let other = with_client(&mut store);
+    store
+        .add_screening(other, gad7, &g, NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(), "", fixed_now())
+        .unwrap();
+    let settings = store.settings().unwrap();
+    let ctx = caseload::store::due::DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let (page, _) = store.due_items_limited(&ctx, Some(1)).unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].client_id, Some(other), "{:?}", page[0].title);
 }

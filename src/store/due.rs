@@ -135,8 +135,9 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec
     let mut stmt = store.conn.prepare_cached(
         "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
          (SELECT client_id, count(*) AS n, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
-          WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id) g \
-         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest LIMIT ?2",
+          WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id \
+          ORDER BY oldest LIMIT ?2) g \
+         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest",
     )?;
     let rows = stmt.query_map(params![cutoff, limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
@@ -329,30 +330,41 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     let horizon =
         ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
     let cutoff = horizon.checked_sub_days(Days::new(every)).unwrap_or(horizon);
-    let ids: Vec<String> = RESCREEN_INSTRUMENTS.iter().map(|(id, _)| format!("'{id}'")).collect();
-    // the latest of each client is kept by triggers (migration 9): read only those due
-    let sql = format!(
+    // The latest of each client is kept by triggers (migrations 9 and 11). One query per
+    // instrument walks its index in date order and stops at the page (an IN over both would
+    // sort every due row first); the two are merged by date.
+    let mut stmt = store.conn.prepare_cached(
         "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
          INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
-         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND l.case_open = 1 AND c.status = 'open' ORDER BY l.last_on LIMIT ?2",
-        ids.join(",")
-    );
-    let mut stmt = store.conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![format_date(cutoff), limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
-    })?;
+         WHERE l.instrument_id = ?1 AND l.last_on <= ?2 AND l.case_open = 1 AND c.status = 'open' \
+         ORDER BY l.last_on LIMIT ?3",
+    )?;
+    let mut rows: Vec<(i64, String, String, String, String)> = Vec::new();
+    for (id, _) in RESCREEN_INSTRUMENTS {
+        let got = stmt.query_map(params![id, format_date(cutoff), limit], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        for row in got {
+            rows.push(row?);
+        }
+    }
+    rows.sort_by(|a, b| a.2.cmp(&b.2));
+    if limit >= 0 {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    }
+    // PHQ-9 and GAD-7 given together are due together: one line
+    let mut same_day: std::collections::HashMap<(i64, NaiveDate), usize> = std::collections::HashMap::new();
     let mut out: Vec<DueItem> = Vec::new();
-    for row in rows {
-        let (client_id, instrument, last, given, family) = row?;
+    for (client_id, instrument, last, given, family) in rows {
         let Some(last) = parse_ymd(&last) else { continue };
         let due = last.checked_add_days(Days::new(every)).unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
         let short = short_name(&instrument);
-        // PHQ-9 and GAD-7 given together are due together: one line
-        if let Some(same) = out.iter_mut().find(|i| i.client_id == Some(client_id) && i.due_on == Some(due)) {
+        if let Some(same) = same_day.get(&(client_id, due)).and_then(|&i| out.get_mut(i)) {
             same.title = same.title.replacen(" due again", &format!(" and {short} due again"), 1);
             continue;
         }
+        same_day.insert((client_id, due), out.len());
         out.push(DueItem {
             rule: "rescreen",
             urgency,
