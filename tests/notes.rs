@@ -395,3 +395,23 @@ fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
     assert!(!more);
     assert_eq!(everything.len(), all.len());
 }
+
+/// The month's time report reads the notes' covering index, never the notes themselves (at
+/// agency scale a month holds tens of thousands of notes).
+#[test]
+fn the_time_report_reads_a_covering_index() {
+    let (_d, store, _a, _b) = setup();
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let sql = "EXPLAIN QUERY PLAN SELECT n.client_id, c.given_name || ' ' || c.family_name, n.contact_type, count(*), \
+               coalesce(sum(n.duration_minutes), 0) FROM notes n JOIN clients c ON c.id = n.client_id \
+               WHERE n.contact_at >= '2026-11-01' AND n.contact_at < '2026-12-01' AND n.error_at IS NULL \
+               AND (NULL IS NULL OR n.client_id = NULL) GROUP BY n.client_id, n.contact_type ORDER BY c.sort_key, n.contact_type";
+    let plan: Vec<String> = conn
+        .prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(plan.iter().any(|p| p.contains("COVERING INDEX notes_time")), "{plan:?}");
+}

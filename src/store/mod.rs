@@ -47,6 +47,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (9, include_str!("migrations/0009_rescreen.sql")),
     (10, include_str!("migrations/0010_closure.sql")),
     (11, include_str!("migrations/0011_open_case_indexes.sql")),
+    (12, include_str!("migrations/0012_time_report_index.sql")),
 ];
 
 pub fn latest_version() -> u32 {
