@@ -582,7 +582,7 @@ impl OpenKind for ReferralItems {
                 label: format!(
                     "Referral {reference} ({}) to {}{need}",
                     status.label().to_lowercase(),
-                    fit(&provider, 40)
+                    fit(&provider, 60)
                 ),
                 reference,
                 choices: referral_choices(status),

@@ -19,7 +19,7 @@ use crate::domain::closure::{
     ClosureFacts, ClosureReason, Decision, Disposition, OpenItem, TEXT_MAX,
 };
 use crate::domain::dates::format_date;
-use crate::domain::text::{display_safe, fit};
+use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::Result;
 use crate::ui::theme;
@@ -101,9 +101,7 @@ fn checklist_form(items: &[OpenItem], today: NaiveDate) -> Form {
         } else {
             format!("{} needs words below.", needs.join(" / "))
         };
-        fields.push(
-            Field::choice(ITEM_FIELDS[i], "What to do", &options).heading(&fit(&item.label, 74)).help(&help),
-        );
+        fields.push(Field::choice(ITEM_FIELDS[i], "What to do", &options).heading(&item.label).help(&help));
         fields.push(Field::text(WHY_FIELDS[i], "Why / what was done").max(TEXT_MAX).help(
             "Why it is cancelled, how it ended, or what was done about the alert; kept in the record.",
         ));

@@ -702,10 +702,15 @@ impl Form {
                 let hy = y + 1;
                 if hy >= 0 && hy < body.height as i32 {
                     let r = Rect { x: body.x, y: body.y + hy as u16, width: body.width, height: 1 };
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(format!("── {heading} ──"), theme::title())),
-                        r,
-                    );
+                    // as much of a long heading as the width allows, with an ellipsis
+                    let safe = display_safe(heading);
+                    let w = usize::from(body.width);
+                    let text = if crate::domain::text::width(&safe) + 6 <= w {
+                        format!("── {safe} ──")
+                    } else {
+                        format!("── {}", crate::domain::text::fit(&safe, w.saturating_sub(3)))
+                    };
+                    frame.render_widget(Paragraph::new(Span::styled(text, theme::title())), r);
                 }
             }
             let y = y + hh;
