@@ -369,3 +369,51 @@ fn every_migration_file_is_registered_in_order() {
         assert_eq!(&on_disk, sql, "{f} is the text registered as version {v}");
     }
 }
+
+/// Upgrading a version-10 caseload to 11: the consents and latest screenings of closed cases are
+/// marked, so Today's indexes skip them; those of open cases stay in.
+#[test]
+fn migration_11_marks_the_records_of_closed_cases() {
+    let (_d, path) = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (v, sql) in caseload::store::MIGRATIONS.iter().filter(|(v, _)| *v <= 10) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute_batch(&format!(
+                "PRAGMA user_version = {v}; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+        }
+        for (name, status) in [("Ada", "open"), ("Bea", "closed")] {
+            conn.execute(
+                "INSERT INTO clients (given_name, family_name, intake_date, sort_key, search_key, status, created_at, updated_at) \
+                 VALUES (?1, 'Example', '2026-01-01', ?1, ?1, ?2, 'x', 'x')",
+                [name, status],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO consents (client_id, to_name, expires_on, created_at, updated_at) \
+                 VALUES (last_insert_rowid(), 'GP', '2026-02-01', 'x', 'x')",
+                [],
+            )
+            .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO screening_latest (client_id, instrument_id, last_on) VALUES (1, 'phq9', '2026-01-05'), (2, 'phq9', '2026-01-05');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for table in ["consents", "screening_latest"] {
+        let marks: Vec<(i64, i64)> = conn
+            .prepare(&format!("SELECT client_id, case_open FROM {table} ORDER BY client_id"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(marks, vec![(1, 1), (2, 0)], "{table}");
+    }
+}
