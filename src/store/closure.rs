@@ -20,7 +20,7 @@ use crate::domain::closure::{
     ReopenMode, ScreenPoint, ScreenerFact,
 };
 use crate::domain::dates::{format_date, local_day, local_offset_secs, moment_of_day, parse_ymd};
-use crate::domain::due::{due_phrase, urgency_for, DueItem, Target, Urgency};
+use crate::domain::due::{due_phrase, DueItem, Target, Urgency};
 use crate::domain::goal::GoalStatus;
 use crate::domain::note::note_ref;
 use crate::domain::referral::ReferralStatus;
@@ -1527,10 +1527,7 @@ pub(crate) fn due_closure_follow_ups(
     ctx: &DueContext<'_>,
     limit: i64,
 ) -> Result<Vec<DueItem>> {
-    let horizon = ctx
-        .today
-        .checked_add_days(chrono::Days::new(u64::from(ctx.settings.due_soon_days)))
-        .unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let mut stmt = store.conn.prepare_cached(
         "SELECT cl.id, cl.client_id, cl.follow_up_on, c.given_name, c.family_name \
          FROM closures cl INDEXED BY closures_follow_up JOIN clients c ON c.id = cl.client_id \
@@ -1551,19 +1548,16 @@ pub(crate) fn due_closure_follow_ups(
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        out.push(DueItem {
-            rule: "closure-follow-up",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: format!("{given} {family}").trim().to_string(),
-            title: format!("Post-closure follow-up {}", due_phrase(due, ctx.today)),
-            target: Target::Closure(closure_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+        let target = Target::Closure(closure_ref(id));
+        out.extend(super::due::dated_item(
+            ctx,
+            "closure-follow-up",
+            (client_id, given, family),
+            &due,
+            Some(id),
+            target,
+            |due| format!("Post-closure follow-up {}", due_phrase(due, ctx.today)),
+        ));
     }
     Ok(out)
 }

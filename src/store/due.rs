@@ -18,6 +18,39 @@ pub struct DueContext<'a> {
     pub settings: &'a Settings,
 }
 
+impl DueContext<'_> {
+    /// The last day an item due soon can fall on: today and the due-soon window (Settings).
+    pub fn horizon(&self) -> NaiveDate {
+        self.today.checked_add_days(Days::new(u64::from(self.settings.due_soon_days))).unwrap_or(self.today)
+    }
+}
+
+/// A client's item due on a stored day, as most rules give them: None when the day cannot be
+/// read or is beyond the due-soon window. `title` is told the day.
+pub(crate) fn dated_item(
+    ctx: &DueContext<'_>,
+    rule: &'static str,
+    (client_id, given, family): (i64, String, String),
+    due: &str,
+    record_id: Option<i64>,
+    target: Target,
+    title: impl FnOnce(NaiveDate) -> String,
+) -> Option<DueItem> {
+    let due = parse_ymd(due)?;
+    let urgency = urgency_for(due, ctx.today, ctx.settings.due_soon_days)?;
+    Some(DueItem {
+        rule,
+        urgency,
+        due_on: Some(due),
+        client_ref: Some(client_ref(client_id)),
+        client_name: name(given, family),
+        title: title(due),
+        target,
+        client_id: Some(client_id),
+        record_id,
+    })
+}
+
 /// A rule gives its items, soonest due first, at most `limit` of them (-1: all).
 pub type Rule = fn(&Store, &DueContext<'_>, i64) -> Result<Vec<DueItem>>;
 
@@ -86,14 +119,13 @@ impl Store {
     }
 }
 
-fn name(given: String, family: String) -> String {
+pub(crate) fn name(given: String, family: String) -> String {
     format!("{given} {family}").trim().to_string()
 }
 
 /// Follow-up dates set on notes, overdue or due soon, until done or until a later contact.
 fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     // Start from the partial index of open follow-ups. A later contact with the client clears a
     // follow-up: clients.last_contact_at is the latest client contact (kept by the notes store),
     // so no per-note lookup is needed.
@@ -109,19 +141,15 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        out.push(DueItem {
-            rule: "follow-up",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!("Follow-up from note {} {}", note_ref(id), due_phrase(due, ctx.today)),
-            target: Target::Note(note_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+        out.extend(dated_item(
+            ctx,
+            "follow-up",
+            (client_id, given, family),
+            &due,
+            Some(id),
+            Target::Note(note_ref(id)),
+            |due| format!("Follow-up from note {} {}", note_ref(id), due_phrase(due, ctx.today)),
+        ));
     }
     Ok(out)
 }
@@ -327,8 +355,7 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Ve
 /// PHQ-9 and GAD-7 are due again a set number of days after the last one, while a case is open.
 fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let every = u64::from(ctx.settings.rescreen_days);
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let cutoff = horizon.checked_sub_days(Days::new(every)).unwrap_or(horizon);
     // The latest of each client is kept by triggers (migrations 9 and 11). One query per
     // instrument walks its index in date order and stops at the page (an IN over both would
@@ -442,8 +469,7 @@ fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueIt
 
 /// Open action items from case conferences, due or overdue.
 fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let mut stmt = store.conn.prepare_cached(
         "SELECT a.id, a.client_id, a.conference_id, a.owner, a.text, a.due_on, c.given_name, c.family_name \
          FROM action_items a INDEXED BY action_items_open JOIN clients c ON c.id = a.client_id \
@@ -465,35 +491,29 @@ fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<D
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, conference, owner, text, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
         let who = if owner.is_empty() { String::new() } else { format!("{owner}: ") };
-        out.push(DueItem {
-            rule: "action-item",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!(
-                "Action {who}{} {}",
-                crate::domain::text::fit(&text, 40),
-                due_phrase(due, ctx.today)
-            ),
-            target: match conference {
-                Some(c) => Target::Conference(crate::domain::coordination::conference_ref(c)),
-                None => Target::Client(client_ref(client_id)),
+        let target = match conference {
+            Some(c) => Target::Conference(crate::domain::coordination::conference_ref(c)),
+            None => Target::Client(client_ref(client_id)),
+        };
+        out.extend(dated_item(
+            ctx,
+            "action-item",
+            (client_id, given, family),
+            &due,
+            Some(id),
+            target,
+            |due| {
+                format!("Action {who}{} {}", crate::domain::text::fit(&text, 40), due_phrase(due, ctx.today))
             },
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+        ));
     }
     Ok(out)
 }
 
 /// Follow-ups after a move between services (a hospital discharge, a new agency).
 fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let mut stmt = store.conn.prepare_cached(
         "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
          FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
@@ -514,33 +534,31 @@ fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Res
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, kind, to, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
         let to =
             if to.is_empty() { String::new() } else { format!(" to {}", crate::domain::text::fit(&to, 25)) };
-        out.push(DueItem {
-            rule: "transition",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!(
-                "Follow up the {}{to} {}",
-                crate::domain::coordination::transition_label(&kind),
-                due_phrase(due, ctx.today)
-            ),
-            target: Target::Transition(crate::domain::coordination::transition_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+        let target = Target::Transition(crate::domain::coordination::transition_ref(id));
+        out.extend(dated_item(
+            ctx,
+            "transition",
+            (client_id, given, family),
+            &due,
+            Some(id),
+            target,
+            |due| {
+                format!(
+                    "Follow up the {}{to} {}",
+                    crate::domain::coordination::transition_label(&kind),
+                    due_phrase(due, ctx.today)
+                )
+            },
+        ));
     }
     Ok(out)
 }
 
 /// Advocacy deadlines (appeal dates) of open items.
 fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let mut stmt = store.conn.prepare_cached(
         "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
          FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
@@ -560,25 +578,16 @@ fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, client_id, target, barrier, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        out.push(DueItem {
-            rule: "advocacy",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!(
+        let (id, client_id, with, barrier, due, given, family) = row?;
+        let target = Target::Advocacy(crate::domain::coordination::advocacy_ref(id));
+        out.extend(dated_item(ctx, "advocacy", (client_id, given, family), &due, Some(id), target, |due| {
+            format!(
                 "Deadline with {} ({}) {}",
-                crate::domain::text::fit(&target, 20),
+                crate::domain::text::fit(&with, 20),
                 crate::domain::text::fit(&barrier, 24),
                 due_phrase(due, ctx.today)
-            ),
-            target: Target::Advocacy(crate::domain::coordination::advocacy_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+            )
+        }));
     }
     Ok(out)
 }
@@ -587,8 +596,7 @@ fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result
 /// on its first appointment), urgent referrals said first.
 fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency, OPEN_SQL};
-    let horizon =
-        ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today);
+    let horizon = ctx.horizon();
     let mut stmt = store.conn.prepare_cached(&format!(
         "SELECT r.id, r.client_id, r.provider, r.status, r.status_since, r.follow_up_on, r.urgency, c.given_name, \
          c.family_name FROM referrals r INDEXED BY referrals_open JOIN clients c ON c.id = r.client_id \
@@ -611,29 +619,21 @@ fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Resul
     let mut out = Vec::new();
     for row in rows {
         let (id, client_id, provider, status, since, due, urgency, given, family) = row?;
-        let (Some(due), Some(since)) = (parse_ymd(&due), parse_ymd(&since)) else { continue };
-        let Some(when) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let Some(since) = parse_ymd(&since) else { continue };
         let status: ReferralStatus = status.parse().unwrap_or_default();
         let urgent = match urgency.parse::<RUrgency>() {
             Ok(RUrgency::Urgent) => "URGENT ",
             _ => "",
         };
-        out.push(DueItem {
-            rule: "referral",
-            urgency: when,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!(
+        let target = Target::Referral(referral_ref(id));
+        out.extend(dated_item(ctx, "referral", (client_id, given, family), &due, Some(id), target, |due| {
+            format!(
                 "{urgent}Referral to {}: {} — follow up {}",
                 crate::domain::text::fit(&provider, 28),
                 age_phrase(status, since, ctx.today),
                 due_phrase(due, ctx.today)
-            ),
-            target: Target::Referral(referral_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+            )
+        }));
     }
     // within a day, urgent referrals come first
     out.sort_by_key(|i| (i.due_on, !i.title.starts_with("URGENT")));

@@ -2,17 +2,17 @@
 //! (per-goal outcome, screener change over the episode, the client's feedback), the plan as one
 //! overview for the screen and the export, and the plan's Today rules.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::clients::{current_episode_id, log_record_event, require_client};
-use super::due::DueContext;
+use super::due::{dated_item, DueContext};
 use super::goals::{Goal, Step};
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::{client_ref, Client};
 use crate::domain::dates::{format_date, moment_of_day, parse_ymd};
-use crate::domain::due::{due_phrase, urgency_for, DueItem, Target};
+use crate::domain::due::{due_phrase, DueItem, Target};
 use crate::domain::goal::Outcome;
 use crate::domain::instruments::Instrument;
 use crate::domain::plan::{evaluation_ref, goal_ref, NewEvaluation, NewReview, Occasion, ScreenerChange};
@@ -402,14 +402,6 @@ pub(crate) fn insert_review(
     )
 }
 
-fn name(given: String, family: String) -> String {
-    format!("{given} {family}").trim().to_string()
-}
-
-fn horizon(ctx: &DueContext<'_>) -> NaiveDate {
-    ctx.today.checked_add_days(Days::new(u64::from(ctx.settings.due_soon_days))).unwrap_or(ctx.today)
-}
-
 /// Today: steps of active and proposed goals not done by their due date, or due soon.
 pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let mut stmt = store.conn.prepare_cached(
@@ -419,7 +411,7 @@ pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) ->
          WHERE s.done_on IS NULL AND s.due_on IS NOT NULL AND s.due_on <= ?1 \
          AND g.status IN ('proposed', 'active') AND c.status = 'open' ORDER BY s.due_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
+    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -432,19 +424,16 @@ pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) ->
     let mut out = Vec::new();
     for row in rows {
         let (goal_id, client_id, due, text, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        out.push(DueItem {
-            rule: "goal-step",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!("Step of goal {} {}: {text}", goal_ref(goal_id), due_phrase(due, ctx.today)),
-            target: Target::Goal(goal_ref(goal_id)),
-            client_id: Some(client_id),
-            record_id: Some(goal_id),
-        });
+        let target = Target::Goal(goal_ref(goal_id));
+        out.extend(dated_item(
+            ctx,
+            "goal-step",
+            (client_id, given, family),
+            &due,
+            Some(goal_id),
+            target,
+            |due| format!("Step of goal {} {}: {text}", goal_ref(goal_id), due_phrase(due, ctx.today)),
+        ));
     }
     Ok(out)
 }
@@ -457,7 +446,7 @@ pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: 
          WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= ?1 AND c.status = 'open' \
          ORDER BY g.target_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
+    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -469,25 +458,24 @@ pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: 
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, client_id, target, statement, given, family) = row?;
-        let Some(target) = parse_ymd(&target) else { continue };
-        let Some(urgency) = urgency_for(target, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let when = if target < ctx.today {
-            format!("is past its target date ({})", format_date(target))
-        } else {
-            format!("reaches its target date {}", due_phrase(target, ctx.today).replace("due ", ""))
-        };
-        out.push(DueItem {
-            rule: "goal-target",
-            urgency,
-            due_on: Some(target),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!("Goal {} {when}: {statement}", goal_ref(id)),
-            target: Target::Goal(goal_ref(id)),
-            client_id: Some(client_id),
-            record_id: Some(id),
-        });
+        let (id, client_id, target_on, statement, given, family) = row?;
+        let target = Target::Goal(goal_ref(id));
+        out.extend(dated_item(
+            ctx,
+            "goal-target",
+            (client_id, given, family),
+            &target_on,
+            Some(id),
+            target,
+            |on| {
+                let when = if on < ctx.today {
+                    format!("is past its target date ({})", format_date(on))
+                } else {
+                    format!("reaches its target date {}", due_phrase(on, ctx.today).replace("due ", ""))
+                };
+                format!("Goal {} {when}: {statement}", goal_ref(id))
+            },
+        ));
     }
     Ok(out)
 }
@@ -499,25 +487,16 @@ pub(crate) fn due_plan_reviews(store: &Store, ctx: &DueContext<'_>, limit: i64) 
          CROSS JOIN clients c ON c.id = r.client_id \
          WHERE r.held_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' ORDER BY r.due_on LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![format_date(horizon(ctx)), limit], |r| {
+    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (client_id, due, given, family) = row?;
-        let Some(due) = parse_ymd(&due) else { continue };
-        let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        out.push(DueItem {
-            rule: "plan-review",
-            urgency,
-            due_on: Some(due),
-            client_ref: Some(client_ref(client_id)),
-            client_name: name(given, family),
-            title: format!("Plan review {}", due_phrase(due, ctx.today)),
-            target: Target::Plan(client_ref(client_id)),
-            client_id: Some(client_id),
-            record_id: None,
-        });
+        let target = Target::Plan(client_ref(client_id));
+        out.extend(dated_item(ctx, "plan-review", (client_id, given, family), &due, None, target, |due| {
+            format!("Plan review {}", due_phrase(due, ctx.today))
+        }));
     }
     Ok(out)
 }
