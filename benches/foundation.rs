@@ -5,9 +5,7 @@
 //!
 //! Run with `cargo bench --bench foundation`.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use caseload::app::App;
@@ -15,11 +13,11 @@ use caseload::demo::{generate, DemoOptions};
 use caseload::store::Store;
 use chrono::Utc;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+mod common;
+use common::PtyApp;
 
 fn dataset() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-data");
@@ -42,71 +40,22 @@ fn dataset() -> PathBuf {
     path
 }
 
-fn vm_hwm_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
 /// Starts the app in a pty; returns the time to the first full frame and the peak RSS after
 /// start-up and after filtering the client list.
 fn startup_once(db: &Path) -> (Duration, f64, f64) {
-    let pair = native_pty_system()
-        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-        .expect("pty");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.arg("--db");
-    cmd.arg(db);
-    cmd.env("TERM", "xterm-256color");
-    let started = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZero::new(24).unwrap(),
-        std::num::NonZero::new(80).unwrap(),
-        0,
-    )));
-    let p = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16384];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let wait = |text: &str| {
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(10) {
-            if parser.lock().unwrap().screen().contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_micros(500));
-        }
-        panic!("no {text:?} on screen");
-    };
+    let mut app = PtyApp::start(db);
     // the footer is drawn last in the frame: when it shows, the whole frame is there
-    wait("q quit");
-    let first_frame = started.elapsed();
-    let pid = child.process_id().expect("pid");
-    let rss_start = vm_hwm_mb(pid);
-    writer.write_all(b"c").unwrap();
-    wait("Clients —");
-    writer.write_all(b"/ma").unwrap();
+    app.wait("q quit", 10);
+    let first_frame = app.started.elapsed();
+    let rss_start = app.peak_mb();
+    app.send(b"c");
+    app.wait("Clients —", 10);
+    app.send(b"/ma");
     std::thread::sleep(Duration::from_millis(300));
-    let rss_filter = vm_hwm_mb(pid);
-    writer.write_all(b"\x1b").unwrap();
+    let rss_filter = app.peak_mb();
+    app.send(b"\x1b");
     std::thread::sleep(Duration::from_millis(100));
-    writer.write_all(b"q").unwrap();
-    let _ = child.wait();
+    app.finish(b"q");
     (first_frame, rss_start, rss_filter)
 }
 

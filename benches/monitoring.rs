@@ -23,7 +23,8 @@ use caseload::store::search::{SearchFilter, TimelineFilter};
 use caseload::store::Store;
 use chrono::{Local, Utc};
 
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+mod common;
+use common::{PtyApp, BIN};
 
 fn data_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-data");
@@ -235,49 +236,9 @@ fn main() {
 /// The app itself at agency scale: start to Today's first frame, and its peak resident memory
 /// after Today, the client list, a filter and a search.
 fn app_in_pty(db: &Path) -> (Duration, f64) {
-    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    let pair = native_pty_system()
-        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
-        .expect("pty");
-    let mut cmd = CommandBuilder::new(BIN);
-    cmd.arg("--db");
-    cmd.arg(db);
-    cmd.env("TERM", "xterm-256color");
-    let started = Instant::now();
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("reader");
-    let mut writer = pair.master.take_writer().expect("writer");
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZero::new(24).unwrap(),
-        std::num::NonZero::new(80).unwrap(),
-        0,
-    )));
-    let p = parser.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 16384];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            p.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let wait = |text: &str| {
-        let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(30) {
-            if parser.lock().unwrap().screen().contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_micros(500));
-        }
-        panic!("no {text:?} on screen");
-    };
-    wait("q quit");
-    let first_frame = started.elapsed();
-    let pid = child.process_id().expect("pid");
+    let mut app = PtyApp::start(db);
+    app.wait("q quit", 30);
+    let first_frame = app.started.elapsed();
     let steps: [(&[u8], &str); 5] = [
         (b"c", "Clients"),
         (b"/ma", "Filter: ma"),
@@ -286,19 +247,11 @@ fn app_in_pty(db: &Path) -> (Duration, f64) {
         (b"landlord", "Find: landlord"),
     ];
     for (keys, text) in steps {
-        writer.write_all(keys).unwrap();
-        wait(text);
+        app.send(keys);
+        app.wait(text, 30);
     }
     std::thread::sleep(Duration::from_millis(300));
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let hwm = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN);
-    writer.write_all(b"\x03").unwrap();
-    let _ = child.wait();
+    let hwm = app.peak_mb();
+    app.finish(b"\x03");
     (first_frame, hwm)
 }
