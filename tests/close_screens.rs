@@ -438,3 +438,78 @@ fn nasty_input_in_the_closing_fields_is_kept_clean_or_refused() {
         let _ = screen(&mut app, 80, 24);
     }
 }
+
+/// The reopening reason and the export path take the nasty inputs: refused at the field with
+/// nothing changed, or kept clean; never an escape sequence on screen, never a control
+/// character in a file name.
+#[test]
+fn nasty_input_in_the_reopen_reason_and_the_export_path() {
+    let (mut reopened, mut refused, mut written_ok, mut not_written) = (0, 0, 0, 0);
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/nasty-input.json")).unwrap();
+    for (i, case) in fixtures.as_array().unwrap().iter().enumerate() {
+        let mut text = case["text"].as_str().unwrap_or("").to_string();
+        if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+            text = text.repeat(n as usize);
+        }
+        let label = case["label"].as_str().unwrap_or("");
+        let (d, path, r) = seeded();
+        closed(&path, r.client, None);
+        let mut app = app_on(&path, now() + Duration::days(7));
+        app.update(Message::OpenClient(r.client)).unwrap();
+        shift(&mut app, 'O');
+        key(&mut app, KeyCode::Tab);
+        app.handle_event(Event::Paste(text.clone()));
+        ctrl(&mut app, 's');
+        let s = screen(&mut app, 80, 24);
+        assert!(!s.contains('\u{1b}'), "{label}: escape on screen");
+        let store = Store::open(&path).unwrap();
+        let episodes = store.episodes(r.client).unwrap().len();
+        if s.contains("Case reopened") {
+            reopened += 1;
+            assert_eq!(episodes, 2, "{label}");
+            let tl = store.timeline(r.client, Default::default(), 50, None).unwrap();
+            let line = tl.iter().find(|e| e.summary.starts_with("Case reopened")).expect("logged");
+            assert!(!line.summary.chars().any(char::is_control), "{label} ({i}): {:?}", line.summary);
+        } else {
+            // refused at the field: still closed, no new episode
+            refused += 1;
+            assert!(s.contains("Why"), "{label}: {s}");
+            assert_eq!((episodes, store.client(r.client).unwrap().status.as_str()), (1, "closed"), "{label}");
+            key(&mut app, KeyCode::Esc);
+            key(&mut app, KeyCode::Char('y'));
+        }
+
+        // the export path: the input as a file name in a folder of the test's own
+        let mut app = app_on(&path, now() + Duration::days(7));
+        app.update(Message::OpenClient(r.client)).unwrap();
+        shift(&mut app, 'E');
+        key(&mut app, KeyCode::Tab);
+        ctrl(&mut app, 'u');
+        let folder = d.path().join("out");
+        std::fs::create_dir_all(&folder).unwrap();
+        let name: String = text.replace('/', "_");
+        app.handle_event(Event::Paste(format!("{}/{name}", folder.display())));
+        ctrl(&mut app, 's');
+        let s = screen(&mut app, 80, 24);
+        assert!(!s.contains('\u{1b}'), "{label}: escape on screen");
+        let written: Vec<std::fs::DirEntry> =
+            std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap()).collect();
+        if s.contains("was written to") {
+            written_ok += 1;
+            assert_eq!(written.len(), 1, "{label}");
+            let file = &written[0];
+            let fname = file.file_name().to_string_lossy().into_owned();
+            assert!(!fname.chars().any(char::is_control), "{label} ({i}): {fname:?}");
+            assert_eq!(file.metadata().unwrap().permissions().mode() & 0o777, 0o600, "{label}");
+        } else {
+            // refused at the field (blank name, too long, or no such file name): nothing written
+            not_written += 1;
+            assert!(written.is_empty(), "{label}: {s}");
+            assert!(s.contains('⚠'), "{label}: no message at the field: {s}");
+        }
+    }
+    // both outcomes were met: the inputs include blanks and ordinary-looking text
+    assert!(reopened > 0 && refused > 0, "{reopened} reopened, {refused} refused");
+    assert!(written_ok > 0 && not_written > 0, "{written_ok} written, {not_written} refused");
+}
