@@ -261,6 +261,8 @@ fn the_retention_list_destroys_only_what_is_confirmed() {
     type_text(&mut app, "C-0002");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("DESTROY the whole file of C-0001?") && s.contains("C-0002"), "{s}");
+    // the warning is read whole at 80 columns, not cut at the edge
+    assert!(s.contains("reference and dates are kept."), "{s}");
     key(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Type the client's reference, C-0001, to confirm. Nothing was destroyed."), "{s}");
@@ -275,6 +277,7 @@ fn the_retention_list_destroys_only_what_is_confirmed() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("The file of C-0001 was destroyed."), "{s}");
     assert!(s.contains("No closed file is past its retention date"));
+    assert!(s.contains("itself."), "the whole sentence at 80 columns: {s}");
     assert!(s.contains("Destroyed files") && s.contains("C-0001   closed 2026-11-23"), "{s}");
     insta::assert_snapshot!("retention_after_destroy_140x30", screen(&mut app, 140, 30));
     assert!(Store::open(&path).unwrap().client(r.client).is_err());

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::close::CloseMsg;
@@ -211,6 +211,7 @@ impl View for RetentionScreen {
                 )));
             }
         }
-        frame.render_widget(Paragraph::new(lines), inner);
+        // the list lines fit the width; a long message or the confirmation wraps instead of being cut
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 }
