@@ -113,7 +113,6 @@ pub enum Screen {
     NoteForm(NoteFormScreen),
     Timeline(TimelineScreen),
     Search(SearchScreen),
-    Time(TimeScreen),
     Prompt(PromptScreen),
     /// Every later phase's screens (see `ui::view`).
     View(Box<dyn View>),
@@ -136,7 +135,6 @@ impl Screen {
             Screen::NoteForm(s) => s.contexts(),
             Screen::Timeline(s) => s.contexts(),
             Screen::Search(s) => s.contexts(),
-            Screen::Time(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
             Screen::View(v) => v.contexts(),
             Screen::Directory(s) => s.contexts(),
@@ -158,7 +156,6 @@ impl Screen {
             Screen::NoteForm(s) => s.hints(),
             Screen::Timeline(s) => s.hints(),
             Screen::Search(s) => s.hints(),
-            Screen::Time(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
             Screen::View(v) => v.hints(),
             Screen::Directory(s) => s.hints(),
@@ -180,7 +177,6 @@ impl Screen {
             Screen::NoteForm(_) => "Write note",
             Screen::Timeline(_) => "Timeline",
             Screen::Search(_) => "Search",
-            Screen::Time(_) => "Time",
             Screen::Prompt(_) => "Note",
             Screen::View(v) => v.title(),
             Screen::Directory(_) => "Directory",
@@ -622,7 +618,6 @@ impl App {
             Some(Screen::Note(s)) => s.handle_key(key),
             Some(Screen::Timeline(s)) => s.handle_key(key),
             Some(Screen::Search(s)) => s.handle_key(key),
-            Some(Screen::Time(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
             Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
@@ -802,7 +797,7 @@ impl App {
                     self.push_form(Screen::Settings(s));
                 }
             }
-            Message::GoTime => self.stack.push(Screen::Time(TimeScreen::new(self.today))),
+            Message::GoTime => self.push_view(Box::new(TimeScreen::new(self.today))),
             Message::GoDirectory => {
                 self.stack.truncate(1);
                 self.stack.push(Screen::Directory(DirectoryScreen::new()));
@@ -1340,7 +1335,6 @@ impl App {
             Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
             Some(Screen::Notes(s)) => s.cursor.height = NotesScreen::rows_for(body),
             Some(Screen::Timeline(s)) => s.cursor.height = TimelineScreen::rows_for(body),
-            Some(Screen::Time(s)) => s.cursor.height = body.height.saturating_sub(3) as usize,
             Some(Screen::Search(s)) => s.cursor.height = (body.height.saturating_sub(4) / 2) as usize,
             Some(Screen::View(v)) => v.set_area(body),
             Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
@@ -1361,7 +1355,6 @@ impl App {
             Some(Screen::Note(s)) => s.sync(&self.store),
             Some(Screen::Timeline(s)) => s.sync(&self.store),
             Some(Screen::Search(s)) => s.sync(&self.store),
-            Some(Screen::Time(s)) => s.sync(&self.store),
             Some(Screen::View(v)) => v.sync(&SyncCtx {
                 store: &self.store,
                 now,

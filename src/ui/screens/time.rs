@@ -12,8 +12,9 @@ use crate::domain::note::ContactType;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::time::TimeRow;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 pub struct TimeScreen {
@@ -28,47 +29,57 @@ impl TimeScreen {
         let month = today.with_day(1).unwrap_or(today);
         TimeScreen { month, rows: Vec::new(), cursor: ListCursor::default(), stale: true }
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for TimeScreen {
+    fn title(&self) -> &'static str {
+        "Time"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Time, Context::Nav, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::PrevPeriod, Action::NextPeriod, Action::Back, Action::Help]
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = body.height.saturating_sub(3) as usize;
+    }
+
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
         if self.stale {
             let next = self.month.checked_add_months(Months::new(1)).unwrap_or(self.month);
-            self.rows = store.time_report(self.month, next, None)?;
+            self.rows = ctx.store.time_report(self.month, next, None)?;
             self.stale = false;
             self.cursor.clamp(self.rows.len());
         }
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        let action = lookup(&[Context::Time, Context::Nav], &ev)?;
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Time, Context::Nav], &ev) else { return Handled::No };
         if self.cursor.apply(action, self.rows.len()) {
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
         match action {
             Action::PrevPeriod => {
                 self.month = self.month.checked_sub_months(Months::new(1)).unwrap_or(self.month);
                 self.stale = true;
-                Some(vec![])
+                Handled::Yes(vec![])
             }
             Action::NextPeriod => {
                 self.month = self.month.checked_add_months(Months::new(1)).unwrap_or(self.month);
                 self.stale = true;
-                Some(vec![])
+                Handled::Yes(vec![])
             }
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let total: i64 = self.rows.iter().map(|r| r.minutes).sum();
         let notes: i64 = self.rows.iter().map(|r| r.notes).sum();
         let title = format!(
