@@ -112,7 +112,6 @@ pub enum Screen {
     Note(NoteDetailScreen),
     NoteForm(NoteFormScreen),
     Timeline(TimelineScreen),
-    Search(SearchScreen),
     Prompt(PromptScreen),
     /// Every later phase's screens (see `ui::view`).
     View(Box<dyn View>),
@@ -134,7 +133,6 @@ impl Screen {
             Screen::Note(s) => s.contexts(),
             Screen::NoteForm(s) => s.contexts(),
             Screen::Timeline(s) => s.contexts(),
-            Screen::Search(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
             Screen::View(v) => v.contexts(),
             Screen::Directory(s) => s.contexts(),
@@ -155,7 +153,6 @@ impl Screen {
             Screen::Note(s) => s.hints(),
             Screen::NoteForm(s) => s.hints(),
             Screen::Timeline(s) => s.hints(),
-            Screen::Search(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
             Screen::View(v) => v.hints(),
             Screen::Directory(s) => s.hints(),
@@ -176,7 +173,6 @@ impl Screen {
             Screen::Note(_) => "Note",
             Screen::NoteForm(_) => "Write note",
             Screen::Timeline(_) => "Timeline",
-            Screen::Search(_) => "Search",
             Screen::Prompt(_) => "Note",
             Screen::View(v) => v.title(),
             Screen::Directory(_) => "Directory",
@@ -249,7 +245,6 @@ impl Screen {
         match self {
             Screen::Clients(s) => s.captures_text(),
             Screen::Directory(s) => s.captures_text(),
-            Screen::Search(_) => true,
             Screen::View(v) => v.captures_text(),
             s => s.form().is_some(),
         }
@@ -564,10 +559,6 @@ impl App {
             return;
         }
         let changed = match self.stack.last_mut() {
-            Some(Screen::Search(s)) => {
-                s.paste(text);
-                false
-            }
             Some(Screen::View(v)) => v.paste(text),
             Some(Screen::Directory(s)) => {
                 s.paste(text);
@@ -617,7 +608,6 @@ impl App {
             Some(Screen::Notes(s)) => s.handle_key(key),
             Some(Screen::Note(s)) => s.handle_key(key),
             Some(Screen::Timeline(s)) => s.handle_key(key),
-            Some(Screen::Search(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
             Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
@@ -857,7 +847,7 @@ impl App {
             Message::OpenNotes(id) => self.stack.push(Screen::Notes(NotesScreen::new(id))),
             Message::OpenNote(id) => self.stack.push(Screen::Note(NoteDetailScreen::new(id))),
             Message::OpenTimeline(id) => self.stack.push(Screen::Timeline(TimelineScreen::new(id))),
-            Message::OpenSearch(client) => self.stack.push(Screen::Search(SearchScreen::new(client))),
+            Message::OpenSearch(client) => self.push_view(Box::new(SearchScreen::new(client))),
             Message::EditNote(id) => {
                 let note = self.store.note(id)?;
                 if note.entered_in_error {
@@ -1335,7 +1325,6 @@ impl App {
             Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
             Some(Screen::Notes(s)) => s.cursor.height = NotesScreen::rows_for(body),
             Some(Screen::Timeline(s)) => s.cursor.height = TimelineScreen::rows_for(body),
-            Some(Screen::Search(s)) => s.cursor.height = (body.height.saturating_sub(4) / 2) as usize,
             Some(Screen::View(v)) => v.set_area(body),
             Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
             _ => {}
@@ -1354,7 +1343,6 @@ impl App {
             Some(Screen::Notes(s)) => s.sync(&self.store),
             Some(Screen::Note(s)) => s.sync(&self.store),
             Some(Screen::Timeline(s)) => s.sync(&self.store),
-            Some(Screen::Search(s)) => s.sync(&self.store),
             Some(Screen::View(v)) => v.sync(&SyncCtx {
                 store: &self.store,
                 now,

@@ -57,7 +57,6 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Some(Screen::Note(s)) => s.render(frame, body),
         Some(Screen::NoteForm(s)) => s.render(frame, body),
         Some(Screen::Timeline(s)) => s.render(frame, body),
-        Some(Screen::Search(s)) => s.render(frame, body),
         Some(Screen::Prompt(s)) => s.render(frame, body),
         Some(Screen::View(v)) => v.render(frame, body, app.today),
         Some(Screen::Directory(s)) => s.render(frame, body, app.today),

@@ -1,5 +1,6 @@
 //! Search as you type across notes (one client's or everyone's), ranked, hits highlighted.
 
+use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -13,8 +14,9 @@ use crate::domain::search::snippet_runs;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::search::{SearchFilter, SearchHit};
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 pub struct SearchScreen {
@@ -35,16 +37,31 @@ impl SearchScreen {
             stale: false,
         }
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for SearchScreen {
+    fn title(&self) -> &'static str {
+        "Search"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = (body.height.saturating_sub(4) / 2) as usize;
+    }
+
+    fn captures_text(&self) -> bool {
+        true
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Search]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Open, Action::Up, Action::Down, Action::Back]
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             let filter = SearchFilter { client_id: self.client_id, prefix_last: true, ..Default::default() };
             self.hits = store.search(&self.query, &filter, 200)?;
@@ -55,15 +72,17 @@ impl SearchScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if let Some(action) = lookup(&[Context::Search], &ev) {
             if self.cursor.apply(action, self.hits.len()) {
-                return Some(vec![]);
+                return Handled::Yes(vec![]);
             }
             return match action {
-                Action::Open => Some(self.hits.get(self.cursor.selected).map(open_hit).into_iter().collect()),
-                Action::Back => Some(vec![Message::Back]),
-                _ => Some(vec![]),
+                Action::Open => {
+                    Handled::Yes(self.hits.get(self.cursor.selected).map(open_hit).into_iter().collect())
+                }
+                Action::Back => Handled::Yes(vec![Message::Back]),
+                _ => Handled::Yes(vec![]),
             };
         }
         match ev.code {
@@ -81,17 +100,18 @@ impl SearchScreen {
             }
             _ => {}
         }
-        Some(vec![])
+        Handled::Yes(vec![])
     }
 
     /// Pasted text joins the query (control characters removed).
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) -> bool {
         let clean = crate::domain::text::clean_line(text);
         self.query.extend(clean.chars().take(200usize.saturating_sub(self.query.chars().count())));
         self.stale = true;
+        false
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let scope = if self.client_id.is_some() { "this client's notes" } else { "all notes" };
         let title = format!(" Search {scope} — {} found ", self.hits.len());
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
