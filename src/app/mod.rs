@@ -108,10 +108,7 @@ pub enum Screen {
     File(ClientFileScreen),
     Intake(IntakeScreen),
     Settings(SettingsScreen),
-    Notes(NotesScreen),
-    Note(NoteDetailScreen),
     NoteForm(NoteFormScreen),
-    Timeline(TimelineScreen),
     Prompt(PromptScreen),
     /// Every later phase's screens (see `ui::view`).
     View(Box<dyn View>),
@@ -129,10 +126,7 @@ impl Screen {
             Screen::File(s) => s.contexts(),
             Screen::Intake(s) => s.contexts(),
             Screen::Settings(s) => s.contexts(),
-            Screen::Notes(s) => s.contexts(),
-            Screen::Note(s) => s.contexts(),
             Screen::NoteForm(s) => s.contexts(),
-            Screen::Timeline(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
             Screen::View(v) => v.contexts(),
             Screen::Directory(s) => s.contexts(),
@@ -149,10 +143,7 @@ impl Screen {
             Screen::File(s) => s.hints(),
             Screen::Intake(s) => s.hints(),
             Screen::Settings(s) => s.hints(),
-            Screen::Notes(s) => s.hints(),
-            Screen::Note(s) => s.hints(),
             Screen::NoteForm(s) => s.hints(),
-            Screen::Timeline(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
             Screen::View(v) => v.hints(),
             Screen::Directory(s) => s.hints(),
@@ -169,10 +160,7 @@ impl Screen {
             Screen::File(_) => "Client file",
             Screen::Intake(_) => "Intake",
             Screen::Settings(_) => "Settings",
-            Screen::Notes(_) => "Notes",
-            Screen::Note(_) => "Note",
             Screen::NoteForm(_) => "Write note",
-            Screen::Timeline(_) => "Timeline",
             Screen::Prompt(_) => "Note",
             Screen::View(v) => v.title(),
             Screen::Directory(_) => "Directory",
@@ -227,10 +215,7 @@ impl Screen {
     pub fn client_id(&self) -> Option<i64> {
         match self {
             Screen::File(s) => Some(s.client_id),
-            Screen::Notes(s) => Some(s.client_id),
-            Screen::Note(s) => s.client_id(),
             Screen::NoteForm(s) => Some(s.client_id()),
-            Screen::Timeline(s) => Some(s.client_id),
             Screen::Intake(s) => match s.mode {
                 IntakeMode::Edit(id) => Some(id),
                 IntakeMode::New => None,
@@ -255,9 +240,6 @@ impl Screen {
             Screen::Today(s) => s.invalidate(),
             Screen::Clients(s) => s.invalidate(),
             Screen::File(s) => s.invalidate(),
-            Screen::Notes(s) => s.invalidate(),
-            Screen::Note(s) => s.invalidate(),
-            Screen::Timeline(s) => s.invalidate(),
             Screen::View(v) => v.invalidate(),
             Screen::Directory(s) => s.invalidate(),
             Screen::Service(s) => s.invalidate(),
@@ -605,9 +587,6 @@ impl App {
             Some(Screen::Today(s)) => s.handle_key(key),
             Some(Screen::Clients(s)) => s.handle_key(key),
             Some(Screen::File(s)) => s.handle_key(key),
-            Some(Screen::Notes(s)) => s.handle_key(key),
-            Some(Screen::Note(s)) => s.handle_key(key),
-            Some(Screen::Timeline(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
             Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
@@ -844,9 +823,9 @@ impl App {
                     self.modal = Some(Modal::PickClient(ClientPicker::new("Quick note for…", index, names)));
                 }
             },
-            Message::OpenNotes(id) => self.stack.push(Screen::Notes(NotesScreen::new(id))),
-            Message::OpenNote(id) => self.stack.push(Screen::Note(NoteDetailScreen::new(id))),
-            Message::OpenTimeline(id) => self.stack.push(Screen::Timeline(TimelineScreen::new(id))),
+            Message::OpenNotes(id) => self.push_view(Box::new(NotesScreen::new(id))),
+            Message::OpenNote(id) => self.push_view(Box::new(NoteDetailScreen::new(id))),
+            Message::OpenTimeline(id) => self.push_view(Box::new(TimelineScreen::new(id))),
             Message::OpenSearch(client) => self.push_view(Box::new(SearchScreen::new(client))),
             Message::EditNote(id) => {
                 let note = self.store.note(id)?;
@@ -1323,8 +1302,6 @@ impl App {
         match self.stack.last_mut() {
             Some(Screen::Today(s)) => s.cursor.height = TodayScreen::rows_for(body),
             Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
-            Some(Screen::Notes(s)) => s.cursor.height = NotesScreen::rows_for(body),
-            Some(Screen::Timeline(s)) => s.cursor.height = TimelineScreen::rows_for(body),
             Some(Screen::View(v)) => v.set_area(body),
             Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
             _ => {}
@@ -1340,9 +1317,6 @@ impl App {
             Some(Screen::Today(s)) => s.sync(&self.store, now, today, &self.settings),
             Some(Screen::Clients(s)) => s.sync(&self.store),
             Some(Screen::File(s)) => s.sync(&self.store, today, self.settings.retention_years),
-            Some(Screen::Notes(s)) => s.sync(&self.store),
-            Some(Screen::Note(s)) => s.sync(&self.store),
-            Some(Screen::Timeline(s)) => s.sync(&self.store),
             Some(Screen::View(v)) => v.sync(&SyncCtx {
                 store: &self.store,
                 now,

@@ -1,5 +1,6 @@
 //! One note in full, with its addenda; sign, correct, move or mark it entered in error.
 
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -12,8 +13,9 @@ use crate::domain::dates::{format_local, from_db};
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::notes::Note;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 
 pub struct NoteDetailScreen {
     pub note_id: i64,
@@ -26,12 +28,18 @@ impl NoteDetailScreen {
     pub fn new(note_id: i64) -> Self {
         NoteDetailScreen { note_id, note: None, scroll: 0, stale: true }
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for NoteDetailScreen {
+    fn title(&self) -> &'static str {
+        "Note"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Note, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         match &self.note {
             Some(n) if n.entered_in_error => &[Action::Back, Action::Help],
             Some(n) if n.is_signed() => &[Action::Addendum, Action::MarkError, Action::Back, Action::Help],
@@ -41,15 +49,16 @@ impl NoteDetailScreen {
         }
     }
 
-    pub fn invalidate(&mut self) {
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn client_id(&self) -> Option<i64> {
+    fn client_id(&self) -> Option<i64> {
         self.note.as_ref().map(|n| n.client_id)
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             self.note = Some(store.note(self.note_id)?);
             self.stale = false;
@@ -57,17 +66,17 @@ impl NoteDetailScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        let action = lookup(&[Context::Note], &ev)?;
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Note], &ev) else { return Handled::No };
         let id = self.note_id;
         let msg = match action {
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
-                return Some(vec![]);
+                return Handled::Yes(vec![]);
             }
             Action::Down => {
                 self.scroll = self.scroll.saturating_add(1).min(2_000);
-                return Some(vec![]);
+                return Handled::Yes(vec![]);
             }
             Action::Back => Message::Back,
             Action::Sign => Message::SignNote(id),
@@ -76,12 +85,12 @@ impl NoteDetailScreen {
             Action::MoveNote => Message::MoveNote(id),
             Action::MarkError => Message::MarkNoteError(id),
             Action::FollowUpDone => Message::FollowUpDone(id),
-            _ => return None,
+            _ => return Handled::No,
         };
-        Some(vec![msg])
+        Handled::Yes(vec![msg])
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let Some(n) = &self.note else { return };
         let state = if n.entered_in_error {
             format!("ENTERED IN ERROR: {}", display_safe(n.error_reason.as_deref().unwrap_or("")))

@@ -1,5 +1,6 @@
 //! A client's notes, newest first, paged from the database as the cursor moves.
 
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -12,8 +13,9 @@ use crate::domain::dates::{format_local, from_db};
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::notes::Note;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 const PAGE: usize = 100;
@@ -37,19 +39,38 @@ impl NotesScreen {
         }
     }
 
-    pub fn contexts(&self) -> &'static [Context] {
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(3) as usize
+    }
+}
+
+impl View for NotesScreen {
+    fn title(&self) -> &'static str {
+        "Notes"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = Self::rows_for(body);
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Notes, Context::Nav, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Open, Action::WriteNote, Action::Filter, Action::Back, Action::Help]
     }
 
-    pub fn invalidate(&mut self) {
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             self.notes = store.notes_page(self.client_id, PAGE, None)?;
             self.exhausted = self.notes.len() < PAGE;
@@ -67,23 +88,23 @@ impl NotesScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        let action = lookup(&[Context::Notes, Context::Nav], &ev)?;
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Notes, Context::Nav], &ev) else { return Handled::No };
         if self.cursor.apply(action, self.notes.len()) {
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
         match action {
-            Action::Open => Some(
+            Action::Open => Handled::Yes(
                 self.notes.get(self.cursor.selected).map(|n| Message::OpenNote(n.id)).into_iter().collect(),
             ),
-            Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
-            Action::Filter => Some(vec![Message::OpenSearch(Some(self.client_id))]),
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::WriteNote => Handled::Yes(vec![Message::WriteNote(self.client_id)]),
+            Action::Filter => Handled::Yes(vec![Message::OpenSearch(Some(self.client_id))]),
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let more = if self.exhausted { "" } else { "+" };
         let title = format!(" Notes — {}{} ", self.notes.len(), more);
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
@@ -135,9 +156,5 @@ impl NotesScreen {
             )));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    pub fn rows_for(area: Rect) -> usize {
-        area.height.saturating_sub(3) as usize
     }
 }

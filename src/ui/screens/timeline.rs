@@ -1,5 +1,6 @@
 //! A client's timeline: everything dated, newest first, filterable by kind, paged by keyset.
 
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -12,8 +13,9 @@ use crate::domain::dates::{format_local, from_db};
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::search::{TimelineEntry, TimelineFilter};
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 const PAGE: usize = 100;
@@ -39,19 +41,38 @@ impl TimelineScreen {
         }
     }
 
-    pub fn contexts(&self) -> &'static [Context] {
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(2) as usize
+    }
+}
+
+impl View for TimelineScreen {
+    fn title(&self) -> &'static str {
+        "Timeline"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = Self::rows_for(body);
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Timeline, Context::Nav, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Open, Action::CycleFilter, Action::PageDown, Action::Back, Action::Help]
     }
 
-    pub fn invalidate(&mut self) {
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             self.entries = store.timeline(self.client_id, self.filter, PAGE, None)?;
             self.exhausted = self.entries.len() < PAGE;
@@ -72,21 +93,21 @@ impl TimelineScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        let action = lookup(&[Context::Timeline, Context::Nav], &ev)?;
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Timeline, Context::Nav], &ev) else { return Handled::No };
         if self.cursor.apply(action, self.entries.len()) {
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
         match action {
             Action::CycleFilter => {
                 self.filter = self.filter.next();
                 self.cursor = ListCursor { height: self.cursor.height, ..Default::default() };
                 self.stale = true;
-                Some(vec![])
+                Handled::Yes(vec![])
             }
             Action::Open => {
                 let e = self.entries.get(self.cursor.selected);
-                Some(match e {
+                Handled::Yes(match e {
                     Some(TimelineEntry { record_kind: Some(kind), record_id: Some(id), .. }) => {
                         vec![Message::OpenRecord { kind: kind.clone(), id: *id }]
                     }
@@ -94,12 +115,12 @@ impl TimelineScreen {
                     None => vec![],
                 })
             }
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let title = format!(" Timeline — {} (v changes) ", self.filter.label());
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);
@@ -131,9 +152,5 @@ impl TimelineScreen {
             )));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    pub fn rows_for(area: Rect) -> usize {
-        area.height.saturating_sub(2) as usize
     }
 }
