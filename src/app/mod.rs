@@ -103,7 +103,6 @@ pub enum Message {
 }
 
 pub enum Screen {
-    Today(TodayScreen),
     Clients(ClientListScreen),
     File(ClientFileScreen),
     Intake(IntakeScreen),
@@ -121,7 +120,6 @@ pub enum Screen {
 impl Screen {
     pub fn contexts(&self) -> &'static [Context] {
         match self {
-            Screen::Today(s) => s.contexts(),
             Screen::Clients(s) => s.contexts(),
             Screen::File(s) => s.contexts(),
             Screen::Intake(s) => s.contexts(),
@@ -138,7 +136,6 @@ impl Screen {
 
     pub fn hints(&self) -> &'static [Action] {
         match self {
-            Screen::Today(s) => s.hints(),
             Screen::Clients(s) => s.hints(),
             Screen::File(s) => s.hints(),
             Screen::Intake(s) => s.hints(),
@@ -155,7 +152,6 @@ impl Screen {
 
     pub fn title(&self) -> &'static str {
         match self {
-            Screen::Today(_) => "Today",
             Screen::Clients(_) => "Clients",
             Screen::File(_) => "Client file",
             Screen::Intake(_) => "Intake",
@@ -237,7 +233,6 @@ impl Screen {
 
     fn invalidate(&mut self) {
         match self {
-            Screen::Today(s) => s.invalidate(),
             Screen::Clients(s) => s.invalidate(),
             Screen::File(s) => s.invalidate(),
             Screen::View(v) => v.invalidate(),
@@ -298,7 +293,7 @@ impl App {
             instruments,
             now,
             today: now.with_timezone(&Local).date_naive(),
-            stack: vec![Screen::Today(TodayScreen::new())],
+            stack: vec![Screen::View(Box::new(TodayScreen::new()))],
             modal: None,
             help_scroll: None,
             status: None,
@@ -584,7 +579,6 @@ impl App {
         let text_mode = self.captures_text();
         let mut form_event = None;
         let handled = match self.stack.last_mut() {
-            Some(Screen::Today(s)) => s.handle_key(key),
             Some(Screen::Clients(s)) => s.handle_key(key),
             Some(Screen::File(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
@@ -1300,7 +1294,6 @@ impl App {
     fn set_heights(&mut self) {
         let body = self.body();
         match self.stack.last_mut() {
-            Some(Screen::Today(s)) => s.cursor.height = TodayScreen::rows_for(body),
             Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
             Some(Screen::View(v)) => v.set_area(body),
             Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
@@ -1314,7 +1307,6 @@ impl App {
         self.set_heights();
         let (now, today) = (self.now, self.today);
         let result = match self.stack.last_mut() {
-            Some(Screen::Today(s)) => s.sync(&self.store, now, today, &self.settings),
             Some(Screen::Clients(s)) => s.sync(&self.store),
             Some(Screen::File(s)) => s.sync(&self.store, today, self.settings.retention_years),
             Some(Screen::View(v)) => v.sync(&SyncCtx {

@@ -1,6 +1,6 @@
 //! Today: what needs the practitioner now, most urgent first. The screen caseload opens on.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -10,12 +10,12 @@ use ratatui::Frame;
 
 use crate::app::Message;
 use crate::domain::due::{DueItem, Target, Urgency};
-use crate::domain::settings::Settings;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::due::DueContext;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 pub struct TodayScreen {
@@ -50,11 +50,25 @@ impl Default for TodayScreen {
 }
 
 impl TodayScreen {
-    pub fn contexts(&self) -> &'static [Context] {
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(2) as usize
+    }
+}
+
+impl View for TodayScreen {
+    fn title(&self) -> &'static str {
+        "Today"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = Self::rows_for(body);
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Today, Context::Nav, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[
             Action::Open,
             Action::FollowUpDone,
@@ -66,17 +80,12 @@ impl TodayScreen {
         ]
     }
 
-    pub fn invalidate(&mut self) {
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn sync(
-        &mut self,
-        store: &Store,
-        now: DateTime<Utc>,
-        today: NaiveDate,
-        settings: &Settings,
-    ) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let (store, now, today, settings) = (ctx.store, ctx.now, ctx.today, ctx.settings);
         // nearing the end of what is loaded: load twice as many
         if self.more && self.cursor.selected + self.cursor.height * 2 >= self.items.len() {
             self.limit *= 2;
@@ -93,47 +102,49 @@ impl TodayScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        let action = lookup(&[Context::Today, Context::Nav], &ev)?;
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Today, Context::Nav], &ev) else { return Handled::No };
         if self.cursor.apply(action, self.items.len()) {
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
         let item = self.items.get(self.cursor.selected);
         match action {
-            Action::Open => Some(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect()),
+            Action::Open => {
+                Handled::Yes(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect())
+            }
             Action::FollowUpDone => match item {
                 Some(i) if i.rule == "follow-up" => {
-                    Some(i.record_id.map(Message::FollowUpDone).into_iter().collect())
+                    Handled::Yes(i.record_id.map(Message::FollowUpDone).into_iter().collect())
                 }
-                Some(i) if i.rule == "action-item" => Some(
+                Some(i) if i.rule == "action-item" => Handled::Yes(
                     i.record_id
                         .map(|id| Message::Coord(crate::app::CoordMsg::ActionDone(id)))
                         .into_iter()
                         .collect(),
                 ),
-                Some(i) if i.rule == "closure-follow-up" => Some(
+                Some(i) if i.rule == "closure-follow-up" => Handled::Yes(
                     i.record_id
                         .map(|id| Message::Close(crate::app::close::CloseMsg::FollowUpDone(id)))
                         .into_iter()
                         .collect(),
                 ),
-                Some(i) if i.rule == "transition" => Some(
+                Some(i) if i.rule == "transition" => Handled::Yes(
                     i.record_id
                         .map(|id| Message::Coord(crate::app::CoordMsg::TransitionDone(id)))
                         .into_iter()
                         .collect(),
                 ),
-                Some(_) => Some(vec![Message::Status(
+                Some(_) => Handled::Yes(vec![Message::Status(
                     "x marks follow-ups and action items done; open this item (Enter) to deal with it."
                         .into(),
                 )]),
-                None => Some(vec![]),
+                None => Handled::Yes(vec![]),
             },
-            _ => None,
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let overdue = self.items.iter().filter(|i| i.urgency <= Urgency::Overdue).count();
         // with more not yet loaded, the counts are "at least" (they grow as the list scrolls)
         let plus = if self.more { "+" } else { "" };
@@ -188,10 +199,6 @@ impl TodayScreen {
             ]));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    pub fn rows_for(area: Rect) -> usize {
-        area.height.saturating_sub(2) as usize
     }
 }
 
