@@ -104,7 +104,6 @@ pub enum Message {
 
 pub enum Screen {
     Clients(ClientListScreen),
-    File(ClientFileScreen),
     Intake(IntakeScreen),
     Settings(SettingsScreen),
     NoteForm(NoteFormScreen),
@@ -121,7 +120,6 @@ impl Screen {
     pub fn contexts(&self) -> &'static [Context] {
         match self {
             Screen::Clients(s) => s.contexts(),
-            Screen::File(s) => s.contexts(),
             Screen::Intake(s) => s.contexts(),
             Screen::Settings(s) => s.contexts(),
             Screen::NoteForm(s) => s.contexts(),
@@ -137,7 +135,6 @@ impl Screen {
     pub fn hints(&self) -> &'static [Action] {
         match self {
             Screen::Clients(s) => s.hints(),
-            Screen::File(s) => s.hints(),
             Screen::Intake(s) => s.hints(),
             Screen::Settings(s) => s.hints(),
             Screen::NoteForm(s) => s.hints(),
@@ -153,7 +150,6 @@ impl Screen {
     pub fn title(&self) -> &'static str {
         match self {
             Screen::Clients(_) => "Clients",
-            Screen::File(_) => "Client file",
             Screen::Intake(_) => "Intake",
             Screen::Settings(_) => "Settings",
             Screen::NoteForm(_) => "Write note",
@@ -210,7 +206,6 @@ impl Screen {
     /// The client this screen is about, if any.
     pub fn client_id(&self) -> Option<i64> {
         match self {
-            Screen::File(s) => Some(s.client_id),
             Screen::NoteForm(s) => Some(s.client_id()),
             Screen::Intake(s) => match s.mode {
                 IntakeMode::Edit(id) => Some(id),
@@ -234,7 +229,6 @@ impl Screen {
     fn invalidate(&mut self) {
         match self {
             Screen::Clients(s) => s.invalidate(),
-            Screen::File(s) => s.invalidate(),
             Screen::View(v) => v.invalidate(),
             Screen::Directory(s) => s.invalidate(),
             Screen::Service(s) => s.invalidate(),
@@ -580,7 +574,6 @@ impl App {
         let mut form_event = None;
         let handled = match self.stack.last_mut() {
             Some(Screen::Clients(s)) => s.handle_key(key),
-            Some(Screen::File(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
             Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
@@ -789,7 +782,7 @@ impl App {
                 if let Some(Screen::Clients(list)) = self.stack.last_mut() {
                     list.select_id(id);
                 }
-                self.stack.push(Screen::File(ClientFileScreen::new(id)));
+                self.push_view(Box::new(ClientFileScreen::new(id)));
             }
             Message::NewIntake => {
                 let mut s = IntakeScreen::new(IntakeMode::New, self.today);
@@ -1308,7 +1301,6 @@ impl App {
         let (now, today) = (self.now, self.today);
         let result = match self.stack.last_mut() {
             Some(Screen::Clients(s)) => s.sync(&self.store),
-            Some(Screen::File(s)) => s.sync(&self.store, today, self.settings.retention_years),
             Some(Screen::View(v)) => v.sync(&SyncCtx {
                 store: &self.store,
                 now,

@@ -49,7 +49,6 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
 
     match app.stack.last() {
         Some(Screen::Clients(s)) => s.render(frame, body, app.today),
-        Some(Screen::File(s)) => s.render(frame, body, app.today),
         Some(Screen::Intake(s)) => s.render(frame, body),
         Some(Screen::Settings(s)) => s.render(frame, body),
         Some(Screen::NoteForm(s)) => s.render(frame, body),

@@ -17,6 +17,7 @@ use crate::keymap::{lookup, Action, Context};
 use crate::store::clients::{Episode, Event};
 use crate::store::{Result, Store};
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 
 /// What the later phases add to the file: one line each, with the key that opens it.
 #[derive(Default)]
@@ -59,12 +60,18 @@ impl ClientFileScreen {
             stale: true,
         }
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for ClientFileScreen {
+    fn title(&self) -> &'static str {
+        "Client file"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::ClientFile, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[
             Action::WriteNote,
             Action::OpenNotes,
@@ -75,11 +82,16 @@ impl ClientFileScreen {
         ]
     }
 
-    pub fn invalidate(&mut self) {
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store, today: NaiveDate, retention_years: u32) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let (store, today, retention_years) = (ctx.store, ctx.today, ctx.settings.retention_years);
         if self.stale {
             self.client = Some(store.client(self.client_id)?);
             self.episodes = store.episodes(self.client_id)?;
@@ -92,43 +104,48 @@ impl ClientFileScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        match lookup(&[Context::ClientFile], &ev)? {
-            Action::Edit => Some(vec![Message::EditIntake(self.client_id)]),
-            Action::WriteNote => Some(vec![Message::WriteNote(self.client_id)]),
-            Action::OpenNotes => Some(vec![Message::OpenNotes(self.client_id)]),
-            Action::OpenTimeline => Some(vec![Message::OpenTimeline(self.client_id)]),
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::ClientFile], &ev) else { return Handled::No };
+        match action {
+            Action::Edit => Handled::Yes(vec![Message::EditIntake(self.client_id)]),
+            Action::WriteNote => Handled::Yes(vec![Message::WriteNote(self.client_id)]),
+            Action::OpenNotes => Handled::Yes(vec![Message::OpenNotes(self.client_id)]),
+            Action::OpenTimeline => Handled::Yes(vec![Message::OpenTimeline(self.client_id)]),
             Action::OpenAssessments => {
-                Some(vec![Message::Assess(AssessMsg::OpenAssessments(self.client_id))])
+                Handled::Yes(vec![Message::Assess(AssessMsg::OpenAssessments(self.client_id))])
             }
-            Action::OpenScreeners => Some(vec![Message::Assess(AssessMsg::OpenScreeners(self.client_id))]),
-            Action::OpenPeople => Some(vec![Message::Assess(AssessMsg::OpenPeople(self.client_id))]),
-            Action::OpenFlags => Some(vec![Message::Assess(AssessMsg::OpenFlags(self.client_id))]),
-            Action::OpenCoordination => Some(vec![Message::Coord(crate::app::CoordMsg::Open {
+            Action::OpenScreeners => {
+                Handled::Yes(vec![Message::Assess(AssessMsg::OpenScreeners(self.client_id))])
+            }
+            Action::OpenPeople => Handled::Yes(vec![Message::Assess(AssessMsg::OpenPeople(self.client_id))]),
+            Action::OpenFlags => Handled::Yes(vec![Message::Assess(AssessMsg::OpenFlags(self.client_id))]),
+            Action::OpenCoordination => Handled::Yes(vec![Message::Coord(crate::app::CoordMsg::Open {
                 client_id: self.client_id,
                 tab: crate::ui::screens::coordination::Tab::Consents,
             })]),
-            Action::OpenReferrals => Some(vec![Message::Referral(crate::app::RefMsg::List(self.client_id))]),
-            Action::OpenPlan => {
-                Some(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
+            Action::OpenReferrals => {
+                Handled::Yes(vec![Message::Referral(crate::app::RefMsg::List(self.client_id))])
             }
-            Action::CloseCase => Some(vec![Message::Close(CloseMsg::Start(self.client_id))]),
-            Action::Reopen => Some(vec![Message::Close(CloseMsg::Reopen(self.client_id))]),
-            Action::ExportFile => Some(vec![Message::Close(CloseMsg::Export(self.client_id))]),
+            Action::OpenPlan => {
+                Handled::Yes(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
+            }
+            Action::CloseCase => Handled::Yes(vec![Message::Close(CloseMsg::Start(self.client_id))]),
+            Action::Reopen => Handled::Yes(vec![Message::Close(CloseMsg::Reopen(self.client_id))]),
+            Action::ExportFile => Handled::Yes(vec![Message::Close(CloseMsg::Export(self.client_id))]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
-                Some(vec![])
+                Handled::Yes(vec![])
             }
             Action::Down => {
                 self.scroll = self.scroll.saturating_add(1).min(500);
-                Some(vec![])
+                Handled::Yes(vec![])
             }
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let Some(c) = &self.client else { return };
         let block =
             Block::default().borders(Borders::ALL).title(Span::styled(" Client file ", theme::title()));
