@@ -103,7 +103,6 @@ pub enum Message {
 }
 
 pub enum Screen {
-    Clients(ClientListScreen),
     Intake(IntakeScreen),
     Settings(SettingsScreen),
     NoteForm(NoteFormScreen),
@@ -119,7 +118,6 @@ pub enum Screen {
 impl Screen {
     pub fn contexts(&self) -> &'static [Context] {
         match self {
-            Screen::Clients(s) => s.contexts(),
             Screen::Intake(s) => s.contexts(),
             Screen::Settings(s) => s.contexts(),
             Screen::NoteForm(s) => s.contexts(),
@@ -134,7 +132,6 @@ impl Screen {
 
     pub fn hints(&self) -> &'static [Action] {
         match self {
-            Screen::Clients(s) => s.hints(),
             Screen::Intake(s) => s.hints(),
             Screen::Settings(s) => s.hints(),
             Screen::NoteForm(s) => s.hints(),
@@ -149,7 +146,6 @@ impl Screen {
 
     pub fn title(&self) -> &'static str {
         match self {
-            Screen::Clients(_) => "Clients",
             Screen::Intake(_) => "Intake",
             Screen::Settings(_) => "Settings",
             Screen::NoteForm(_) => "Write note",
@@ -219,16 +215,21 @@ impl Screen {
     /// True when printable keys are text for this screen (global keys are off).
     fn captures_text(&self) -> bool {
         match self {
-            Screen::Clients(s) => s.captures_text(),
             Screen::Directory(s) => s.captures_text(),
             Screen::View(v) => v.captures_text(),
             s => s.form().is_some(),
         }
     }
 
+    fn select_client(&mut self, id: i64) -> bool {
+        match self {
+            Screen::View(v) => v.select_client(id),
+            _ => false,
+        }
+    }
+
     fn invalidate(&mut self) {
         match self {
-            Screen::Clients(s) => s.invalidate(),
             Screen::View(v) => v.invalidate(),
             Screen::Directory(s) => s.invalidate(),
             Screen::Service(s) => s.invalidate(),
@@ -573,7 +574,6 @@ impl App {
         let text_mode = self.captures_text();
         let mut form_event = None;
         let handled = match self.stack.last_mut() {
-            Some(Screen::Clients(s)) => s.handle_key(key),
             Some(Screen::Directory(s)) => s.handle_key(key),
             Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
@@ -744,7 +744,7 @@ impl App {
             }
             Message::GoClients => {
                 self.stack.truncate(1);
-                self.stack.push(Screen::Clients(ClientListScreen::new()));
+                self.push_view(Box::new(ClientListScreen::new()));
             }
             Message::GoSettings => {
                 if !matches!(self.stack.last(), Some(Screen::Settings(_))) {
@@ -776,11 +776,8 @@ impl App {
             Message::ImportDirectory => self.push_form(Screen::Import(ImportScreen::new(self.today))),
             Message::OpenClient(id) => {
                 // back from a file goes to the list it was opened from
-                while self.stack.len() > 1 && !matches!(self.stack.last(), Some(Screen::Clients(_))) {
+                while self.stack.len() > 1 && !self.stack.last_mut().is_some_and(|s| s.select_client(id)) {
                     self.stack.pop();
-                }
-                if let Some(Screen::Clients(list)) = self.stack.last_mut() {
-                    list.select_id(id);
                 }
                 self.push_view(Box::new(ClientFileScreen::new(id)));
             }
@@ -1287,7 +1284,6 @@ impl App {
     fn set_heights(&mut self) {
         let body = self.body();
         match self.stack.last_mut() {
-            Some(Screen::Clients(s)) => s.height = ClientListScreen::rows_for(body),
             Some(Screen::View(v)) => v.set_area(body),
             Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
             _ => {}
@@ -1300,7 +1296,6 @@ impl App {
         self.set_heights();
         let (now, today) = (self.now, self.today);
         let result = match self.stack.last_mut() {
-            Some(Screen::Clients(s)) => s.sync(&self.store),
             Some(Screen::View(v)) => v.sync(&SyncCtx {
                 store: &self.store,
                 now,

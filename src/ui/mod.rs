@@ -48,7 +48,6 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     frame.render_widget(Paragraph::new(Line::from(bar)), top);
 
     match app.stack.last() {
-        Some(Screen::Clients(s)) => s.render(frame, body, app.today),
         Some(Screen::Intake(s)) => s.render(frame, body),
         Some(Screen::Settings(s)) => s.render(frame, body),
         Some(Screen::NoteForm(s)) => s.render(frame, body),

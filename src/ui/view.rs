@@ -91,6 +91,11 @@ pub trait View {
     fn captures_text(&self) -> bool {
         self.form().is_some()
     }
+    /// A screen that lists clients selects this one and says true: going back from the file
+    /// that was opened from it returns to it.
+    fn select_client(&mut self, _id: i64) -> bool {
+        false
+    }
     /// Data changed elsewhere: reload on the next sync.
     fn invalidate(&mut self) {}
     /// Called with the body area before keys and syncs, so lists know their page height.

@@ -15,8 +15,9 @@ use crate::domain::dates::{format_date, from_db};
 use crate::domain::text::{display_safe, fit, name_key, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::clients::{ClientSort, NameEntry};
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 
 /// Rows fetched around the visible window; a terminal never shows more.
 const PAGE: usize = 120;
@@ -44,34 +45,6 @@ impl ClientListScreen {
         ClientListScreen { height: 15, stale: true, ..Default::default() }
     }
 
-    pub fn contexts(&self) -> &'static [Context] {
-        &[Context::List, Context::Nav, Context::Global]
-    }
-
-    pub fn hints(&self) -> &'static [Action] {
-        &[
-            Action::Open,
-            Action::New,
-            Action::Filter,
-            Action::Sort,
-            Action::ToggleClosed,
-            Action::Help,
-            Action::Quit,
-        ]
-    }
-
-    /// True while the filter box takes every key as text.
-    pub fn captures_text(&self) -> bool {
-        self.filtering
-    }
-
-    /// Marks the list for reloading (a client was added or changed).
-    pub fn invalidate(&mut self) {
-        self.stale = true;
-        self.name_index = None;
-        self.page.clear();
-    }
-
     pub fn selected_id(&self) -> Option<i64> {
         self.ids.get(self.selected).copied()
     }
@@ -80,69 +53,6 @@ impl ClientListScreen {
         if let Some(i) = self.ids.iter().position(|x| *x == id) {
             self.selected = i;
         }
-    }
-
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        if self.filtering {
-            match ev.code {
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.clear();
-                    self.stale = true;
-                }
-                KeyCode::Enter => {
-                    self.filtering = false;
-                    return Some(self.selected_id().map(Message::OpenClient).into_iter().collect());
-                }
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                    self.stale = true;
-                }
-                KeyCode::Up => self.move_by(-1),
-                KeyCode::Down => self.move_by(1),
-                KeyCode::Char(c)
-                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && !c.is_control()
-                        && self.filter.chars().count() < 100 =>
-                {
-                    self.filter.push(c);
-                    self.stale = true;
-                }
-                _ => {}
-            }
-            return Some(vec![]);
-        }
-        let action = lookup(&[Context::List, Context::Nav], &ev)?;
-        let page = self.height.max(1) as isize;
-        match action {
-            Action::Up => self.move_by(-1),
-            Action::Down => self.move_by(1),
-            Action::PageUp => self.move_by(-page),
-            Action::PageDown => self.move_by(page),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = self.ids.len().saturating_sub(1),
-            Action::Open => return Some(self.selected_id().map(Message::OpenClient).into_iter().collect()),
-            Action::New => return Some(vec![Message::NewIntake]),
-            Action::OpenRetention => {
-                return Some(vec![Message::Close(crate::app::close::CloseMsg::OpenRetention)])
-            }
-            Action::Filter => self.filtering = true,
-            Action::Sort => {
-                self.sort = self.sort.next();
-                self.stale = true;
-            }
-            Action::ToggleClosed => {
-                self.include_closed = !self.include_closed;
-                self.stale = true;
-            }
-            Action::Back if !self.filter.is_empty() => {
-                self.filter.clear();
-                self.stale = true;
-            }
-            _ => return None,
-        }
-        self.keep_visible();
-        Some(vec![])
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -160,8 +70,144 @@ impl ClientListScreen {
         }
     }
 
+    fn fuzzy_ids(&mut self) -> Vec<i64> {
+        let query = name_key(&self.filter);
+        let Some(index) = &self.name_index else { return Vec::new() };
+        if query.is_empty() {
+            return index.iter().filter(|e| self.include_closed || e.open).map(|e| e.id).collect();
+        }
+        let matcher = self.matcher.get_or_insert_with(|| Matcher::new(Config::DEFAULT));
+        let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let mut buf = Vec::new();
+        let mut hits: Vec<(u32, i64)> = index
+            .iter()
+            .filter(|e| self.include_closed || e.open)
+            .filter_map(|e| pattern.score(Utf32Str::new(&e.key, &mut buf), matcher).map(|s| (s, e.id)))
+            .collect();
+        // stable: equal scores keep alphabetical order from the index
+        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
+        hits.into_iter().map(|(_, id)| id).collect()
+    }
+
+    fn row(&self, i: usize) -> Option<&Client> {
+        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
+    }
+
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(4) as usize
+    }
+}
+
+impl View for ClientListScreen {
+    fn title(&self) -> &'static str {
+        "Clients"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.height = Self::rows_for(body);
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::List, Context::Nav, Context::Global]
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[
+            Action::Open,
+            Action::New,
+            Action::Filter,
+            Action::Sort,
+            Action::ToggleClosed,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+
+    /// True while the filter box takes every key as text.
+    fn captures_text(&self) -> bool {
+        self.filtering
+    }
+
+    /// Marks the list for reloading (a client was added or changed).
+    fn select_client(&mut self, id: i64) -> bool {
+        self.select_id(id);
+        true
+    }
+
+    fn invalidate(&mut self) {
+        self.stale = true;
+        self.name_index = None;
+        self.page.clear();
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        if self.filtering {
+            match ev.code {
+                KeyCode::Esc => {
+                    self.filtering = false;
+                    self.filter.clear();
+                    self.stale = true;
+                }
+                KeyCode::Enter => {
+                    self.filtering = false;
+                    return Handled::Yes(self.selected_id().map(Message::OpenClient).into_iter().collect());
+                }
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                    self.stale = true;
+                }
+                KeyCode::Up => self.move_by(-1),
+                KeyCode::Down => self.move_by(1),
+                KeyCode::Char(c)
+                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && !c.is_control()
+                        && self.filter.chars().count() < 100 =>
+                {
+                    self.filter.push(c);
+                    self.stale = true;
+                }
+                _ => {}
+            }
+            return Handled::Yes(vec![]);
+        }
+        let Some(action) = lookup(&[Context::List, Context::Nav], &ev) else { return Handled::No };
+        let page = self.height.max(1) as isize;
+        match action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = self.ids.len().saturating_sub(1),
+            Action::Open => {
+                return Handled::Yes(self.selected_id().map(Message::OpenClient).into_iter().collect())
+            }
+            Action::New => return Handled::Yes(vec![Message::NewIntake]),
+            Action::OpenRetention => {
+                return Handled::Yes(vec![Message::Close(crate::app::close::CloseMsg::OpenRetention)])
+            }
+            Action::Filter => self.filtering = true,
+            Action::Sort => {
+                self.sort = self.sort.next();
+                self.stale = true;
+            }
+            Action::ToggleClosed => {
+                self.include_closed = !self.include_closed;
+                self.stale = true;
+            }
+            Action::Back if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.stale = true;
+            }
+            _ => return Handled::No,
+        }
+        self.keep_visible();
+        Handled::Yes(vec![])
+    }
+
     /// Loads what the next frame needs: the id order (when stale) and the visible page.
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             let keep = self.selected_id();
             if self.filter.trim().is_empty() {
@@ -194,32 +240,7 @@ impl ClientListScreen {
         Ok(())
     }
 
-    /// Ids matching the filter, best first: fuzzy over given, family and preferred names,
-    /// accents and case ignored.
-    fn fuzzy_ids(&mut self) -> Vec<i64> {
-        let query = name_key(&self.filter);
-        let Some(index) = &self.name_index else { return Vec::new() };
-        if query.is_empty() {
-            return index.iter().filter(|e| self.include_closed || e.open).map(|e| e.id).collect();
-        }
-        let matcher = self.matcher.get_or_insert_with(|| Matcher::new(Config::DEFAULT));
-        let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
-        let mut buf = Vec::new();
-        let mut hits: Vec<(u32, i64)> = index
-            .iter()
-            .filter(|e| self.include_closed || e.open)
-            .filter_map(|e| pattern.score(Utf32Str::new(&e.key, &mut buf), matcher).map(|s| (s, e.id)))
-            .collect();
-        // stable: equal scores keep alphabetical order from the index
-        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
-        hits.into_iter().map(|(_, id)| id).collect()
-    }
-
-    fn row(&self, i: usize) -> Option<&Client> {
-        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
-    }
-
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let scope = match (self.include_closed, self.ids.len()) {
             (true, 1) => "case",
             (true, _) => "cases (open and closed)",
@@ -285,10 +306,5 @@ impl ClientListScreen {
             lines.push(Line::from(Span::styled(text, style)));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    /// Rows available for clients inside `area` (border, filter line and header excluded).
-    pub fn rows_for(area: Rect) -> usize {
-        area.height.saturating_sub(4) as usize
     }
 }
