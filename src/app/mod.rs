@@ -109,8 +109,6 @@ pub enum Screen {
     Prompt(PromptScreen),
     /// Every later phase's screens (see `ui::view`).
     View(Box<dyn View>),
-    Directory(DirectoryScreen),
-    Service(ServiceScreen),
     ServiceForm(ServiceFormScreen),
     Import(ImportScreen),
 }
@@ -123,8 +121,6 @@ impl Screen {
             Screen::NoteForm(s) => s.contexts(),
             Screen::Prompt(s) => s.contexts(),
             Screen::View(v) => v.contexts(),
-            Screen::Directory(s) => s.contexts(),
-            Screen::Service(s) => s.contexts(),
             Screen::ServiceForm(s) => s.contexts(),
             Screen::Import(s) => s.contexts(),
         }
@@ -137,8 +133,6 @@ impl Screen {
             Screen::NoteForm(s) => s.hints(),
             Screen::Prompt(s) => s.hints(),
             Screen::View(v) => v.hints(),
-            Screen::Directory(s) => s.hints(),
-            Screen::Service(s) => s.hints(),
             Screen::ServiceForm(s) => s.hints(),
             Screen::Import(s) => s.hints(),
         }
@@ -151,8 +145,6 @@ impl Screen {
             Screen::NoteForm(_) => "Write note",
             Screen::Prompt(_) => "Note",
             Screen::View(v) => v.title(),
-            Screen::Directory(_) => "Directory",
-            Screen::Service(_) => "Service",
             Screen::ServiceForm(_) => "Directory service",
             Screen::Import(_) => "Directory import",
         }
@@ -215,7 +207,6 @@ impl Screen {
     /// True when printable keys are text for this screen (global keys are off).
     fn captures_text(&self) -> bool {
         match self {
-            Screen::Directory(s) => s.captures_text(),
             Screen::View(v) => v.captures_text(),
             s => s.form().is_some(),
         }
@@ -231,8 +222,6 @@ impl Screen {
     fn invalidate(&mut self) {
         match self {
             Screen::View(v) => v.invalidate(),
-            Screen::Directory(s) => s.invalidate(),
-            Screen::Service(s) => s.invalidate(),
             _ => {}
         }
     }
@@ -532,10 +521,6 @@ impl App {
         }
         let changed = match self.stack.last_mut() {
             Some(Screen::View(v)) => v.paste(text),
-            Some(Screen::Directory(s)) => {
-                s.paste(text);
-                false
-            }
             Some(s) => s.form_mut().is_some_and(|f| f.paste(text) == FormEvent::Changed),
             None => false,
         };
@@ -574,8 +559,6 @@ impl App {
         let text_mode = self.captures_text();
         let mut form_event = None;
         let handled = match self.stack.last_mut() {
-            Some(Screen::Directory(s)) => s.handle_key(key),
-            Some(Screen::Service(s)) => s.handle_key(key),
             Some(Screen::ServiceForm(s)) => {
                 form_event = Some(s.handle_key(key));
                 Some(vec![])
@@ -756,9 +739,9 @@ impl App {
             Message::GoTime => self.push_view(Box::new(TimeScreen::new(self.today))),
             Message::GoDirectory => {
                 self.stack.truncate(1);
-                self.stack.push(Screen::Directory(DirectoryScreen::new()));
+                self.push_view(Box::new(DirectoryScreen::new()));
             }
-            Message::OpenService(id) => self.stack.push(Screen::Service(ServiceScreen::new(id))),
+            Message::OpenService(id) => self.push_view(Box::new(ServiceScreen::new(id))),
             Message::NewService => {
                 let mut s = ServiceFormScreen::new(ServiceMode::New, self.today);
                 let key = s.draft_key();
@@ -1285,7 +1268,6 @@ impl App {
         let body = self.body();
         match self.stack.last_mut() {
             Some(Screen::View(v)) => v.set_area(body),
-            Some(Screen::Directory(s)) => s.cursor.height = DirectoryScreen::rows_for(body),
             _ => {}
         }
     }
@@ -1303,8 +1285,6 @@ impl App {
                 settings: &self.settings,
                 instruments: &self.instruments,
             }),
-            Some(Screen::Directory(s)) => s.sync(&self.store),
-            Some(Screen::Service(s)) => s.sync(&self.store),
             _ => Ok(()),
         };
         if let Err(e) = result {

@@ -53,8 +53,6 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         Some(Screen::NoteForm(s)) => s.render(frame, body),
         Some(Screen::Prompt(s)) => s.render(frame, body),
         Some(Screen::View(v)) => v.render(frame, body, app.today),
-        Some(Screen::Directory(s)) => s.render(frame, body, app.today),
-        Some(Screen::Service(s)) => s.render(frame, body, app.today),
         Some(Screen::ServiceForm(s)) => s.render(frame, body),
         Some(Screen::Import(s)) => s.render(frame, body),
         None => {}

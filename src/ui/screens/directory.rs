@@ -13,8 +13,9 @@ use crate::app::Message;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::directory::ServiceSummary;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 /// Rows fetched around the visible window.
@@ -42,24 +43,6 @@ impl DirectoryScreen {
         }
     }
 
-    pub fn contexts(&self) -> &'static [Context] {
-        &[Context::Directory, Context::Nav, Context::Global]
-    }
-
-    pub fn hints(&self) -> &'static [Action] {
-        &[Action::Open, Action::Filter, Action::New, Action::Edit, Action::Import, Action::Help, Action::Back]
-    }
-
-    /// True while the search box takes every key as text.
-    pub fn captures_text(&self) -> bool {
-        self.searching
-    }
-
-    pub fn invalidate(&mut self) {
-        self.stale = true;
-        self.page.clear();
-    }
-
     pub fn selected_id(&self) -> Option<i64> {
         self.ids.get(self.cursor.selected).copied()
     }
@@ -68,7 +51,43 @@ impl DirectoryScreen {
         self.selected_id().map(Message::OpenService).into_iter().collect()
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
+    fn row(&self, i: usize) -> Option<&ServiceSummary> {
+        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
+    }
+
+    pub fn rows_for(area: Rect) -> usize {
+        area.height.saturating_sub(4) as usize
+    }
+}
+
+impl View for DirectoryScreen {
+    fn title(&self) -> &'static str {
+        "Directory"
+    }
+
+    fn set_area(&mut self, body: Rect) {
+        self.cursor.height = Self::rows_for(body);
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Directory, Context::Nav, Context::Global]
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Open, Action::Filter, Action::New, Action::Edit, Action::Import, Action::Help, Action::Back]
+    }
+
+    /// True while the search box takes every key as text.
+    fn captures_text(&self) -> bool {
+        self.searching
+    }
+
+    fn invalidate(&mut self) {
+        self.stale = true;
+        self.page.clear();
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if self.searching {
             match ev.code {
                 KeyCode::Esc => {
@@ -78,7 +97,7 @@ impl DirectoryScreen {
                 }
                 KeyCode::Enter => {
                     self.searching = false;
-                    return Some(self.open());
+                    return Handled::Yes(self.open());
                 }
                 KeyCode::Backspace => {
                     self.query.pop();
@@ -100,42 +119,44 @@ impl DirectoryScreen {
                 }
                 _ => {}
             }
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
-        let action = lookup(&[Context::Directory, Context::Nav], &ev)?;
+        let Some(action) = lookup(&[Context::Directory, Context::Nav], &ev) else { return Handled::No };
         if self.cursor.apply(action, self.ids.len()) {
-            return Some(vec![]);
+            return Handled::Yes(vec![]);
         }
         match action {
-            Action::Open => Some(self.open()),
-            Action::New => Some(vec![Message::NewService]),
-            Action::Edit => Some(self.selected_id().map(Message::EditService).into_iter().collect()),
-            Action::Import => Some(vec![Message::ImportDirectory]),
+            Action::Open => Handled::Yes(self.open()),
+            Action::New => Handled::Yes(vec![Message::NewService]),
+            Action::Edit => Handled::Yes(self.selected_id().map(Message::EditService).into_iter().collect()),
+            Action::Import => Handled::Yes(vec![Message::ImportDirectory]),
             Action::Filter => {
                 self.searching = true;
-                Some(vec![])
+                Handled::Yes(vec![])
             }
             Action::Back if !self.query.is_empty() => {
                 self.query.clear();
                 self.stale = true;
-                Some(vec![])
+                Handled::Yes(vec![])
             }
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
     /// Pasted text joins the search (control characters removed).
-    pub fn paste(&mut self, text: &str) {
+    fn paste(&mut self, text: &str) -> bool {
         if self.searching {
             let clean = crate::domain::text::clean_line(text);
             self.query.extend(clean.chars().take(200usize.saturating_sub(self.query.chars().count())));
             self.stale = true;
         }
+        false
     }
 
     /// Loads the id order (when stale) and the visible page.
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             let keep = self.selected_id();
             self.ids = if self.query.trim().is_empty() {
@@ -164,11 +185,7 @@ impl DirectoryScreen {
         Ok(())
     }
 
-    fn row(&self, i: usize) -> Option<&ServiceSummary> {
-        i.checked_sub(self.page_start).and_then(|j| self.page.get(j))
-    }
-
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let what = if self.query.trim().is_empty() {
             format!("{} services", self.ids.len())
         } else {
@@ -251,10 +268,5 @@ impl DirectoryScreen {
             ]));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    /// Rows available for services inside `area` (border, search line and header excluded).
-    pub fn rows_for(area: Rect) -> usize {
-        area.height.saturating_sub(4) as usize
     }
 }

@@ -12,8 +12,9 @@ use crate::app::Message;
 use crate::domain::text::{display_safe, wrap};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::directory::Service;
-use crate::store::{Result, Store};
+use crate::store::Result;
 use crate::ui::theme;
+use crate::ui::view::{Handled, SyncCtx, View};
 
 pub struct ServiceScreen {
     pub service_id: i64,
@@ -26,20 +27,27 @@ impl ServiceScreen {
     pub fn new(service_id: i64) -> Self {
         ServiceScreen { service_id, service: None, scroll: 0, stale: true }
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for ServiceScreen {
+    fn title(&self) -> &'static str {
+        "Service"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         &[Context::Service, Context::Global]
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Edit, Action::Down, Action::Up, Action::Back, Action::Help]
     }
 
-    pub fn invalidate(&mut self) {
+    fn invalidate(&mut self) {
         self.stale = true;
     }
 
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
+        let store = ctx.store;
         if self.stale {
             self.service = Some(store.service(self.service_id)?);
             self.stale = false;
@@ -47,23 +55,24 @@ impl ServiceScreen {
         Ok(())
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        match lookup(&[Context::Service], &ev)? {
-            Action::Edit => Some(vec![Message::EditService(self.service_id)]),
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        let Some(action) = lookup(&[Context::Service], &ev) else { return Handled::No };
+        match action {
+            Action::Edit => Handled::Yes(vec![Message::EditService(self.service_id)]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
-                Some(vec![])
+                Handled::Yes(vec![])
             }
             Action::Down => {
                 self.scroll = self.scroll.saturating_add(1).min(1_000);
-                Some(vec![])
+                Handled::Yes(vec![])
             }
-            Action::Back => Some(vec![Message::Back]),
-            _ => None,
+            Action::Back => Handled::Yes(vec![Message::Back]),
+            _ => Handled::No,
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let Some(s) = &self.service else { return };
         let title = format!(" {} {} ", s.reference, display_safe(&s.name));
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
