@@ -579,8 +579,8 @@ fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('W'));
     // keys keep coming faster than the pause that writes a draft, for longer than the longest wait
-    app.draft_delay = std::time::Duration::from_millis(200);
-    app.draft_max_wait = std::time::Duration::from_millis(300);
+    app.drafts.delay = std::time::Duration::from_millis(200);
+    app.drafts.max_wait = std::time::Duration::from_millis(300);
     let started = std::time::Instant::now();
     for c in "a long burst of typing with no pause at all ".chars().cycle() {
         key(&mut app, KeyCode::Char(c));

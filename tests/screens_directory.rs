@@ -187,16 +187,19 @@ fn the_directory_key_works_from_anywhere_outside_a_text_field() {
 
 #[test]
 fn a_running_import_shows_progress_in_words() {
-    use caseload::store::directory::ImportProgress;
+    use caseload::app::message::{JobEvent, JobKind};
     use caseload::ui::screens::directory_import::{ImportScreen, ImportState};
     utc();
     let (_d, path) = temp_db();
     let mut app = directory(&path);
-    let (_tx, rx) = std::sync::mpsc::channel();
     let mut s = ImportScreen::new(fixed_now().date_naive());
     s.path_shown = "big-directory".into();
-    s.state = ImportState::Running { progress: ImportProgress { done: 2_500, total: 10_000 }, events: rx };
-    app.stack.push(caseload::app::Screen::Import(s));
+    s.state = ImportState::Running { done: 0, total: 0 };
+    app.stack.push(Box::new(s));
+    // the import thread's report arrives through the app's loop
+    let tx = app.jobs.attach(JobKind::DirectoryImport);
+    tx.send(JobEvent::Progress { done: 2_500, total: 10_000 }).unwrap();
+    app.tick(fixed_now());
     assert!(app.busy());
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains("2500 of 10000 records written"), "{shown}");

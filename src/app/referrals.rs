@@ -1,23 +1,11 @@
 //! Messages of referrals: the client's list, the board, one referral and its forms.
 
-use super::{App, Message};
+use super::message::RefMsg;
+use super::App;
 use crate::store::StoreError;
 use crate::ui::screens::referrals::{
     AppointmentFormScreen, ReferralFormScreen, ReferralScreen, ReferralsScreen, StatusFormScreen,
 };
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum RefMsg {
-    /// A client's referrals.
-    List(i64),
-    /// Every open referral across the caseload.
-    Board,
-    Open(i64),
-    New(i64),
-    Edit(i64),
-    Status(i64),
-    Appointment(i64),
-}
 
 impl App {
     pub(crate) fn update_referral(&mut self, msg: RefMsg) -> Result<(), StoreError> {
@@ -77,38 +65,5 @@ impl App {
             .collect();
         let people = self.store.people(client_id)?;
         Ok(ReferralFormScreen::new(client_id, existing, needs, goals, people, self.today))
-    }
-
-    pub(crate) fn open_referral_record(&mut self, kind: &str, id: i64) -> Result<bool, StoreError> {
-        if kind != "referral" {
-            return Ok(false);
-        }
-        self.update(Message::Referral(RefMsg::Open(id)))?;
-        Ok(true)
-    }
-
-    pub(crate) fn resume_referral_draft(
-        &mut self,
-        kind: &str,
-        key: &str,
-        client_id: Option<i64>,
-    ) -> Result<bool, StoreError> {
-        if kind != "referral" {
-            return Ok(false);
-        }
-        let parts: Vec<&str> = key.split(':').collect();
-        let msg = match (parts.get(1), client_id) {
-            (Some(&"new"), Some(c)) => RefMsg::New(c),
-            (Some(id), _) => match id.parse::<i64>() {
-                Ok(id) => RefMsg::Edit(id),
-                Err(_) => return Ok(true),
-            },
-            _ => return Ok(true),
-        };
-        if let Some(c) = client_id {
-            self.update(Message::OpenClient(c))?;
-        }
-        self.update(Message::Referral(msg))?;
-        Ok(true)
     }
 }

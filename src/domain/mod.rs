@@ -7,6 +7,7 @@ pub mod consent;
 pub mod coordination;
 pub mod dates;
 pub mod directory;
+pub mod draft;
 pub mod due;
 pub mod ecomap;
 pub mod genogram;

@@ -1,5 +1,7 @@
 //! Drawing. `render` reads App state only: no database, no clock.
 
+pub mod acts;
+pub mod form_screen;
 pub mod screens;
 pub mod theme;
 pub mod view;
@@ -10,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::{App, Modal, Screen};
+use crate::app::{App, Modal};
 use crate::domain::dates::format_date;
 use crate::domain::text::{display_safe, fit};
 use widgets::{footer, help, modal};
@@ -37,7 +39,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
 
     // top bar: where we are, and the client's header when the screen is about one client
     let client = app.header.as_ref();
-    let where_ = app.stack.last().map(Screen::title).unwrap_or("");
+    let where_ = app.title();
     let mut bar = vec![Span::styled(format!(" caseload · {where_} "), theme::selected()), Span::raw(" ")];
     match client {
         Some(c) if app.current_client().is_some() => {
@@ -47,15 +49,8 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     }
     frame.render_widget(Paragraph::new(Line::from(bar)), top);
 
-    match app.stack.last() {
-        Some(Screen::Intake(s)) => s.render(frame, body),
-        Some(Screen::Settings(s)) => s.render(frame, body),
-        Some(Screen::NoteForm(s)) => s.render(frame, body),
-        Some(Screen::Prompt(s)) => s.render(frame, body),
-        Some(Screen::View(v)) => v.render(frame, body, app.today),
-        Some(Screen::ServiceForm(s)) => s.render(frame, body),
-        Some(Screen::Import(s)) => s.render(frame, body),
-        None => {}
+    if let Some(v) = app.stack.last() {
+        v.render(frame, body, app.today);
     }
 
     match &app.modal {

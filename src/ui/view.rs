@@ -1,17 +1,19 @@
-//! The extension point for screens: each phase's screens implement `View`, and the app keeps
-//! them on its stack as `Screen::View(Box<dyn View>)`. A screen owns its state, its keys, its
-//! rendering and (for forms) its submission; the app only routes messages and keeps drafts.
+//! The one screen type: every screen implements `View`, and the app keeps them on its stack as
+//! `Box<dyn View>`. A screen owns its state, its keys, its rendering and its writes (a form's
+//! `submit`, or an `Act`), both through `SubmitCtx`; the app routes messages and keeps drafts.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::{JobUpdate, Message};
+use crate::domain::draft::DraftKind;
 use crate::domain::instruments::Instrument;
 use crate::domain::settings::Settings;
 use crate::keymap::{Action, Context};
 use crate::store::{Result, Store};
+use crate::ui::acts::Act;
 use crate::ui::widgets::form::{Form, FormEvent};
 
 /// What a screen may read when it loads data for its next frame (render never touches the
@@ -41,14 +43,42 @@ pub enum Handled {
     Yes(Vec<Message>),
     /// A form key: the app notes edits for the draft and turns Save/Cancel into messages.
     Form(FormEvent),
+    /// A one-key write (sign, tick, done): the app carries it out through a `SubmitCtx`.
+    Act(Act),
 }
 
-/// What a form submission came to.
+/// What a form submission (or an act) came to.
 pub enum Submitted {
     /// Not saved: the form shows why (errors at the fields); it stays open.
     Stay,
-    /// Saved: the form closes (its draft is deleted), `status` is shown and `then` runs.
+    /// Not saved yet: the screen stays and these run (a question, a job, a status line).
+    Then(Vec<Message>),
+    /// Saved: a form closes (its draft is deleted), `status` is shown and `then` runs; every
+    /// screen reloads.
     Done { status: String, then: Vec<Message> },
+}
+
+impl Submitted {
+    /// Nothing was written, and this says why.
+    pub fn said(text: &str) -> Submitted {
+        Submitted::Then(vec![Message::Status(text.to_string())])
+    }
+}
+
+/// What opening a screen came to.
+pub enum Opened {
+    Screen(Box<dyn View>),
+    /// Not opened, and why (a status line): a signed note cannot be edited, say.
+    Refused(String),
+}
+
+impl Opened {
+    pub fn screen(v: impl View + 'static) -> Result<Opened> {
+        Ok(Opened::Screen(Box::new(v)))
+    }
+    pub fn refused(why: impl Into<String>) -> Result<Opened> {
+        Ok(Opened::Refused(why.into()))
+    }
 }
 
 /// How an open form is kept as a draft while typing.
@@ -56,7 +86,7 @@ pub struct DraftInfo {
     /// Unique per form instance, e.g. `assessment:new:12`.
     pub key: String,
     /// What reopens it: see `App::resume_draft`.
-    pub kind: &'static str,
+    pub kind: DraftKind,
     pub client_id: Option<i64>,
     pub title: String,
 }
@@ -96,6 +126,8 @@ pub trait View {
     fn select_client(&mut self, _id: i64) -> bool {
         false
     }
+    /// A job reports back (a running import shows its progress).
+    fn job_update(&mut self, _update: &JobUpdate) {}
     /// Data changed elsewhere: reload on the next sync.
     fn invalidate(&mut self) {}
     /// Called with the body area before keys and syncs, so lists know their page height.

@@ -9,13 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::{AssessMsg, Message};
+use crate::app::message::{AssessMsg, Message};
 use crate::domain::assessment::{
     assessment_ref, changes, format_needs, rating_field, rating_label, validate_assessment, Assessment,
     AssessmentInput, Change, RiskArea, RiskLevel, Section,
 };
 use crate::domain::client::client_ref;
 use crate::domain::dates::format_date;
+use crate::domain::draft::DraftKind;
 use crate::domain::instruments::LIFE_DOMAINS;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
@@ -547,13 +548,13 @@ impl View for AssessmentFormScreen {
                     Some(p) => format!("assessment:new:{client_id}:from:{p}"),
                     None => format!("assessment:new:{client_id}"),
                 },
-                kind: "assessment-new",
+                kind: DraftKind::AssessmentNew,
                 client_id: Some(client_id),
                 title: format!("Assessment of {}", client_ref(client_id)),
             },
             AssessmentMode::Edit { id, client_id } => DraftInfo {
                 key: format!("assessment:{id}"),
-                kind: "assessment-edit",
+                kind: DraftKind::AssessmentEdit,
                 client_id: Some(client_id),
                 title: format!("Edit of assessment {}", assessment_ref(id)),
             },

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::close::CloseMsg;
-use crate::app::{AssessMsg, Message};
+use crate::app::message::CloseMsg;
+use crate::app::message::{AssessMsg, Message};
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::text::display_safe;
@@ -119,15 +119,17 @@ impl View for ClientFileScreen {
             }
             Action::OpenPeople => Handled::Yes(vec![Message::Assess(AssessMsg::OpenPeople(self.client_id))]),
             Action::OpenFlags => Handled::Yes(vec![Message::Assess(AssessMsg::OpenFlags(self.client_id))]),
-            Action::OpenCoordination => Handled::Yes(vec![Message::Coord(crate::app::CoordMsg::Open {
-                client_id: self.client_id,
-                tab: crate::ui::screens::coordination::Tab::Consents,
-            })]),
+            Action::OpenCoordination => {
+                Handled::Yes(vec![Message::Coord(crate::app::message::CoordMsg::Open {
+                    client_id: self.client_id,
+                    tab: crate::app::message::CoordTab::Consents,
+                })])
+            }
             Action::OpenReferrals => {
-                Handled::Yes(vec![Message::Referral(crate::app::RefMsg::List(self.client_id))])
+                Handled::Yes(vec![Message::Referral(crate::app::message::RefMsg::List(self.client_id))])
             }
             Action::OpenPlan => {
-                Handled::Yes(vec![Message::Plan(crate::app::plan::PlanMsg::OpenPlan(self.client_id))])
+                Handled::Yes(vec![Message::Plan(crate::app::message::PlanMsg::OpenPlan(self.client_id))])
             }
             Action::CloseCase => Handled::Yes(vec![Message::Close(CloseMsg::Start(self.client_id))]),
             Action::Reopen => Handled::Yes(vec![Message::Close(CloseMsg::Reopen(self.client_id))]),

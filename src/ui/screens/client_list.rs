@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, from_db};
 use crate::domain::text::{display_safe, fit, name_key, width};
@@ -184,7 +184,7 @@ impl View for ClientListScreen {
             }
             Action::New => return Handled::Yes(vec![Message::NewIntake]),
             Action::OpenRetention => {
-                return Handled::Yes(vec![Message::Close(crate::app::close::CloseMsg::OpenRetention)])
+                return Handled::Yes(vec![Message::Close(crate::app::message::CloseMsg::OpenRetention)])
             }
             Action::Filter => self.filtering = true,
             Action::Sort => {

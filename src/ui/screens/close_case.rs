@@ -19,6 +19,7 @@ use crate::domain::closure::{
     ClosureFacts, ClosureReason, Decision, Disposition, OpenItem, TEXT_MAX,
 };
 use crate::domain::dates::format_date;
+use crate::domain::draft::DraftKind;
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::Result;
@@ -410,7 +411,7 @@ impl View for CloseCaseScreen {
     fn draft(&self) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("close-case:{}", self.data.client_id),
-            kind: "close-case",
+            kind: DraftKind::CloseCase,
             client_id: Some(self.data.client_id),
             title: format!("Closing the case of {}", client_ref(self.data.client_id)),
         })

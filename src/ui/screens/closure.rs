@@ -9,15 +9,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::close::CloseMsg;
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::client::client_ref;
 use crate::domain::closure::{read_reopen, reopen_modes, retain_until, Disposition, ReopenInput, ReopenMode};
 use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::draft::DraftKind;
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::closure::{Closure, ClosureItem, Reopened};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::{Field, Form};
@@ -174,9 +175,7 @@ impl View for ClosureScreen {
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         let Some(action) = lookup(&[Context::Closure], &ev) else { return Handled::No };
         match action {
-            Action::FollowUpDone => {
-                Handled::Yes(vec![Message::Close(CloseMsg::FollowUpDone(self.closure_id))])
-            }
+            Action::FollowUpDone => Handled::Act(Act::ClosureFollowUpDone(self.closure_id)),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Handled::Yes(vec![])
@@ -311,7 +310,7 @@ impl View for ReopenScreen {
     fn draft(&self) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("reopen:{}", self.data.client_id),
-            kind: "reopen",
+            kind: DraftKind::Reopen,
             client_id: Some(self.data.client_id),
             title: format!("Reopening the case of {}", client_ref(self.data.client_id)),
         })

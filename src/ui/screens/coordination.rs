@@ -9,17 +9,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::{CoordMsg, Message};
+use crate::app::message::{CoordForm, CoordMsg, CoordTab, Message};
 use crate::domain::coordination::{
     mandated_ref, transition_label, validate_advocacy, validate_conference, validate_consent,
     validate_mandated, validate_transition, validate_withdrawal, AdvocacyInput, ConferenceInput,
     ConsentInput, MandatedInput, TransitionInput, ADVOCACY_TARGETS, MANDATED_KINDS, TRANSITION_KINDS,
 };
 use crate::domain::dates::{format_date, format_local, from_db, parse_date};
+use crate::domain::draft::DraftKind;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::coordination::{AdvocacyItem, Conference, MandatedReport, StoredConsent, Transition};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::{Field, Form};
@@ -29,36 +31,13 @@ fn when(s: &str) -> String {
     from_db(s).map(format_local).unwrap_or_else(|| s.to_string())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Consents,
-    Conferences,
-    Transitions,
-    Advocacy,
-    Reports,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 5] =
-        [Tab::Consents, Tab::Conferences, Tab::Transitions, Tab::Advocacy, Tab::Reports];
-    pub fn label(self) -> &'static str {
-        match self {
-            Tab::Consents => "Consents",
-            Tab::Conferences => "Conferences",
-            Tab::Transitions => "Transitions",
-            Tab::Advocacy => "Advocacy",
-            Tab::Reports => "Mandated reports",
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The hub
 // ---------------------------------------------------------------------------------------------
 
 pub struct CoordinationScreen {
     pub client_id: i64,
-    pub tab: Tab,
+    pub tab: CoordTab,
     consents: Vec<StoredConsent>,
     conferences: Vec<Conference>,
     transitions: Vec<Transition>,
@@ -71,7 +50,7 @@ pub struct CoordinationScreen {
 }
 
 impl CoordinationScreen {
-    pub fn new(client_id: i64, tab: Tab) -> Self {
+    pub fn new(client_id: i64, tab: CoordTab) -> Self {
         CoordinationScreen {
             client_id,
             tab,
@@ -89,18 +68,18 @@ impl CoordinationScreen {
 
     fn len(&self) -> usize {
         match self.tab {
-            Tab::Consents => self.consents.len(),
-            Tab::Conferences => self.conferences.len(),
-            Tab::Transitions => self.transitions.len(),
-            Tab::Advocacy => self.advocacy.len(),
-            Tab::Reports => self.reports.len(),
+            CoordTab::Consents => self.consents.len(),
+            CoordTab::Conferences => self.conferences.len(),
+            CoordTab::Transitions => self.transitions.len(),
+            CoordTab::Advocacy => self.advocacy.len(),
+            CoordTab::Reports => self.reports.len(),
         }
     }
 
     fn rows(&self, width: usize) -> Vec<String> {
         let today = self.today;
         match self.tab {
-            Tab::Consents => self
+            CoordTab::Consents => self
                 .consents
                 .iter()
                 .map(|c| {
@@ -111,7 +90,7 @@ impl CoordinationScreen {
                     format!("{:<6} {:<24} {:<22} {}", c.reference, fit(&c.to, 24), fit(&covers, 22), state)
                 })
                 .collect(),
-            Tab::Conferences => self
+            CoordTab::Conferences => self
                 .conferences
                 .iter()
                 .map(|c| {
@@ -126,7 +105,7 @@ impl CoordinationScreen {
                     )
                 })
                 .collect(),
-            Tab::Transitions => self
+            CoordTab::Transitions => self
                 .transitions
                 .iter()
                 .map(|t| {
@@ -145,7 +124,7 @@ impl CoordinationScreen {
                     )
                 })
                 .collect(),
-            Tab::Advocacy => self
+            CoordTab::Advocacy => self
                 .advocacy
                 .iter()
                 .map(|a| {
@@ -163,7 +142,7 @@ impl CoordinationScreen {
                     )
                 })
                 .collect(),
-            Tab::Reports => self
+            CoordTab::Reports => self
                 .reports
                 .iter()
                 .map(|r| {
@@ -190,8 +169,12 @@ impl View for CoordinationScreen {
     }
     fn hints(&self) -> &'static [Action] {
         match self.tab {
-            Tab::Consents => &[Action::New, Action::Withdraw, Action::Lapse, Action::NextTab, Action::Back],
-            Tab::Transitions => &[Action::New, Action::Done, Action::NextTab, Action::Back, Action::Help],
+            CoordTab::Consents => {
+                &[Action::New, Action::Withdraw, Action::Lapse, Action::NextTab, Action::Back]
+            }
+            CoordTab::Transitions => {
+                &[Action::New, Action::Done, Action::NextTab, Action::Back, Action::Help]
+            }
             _ => &[Action::Open, Action::New, Action::NextTab, Action::Back, Action::Help],
         }
     }
@@ -228,16 +211,18 @@ impl View for CoordinationScreen {
         let c = self.client_id;
         let msg = match action {
             Action::NextTab | Action::PrevTab => {
-                let at = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
-                let n = Tab::ALL.len();
-                self.tab = Tab::ALL[if action == Action::NextTab { (at + 1) % n } else { (at + n - 1) % n }];
+                let at = CoordTab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let n = CoordTab::ALL.len();
+                self.tab =
+                    CoordTab::ALL[if action == Action::NextTab { (at + 1) % n } else { (at + n - 1) % n }];
                 self.cursor.selected = 0;
                 self.cursor.offset = 0;
                 return Handled::Yes(vec![]);
             }
             Action::Answer => {
                 if let crossterm::event::KeyCode::Char(ch) = ev.code {
-                    if let Some(t) = ch.to_digit(10).and_then(|d| Tab::ALL.get((d as usize).wrapping_sub(1)))
+                    if let Some(t) =
+                        ch.to_digit(10).and_then(|d| CoordTab::ALL.get((d as usize).wrapping_sub(1)))
                     {
                         self.tab = *t;
                         self.cursor.selected = 0;
@@ -247,38 +232,38 @@ impl View for CoordinationScreen {
                 return Handled::Yes(vec![]);
             }
             Action::New => CoordMsg::Form(match self.tab {
-                Tab::Consents => FormKind::Consent { client_id: c },
-                Tab::Conferences => FormKind::Conference { client_id: c, id: None },
-                Tab::Transitions => FormKind::Transition { client_id: c },
-                Tab::Advocacy => FormKind::Advocacy { client_id: c },
-                Tab::Reports => FormKind::Mandated { client_id: c },
+                CoordTab::Consents => CoordForm::Consent { client_id: c },
+                CoordTab::Conferences => CoordForm::Conference { client_id: c, id: None },
+                CoordTab::Transitions => CoordForm::Transition { client_id: c },
+                CoordTab::Advocacy => CoordForm::Advocacy { client_id: c },
+                CoordTab::Reports => CoordForm::Mandated { client_id: c },
             }),
             Action::Open => match self.tab {
-                Tab::Conferences => match self.conferences.get(i) {
+                CoordTab::Conferences => match self.conferences.get(i) {
                     Some(x) => CoordMsg::OpenConference(x.id),
                     None => return Handled::Yes(vec![]),
                 },
-                Tab::Advocacy => match self.advocacy.get(i) {
+                CoordTab::Advocacy => match self.advocacy.get(i) {
                     Some(x) => CoordMsg::OpenAdvocacy(x.id),
                     None => return Handled::Yes(vec![]),
                 },
-                Tab::Reports => match self.reports.get(i) {
+                CoordTab::Reports => match self.reports.get(i) {
                     Some(x) => CoordMsg::OpenReport(x.id),
                     None => return Handled::Yes(vec![]),
                 },
                 _ => return Handled::Yes(vec![]),
             },
-            Action::Withdraw if self.tab == Tab::Consents => match self.consents.get(i) {
-                Some(x) => CoordMsg::Form(FormKind::Withdraw { consent_id: x.id, client_id: c }),
+            Action::Withdraw if self.tab == CoordTab::Consents => match self.consents.get(i) {
+                Some(x) => CoordMsg::Form(CoordForm::Withdraw { consent_id: x.id, client_id: c }),
                 None => return Handled::Yes(vec![]),
             },
-            Action::Lapse if self.tab == Tab::Consents => match self.consents.get(i) {
-                Some(x) => CoordMsg::LapseConsent(x.id),
+            Action::Lapse if self.tab == CoordTab::Consents => match self.consents.get(i) {
+                Some(x) => return Handled::Act(Act::LapseConsent(x.id)),
                 None => return Handled::Yes(vec![]),
             },
-            Action::Done if self.tab == Tab::Transitions => match self.transitions.get(i) {
+            Action::Done if self.tab == CoordTab::Transitions => match self.transitions.get(i) {
                 Some(x) if x.follow_up_on.is_some() && x.follow_up_done.is_none() => {
-                    CoordMsg::TransitionDone(x.id)
+                    return Handled::Act(Act::TransitionDone(x.id))
                 }
                 _ => {
                     return Handled::Yes(vec![Message::Status(
@@ -298,7 +283,7 @@ impl View for CoordinationScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut tabs = Vec::new();
-        for (n, t) in Tab::ALL.iter().enumerate() {
+        for (n, t) in CoordTab::ALL.iter().enumerate() {
             let style = if *t == self.tab { theme::selected() } else { theme::dim() };
             tabs.push(Span::styled(format!(" {} {} ", n + 1, t.label()), style));
             tabs.push(Span::raw(" "));
@@ -308,13 +293,15 @@ impl View for CoordinationScreen {
         let rows = self.rows(w);
         if rows.is_empty() {
             let hint = match self.tab {
-                Tab::Consents => "No consents recorded. Press n to record a release of information.",
-                Tab::Conferences => "No case conferences yet. Press n to record one, with its action items.",
-                Tab::Transitions => {
+                CoordTab::Consents => "No consents recorded. Press n to record a release of information.",
+                CoordTab::Conferences => {
+                    "No case conferences yet. Press n to record one, with its action items."
+                }
+                CoordTab::Transitions => {
                     "No transitions yet (hospital discharge, move to another agency...). n records one."
                 }
-                Tab::Advocacy => "No advocacy yet. Press n to log a barrier and whom you are pressing.",
-                Tab::Reports => {
+                CoordTab::Advocacy => "No advocacy yet. Press n to log a barrier and whom you are pressing.",
+                CoordTab::Reports => {
                     "No mandated reports. n records a child or adult protection report (locked once saved)."
                 }
             };
@@ -394,13 +381,13 @@ impl View for ConferenceScreen {
             }
             Action::Done => {
                 return Handled::Yes(match c.actions.get(self.cursor.selected) {
-                    Some(a) if a.done_on.is_none() => vec![Message::Coord(CoordMsg::ActionDone(a.id))],
+                    Some(a) if a.done_on.is_none() => return Handled::Act(Act::ActionDone(a.id)),
                     Some(_) => vec![Message::Status("That action item is already done.".into())],
                     None => vec![Message::Status("This conference has no action items.".into())],
                 })
             }
             Action::Edit => {
-                return Handled::Yes(vec![Message::Coord(CoordMsg::Form(FormKind::Conference {
+                return Handled::Yes(vec![Message::Coord(CoordMsg::Form(CoordForm::Conference {
                     client_id: c.client_id,
                     id: Some(c.id),
                 }))])
@@ -508,11 +495,11 @@ impl View for AdvocacyScreen {
         let Some(action) = lookup(&[Context::AdvocacyView], &ev) else { return Handled::No };
         let Some(a) = &self.a else { return Handled::Yes(vec![]) };
         let kind = match action {
-            Action::AddAction => FormKind::AdvocacyAction { item: a.id, client_id: a.client_id },
+            Action::AddAction => CoordForm::AdvocacyAction { item: a.id, client_id: a.client_id },
             Action::CloseItem if a.closed_on.is_some() => {
                 return Handled::Yes(vec![Message::Status("It is closed already.".into())])
             }
-            Action::CloseItem => FormKind::AdvocacyClose { item: a.id, client_id: a.client_id },
+            Action::CloseItem => CoordForm::AdvocacyClose { item: a.id, client_id: a.client_id },
             Action::Back => return Handled::Yes(vec![Message::Back]),
             _ => return Handled::No,
         };
@@ -601,7 +588,7 @@ impl View for ReportScreen {
             Action::Down => self.scroll = self.scroll.saturating_add(1).min(500),
             Action::Addendum => {
                 if let Some(r) = &self.r {
-                    return Handled::Yes(vec![Message::Coord(CoordMsg::Form(FormKind::ReportAddendum {
+                    return Handled::Yes(vec![Message::Coord(CoordMsg::Form(CoordForm::ReportAddendum {
                         report: r.id,
                         client_id: r.client_id,
                     }))]);
@@ -656,103 +643,8 @@ impl View for ReportScreen {
 // The forms
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormKind {
-    Consent {
-        client_id: i64,
-    },
-    Withdraw {
-        consent_id: i64,
-        client_id: i64,
-    },
-    /// A new conference, or the record of one (`id`).
-    Conference {
-        client_id: i64,
-        id: Option<i64>,
-    },
-    Transition {
-        client_id: i64,
-    },
-    Advocacy {
-        client_id: i64,
-    },
-    AdvocacyAction {
-        item: i64,
-        client_id: i64,
-    },
-    AdvocacyClose {
-        item: i64,
-        client_id: i64,
-    },
-    Mandated {
-        client_id: i64,
-    },
-    ReportAddendum {
-        report: i64,
-        client_id: i64,
-    },
-}
-
-impl FormKind {
-    pub fn client(self) -> i64 {
-        match self {
-            FormKind::Consent { client_id }
-            | FormKind::Withdraw { client_id, .. }
-            | FormKind::Conference { client_id, .. }
-            | FormKind::Transition { client_id }
-            | FormKind::Advocacy { client_id }
-            | FormKind::AdvocacyAction { client_id, .. }
-            | FormKind::AdvocacyClose { client_id, .. }
-            | FormKind::Mandated { client_id }
-            | FormKind::ReportAddendum { client_id, .. } => client_id,
-        }
-    }
-
-    /// The draft key; the kind word is what `App::resume_draft` reopens.
-    pub fn draft_key(self) -> String {
-        match self {
-            FormKind::Consent { client_id } => format!("coord:consent:{client_id}"),
-            FormKind::Withdraw { consent_id, client_id } => {
-                format!("coord:withdraw:{client_id}:{consent_id}")
-            }
-            FormKind::Conference { client_id, id } => {
-                format!("coord:conference:{client_id}:{}", id.map(|i| i.to_string()).unwrap_or_default())
-            }
-            FormKind::Transition { client_id } => format!("coord:transition:{client_id}"),
-            FormKind::Advocacy { client_id } => format!("coord:advocacy:{client_id}"),
-            FormKind::AdvocacyAction { item, client_id } => {
-                format!("coord:advocacy-action:{client_id}:{item}")
-            }
-            FormKind::AdvocacyClose { item, client_id } => format!("coord:advocacy-close:{client_id}:{item}"),
-            FormKind::Mandated { client_id } => format!("coord:mandated:{client_id}"),
-            FormKind::ReportAddendum { report, client_id } => {
-                format!("coord:report-addendum:{client_id}:{report}")
-            }
-        }
-    }
-
-    /// Reads a draft key back.
-    pub fn from_draft_key(key: &str) -> Option<FormKind> {
-        let p: Vec<&str> = key.split(':').collect();
-        let n = |i: usize| p.get(i).and_then(|s| s.parse::<i64>().ok());
-        let client_id = n(2)?;
-        Some(match *p.get(1)? {
-            "consent" => FormKind::Consent { client_id },
-            "withdraw" => FormKind::Withdraw { consent_id: n(3)?, client_id },
-            "conference" => FormKind::Conference { client_id, id: n(3) },
-            "transition" => FormKind::Transition { client_id },
-            "advocacy" => FormKind::Advocacy { client_id },
-            "advocacy-action" => FormKind::AdvocacyAction { item: n(3)?, client_id },
-            "advocacy-close" => FormKind::AdvocacyClose { item: n(3)?, client_id },
-            "mandated" => FormKind::Mandated { client_id },
-            "report-addendum" => FormKind::ReportAddendum { report: n(3)?, client_id },
-            _ => return None,
-        })
-    }
-}
-
 pub struct CoordFormScreen {
-    pub kind: FormKind,
+    pub kind: CoordForm,
     pub form: Form,
     /// Names the consent warning was already shown for (a second Ctrl-S saves).
     warned: bool,
@@ -765,14 +657,14 @@ fn choices(list: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static
 impl CoordFormScreen {
     /// `existing`: the conference being edited, whose record fills the form.
     pub fn new(
-        kind: FormKind,
+        kind: CoordForm,
         today: NaiveDate,
         now_text: &str,
         existing: Option<&Conference>,
         by: &str,
     ) -> Self {
         let (title, fields): (String, Vec<Field>) = match kind {
-            FormKind::Consent { .. } => (
+            CoordForm::Consent { .. } => (
                 "Consent to share information".into(),
                 vec![
                     Field::text("to_name", "May be shared with").required().max(200).help(
@@ -786,14 +678,14 @@ impl CoordFormScreen {
                     Field::multiline("notes", "Notes", 3),
                 ],
             ),
-            FormKind::Withdraw { consent_id, .. } => (
+            CoordForm::Withdraw { consent_id, .. } => (
                 format!("Withdraw consent {}", crate::domain::coordination::consent_ref(consent_id)),
                 vec![
                     Field::date("revoked_on", "Withdrawn on").help("Default today."),
                     Field::text("reason", "Reason").max(500).help("Optional: what the client said."),
                 ],
             ),
-            FormKind::Conference { id, .. } => (
+            CoordForm::Conference { id, .. } => (
                 if id.is_some() { "Case conference record".into() } else { "New case conference".into() },
                 vec![
                     Field::text("held_at", "Date and time")
@@ -815,7 +707,7 @@ impl CoordFormScreen {
                     .help("One per line: owner: what needs doing by DATE — e.g. \"Sam: call the landlord by +1w\"."),
                 ],
             ),
-            FormKind::Transition { .. } => (
+            CoordForm::Transition { .. } => (
                 "Transition between services".into(),
                 vec![
                     Field::choice("kind", "Kind", &choices(TRANSITION_KINDS)),
@@ -827,7 +719,7 @@ impl CoordFormScreen {
                     Field::date("follow_up_on", "Follow-up date").help("Shown on Today when due."),
                 ],
             ),
-            FormKind::Advocacy { .. } => {
+            CoordForm::Advocacy { .. } => {
                 let targets: Vec<(&str, &str)> = ADVOCACY_TARGETS.iter().map(|t| (*t, *t)).collect();
                 (
                     "Advocacy: a barrier to take up".into(),
@@ -840,18 +732,18 @@ impl CoordFormScreen {
                     ],
                 )
             }
-            FormKind::AdvocacyAction { .. } => (
+            CoordForm::AdvocacyAction { .. } => (
                 "Action taken".into(),
                 vec![
                     Field::date("on_date", "Date").required(),
                     Field::multiline("action", "What was done", 5).required(),
                 ],
             ),
-            FormKind::AdvocacyClose { .. } => (
+            CoordForm::AdvocacyClose { .. } => (
                 "Close the advocacy item".into(),
                 vec![Field::multiline("outcome", "Outcome", 5).required().help("How it ended.")],
             ),
-            FormKind::Mandated { .. } => (
+            CoordForm::Mandated { .. } => (
                 "Mandated report (cannot be changed after saving)".into(),
                 vec![
                     Field::choice("kind", "Kind", &choices(MANDATED_KINDS)),
@@ -862,19 +754,19 @@ impl CoordFormScreen {
                     Field::multiline("what_reported", "What was reported", 8).required(),
                 ],
             ),
-            FormKind::ReportAddendum { report, .. } => (
+            CoordForm::ReportAddendum { report, .. } => (
                 format!("Addendum to mandated report {}", mandated_ref(report)),
                 vec![Field::multiline("body", "Addendum", 8).required()],
             ),
         };
         let mut form = Form::new(&title, fields, today);
         match kind {
-            FormKind::Conference { .. } => form.set_value("held_at", now_text),
-            FormKind::Mandated { .. } => {
+            CoordForm::Conference { .. } => form.set_value("held_at", now_text),
+            CoordForm::Mandated { .. } => {
                 form.set_value("reported_at", now_text);
                 form.set_value("reported_by", by);
             }
-            FormKind::Transition { .. } | FormKind::AdvocacyAction { .. } => {
+            CoordForm::Transition { .. } | CoordForm::AdvocacyAction { .. } => {
                 form.set_value("on_date", &format_date(today));
             }
             _ => {}
@@ -934,7 +826,7 @@ impl View for CoordFormScreen {
     fn draft(&self) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: self.kind.draft_key(),
-            kind: "coordination",
+            kind: DraftKind::Coordination,
             client_id: Some(self.kind.client()),
             title: self.form.title.clone(),
         })
@@ -957,7 +849,7 @@ impl View for CoordFormScreen {
             };
         }
         let result: Result<(String, Vec<Message>)> = match self.kind {
-            FormKind::Consent { client_id } => {
+            CoordForm::Consent { client_id } => {
                 let d = valid!(validate_consent(
                     &ConsentInput {
                         to_name: self.v("to_name"),
@@ -972,7 +864,7 @@ impl View for CoordFormScreen {
                     (format!("Consent {} recorded.", crate::domain::coordination::consent_ref(id)), vec![])
                 })
             }
-            FormKind::Withdraw { consent_id, .. } => {
+            CoordForm::Withdraw { consent_id, .. } => {
                 let c = ctx.store.consent(consent_id)?;
                 match validate_withdrawal(c.signed_on, &self.v("revoked_on"), today) {
                     Err(m) => {
@@ -993,7 +885,7 @@ impl View for CoordFormScreen {
                     }),
                 }
             }
-            FormKind::Conference { client_id, id } => {
+            CoordForm::Conference { client_id, id } => {
                 let d = valid!(validate_conference(
                     &ConferenceInput {
                         held_at: self.v("held_at"),
@@ -1040,7 +932,7 @@ impl View for CoordFormScreen {
                         .map(|_| ("Conference record saved.".into(), vec![])),
                 }
             }
-            FormKind::Transition { client_id } => {
+            CoordForm::Transition { client_id } => {
                 let d = valid!(validate_transition(
                     &TransitionInput {
                         kind: self.v("kind"),
@@ -1054,7 +946,7 @@ impl View for CoordFormScreen {
                 ));
                 ctx.store.add_transition(client_id, &d, now).map(|_| ("Transition recorded.".into(), vec![]))
             }
-            FormKind::Advocacy { client_id } => {
+            CoordForm::Advocacy { client_id } => {
                 let d = valid!(validate_advocacy(
                     &AdvocacyInput {
                         barrier: self.v("barrier"),
@@ -1069,7 +961,7 @@ impl View for CoordFormScreen {
                     ("Advocacy item opened.".into(), vec![Message::Coord(CoordMsg::OpenAdvocacy(id))])
                 })
             }
-            FormKind::AdvocacyAction { item, .. } => {
+            CoordForm::AdvocacyAction { item, .. } => {
                 let on = match parse_date(&self.v("on_date"), today) {
                     Ok(d) if d <= today => d,
                     Ok(_) => {
@@ -1091,11 +983,11 @@ impl View for CoordFormScreen {
                     .add_advocacy_action(item, on, &self.v("action"), now)
                     .map(|_| ("Action recorded.".into(), vec![]))
             }
-            FormKind::AdvocacyClose { item, .. } => ctx
+            CoordForm::AdvocacyClose { item, .. } => ctx
                 .store
                 .close_advocacy(item, &self.v("outcome"), now)
                 .map(|_| ("Advocacy item closed.".into(), vec![])),
-            FormKind::Mandated { client_id } => {
+            CoordForm::Mandated { client_id } => {
                 let d = valid!(validate_mandated(
                     &MandatedInput {
                         kind: self.v("kind"),
@@ -1114,7 +1006,7 @@ impl View for CoordFormScreen {
                     )
                 })
             }
-            FormKind::ReportAddendum { report, .. } => ctx
+            CoordForm::ReportAddendum { report, .. } => ctx
                 .store
                 .add_mandated_addendum(report, &self.v("body"), &ctx.settings.signature(), now)
                 .map(|_| ("Addendum saved.".into(), vec![])),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::directory::ServiceSummary;

@@ -1,7 +1,5 @@
-//! Importing a directory from the TUI: a path, progress while it runs (on its own thread,
-//! reporting through the message loop), then the report.
-
-use std::sync::mpsc::Receiver;
+//! Importing a directory from the TUI: a path, progress while it runs (a job on its own
+//! thread, reporting through the message loop), then the report.
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -10,24 +8,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::{Job, JobEvent, JobKind, JobReport, JobUpdate, Message};
 use crate::domain::text::{display_safe, wrap};
 use crate::keymap::{lookup, Action, Context};
-use crate::store::directory::{ImportProgress, ImportReport};
+use crate::store::Result;
 use crate::ui::theme;
-use crate::ui::widgets::form::{Field, Form};
-
-/// What the import thread sends back.
-pub enum ImportEvent {
-    Progress(ImportProgress),
-    /// The report, or why nothing was imported.
-    Done(Result<ImportReport, String>),
-}
+use crate::ui::view::{Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{expand_home, Field, Form};
 
 pub enum ImportState {
     Asking,
-    Running { progress: ImportProgress, events: Receiver<ImportEvent> },
-    Finished(Result<ImportReport, String>),
+    /// `done` of `total` records written (total 0: still reading the file).
+    Running {
+        done: usize,
+        total: usize,
+    },
+    Finished(std::result::Result<JobReport, String>),
 }
 
 pub struct ImportScreen {
@@ -57,8 +53,14 @@ impl ImportScreen {
     pub fn running(&self) -> bool {
         matches!(self.state, ImportState::Running { .. })
     }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
+impl View for ImportScreen {
+    fn title(&self) -> &'static str {
+        "Directory import"
+    }
+
+    fn contexts(&self) -> &'static [Context] {
         if self.asking() {
             &[Context::Form]
         } else {
@@ -66,7 +68,7 @@ impl ImportScreen {
         }
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         if self.asking() {
             &[Action::Save, Action::Cancel]
         } else {
@@ -74,45 +76,58 @@ impl ImportScreen {
         }
     }
 
-    /// Takes in what the import thread sent; true when it has just finished.
-    pub fn poll(&mut self) -> bool {
-        let ImportState::Running { progress, events } = &mut self.state else { return false };
-        let mut finished = None;
-        while let Ok(e) = events.try_recv() {
-            match e {
-                ImportEvent::Progress(p) => *progress = p,
-                ImportEvent::Done(r) => finished = Some(r),
-            }
-        }
-        if finished.is_none() && matches!(events.try_recv(), Err(std::sync::mpsc::TryRecvError::Disconnected))
-        {
-            finished = Some(Err("The import stopped unexpectedly; nothing was imported.".into()));
-        }
-        match finished {
-            Some(r) => {
-                self.state = ImportState::Finished(r);
-                true
-            }
-            None => false,
+    fn form(&self) -> Option<&Form> {
+        self.asking().then_some(&self.form)
+    }
+
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        if self.asking() {
+            Some(&mut self.form)
+        } else {
+            None
         }
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> Option<Vec<Message>> {
-        match lookup(&[Context::Import], &ev)? {
+    fn job_update(&mut self, update: &JobUpdate) {
+        if update.job != JobKind::DirectoryImport || !self.running() {
+            return;
+        }
+        self.state = match &update.event {
+            JobEvent::Progress { done, total } => ImportState::Running { done: *done, total: *total },
+            JobEvent::Finished(r) => ImportState::Finished(r.clone()),
+        };
+    }
+
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        if self.asking() {
+            return Handled::Form(self.form.handle_key(ev));
+        }
+        let Some(action) = lookup(&[Context::Import], &ev) else { return Handled::No };
+        match action {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::Down => self.scroll = self.scroll.saturating_add(1).min(10_000),
             Action::Back if self.running() => {
-                return Some(vec![Message::Status(
+                return Handled::Yes(vec![Message::Status(
                     "The import is still running; it takes effect all at once when it finishes.".into(),
                 )])
             }
-            Action::Back => return Some(vec![Message::Back]),
-            _ => return None,
+            Action::Back => return Handled::Yes(vec![Message::Back]),
+            _ => return Handled::No,
         }
-        Some(vec![])
+        Handled::Yes(vec![])
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+    fn submit(&mut self, _ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.asking() || !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let path = expand_home(self.form.value("path").trim());
+        self.path_shown = path.display().to_string();
+        self.state = ImportState::Running { done: 0, total: 0 };
+        Ok(Submitted::Then(vec![Message::StartJob(Job::DirectoryImport { path })]))
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         if self.asking() {
             self.form.render(frame, area);
             return;
@@ -127,17 +142,16 @@ impl ImportScreen {
             Span::raw(display_safe(&self.path_shown).into_owned()),
         ])];
         match &self.state {
-            ImportState::Running { progress, .. } => {
+            ImportState::Running { done, total } => {
                 lines.push(Line::from("Importing… (all or nothing: it takes effect when it finishes)"));
                 frame.render_widget(Paragraph::new(lines), inner);
-                let ratio =
-                    if progress.total == 0 { 0.0 } else { progress.done as f64 / progress.total as f64 };
+                let ratio = if *total == 0 { 0.0 } else { *done as f64 / *total as f64 };
                 let gauge = Gauge::default()
                     .ratio(ratio.clamp(0.0, 1.0))
-                    .label(if progress.total == 0 {
+                    .label(if *total == 0 {
                         "reading the file…".to_string()
                     } else {
-                        format!("{} of {} records written", progress.done, progress.total)
+                        format!("{done} of {total} records written")
                     })
                     .gauge_style(theme::selected());
                 let bar = Rect { y: inner.y + 3, height: 1, ..inner };
@@ -148,7 +162,7 @@ impl ImportScreen {
                 lines.push(Line::from(Span::styled("Imported.", theme::ok())));
                 // a skipped row's reason wraps under itself
                 let w = inner.width as usize;
-                for l in report.lines() {
+                for l in &report.lines {
                     let indent = l.len() - l.trim_start().len();
                     let more = if indent > 0 { indent + 2 } else { 0 };
                     for (i, part) in

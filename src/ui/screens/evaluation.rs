@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::goal::Outcome;
 use crate::domain::text::display_safe;

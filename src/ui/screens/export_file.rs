@@ -131,7 +131,7 @@ impl View for ExportScreen {
             self.form.set_errors(&[FieldError { field: "to", message }]);
             return Ok(Submitted::Stay);
         }
-        let path = crate::app::expand_home(self.form.value("path").trim());
+        let path = crate::ui::widgets::form::expand_home(self.form.value("path").trim());
         let doc = match ctx.store.client_file(self.client_id, &opts, &ctx.settings.signature(), ctx.now) {
             Ok(d) => d,
             Err(e) => return refusal_to_form(&mut self.form, e),

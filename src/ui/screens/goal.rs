@@ -9,14 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::plan::PlanMsg;
-use crate::app::Message;
+use crate::app::message::Message;
+use crate::app::message::PlanMsg;
 use crate::domain::dates::format_date;
 use crate::domain::goal::{progress_percent, MeasureSource, MSG_NO_OWNER, MSG_NO_STEPS};
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::goals::{Goal, GoalChange, Progress, Step};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::screens::plan::{progress_text, status_word, step_line};
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
@@ -247,7 +248,7 @@ impl View for GoalScreen {
                 }
             },
             Action::StepDone => match step {
-                Some(s) => PlanMsg::ToggleStep(s),
+                Some(s) => return Handled::Act(Act::ToggleStep(s)),
                 None => {
                     return Handled::Yes(vec![Message::Status("No step yet: press a to add one.".into())])
                 }
@@ -261,7 +262,7 @@ impl View for GoalScreen {
                 }
                 // the selection moves with the step
                 self.selected = to as usize;
-                PlanMsg::MoveStep { step: s, delta }
+                return Handled::Act(Act::MoveStep { step: s, delta });
             }
             Action::RecordProgress => PlanMsg::RecordProgress(goal),
             Action::ChangeStatus => PlanMsg::ChangeStatus(goal),

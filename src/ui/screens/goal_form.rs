@@ -12,6 +12,7 @@ use ratatui::Frame;
 
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::format_date;
+use crate::domain::draft::DraftKind;
 use crate::domain::goal::{derive_term, MeasureKind, MeasureSource, Priority, StepOwner};
 use crate::domain::instruments::LIFE_DOMAINS;
 use crate::domain::plan::{
@@ -404,13 +405,13 @@ impl View for GoalFormScreen {
         Some(match self.mode {
             GoalFormMode::New { client_id } => DraftInfo {
                 key: format!("goal:new:{client_id}"),
-                kind: "goal-new",
+                kind: DraftKind::GoalNew,
                 client_id: Some(client_id),
                 title: format!("New goal for {}", client_ref(client_id)),
             },
             GoalFormMode::Edit { goal_id, client_id } => DraftInfo {
                 key: format!("goal:edit:{goal_id}"),
-                kind: "goal-edit",
+                kind: DraftKind::GoalEdit,
                 client_id: Some(client_id),
                 title: format!("Edit of goal {}", goal_ref(goal_id)),
             },

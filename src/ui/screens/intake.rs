@@ -1,15 +1,15 @@
 //! The intake form: taking in a new client, or editing an existing intake.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
-use crate::domain::client::{IntakeInput, REFERRAL_SOURCES};
-use crate::keymap::{Action, Context};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::app::message::Message;
+use crate::domain::client::{client_ref, validate_intake, IntakeInput, REFERRAL_SOURCES};
+use crate::domain::draft::DraftKind;
+use crate::keymap::Action;
+use crate::store::Result;
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{DraftInfo, SubmitCtx, Submitted};
+use crate::ui::widgets::form::{Field, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntakeMode {
@@ -17,12 +17,12 @@ pub enum IntakeMode {
     Edit(i64),
 }
 
-pub struct IntakeScreen {
+/// Taking in a client, or editing their intake.
+pub struct IntakeForm {
     pub mode: IntakeMode,
-    pub form: Form,
-    /// Set once the user chose "save anyway" for a likely duplicate.
-    pub duplicates_confirmed: bool,
 }
+
+pub type IntakeScreen = FormScreen<IntakeForm>;
 
 fn yes_no(id: &'static str, label: &str) -> Field {
     Field::choice(id, label, &[("", ""), ("yes", "yes"), ("no", "no")])
@@ -58,57 +58,84 @@ pub fn intake_fields() -> Vec<Field> {
     ]
 }
 
-impl IntakeScreen {
-    pub fn new(mode: IntakeMode, today: NaiveDate) -> Self {
-        let title = match mode {
-            IntakeMode::New => "New client — intake",
-            IntakeMode::Edit(_) => "Edit intake",
-        };
-        let mut form = Form::new(title, intake_fields(), today);
-        form.set_value("intake_date", "today");
-        IntakeScreen { mode, form, duplicates_confirmed: false }
+/// The intake form; `input` fills it (an edit), and then it counts as unchanged.
+pub fn intake_screen(mode: IntakeMode, today: NaiveDate, input: Option<&IntakeInput>) -> IntakeScreen {
+    let title = match mode {
+        IntakeMode::New => "New client — intake",
+        IntakeMode::Edit(_) => "Edit intake",
+    };
+    let mut form = Form::new(title, intake_fields(), today);
+    form.set_value("intake_date", "today");
+    if let Some(input) = input {
+        form.fill_from(input);
+    }
+    FormScreen::new(form, IntakeForm { mode })
+}
+
+impl FormSpec for IntakeForm {
+    fn title(&self) -> &'static str {
+        "Intake"
     }
 
-    pub fn with_input(mode: IntakeMode, today: NaiveDate, input: &IntakeInput) -> Self {
-        let mut s = Self::new(mode, today);
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(input) {
-            let values: BTreeMap<String, String> =
-                map.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string())).collect();
-            s.form.set_values(&values);
-        }
-        s
-    }
-
-    pub fn draft_key(&self) -> String {
-        match self.mode {
-            IntakeMode::New => "intake:new".into(),
-            IntakeMode::Edit(id) => format!("intake:{id}"),
-        }
-    }
-
-    pub fn input(&self) -> IntakeInput {
-        let v = self.form.values();
-        let value = serde_json::to_value(v).unwrap_or_default();
-        serde_json::from_value(value).unwrap_or_default()
-    }
-
-    pub fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
-    }
-
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> FormEvent {
-        let e = self.form.handle_key(ev);
-        if e == FormEvent::Changed {
-            self.duplicates_confirmed = false;
+    fn client_id(&self) -> Option<i64> {
+        match self.mode {
+            IntakeMode::Edit(id) => Some(id),
+            IntakeMode::New => None,
         }
-        e
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
-        self.form.render(frame, area);
+    fn draft(&self, form: &Form) -> Option<DraftInfo> {
+        let who = format!("{} {}", form.value("given_name"), form.value("family_name"));
+        Some(match self.mode {
+            IntakeMode::New => DraftInfo {
+                key: "intake:new".into(),
+                kind: DraftKind::IntakeNew,
+                client_id: None,
+                title: format!("New client intake: {}", who.trim()),
+            },
+            IntakeMode::Edit(id) => DraftInfo {
+                key: format!("intake:{id}"),
+                kind: DraftKind::IntakeEdit,
+                client_id: Some(id),
+                title: format!("Intake edit for {}", client_ref(id)),
+            },
+        })
+    }
+
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, save_anyway: bool) -> Result<Submitted> {
+        // Every problem at once: the form's own checks, then the domain's.
+        let fields_ok = form.check_fields();
+        let client = match validate_intake(&form.read_as::<IntakeInput>(), ctx.today) {
+            Err(errors) => {
+                form.add_errors(&errors);
+                return Ok(Submitted::Stay);
+            }
+            Ok(c) if fields_ok => c,
+            Ok(_) => return Ok(Submitted::Stay),
+        };
+        form.clear_errors();
+        match self.mode {
+            IntakeMode::New => {
+                if !save_anyway {
+                    let dups = ctx.store.find_duplicates(&client, None)?;
+                    if !dups.is_empty() {
+                        return Ok(Submitted::Then(vec![Message::ShowDuplicates(dups)]));
+                    }
+                }
+                let id = ctx.store.add_client(&client, ctx.now)?;
+                Ok(Submitted::Done {
+                    status: format!("Saved. {} is now on your caseload.", client_ref(id)),
+                    then: vec![Message::OpenClient(id)],
+                })
+            }
+            IntakeMode::Edit(id) => {
+                ctx.store.update_client(id, &client, ctx.now)?;
+                Ok(Submitted::Done { status: "Intake saved.".into(), then: vec![] })
+            }
+        }
     }
 }

@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::dates::{format_local, from_db};
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::notes::Note;
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 
@@ -79,12 +80,12 @@ impl View for NoteDetailScreen {
                 return Handled::Yes(vec![]);
             }
             Action::Back => Message::Back,
-            Action::Sign => Message::SignNote(id),
+            Action::Sign => return Handled::Act(Act::SignNote(id)),
             Action::Addendum => Message::WriteAddendum(id),
             Action::Edit => Message::EditNote(id),
             Action::MoveNote => Message::MoveNote(id),
             Action::MarkError => Message::MarkNoteError(id),
-            Action::FollowUpDone => Message::FollowUpDone(id),
+            Action::FollowUpDone => return Handled::Act(Act::FollowUpDone(id)),
             _ => return Handled::No,
         };
         Handled::Yes(vec![msg])

@@ -9,13 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::{AssessMsg, Message};
+use crate::app::message::{AssessMsg, Message};
 use crate::domain::client::client_ref;
+use crate::domain::draft::DraftKind;
 use crate::domain::people::{person_ref, validate_person, PersonInput, RELATIONS, SEXES};
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::people::{Links, Partnership, Person};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::{Field, Form};
@@ -182,7 +184,7 @@ impl View for PeopleScreen {
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if let Some(id) = self.confirm_remove.take() {
             if lookup(&[Context::People], &ev) == Some(Action::Yes) {
-                return Handled::Yes(vec![Message::Assess(AssessMsg::RemovePerson(id))]);
+                return Handled::Act(Act::RemovePerson(id));
             }
             return Handled::Yes(vec![Message::Status("Kept.".into())]);
         }
@@ -464,13 +466,13 @@ impl View for PersonFormScreen {
         Some(match self.person_id {
             Some(id) => DraftInfo {
                 key: format!("person:{id}"),
-                kind: "person-edit",
+                kind: DraftKind::PersonEdit,
                 client_id: Some(self.client_id),
                 title: format!("Edit of {}", person_ref(id)),
             },
             None => DraftInfo {
                 key: format!("person:new:{}", self.client_id),
-                kind: "person-new",
+                kind: DraftKind::PersonNew,
                 client_id: Some(self.client_id),
                 title: format!("New person around {}", client_ref(self.client_id)),
             },

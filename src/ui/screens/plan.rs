@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::plan::PlanMsg;
-use crate::app::Message;
+use crate::app::message::Message;
+use crate::app::message::PlanMsg;
 use crate::domain::dates::format_date;
 use crate::domain::due::due_phrase;
 use crate::domain::goal::{GoalStatus, MSG_NO_STEPS};

@@ -9,10 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::plan::PlanMsg;
-use crate::app::Message;
+use crate::app::message::Message;
+use crate::app::message::PlanMsg;
 use crate::domain::client::client_ref;
 use crate::domain::dates::format_date;
+use crate::domain::draft::DraftKind;
 use crate::domain::goal::{Achievement, GoalStatus, Outcome, StepOwner};
 use crate::domain::plan::{
     goal_ref, next_review_after, read_achievement_change, read_evaluation, read_progress, read_review,
@@ -357,37 +358,37 @@ impl View for PlanFormScreen {
         let (key, kind, title) = match &self.kind {
             PlanForm::NewStep { goal_id } => (
                 format!("goal-step:new:{goal_id}"),
-                "goal-step-new",
+                DraftKind::GoalStepNew,
                 format!("New step for goal {}", goal_ref(*goal_id)),
             ),
             PlanForm::EditStep { step_id, .. } => (
                 format!("goal-step:edit:{step_id}"),
-                "goal-step-edit",
+                DraftKind::GoalStepEdit,
                 format!("Edit of step {}", step_ref(*step_id)),
             ),
             PlanForm::Progress { goal_id, .. } => (
                 format!("goal-progress:{goal_id}"),
-                "goal-progress",
+                DraftKind::GoalProgress,
                 format!("Progress on goal {}", goal_ref(*goal_id)),
             ),
             PlanForm::Status { goal_id, .. } => (
                 format!("goal-status:{goal_id}"),
-                "goal-status",
+                DraftKind::GoalStatus,
                 format!("Status change of goal {}", goal_ref(*goal_id)),
             ),
             PlanForm::Achievement { goal_id, .. } => (
                 format!("goal-achievement:{goal_id}"),
-                "goal-achievement",
+                DraftKind::GoalAchievement,
                 format!("Achievement of goal {}", goal_ref(*goal_id)),
             ),
             PlanForm::Review { client_id } => (
                 format!("plan-review:{client_id}"),
-                "plan-review",
+                DraftKind::PlanReview,
                 format!("Plan review for {}", client_ref(*client_id)),
             ),
             PlanForm::Evaluation { client_id, .. } => (
                 format!("evaluation:new:{client_id}"),
-                "evaluation-new",
+                DraftKind::EvaluationNew,
                 format!("Evaluation for {}", client_ref(*client_id)),
             ),
         };

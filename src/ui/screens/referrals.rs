@@ -9,11 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::{Message, RefMsg};
+use crate::app::message::{Message, RefMsg};
 use crate::domain::client::FieldError;
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::{format_date, format_local, from_db, parse_date, parse_datetime};
+use crate::domain::draft::DraftKind;
 use crate::domain::referral::{
     allowed_next, referral_ref, validate_referral, ReferralInput, ReferralStatus, Urgency, METHODS,
 };
@@ -621,7 +622,7 @@ impl View for ReferralFormScreen {
                 Some(id) => format!("referral:{id}"),
                 None => format!("referral:new:{}", self.client_id),
             },
-            kind: "referral",
+            kind: DraftKind::Referral,
             client_id: Some(self.client_id),
             title: self.form.title.clone(),
         })

@@ -9,13 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::close::CloseMsg;
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::text::{display_safe, fit, pad};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::closure::{DestroyedFile, RetentionEntry};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
@@ -96,11 +96,10 @@ impl View for RetentionScreen {
             match ev.code {
                 KeyCode::Esc => self.confirm = None,
                 KeyCode::Enter => {
-                    let msg =
-                        Message::Close(CloseMsg::Destroy { client_id: *client_id, confirm: typed.clone() });
+                    let act = Act::Destroy { client_id: *client_id, confirm: typed.clone() };
                     self.confirm = None;
                     self.stale = true;
-                    return Handled::Yes(vec![msg]);
+                    return Handled::Act(act);
                 }
                 KeyCode::Backspace => {
                     typed.pop();

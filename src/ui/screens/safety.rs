@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::{AssessMsg, Message};
+use crate::app::message::{AssessMsg, Message};
 use crate::domain::assessment::RiskLevel;
 use crate::domain::dates::{format_local, from_db};
+use crate::domain::draft::DraftKind;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::safety::{alert_ref, flag_ref, Alert, RiskFlag};
@@ -291,7 +292,7 @@ impl View for FlagReviewScreen {
     fn draft(&self) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("flag-review:{}:{}", self.flag.id, if self.lower { "lower" } else { "review" }),
-            kind: "flag-review",
+            kind: DraftKind::FlagReview,
             client_id: Some(self.flag.client_id),
             title: format!("Review of flag {}", self.flag.reference),
         })
@@ -388,7 +389,7 @@ impl View for SafetyNoteScreen {
         match self.kind {
             NoteKind::AckAlert { alert_id, client_id } => Some(DraftInfo {
                 key: format!("alert-ack:{alert_id}"),
-                kind: "alert-ack",
+                kind: DraftKind::AlertAck,
                 client_id: Some(client_id),
                 title: format!("Acknowledgement of alert {}", alert_ref(alert_id)),
             }),

@@ -13,9 +13,10 @@ use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragrap
 use ratatui::Frame;
 use serde::{Deserialize, Serialize};
 
-use crate::app::{AssessMsg, Message};
+use crate::app::message::{AssessMsg, Message};
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::draft::DraftKind;
 use crate::domain::instruments::{score, Answer, Instrument, Item, ScoreResult, Scoring};
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
@@ -645,7 +646,7 @@ impl View for AdministerScreen {
     fn draft(&self) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("screening:new:{}:{}", self.client_id, self.instrument.id),
-            kind: "screening-new",
+            kind: DraftKind::ScreeningNew,
             client_id: Some(self.client_id),
             title: format!("{} for {}", self.instrument.short_name, client_ref(self.client_id)),
         })

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::text::{display_safe, wrap};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::directory::Service;

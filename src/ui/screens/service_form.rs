@@ -1,15 +1,15 @@
 //! Adding or editing a directory service by hand.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
-use crate::domain::directory::{ServiceInput, STATUSES};
-use crate::keymap::{Action, Context};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::app::message::Message;
+use crate::domain::directory::{service_ref, validate_service, ServiceInput, STATUSES};
+use crate::domain::draft::DraftKind;
+use crate::keymap::Action;
+use crate::store::{Result, StoreError};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{DraftInfo, SubmitCtx, Submitted};
+use crate::ui::widgets::form::{Field, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceMode {
@@ -17,10 +17,11 @@ pub enum ServiceMode {
     Edit(i64),
 }
 
-pub struct ServiceFormScreen {
+pub struct ServiceForm {
     pub mode: ServiceMode,
-    pub form: Form,
 }
+
+pub type ServiceFormScreen = FormScreen<ServiceForm>;
 
 fn fields() -> Vec<Field> {
     let statuses: Vec<(&str, &str)> = STATUSES.iter().map(|s| (*s, *s)).collect();
@@ -50,51 +51,74 @@ fn fields() -> Vec<Field> {
     ]
 }
 
-impl ServiceFormScreen {
-    pub fn new(mode: ServiceMode, today: NaiveDate) -> Self {
-        let title = match mode {
-            ServiceMode::New => "Add a service to the directory",
-            ServiceMode::Edit(_) => "Edit directory service",
-        };
-        ServiceFormScreen { mode, form: Form::new(title, fields(), today) }
+/// The service form; `input` fills it (an edit), and then it counts as unchanged.
+pub fn service_screen(
+    mode: ServiceMode,
+    today: NaiveDate,
+    input: Option<&ServiceInput>,
+) -> ServiceFormScreen {
+    let title = match mode {
+        ServiceMode::New => "Add a service to the directory",
+        ServiceMode::Edit(_) => "Edit directory service",
+    };
+    let mut form = Form::new(title, fields(), today);
+    if let Some(input) = input {
+        form.fill_from(input);
+    }
+    FormScreen::new(form, ServiceForm { mode })
+}
+
+impl FormSpec for ServiceForm {
+    fn title(&self) -> &'static str {
+        "Directory service"
     }
 
-    pub fn with_input(mode: ServiceMode, today: NaiveDate, input: &ServiceInput) -> Self {
-        let mut s = Self::new(mode, today);
-        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(input) {
-            let values: BTreeMap<String, String> =
-                map.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string())).collect();
-            s.form.set_values(&values);
-        }
-        s.form.dirty = false;
-        s
-    }
-
-    pub fn draft_key(&self) -> String {
-        match self.mode {
-            ServiceMode::New => "service:new".into(),
-            ServiceMode::Edit(id) => format!("service:{id}"),
-        }
-    }
-
-    pub fn input(&self) -> ServiceInput {
-        let value = serde_json::to_value(self.form.values()).unwrap_or_default();
-        serde_json::from_value(value).unwrap_or_default()
-    }
-
-    pub fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
-    }
-
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> FormEvent {
-        self.form.handle_key(ev)
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
+        Some(match self.mode {
+            ServiceMode::New => DraftInfo {
+                key: "service:new".into(),
+                kind: DraftKind::ServiceNew,
+                client_id: None,
+                title: "New directory service".into(),
+            },
+            ServiceMode::Edit(id) => DraftInfo {
+                key: format!("service:{id}"),
+                kind: DraftKind::ServiceEdit,
+                client_id: None,
+                title: format!("Edit of directory service {}", service_ref(id)),
+            },
+        })
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
-        self.form.render(frame, area);
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = form.check_fields();
+        let entry = match validate_service(&form.read_as::<ServiceInput>(), ctx.today) {
+            Err(errors) => {
+                form.add_errors(&errors);
+                return Ok(Submitted::Stay);
+            }
+            Ok(e) if fields_ok => e,
+            Ok(_) => return Ok(Submitted::Stay),
+        };
+        form.clear_errors();
+        let saved = match self.mode {
+            ServiceMode::New => ctx.store.add_service(&entry, ctx.now),
+            ServiceMode::Edit(id) => ctx.store.update_service(id, &entry, ctx.now).map(|_| id),
+        };
+        match saved {
+            Ok(id) => Ok(Submitted::Done {
+                status: format!("Saved {} in the directory.", service_ref(id)),
+                then: if self.mode == ServiceMode::New { vec![Message::OpenService(id)] } else { vec![] },
+            }),
+            Err(StoreError::Invalid(errors)) => {
+                form.set_errors(&errors);
+                Ok(Submitted::Stay)
+            }
+            Err(e) => Err(e),
+        }
     }
 }

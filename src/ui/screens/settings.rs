@@ -1,68 +1,87 @@
 //! Settings: the practitioner's identity for signatures, and the thresholds other screens use.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
+use crate::app::message::Message;
 use crate::domain::client::FieldError;
+use crate::domain::draft::DraftKind;
 use crate::domain::settings::{Settings, SPECS};
-use crate::keymap::{Action, Context};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::keymap::Action;
+use crate::store::Result;
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{DraftInfo, SubmitCtx, Submitted};
+use crate::ui::widgets::form::{Field, Form};
 
-pub struct SettingsScreen {
-    pub form: Form,
+pub struct SettingsForm;
+
+pub type SettingsScreen = FormScreen<SettingsForm>;
+
+pub fn settings_screen(settings: &Settings, today: NaiveDate) -> SettingsScreen {
+    let fields = SPECS
+        .iter()
+        .map(|s| {
+            let f = if s.range.is_some() {
+                Field::number(s.key, s.label)
+            } else {
+                Field::text(s.key, s.label).max(200)
+            };
+            f.help(s.help)
+        })
+        .collect();
+    let mut form = Form::new("Settings", fields, today);
+    for s in SPECS {
+        form.set_value(s.key, &settings.get(s.key));
+    }
+    FormScreen::new(form, SettingsForm)
 }
 
-impl SettingsScreen {
-    pub fn new(settings: &Settings, today: NaiveDate) -> Self {
-        let fields = SPECS
-            .iter()
-            .map(|s| {
-                let f = if s.range.is_some() {
-                    Field::number(s.key, s.label)
-                } else {
-                    Field::text(s.key, s.label).max(200)
-                };
-                f.help(s.help)
-            })
-            .collect();
-        let mut form = Form::new("Settings", fields, today);
-        for s in SPECS {
-            form.set_value(s.key, &settings.get(s.key));
-        }
-        SettingsScreen { form }
-    }
-
-    /// Applies the form to a copy of the settings; every bad value is reported at its field.
-    pub fn apply(&self, current: &Settings) -> Result<Settings, Vec<FieldError>> {
-        let mut s = current.clone();
-        let mut errors = Vec::new();
-        for spec in SPECS {
-            if let Err(m) = s.set(spec.key, &self.form.value(spec.key)) {
-                errors.push(FieldError { field: spec.key, message: m });
-            }
-        }
-        if errors.is_empty() {
-            Ok(s)
-        } else {
-            Err(errors)
+/// Applies the form to a copy of the settings; every bad value is reported at its field.
+fn apply(form: &Form, current: &Settings) -> std::result::Result<Settings, Vec<FieldError>> {
+    let mut s = current.clone();
+    let mut errors = Vec::new();
+    for spec in SPECS {
+        if let Err(m) = s.set(spec.key, &form.value(spec.key)) {
+            errors.push(FieldError { field: spec.key, message: m });
         }
     }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
 
-    pub fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
+impl FormSpec for SettingsForm {
+    fn title(&self) -> &'static str {
+        "Settings"
     }
 
-    pub fn hints(&self) -> &'static [Action] {
+    fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel]
     }
 
-    pub fn handle_key(&mut self, ev: KeyEvent) -> FormEvent {
-        self.form.handle_key(ev)
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: "settings".into(),
+            kind: DraftKind::Settings,
+            client_id: None,
+            title: "Settings".into(),
+        })
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
-        self.form.render(frame, area);
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        match apply(form, ctx.settings) {
+            Err(errors) => {
+                form.set_errors(&errors);
+                Ok(Submitted::Stay)
+            }
+            Ok(new) => {
+                ctx.store.save_settings(&new)?;
+                Ok(Submitted::Done { status: "Settings saved.".into(), then: vec![Message::SettingsSaved] })
+            }
+        }
     }
 }

@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::Message;
+use crate::app::message::Message;
 use crate::domain::due::{DueItem, Target, Urgency};
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::due::DueContext;
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
@@ -113,27 +114,12 @@ impl View for TodayScreen {
                 Handled::Yes(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect())
             }
             Action::FollowUpDone => match item {
-                Some(i) if i.rule == "follow-up" => {
-                    Handled::Yes(i.record_id.map(Message::FollowUpDone).into_iter().collect())
+                Some(i) if done_act(i.rule, 0).is_some() => {
+                    match i.record_id.and_then(|id| done_act(i.rule, id)) {
+                        Some(act) => Handled::Act(act),
+                        None => Handled::Yes(vec![]),
+                    }
                 }
-                Some(i) if i.rule == "action-item" => Handled::Yes(
-                    i.record_id
-                        .map(|id| Message::Coord(crate::app::CoordMsg::ActionDone(id)))
-                        .into_iter()
-                        .collect(),
-                ),
-                Some(i) if i.rule == "closure-follow-up" => Handled::Yes(
-                    i.record_id
-                        .map(|id| Message::Close(crate::app::close::CloseMsg::FollowUpDone(id)))
-                        .into_iter()
-                        .collect(),
-                ),
-                Some(i) if i.rule == "transition" => Handled::Yes(
-                    i.record_id
-                        .map(|id| Message::Coord(crate::app::CoordMsg::TransitionDone(id)))
-                        .into_iter()
-                        .collect(),
-                ),
                 Some(_) => Handled::Yes(vec![Message::Status(
                     "x marks follow-ups and action items done; open this item (Enter) to deal with it."
                         .into(),
@@ -203,6 +189,17 @@ impl View for TodayScreen {
 }
 
 /// The message that opens what a Today line is about.
+/// What `x` does to an item of this Today rule: the follow-ups and action items it marks done.
+fn done_act(rule: &str, id: i64) -> Option<Act> {
+    Some(match rule {
+        "follow-up" => Act::FollowUpDone(id),
+        "action-item" => Act::ActionDone(id),
+        "closure-follow-up" => Act::ClosureFollowUpDone(id),
+        "transition" => Act::TransitionDone(id),
+        _ => return None,
+    })
+}
+
 pub fn open_message(target: &Target, client_id: Option<i64>) -> Message {
     match target {
         Target::Client(_) => client_id.map(Message::OpenClient).unwrap_or(Message::GoClients),

@@ -21,6 +21,15 @@ use crate::domain::text::{
 use crate::keymap::{lookup, Action, Context};
 use crate::ui::theme;
 
+/// `~/x` → the home folder's `x`, as a shell would read a typed path.
+pub fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ if path == "~" => std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default(),
+        _ => std::path::PathBuf::from(path),
+    }
+}
+
 pub type Validator = fn(&str, NaiveDate) -> Result<(), String>;
 
 pub enum FieldKind {
@@ -303,6 +312,23 @@ impl Form {
                 f.set_value(v);
             }
         }
+    }
+
+    /// The values read into a struct whose fields are named like the form's (serde).
+    pub fn read_as<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        let value = serde_json::to_value(self.values()).unwrap_or_default();
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    /// Fills the fields from a struct whose fields are named like the form's (serde); the
+    /// form is not marked changed.
+    pub fn fill_from<T: serde::Serialize>(&mut self, input: &T) {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(input) {
+            let values: BTreeMap<String, String> =
+                map.into_iter().map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string())).collect();
+            self.set_values(&values);
+        }
+        self.dirty = false;
     }
 
     pub fn to_draft(&self) -> String {

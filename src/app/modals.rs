@@ -1,0 +1,102 @@
+//! The questions drawn over a screen: discard unsaved changes?, a likely duplicate, the drafts
+//! left by a crash, and the client picker of a quick note. Each takes the keys while it is up.
+
+use crossterm::event::KeyEvent;
+
+use super::message::Message;
+use super::App;
+use crate::domain::client::{Client, DuplicateCandidate};
+use crate::keymap::{lookup, Action, Context};
+use crate::store::drafts::Draft;
+use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
+
+pub enum Modal {
+    ConfirmDiscard,
+    Duplicates { list: Vec<(DuplicateCandidate, Client)>, selected: usize },
+    Drafts { list: Vec<Draft>, selected: usize },
+    PickClient(ClientPicker),
+}
+
+impl Modal {
+    pub fn context(&self) -> Context {
+        self.contexts()[0]
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        match self {
+            Modal::ConfirmDiscard => &[Context::Confirm],
+            Modal::Duplicates { .. } => &[Context::Duplicates],
+            Modal::Drafts { .. } => &[Context::Drafts],
+            Modal::PickClient(_) => &[Context::Picker],
+        }
+    }
+
+    pub fn hints(&self) -> &'static [Action] {
+        match self {
+            Modal::ConfirmDiscard => &[Action::Yes, Action::No],
+            Modal::Duplicates { .. } => &[Action::Open, Action::SaveAnyway, Action::Back],
+            Modal::Drafts { .. } => &[Action::Open, Action::Discard, Action::Back],
+            Modal::PickClient(_) => &[Action::Open, Action::Back],
+        }
+    }
+}
+
+/// Up/down in a modal's list.
+fn step(selected: &mut usize, len: usize, action: Action) {
+    match action {
+        Action::Up => *selected = selected.saturating_sub(1),
+        Action::Down => *selected = (*selected + 1).min(len.saturating_sub(1)),
+        _ => {}
+    }
+}
+
+impl App {
+    /// A key while a modal is up: what it means there, as messages.
+    pub(super) fn modal_key(&mut self, key: KeyEvent) -> Vec<Message> {
+        if let Some(Modal::PickClient(p)) = &mut self.modal {
+            return match p.handle_key(key) {
+                PickerOutcome::Pending => vec![],
+                PickerOutcome::Cancelled => {
+                    self.modal = None;
+                    vec![]
+                }
+                PickerOutcome::Chosen(id) => {
+                    self.modal = None;
+                    vec![Message::QuickNoteFor(id)]
+                }
+            };
+        }
+        let Some(modal) = &mut self.modal else { return vec![] };
+        let Some(action) = lookup(&[modal.context()], &key) else { return vec![] };
+        let (close, msgs) = match (modal, action) {
+            (Modal::ConfirmDiscard, Action::Yes) => (true, vec![Message::DiscardForm]),
+            (Modal::ConfirmDiscard, Action::No) => (true, vec![]),
+            (Modal::Duplicates { list, selected }, a @ (Action::Up | Action::Down)) => {
+                step(selected, list.len(), a);
+                (false, vec![])
+            }
+            (Modal::Duplicates { list, selected }, Action::Open) => {
+                let id = list.get(*selected).map(|(d, _)| d.id);
+                (true, id.map(|id| vec![Message::DiscardForm, Message::OpenClient(id)]).unwrap_or_default())
+            }
+            (Modal::Duplicates { .. }, Action::SaveAnyway) => (true, vec![Message::SaveAnyway]),
+            (Modal::Drafts { list, selected }, a @ (Action::Up | Action::Down)) => {
+                step(selected, list.len(), a);
+                (false, vec![])
+            }
+            (Modal::Drafts { list, selected }, Action::Open) => {
+                (true, list.get(*selected).map(|d| Message::ResumeDraft(d.key.clone())).into_iter().collect())
+            }
+            (Modal::Drafts { list, selected }, Action::Discard) => (
+                false,
+                list.get(*selected).map(|d| Message::DiscardDraft(d.key.clone())).into_iter().collect(),
+            ),
+            (Modal::Duplicates { .. } | Modal::Drafts { .. }, Action::Back) => (true, vec![]),
+            _ => (false, vec![]),
+        };
+        if close {
+            self.modal = None;
+        }
+        msgs
+    }
+}

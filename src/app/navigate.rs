@@ -1,0 +1,138 @@
+//! Messages that open the everyday screens: Today, the client list and file, notes, search,
+//! time, settings and the directory. Each phase's own screens open from its file beside this one.
+
+use std::collections::HashMap;
+
+use super::message::Message;
+use super::modals::Modal;
+use super::App;
+use crate::domain::client::intake_input_of;
+use crate::store::StoreError;
+use crate::ui::screens::client_file::ClientFileScreen;
+use crate::ui::screens::client_list::ClientListScreen;
+use crate::ui::screens::directory::DirectoryScreen;
+use crate::ui::screens::directory_import::ImportScreen;
+use crate::ui::screens::intake::{intake_screen, IntakeMode};
+use crate::ui::screens::note_detail::NoteDetailScreen;
+use crate::ui::screens::note_form::{edit_note_screen, new_note_screen};
+use crate::ui::screens::notes::NotesScreen;
+use crate::ui::screens::prompt::{prompt_screen, PromptKind};
+use crate::ui::screens::search::SearchScreen;
+use crate::ui::screens::service_detail::ServiceScreen;
+use crate::ui::screens::service_form::{service_screen, ServiceMode};
+use crate::ui::screens::settings::settings_screen;
+use crate::ui::screens::time::TimeScreen;
+use crate::ui::screens::timeline::TimelineScreen;
+use crate::ui::widgets::picker::ClientPicker;
+
+impl App {
+    /// Opens the screen a message asks for (the everyday screens and each phase's).
+    pub(super) fn navigate(&mut self, msg: Message) -> Result<(), StoreError> {
+        let today = self.today;
+        match msg {
+            Message::GoClients => {
+                self.stack.truncate(1);
+                self.push_view(Box::new(ClientListScreen::new()));
+            }
+            Message::GoSettings => {
+                let on_settings =
+                    self.stack.last().and_then(|v| v.draft()).is_some_and(|d| d.key == "settings");
+                if !on_settings {
+                    self.push_view(Box::new(settings_screen(&self.settings, today)));
+                }
+            }
+            Message::GoTime => self.push_view(Box::new(TimeScreen::new(today))),
+            Message::GoDirectory => {
+                self.stack.truncate(1);
+                self.push_view(Box::new(DirectoryScreen::new()));
+            }
+            Message::OpenService(id) => self.push_view(Box::new(ServiceScreen::new(id))),
+            Message::NewService => self.push_view(Box::new(service_screen(ServiceMode::New, today, None))),
+            Message::EditService(id) => {
+                let input = self.store.service(id)?.input();
+                self.push_view(Box::new(service_screen(ServiceMode::Edit(id), today, Some(&input))));
+            }
+            Message::ImportDirectory => self.push_view(Box::new(ImportScreen::new(today))),
+            Message::OpenClient(id) => {
+                // back from a file goes to the list it was opened from
+                while self.stack.len() > 1 && !self.stack.last_mut().is_some_and(|s| s.select_client(id)) {
+                    self.stack.pop();
+                }
+                self.push_view(Box::new(ClientFileScreen::new(id)));
+            }
+            Message::NewIntake => self.push_view(Box::new(intake_screen(IntakeMode::New, today, None))),
+            Message::EditIntake(id) => {
+                let input = intake_input_of(&self.store.client(id)?);
+                self.push_view(Box::new(intake_screen(IntakeMode::Edit(id), today, Some(&input))));
+            }
+            Message::WriteNote(client_id) => self.open_note_form(client_id, false)?,
+            Message::QuickNoteFor(client_id) => self.open_note_form(client_id, true)?,
+            Message::QuickNote => match self.current_client() {
+                Some(id) => self.open_note_form(id, true)?,
+                None => {
+                    let entries = self.store.picker_entries()?;
+                    let names: HashMap<i64, String> =
+                        entries.iter().map(|(e, n)| (e.id, n.clone())).collect();
+                    let index = entries.into_iter().map(|(e, _)| e).collect();
+                    self.modal = Some(Modal::PickClient(ClientPicker::new("Quick note for…", index, names)));
+                }
+            },
+            Message::OpenNotes(id) => self.push_view(Box::new(NotesScreen::new(id))),
+            Message::OpenNote(id) => self.push_view(Box::new(NoteDetailScreen::new(id))),
+            Message::OpenTimeline(id) => self.push_view(Box::new(TimelineScreen::new(id))),
+            Message::OpenSearch(client) => self.push_view(Box::new(SearchScreen::new(client))),
+            Message::EditNote(id) => {
+                let note = self.store.note(id)?;
+                if note.entered_in_error {
+                    return self.say("This note was marked entered in error; it is kept as it was.");
+                }
+                if note.is_signed() {
+                    return self.say("Signed notes are locked: press a to add an addendum instead.");
+                }
+                self.push_view(Box::new(edit_note_screen(&note, today, self.templates.clone())));
+            }
+            Message::WriteAddendum(id) => {
+                self.push_view(Box::new(prompt_screen(PromptKind::Addendum { note_id: id }, today)))
+            }
+            Message::MoveNote(id) => {
+                let note = self.store.note(id)?;
+                if note.entered_in_error {
+                    return self.say("A note entered in error stays where it is.");
+                }
+                if note.is_signed() {
+                    return self.say(
+                        "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.",
+                    );
+                }
+                self.push_view(Box::new(prompt_screen(PromptKind::MoveNote { note_id: id }, today)));
+            }
+            Message::MarkNoteError(id) => {
+                if self.store.note(id)?.entered_in_error {
+                    return self.say("This note is already marked entered in error.");
+                }
+                self.push_view(Box::new(prompt_screen(PromptKind::MarkError { note_id: id }, today)));
+            }
+            Message::Assess(m) => self.update_assess(m)?,
+            Message::Coord(m) => self.update_coord(m)?,
+            Message::Referral(m) => self.update_referral(m)?,
+            Message::Plan(m) => self.update_plan(m)?,
+            Message::Close(m) => self.update_close(m)?,
+            // the app-wide messages are carried out by `App::update` itself
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A status line instead of a screen.
+    pub(super) fn say(&mut self, text: impl Into<String>) -> Result<(), StoreError> {
+        self.status = Some(text.into());
+        Ok(())
+    }
+
+    fn open_note_form(&mut self, client_id: i64, quick: bool) -> Result<(), StoreError> {
+        self.store.client(client_id)?;
+        let s = new_note_screen(client_id, self.now, self.today, self.templates.clone(), quick);
+        self.push_view(Box::new(s));
+        Ok(())
+    }
+}
