@@ -2,7 +2,6 @@
 //! on top, which answers with messages (or a form event, or an act); `update` carries the
 //! messages out. How a key press flows, and where each kind of code lives: docs/architecture.md.
 
-mod assessment;
 mod close;
 mod coordination;
 pub mod drafts;
@@ -341,7 +340,7 @@ impl App {
     }
 
     /// What a screen may write with: the one door to the store's writes.
-    fn submit_ctx(&mut self) -> SubmitCtx<'_> {
+    pub(super) fn submit_ctx(&mut self) -> SubmitCtx<'_> {
         SubmitCtx {
             store: &mut self.store,
             now: self.now,

@@ -23,6 +23,7 @@ use crate::ui::screens::service_form::{service_screen, ServiceMode};
 use crate::ui::screens::settings::settings_screen;
 use crate::ui::screens::time::TimeScreen;
 use crate::ui::screens::timeline::TimelineScreen;
+use crate::ui::view::{Opened, SubmitCtx};
 use crate::ui::widgets::picker::ClientPicker;
 
 impl App {
@@ -112,13 +113,26 @@ impl App {
                 }
                 self.push_view(Box::new(prompt_screen(PromptKind::MarkError { note_id: id }, today)));
             }
-            Message::Assess(m) => self.update_assess(m)?,
+            Message::Assess(m) => self.open_with(|ctx| crate::ui::screens::assessment::open(ctx, m))?,
             Message::Coord(m) => self.update_coord(m)?,
             Message::Referral(m) => self.update_referral(m)?,
             Message::Plan(m) => self.update_plan(m)?,
             Message::Close(m) => self.update_close(m)?,
             // the app-wide messages are carried out by `App::update` itself
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// Opens what `open` makes of the store: a screen, or a status line saying why not.
+    pub(super) fn open_with(
+        &mut self,
+        open: impl FnOnce(&mut SubmitCtx<'_>) -> Result<Opened, StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut ctx = self.submit_ctx();
+        match open(&mut ctx)? {
+            Opened::Screen(v) => self.push_view(v),
+            Opened::Refused(why) => self.status = Some(why),
         }
         Ok(())
     }

@@ -1,5 +1,4 @@
-//! Safety: a client's risk flags (with their history) and safety alerts, and the small forms
-//! that review or lower a flag and acknowledge an alert.
+//! Safety: a client's risk flags (with their history) and safety alerts.
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -10,16 +9,13 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
-use crate::domain::assessment::RiskLevel;
 use crate::domain::dates::{format_local, from_db};
-use crate::domain::draft::DraftKind;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::safety::{alert_ref, flag_ref, Alert, RiskFlag};
 use crate::store::Result;
 use crate::ui::theme;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
-use crate::ui::widgets::form::{Field, Form};
+use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
 fn when(s: &str) -> String {
@@ -213,210 +209,5 @@ impl View for FlagsScreen {
             }
         }
         frame.render_widget(Paragraph::new(lines), inner);
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reviewing a flag
-// ---------------------------------------------------------------------------------------------
-
-pub struct FlagReviewScreen {
-    pub flag: RiskFlag,
-    pub lower: bool,
-    pub form: Form,
-}
-
-impl FlagReviewScreen {
-    pub fn new(flag: RiskFlag, lower: bool, today: NaiveDate) -> Self {
-        let title = if lower {
-            format!("Lower flag {} ({} {})", flag.reference, flag.area.label(), flag.level.as_str())
-        } else {
-            format!("Review flag {} ({} {})", flag.reference, flag.area.label(), flag.level.as_str())
-        };
-        let levels: Vec<(&str, &str)> = if lower {
-            vec![("low", "low"), ("none", "none")]
-        } else {
-            let current = flag.level.as_str();
-            let mut v = vec![(current, current)];
-            for l in ["medium", "high"] {
-                if l != current {
-                    v.push((l, l));
-                }
-            }
-            v
-        };
-        let reason_help = if lower {
-            "Why the risk is lower now: what was reviewed, what changed, who was consulted. Required."
-        } else {
-            "What was reviewed and what was decided (the flag stays). Required."
-        };
-        let form = Form::new(
-            &title,
-            vec![
-                Field::choice("level", if lower { "Risk now" } else { "Level" }, &levels),
-                Field::multiline("reason", if lower { "Reason" } else { "Review note" }, 6)
-                    .required()
-                    .help(reason_help),
-            ],
-            today,
-        );
-        FlagReviewScreen { flag, lower, form }
-    }
-}
-
-impl View for FlagReviewScreen {
-    fn title(&self) -> &'static str {
-        "Review flag"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
-    }
-    fn hints(&self) -> &'static [Action] {
-        &[Action::Save, Action::NextField, Action::Cancel]
-    }
-    fn client_id(&self) -> Option<i64> {
-        Some(self.flag.client_id)
-    }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
-        Some(DraftInfo {
-            key: format!("flag-review:{}:{}", self.flag.id, if self.lower { "lower" } else { "review" }),
-            kind: DraftKind::FlagReview,
-            client_id: Some(self.flag.client_id),
-            title: format!("Review of flag {}", self.flag.reference),
-        })
-    }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
-            return Ok(Submitted::Stay);
-        }
-        let level = RiskLevel::parse(&self.form.value("level"));
-        let by = ctx.settings.signature();
-        match ctx.store.review_flag(self.flag.id, self.lower, level, &self.form.value("reason"), &by, ctx.now)
-        {
-            Ok(()) => Ok(Submitted::Done {
-                status: if self.lower {
-                    format!("Flag {} lowered; it stays in the history.", self.flag.reference)
-                } else {
-                    format!("Review of flag {} recorded; the flag stays.", self.flag.reference)
-                },
-                then: vec![],
-            }),
-            Err(e) => refusal_to_form(&mut self.form, e),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// A note of what was done: acknowledging an alert, marking a screening entered in error
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoteKind {
-    AckAlert { alert_id: i64, client_id: i64 },
-    ScreeningError { screening_id: i64, client_id: i64 },
-}
-
-pub struct SafetyNoteScreen {
-    pub kind: NoteKind,
-    pub form: Form,
-}
-
-impl SafetyNoteScreen {
-    pub fn new(kind: NoteKind, context: &str, today: NaiveDate) -> Self {
-        let form = match kind {
-            NoteKind::AckAlert { alert_id, .. } => Form::new(
-                &format!("Acknowledge alert {}", alert_ref(alert_id)),
-                vec![Field::multiline("note", "What was done", 6).required().help(&format!(
-                    "{} — say what was done: risk assessed, safety plan made or reviewed, crisis team or GP contacted.",
-                    fit(&display_safe(context), 120)
-                ))],
-                today,
-            ),
-            NoteKind::ScreeningError { screening_id, .. } => Form::new(
-                &format!("Mark {} entered in error", crate::store::screenings::screening_ref(screening_id)),
-                vec![Field::text("reason", "Reason").required().max(500).help("e.g. given to the wrong client")],
-                today,
-            ),
-        };
-        SafetyNoteScreen { kind, form }
-    }
-
-    fn client(&self) -> i64 {
-        match self.kind {
-            NoteKind::AckAlert { client_id, .. } | NoteKind::ScreeningError { client_id, .. } => client_id,
-        }
-    }
-}
-
-impl View for SafetyNoteScreen {
-    fn title(&self) -> &'static str {
-        "Safety"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
-    }
-    fn hints(&self) -> &'static [Action] {
-        &[Action::Save, Action::Cancel, Action::Undo]
-    }
-    fn client_id(&self) -> Option<i64> {
-        Some(self.client())
-    }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
-        match self.kind {
-            NoteKind::AckAlert { alert_id, client_id } => Some(DraftInfo {
-                key: format!("alert-ack:{alert_id}"),
-                kind: DraftKind::AlertAck,
-                client_id: Some(client_id),
-                title: format!("Acknowledgement of alert {}", alert_ref(alert_id)),
-            }),
-            NoteKind::ScreeningError { .. } => None,
-        }
-    }
-    fn is_form(&self) -> bool {
-        true
-    }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
-            return Ok(Submitted::Stay);
-        }
-        let by = ctx.settings.signature();
-        let result = match self.kind {
-            NoteKind::AckAlert { alert_id, .. } => ctx
-                .store
-                .acknowledge_alert(alert_id, &self.form.value("note"), &by, ctx.now)
-                .map(|_| format!("Alert {} acknowledged.", alert_ref(alert_id))),
-            NoteKind::ScreeningError { screening_id, .. } => ctx
-                .store
-                .mark_screening_in_error(screening_id, &self.form.value("reason"), ctx.now)
-                .map(|_| "Marked entered in error; it stays in the record, out of trends.".to_string()),
-        };
-        match result {
-            Ok(status) => Ok(Submitted::Done { status, then: vec![] }),
-            Err(e) => refusal_to_form(&mut self.form, e),
-        }
     }
 }

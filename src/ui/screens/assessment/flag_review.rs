@@ -1,0 +1,112 @@
+//! Reviewing or lowering a risk flag.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::assessment::RiskLevel;
+use crate::domain::draft::DraftKind;
+use crate::keymap::{Action, Context};
+use crate::store::safety::RiskFlag;
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
+
+pub struct FlagReviewScreen {
+    pub flag: RiskFlag,
+    pub lower: bool,
+    pub form: Form,
+}
+
+impl FlagReviewScreen {
+    pub fn new(flag: RiskFlag, lower: bool, today: NaiveDate) -> Self {
+        let title = if lower {
+            format!("Lower flag {} ({} {})", flag.reference, flag.area.label(), flag.level.as_str())
+        } else {
+            format!("Review flag {} ({} {})", flag.reference, flag.area.label(), flag.level.as_str())
+        };
+        let levels: Vec<(&str, &str)> = if lower {
+            vec![("low", "low"), ("none", "none")]
+        } else {
+            let current = flag.level.as_str();
+            let mut v = vec![(current, current)];
+            for l in ["medium", "high"] {
+                if l != current {
+                    v.push((l, l));
+                }
+            }
+            v
+        };
+        let reason_help = if lower {
+            "Why the risk is lower now: what was reviewed, what changed, who was consulted. Required."
+        } else {
+            "What was reviewed and what was decided (the flag stays). Required."
+        };
+        let form = Form::new(
+            &title,
+            vec![
+                Field::choice("level", if lower { "Risk now" } else { "Level" }, &levels),
+                Field::multiline("reason", if lower { "Reason" } else { "Review note" }, 6)
+                    .required()
+                    .help(reason_help),
+            ],
+            today,
+        );
+        FlagReviewScreen { flag, lower, form }
+    }
+}
+
+impl View for FlagReviewScreen {
+    fn title(&self) -> &'static str {
+        "Review flag"
+    }
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::Cancel]
+    }
+    fn client_id(&self) -> Option<i64> {
+        Some(self.flag.client_id)
+    }
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+    fn draft(&self) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: format!("flag-review:{}:{}", self.flag.id, if self.lower { "lower" } else { "review" }),
+            kind: DraftKind::FlagReview,
+            client_id: Some(self.flag.client_id),
+            title: format!("Review of flag {}", self.flag.reference),
+        })
+    }
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let level = RiskLevel::parse(&self.form.value("level"));
+        let by = ctx.settings.signature();
+        match ctx.store.review_flag(self.flag.id, self.lower, level, &self.form.value("reason"), &by, ctx.now)
+        {
+            Ok(()) => Ok(Submitted::Done {
+                status: if self.lower {
+                    format!("Flag {} lowered; it stays in the history.", self.flag.reference)
+                } else {
+                    format!("Review of flag {} recorded; the flag stays.", self.flag.reference)
+                },
+                then: vec![],
+            }),
+            Err(e) => refusal_to_form(&mut self.form, e),
+        }
+    }
+}

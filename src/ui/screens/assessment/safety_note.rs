@@ -1,0 +1,113 @@
+//! A note of what was done: acknowledging an alert, marking a screening entered in error.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::draft::DraftKind;
+use crate::domain::text::{display_safe, fit};
+use crate::keymap::{Action, Context};
+use crate::store::safety::alert_ref;
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    AckAlert { alert_id: i64, client_id: i64 },
+    ScreeningError { screening_id: i64, client_id: i64 },
+}
+
+pub struct SafetyNoteScreen {
+    pub kind: NoteKind,
+    pub form: Form,
+}
+
+impl SafetyNoteScreen {
+    pub fn new(kind: NoteKind, context: &str, today: NaiveDate) -> Self {
+        let form = match kind {
+            NoteKind::AckAlert { alert_id, .. } => Form::new(
+                &format!("Acknowledge alert {}", alert_ref(alert_id)),
+                vec![Field::multiline("note", "What was done", 6).required().help(&format!(
+                    "{} — say what was done: risk assessed, safety plan made or reviewed, crisis team or GP contacted.",
+                    fit(&display_safe(context), 120)
+                ))],
+                today,
+            ),
+            NoteKind::ScreeningError { screening_id, .. } => Form::new(
+                &format!("Mark {} entered in error", crate::store::screenings::screening_ref(screening_id)),
+                vec![Field::text("reason", "Reason").required().max(500).help("e.g. given to the wrong client")],
+                today,
+            ),
+        };
+        SafetyNoteScreen { kind, form }
+    }
+
+    fn client(&self) -> i64 {
+        match self.kind {
+            NoteKind::AckAlert { client_id, .. } | NoteKind::ScreeningError { client_id, .. } => client_id,
+        }
+    }
+}
+
+impl View for SafetyNoteScreen {
+    fn title(&self) -> &'static str {
+        "Safety"
+    }
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::Cancel, Action::Undo]
+    }
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client())
+    }
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+    fn draft(&self) -> Option<DraftInfo> {
+        match self.kind {
+            NoteKind::AckAlert { alert_id, client_id } => Some(DraftInfo {
+                key: format!("alert-ack:{alert_id}"),
+                kind: DraftKind::AlertAck,
+                client_id: Some(client_id),
+                title: format!("Acknowledgement of alert {}", alert_ref(alert_id)),
+            }),
+            NoteKind::ScreeningError { .. } => None,
+        }
+    }
+    fn is_form(&self) -> bool {
+        true
+    }
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let by = ctx.settings.signature();
+        let result = match self.kind {
+            NoteKind::AckAlert { alert_id, .. } => ctx
+                .store
+                .acknowledge_alert(alert_id, &self.form.value("note"), &by, ctx.now)
+                .map(|_| format!("Alert {} acknowledged.", alert_ref(alert_id))),
+            NoteKind::ScreeningError { screening_id, .. } => ctx
+                .store
+                .mark_screening_in_error(screening_id, &self.form.value("reason"), ctx.now)
+                .map(|_| "Marked entered in error; it stays in the record, out of trends.".to_string()),
+        };
+        match result {
+            Ok(status) => Ok(Submitted::Done { status, then: vec![] }),
+            Err(e) => refusal_to_form(&mut self.form, e),
+        }
+    }
+}
