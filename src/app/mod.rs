@@ -3,7 +3,6 @@
 //! messages out. How a key press flows, and where each kind of code lives: docs/architecture.md.
 
 mod close;
-mod coordination;
 pub mod drafts;
 pub mod jobs;
 pub mod message;

@@ -114,7 +114,7 @@ impl App {
                 self.push_view(Box::new(prompt_screen(PromptKind::MarkError { note_id: id }, today)));
             }
             Message::Assess(m) => self.open_with(|ctx| crate::ui::screens::assessment::open(ctx, m))?,
-            Message::Coord(m) => self.update_coord(m)?,
+            Message::Coord(m) => self.open_with(|ctx| crate::ui::screens::coordination::open(ctx, m))?,
             Message::Referral(m) => self.update_referral(m)?,
             Message::Plan(m) => self.update_plan(m)?,
             Message::Close(m) => self.update_close(m)?,

@@ -154,6 +154,11 @@ pub fn from_db(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
+/// A stored moment shown in local time (as it was stored, if it does not read as one).
+pub fn local_from_db(s: &str) -> String {
+    from_db(s).map(format_local).unwrap_or_else(|| s.to_string())
+}
+
 /// Whole years between a birth date and a day.
 pub fn age_on(dob: NaiveDate, on: NaiveDate) -> Option<u32> {
     on.years_since(dob)

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::local_from_db;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::safety::{alert_ref, flag_ref, Alert, RiskFlag};
@@ -17,10 +17,6 @@ use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
-
-fn when(s: &str) -> String {
-    from_db(s).map(format_local).unwrap_or_else(|| s.to_string())
-}
 
 /// One selectable row of the safety screen.
 enum Row {
@@ -147,7 +143,7 @@ impl View for FlagsScreen {
                     let a = &self.alerts[*i];
                     let (state, style) = match &a.acknowledged_at {
                         None => ("ALERT OPEN".to_string(), theme::flag()),
-                        Some(at) => (format!("acknowledged {}", when(at)), theme::dim()),
+                        Some(at) => (format!("acknowledged {}", local_from_db(at)), theme::dim()),
                     };
                     lines.push(Line::from(vec![
                         Span::styled(marker, sel),
@@ -183,7 +179,12 @@ impl View for FlagsScreen {
                         Span::styled(marker, sel),
                         Span::styled(format!("{state} "), style),
                         Span::styled(
-                            format!("{} {} — raised {}", flag_ref(f.id), f.area.label(), when(&f.raised_at)),
+                            format!(
+                                "{} {} — raised {}",
+                                flag_ref(f.id),
+                                f.area.label(),
+                                local_from_db(&f.raised_at)
+                            ),
                             sel,
                         ),
                     ]));
@@ -195,7 +196,7 @@ impl View for FlagsScreen {
                             fit(
                                 &format!(
                                     "      {} {}{level} ({}){by}{}",
-                                    when(&e.at),
+                                    local_from_db(&e.at),
                                     e.action,
                                     e.source,
                                     display_safe(&why)

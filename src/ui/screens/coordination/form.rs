@@ -1,0 +1,398 @@
+//! The forms of coordination and advocacy: a consent, a withdrawal, a conference, a transition,
+//! an advocacy item, its actions and its closing, a mandated report and its addendum.
+
+use chrono::{Local, NaiveDate};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::app::message::{CoordForm, CoordMsg, Message};
+use crate::domain::coordination::{
+    mandated_ref, validate_advocacy, validate_conference, validate_consent, validate_mandated,
+    validate_transition, validate_withdrawal, AdvocacyInput, ConferenceInput, ConsentInput, MandatedInput,
+    TransitionInput, ADVOCACY_TARGETS, MANDATED_KINDS, TRANSITION_KINDS,
+};
+use crate::domain::dates::{format_date, from_db, parse_date};
+use crate::domain::draft::DraftKind;
+use crate::domain::text::fit;
+use crate::keymap::{Action, Context};
+use crate::store::coordination::Conference;
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
+
+pub struct CoordFormScreen {
+    pub kind: CoordForm,
+    pub form: Form,
+    /// Names the consent warning was already shown for (a second Ctrl-S saves).
+    warned: bool,
+}
+
+fn choices(list: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    list.to_vec()
+}
+
+impl CoordFormScreen {
+    /// `existing`: the conference being edited, whose record fills the form.
+    pub fn new(
+        kind: CoordForm,
+        today: NaiveDate,
+        now_text: &str,
+        existing: Option<&Conference>,
+        by: &str,
+    ) -> Self {
+        let (title, fields): (String, Vec<Field>) = match kind {
+            CoordForm::Consent { .. } => (
+                "Consent to share information".into(),
+                vec![
+                    Field::text("to_name", "May be shared with").required().max(200).help(
+                        "A person or an organisation (GP practice, school, housing office); a name recorded under people links to them.",
+                    ),
+                    Field::text("covers", "What may be shared").max(1000).help(
+                        "e.g. \"medical history, housing\"; leave empty for everything the client agreed to.",
+                    ),
+                    Field::date("signed_on", "Signed on").help("Default today. YYYY-MM-DD, yesterday, -3d."),
+                    Field::date("expires_on", "Expires on").help("The last day it is valid, e.g. +52w."),
+                    Field::multiline("notes", "Notes", 3),
+                ],
+            ),
+            CoordForm::Withdraw { consent_id, .. } => (
+                format!("Withdraw consent {}", crate::domain::coordination::consent_ref(consent_id)),
+                vec![
+                    Field::date("revoked_on", "Withdrawn on").help("Default today."),
+                    Field::text("reason", "Reason").max(500).help("Optional: what the client said."),
+                ],
+            ),
+            CoordForm::Conference { id, .. } => (
+                if id.is_some() { "Case conference record".into() } else { "New case conference".into() },
+                vec![
+                    Field::text("held_at", "Date and time")
+                        .required()
+                        .max(40)
+                        .help("YYYY-MM-DD HH:MM, now, yesterday 14:30."),
+                    Field::text("purpose", "Purpose").required().max(500),
+                    Field::multiline("attendees", "Attendees", 3).help(
+                        "One per line (or commas). Names recorded under people are linked to them.",
+                    ),
+                    Field::multiline("agenda", "Agenda", 3),
+                    Field::multiline("minutes", "Minutes", 5),
+                    Field::multiline("decisions", "Decisions", 3),
+                    Field::multiline(
+                        "actions",
+                        if id.is_some() { "More action items" } else { "Action items" },
+                        3,
+                    )
+                    .help("One per line: owner: what needs doing by DATE — e.g. \"Sam: call the landlord by +1w\"."),
+                ],
+            ),
+            CoordForm::Transition { .. } => (
+                "Transition between services".into(),
+                vec![
+                    Field::choice("kind", "Kind", &choices(TRANSITION_KINDS)),
+                    Field::date("on_date", "Date").required(),
+                    Field::text("from_service", "From").max(500).help("e.g. St Mary's Hospital, ward 7"),
+                    Field::text("to_service", "To").max(500).help("e.g. home with community nursing"),
+                    Field::multiline("handed_over", "What was handed over", 4)
+                        .help("Documents, medication lists, who now holds what."),
+                    Field::date("follow_up_on", "Follow-up date").help("Shown on Today when due."),
+                ],
+            ),
+            CoordForm::Advocacy { .. } => {
+                let targets: Vec<(&str, &str)> = ADVOCACY_TARGETS.iter().map(|t| (*t, *t)).collect();
+                (
+                    "Advocacy: a barrier to take up".into(),
+                    vec![
+                        Field::text("barrier", "Barrier").required().max(500).help("What stands in the client's way."),
+                        Field::choice("target", "Aimed at", &targets)
+                            .help("Whom you are pressing; the name can go in the first action."),
+                        Field::date("deadline", "Deadline").help("An appeal or response date; shown on Today."),
+                        Field::multiline("first_action", "First action", 3).help("Optional: what you did today."),
+                    ],
+                )
+            }
+            CoordForm::AdvocacyAction { .. } => (
+                "Action taken".into(),
+                vec![
+                    Field::date("on_date", "Date").required(),
+                    Field::multiline("action", "What was done", 5).required(),
+                ],
+            ),
+            CoordForm::AdvocacyClose { .. } => (
+                "Close the advocacy item".into(),
+                vec![Field::multiline("outcome", "Outcome", 5).required().help("How it ended.")],
+            ),
+            CoordForm::Mandated { .. } => (
+                "Mandated report (cannot be changed after saving)".into(),
+                vec![
+                    Field::choice("kind", "Kind", &choices(MANDATED_KINDS)),
+                    Field::text("agency", "Reported to (agency)").required().max(200),
+                    Field::text("reported_at", "Date and time").required().max(40).help("When the report was made."),
+                    Field::text("reference_number", "Reference number").max(100),
+                    Field::text("reported_by", "Reported by").required().max(200),
+                    Field::multiline("what_reported", "What was reported", 8).required(),
+                ],
+            ),
+            CoordForm::ReportAddendum { report, .. } => (
+                format!("Addendum to mandated report {}", mandated_ref(report)),
+                vec![Field::multiline("body", "Addendum", 8).required()],
+            ),
+        };
+        let mut form = Form::new(&title, fields, today);
+        match kind {
+            CoordForm::Conference { .. } => form.set_value("held_at", now_text),
+            CoordForm::Mandated { .. } => {
+                form.set_value("reported_at", now_text);
+                form.set_value("reported_by", by);
+            }
+            CoordForm::Transition { .. } | CoordForm::AdvocacyAction { .. } => {
+                form.set_value("on_date", &format_date(today));
+            }
+            _ => {}
+        }
+        if let Some(c) = existing {
+            form.set_value(
+                "held_at",
+                &from_db(&c.held_at)
+                    .map(|t| {
+                        t.with_timezone(&Local).format(crate::domain::dates::DATETIME_FORMAT).to_string()
+                    })
+                    .unwrap_or_default(),
+            );
+            form.set_value("purpose", &c.purpose);
+            form.set_value(
+                "attendees",
+                &c.attendees.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join("\n"),
+            );
+            form.set_value("agenda", &c.agenda);
+            form.set_value("minutes", &c.minutes);
+            form.set_value("decisions", &c.decisions);
+        }
+        form.dirty = false;
+        CoordFormScreen { kind, form, warned: false }
+    }
+
+    fn v(&self, id: &str) -> String {
+        self.form.value(id)
+    }
+}
+
+impl View for CoordFormScreen {
+    fn title(&self) -> &'static str {
+        "Coordination"
+    }
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
+    }
+    fn client_id(&self) -> Option<i64> {
+        Some(self.kind.client())
+    }
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+    fn draft(&self) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: self.kind.draft_key(),
+            kind: DraftKind::Coordination,
+            client_id: Some(self.kind.client()),
+            title: self.form.title.clone(),
+        })
+    }
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let (now, today) = (ctx.now, ctx.today);
+        let client = self.kind.client();
+        macro_rules! valid {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(errors) => {
+                        self.form.add_errors(&errors);
+                        return Ok(Submitted::Stay);
+                    }
+                }
+            };
+        }
+        let result: Result<(String, Vec<Message>)> = match self.kind {
+            CoordForm::Consent { client_id } => {
+                let d = valid!(validate_consent(
+                    &ConsentInput {
+                        to_name: self.v("to_name"),
+                        covers: self.v("covers"),
+                        signed_on: self.v("signed_on"),
+                        expires_on: self.v("expires_on"),
+                        notes: self.v("notes"),
+                    },
+                    today
+                ));
+                ctx.store.add_consent(client_id, &d, None, now).map(|id| {
+                    (format!("Consent {} recorded.", crate::domain::coordination::consent_ref(id)), vec![])
+                })
+            }
+            CoordForm::Withdraw { consent_id, .. } => {
+                let c = ctx.store.consent(consent_id)?;
+                match validate_withdrawal(c.signed_on, &self.v("revoked_on"), today) {
+                    Err(m) => {
+                        self.form.set_errors(&[crate::domain::client::FieldError {
+                            field: "revoked_on",
+                            message: m,
+                        }]);
+                        return Ok(Submitted::Stay);
+                    }
+                    Ok(on) => ctx.store.withdraw_consent(consent_id, on, &self.v("reason"), now).map(|_| {
+                        (
+                            format!(
+                                "Consent {} withdrawn; nothing more may be shared under it.",
+                                c.reference
+                            ),
+                            vec![],
+                        )
+                    }),
+                }
+            }
+            CoordForm::Conference { client_id, id } => {
+                let d = valid!(validate_conference(
+                    &ConferenceInput {
+                        held_at: self.v("held_at"),
+                        purpose: self.v("purpose"),
+                        attendees: self.v("attendees"),
+                        agenda: self.v("agenda"),
+                        minutes: self.v("minutes"),
+                        decisions: self.v("decisions"),
+                        actions: self.v("actions"),
+                    },
+                    now,
+                    today
+                ));
+                // adding attendees who may not receive information: warn now, save on a second Ctrl-S
+                if !self.warned {
+                    let mut missing = Vec::new();
+                    for a in &d.attendees {
+                        if ctx.store.usable_consent(client_id, None, a, "", today)?.is_none() {
+                            missing.push(a.clone());
+                        }
+                    }
+                    if !missing.is_empty() {
+                        self.warned = true;
+                        self.form.notice = Some(format!(
+                            "No valid consent to share information with: {}. Ctrl-S again saves anyway.",
+                            fit(&missing.join(", "), 60)
+                        ));
+                        return Ok(Submitted::Stay);
+                    }
+                }
+                match id {
+                    None => ctx.store.add_conference(client_id, &d, now).map(|id| {
+                        (
+                            format!(
+                                "Conference saved with {} action item(s); open ones show on Today.",
+                                d.actions.len()
+                            ),
+                            vec![Message::Coord(CoordMsg::OpenConference(id))],
+                        )
+                    }),
+                    Some(id) => ctx
+                        .store
+                        .update_conference(id, &d, now)
+                        .map(|_| ("Conference record saved.".into(), vec![])),
+                }
+            }
+            CoordForm::Transition { client_id } => {
+                let d = valid!(validate_transition(
+                    &TransitionInput {
+                        kind: self.v("kind"),
+                        on_date: self.v("on_date"),
+                        from_service: self.v("from_service"),
+                        to_service: self.v("to_service"),
+                        handed_over: self.v("handed_over"),
+                        follow_up_on: self.v("follow_up_on"),
+                    },
+                    today
+                ));
+                ctx.store.add_transition(client_id, &d, now).map(|_| ("Transition recorded.".into(), vec![]))
+            }
+            CoordForm::Advocacy { client_id } => {
+                let d = valid!(validate_advocacy(
+                    &AdvocacyInput {
+                        barrier: self.v("barrier"),
+                        target: self.v("target"),
+                        deadline: self.v("deadline"),
+                        first_action: self.v("first_action"),
+                        opened_on: String::new(),
+                    },
+                    today
+                ));
+                ctx.store.add_advocacy(client_id, &d, now).map(|id| {
+                    ("Advocacy item opened.".into(), vec![Message::Coord(CoordMsg::OpenAdvocacy(id))])
+                })
+            }
+            CoordForm::AdvocacyAction { item, .. } => {
+                let on = match parse_date(&self.v("on_date"), today) {
+                    Ok(d) if d <= today => d,
+                    Ok(_) => {
+                        self.form.set_errors(&[crate::domain::client::FieldError {
+                            field: "on_date",
+                            message: "An action is recorded on or after the day it was taken.".into(),
+                        }]);
+                        return Ok(Submitted::Stay);
+                    }
+                    Err(m) => {
+                        self.form.set_errors(&[crate::domain::client::FieldError {
+                            field: "on_date",
+                            message: m,
+                        }]);
+                        return Ok(Submitted::Stay);
+                    }
+                };
+                ctx.store
+                    .add_advocacy_action(item, on, &self.v("action"), now)
+                    .map(|_| ("Action recorded.".into(), vec![]))
+            }
+            CoordForm::AdvocacyClose { item, .. } => ctx
+                .store
+                .close_advocacy(item, &self.v("outcome"), now)
+                .map(|_| ("Advocacy item closed.".into(), vec![])),
+            CoordForm::Mandated { client_id } => {
+                let d = valid!(validate_mandated(
+                    &MandatedInput {
+                        kind: self.v("kind"),
+                        agency: self.v("agency"),
+                        reported_at: self.v("reported_at"),
+                        reference_number: self.v("reference_number"),
+                        what_reported: self.v("what_reported"),
+                        reported_by: self.v("reported_by"),
+                    },
+                    now
+                ));
+                ctx.store.add_mandated_report(client_id, &d, now).map(|id| {
+                    (
+                        format!("Mandated report {} saved and locked.", mandated_ref(id)),
+                        vec![Message::Coord(CoordMsg::OpenReport(id))],
+                    )
+                })
+            }
+            CoordForm::ReportAddendum { report, .. } => ctx
+                .store
+                .add_mandated_addendum(report, &self.v("body"), &ctx.settings.signature(), now)
+                .map(|_| ("Addendum saved.".into(), vec![])),
+        };
+        let _ = client;
+        match result {
+            Ok((status, then)) => Ok(Submitted::Done { status, then }),
+            Err(e) => refusal_to_form(&mut self.form, e),
+        }
+    }
+}
