@@ -5,13 +5,6 @@
 
 pub mod app;
 pub mod cli;
-pub mod cli_assess;
-pub mod cli_close;
-pub mod cli_coord;
-pub mod cli_directory;
-pub mod cli_notes;
-pub mod cli_plan;
-pub mod cli_referrals;
 pub mod demo;
 pub mod demo_assessment;
 pub mod demo_closure;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{Local, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::{open, BadInput};
 use crate::domain::consent::validity;
 use crate::domain::coordination::{
     consent_ref, validate_advocacy, validate_consent, AdvocacyInput, ConsentInput,

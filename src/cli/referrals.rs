@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::{Days, Local, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::{open, BadInput};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::{format_date, parse_date};

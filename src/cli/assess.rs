@@ -6,7 +6,7 @@ use chrono::{Local, Utc};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::{open, BadInput};
+use super::{open, BadInput};
 use crate::domain::assessment::parse_ref;
 use crate::domain::dates::{format_date, parse_date};
 use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::{open, BadInput};
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
 use crate::domain::text::{display_safe, fit, width};
 use crate::import::{import_path, ImportError};

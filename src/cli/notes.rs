@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use chrono::{Datelike, Local, NaiveDate, Utc};
 
-use crate::cli::{open_existing, open_if_exists, BadInput, NoteArgs, SearchArgs};
+use super::{open_existing, open_if_exists, BadInput, NoteArgs, SearchArgs};
 use crate::domain::dates::{format_local, from_db, parse_date};
 use crate::domain::note::{note_ref, validate_note, NoteInput};
 use crate::domain::search::snippet_plain;

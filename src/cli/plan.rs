@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Local, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::{open, BadInput};
 use crate::domain::client::FieldError;
 use crate::domain::dates::format_date;
 use crate::domain::instruments::Scoring;

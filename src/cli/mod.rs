@@ -4,6 +4,14 @@
 //! record carries `ref`; add commands print the new `ref` first; refusals exit non-zero (2 for
 //! bad input) with a plain message on standard error and change nothing.
 
+pub mod assess;
+pub mod close;
+pub mod coord;
+pub mod directory;
+pub mod notes;
+pub mod plan;
+pub mod referrals;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +47,7 @@ pub enum Command {
     Client(ClientCommand),
     /// The resource directory: import HSDS files, list, search, show and add services.
     #[command(subcommand)]
-    Directory(crate::cli_directory::DirectoryCommand),
+    Directory(directory::DirectoryCommand),
     /// Fill a new database with synthetic clients (never real people).
     Demo(DemoArgs),
     /// Write a consistent copy of the database (safe while caseload is open).
@@ -65,19 +73,19 @@ pub enum Command {
     Search(SearchArgs),
     /// Screeners (PHQ-9, GAD-7, AHC social needs): give one, list a client's, acknowledge alerts.
     #[command(subcommand)]
-    Screen(crate::cli_assess::ScreenCommand),
+    Screen(assess::ScreenCommand),
     /// People around a client: contacts (GP, teacher, landlord...) and family.
     #[command(subcommand)]
-    Contact(crate::cli_coord::ContactCommand),
+    Contact(coord::ContactCommand),
     /// Consents to share information (releases): add, list, withdraw.
     #[command(subcommand)]
-    Consent(crate::cli_coord::ConsentCommand),
+    Consent(coord::ConsentCommand),
     /// Referrals to services, tracked from draft to a closed loop.
     #[command(subcommand)]
-    Referral(crate::cli_referrals::ReferralCommand),
+    Referral(referrals::ReferralCommand),
     /// The advocacy log: barriers, whom you are pressing, deadlines.
     #[command(subcommand)]
-    Advocacy(crate::cli_coord::AdvocacyCommand),
+    Advocacy(coord::AdvocacyCommand),
     /// What needs you now: overdue and due-soon items, most urgent first.
     Due {
         #[arg(long)]
@@ -85,15 +93,15 @@ pub enum Command {
     },
     /// Goals of a client's plan: add, list, show, progress, status, achievement, steps.
     #[command(subcommand)]
-    Goal(crate::cli_plan::GoalCommand),
+    Goal(plan::GoalCommand),
     /// A client's case plan: export it to print and sign, record a review.
     #[command(subcommand)]
-    Plan(crate::cli_plan::PlanCommand),
+    Plan(plan::PlanCommand),
     /// Write a client's whole file (md to read or print, json to keep or move), or the caseload
     /// as csv (--caseload). Owner-only files; an existing file is kept unless --force.
-    Export(crate::cli_close::ExportArgs),
+    Export(close::ExportArgs),
     /// Take in a client's file exported (json) from another caseload, with new references.
-    Import(crate::cli_close::ImportArgs),
+    Import(close::ImportArgs),
     /// Closed files past their retention date (they may be destroyed from the app).
     Retention {
         #[arg(long)]
@@ -306,24 +314,24 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::tui::run(app)
         }
         Some(Command::Client(c)) => client_command(cli.db, c),
-        Some(Command::Directory(c)) => crate::cli_directory::run(cli.db, c),
-        Some(Command::Note(a)) => crate::cli_notes::note(cli.db, a),
+        Some(Command::Directory(c)) => directory::run(cli.db, c),
+        Some(Command::Note(a)) => notes::note(cli.db, a),
         Some(Command::Notes { reference, include_errors, json }) => {
-            crate::cli_notes::notes(cli.db, &reference, include_errors, json)
+            notes::notes(cli.db, &reference, include_errors, json)
         }
-        Some(Command::Search(a)) => crate::cli_notes::search(cli.db, a),
-        Some(Command::Screen(c)) => crate::cli_assess::screen(cli.db, c),
-        Some(Command::Contact(c)) => crate::cli_coord::contact(cli.db, c),
-        Some(Command::Consent(c)) => crate::cli_coord::consent(cli.db, c),
-        Some(Command::Advocacy(c)) => crate::cli_coord::advocacy(cli.db, c),
-        Some(Command::Referral(c)) => crate::cli_referrals::referral(cli.db, c),
-        Some(Command::Due { json }) => crate::cli_notes::due(cli.db, json),
-        Some(Command::Time { month, client, json }) => crate::cli_notes::time(cli.db, month, client, json),
-        Some(Command::Goal(c)) => crate::cli_plan::goal(cli.db, c),
-        Some(Command::Plan(c)) => crate::cli_plan::plan(cli.db, c),
-        Some(Command::Export(a)) => crate::cli_close::export(cli.db, a),
-        Some(Command::Import(a)) => crate::cli_close::import(cli.db, a),
-        Some(Command::Retention { json }) => crate::cli_close::retention(cli.db, json),
+        Some(Command::Search(a)) => notes::search(cli.db, a),
+        Some(Command::Screen(c)) => assess::screen(cli.db, c),
+        Some(Command::Contact(c)) => coord::contact(cli.db, c),
+        Some(Command::Consent(c)) => coord::consent(cli.db, c),
+        Some(Command::Advocacy(c)) => coord::advocacy(cli.db, c),
+        Some(Command::Referral(c)) => referrals::referral(cli.db, c),
+        Some(Command::Due { json }) => notes::due(cli.db, json),
+        Some(Command::Time { month, client, json }) => notes::time(cli.db, month, client, json),
+        Some(Command::Goal(c)) => plan::goal(cli.db, c),
+        Some(Command::Plan(c)) => plan::plan(cli.db, c),
+        Some(Command::Export(a)) => close::export(cli.db, a),
+        Some(Command::Import(a)) => close::import(cli.db, a),
+        Some(Command::Retention { json }) => close::retention(cli.db, json),
         Some(Command::Demo(a)) => {
             let mut store = open(cli.db)?;
             let report = crate::demo::generate(

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{Local, NaiveDate, Utc};
 use clap::Args;
 
-use crate::cli::{open, open_existing, open_if_exists, BadInput};
+use super::{open, open_existing, open_if_exists, BadInput};
 use crate::domain::dates::{format_date, local_offset_secs, parse_date};
 use crate::domain::text::display_safe;
 use crate::export::file::ExportOptions;
