@@ -2,14 +2,14 @@
 //! reviews, and the plan exported as Markdown to print and sign. Same contract as every
 //! command: refs first, `--json` arrays and objects, exit 2 with a plain message for refusals.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
 use super::common::{
-    bad, day, json_with, open, print_json, refusal, refuse_existing, store_refusal, today, ClientRef, Output,
+    bad, day, json_with, open, print_json, refusal, refuse_existing, store_refusal, today, write_export,
+    ClientRef, Output,
 };
 use crate::domain::dates::format_date;
 use crate::domain::instruments::Scoring;
@@ -18,7 +18,6 @@ use crate::domain::plan::{
     read_status_change, read_step, step_ref, ChangeInput, GoalInput, ProgressInput, ReviewInput, StepInput,
 };
 use crate::domain::text::display_safe;
-use crate::store::create_owner_only;
 
 #[derive(Subcommand, Debug)]
 pub enum GoalCommand {
@@ -493,17 +492,11 @@ pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
             let client = store.resolve_client(&reference)?;
             let plan = store.plan(client.id, false)?;
             let text = crate::export::plan::plan_markdown(&plan, &store.settings()?, today());
-            match output {
-                None => {
-                    std::io::stdout().write_all(text.as_bytes())?;
-                    Ok(())
-                }
-                Some(path) => {
-                    write_owner_only(&path, text.as_bytes())?;
-                    eprintln!("Plan for {} written to {}", client.reference, path.display());
-                    Ok(())
-                }
+            write_export(output.as_deref(), &text, force)?;
+            if let Some(path) = &output {
+                eprintln!("Plan for {} written to {}", client.reference, path.display());
             }
+            Ok(())
         }
         PlanCommand::Review { reference, held, summary, next } => {
             let held = held.unwrap_or_default();
@@ -528,22 +521,4 @@ pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Writes a file readable by its owner only, replacing an existing one in one step (a
-/// private temporary file renamed over it), so a reader never sees half a plan.
-fn write_owner_only(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = create_owner_only(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::anyhow!("Could not write {}: {e}", path.display()));
-    }
-    Ok(())
 }
