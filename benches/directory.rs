@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use caseload::demo_directory::demo_directory;
+use caseload::demo::directory::demo_directory;
 use caseload::store::Store;
 use chrono::Utc;
 

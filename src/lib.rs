@@ -6,12 +6,6 @@
 pub mod app;
 pub mod cli;
 pub mod demo;
-pub mod demo_assessment;
-pub mod demo_closure;
-pub mod demo_coordination;
-pub mod demo_directory;
-pub mod demo_plan;
-pub mod demo_referrals;
 pub mod domain;
 pub mod export;
 pub mod import;

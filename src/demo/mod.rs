@@ -1,6 +1,13 @@
 //! `caseload demo`: a realistic synthetic caseload to look at and to benchmark. Every person
 //! is made up (the `fake` crate); demo data never mixes with real records.
 
+pub mod assessment;
+pub mod closure;
+pub mod coordination;
+pub mod directory;
+pub mod plan;
+pub mod referrals;
+
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::{DE_DE, EN, FR_FR, PT_BR};
@@ -362,11 +369,11 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let mut report = DemoReport::default();
     let instruments =
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
-    let mut plans = crate::demo_plan::PlanDemo::default();
-    let mut made_clients: Vec<crate::demo_referrals::DemoClient> = Vec::new();
+    let mut plans = plan::PlanDemo::default();
+    let mut made_clients: Vec<referrals::DemoClient> = Vec::new();
     let mut to_close = Vec::new();
     // a few of the clients asked for come as files transferred from another caseload
-    let transfers = crate::demo_closure::transfers_for(opts.clients);
+    let transfers = closure::transfers_for(opts.clients);
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
@@ -393,21 +400,21 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 // drawn as before so the other phases stay the same; the reason is chosen
                 // when the case is closed through the store (demo_closure)
                 let _ = pick(&mut rng, &["goals met", "moved away", "client withdrew"]);
-                to_close.push(crate::demo_closure::ToClose { client_id: id, on: closed });
+                to_close.push(closure::ToClose { client_id: id, on: closed });
                 report.closed += 1;
                 is_closed = true;
             }
             report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
             let (people, assessments, screenings) =
-                crate::demo_assessment::assessment_phase(tx, &mut rng, id, &c, until, now, &instruments)?;
+                assessment::assessment_phase(tx, &mut rng, id, &c, until, now, &instruments)?;
             report.people += people;
             report.assessments += assessments;
             report.screenings += screenings;
             report.coordination +=
-                crate::demo_coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
-            let client = crate::demo_plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
-            crate::demo_plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
-            made_clients.push(crate::demo_referrals::DemoClient { id, intake: c.intake_date, until });
+                coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
+            let client = plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
+            plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
+            made_clients.push(referrals::DemoClient { id, intake: c.intake_date, until });
             report.clients += 1;
         }
         // what demo made, so that anything added by hand later is told apart
@@ -430,20 +437,20 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 .join(",")
         ))?;
         // The same seed every time, so a second run finds the directory already there.
-        let directory = crate::demo_directory::demo_directory(crate::demo_directory::DEMO_SERVICES, 1, today);
+        let directory = directory::demo_directory(directory::DEMO_SERVICES, 1, today);
         let r = crate::store::directory::import_in(tx, &directory, &now_s, &mut |_| {})?;
         report.organisations = r.organisations.added;
         report.services = r.services.added;
         // referrals go to the directory's services, so they come after it
-        report.referrals = crate::demo_referrals::referrals(tx, &mut rng, &made_clients, now)?;
+        report.referrals = referrals::referrals(tx, &mut rng, &made_clients, now)?;
         Ok(())
     })?;
     // screenings and evaluations go through the store as a person's would (a few dozen)
-    crate::demo_plan::finish(store, &mut rng, &mut plans, now)?;
+    plan::finish(store, &mut rng, &mut plans, now)?;
     report.goals = plans.goals;
     report.evaluations = plans.evaluations;
     // closed through the store with their summaries; some reopened; a few transferred in
-    let endings = crate::demo_closure::finish(store, &mut rng, &to_close, transfers, now)?;
+    let endings = closure::finish(store, &mut rng, &to_close, transfers, now)?;
     report.reopened = endings.reopened;
     report.transferred = endings.transferred;
     report.clients += endings.clients_added;
