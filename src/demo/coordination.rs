@@ -2,12 +2,15 @@
 //! (some expiring, some expired), case conferences with action items, transitions, advocacy
 //! with deadlines and the occasional mandated report.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::Transaction;
+use serde::Deserialize;
 
-use crate::demo::pick;
+use super::pick;
 use crate::domain::consent::Consent;
 use crate::domain::coordination::{ActionDraft, AdvocacyDraft, ConferenceDraft, ConsentDraft};
 use crate::domain::people::PersonDraft;
@@ -15,32 +18,38 @@ use crate::store::coordination::{insert_advocacy, insert_conference, insert_cons
 use crate::store::people::{insert_person, Links};
 use crate::store::Result;
 
-const PROFESSIONALS: &[(&str, &str, &str)] = &[
-    ("Dr Anika Rao", "GP", "Northside Surgery"),
-    ("Ms Helen Ortiz", "class teacher", "St Anne's Primary"),
-    ("Mr Colin Price", "landlord", ""),
-    ("Jo Whitfield", "probation officer", "Probation Service"),
-    ("Sam Okafor", "housing officer", "City Housing"),
-    ("Priya Nair", "community psychiatric nurse", "Community Mental Health Team"),
-    ("Tom Becker", "debt adviser", "Citizens Advice"),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    professionals: Vec<Professional>,
+    /// What a case conference is for.
+    purposes: Vec<String>,
+    barriers: Vec<Barrier>,
+    /// What a consent covers ("" for everything).
+    covers: Vec<String>,
+}
 
-const PURPOSES: &[&str] = &[
-    "discharge planning after the hospital stay",
-    "review of the tenancy and the arrears",
-    "school attendance and support at home",
-    "multi-agency safety planning",
-    "review of the care plan before the benefits appeal",
-];
+/// Someone around the client at work: name, role, organisation ("" for none).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Professional {
+    name: String,
+    role: String,
+    organisation: String,
+}
 
-const BARRIERS: &[(&str, &str)] = &[
-    ("benefit stopped after a missed letter", "benefits office"),
-    ("repairs to the damp bedroom not done", "landlord"),
-    ("refused a school place near home", "school"),
-    ("energy supplier threatening disconnection", "utility company"),
-    ("housing application stuck for months", "housing office"),
-    ("GP registration refused without ID", "health service"),
-];
+/// A barrier the practitioner advocates about, and with whom.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Barrier {
+    barrier: String,
+    target: String,
+}
+
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "coordination.json", include_str!("../../assets/demo/coordination.json"))
+}
 
 fn days(d: NaiveDate, n: i64) -> NaiveDate {
     if n >= 0 {
@@ -79,15 +88,23 @@ pub fn coordination_phase(
     until: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    let w = words()?;
     let now_s = crate::store::now_db(now);
     let mut n = 0;
     let mut names = Vec::new();
     for _ in 0..rng.random_range(1..4) {
-        let (name, role, org) = *pick(rng, PROFESSIONALS);
+        let p = pick(rng, &w.professionals);
+        let name = p.name.as_str();
         if names.contains(&name) {
             continue;
         }
-        insert_person(tx, client_id, &contact(name, role, org, rng), &Links::default(), &now_s)?;
+        insert_person(
+            tx,
+            client_id,
+            &contact(name, &p.role, &p.organisation, rng),
+            &Links::default(),
+            &now_s,
+        )?;
         names.push(name);
         n += 1;
         // most have a consent: valid, expiring soon or expired
@@ -99,8 +116,7 @@ pub fn coordination_phase(
                 _ => days(until, rng.random_range(60..300)),   // valid
             }
             .max(signed);
-            let covers =
-                pick::<&str>(rng, &["", "medical history", "housing, income", "school reports"]).to_string();
+            let covers = pick(rng, &w.covers).to_string();
             let d = ConsentDraft {
                 consent: Consent {
                     to_name: name.to_string(),
@@ -131,7 +147,7 @@ pub fn coordination_phase(
         ];
         let d = ConferenceDraft {
             held_at: held.and_hms_opt(10, 0, 0).map(|t| t.and_utc()).unwrap_or(now),
-            purpose: pick(rng, PURPOSES).to_string(),
+            purpose: pick(rng, &w.purposes).to_string(),
             attendees: std::iter::once("Client".to_string())
                 .chain(names.iter().map(|s| s.to_string()))
                 .collect(),
@@ -174,11 +190,11 @@ pub fn coordination_phase(
         n += 1;
     }
     if rng.random_bool(0.3) {
-        let (barrier, target) = *pick(rng, BARRIERS);
+        let b = pick(rng, &w.barriers);
         let opened = days(until, -rng.random_range(5..120)).max(from);
         let d = AdvocacyDraft {
-            barrier: barrier.into(),
-            target: target.into(),
+            barrier: b.barrier.clone(),
+            target: b.target.clone(),
             deadline: rng.random_bool(0.6).then(|| days(until, rng.random_range(-3..30))),
             opened_on: opened,
             first_action: "Wrote a letter setting out the client's situation and asked for a review.".into(),

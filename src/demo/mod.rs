@@ -2,21 +2,22 @@
 //! is made up (the `fake` crate); demo data never mixes with real records.
 
 pub mod assessment;
+pub mod clients;
 pub mod closure;
 pub mod coordination;
 pub mod directory;
+pub mod notes;
 pub mod plan;
 pub mod referrals;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use fake::faker::name::raw::{FirstName, LastName};
-use fake::locales::{DE_DE, EN, FR_FR, PT_BR};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Days, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::{RngExt, SeedableRng};
-use fake::Fake;
 use rusqlite::params;
+use serde::de::DeserializeOwned;
 
-use crate::domain::client::{CaseStatus, Client, REFERRAL_SOURCES};
 use crate::domain::dates::format_date;
 use crate::domain::note::ContactType;
 use crate::store::clients::{insert_client_row, log_event};
@@ -57,110 +58,6 @@ pub struct DemoReport {
     pub transferred: usize,
 }
 
-/// Slots that make synthetic notes read like a varied caseload rather than a few set phrases.
-const AGENCIES: &[&str] = &[
-    "the housing office",
-    "the food bank",
-    "the GP surgery",
-    "the job centre",
-    "the school nurse",
-    "the tenancy team",
-    "the debt advice service",
-    "the community mental health team",
-    "the pharmacy",
-    "the youth club",
-    "the legal aid clinic",
-    "the energy company",
-    "the council tax office",
-    "the refugee support group",
-    "the day centre",
-    "the probation office",
-    "the maternity unit",
-];
-const TOPICS: &[&str] = &[
-    "rent arrears",
-    "a damp bedroom",
-    "the gas meter",
-    "school uniform costs",
-    "a missed appointment",
-    "the disability assessment",
-    "childcare on Tuesdays",
-    "the bus pass renewal",
-    "a new prescription",
-    "the housing application",
-    "debt repayments",
-    "the water bill",
-    "sleep problems",
-    "the court letter",
-    "a volunteering place",
-    "English classes",
-    "the benefits review",
-    "a referral to counselling",
-    "furniture for the flat",
-    "the mobility scooter",
-    "the dentist",
-    "a phone top-up",
-    "the allotment",
-];
-const FEELINGS: &[&str] = &[
-    "calmer than last week",
-    "tired but hopeful",
-    "anxious about money",
-    "frustrated with the waiting list",
-    "pleased with the progress",
-    "low in mood",
-    "more confident",
-    "worried about the children",
-    "relieved",
-    "angry about the letter",
-    "quiet and withdrawn",
-    "motivated",
-];
-
-fn varied_sentence(rng: &mut StdRng) -> String {
-    match rng.random_range(0..5) {
-        0 => format!("Discussed {} and contacted {}.", pick(rng, TOPICS), pick(rng, AGENCIES)),
-        1 => format!("Client seemed {}; talked through {}.", pick(rng, FEELINGS), pick(rng, TOPICS)),
-        2 => format!("Agreed that {} will help with {}.", pick(rng, AGENCIES), pick(rng, TOPICS)),
-        3 => format!(
-            "Reviewed {} ({} days since the last review).",
-            pick(rng, TOPICS),
-            rng.random_range(3..60)
-        ),
-        _ => format!("Client {} after hearing from {}.", pick(rng, FEELINGS), pick(rng, AGENCIES)),
-    }
-}
-
-const OPENINGS: &[&str] = &[
-    "Met with client at home.",
-    "Phoned client to check in.",
-    "Client came to the office without an appointment.",
-    "Spoke with the client's sister (collateral).",
-    "Video call with client and interpreter.",
-    "Tried to call; no answer, left no message.",
-    "Case conference with housing and health workers.",
-    "Completed paperwork for the benefits application.",
-];
-const MIDDLES: &[&str] = &[
-    "Rent arrears discussed; landlord agreed to a payment plan.",
-    "Client reports sleeping better since the new medication.",
-    "Food bank referral made; client will go on Thursday.",
-    "Reviewed the budget together; electricity bill is overdue.",
-    "Client worried about the eviction notice and the court date.",
-    "School attendance improved this month according to the teacher.",
-    "Discussed safety plan; client knows whom to call at night.",
-    "Client started the job training course and enjoys it.",
-    "GP appointment booked; transport arranged by the clinic.",
-    "Client feels isolated; talked about the community centre group.",
-];
-const PLANS: &[&str] = &[
-    "Plan: follow up with the landlord next week.",
-    "Plan: check that the benefits letter arrived.",
-    "Plan: visit again in two weeks.",
-    "Plan: call the clinic about the referral.",
-    "Plan: client to bring ID documents next time.",
-];
-
 /// Meta keys: the file was made by demo, and how many clients and notes demo put in it.
 const DEMO_CLIENTS: &str = "demo_clients";
 const DEMO_NOTES: &str = "demo_notes";
@@ -190,171 +87,27 @@ pub fn check_demo_allowed(store: &Store) -> Result<()> {
     Ok(())
 }
 
-const PRONOUNS: &[&str] = &["she/her", "he/him", "they/them", "", ""];
-const PROGRAMMES: &[&str] =
-    &["Housing First", "Family Support", "Adult Community Care", "Youth Transition", ""];
-const LANGUAGES: &[(&str, bool)] = &[
-    ("English", false),
-    ("English", false),
-    ("English", false),
-    ("Spanish", true),
-    ("Portuguese", true),
-    ("French", false),
-    ("Arabic", true),
-];
-const REASONS: &[&str] = &[
-    "At risk of eviction after losing work; rent arrears for two months.",
-    "Discharged from hospital, lives alone, needs support with daily living and appointments.",
-    "School reports frequent absences; family asked for help with housing and benefits.",
-    "Referred after a domestic incident; wants help with safety planning and income.",
-    "Recently arrived; needs help with registration, language classes and a GP.",
-    "Low mood and isolation after bereavement; struggling with bills.",
-];
+/// A need in a life domain, as the demo's assessments and referrals word it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Need {
+    domain: String,
+    text: String,
+}
 
 pub(crate) fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-fn synthetic_client(rng: &mut StdRng, today: NaiveDate) -> Client {
-    let (given, family): (String, String) = match rng.random_range(0..10) {
-        0..=4 => (FirstName(EN).fake_with_rng(rng), LastName(EN).fake_with_rng(rng)),
-        5 | 6 => (FirstName(PT_BR).fake_with_rng(rng), LastName(PT_BR).fake_with_rng(rng)),
-        7 | 8 => (FirstName(FR_FR).fake_with_rng(rng), LastName(FR_FR).fake_with_rng(rng)),
-        _ => (FirstName(DE_DE).fake_with_rng(rng), LastName(DE_DE).fake_with_rng(rng)),
-    };
-    let age: u64 = rng.random_range(16..90);
-    let dob = today.checked_sub_days(Days::new(age * 365 + rng.random_range(0..365))).unwrap_or(today);
-    let estimated = rng.random_bool(0.05);
-    let intake = today.checked_sub_days(Days::new(rng.random_range(0..5 * 365))).unwrap_or(today);
-    let (language, interpreter) = *pick(rng, LANGUAGES);
-    let preferred = if rng.random_bool(0.15) { given.chars().take(3).collect() } else { String::new() };
-    Client {
-        given_name: given.clone(),
-        family_name: family.clone(),
-        preferred_name: preferred,
-        pronouns: pick(rng, PRONOUNS).to_string(),
-        date_of_birth: if estimated { NaiveDate::from_ymd_opt(dob.year(), 7, 1) } else { Some(dob) },
-        birth_date_estimated: estimated,
-        // 555-01xx numbers are reserved for fiction
-        phone: format!("555-01{:02}", rng.random_range(0..100)),
-        email: if rng.random_bool(0.5) {
-            format!("{}.{}@example.org", given.to_lowercase(), family.to_lowercase()).replace(' ', "")
-        } else {
-            String::new()
-        },
-        address: format!("{} Example Street, Springfield", rng.random_range(1..300)),
-        language: language.to_string(),
-        interpreter_needed: interpreter && rng.random_bool(0.7),
-        best_contact: pick(rng, &["mornings", "text first", "after 5pm", "", ""]).to_string(),
-        safe_to_leave_message: *pick(rng, &[Some(true), Some(true), Some(false), None]),
-        referral_source: pick(rng, REFERRAL_SOURCES).to_string(),
-        referral_reason: pick(rng, REASONS).to_string(),
-        intake_date: intake,
-        programme: pick(rng, PROGRAMMES).to_string(),
-        emergency_contact_name: if rng.random_bool(0.6) {
-            format!("{} {}", FirstName(EN).fake_with_rng::<String, _>(rng), family)
-        } else {
-            String::new()
-        },
-        emergency_contact_phone: format!("555-01{:02}", rng.random_range(0..100)),
-        emergency_contact_relation: pick(rng, &["sister", "mother", "friend", "partner", "son"]).to_string(),
-        external_id: if rng.random_bool(0.3) {
-            format!("EXT-{}", rng.random_range(10000..99999))
-        } else {
-            String::new()
-        },
-        status: CaseStatus::Open,
-        ..Default::default()
+/// A word list from `assets/demo/` (built into the binary, so the demo runs from anywhere),
+/// read the first time it is needed.
+fn load<T: DeserializeOwned>(cell: &'static OnceLock<T>, file: &str, json: &str) -> Result<&'static T> {
+    if let Some(words) = cell.get() {
+        return Ok(words);
     }
-}
-
-/// Notes of all contact types spread from intake to today (or closure); older ones signed.
-fn demo_notes(
-    tx: &rusqlite::Transaction<'_>,
-    rng: &mut StdRng,
-    client_id: i64,
-    c: &Client,
-    until: NaiveDate,
-    now: DateTime<Utc>,
-    count: usize,
-) -> Result<usize> {
-    let today = until;
-    let open = until == now.date_naive();
-    let span = (today - c.intake_date).num_days().max(1);
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO notes (client_id, episode_id, contact_at, written_at, updated_at, contact_type, participants, \
-         location, duration_minutes, follow_up_on, template, body, signed_at, signed_by) \
-         VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    // most open cases were in touch recently, as in a real caseload
-    let recent_first = open && rng.random_bool(0.75);
-    for i in 0..count {
-        let day = if i == 0 && recent_first {
-            today.checked_sub_days(Days::new(rng.random_range(0..25))).unwrap_or(today).max(c.intake_date)
-        } else {
-            c.intake_date.checked_add_days(Days::new(rng.random_range(0..span) as u64)).unwrap_or(today)
-        };
-        let minute = rng.random_range(8 * 60..18 * 60);
-        let contact_at = format!("{}T{:02}:{:02}:00Z", format_date(day), minute / 60, minute % 60);
-        let written =
-            if rng.random_bool(0.8) { day } else { day.checked_add_days(Days::new(1)).unwrap_or(day) };
-        let written_at = format!("{}T19:00:00Z", format_date(written.min(today)));
-        let kind = *pick(rng, ContactType::ALL);
-        let minutes: Option<u32> = match kind {
-            ContactType::Attempted => Some(5),
-            ContactType::HomeVisit => Some(rng.random_range(30..120)),
-            _ => Some(rng.random_range(10..60)),
-        };
-        let template = *pick(rng, &["free", "free", "soap", "dap", "birp"]);
-        let body = match template {
-            "soap" => format!(
-                "Subjective:\n{}\n\nObjective:\n{}\n\nAssessment:\nProgress is steady.\n\nPlan:\n{}",
-                varied_sentence(rng),
-                pick(rng, OPENINGS),
-                pick(rng, PLANS)
-            ),
-            "dap" => format!(
-                "Data:\n{}\n\nAssessment:\nNeeds continue.\n\nPlan:\n{}",
-                pick(rng, MIDDLES),
-                pick(rng, PLANS)
-            ),
-            "birp" => format!(
-                "Behaviour:\n{}\n\nIntervention:\n{}\n\nResponse:\nClient engaged well.\n\nPlan:\n{}",
-                pick(rng, MIDDLES),
-                pick(rng, OPENINGS),
-                pick(rng, PLANS)
-            ),
-            _ => format!(
-                "{} {} {} {}",
-                pick(rng, OPENINGS),
-                varied_sentence(rng),
-                if rng.random_bool(0.3) { pick(rng, MIDDLES).to_string() } else { varied_sentence(rng) },
-                pick(rng, PLANS)
-            ),
-        };
-        let recent = open && (today - day).num_days() < 5;
-        let follow_up = if recent && rng.random_bool(0.5) {
-            day.checked_add_days(Days::new(rng.random_range(3..14))).map(format_date)
-        } else {
-            None
-        };
-        let signed = !recent || rng.random_bool(0.5);
-        stmt.execute(params![
-            client_id,
-            contact_at,
-            written_at,
-            kind.as_str(),
-            if kind == ContactType::Collateral { "sister" } else { "client" },
-            if kind == ContactType::HomeVisit { "client's home" } else { "" },
-            minutes,
-            follow_up,
-            template,
-            body,
-            if signed { Some(written_at.clone()) } else { None },
-            if signed { Some("Demo Practitioner") } else { None },
-        ])?;
-    }
-    Ok(count)
+    let words = serde_json::from_str(json)
+        .map_err(|e| StoreError::Refused(format!("The demo's word list {file} is damaged: {e}")))?;
+    Ok(cell.get_or_init(|| words))
 }
 
 /// Fills the database with synthetic clients and a synthetic resource directory, in one
@@ -380,7 +133,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             [DEMO_MARKER],
         )?;
         for _ in 0..opts.clients - transfers {
-            let c = synthetic_client(&mut rng, today);
+            let c = clients::synthetic_client(&mut rng, today)?;
             let id = insert_client_row(tx, &c, &now_s)?;
             tx.execute(
                 "INSERT INTO episodes (client_id, number, opened_on, created_at) VALUES (?1, 1, ?2, ?3)",
@@ -397,14 +150,14 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
                 let closed = closed.min(today);
                 until = closed;
-                // drawn as before so the other phases stay the same; the reason is chosen
-                // when the case is closed through the store (demo_closure)
-                let _ = pick(&mut rng, &["goals met", "moved away", "client withdrew"]);
+                // a draw kept so that the other phases stay the same; the reason is chosen
+                // when the case is closed through the store (closure.rs)
+                let _ = rng.random_range(0..3usize);
                 to_close.push(closure::ToClose { client_id: id, on: closed });
                 report.closed += 1;
                 is_closed = true;
             }
-            report.notes += demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
+            report.notes += notes::demo_notes(tx, &mut rng, id, &c, until, now, opts.notes_per_client)?;
             let (people, assessments, screenings) =
                 assessment::assessment_phase(tx, &mut rng, id, &c, until, now, &instruments)?;
             report.people += people;
@@ -437,7 +190,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
                 .join(",")
         ))?;
         // The same seed every time, so a second run finds the directory already there.
-        let directory = directory::demo_directory(directory::DEMO_SERVICES, 1, today);
+        let directory = directory::demo_directory(directory::DEMO_SERVICES, 1, today)?;
         let r = crate::store::directory::import_in(tx, &directory, &now_s, &mut |_| {})?;
         report.organisations = r.organisations.added;
         report.services = r.services.added;
@@ -465,4 +218,54 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
         Ok(())
     })?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_empty_list(file: &str, path: &str, v: &serde_json::Value) {
+        match v {
+            serde_json::Value::Array(items) => {
+                assert!(!items.is_empty(), "{file}: {path} is empty, and the demo picks from it");
+                for (i, item) in items.iter().enumerate() {
+                    no_empty_list(file, &format!("{path}[{i}]"), item);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (k, item) in fields {
+                    no_empty_list(file, &format!("{path}.{k}"), item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_word_list_reads_and_none_is_empty() -> std::result::Result<(), Box<dyn std::error::Error>> {
+        assessment::words()?;
+        clients::words()?;
+        closure::words()?;
+        coordination::words()?;
+        directory::words()?;
+        notes::words()?;
+        plan::words()?;
+        referrals::words()?;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo");
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let file = path.display().to_string();
+                no_empty_list(&file, "", &serde_json::from_str(&std::fs::read_to_string(&path)?)?);
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_damaged_word_list_is_a_plain_refusal() {
+        static CELL: OnceLock<Vec<String>> = OnceLock::new();
+        let e = load(&CELL, "x.json", "[\"a\",").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("The demo's word list x.json is damaged"), "{e}");
+    }
 }
