@@ -12,7 +12,7 @@ use fake::Fake;
 use rusqlite::Transaction;
 use serde::Deserialize;
 
-use super::pick;
+use super::{add_days, pick};
 use crate::domain::assessment::{Assessment, Need, Risk, RiskArea, RiskLevel, Section};
 use crate::domain::client::Client;
 use crate::domain::instruments::{find, parse_answer_list, score, Instrument, LIFE_DOMAINS};
@@ -35,10 +35,6 @@ pub(super) struct Words {
 pub(super) fn words() -> Result<&'static Words> {
     static WORDS: OnceLock<Words> = OnceLock::new();
     super::load(&WORDS, "assessment.json", include_str!("../../assets/demo/assessment.json"))
-}
-
-fn days_after(d: NaiveDate, n: u64) -> NaiveDate {
-    d.checked_add_days(Days::new(n)).unwrap_or(d)
 }
 
 fn person(
@@ -238,7 +234,7 @@ pub fn assessment_phase(
 
     // an assessment at intake, reassessments every six months or so
     let mut assessments = 0;
-    let mut on = days_after(c.intake_date, rng.random_range(0..14)).min(until);
+    let mut on = add_days(c.intake_date, rng.random_range(0..14)).min(until);
     let severe = rng.random_bool(0.12);
     let mut previous: Option<(i64, Assessment)> = None;
     let mut ratings: Vec<(String, u8)> =
@@ -279,7 +275,7 @@ pub fn assessment_phase(
         let id = insert_assessment(tx, client_id, &a, based_on, now)?;
         previous = Some((id, a));
         assessments += 1;
-        on = days_after(on, rng.random_range(150..220));
+        on = add_days(on, rng.random_range(150..220));
     }
 
     // flags raised long ago were reviewed and lowered since, as a practitioner would
@@ -314,7 +310,7 @@ pub fn assessment_phase(
         );
         if let Ok(answers) = parse_answer_list(ahc, &list) {
             let result = score(ahc, &answers);
-            let day = days_after(c.intake_date, 1).min(until);
+            let day = add_days(c.intake_date, 1).min(until);
             insert_screening(tx, client_id, ahc, &answers, &result, day, "", now)?;
             screenings += 1;
         }
@@ -322,7 +318,7 @@ pub fn assessment_phase(
     let mut level: i32 = rng.random_range(6..22);
     // at most the last couple of years of a long case, so that recent results exist
     let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 90)).unwrap_or(until));
-    let mut day = days_after(start, rng.random_range(0..10)).min(until);
+    let mut day = add_days(start, rng.random_range(0..10)).min(until);
     while day <= until && screenings < 16 {
         for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
             let Some(inst) = find(instruments, id) else { continue };
@@ -344,7 +340,7 @@ pub fn assessment_phase(
             screenings += 1;
         }
         level = (level - rng.random_range(-1..4)).max(0);
-        day = days_after(day, rng.random_range(80..100));
+        day = add_days(day, rng.random_range(80..100));
     }
     crate::store::safety::refresh_safety(tx, client_id)?;
     Ok((people, assessments, screenings))

@@ -4,15 +4,16 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::Transaction;
 use serde::Deserialize;
 
-use super::pick;
+use super::{add_days, pick};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::{ActionDraft, AdvocacyDraft, ConferenceDraft, ConsentDraft};
+use crate::domain::dates::format_date;
 use crate::domain::people::PersonDraft;
 use crate::store::coordination::{insert_advocacy, insert_conference, insert_consent};
 use crate::store::people::{insert_person, Links};
@@ -51,14 +52,6 @@ pub(super) fn words() -> Result<&'static Words> {
     super::load(&WORDS, "coordination.json", include_str!("../../assets/demo/coordination.json"))
 }
 
-fn days(d: NaiveDate, n: i64) -> NaiveDate {
-    if n >= 0 {
-        d.checked_add_days(Days::new(n as u64)).unwrap_or(d)
-    } else {
-        d.checked_sub_days(Days::new((-n) as u64)).unwrap_or(d)
-    }
-}
-
 fn contact(name: &str, role: &str, org: &str, rng: &mut StdRng) -> PersonDraft {
     PersonDraft {
         name: name.to_string(),
@@ -77,6 +70,19 @@ fn contact(name: &str, role: &str, org: &str, rng: &mut StdRng) -> PersonDraft {
         tie_strength: Some(pick::<&str>(rng, &["strong", "weak", "weak", "stressful"]).to_string()),
         support_flow: Some(pick::<&str>(rng, &["to-client", "to-client", "both", "none"]).to_string()),
     }
+}
+
+/// Puts the record just inserted (a `record` row) on the client's timeline: the event `(kind,
+/// summary)` that happened at `at` and was written down at `now_s`.
+fn log_inserted(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    (at, now_s): (&str, &str),
+    (kind, summary): (&str, &str),
+    record: &str,
+) -> Result<()> {
+    let id = tx.last_insert_rowid();
+    crate::store::clients::log_record_event(tx, client_id, at, now_s, kind, summary, Some((record, id)))
 }
 
 /// Coordination records for one client, between `from` (intake) and `until`.
@@ -109,11 +115,11 @@ pub fn coordination_phase(
         n += 1;
         // most have a consent: valid, expiring soon or expired
         if rng.random_bool(0.8) {
-            let signed = days(until, -rng.random_range(30..400)).max(from);
+            let signed = add_days(until, -rng.random_range(30..400)).max(from);
             let expires = match rng.random_range(0..10) {
-                0 | 1 => days(until, rng.random_range(1..25)), // expiring soon
-                2 => days(until, -rng.random_range(1..40)),    // expired
-                _ => days(until, rng.random_range(60..300)),   // valid
+                0 | 1 => add_days(until, rng.random_range(1..25)), // expiring soon
+                2 => add_days(until, -rng.random_range(1..40)),    // expired
+                _ => add_days(until, rng.random_range(60..300)),   // valid
             }
             .max(signed);
             let covers = pick(rng, &w.covers).to_string();
@@ -132,17 +138,17 @@ pub fn coordination_phase(
         }
     }
     if rng.random_bool(0.4) {
-        let held = days(until, -rng.random_range(0..60)).max(from);
+        let held = add_days(until, -rng.random_range(0..60)).max(from);
         let actions = vec![
             ActionDraft {
                 owner: "Practitioner".into(),
                 text: "chase the housing application".into(),
-                due_on: Some(days(held, 7)),
+                due_on: Some(add_days(held, 7)),
             },
             ActionDraft {
                 owner: names.first().map(|s| s.to_string()).unwrap_or_default(),
                 text: "send the report before the review".into(),
-                due_on: Some(days(held, 14)),
+                due_on: Some(add_days(held, 14)),
             },
         ];
         let d = ConferenceDraft {
@@ -160,42 +166,35 @@ pub fn coordination_phase(
         // older action items were done at the time
         tx.execute(
             "UPDATE action_items SET done_on = due_on WHERE conference_id = ?1 AND due_on < ?2",
-            rusqlite::params![id, crate::domain::dates::format_date(days(until, -10))],
+            rusqlite::params![id, format_date(add_days(until, -10))],
         )?;
         n += 1;
     }
     if rng.random_bool(0.15) {
-        let on = days(until, -rng.random_range(0..90)).max(from);
+        let on = add_days(until, -rng.random_range(0..90)).max(from);
         tx.execute(
             "INSERT INTO transitions (client_id, episode_id, kind, on_date, from_service, to_service, handed_over, follow_up_on, created_at) \
              VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), 'hospital-discharge', ?2, \
              'City Hospital, ward 7', 'home with community nursing', 'Discharge letter, medication list, district nurse contact.', ?3, ?4)",
-            rusqlite::params![client_id, crate::domain::dates::format_date(on), crate::domain::dates::format_date(days(on, 7)), now_s],
+            rusqlite::params![client_id, format_date(on), format_date(add_days(on, 7)), now_s],
         )?;
         // a follow-up long past was done at the time
         tx.execute(
             "UPDATE transitions SET follow_up_done = follow_up_on WHERE id = last_insert_rowid() AND follow_up_on < ?1",
-            [crate::domain::dates::format_date(days(until, -5))],
+            [format_date(add_days(until, -5))],
         )?;
-        let id = tx.last_insert_rowid();
-        crate::store::clients::log_record_event(
-            tx,
-            client_id,
-            &format!("{}T12:00:00Z", crate::domain::dates::format_date(on)),
-            &now_s,
-            "transition",
-            "hospital discharge: City Hospital, ward 7 → home with community nursing",
-            Some(("transition", id)),
-        )?;
+        let at = format!("{}T12:00:00Z", format_date(on));
+        let what = "hospital discharge: City Hospital, ward 7 → home with community nursing";
+        log_inserted(tx, client_id, (&at, &now_s), ("transition", what), "transition")?;
         n += 1;
     }
     if rng.random_bool(0.3) {
         let b = pick(rng, &w.barriers);
-        let opened = days(until, -rng.random_range(5..120)).max(from);
+        let opened = add_days(until, -rng.random_range(5..120)).max(from);
         let d = AdvocacyDraft {
             barrier: b.barrier.clone(),
             target: b.target.clone(),
-            deadline: rng.random_bool(0.6).then(|| days(until, rng.random_range(-3..30))),
+            deadline: rng.random_bool(0.6).then(|| add_days(until, rng.random_range(-3..30))),
             opened_on: opened,
             first_action: "Wrote a letter setting out the client's situation and asked for a review.".into(),
         };
@@ -203,24 +202,17 @@ pub fn coordination_phase(
         n += 1;
     }
     if rng.random_bool(0.03) {
-        let at = days(until, -rng.random_range(1..200)).max(from);
+        let on = add_days(until, -rng.random_range(1..200)).max(from);
+        let at = format!("{}T15:30:00Z", format_date(on));
         tx.execute(
             "INSERT INTO mandated_reports (client_id, episode_id, kind, agency, reported_at, reference_number, what_reported, reported_by, created_at) \
              VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), 'child-protection', \
              'Children''s Services duty team', ?2, ?3, 'Concern reported about the children being left alone overnight.', \
              'Demo Practitioner', ?4)",
-            rusqlite::params![client_id, format!("{}T15:30:00Z", crate::domain::dates::format_date(at)), format!("CS-{}", rng.random_range(10000..99999)), now_s],
+            rusqlite::params![client_id, at, format!("CS-{}", rng.random_range(10000..99999)), now_s],
         )?;
-        let id = tx.last_insert_rowid();
-        crate::store::clients::log_record_event(
-            tx,
-            client_id,
-            &format!("{}T15:30:00Z", crate::domain::dates::format_date(at)),
-            &now_s,
-            "report",
-            "Mandated child protection report to Children's Services duty team",
-            Some(("mandated-report", id)),
-        )?;
+        let what = "Mandated child protection report to Children's Services duty team";
+        log_inserted(tx, client_id, (&at, &now_s), ("report", what), "mandated-report")?;
         n += 1;
     }
     Ok(n)

@@ -12,7 +12,7 @@ pub mod referrals;
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::{RngExt, SeedableRng};
 use rusqlite::params;
@@ -87,6 +87,25 @@ pub fn check_demo_allowed(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// A client the demo made, as its later phases (plans, referrals) need to know them.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoClient {
+    pub id: i64,
+    pub intake: NaiveDate,
+    /// Today for an open case, the closing day for a closed one.
+    pub until: NaiveDate,
+    pub closed: bool,
+}
+
+/// A day `n` days after `d` (before it when `n` is negative); `d` itself at the calendar's ends.
+pub(crate) fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 {
+        d.checked_add_days(Days::new(n.unsigned_abs())).unwrap_or(d)
+    } else {
+        d.checked_sub_days(Days::new(n.unsigned_abs())).unwrap_or(d)
+    }
+}
+
 /// A need in a life domain, as the demo's assessments and referrals word it.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,7 +142,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let instruments =
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
     let mut plans = plan::PlanDemo::default();
-    let mut made_clients: Vec<referrals::DemoClient> = Vec::new();
+    let mut made_clients: Vec<DemoClient> = Vec::new();
     let mut to_close = Vec::new();
     // a few of the clients asked for come as files transferred from another caseload
     let transfers = closure::transfers_for(opts.clients);
@@ -165,9 +184,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             report.screenings += screenings;
             report.coordination +=
                 coordination::coordination_phase(tx, &mut rng, id, c.intake_date, until, now)?;
-            let client = plan::DemoClient { id, intake: c.intake_date, until, closed: is_closed };
+            let client = DemoClient { id, intake: c.intake_date, until, closed: is_closed };
             plan::plan_for_client(tx, &mut rng, &client, now, &mut plans)?;
-            made_clients.push(referrals::DemoClient { id, intake: c.intake_date, until });
+            made_clients.push(client);
             report.clients += 1;
         }
         // what demo made, so that anything added by hand later is told apart

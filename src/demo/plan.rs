@@ -4,13 +4,13 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::Transaction;
 use serde::Deserialize;
 
-use super::pick;
+use super::{add_days, pick, DemoClient};
 
 use crate::domain::goal::{suggested_outcome, Achievement, GoalStatus, MeasureKind, MeasureSource, Priority};
 use crate::domain::plan::{
@@ -51,23 +51,6 @@ struct Template {
 pub(super) fn words() -> Result<&'static Words> {
     static WORDS: OnceLock<Words> = OnceLock::new();
     super::load(&WORDS, "plan.json", include_str!("../../assets/demo/plan.json"))
-}
-
-fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
-    if n >= 0 {
-        d.checked_add_days(Days::new(n as u64)).unwrap_or(d)
-    } else {
-        d.checked_sub_days(Days::new(n.unsigned_abs())).unwrap_or(d)
-    }
-}
-
-/// One demo client, as far as the plan needs to know.
-pub struct DemoClient {
-    pub id: i64,
-    pub intake: NaiveDate,
-    /// Today for an open case, the closing day for a closed one.
-    pub until: NaiveDate,
-    pub closed: bool,
 }
 
 /// What the demo made, and the screenings and evaluations it adds after its transaction.

@@ -4,26 +4,19 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::{params, Transaction};
 use serde::Deserialize;
 
-use super::pick;
+use super::{add_days, pick, DemoClient};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::format_date;
 use crate::domain::referral::{default_follow_up, ReferralDetails, ReferralStatus, Urgency};
 use crate::store::referrals::{insert_referral, NewReferral};
 use crate::store::Result;
-
-/// A client demo made, for referrals once the directory exists.
-pub struct DemoClient {
-    pub id: i64,
-    pub intake: NaiveDate,
-    pub until: NaiveDate,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,10 +54,6 @@ fn path(last: ReferralStatus, rng: &mut StdRng) -> Vec<ReferralStatus> {
     }
 }
 
-fn days_before(d: NaiveDate, n: u64) -> NaiveDate {
-    d.checked_sub_days(Days::new(n)).unwrap_or(d)
-}
-
 /// Referrals for the demo's clients, in the same transaction.
 pub fn referrals(
     tx: &Transaction<'_>,
@@ -90,7 +79,7 @@ pub fn referrals(
             // the whole story fits between intake and the end of the case; referrals made long
             // ago, or in a closed case, have reached their end
             let span = (c.until - c.intake).num_days().max(1) as u64;
-            let start = days_before(c.until, rng.random_range(0..span)).max(c.intake);
+            let start = add_days(c.until, -(rng.random_range(0..span) as i64)).max(c.intake);
             let recent = (c.until - start).num_days() < 60 && c.until == now.date_naive();
             let last = if recent {
                 *pick(rng, ReferralStatus::ALL)
