@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use caseload::demo_directory::demo_directory;
+use caseload::demo::directory::demo_directory;
 use caseload::store::Store;
 use chrono::Utc;
 
@@ -34,7 +34,7 @@ fn dataset() -> PathBuf {
     eprintln!("building a directory of {SERVICES} services (cached for next time)…");
     let started = Instant::now();
     let mut store = Store::open(&path).expect("open");
-    let data = demo_directory(SERVICES, 42, Utc::now().date_naive());
+    let data = demo_directory(SERVICES, 42, Utc::now().date_naive()).expect("demo directory");
     store.import_directory(&data, Utc::now(), &mut |_| {}).expect("import");
     eprintln!("  built in {:.1} s", started.elapsed().as_secs_f64());
     path

@@ -5,20 +5,7 @@
 
 pub mod app;
 pub mod cli;
-pub mod cli_assess;
-pub mod cli_close;
-pub mod cli_coord;
-pub mod cli_directory;
-pub mod cli_notes;
-pub mod cli_plan;
-pub mod cli_referrals;
 pub mod demo;
-pub mod demo_assessment;
-pub mod demo_closure;
-pub mod demo_coordination;
-pub mod demo_directory;
-pub mod demo_plan;
-pub mod demo_referrals;
 pub mod domain;
 pub mod export;
 pub mod import;

@@ -363,8 +363,8 @@ fn an_import_that_fails_half_way_leaves_nothing_behind() {
 
 #[test]
 fn demo_makes_a_synthetic_directory_once_and_refuses_a_real_one() {
+    use caseload::demo::directory::DEMO_SERVICES;
     use caseload::demo::{generate, DemoOptions};
-    use caseload::demo_directory::DEMO_SERVICES;
     let (_d, path) = temp_db();
     let mut store = open(&path);
     let opts = DemoOptions { clients: 3, seed: 1, notes_per_client: 1 };

@@ -18,9 +18,10 @@ pub enum WriteError {
     Io(std::path::PathBuf, std::io::Error),
 }
 
-/// Writes an export readable by its owner only. An existing file is never replaced unless
-/// `force`; the text goes to a private temporary file first, so a reader never sees half a
-/// file and a failed write leaves nothing behind.
+/// Writes an export readable by its owner only: every export (a client's file, the caseload
+/// CSV, the case plan; from the app or a command) is written here. An existing file is never
+/// replaced unless `force`; the text goes to a private temporary file first, so a reader never
+/// sees half a file and a failed write leaves nothing behind.
 pub fn write_owner_only(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
     if !force && path.exists() {
         return Err(WriteError::Exists(path.to_path_buf()));
@@ -66,6 +67,22 @@ pub fn md_inline(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_existing_file_is_replaced_only_with_force() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("plan.md");
+        write_owner_only(&path, b"first", false)?;
+        assert!(matches!(write_owner_only(&path, b"second", false), Err(WriteError::Exists(_))));
+        assert_eq!(std::fs::read(&path)?, b"first");
+        write_owner_only(&path, b"third", true)?;
+        assert_eq!(std::fs::read(&path)?, b"third");
+        assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+        // no temporary file is left beside it
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+        Ok(())
+    }
 
     #[test]
     fn markdown_and_terminal_syntax_is_neutral() {

@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
-use chrono::{Local, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::common::{bad, json_with, open, print_json, refusal, today, ClientRef, Output};
 use crate::domain::consent::validity;
 use crate::domain::coordination::{
     consent_ref, validate_advocacy, validate_consent, AdvocacyInput, ConsentInput,
@@ -22,15 +22,15 @@ pub enum ContactCommand {
     /// List the people around a client.
     List {
         reference: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
 #[derive(Args, Debug)]
 pub struct ContactAddArgs {
-    /// Client reference (C-0042) or a unique part of a name.
-    pub reference: String,
+    #[command(flatten)]
+    pub client: ClientRef,
     #[arg(long)]
     pub name: String,
     /// Their role: GP, teacher, probation officer, landlord, housing officer...
@@ -46,8 +46,8 @@ pub struct ContactAddArgs {
     /// What they are to the client (mother, friend, professional...); default professional.
     #[arg(long)]
     pub relation: Option<String>,
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Subcommand, Debug)]
@@ -57,8 +57,8 @@ pub enum ConsentCommand {
     /// List a client's consents with where each stands today.
     List {
         reference: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Record that the client withdrew a consent (RI-3).
     Withdraw {
@@ -73,8 +73,8 @@ pub enum ConsentCommand {
 
 #[derive(Args, Debug)]
 pub struct ConsentAddArgs {
-    /// Client reference (C-0042) or a unique part of a name.
-    pub reference: String,
+    #[command(flatten)]
+    pub client: ClientRef,
     /// Who may receive the information (a person or an organisation).
     #[arg(long)]
     pub to: String,
@@ -87,8 +87,8 @@ pub struct ConsentAddArgs {
     /// The last day it is valid.
     #[arg(long)]
     pub expires: String,
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Subcommand, Debug)]
@@ -98,8 +98,8 @@ pub enum AdvocacyCommand {
     /// List a client's advocacy items, open ones first.
     List {
         reference: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
@@ -117,21 +117,14 @@ pub struct AdvocacyAddArgs {
     /// What was done today, if anything.
     #[arg(long)]
     pub action: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-fn flags(errors: &[crate::domain::client::FieldError], flag: impl Fn(&str) -> &'static str) -> anyhow::Error {
-    BadInput(
-        errors.iter().map(|e| format!("--{}: {}", flag(e.field), e.message)).collect::<Vec<_>>().join("\n"),
-    )
-    .into()
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn contact(db: Option<PathBuf>, cmd: ContactCommand) -> anyhow::Result<()> {
     match cmd {
         ContactCommand::Add(a) => {
-            let today = Local::now().date_naive();
+            let today = today();
             let input = PersonInput {
                 name: a.name,
                 relation: a.relation.unwrap_or_else(|| "professional".into()),
@@ -142,24 +135,24 @@ pub fn contact(db: Option<PathBuf>, cmd: ContactCommand) -> anyhow::Result<()> {
                 ..Default::default()
             };
             if input.role.trim().is_empty() {
-                return Err(BadInput("--role: say what they do (GP, teacher, landlord...).".into()).into());
+                return Err(bad("--role: say what they do (GP, teacher, landlord...)."));
             }
             let p = validate_person(&input, today).map_err(|e| {
-                flags(&e, |f| match f {
-                    "organisation" => "org",
-                    "name" => "name",
-                    "role" => "role",
-                    "phone" => "phone",
-                    "email" => "email",
-                    _ => "relation",
+                refusal(&e, |f| match f {
+                    "organisation" => "--org",
+                    "name" => "--name",
+                    "role" => "--role",
+                    "phone" => "--phone",
+                    "email" => "--email",
+                    _ => "--relation",
                 })
             })?;
             let mut store = open(db)?;
-            let client = store.resolve_client(&a.reference)?;
+            let client = a.client.resolve(&store)?;
             let id = store.add_person(client.id, &p, &Links::default(), Utc::now())?;
             let warn = store.usable_consent(client.id, Some(id), &p.name, "", today)?.is_none();
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&store.person(id)?)?);
+            if a.output.json {
+                print_json(&store.person(id)?)?;
             } else {
                 println!(
                     "{} {} ({}) recorded for {}",
@@ -179,12 +172,12 @@ pub fn contact(db: Option<PathBuf>, cmd: ContactCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ContactCommand::List { reference, json } => {
+        ContactCommand::List { reference, output } => {
             let store = open(db)?;
             let client = store.resolve_client(&reference)?;
             let people: Vec<_> = store.people(client.id)?.into_iter().filter(|p| !p.is_self).collect();
-            if json {
-                println!("{}", serde_json::to_string_pretty(&people)?);
+            if output.json {
+                print_json(&people)?;
             } else {
                 for p in people {
                     println!(
@@ -203,7 +196,7 @@ pub fn contact(db: Option<PathBuf>, cmd: ContactCommand) -> anyhow::Result<()> {
 }
 
 pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+    let today = today();
     match cmd {
         ConsentCommand::Add(a) => {
             let d = validate_consent(
@@ -217,21 +210,21 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
                 today,
             )
             .map_err(|e| {
-                flags(&e, |f| match f {
-                    "to_name" => "to",
-                    "signed_on" => "signed",
-                    "expires_on" => "expires",
-                    _ => "covers",
+                refusal(&e, |f| match f {
+                    "to_name" => "--to",
+                    "signed_on" => "--signed",
+                    "expires_on" => "--expires",
+                    _ => "--covers",
                 })
             })?;
             if d.consent.expires_on.is_none() {
-                return Err(BadInput("--expires: give the last day the consent is valid.".into()).into());
+                return Err(bad("--expires: give the last day the consent is valid."));
             }
             let mut store = open(db)?;
-            let client = store.resolve_client(&a.reference)?;
+            let client = a.client.resolve(&store)?;
             let id = store.add_consent(client.id, &d, None, Utc::now())?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&consent_json(&store.consent(id)?, today))?);
+            if a.output.json {
+                print_json(&consent_json(&store.consent(id)?, today))?;
             } else {
                 println!(
                     "{} consent to share with {} until {}",
@@ -242,13 +235,13 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ConsentCommand::List { reference, json } => {
+        ConsentCommand::List { reference, output } => {
             let store = open(db)?;
             let client = store.resolve_client(&reference)?;
             let list = store.consents(client.id)?;
-            if json {
+            if output.json {
                 let v: Vec<_> = list.iter().map(|c| consent_json(c, today)).collect();
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                print_json(&v)?;
             } else {
                 for c in &list {
                     let state = validity(&c.consent(), today, 30).describe();
@@ -266,7 +259,7 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
         }
         ConsentCommand::Withdraw { consent, on, reason } => {
             let id = crate::domain::assessment::parse_ref("RI", &consent).ok_or_else(|| {
-                BadInput(format!("\"{}\" is not a consent reference (RI-3).", display_safe(&consent)))
+                bad(format!("\"{}\" is not a consent reference (RI-3).", display_safe(&consent)))
             })?;
             let mut store = open(db)?;
             let c = store.consent(id)?;
@@ -275,7 +268,7 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
                 on.as_deref().unwrap_or(""),
                 today,
             )
-            .map_err(|m| BadInput(format!("--on: {m}")))?;
+            .map_err(|m| bad(format!("--on: {m}")))?;
             store.withdraw_consent(id, on, reason.as_deref().unwrap_or(""), Utc::now())?;
             println!("{} withdrawn on {}", c.reference, format_date(on));
             Ok(())
@@ -287,17 +280,13 @@ fn consent_json(
     c: &crate::store::coordination::StoredConsent,
     today: chrono::NaiveDate,
 ) -> serde_json::Value {
-    let mut v = serde_json::to_value(c).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        let state = if c.lapsed_on.is_some() { "not-renewed" } else { c.validity(today, 30).as_str() };
-        o.insert("state".into(), state.into());
-        o.insert("usable".into(), (c.lapsed_on.is_none() && c.validity(today, 0).is_usable()).into());
-    }
-    v
+    let state = if c.lapsed_on.is_some() { "not-renewed" } else { c.validity(today, 30).as_str() };
+    let usable = c.lapsed_on.is_none() && c.validity(today, 0).is_usable();
+    json_with(c, vec![("state", state.into()), ("usable", usable.into())])
 }
 
 pub fn advocacy(db: Option<PathBuf>, cmd: AdvocacyCommand) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+    let today = today();
     match cmd {
         AdvocacyCommand::Add(a) => {
             let d = validate_advocacy(
@@ -311,18 +300,18 @@ pub fn advocacy(db: Option<PathBuf>, cmd: AdvocacyCommand) -> anyhow::Result<()>
                 today,
             )
             .map_err(|e| {
-                flags(&e, |f| match f {
-                    "barrier" => "barrier",
-                    "target" => "target",
-                    "deadline" => "deadline",
-                    _ => "action",
+                refusal(&e, |f| match f {
+                    "barrier" => "--barrier",
+                    "target" => "--target",
+                    "deadline" => "--deadline",
+                    _ => "--action",
                 })
             })?;
             let mut store = open(db)?;
             let client = store.resolve_client(&a.reference)?;
             let id = store.add_advocacy(client.id, &d, Utc::now())?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&store.advocacy_item(id)?)?);
+            if a.output.json {
+                print_json(&store.advocacy_item(id)?)?;
             } else {
                 let deadline =
                     d.deadline.map(|x| format!(", deadline {}", format_date(x))).unwrap_or_default();
@@ -334,12 +323,12 @@ pub fn advocacy(db: Option<PathBuf>, cmd: AdvocacyCommand) -> anyhow::Result<()>
             }
             Ok(())
         }
-        AdvocacyCommand::List { reference, json } => {
+        AdvocacyCommand::List { reference, output } => {
             let store = open(db)?;
             let client = store.resolve_client(&reference)?;
             let list = store.advocacy_items(client.id)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+            if output.json {
+                print_json(&list)?;
             } else {
                 for a in &list {
                     let state = match (a.closed_on, a.deadline) {

@@ -2,14 +2,15 @@
 //! reviews, and the plan exported as Markdown to print and sign. Same contract as every
 //! command: refs first, `--json` arrays and objects, exit 2 with a plain message for refusals.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
-use crate::domain::client::FieldError;
+use super::common::{
+    bad, day, json_with, open, print_json, refusal, refuse_existing, store_refusal, today, write_export,
+    ClientRef, Output,
+};
 use crate::domain::dates::format_date;
 use crate::domain::instruments::Scoring;
 use crate::domain::plan::{
@@ -17,7 +18,6 @@ use crate::domain::plan::{
     read_status_change, read_step, step_ref, ChangeInput, GoalInput, ProgressInput, ReviewInput, StepInput,
 };
 use crate::domain::text::display_safe;
-use crate::store::create_owner_only;
 
 #[derive(Subcommand, Debug)]
 pub enum GoalCommand {
@@ -25,20 +25,20 @@ pub enum GoalCommand {
     Add(GoalAddArgs),
     /// A client's goals with status and progress (open ones unless --all).
     List {
-        /// Client reference (C-0042) or a unique part of a name.
-        reference: String,
+        #[command(flatten)]
+        client: ClientRef,
         /// Include completed, cancelled and entered-in-error goals.
         #[arg(long)]
         all: bool,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// One goal with its steps, progress entries and history.
     Show {
         /// Goal reference (G-12).
         goal: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Record a measured value (a milestone: yes or no).
     Progress {
@@ -49,8 +49,8 @@ pub enum GoalCommand {
         /// The day it was measured (default today).
         #[arg(long)]
         on: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Move a goal along its lifecycle: proposed, active, on-hold, completed, cancelled,
     /// entered-in-error (a reason is needed for on-hold, cancelled and entered-in-error).
@@ -105,8 +105,8 @@ pub enum StepCommand {
 
 #[derive(Args, Debug)]
 pub struct GoalAddArgs {
-    /// Client reference (C-0042) or a unique part of a name.
-    pub reference: String,
+    #[command(flatten)]
+    pub client: ClientRef,
     /// The goal in the client's words.
     #[arg(long)]
     pub statement: String,
@@ -161,8 +161,8 @@ pub struct GoalAddArgs {
     pub step_owner: Option<String>,
     #[arg(long)]
     pub step_due: Option<String>,
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Subcommand, Debug)]
@@ -190,19 +190,7 @@ pub enum PlanCommand {
     },
 }
 
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadInput(msg.into()).into()
-}
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-/// Refusals as lines naming the flag.
-fn refusal(errors: &[FieldError], flag: impl Fn(&str) -> String) -> anyhow::Error {
-    bad(errors.iter().map(|e| format!("{}: {}", flag(e.field), e.message)).collect::<Vec<_>>().join("\n"))
-}
-
+/// The flag a field of a goal (or its first step) is given with.
 fn goal_flag(field: &str) -> String {
     match field {
         "statement" => "--statement",
@@ -245,24 +233,24 @@ fn screeners() -> anyhow::Result<Vec<(String, String)>> {
 pub fn goal(db: Option<PathBuf>, cmd: GoalCommand) -> anyhow::Result<()> {
     match cmd {
         GoalCommand::Add(a) => add(db, a),
-        GoalCommand::List { reference, all, json } => list(db, &reference, all, json),
-        GoalCommand::Show { goal, json } => show(db, &goal, json),
-        GoalCommand::Progress { goal, value, note, on, json } => {
+        GoalCommand::List { client, all, output } => list(db, &client, all, output.json),
+        GoalCommand::Show { goal, output } => show(db, &goal, output.json),
+        GoalCommand::Progress { goal, value, note, on, output } => {
             let id = goal_id(&goal)?;
             let mut store = open(db)?;
             let g = store.goal(id)?;
             let input = ProgressInput { on: on.unwrap_or_default(), value, note: note.unwrap_or_default() };
             let p = read_progress(&input, today(), g.is_milestone()).map_err(|e| {
                 refusal(&e, |f| match f {
-                    "on" => "--on".into(),
-                    "note" => "--note".into(),
-                    _ => "VALUE".into(),
+                    "on" => "--on",
+                    "note" => "--note",
+                    _ => "VALUE",
                 })
             })?;
             store.add_progress(id, &p, Utc::now())?;
             let g = store.goal(id)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&g)?);
+            if output.json {
+                print_json(&g)?;
             } else {
                 let pct =
                     g.progress_percent.map(|x| format!(" ({} %)", x.round() as i64)).unwrap_or_default();
@@ -283,10 +271,9 @@ pub fn goal(db: Option<PathBuf>, cmd: GoalCommand) -> anyhow::Result<()> {
                 .map_err(|e| refusal(&e, |f| if f == "to" { "STATUS".into() } else { format!("--{f}") }))?;
             let mut store = open(db)?;
             let by = store.settings()?.signature();
-            store.set_goal_status(id, &change, &by, Utc::now()).map_err(|e| match e {
-                crate::store::StoreError::Invalid(v) => refusal(&v, |f| format!("--{f}")),
-                other => other.into(),
-            })?;
+            store
+                .set_goal_status(id, &change, &by, Utc::now())
+                .map_err(store_refusal(|f| format!("--{f}")))?;
             println!("{} is now {}", crate::domain::plan::goal_ref(id), change.to.as_str());
             Ok(())
         }
@@ -336,17 +323,8 @@ pub fn goal(db: Option<PathBuf>, cmd: GoalCommand) -> anyhow::Result<()> {
             let id = parse_step_ref(&step).ok_or_else(|| {
                 bad(format!("\"{}\" is not a step reference; use one like ST-4.", display_safe(&step)))
             })?;
-            let done = if undo {
-                None
-            } else {
-                match on {
-                    None => Some(today()),
-                    Some(s) => Some(
-                        crate::domain::dates::parse_date(&s, today())
-                            .map_err(|m| bad(format!("--on: {m}")))?,
-                    ),
-                }
-            };
+            let done =
+                if undo { None } else { Some(day("--on", on.as_deref(), today())?.unwrap_or_else(today)) };
             let mut store = open(db)?;
             store.set_step_done(id, done, Utc::now())?;
             match done {
@@ -360,7 +338,7 @@ pub fn goal(db: Option<PathBuf>, cmd: GoalCommand) -> anyhow::Result<()> {
 
 fn add(db: Option<PathBuf>, a: GoalAddArgs) -> anyhow::Result<()> {
     let mut store = open(db)?;
-    let client = store.resolve_client(&a.reference)?;
+    let client = a.client.resolve(&store)?;
     let input = GoalInput {
         statement: a.statement,
         measure: if a.milestone { "milestone".into() } else { String::new() },
@@ -412,8 +390,8 @@ fn add(db: Option<PathBuf>, a: GoalAddArgs) -> anyhow::Result<()> {
     let steps: Vec<_> = step.into_iter().collect();
     let id = store.add_goal(client.id, &goal, &steps, &by, Utc::now())?;
     let g = store.goal(id)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&g)?);
+    if a.output.json {
+        print_json(&g)?;
     } else {
         println!(
             "{} added for {}: {} ({}, {})",
@@ -431,21 +409,16 @@ fn add(db: Option<PathBuf>, a: GoalAddArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn list(db: Option<PathBuf>, reference: &str, all: bool, json: bool) -> anyhow::Result<()> {
+fn list(db: Option<PathBuf>, client: &ClientRef, all: bool, json: bool) -> anyhow::Result<()> {
     let store = open(db)?;
-    let client = store.resolve_client(reference)?;
+    let client = client.resolve(&store)?;
     let goals = store.goals(client.id, all)?;
     if json {
         let mut rows = Vec::new();
         for g in &goals {
-            let mut v = serde_json::to_value(g)?;
-            if let Some(o) = v.as_object_mut() {
-                o.insert("steps".into(), serde_json::to_value(store.steps(g.id)?)?);
-            }
-            rows.push(v);
+            rows.push(json_with(g, vec![("steps", serde_json::to_value(store.steps(g.id)?)?)]));
         }
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+        return print_json(&rows);
     }
     let today = today();
     for g in &goals {
@@ -473,14 +446,14 @@ fn show(db: Option<PathBuf>, goal: &str, json: bool) -> anyhow::Result<()> {
     let progress = store.progress(id)?;
     let history = store.goal_history(id)?;
     if json {
-        let mut v = serde_json::to_value(&g)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("steps".into(), serde_json::to_value(&steps)?);
-            o.insert("progress".into(), serde_json::to_value(&progress)?);
-            o.insert("history".into(), serde_json::to_value(&history)?);
-        }
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(());
+        return print_json(&json_with(
+            &g,
+            vec![
+                ("steps", serde_json::to_value(&steps)?),
+                ("progress", serde_json::to_value(&progress)?),
+                ("history", serde_json::to_value(&history)?),
+            ],
+        ));
     }
     let s = |t: &str| display_safe(t).into_owned();
     println!("{}  {}  ({}, {})", g.reference, s(&g.statement), g.status.as_str(), g.achievement.as_str());
@@ -514,29 +487,16 @@ fn show(db: Option<PathBuf>, goal: &str, json: bool) -> anyhow::Result<()> {
 pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
     match cmd {
         PlanCommand::Export { reference, output, force } => {
-            if let Some(path) = &output {
-                if path.exists() && !force {
-                    return Err(bad(format!(
-                        "{} already exists; nothing was written. Add --force to replace it.",
-                        path.display()
-                    )));
-                }
-            }
+            refuse_existing(output.as_deref(), force)?;
             let store = open(db)?;
             let client = store.resolve_client(&reference)?;
             let plan = store.plan(client.id, false)?;
             let text = crate::export::plan::plan_markdown(&plan, &store.settings()?, today());
-            match output {
-                None => {
-                    std::io::stdout().write_all(text.as_bytes())?;
-                    Ok(())
-                }
-                Some(path) => {
-                    write_owner_only(&path, text.as_bytes())?;
-                    eprintln!("Plan for {} written to {}", client.reference, path.display());
-                    Ok(())
-                }
+            write_export(output.as_deref(), &text, force)?;
+            if let Some(path) = &output {
+                eprintln!("Plan for {} written to {}", client.reference, path.display());
             }
+            Ok(())
         }
         PlanCommand::Review { reference, held, summary, next } => {
             let held = held.unwrap_or_default();
@@ -561,22 +521,4 @@ pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Writes a file readable by its owner only, replacing an existing one in one step (a
-/// private temporary file renamed over it), so a reader never sees half a plan.
-fn write_owner_only(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = create_owner_only(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::anyhow!("Could not write {}: {e}", path.display()));
-    }
-    Ok(())
 }

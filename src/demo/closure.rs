@@ -3,6 +3,8 @@
 //! and a few files transferred in from "another caseload" (exported and imported, under a new
 //! synthetic name). All people are synthetic.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::EN;
@@ -10,8 +12,9 @@ use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use fake::Fake;
 use rusqlite::params;
+use serde::Deserialize;
 
-use crate::demo::pick;
+use super::pick;
 use crate::domain::closure::{
     draft_summary, CloseDetails, ClosureReason, Decision, Disposition, Reopen, ReopenMode,
 };
@@ -49,12 +52,17 @@ const REASONS: &[ClosureReason] = &[
     ClosureReason::NoContact,
 ];
 
-const BACK_AGAIN: &[&str] = &[
-    "New referral from the GP after a fall",
-    "Client phoned: eviction notice received",
-    "School asked for support again",
-    "Re-referred by the hospital discharge team",
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    /// Why a closed case came back.
+    back_again: Vec<String>,
+}
+
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "closure.json", include_str!("../../assets/demo/closure.json"))
+}
 
 /// The moment a demo closure is recorded: the afternoon of its day, so that no demo closure
 /// can be undone "today" by accident.
@@ -100,6 +108,7 @@ pub fn finish(
 ) -> Result<Endings> {
     let instruments =
         crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
+    let w = words()?;
     let today = now.date_naive();
     let mut out = Endings::default();
     store.write(|tx| {
@@ -153,7 +162,7 @@ pub fn finish(
             // some come back: a second episode with a few contacts
             let back = details.closed_on.checked_add_days(Days::new(rng.random_range(30..200)));
             if let Some(back) = back.filter(|b| *b < today && rng.random_bool(0.3)) {
-                let r = Reopen { mode: ReopenMode::NewEpisode, reason: pick(rng, BACK_AGAIN).to_string(), opened_on: back };
+                let r = Reopen { mode: ReopenMode::NewEpisode, reason: pick(rng, &w.back_again).to_string(), opened_on: back };
                 crate::store::closure::new_episode_in(tx, case.client_id, &r, at(back))?;
                 let span = (today - back).num_days().max(1) as u64;
                 for _ in 0..rng.random_range(1..4) {

@@ -3,10 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::common::{bad, json_with, open, print_json, refusal, store_refusal, today, Output};
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
 use crate::domain::text::{display_safe, fit, width};
 use crate::import::{import_path, ImportError};
@@ -24,8 +24,8 @@ pub enum DirectoryCommand {
     },
     /// List services (each with its organisation), by name.
     List {
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Find services by name, description, need category, language or town (best first).
     Search {
@@ -34,14 +34,14 @@ pub enum DirectoryCommand {
         /// At most this many results.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Show one service: S-0012 or a unique part of its name.
     Show {
         reference: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Add a service by hand; prints the new service's reference.
     Add(DirectoryAddArgs),
@@ -91,55 +91,47 @@ pub struct DirectoryAddArgs {
     pub status: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadInput(msg.into()).into()
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+    let today = today();
     match cmd {
         DirectoryCommand::Import { path, json } => import(db, &path, json),
-        DirectoryCommand::List { json } => {
+        DirectoryCommand::List { output } => {
             let store = open(db)?;
             let total = store.count_services()? as usize;
             let mut rows = Vec::new();
             for offset in (0..total).step_by(1_000) {
                 let page = store.services_page(offset, 1_000)?;
-                if json {
+                if output.json {
                     rows.extend(page.iter().map(|s| summary_json(s, today)));
                 } else {
                     print_summaries(&page, today);
                 }
             }
-            if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+            if output.json {
+                print_json(&rows)?;
             }
             Ok(())
         }
-        DirectoryCommand::Search { text, limit, json } => {
+        DirectoryCommand::Search { text, limit, output } => {
             let store = open(db)?;
             let hits = store.search_directory(&text, false, limit.clamp(1, 10_000))?;
-            if json {
+            if output.json {
                 let rows: Vec<_> = hits.iter().map(|s| summary_json(s, today)).collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                print_json(&rows)?;
             } else {
                 print_summaries(&hits, today);
             }
             Ok(())
         }
-        DirectoryCommand::Show { reference, json } => {
+        DirectoryCommand::Show { reference, output } => {
             let store = open(db)?;
             let s = store.resolve_service(&reference)?;
-            if json {
-                let mut v = serde_json::to_value(&s)?;
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("unverified".into(), s.verification(today).needs_check().into());
-                }
-                println!("{}", serde_json::to_string_pretty(&v)?);
+            if output.json {
+                print_json(&service_json(&s, today))?;
             } else {
                 print_service(&s, today);
             }
@@ -150,11 +142,11 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
 }
 
 fn summary_json(s: &ServiceSummary, today: NaiveDate) -> serde_json::Value {
-    let mut v = serde_json::to_value(s).unwrap_or_default();
-    if let Some(o) = v.as_object_mut() {
-        o.insert("unverified".into(), s.verification(today).needs_check().into());
-    }
-    v
+    json_with(s, vec![("unverified", s.verification(today).needs_check().into())])
+}
+
+fn service_json(s: &Service, today: NaiveDate) -> serde_json::Value {
+    json_with(s, vec![("unverified", s.verification(today).needs_check().into())])
 }
 
 fn pad(s: &str, w: usize) -> String {
@@ -242,7 +234,7 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
         Err(ImportError::Store(e)) => return Err(e.into()),
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        print_json(&report)?;
     } else {
         print_report(&report, path);
     }
@@ -277,36 +269,24 @@ fn add(db: Option<PathBuf>, a: DirectoryAddArgs, today: NaiveDate) -> anyhow::Re
         last_verified_on: a.verified.unwrap_or_default(),
         notes: a.notes.unwrap_or_default(),
     };
-    let entry = validate_service(&input, today).map_err(|errs| {
-        bad(errs.iter().map(|e| format!("--{}: {}", flag(e.field), e.message)).collect::<Vec<_>>().join("\n"))
-    })?;
+    let entry = validate_service(&input, today).map_err(|e| refusal(&e, flag))?;
     let mut store = open(db)?;
-    let id = store.add_service(&entry, Utc::now()).map_err(|e| match e {
-        crate::store::StoreError::Invalid(errs) => bad(errs
-            .iter()
-            .map(|e| format!("--{}: {}", flag(e.field), e.message))
-            .collect::<Vec<_>>()
-            .join("\n")),
-        other => other.into(),
-    })?;
-    if a.json {
-        let s = store.service(id)?;
-        let mut v = serde_json::to_value(&s)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("unverified".into(), s.verification(today).needs_check().into());
-        }
-        println!("{}", serde_json::to_string_pretty(&v)?);
+    let id = store.add_service(&entry, Utc::now()).map_err(store_refusal(flag))?;
+    if a.output.json {
+        print_json(&service_json(&store.service(id)?, today))?;
     } else {
         println!("{} {}", service_ref(id), display_safe(&entry.service.name));
     }
     Ok(())
 }
 
-fn flag(field: &str) -> &str {
-    match field {
+/// The flag a field of a service is given with.
+fn flag(field: &str) -> String {
+    let name = match field {
         "phones" => "phone",
         "last_verified_on" => "verified",
         "how_to_refer" => "how-to-refer",
         other => other,
-    }
+    };
+    format!("--{name}")
 }

@@ -2,12 +2,15 @@
 //! every state of the closed loop, with a history of realistic dates, consents given with
 //! them, appointments and follow-ups.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Days, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::{params, Transaction};
+use serde::Deserialize;
 
-use crate::demo::pick;
+use super::{add_days, pick, DemoClient};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::format_date;
@@ -15,22 +18,17 @@ use crate::domain::referral::{default_follow_up, ReferralDetails, ReferralStatus
 use crate::store::referrals::{insert_referral, NewReferral};
 use crate::store::Result;
 
-/// A client demo made, for referrals once the directory exists.
-pub struct DemoClient {
-    pub id: i64,
-    pub intake: NaiveDate,
-    pub until: NaiveDate,
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    /// The needs referrals are made for.
+    needs: Vec<super::Need>,
 }
 
-const NEEDS: &[(&str, &str)] = &[
-    ("food", "food parcels while the benefit claim is sorted"),
-    ("housing", "advice on the eviction notice"),
-    ("mental health", "talking therapy for low mood"),
-    ("income", "help with debts and a budget"),
-    ("legal", "advice on the court letter"),
-    ("relationships", "befriending: she is isolated"),
-    ("education", "English classes"),
-];
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "referrals.json", include_str!("../../assets/demo/referrals.json"))
+}
 
 /// The path a referral took to end in `last`, each with the days it took.
 fn path(last: ReferralStatus, rng: &mut StdRng) -> Vec<ReferralStatus> {
@@ -56,10 +54,6 @@ fn path(last: ReferralStatus, rng: &mut StdRng) -> Vec<ReferralStatus> {
     }
 }
 
-fn days_before(d: NaiveDate, n: u64) -> NaiveDate {
-    d.checked_sub_days(Days::new(n)).unwrap_or(d)
-}
-
 /// Referrals for the demo's clients, in the same transaction.
 pub fn referrals(
     tx: &Transaction<'_>,
@@ -74,6 +68,7 @@ pub fn referrals(
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let w = words()?;
     let now_s = crate::store::now_db(now);
     let mut made = 0;
     for c in clients {
@@ -84,7 +79,7 @@ pub fn referrals(
             // the whole story fits between intake and the end of the case; referrals made long
             // ago, or in a closed case, have reached their end
             let span = (c.until - c.intake).num_days().max(1) as u64;
-            let start = days_before(c.until, rng.random_range(0..span)).max(c.intake);
+            let start = add_days(c.until, -(rng.random_range(0..span) as i64)).max(c.intake);
             let recent = (c.until - start).num_days() < 60 && c.until == now.date_naive();
             let last = if recent {
                 *pick(rng, ReferralStatus::ALL)
@@ -102,7 +97,7 @@ pub fn referrals(
                 )
             };
             let steps = path(last, rng);
-            let (need_domain, need) = *pick(rng, NEEDS);
+            let need = pick(rng, &w.needs);
             let (service_id, org) = if !services.is_empty() && rng.random_bool(0.85) {
                 let (id, org) = &services[rng.random_range(0..services.len())];
                 (Some(*id), org.clone())
@@ -123,7 +118,7 @@ pub fn referrals(
                 service_id,
                 details: ReferralDetails {
                     provider: org.clone(),
-                    need: need.into(),
+                    need: need.text.clone(),
                     urgency: *pick(
                         rng,
                         &[Urgency::Routine, Urgency::Routine, Urgency::Soon, Urgency::Urgent],
@@ -134,7 +129,7 @@ pub fn referrals(
                     follow_up_on: None,
                     notes: String::new(),
                 },
-                need_domain: need_domain.into(),
+                need_domain: need.domain.clone(),
                 goal_id: None,
                 contact_person_id: None,
                 consent,

@@ -1,6 +1,8 @@
 //! `caseload demo`, assessment phase: synthetic families, assessments and reassessments with
 //! risk and ratings, and screener histories that rise and fall like real ones.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use fake::faker::name::raw::FirstName;
 use fake::locales::EN;
@@ -8,8 +10,9 @@ use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use fake::Fake;
 use rusqlite::Transaction;
+use serde::Deserialize;
 
-use crate::demo::pick;
+use super::{add_days, pick};
 use crate::domain::assessment::{Assessment, Need, Risk, RiskArea, RiskLevel, Section};
 use crate::domain::client::Client;
 use crate::domain::instruments::{find, parse_answer_list, score, Instrument, LIFE_DOMAINS};
@@ -19,55 +22,19 @@ use crate::store::people::{insert_person, Links};
 use crate::store::screenings::insert_screening;
 use crate::store::Result;
 
-const NEEDS: &[(&str, &str)] = &[
-    ("housing", "wants a secure tenancy near the children's school"),
-    ("housing", "damp flat; asks for repairs or a transfer"),
-    ("food", "runs out of food before payday"),
-    ("income", "benefits claim stopped after a missed appointment"),
-    ("income", "help to sort out debts with the energy company"),
-    ("mental health", "someone to talk to about low mood"),
-    ("health", "registering with a GP and a dentist"),
-    ("education", "English classes in the evenings"),
-    ("education", "back-to-work training"),
-    ("relationships", "contact with her son, who lives with his father"),
-    ("legal", "advice on the immigration letter"),
-    ("legal", "support at the housing court hearing"),
-    ("transport", "a bus pass to get to appointments"),
-    ("safety", "feels unsafe when the ex-partner visits"),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    needs: Vec<super::Need>,
+    strengths: Vec<String>,
+    barriers: Vec<String>,
+    living: Vec<String>,
+    history: Vec<String>,
+}
 
-const STRENGTHS: &[&str] = &[
-    "Close to her sister, who visits weekly.",
-    "Determined; kept every appointment so far.",
-    "Good cook; volunteers at the community kitchen.",
-    "Strong faith community at the local church.",
-    "Loving parent; the children are doing well at school.",
-    "Has held the same part-time job for three years.",
-];
-const BARRIERS: &[&str] = &[
-    "No phone credit most of the month.",
-    "Evening shifts clash with office hours.",
-    "Reads little English; letters go unopened.",
-    "Previous bad experience with services.",
-    "No childcare on weekdays.",
-];
-const LIVING: &[&str] = &[
-    "Two-bedroom council flat, third floor, no lift.",
-    "Private rented room in a shared house; landlord lives on site.",
-    "Temporary accommodation (hostel) since the eviction.",
-    "Lives with her mother in the family home.",
-    "Sofa-surfing with friends since March.",
-];
-const HISTORY: &[&str] = &[
-    "Type 2 diabetes, managed by the GP.",
-    "Depression since the birth of her second child; was seen by the community team.",
-    "Asthma; uses an inhaler daily.",
-    "Back injury at work two years ago; chronic pain.",
-    "No known conditions.",
-];
-
-fn days_after(d: NaiveDate, n: u64) -> NaiveDate {
-    d.checked_add_days(Days::new(n)).unwrap_or(d)
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "assessment.json", include_str!("../../assets/demo/assessment.json"))
 }
 
 fn person(
@@ -261,12 +228,13 @@ pub fn assessment_phase(
     now: DateTime<Utc>,
     instruments: &[Instrument],
 ) -> Result<(usize, usize, usize)> {
+    let w = words()?;
     let now_s = crate::store::now_db(now);
     let people = if rng.random_bool(0.8) { family(tx, rng, client_id, c, &now_s)? } else { 0 };
 
     // an assessment at intake, reassessments every six months or so
     let mut assessments = 0;
-    let mut on = days_after(c.intake_date, rng.random_range(0..14)).min(until);
+    let mut on = add_days(c.intake_date, rng.random_range(0..14)).min(until);
     let severe = rng.random_bool(0.12);
     let mut previous: Option<(i64, Assessment)> = None;
     let mut ratings: Vec<(String, u8)> =
@@ -274,22 +242,22 @@ pub fn assessment_phase(
     while on <= until && assessments < 4 {
         let mut needs: Vec<Need> = Vec::new();
         for _ in 0..rng.random_range(1..4) {
-            let (d, t) = *pick(rng, NEEDS);
-            let need = Need { life_domain: d.into(), text: t.into() };
+            let n = pick(rng, &w.needs);
+            let need = Need { life_domain: n.domain.clone(), text: n.text.clone() };
             if !needs.contains(&need) {
                 needs.push(need);
             }
         }
         let mut sections = vec![String::new(); Section::ALL.len()];
-        let fill = |rng: &mut StdRng, i: usize, s: &mut Vec<String>, pool: &[&str]| {
+        let fill = |rng: &mut StdRng, i: usize, s: &mut Vec<String>, pool: &[String]| {
             if rng.random_bool(0.8) {
                 s[i] = pick(rng, pool).to_string();
             }
         };
-        fill(rng, 1, &mut sections, STRENGTHS);
-        fill(rng, 2, &mut sections, BARRIERS);
-        fill(rng, 4, &mut sections, HISTORY);
-        fill(rng, 9, &mut sections, LIVING);
+        fill(rng, 1, &mut sections, &w.strengths);
+        fill(rng, 2, &mut sections, &w.barriers);
+        fill(rng, 4, &mut sections, &w.history);
+        fill(rng, 9, &mut sections, &w.living);
         // ratings drift towards "good" as the work goes on
         for (_, r) in ratings.iter_mut() {
             if rng.random_bool(0.4) && *r < 4 {
@@ -307,7 +275,7 @@ pub fn assessment_phase(
         let id = insert_assessment(tx, client_id, &a, based_on, now)?;
         previous = Some((id, a));
         assessments += 1;
-        on = days_after(on, rng.random_range(150..220));
+        on = add_days(on, rng.random_range(150..220));
     }
 
     // flags raised long ago were reviewed and lowered since, as a practitioner would
@@ -342,7 +310,7 @@ pub fn assessment_phase(
         );
         if let Ok(answers) = parse_answer_list(ahc, &list) {
             let result = score(ahc, &answers);
-            let day = days_after(c.intake_date, 1).min(until);
+            let day = add_days(c.intake_date, 1).min(until);
             insert_screening(tx, client_id, ahc, &answers, &result, day, "", now)?;
             screenings += 1;
         }
@@ -350,7 +318,7 @@ pub fn assessment_phase(
     let mut level: i32 = rng.random_range(6..22);
     // at most the last couple of years of a long case, so that recent results exist
     let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 90)).unwrap_or(until));
-    let mut day = days_after(start, rng.random_range(0..10)).min(until);
+    let mut day = add_days(start, rng.random_range(0..10)).min(until);
     while day <= until && screenings < 16 {
         for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
             let Some(inst) = find(instruments, id) else { continue };
@@ -372,7 +340,7 @@ pub fn assessment_phase(
             screenings += 1;
         }
         level = (level - rng.random_range(-1..4)).max(0);
-        day = days_after(day, rng.random_range(80..100));
+        day = add_days(day, rng.random_range(80..100));
     }
     crate::store::safety::refresh_safety(tx, client_id)?;
     Ok((people, assessments, screenings))

@@ -3,14 +3,16 @@
 //! their retention date. Same contract as every command: refusals exit 2 with a plain message
 //! and change nothing; exports are owner-only and never replace a file without --force.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::Utc;
 use clap::Args;
 
-use crate::cli::{open, open_existing, open_if_exists, BadInput};
-use crate::domain::dates::{format_date, local_offset_secs, parse_date};
+use super::common::{
+    bad, day, empty_list, open, open_existing, open_if_exists, print_json, refuse_existing, today,
+    write_export, Output,
+};
+use crate::domain::dates::{format_date, local_offset_secs};
 use crate::domain::text::display_safe;
 use crate::export::file::ExportOptions;
 
@@ -48,23 +50,8 @@ pub struct ImportArgs {
     /// Import even when a client here is likely the same person.
     #[arg(long)]
     pub allow_duplicate: bool,
-    #[arg(long)]
-    pub json: bool,
-}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadInput(msg.into()).into()
-}
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn day(flag: &str, v: &Option<String>) -> anyhow::Result<Option<NaiveDate>> {
-    match v {
-        None => Ok(None),
-        Some(s) => parse_date(s, today()).map(Some).map_err(|m| bad(format!("{flag}: {m}"))),
-    }
+    #[command(flatten)]
+    pub output: Output,
 }
 
 pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
@@ -94,18 +81,11 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
     }
     let opts = ExportOptions {
         include_errors: a.include_errors,
-        from: day("--from", &a.from)?,
-        to: day("--to", &a.to)?,
+        from: day("--from", a.from.as_deref(), today())?,
+        to: day("--to", a.to.as_deref(), today())?,
     };
     opts.check().map_err(|m| bad(format!("--to: {m}")))?;
-    if let Some(path) = &a.output {
-        if path.exists() && !a.force {
-            return Err(bad(format!(
-                "{} already exists; nothing was written. Add --force to replace it.",
-                path.display()
-            )));
-        }
-    }
+    refuse_existing(a.output.as_deref(), a.force)?;
     let store = open_existing(db)?;
     let settings = store.settings()?;
     let now = Utc::now();
@@ -131,20 +111,11 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
         };
         (text, format!("The file of {}", client.reference))
     };
-    match &a.output {
-        None => {
-            std::io::stdout().write_all(text.as_bytes())?;
-            Ok(())
-        }
-        Some(path) => {
-            crate::export::write_owner_only(path, text.as_bytes(), a.force).map_err(|e| match e {
-                crate::export::WriteError::Exists(_) => bad(e.to_string()),
-                other => anyhow::anyhow!(other.to_string()),
-            })?;
-            eprintln!("{what} was written to {} (readable by you only).", path.display());
-            Ok(())
-        }
+    write_export(a.output.as_deref(), &text, a.force)?;
+    if let Some(path) = &a.output {
+        eprintln!("{what} was written to {} (readable by you only).", path.display());
     }
+    Ok(())
 }
 
 pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
@@ -153,8 +124,8 @@ pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
     let doc = crate::export::file::read_json(&bytes)?;
     let mut store = open(db)?;
     let done = crate::import::client_file::import(&mut store, &doc, a.allow_duplicate, Utc::now())?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&done)?);
+    if a.output.json {
+        print_json(&done)?;
     } else {
         let records: Vec<String> = done.records.iter().map(|(k, n)| format!("{k}: {n}")).collect();
         println!("{} {}", done.reference, display_safe(&done.name));
@@ -172,17 +143,11 @@ pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
 
 /// Closed files past their retention date.
 pub fn retention(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
-    let Some(store) = open_if_exists(db)? else {
-        if json {
-            println!("[]");
-        }
-        return Ok(());
-    };
+    let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let settings = store.settings()?;
     let list = store.past_retention(settings.retention_years, today())?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
-        return Ok(());
+        return print_json(&list);
     }
     for f in &list {
         println!(

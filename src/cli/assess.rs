@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use chrono::{Local, Utc};
+use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::{open, BadInput};
+use super::common::{bad, day, open, print_json, today, ClientRef, Output};
 use crate::domain::assessment::parse_ref;
-use crate::domain::dates::{format_date, parse_date};
+use crate::domain::dates::format_date;
 use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};
 use crate::domain::text::display_safe;
 use crate::store::safety::alert_ref;
@@ -20,10 +20,10 @@ pub enum ScreenCommand {
     Add(ScreenAddArgs),
     /// List a client's screener results, newest first.
     List {
-        /// Client reference (C-0042) or a unique part of a name.
-        reference: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        client: ClientRef,
+        #[command(flatten)]
+        output: Output,
     },
     /// Acknowledge a safety alert (AL-3), or every open alert of a result (SC-12), with a note.
     Ack {
@@ -32,15 +32,15 @@ pub enum ScreenCommand {
         /// What was done about it (risk assessed, safety plan made, crisis team called...).
         #[arg(long)]
         note: String,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
 }
 
 #[derive(Args, Debug)]
 pub struct ScreenAddArgs {
-    /// Client reference (C-0042) or a unique part of a name.
-    pub reference: String,
+    #[command(flatten)]
+    pub client: ClientRef,
     /// The screener: phq9, gad7 or ahc (social needs).
     pub instrument: String,
     /// The scored items' answers in order, comma-separated: PHQ-9 and GAD-7 the values 0-3
@@ -58,12 +58,8 @@ pub struct ScreenAddArgs {
     /// A note kept with the result.
     #[arg(long)]
     pub note: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadInput(msg.into()).into()
+    #[command(flatten)]
+    pub output: Output,
 }
 
 /// A result as printed by `--json`.
@@ -153,17 +149,13 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
                 };
                 answers.push((item.id.clone(), answer));
             }
-            let today = Local::now().date_naive();
-            let on = match a.date.as_deref() {
-                None => today,
-                Some(d) => match parse_date(d, today) {
-                    Ok(d) if d > today => return Err(bad("--date: the date is in the future.")),
-                    Ok(d) => d,
-                    Err(m) => return Err(bad(format!("--date: {m}"))),
-                },
-            };
+            let today = today();
+            let on = day("--date", a.date.as_deref(), today)?.unwrap_or(today);
+            if on > today {
+                return Err(bad("--date: the date is in the future."));
+            }
             let mut store = open(db)?;
-            let client = store.resolve_client(&a.reference)?;
+            let client = a.client.resolve(&store)?;
             let (id, result) = store.add_screening(
                 client.id,
                 inst,
@@ -173,10 +165,10 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
                 Utc::now(),
             )?;
             let alerts = store.alerts_for_screening(id)?;
-            if a.json {
+            if a.output.json {
                 let s = store.screening(id)?;
                 let refs = alerts.iter().map(|x| x.reference.clone()).collect();
-                println!("{}", serde_json::to_string_pretty(&to_json(&s, Some(inst), refs))?);
+                print_json(&to_json(&s, Some(inst), refs))?;
             } else {
                 println!("{} {} {}", screening_ref(id), inst.short_name, summary(&result));
                 for d in &result.derived {
@@ -193,17 +185,17 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ScreenCommand::List { reference, json } => {
+        ScreenCommand::List { client, output } => {
             let store = open(db)?;
-            let client = store.resolve_client(&reference)?;
+            let client = client.resolve(&store)?;
             let list = store.screenings(client.id)?;
-            if json {
+            if output.json {
                 let mut out = Vec::new();
                 for s in &list {
                     let refs = store.alerts_for_screening(s.id)?.into_iter().map(|x| x.reference).collect();
                     out.push(serde_json::to_value(to_json(s, find(&all, &s.instrument), refs))?);
                 }
-                println!("{}", serde_json::to_string_pretty(&out)?);
+                print_json(&out)?;
             } else {
                 for s in &list {
                     let name =
@@ -226,7 +218,7 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ScreenCommand::Ack { reference, note, json } => {
+        ScreenCommand::Ack { reference, note, output } => {
             let mut store = open(db)?;
             let r = reference.trim();
             let ids: Vec<i64> = if r.to_ascii_uppercase().starts_with("SC") {
@@ -254,9 +246,9 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             }
             let by = store.settings()?.signature();
             store.acknowledge_alerts(&ids, &note, &by, Utc::now())?;
-            if json {
+            if output.json {
                 let list: Vec<_> = ids.iter().map(|id| store.alert(*id)).collect::<Result<_, _>>()?;
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                print_json(&list)?;
             } else {
                 for id in ids {
                     println!("{} acknowledged", alert_ref(id));

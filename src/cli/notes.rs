@@ -3,10 +3,14 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use chrono::{Datelike, Local, NaiveDate, Utc};
+use chrono::{Datelike, Utc};
+use clap::Args;
 
-use crate::cli::{open_existing, open_if_exists, BadInput, NoteArgs, SearchArgs};
-use crate::domain::dates::{format_local, from_db, parse_date};
+use super::common::{
+    bad, day, empty_list, json_with, open_existing, open_if_exists, print_json, refusal, today, ClientRef,
+    Output,
+};
+use crate::domain::dates::{format_local, from_db};
 use crate::domain::note::{note_ref, validate_note, NoteInput};
 use crate::domain::search::snippet_plain;
 use crate::domain::text::display_safe;
@@ -14,16 +18,50 @@ use crate::store::due::DueContext;
 use crate::store::search::SearchFilter;
 use crate::store::time::parse_month;
 
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadInput(msg.into()).into()
+#[derive(Args, Debug)]
+pub struct NoteArgs {
+    /// Client reference (C-0042) or a unique part of a name or preferred name.
+    pub reference: String,
+    /// The note text; omit it (or give -) to read standard input.
+    pub text: Option<String>,
+    /// Contact type: home-visit, office-visit, phone, video, text-email, collateral, attempted,
+    /// case-conference, administrative (default phone).
+    #[arg(long = "type")]
+    pub contact_type: Option<String>,
+    /// When the contact happened: "YYYY-MM-DD HH:MM", a date, "yesterday 14:30" (default now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Duration in minutes.
+    #[arg(long)]
+    pub minutes: Option<String>,
+    /// A follow-up date (YYYY-MM-DD, +3d, +2w...), shown on Today when due.
+    #[arg(long)]
+    pub follow_up: Option<String>,
+    #[arg(long)]
+    pub participants: Option<String>,
+    #[arg(long)]
+    pub location: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
-/// What a list prints when there is no database yet: nothing (an empty array with --json).
-fn empty_list(json: bool) -> anyhow::Result<()> {
-    if json {
-        println!("[]");
-    }
-    Ok(())
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words to find (plain words; "quoted phrases"; word* for a prefix).
+    pub text: String,
+    #[arg(long)]
+    pub client: Option<String>,
+    /// From this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to and including this day.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// At most this many results (default 50; with --json, every match).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 fn local_date(s: &str) -> String {
@@ -49,7 +87,7 @@ pub fn note(db: Option<PathBuf>, a: NoteArgs) -> anyhow::Result<()> {
         Some(t) => t.to_string(),
     };
     let now = Utc::now();
-    let today = Local::now().date_naive();
+    let today = today();
     let input = NoteInput {
         contact_at: a.at.unwrap_or_default(),
         contact_type: a.contact_type.unwrap_or_default(),
@@ -60,29 +98,22 @@ pub fn note(db: Option<PathBuf>, a: NoteArgs) -> anyhow::Result<()> {
         template: String::new(),
         body: text,
     };
-    let new = validate_note(&input, now, today).map_err(|errs| {
-        bad(errs
-            .iter()
-            .map(|e| {
-                let flag = match e.field {
-                    "contact_at" => "--at",
-                    "contact_type" => "--type",
-                    "duration_minutes" => "--minutes",
-                    "follow_up_on" => "--follow-up",
-                    "body" => "text",
-                    "participants" => "--participants",
-                    _ => "--location",
-                };
-                format!("{flag}: {}", e.message)
-            })
-            .collect::<Vec<_>>()
-            .join("\n"))
+    let new = validate_note(&input, now, today).map_err(|e| {
+        refusal(&e, |f| match f {
+            "contact_at" => "--at",
+            "contact_type" => "--type",
+            "duration_minutes" => "--minutes",
+            "follow_up_on" => "--follow-up",
+            "body" => "text",
+            "participants" => "--participants",
+            _ => "--location",
+        })
     })?;
     let mut store = open_existing(db)?;
     let client = store.resolve_client(&a.reference)?;
     let id = store.add_note(client.id, &new, now)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&store.note(id)?)?);
+    if a.output.json {
+        print_json(&store.note(id)?)?;
     } else {
         println!(
             "{} saved for {} ({}, {})",
@@ -95,9 +126,14 @@ pub fn note(db: Option<PathBuf>, a: NoteArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn notes(db: Option<PathBuf>, reference: &str, include_errors: bool, json: bool) -> anyhow::Result<()> {
+pub fn notes(
+    db: Option<PathBuf>,
+    client: &ClientRef,
+    include_errors: bool,
+    json: bool,
+) -> anyhow::Result<()> {
     let store = open_existing(db)?;
-    let client = store.resolve_client(reference)?;
+    let client = client.resolve(&store)?;
     let mut all = Vec::new();
     let mut before: Option<(String, i64)> = None;
     loop {
@@ -111,8 +147,7 @@ pub fn notes(db: Option<PathBuf>, reference: &str, include_errors: bool, json: b
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
-        return Ok(());
+        return print_json(&all);
     }
     for n in &all {
         let signed = if n.is_signed() { "signed" } else { "unsigned" };
@@ -131,42 +166,26 @@ pub fn notes(db: Option<PathBuf>, reference: &str, include_errors: bool, json: b
     Ok(())
 }
 
-fn parse_day(flag: &str, s: Option<String>) -> anyhow::Result<Option<NaiveDate>> {
-    match s {
-        None => Ok(None),
-        Some(s) => {
-            parse_date(&s, Local::now().date_naive()).map(Some).map_err(|m| bad(format!("{flag}: {m}")))
-        }
-    }
-}
-
 pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
-    let from = parse_day("--from", a.from)?;
-    let to = parse_day("--to", a.to)?;
-    let Some(store) = open_if_exists(db)? else { return empty_list(a.json) };
+    let today = today();
+    let from = day("--from", a.from.as_deref(), today)?;
+    let to = day("--to", a.to.as_deref(), today)?;
+    let json = a.output.json;
+    let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let client_id = match a.client {
         Some(r) => Some(store.resolve_client(&r)?.id),
         None => None,
     };
     let filter = SearchFilter { client_id, from, to, prefix_last: false };
-    let hits = match (a.limit, a.json) {
+    let hits = match (a.limit, json) {
         // --json lists are complete unless a limit is asked for
         (None, true) => store.search_all(&a.text, &filter)?,
         (limit, _) => store.search(&a.text, &filter, limit.unwrap_or(50).clamp(1, 10_000))?,
     };
-    if a.json {
-        let v: Vec<serde_json::Value> = hits
-            .iter()
-            .map(|h| {
-                let mut v = serde_json::to_value(h).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("snippet".into(), snippet_plain(&h.snippet).into());
-                }
-                v
-            })
-            .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(());
+    if json {
+        let v: Vec<_> =
+            hits.iter().map(|h| json_with(h, vec![("snippet", snippet_plain(&h.snippet).into())])).collect();
+        return print_json(&v);
     }
     for h in &hits {
         println!(
@@ -184,11 +203,10 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
 pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let settings = store.settings()?;
-    let ctx = DueContext { now: Utc::now(), today: Local::now().date_naive(), settings: &settings };
+    let ctx = DueContext { now: Utc::now(), today: today(), settings: &settings };
     let items = store.due_items(&ctx)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&items)?);
-        return Ok(());
+        return print_json(&items);
     }
     if items.is_empty() {
         println!("Nothing is due. (Follow-ups, unsigned notes, drafts and quiet cases appear here.)");
@@ -211,7 +229,7 @@ pub fn time(
     client: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+    let today = today();
     let month = month.unwrap_or_else(|| format!("{:04}-{:02}", today.year(), today.month()));
     let (from, to) = parse_month(&month).ok_or_else(|| bad("--month: use YYYY-MM, e.g. 2026-11."))?;
     let Some(store) = open_if_exists(db)? else { return empty_list(json) };
@@ -221,8 +239,7 @@ pub fn time(
     };
     let rows = store.time_report(from, to, client_id)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-        return Ok(());
+        return print_json(&rows);
     }
     println!("Time recorded on notes, {month}");
     let mut total = 0;

@@ -2,10 +2,15 @@
 //! overdue), progress, reviews, status changes, and afterwards PHQ-9 screenings that move the
 //! mood goals and evaluations with outcomes and feedback. All people are synthetic.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::Transaction;
+use serde::Deserialize;
+
+use super::{add_days, pick, DemoClient};
 
 use crate::domain::goal::{suggested_outcome, Achievement, GoalStatus, MeasureKind, MeasureSource, Priority};
 use crate::domain::plan::{
@@ -15,135 +20,37 @@ use crate::store::goals::{change_achievement, change_status, insert_goal, insert
 use crate::store::plan::insert_review;
 use crate::store::{Result, Store};
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    goals: Vec<Template>,
+    /// Who agreed a goal.
+    agreed_by: Vec<String>,
+    /// Why a goal matters to the client ("" for unsaid).
+    why: Vec<String>,
+    /// What clients said at an evaluation.
+    feedback: Vec<String>,
+    helped: Vec<String>,
+}
+
 /// A goal template: statement, what is counted (empty: a milestone), unit, baseline, target,
-/// life domain, steps.
+/// life domain, measured by the PHQ-9 or not, steps.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Template {
-    statement: &'static str,
-    what: &'static str,
-    unit: &'static str,
+    statement: String,
+    what: String,
+    unit: String,
     baseline: f64,
     target: f64,
-    domain: &'static str,
+    domain: String,
     phq9: bool,
-    steps: &'static [&'static str],
+    steps: Vec<String>,
 }
 
-const TEMPLATES: &[Template] = &[
-    Template {
-        statement: "I want a place of my own",
-        what: "nights in stable housing per month",
-        unit: "nights",
-        baseline: 0.0,
-        target: 30.0,
-        domain: "housing",
-        phq9: false,
-        steps: &["Fill in the housing application", "Call the tenancy team", "View the flat on Elm Road"],
-    },
-    Template {
-        statement: "Stop missing my appointments",
-        what: "missed appointments per month",
-        unit: "",
-        baseline: 6.0,
-        target: 0.0,
-        domain: "health",
-        phq9: false,
-        steps: &["Put appointments on the phone calendar", "Ask the GP surgery for text reminders"],
-    },
-    Template {
-        statement: "Get my benefits sorted",
-        what: "",
-        unit: "",
-        baseline: 0.0,
-        target: 1.0,
-        domain: "income",
-        phq9: false,
-        steps: &["Bring ID and bank letters", "Book the benefits appointment", "Send the signed form"],
-    },
-    Template {
-        statement: "Have enough food every week",
-        what: "days without enough food per week",
-        unit: "days",
-        baseline: 4.0,
-        target: 0.0,
-        domain: "food",
-        phq9: false,
-        steps: &["Register with the food bank", "Make a weekly shopping budget"],
-    },
-    Template {
-        statement: "Feel less low",
-        what: "PHQ-9 total",
-        unit: "",
-        baseline: 17.0,
-        target: 9.0,
-        domain: "mental health",
-        phq9: true,
-        steps: &["Go to the walking group on Tuesdays", "See the GP about the medication"],
-    },
-    Template {
-        statement: "Get my son to school every day",
-        what: "school days attended per week",
-        unit: "days",
-        baseline: 2.0,
-        target: 5.0,
-        domain: "education",
-        phq9: false,
-        steps: &["Meet the school nurse", "Set up the morning routine chart"],
-    },
-    Template {
-        statement: "See my friends again",
-        what: "social outings per month",
-        unit: "",
-        baseline: 0.0,
-        target: 4.0,
-        domain: "relationships",
-        phq9: false,
-        steps: &["Join the community centre group"],
-    },
-];
-
-const AGREED: &[&str] =
-    &["client", "client and her sister", "client and the GP", "client and the school", "client"];
-const WHY: &[&str] = &[
-    "so the children can stay with her",
-    "to feel safe at night",
-    "to keep the tenancy",
-    "so he can go back to work",
-    "to feel like herself again",
-    "",
-];
-const FEEDBACK: &[&str] = &[
-    "The help with the council made a difference.",
-    "I felt listened to. The waiting was hard.",
-    "Having someone to call when things went wrong helped.",
-    "The food bank referral came at the right time.",
-    "It was too slow at the start, better later.",
-];
-const HELPED: &[&str] = &[
-    "Food bank helped; the job centre did not.",
-    "The tenancy team helped; the debt line was hard to reach.",
-    "The walking group helped.",
-    "",
-];
-
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    &items[rng.random_range(0..items.len())]
-}
-
-fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
-    if n >= 0 {
-        d.checked_add_days(Days::new(n as u64)).unwrap_or(d)
-    } else {
-        d.checked_sub_days(Days::new(n.unsigned_abs())).unwrap_or(d)
-    }
-}
-
-/// One demo client, as far as the plan needs to know.
-pub struct DemoClient {
-    pub id: i64,
-    pub intake: NaiveDate,
-    /// Today for an open case, the closing day for a closed one.
-    pub until: NaiveDate,
-    pub closed: bool,
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "plan.json", include_str!("../../assets/demo/plan.json"))
 }
 
 /// What the demo made, and the screenings and evaluations it adds after its transaction.
@@ -163,16 +70,17 @@ pub fn plan_for_client(
     now: DateTime<Utc>,
     out: &mut PlanDemo,
 ) -> Result<()> {
+    let w = words()?;
     if !rng.random_bool(if c.closed { 0.5 } else { 0.7 }) {
         return Ok(());
     }
     let today = now.date_naive();
     let n = rng.random_range(1..=3usize);
-    let first = rng.random_range(0..TEMPLATES.len());
+    let first = rng.random_range(0..w.goals.len());
     let mut goal_ids = Vec::new();
     let mut mood: Option<(NaiveDate, f64)> = None;
     for k in 0..n {
-        let t = &TEMPLATES[(first + k * 2) % TEMPLATES.len()];
+        let t = &w.goals[(first + k * 2) % w.goals.len()];
         // an open case's plan is recent; a closed case's began near its intake
         let from =
             if c.closed { c.intake } else { add_days(c.until, -rng.random_range(20..200)).max(c.intake) };
@@ -183,24 +91,24 @@ pub fn plan_for_client(
         let baseline = if t.phq9 { f64::from(rng.random_range(15..=20)) } else { t.baseline };
         let goal = NewGoal {
             draft: crate::domain::goal::GoalDraft {
-                statement: t.statement.into(),
+                statement: t.statement.clone(),
                 measure: if milestone {
                     MeasureKind::Milestone
                 } else {
                     MeasureKind::Numeric {
-                        what: t.what.into(),
-                        unit: t.unit.into(),
+                        what: t.what.clone(),
+                        unit: t.unit.clone(),
                         baseline,
                         target: t.target,
                     }
                 },
-                who_agreed: pick(rng, AGREED).to_string(),
-                why_it_matters: pick(rng, WHY).to_string(),
+                who_agreed: pick(rng, &w.agreed_by).to_string(),
+                why_it_matters: pick(rng, &w.why).to_string(),
                 start,
                 target_date: Some(target_date),
                 term: None,
                 priority: *pick(rng, Priority::ALL),
-                domain: Some(t.domain.into()),
+                domain: Some(t.domain.clone()),
                 need: None,
                 has_steps: true,
                 has_owner: true,
@@ -310,6 +218,7 @@ pub fn plan_for_client(
 /// After the demo's transaction: PHQ-9 screenings (which give the mood goals their progress,
 /// as a real screening would) and evaluations, for at most a few dozen clients.
 pub fn finish(store: &mut Store, rng: &mut StdRng, out: &mut PlanDemo, now: DateTime<Utc>) -> Result<()> {
+    let w = words()?;
     let instruments = crate::domain::instruments::builtin()
         .map_err(|e| crate::store::StoreError::Refused(e.to_string()))?;
     let Some(phq9) = crate::domain::instruments::find(&instruments, "phq9") else { return Ok(()) };
@@ -341,8 +250,8 @@ pub fn finish(store: &mut Store, rng: &mut StdRng, out: &mut PlanDemo, now: Date
             occasion: if closure { "closure".into() } else { "review".into() },
             outcomes,
             satisfaction: rng.random_range(2..=5u8).to_string(),
-            feedback: pick(rng, FEEDBACK).to_string(),
-            helped: pick(rng, HELPED).to_string(),
+            feedback: pick(rng, &w.feedback).to_string(),
+            helped: pick(rng, &w.helped).to_string(),
         };
         if let Ok(e) = crate::domain::plan::read_evaluation(&input, now.date_naive()) {
             store.add_evaluation(client, &e, &instruments, "Demo Practitioner", now)?;

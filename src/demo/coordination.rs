@@ -2,52 +2,54 @@
 //! (some expiring, some expired), case conferences with action items, transitions, advocacy
 //! with deadlines and the occasional mandated report.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use fake::rand::rngs::StdRng;
 use fake::rand::RngExt;
 use rusqlite::Transaction;
+use serde::Deserialize;
 
-use crate::demo::pick;
+use super::{add_days, pick};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::{ActionDraft, AdvocacyDraft, ConferenceDraft, ConsentDraft};
+use crate::domain::dates::format_date;
 use crate::domain::people::PersonDraft;
 use crate::store::coordination::{insert_advocacy, insert_conference, insert_consent};
 use crate::store::people::{insert_person, Links};
 use crate::store::Result;
 
-const PROFESSIONALS: &[(&str, &str, &str)] = &[
-    ("Dr Anika Rao", "GP", "Northside Surgery"),
-    ("Ms Helen Ortiz", "class teacher", "St Anne's Primary"),
-    ("Mr Colin Price", "landlord", ""),
-    ("Jo Whitfield", "probation officer", "Probation Service"),
-    ("Sam Okafor", "housing officer", "City Housing"),
-    ("Priya Nair", "community psychiatric nurse", "Community Mental Health Team"),
-    ("Tom Becker", "debt adviser", "Citizens Advice"),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Words {
+    professionals: Vec<Professional>,
+    /// What a case conference is for.
+    purposes: Vec<String>,
+    barriers: Vec<Barrier>,
+    /// What a consent covers ("" for everything).
+    covers: Vec<String>,
+}
 
-const PURPOSES: &[&str] = &[
-    "discharge planning after the hospital stay",
-    "review of the tenancy and the arrears",
-    "school attendance and support at home",
-    "multi-agency safety planning",
-    "review of the care plan before the benefits appeal",
-];
+/// Someone around the client at work: name, role, organisation ("" for none).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Professional {
+    name: String,
+    role: String,
+    organisation: String,
+}
 
-const BARRIERS: &[(&str, &str)] = &[
-    ("benefit stopped after a missed letter", "benefits office"),
-    ("repairs to the damp bedroom not done", "landlord"),
-    ("refused a school place near home", "school"),
-    ("energy supplier threatening disconnection", "utility company"),
-    ("housing application stuck for months", "housing office"),
-    ("GP registration refused without ID", "health service"),
-];
+/// A barrier the practitioner advocates about, and with whom.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Barrier {
+    barrier: String,
+    target: String,
+}
 
-fn days(d: NaiveDate, n: i64) -> NaiveDate {
-    if n >= 0 {
-        d.checked_add_days(Days::new(n as u64)).unwrap_or(d)
-    } else {
-        d.checked_sub_days(Days::new((-n) as u64)).unwrap_or(d)
-    }
+pub(super) fn words() -> Result<&'static Words> {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    super::load(&WORDS, "coordination.json", include_str!("../../assets/demo/coordination.json"))
 }
 
 fn contact(name: &str, role: &str, org: &str, rng: &mut StdRng) -> PersonDraft {
@@ -70,6 +72,19 @@ fn contact(name: &str, role: &str, org: &str, rng: &mut StdRng) -> PersonDraft {
     }
 }
 
+/// Puts the record just inserted (a `record` row) on the client's timeline: the event `(kind,
+/// summary)` that happened at `at` and was written down at `now_s`.
+fn log_inserted(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    (at, now_s): (&str, &str),
+    (kind, summary): (&str, &str),
+    record: &str,
+) -> Result<()> {
+    let id = tx.last_insert_rowid();
+    crate::store::clients::log_record_event(tx, client_id, at, now_s, kind, summary, Some((record, id)))
+}
+
 /// Coordination records for one client, between `from` (intake) and `until`.
 pub fn coordination_phase(
     tx: &Transaction<'_>,
@@ -79,28 +94,35 @@ pub fn coordination_phase(
     until: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    let w = words()?;
     let now_s = crate::store::now_db(now);
     let mut n = 0;
     let mut names = Vec::new();
     for _ in 0..rng.random_range(1..4) {
-        let (name, role, org) = *pick(rng, PROFESSIONALS);
+        let p = pick(rng, &w.professionals);
+        let name = p.name.as_str();
         if names.contains(&name) {
             continue;
         }
-        insert_person(tx, client_id, &contact(name, role, org, rng), &Links::default(), &now_s)?;
+        insert_person(
+            tx,
+            client_id,
+            &contact(name, &p.role, &p.organisation, rng),
+            &Links::default(),
+            &now_s,
+        )?;
         names.push(name);
         n += 1;
         // most have a consent: valid, expiring soon or expired
         if rng.random_bool(0.8) {
-            let signed = days(until, -rng.random_range(30..400)).max(from);
+            let signed = add_days(until, -rng.random_range(30..400)).max(from);
             let expires = match rng.random_range(0..10) {
-                0 | 1 => days(until, rng.random_range(1..25)), // expiring soon
-                2 => days(until, -rng.random_range(1..40)),    // expired
-                _ => days(until, rng.random_range(60..300)),   // valid
+                0 | 1 => add_days(until, rng.random_range(1..25)), // expiring soon
+                2 => add_days(until, -rng.random_range(1..40)),    // expired
+                _ => add_days(until, rng.random_range(60..300)),   // valid
             }
             .max(signed);
-            let covers =
-                pick::<&str>(rng, &["", "medical history", "housing, income", "school reports"]).to_string();
+            let covers = pick(rng, &w.covers).to_string();
             let d = ConsentDraft {
                 consent: Consent {
                     to_name: name.to_string(),
@@ -116,22 +138,22 @@ pub fn coordination_phase(
         }
     }
     if rng.random_bool(0.4) {
-        let held = days(until, -rng.random_range(0..60)).max(from);
+        let held = add_days(until, -rng.random_range(0..60)).max(from);
         let actions = vec![
             ActionDraft {
                 owner: "Practitioner".into(),
                 text: "chase the housing application".into(),
-                due_on: Some(days(held, 7)),
+                due_on: Some(add_days(held, 7)),
             },
             ActionDraft {
                 owner: names.first().map(|s| s.to_string()).unwrap_or_default(),
                 text: "send the report before the review".into(),
-                due_on: Some(days(held, 14)),
+                due_on: Some(add_days(held, 14)),
             },
         ];
         let d = ConferenceDraft {
             held_at: held.and_hms_opt(10, 0, 0).map(|t| t.and_utc()).unwrap_or(now),
-            purpose: pick(rng, PURPOSES).to_string(),
+            purpose: pick(rng, &w.purposes).to_string(),
             attendees: std::iter::once("Client".to_string())
                 .chain(names.iter().map(|s| s.to_string()))
                 .collect(),
@@ -144,42 +166,35 @@ pub fn coordination_phase(
         // older action items were done at the time
         tx.execute(
             "UPDATE action_items SET done_on = due_on WHERE conference_id = ?1 AND due_on < ?2",
-            rusqlite::params![id, crate::domain::dates::format_date(days(until, -10))],
+            rusqlite::params![id, format_date(add_days(until, -10))],
         )?;
         n += 1;
     }
     if rng.random_bool(0.15) {
-        let on = days(until, -rng.random_range(0..90)).max(from);
+        let on = add_days(until, -rng.random_range(0..90)).max(from);
         tx.execute(
             "INSERT INTO transitions (client_id, episode_id, kind, on_date, from_service, to_service, handed_over, follow_up_on, created_at) \
              VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), 'hospital-discharge', ?2, \
              'City Hospital, ward 7', 'home with community nursing', 'Discharge letter, medication list, district nurse contact.', ?3, ?4)",
-            rusqlite::params![client_id, crate::domain::dates::format_date(on), crate::domain::dates::format_date(days(on, 7)), now_s],
+            rusqlite::params![client_id, format_date(on), format_date(add_days(on, 7)), now_s],
         )?;
         // a follow-up long past was done at the time
         tx.execute(
             "UPDATE transitions SET follow_up_done = follow_up_on WHERE id = last_insert_rowid() AND follow_up_on < ?1",
-            [crate::domain::dates::format_date(days(until, -5))],
+            [format_date(add_days(until, -5))],
         )?;
-        let id = tx.last_insert_rowid();
-        crate::store::clients::log_record_event(
-            tx,
-            client_id,
-            &format!("{}T12:00:00Z", crate::domain::dates::format_date(on)),
-            &now_s,
-            "transition",
-            "hospital discharge: City Hospital, ward 7 → home with community nursing",
-            Some(("transition", id)),
-        )?;
+        let at = format!("{}T12:00:00Z", format_date(on));
+        let what = "hospital discharge: City Hospital, ward 7 → home with community nursing";
+        log_inserted(tx, client_id, (&at, &now_s), ("transition", what), "transition")?;
         n += 1;
     }
     if rng.random_bool(0.3) {
-        let (barrier, target) = *pick(rng, BARRIERS);
-        let opened = days(until, -rng.random_range(5..120)).max(from);
+        let b = pick(rng, &w.barriers);
+        let opened = add_days(until, -rng.random_range(5..120)).max(from);
         let d = AdvocacyDraft {
-            barrier: barrier.into(),
-            target: target.into(),
-            deadline: rng.random_bool(0.6).then(|| days(until, rng.random_range(-3..30))),
+            barrier: b.barrier.clone(),
+            target: b.target.clone(),
+            deadline: rng.random_bool(0.6).then(|| add_days(until, rng.random_range(-3..30))),
             opened_on: opened,
             first_action: "Wrote a letter setting out the client's situation and asked for a review.".into(),
         };
@@ -187,24 +202,17 @@ pub fn coordination_phase(
         n += 1;
     }
     if rng.random_bool(0.03) {
-        let at = days(until, -rng.random_range(1..200)).max(from);
+        let on = add_days(until, -rng.random_range(1..200)).max(from);
+        let at = format!("{}T15:30:00Z", format_date(on));
         tx.execute(
             "INSERT INTO mandated_reports (client_id, episode_id, kind, agency, reported_at, reference_number, what_reported, reported_by, created_at) \
              VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), 'child-protection', \
              'Children''s Services duty team', ?2, ?3, 'Concern reported about the children being left alone overnight.', \
              'Demo Practitioner', ?4)",
-            rusqlite::params![client_id, format!("{}T15:30:00Z", crate::domain::dates::format_date(at)), format!("CS-{}", rng.random_range(10000..99999)), now_s],
+            rusqlite::params![client_id, at, format!("CS-{}", rng.random_range(10000..99999)), now_s],
         )?;
-        let id = tx.last_insert_rowid();
-        crate::store::clients::log_record_event(
-            tx,
-            client_id,
-            &format!("{}T15:30:00Z", crate::domain::dates::format_date(at)),
-            &now_s,
-            "report",
-            "Mandated child protection report to Children's Services duty team",
-            Some(("mandated-report", id)),
-        )?;
+        let what = "Mandated child protection report to Children's Services duty team";
+        log_inserted(tx, client_id, (&at, &now_s), ("report", what), "mandated-report")?;
         n += 1;
     }
     Ok(n)

@@ -2,13 +2,15 @@
 
 use std::path::PathBuf;
 
-use chrono::{Days, Local, Utc};
+use chrono::{Days, Utc};
 use clap::{Args, Subcommand};
 
-use crate::cli::{open, BadInput};
+use super::common::{
+    bad, day, json_with, open, print_json, refusal, store_refusal, today, ClientRef, Output,
+};
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
-use crate::domain::dates::{format_date, parse_date};
+use crate::domain::dates::format_date;
 use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, ReferralStatus};
 use crate::domain::text::display_safe;
 use crate::store::referrals::{NewReferral, Referral};
@@ -24,8 +26,8 @@ pub enum ReferralCommand {
         /// Only open referrals.
         #[arg(long)]
         open: bool,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// Record what happened next: sent, acknowledged, accepted, in-service, completed,
     /// declined (--reason), client-declined, no-response, cancelled, on-hold.
@@ -34,8 +36,8 @@ pub enum ReferralCommand {
 
 #[derive(Args, Debug)]
 pub struct ReferralAddArgs {
-    /// Client reference (C-0042) or a unique part of a name.
-    pub reference: String,
+    #[command(flatten)]
+    pub client: ClientRef,
     /// A directory service: its ref (S-0012) or a unique part of its name.
     #[arg(long, conflicts_with = "to")]
     pub service: Option<String>,
@@ -63,8 +65,8 @@ pub struct ReferralAddArgs {
     pub follow_up: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Args, Debug)]
@@ -87,12 +89,8 @@ pub struct ReferralStatusArgs {
     /// When accepted: the first appointment's day (the follow-up falls on it).
     #[arg(long)]
     pub appointment: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
-
-fn bad(m: impl Into<String>) -> anyhow::Error {
-    BadInput(m.into()).into()
+    #[command(flatten)]
+    pub output: Output,
 }
 
 fn line(r: &Referral, today: chrono::NaiveDate) -> String {
@@ -111,7 +109,7 @@ fn line(r: &Referral, today: chrono::NaiveDate) -> String {
 }
 
 pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()> {
-    let today = Local::now().date_naive();
+    let today = today();
     match cmd {
         ReferralCommand::Add(a) => {
             if a.service.is_none() && a.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -130,23 +128,19 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                 notes: a.notes.unwrap_or_default(),
             };
             let details = validate_referral(&input, a.service.is_some(), today).map_err(|e| {
-                bad(e
-                    .iter()
-                    .map(|e| {
-                        let flag = match e.field {
-                            "provider" => "to",
-                            "info_shared" => "info",
-                            "contact_name" => "contact",
-                            "follow_up_on" => "follow-up",
-                            f => f,
-                        };
-                        format!("--{flag}: {}", e.message)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"))
+                refusal(&e, |f| {
+                    let flag = match f {
+                        "provider" => "to",
+                        "info_shared" => "info",
+                        "contact_name" => "contact",
+                        "follow_up_on" => "follow-up",
+                        f => f,
+                    };
+                    format!("--{flag}")
+                })
             })?;
             let mut store = open(db)?;
-            let client = store.resolve_client(&a.reference)?;
+            let client = a.client.resolve(&store)?;
             let service = match &a.service {
                 Some(s) => Some(store.resolve_service(s).map_err(|e| bad(format!("--service: {e}")))?),
                 None => None,
@@ -179,8 +173,8 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
             let by = store.settings()?.signature();
             let id = store.add_referral(client.id, &n, &by, Utc::now())?;
             let r = store.referral(id)?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+            if a.output.json {
+                print_json(&r)?;
             } else {
                 println!(
                     "{} drafted: {} for {}",
@@ -197,7 +191,7 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
             }
             Ok(())
         }
-        ReferralCommand::List { reference, open: only_open, json } => {
+        ReferralCommand::List { reference, open: only_open, output } => {
             let store = open(db)?;
             let list: Vec<Referral> = match reference {
                 Some(r) => {
@@ -206,18 +200,10 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                 }
                 None => store.open_referrals()?,
             };
-            if json {
-                let v: Vec<serde_json::Value> = list
-                    .iter()
-                    .map(|r| {
-                        let mut v = serde_json::to_value(r).unwrap_or_default();
-                        if let Some(o) = v.as_object_mut() {
-                            o.insert("age".into(), r.age(today).into());
-                        }
-                        v
-                    })
-                    .collect();
-                println!("{}", serde_json::to_string_pretty(&v)?);
+            if output.json {
+                let v: Vec<_> =
+                    list.iter().map(|r| json_with(r, vec![("age", r.age(today).into())])).collect();
+                print_json(&v)?;
             } else {
                 for r in &list {
                     println!("{}", line(r, today));
@@ -231,15 +217,9 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
             })?;
             let to: ReferralStatus =
                 a.status.parse().map_err(|e: crate::domain::referral::ParseError| bad(e.to_string()))?;
-            let day = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
-                match v.as_deref() {
-                    None => Ok(None),
-                    Some(t) => parse_date(t, today).map(Some).map_err(|m| bad(format!("--{flag}: {m}"))),
-                }
-            };
-            let on = day("on", &a.on)?.unwrap_or(today);
-            let follow = day("follow-up", &a.follow_up)?;
-            let first = day("appointment", &a.appointment)?;
+            let on = day("--on", a.on.as_deref(), today)?.unwrap_or(today);
+            let follow = day("--follow-up", a.follow_up.as_deref(), today)?;
+            let first = day("--appointment", a.appointment.as_deref(), today)?;
             let mut store = open(db)?;
             let by = store.settings()?.signature();
             store
@@ -254,17 +234,10 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                     &by,
                     Utc::now(),
                 )
-                .map_err(|e| match e {
-                    crate::store::StoreError::Invalid(v) => bad(v
-                        .iter()
-                        .map(|e| format!("--{}: {}", e.field.replace('_', "-"), e.message))
-                        .collect::<Vec<_>>()
-                        .join("\n")),
-                    other => other.into(),
-                })?;
+                .map_err(store_refusal(|f| format!("--{}", f.replace('_', "-"))))?;
             let r = store.referral(id)?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+            if a.output.json {
+                print_json(&r)?;
             } else {
                 println!("{}", line(&r, today));
             }
