@@ -10,7 +10,6 @@ pub mod modals;
 mod navigate;
 mod open;
 mod plan;
-mod referrals;
 
 pub use drafts::{DRAFT_DELAY, DRAFT_MAX_WAIT};
 pub use message::{AssessMsg, CloseMsg, CoordMsg, Message, PlanMsg, RefMsg};

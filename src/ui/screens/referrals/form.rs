@@ -1,0 +1,309 @@
+//! Making or editing a referral: the need, the provider, what is shared under which consent.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::app::message::{Message, RefMsg};
+use crate::domain::client::FieldError;
+use crate::domain::consent::Consent;
+use crate::domain::coordination::ConsentDraft;
+use crate::domain::dates::{format_date, parse_date};
+use crate::domain::draft::DraftKind;
+use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, Urgency, METHODS};
+use crate::domain::text::fit;
+use crate::keymap::{Action, Context};
+use crate::store::assessments::CurrentNeed;
+use crate::store::people::Person;
+use crate::store::referrals::{NewReferral, Referral};
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
+
+pub struct ReferralFormScreen {
+    pub client_id: i64,
+    /// None: a new referral.
+    pub id: Option<i64>,
+    needs: Vec<CurrentNeed>,
+    goals: Vec<(i64, String, String)>,
+    pub form: Form,
+}
+
+impl ReferralFormScreen {
+    /// The form for a client, with what it offers to link: their needs, goals and people.
+    pub fn load(ctx: &SubmitCtx<'_>, client_id: i64, existing: Option<&Referral>) -> Result<Self> {
+        let needs = ctx.store.current_needs(client_id)?;
+        let goals = ctx
+            .store
+            .goals(client_id, false)?
+            .into_iter()
+            .map(|g| (g.id, g.statement.clone(), g.life_domain.clone()))
+            .collect();
+        let people = ctx.store.people(client_id)?;
+        Ok(ReferralFormScreen::new(client_id, existing, needs, goals, people, ctx.today))
+    }
+
+    /// `goals`: open goals as (id, statement, life domain).
+    pub fn new(
+        client_id: i64,
+        existing: Option<&Referral>,
+        needs: Vec<CurrentNeed>,
+        goals: Vec<(i64, String, String)>,
+        people: Vec<Person>,
+        today: NaiveDate,
+    ) -> Self {
+        let mut need_opts: Vec<(String, String)> = vec![("".into(), "(describe it below)".into())];
+        for (i, n) in needs.iter().enumerate() {
+            need_opts.push((format!("need:{i}"), fit(&format!("{}: {}", n.life_domain, n.text), 50)));
+        }
+        for (id, statement, _) in &goals {
+            need_opts.push((format!("goal:{id}"), fit(&format!("goal G-{id}: {statement}"), 50)));
+        }
+        let need_refs: Vec<(&str, &str)> = need_opts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let mut people_opts: Vec<(String, String)> = vec![("".into(), "(none recorded)".into())];
+        for p in people.iter().filter(|p| !p.is_self) {
+            let what = if p.role.is_empty() { p.relation.clone() } else { p.role.clone() };
+            people_opts
+                .push((crate::domain::people::person_ref(p.id), fit(&format!("{} ({what})", p.name), 40)));
+        }
+        let people_refs: Vec<(&str, &str)> =
+            people_opts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let urgencies: Vec<(&str, &str)> = Urgency::ALL.iter().map(|u| (u.as_str(), u.label())).collect();
+        let mut fields = Vec::new();
+        if existing.is_none() {
+            fields.push(
+                Field::text("service", "Directory service").max(200).help(
+                    "A service's ref (S-12) or a unique part of its name (the directory, R, lists them); or type a provider below.",
+                ),
+            );
+        }
+        fields.extend([
+            Field::text("provider", if existing.is_some() { "Provider" } else { "Or provider" })
+                .max(300)
+                .help("A provider not in the directory: name, and team if it helps."),
+            Field::choice("need_choice", "Need it serves", &need_refs)
+                .help("From the latest assessment, the social-needs screen and the open goals."),
+            Field::text("need", "Or the need, in words").max(300),
+            Field::choice("urgency", "Urgency", &urgencies),
+            Field::choice("method", "How it is made", METHODS),
+            Field::choice("contact_person", "Contact person", &people_refs)
+                .help("Someone recorded under people (p)."),
+            Field::text("contact_name", "Or contact name").max(200),
+            Field::text("info_shared", "Information shared")
+                .max(1000)
+                .help("e.g. \"name, address, housing situation\"."),
+        ]);
+        if existing.is_none() {
+            fields.push(
+                Field::choice(
+                    "consent",
+                    "Consent to share",
+                    &[
+                        ("on-file", "on file already (checked when it is sent)"),
+                        ("today", "the client agreed today: record it"),
+                        ("not-yet", "not yet asked"),
+                    ],
+                )
+                .heading("Consent")
+                .help("A referral cannot be marked sent without a valid consent to share with the provider."),
+            );
+            fields.push(
+                Field::date("consent_expires", "Consent expires")
+                    .help("For a consent recorded today; default a year."),
+            );
+        }
+        fields.push(
+            Field::date("follow_up_on", "Follow-up date")
+                .help("Set when it is sent (a week later); change it here."),
+        );
+        fields.push(Field::multiline("notes", "Notes", 3));
+        let title = match existing {
+            Some(r) => format!("Edit referral {}", r.reference),
+            None => "New referral".to_string(),
+        };
+        let mut form = Form::new(&title, fields, today);
+        if let Some(r) = existing {
+            form.set_value("provider", &r.provider);
+            form.set_value("need", &r.need);
+            form.set_value("urgency", r.urgency.as_str());
+            form.set_value("method", &r.method);
+            form.set_value(
+                "contact_person",
+                &r.contact_person_id.map(crate::domain::people::person_ref).unwrap_or_default(),
+            );
+            form.set_value("contact_name", &r.contact_name);
+            form.set_value("info_shared", &r.info_shared);
+            form.set_value("follow_up_on", &r.follow_up_on.map(format_date).unwrap_or_default());
+            form.set_value("notes", &r.notes);
+        }
+        form.dirty = false;
+        ReferralFormScreen { client_id, id: existing.map(|r| r.id), needs, goals, form }
+    }
+}
+
+impl View for ReferralFormScreen {
+    fn title(&self) -> &'static str {
+        "Referral"
+    }
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
+    }
+    fn client_id(&self) -> Option<i64> {
+        Some(self.client_id)
+    }
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+    fn draft(&self) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: match self.id {
+                Some(id) => format!("referral:{id}"),
+                None => format!("referral:new:{}", self.client_id),
+            },
+            kind: DraftKind::Referral,
+            client_id: Some(self.client_id),
+            title: self.form.title.clone(),
+        })
+    }
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = self.form.check_fields();
+        let v = |f: &str| self.form.value(f);
+        // the directory service, resolved now so the error shows at its field
+        let service = if self.id.is_none() && !v("service").trim().is_empty() {
+            match ctx.store.resolve_service(&v("service")) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    // one line at the field: the first few matches, by ref
+                    let ids = ctx.store.search_directory_ids(&v("service"), true, 4).unwrap_or_default();
+                    let found = ctx.store.service_summaries(&ids).unwrap_or_default();
+                    let message = if found.len() > 1 {
+                        let list: Vec<String> = found
+                            .iter()
+                            .map(|s| format!("{} {} ({})", s.reference, s.name, s.organisation))
+                            .collect();
+                        format!("Several match — type one's ref: {}", list.join("; "))
+                    } else {
+                        e.to_string().lines().next().unwrap_or("").to_string()
+                    };
+                    self.form.set_errors(&[FieldError { field: "service", message }]);
+                    return Ok(Submitted::Stay);
+                }
+            }
+        } else {
+            None
+        };
+        let (mut need, mut need_domain, mut goal_id) = (v("need"), String::new(), None);
+        let choice = v("need_choice");
+        if let Some(i) = choice.strip_prefix("need:").and_then(|i| i.parse::<usize>().ok()) {
+            if let Some(n) = self.needs.get(i) {
+                if need.trim().is_empty() {
+                    need = n.text.clone();
+                }
+                need_domain = n.life_domain.clone();
+            }
+        } else if let Some(id) = choice.strip_prefix("goal:").and_then(|i| i.parse::<i64>().ok()) {
+            if let Some((gid, statement, domain)) = self.goals.iter().find(|g| g.0 == id) {
+                if need.trim().is_empty() {
+                    need = statement.clone();
+                }
+                need_domain = domain.clone();
+                goal_id = Some(*gid);
+            }
+        }
+        let input = ReferralInput {
+            provider: v("provider"),
+            need,
+            urgency: v("urgency"),
+            method: v("method"),
+            contact_name: v("contact_name"),
+            info_shared: v("info_shared"),
+            follow_up_on: v("follow_up_on"),
+            notes: v("notes"),
+        };
+        let details = match validate_referral(&input, service.is_some() || self.id.is_some(), ctx.today) {
+            Err(errors) => {
+                self.form.add_errors(&errors);
+                return Ok(Submitted::Stay);
+            }
+            Ok(_) if !fields_ok => return Ok(Submitted::Stay),
+            Ok(d) => d,
+        };
+        let contact = crate::domain::assessment::parse_ref("P", &v("contact_person"));
+        let by = ctx.settings.signature();
+        match self.id {
+            Some(id) => match ctx.store.update_referral(id, &details, contact, ctx.now) {
+                Ok(()) => Ok(Submitted::Done { status: "Referral saved.".into(), then: vec![] }),
+                Err(e) => refusal_to_form(&mut self.form, e),
+            },
+            None => {
+                let consent = if v("consent") == "today" {
+                    let expires = match v("consent_expires").trim() {
+                        "" => ctx.today.checked_add_days(chrono::Days::new(365)),
+                        t => match parse_date(t, ctx.today) {
+                            Ok(d) if d < ctx.today => {
+                                self.form.set_errors(&[FieldError {
+                                    field: "consent_expires",
+                                    message: "The consent would expire before it was signed.".into(),
+                                }]);
+                                return Ok(Submitted::Stay);
+                            }
+                            Ok(d) => Some(d),
+                            Err(m) => {
+                                self.form.set_errors(&[FieldError { field: "consent_expires", message: m }]);
+                                return Ok(Submitted::Stay);
+                            }
+                        },
+                    };
+                    let to = match &service {
+                        Some(s) => s.organisation.name.clone(),
+                        None => details.provider.clone(),
+                    };
+                    Some(ConsentDraft {
+                        consent: Consent {
+                            to_name: to,
+                            covers: if details.info_shared.is_empty() {
+                                Vec::new()
+                            } else {
+                                vec![details.info_shared.clone()]
+                            },
+                            signed_on: Some(ctx.today),
+                            expires_on: expires,
+                            revoked_on: None,
+                        },
+                        notes: "Given with a referral.".into(),
+                    })
+                } else {
+                    None
+                };
+                let n = NewReferral {
+                    service_id: service.as_ref().map(|s| s.id),
+                    details,
+                    need_domain,
+                    goal_id,
+                    contact_person_id: contact,
+                    consent,
+                };
+                match ctx.store.add_referral(self.client_id, &n, &by, ctx.now) {
+                    Ok(id) => Ok(Submitted::Done {
+                        status: format!("Referral {} saved as a draft; s marks it sent.", referral_ref(id)),
+                        then: vec![Message::Referral(RefMsg::Open(id))],
+                    }),
+                    Err(e) => refusal_to_form(&mut self.form, e),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Recording what happened next to a referral (only the moves its closed loop allows).
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use crate::domain::client::FieldError;
+use crate::domain::dates::parse_date;
+use crate::domain::referral::{allowed_next, ReferralStatus};
+use crate::keymap::{Action, Context};
+use crate::store::referrals::Referral;
+use crate::store::Result;
+use crate::ui::view::{refusal_to_form, Handled, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
+
+pub struct StatusFormScreen {
+    pub referral: Referral,
+    pub form: Form,
+}
+
+impl StatusFormScreen {
+    pub fn new(referral: Referral, today: NaiveDate) -> Self {
+        let next = allowed_next(referral.status, referral.held_from);
+        let opts: Vec<(&str, &str)> = next.iter().map(|s| (s.as_str(), s.label())).collect();
+        let form = Form::new(
+            &format!("Referral {}: {} → ?", referral.reference, referral.status.label().to_lowercase()),
+            vec![
+                Field::choice("to", "Now", &opts).help("Only the moves a referral can make from here are offered."),
+                Field::date("on", "On").help("The day it happened (default today; earlier is fine)."),
+                Field::text("reason", "Reason").max(1000).help("Required when the provider declines."),
+                Field::date("follow_up_on", "Follow-up date")
+                    .help("Empty: a week after sending, the first appointment once accepted, a month into the service."),
+                Field::date("first_appointment", "First appointment").help("When accepted: the first appointment's day."),
+                Field::multiline("note", "Note", 3),
+            ],
+            today,
+        );
+        StatusFormScreen { referral, form }
+    }
+}
+
+impl View for StatusFormScreen {
+    fn title(&self) -> &'static str {
+        "Referral status"
+    }
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Form]
+    }
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::ChoiceNext, Action::Cancel]
+    }
+    fn client_id(&self) -> Option<i64> {
+        Some(self.referral.client_id)
+    }
+    fn form(&self) -> Option<&Form> {
+        Some(&self.form)
+    }
+    fn form_mut(&mut self) -> Option<&mut Form> {
+        Some(&mut self.form)
+    }
+    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        Handled::Form(self.form.handle_key(ev))
+    }
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        self.form.render(frame, area);
+    }
+    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !self.form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let v = |f: &str| self.form.value(f);
+        let Ok(to) = v("to").parse::<ReferralStatus>() else {
+            self.form.set_errors(&[FieldError { field: "to", message: "Choose what happened.".into() }]);
+            return Ok(Submitted::Stay);
+        };
+        let day = |f: &str| -> std::result::Result<Option<NaiveDate>, String> {
+            match v(f).trim() {
+                "" => Ok(None),
+                t => parse_date(t, ctx.today).map(Some),
+            }
+        };
+        let mut errors = Vec::new();
+        let mut get = |f: &'static str| match day(f) {
+            Ok(d) => d,
+            Err(m) => {
+                errors.push(FieldError { field: f, message: m });
+                None
+            }
+        };
+        let on = get("on").unwrap_or(ctx.today);
+        let follow = get("follow_up_on");
+        let first = get("first_appointment");
+        if !errors.is_empty() {
+            self.form.set_errors(&errors);
+            return Ok(Submitted::Stay);
+        }
+        let by = ctx.settings.signature();
+        match ctx.store.change_referral_status(
+            self.referral.id,
+            to,
+            on,
+            &v("note"),
+            &v("reason"),
+            follow,
+            first,
+            &by,
+            ctx.now,
+        ) {
+            Ok(()) => Ok(Submitted::Done {
+                status: format!("Referral {} is now {}.", self.referral.reference, to.label().to_lowercase()),
+                then: vec![],
+            }),
+            Err(e) => refusal_to_form(&mut self.form, e),
+        }
+    }
+}
