@@ -9,7 +9,6 @@ pub mod message;
 pub mod modals;
 mod navigate;
 mod open;
-mod plan;
 
 pub use drafts::{DRAFT_DELAY, DRAFT_MAX_WAIT};
 pub use message::{AssessMsg, CloseMsg, CoordMsg, Message, PlanMsg, RefMsg};

@@ -116,7 +116,7 @@ impl App {
             Message::Assess(m) => self.open_with(|ctx| crate::ui::screens::assessment::open(ctx, m))?,
             Message::Coord(m) => self.open_with(|ctx| crate::ui::screens::coordination::open(ctx, m))?,
             Message::Referral(m) => self.open_with(|ctx| crate::ui::screens::referrals::open(ctx, m))?,
-            Message::Plan(m) => self.update_plan(m)?,
+            Message::Plan(m) => self.open_with(|ctx| crate::ui::screens::plan::open(ctx, m))?,
             Message::Close(m) => self.update_close(m)?,
             // the app-wide messages are carried out by `App::update` itself
             _ => {}

@@ -6,16 +6,15 @@ pub mod closure;
 pub mod coordination;
 pub mod directory;
 pub mod directory_import;
-pub mod evaluation;
+
 pub mod export_file;
-pub mod goal;
-pub mod goal_form;
+
 pub mod intake;
 pub mod note_detail;
 pub mod note_form;
 pub mod notes;
+
 pub mod plan;
-pub mod plan_forms;
 pub mod prompt;
 pub mod referrals;
 pub mod retention;

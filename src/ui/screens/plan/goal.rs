@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
+use super::case_plan::{progress_text, status_word, step_line};
 use crate::app::message::Message;
 use crate::app::message::PlanMsg;
 use crate::domain::dates::format_date;
@@ -18,7 +19,6 @@ use crate::keymap::{lookup, Action, Context};
 use crate::store::goals::{Goal, GoalChange, Progress, Step};
 use crate::store::Result;
 use crate::ui::acts::Act;
-use crate::ui::screens::plan::{progress_text, status_word, step_line};
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 
