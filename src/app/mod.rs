@@ -2,7 +2,6 @@
 //! on top, which answers with messages (or a form event, or an act); `update` carries the
 //! messages out. How a key press flows, and where each kind of code lives: docs/architecture.md.
 
-mod close;
 pub mod drafts;
 pub mod jobs;
 pub mod message;

@@ -117,7 +117,7 @@ impl App {
             Message::Coord(m) => self.open_with(|ctx| crate::ui::screens::coordination::open(ctx, m))?,
             Message::Referral(m) => self.open_with(|ctx| crate::ui::screens::referrals::open(ctx, m))?,
             Message::Plan(m) => self.open_with(|ctx| crate::ui::screens::plan::open(ctx, m))?,
-            Message::Close(m) => self.update_close(m)?,
+            Message::Close(m) => self.open_with(|ctx| crate::ui::screens::close::open(ctx, m))?,
             // the app-wide messages are carried out by `App::update` itself
             _ => {}
         }

@@ -291,10 +291,15 @@ impl View for ClientFileScreen {
             let latest = self.episodes.last().is_some_and(|l| l.id == e.id);
             for cl in self.closures.iter().filter(|cl| cl.episode_id == e.id) {
                 let in_force = cl.in_force() && latest && c.status.as_str() == "closed";
-                for l in
-                    crate::ui::screens::closure::closure_lines(cl, &[], in_force, self.retention_years, false)
-                        .into_iter()
-                        .skip(1)
+                for l in crate::ui::screens::close::closure::closure_lines(
+                    cl,
+                    &[],
+                    in_force,
+                    self.retention_years,
+                    false,
+                )
+                .into_iter()
+                .skip(1)
                 {
                     let mut spans = vec![Span::raw("    ")];
                     spans.extend(l.spans);

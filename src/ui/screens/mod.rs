@@ -1,13 +1,10 @@
 pub mod assessment;
 pub mod client_file;
 pub mod client_list;
-pub mod close_case;
-pub mod closure;
+
 pub mod coordination;
 pub mod directory;
 pub mod directory_import;
-
-pub mod export_file;
 
 pub mod intake;
 pub mod note_detail;
@@ -17,7 +14,8 @@ pub mod notes;
 pub mod plan;
 pub mod prompt;
 pub mod referrals;
-pub mod retention;
+
+pub mod close;
 pub mod search;
 pub mod service_detail;
 pub mod service_form;
