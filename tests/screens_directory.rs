@@ -188,7 +188,7 @@ fn the_directory_key_works_from_anywhere_outside_a_text_field() {
 #[test]
 fn a_running_import_shows_progress_in_words() {
     use caseload::app::message::{JobEvent, JobKind};
-    use caseload::ui::screens::directory_import::{ImportScreen, ImportState};
+    use caseload::ui::screens::directory::import::{ImportScreen, ImportState};
     utc();
     let (_d, path) = temp_db();
     let mut app = directory(&path);
