@@ -10,17 +10,19 @@ use crate::domain::draft::DraftKind;
 use crate::keymap::{Action, Context};
 use crate::store::safety::RiskFlag;
 use crate::store::Result;
+use crate::ui::form_screen::{FormScreen, FormSpec};
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct FlagReviewScreen {
+pub struct FlagReview {
     pub flag: RiskFlag,
     pub lower: bool,
-    pub form: Form,
 }
 
-impl FlagReviewScreen {
-    pub fn new(flag: RiskFlag, lower: bool, today: NaiveDate) -> Self {
+pub type FlagReviewScreen = FormScreen<FlagReview>;
+
+impl FlagReview {
+    pub fn new(flag: RiskFlag, lower: bool, today: NaiveDate) -> FlagReviewScreen {
         let title = if lower {
             format!("Lower flag {} ({} {})", flag.reference, flag.area.label(), flag.level.as_str())
         } else {
@@ -53,16 +55,13 @@ impl FlagReviewScreen {
             ],
             today,
         );
-        FlagReviewScreen { flag, lower, form }
+        FormScreen::new(form, FlagReview { flag, lower })
     }
 }
 
-impl View for FlagReviewScreen {
+impl FormSpec for FlagReview {
     fn title(&self) -> &'static str {
         "Review flag"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::Cancel]
@@ -70,19 +69,7 @@ impl View for FlagReviewScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.flag.client_id)
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("flag-review:{}:{}", self.flag.id, if self.lower { "lower" } else { "review" }),
             kind: DraftKind::FlagReview,
@@ -90,13 +77,13 @@ impl View for FlagReviewScreen {
             title: format!("Review of flag {}", self.flag.reference),
         })
     }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
-        let level = RiskLevel::parse(&self.form.value("level"));
+        let level = RiskLevel::parse(&form.value("level"));
         let by = ctx.settings.signature();
-        match ctx.store.review_flag(self.flag.id, self.lower, level, &self.form.value("reason"), &by, ctx.now)
+        match ctx.store.review_flag(self.flag.id, self.lower, level, &form.value("reason"), &by, ctx.now)
         {
             Ok(()) => Ok(Submitted::Done {
                 status: if self.lower {
@@ -106,7 +93,7 @@ impl View for FlagReviewScreen {
                 },
                 then: vec![],
             }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }

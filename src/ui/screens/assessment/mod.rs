@@ -20,11 +20,11 @@ use administer::AdministerScreen;
 use assessment_form::AssessmentFormScreen;
 use assessment_view::AssessmentScreen;
 use assessments::AssessmentsScreen;
-use flag_review::FlagReviewScreen;
+use flag_review::FlagReview;
 use flags::FlagsScreen;
 use people::PeopleScreen;
 use person_form::PersonFormScreen;
-use safety_note::{NoteKind, SafetyNoteScreen};
+use safety_note::{NoteKind, SafetyNote};
 use screeners::ScreenersScreen;
 use screening::ScreeningScreen;
 
@@ -72,7 +72,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: AssessMsg) -> Result<Opened> {
                 return Opened::refused("It is already marked entered in error.");
             }
             let kind = NoteKind::ScreeningError { screening_id: id, client_id: s.client_id };
-            Opened::screen(SafetyNoteScreen::new(kind, "", today))
+            Opened::screen(SafetyNote::new(kind, "", today))
         }
         AssessMsg::OpenFlags(c) => {
             ctx.store.client(c)?;
@@ -83,7 +83,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: AssessMsg) -> Result<Opened> {
             if !flag.is_open() {
                 return Opened::refused(format!("Flag {} was lowered already.", flag.reference));
             }
-            Opened::screen(FlagReviewScreen::new(flag, lower, today))
+            Opened::screen(FlagReview::new(flag, lower, today))
         }
         AssessMsg::AckAlert(id) => {
             let alert = ctx.store.alert(id)?;
@@ -91,7 +91,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: AssessMsg) -> Result<Opened> {
                 return Opened::refused(format!("Alert {} was acknowledged already.", alert.reference));
             }
             let kind = NoteKind::AckAlert { alert_id: id, client_id: alert.client_id };
-            Opened::screen(SafetyNoteScreen::new(kind, &alert.message, today))
+            Opened::screen(SafetyNote::new(kind, &alert.message, today))
         }
         AssessMsg::OpenPeople(c) => {
             ctx.store.client(c)?;

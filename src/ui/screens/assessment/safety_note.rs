@@ -10,6 +10,7 @@ use crate::domain::text::{display_safe, fit};
 use crate::keymap::{Action, Context};
 use crate::store::safety::alert_ref;
 use crate::store::Result;
+use crate::ui::form_screen::{FormScreen, FormSpec};
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
@@ -19,13 +20,14 @@ pub enum NoteKind {
     ScreeningError { screening_id: i64, client_id: i64 },
 }
 
-pub struct SafetyNoteScreen {
+pub struct SafetyNote {
     pub kind: NoteKind,
-    pub form: Form,
 }
 
-impl SafetyNoteScreen {
-    pub fn new(kind: NoteKind, context: &str, today: NaiveDate) -> Self {
+pub type SafetyNoteScreen = FormScreen<SafetyNote>;
+
+impl SafetyNote {
+    pub fn new(kind: NoteKind, context: &str, today: NaiveDate) -> SafetyNoteScreen {
         let form = match kind {
             NoteKind::AckAlert { alert_id, .. } => Form::new(
                 &format!("Acknowledge alert {}", alert_ref(alert_id)),
@@ -41,7 +43,7 @@ impl SafetyNoteScreen {
                 today,
             ),
         };
-        SafetyNoteScreen { kind, form }
+        FormScreen::new(form, SafetyNote { kind })
     }
 
     fn client(&self) -> i64 {
@@ -51,12 +53,9 @@ impl SafetyNoteScreen {
     }
 }
 
-impl View for SafetyNoteScreen {
+impl FormSpec for SafetyNote {
     fn title(&self) -> &'static str {
         "Safety"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::Cancel, Action::Undo]
@@ -64,19 +63,7 @@ impl View for SafetyNoteScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.client())
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         match self.kind {
             NoteKind::AckAlert { alert_id, client_id } => Some(DraftInfo {
                 key: format!("alert-ack:{alert_id}"),
@@ -87,27 +74,24 @@ impl View for SafetyNoteScreen {
             NoteKind::ScreeningError { .. } => None,
         }
     }
-    fn is_form(&self) -> bool {
-        true
-    }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
         let by = ctx.settings.signature();
         let result = match self.kind {
             NoteKind::AckAlert { alert_id, .. } => ctx
                 .store
-                .acknowledge_alert(alert_id, &self.form.value("note"), &by, ctx.now)
+                .acknowledge_alert(alert_id, &form.value("note"), &by, ctx.now)
                 .map(|_| format!("Alert {} acknowledged.", alert_ref(alert_id))),
             NoteKind::ScreeningError { screening_id, .. } => ctx
                 .store
-                .mark_screening_in_error(screening_id, &self.form.value("reason"), ctx.now)
+                .mark_screening_in_error(screening_id, &form.value("reason"), ctx.now)
                 .map(|_| "Marked entered in error; it stays in the record, out of trends.".to_string()),
         };
         match result {
             Ok(status) => Ok(Submitted::Done { status, then: vec![] }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }
