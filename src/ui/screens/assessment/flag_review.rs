@@ -1,17 +1,14 @@
 //! Reviewing or lowering a risk flag.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::assessment::RiskLevel;
 use crate::domain::draft::DraftKind;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::safety::RiskFlag;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct FlagReview {
@@ -83,8 +80,7 @@ impl FormSpec for FlagReview {
         }
         let level = RiskLevel::parse(&form.value("level"));
         let by = ctx.settings.signature();
-        match ctx.store.review_flag(self.flag.id, self.lower, level, &form.value("reason"), &by, ctx.now)
-        {
+        match ctx.store.review_flag(self.flag.id, self.lower, level, &form.value("reason"), &by, ctx.now) {
             Ok(()) => Ok(Submitted::Done {
                 status: if self.lower {
                     format!("Flag {} lowered; it stays in the history.", self.flag.reference)

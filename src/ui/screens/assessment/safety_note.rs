@@ -1,17 +1,14 @@
 //! A note of what was done: acknowledging an alert, marking a screening entered in error.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::draft::DraftKind;
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::safety::alert_ref;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

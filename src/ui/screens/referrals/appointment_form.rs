@@ -1,26 +1,25 @@
 //! An appointment arranged for the client with the provider.
 
 use chrono::{Local, NaiveDate};
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::parse_datetime;
 use crate::domain::text::fit;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::referrals::Referral;
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct AppointmentFormScreen {
+pub struct AppointmentForm {
     pub referral: Referral,
-    pub form: Form,
 }
 
-impl AppointmentFormScreen {
-    pub fn new(referral: Referral, today: NaiveDate) -> Self {
+pub type AppointmentFormScreen = FormScreen<AppointmentForm>;
+
+impl AppointmentForm {
+    pub fn new(referral: Referral, today: NaiveDate) -> AppointmentFormScreen {
         let form = Form::new(
             &format!("Appointment with {}", fit(&referral.provider, 40)),
             vec![
@@ -41,16 +40,13 @@ impl AppointmentFormScreen {
             ],
             today,
         );
-        AppointmentFormScreen { referral, form }
+        FormScreen::new(form, AppointmentForm { referral })
     }
 }
 
-impl View for AppointmentFormScreen {
+impl FormSpec for AppointmentForm {
     fn title(&self) -> &'static str {
         "Appointment"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::Cancel]
@@ -58,27 +54,15 @@ impl View for AppointmentFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.referral.client_id)
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
-        let v = |f: &str| self.form.value(f);
+        let v = |f: &str| form.value(f);
         let at = match parse_datetime(&v("at"), ctx.now) {
             Ok(t) => t,
             Err(m) => {
-                self.form.set_errors(&[FieldError { field: "at", message: m }]);
+                form.set_errors(&[FieldError { field: "at", message: m }]);
                 return Ok(Submitted::Stay);
             }
         };
@@ -98,7 +82,7 @@ impl View for AppointmentFormScreen {
                 ),
                 then: vec![],
             }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }

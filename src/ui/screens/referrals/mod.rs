@@ -10,11 +10,11 @@ pub mod status_form;
 use crate::app::message::RefMsg;
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
-use appointment_form::AppointmentFormScreen;
+use appointment_form::AppointmentForm;
 use form::ReferralFormScreen;
 use list::ReferralsScreen;
 use referral::ReferralScreen;
-use status_form::StatusFormScreen;
+use status_form::StatusForm;
 
 /// Opens the screen a referral message asks for.
 pub fn open(ctx: &mut SubmitCtx<'_>, msg: RefMsg) -> Result<Opened> {
@@ -47,11 +47,11 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: RefMsg) -> Result<Opened> {
                     "This referral is closed: nothing follows. Make a new referral instead.",
                 );
             }
-            Opened::screen(StatusFormScreen::new(r, today))
+            Opened::screen(StatusForm::new(r, today))
         }
         RefMsg::Appointment(id) => {
             let r = ctx.store.referral(id)?;
-            Opened::screen(AppointmentFormScreen::new(r, today))
+            Opened::screen(AppointmentForm::new(r, today))
         }
     }
 }

@@ -1,26 +1,25 @@
 //! Recording what happened next to a referral (only the moves its closed loop allows).
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::parse_date;
 use crate::domain::referral::{allowed_next, ReferralStatus};
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::referrals::Referral;
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct StatusFormScreen {
+pub struct StatusForm {
     pub referral: Referral,
-    pub form: Form,
 }
 
-impl StatusFormScreen {
-    pub fn new(referral: Referral, today: NaiveDate) -> Self {
+pub type StatusFormScreen = FormScreen<StatusForm>;
+
+impl StatusForm {
+    pub fn new(referral: Referral, today: NaiveDate) -> StatusFormScreen {
         let next = allowed_next(referral.status, referral.held_from);
         let opts: Vec<(&str, &str)> = next.iter().map(|s| (s.as_str(), s.label())).collect();
         let form = Form::new(
@@ -36,16 +35,13 @@ impl StatusFormScreen {
             ],
             today,
         );
-        StatusFormScreen { referral, form }
+        FormScreen::new(form, StatusForm { referral })
     }
 }
 
-impl View for StatusFormScreen {
+impl FormSpec for StatusForm {
     fn title(&self) -> &'static str {
         "Referral status"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::ChoiceNext, Action::Cancel]
@@ -53,25 +49,13 @@ impl View for StatusFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.referral.client_id)
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
-        let v = |f: &str| self.form.value(f);
+        let v = |f: &str| form.value(f);
         let Ok(to) = v("to").parse::<ReferralStatus>() else {
-            self.form.set_errors(&[FieldError { field: "to", message: "Choose what happened.".into() }]);
+            form.set_errors(&[FieldError { field: "to", message: "Choose what happened.".into() }]);
             return Ok(Submitted::Stay);
         };
         let day = |f: &str| -> std::result::Result<Option<NaiveDate>, String> {
@@ -92,7 +76,7 @@ impl View for StatusFormScreen {
         let follow = get("follow_up_on");
         let first = get("first_appointment");
         if !errors.is_empty() {
-            self.form.set_errors(&errors);
+            form.set_errors(&errors);
             return Ok(Submitted::Stay);
         }
         let by = ctx.settings.signature();
@@ -111,7 +95,7 @@ impl View for StatusFormScreen {
                 status: format!("Referral {} is now {}.", self.referral.reference, to.label().to_lowercase()),
                 then: vec![],
             }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }
