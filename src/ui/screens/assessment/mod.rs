@@ -23,7 +23,7 @@ use assessments::AssessmentsScreen;
 use flag_review::FlagReview;
 use flags::FlagsScreen;
 use people::PeopleScreen;
-use person_form::PersonFormScreen;
+use person_form::PersonForm;
 use safety_note::{NoteKind, SafetyNote};
 use screeners::ScreenersScreen;
 use screening::ScreeningScreen;
@@ -101,13 +101,13 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: AssessMsg) -> Result<Opened> {
             ctx.store.self_person(c, ctx.now)?;
             let people = ctx.store.people(c)?;
             let partners = ctx.store.partnerships(c)?;
-            Opened::screen(PersonFormScreen::new(c, None, &people, &partners, today))
+            Opened::screen(PersonForm::new(c, None, &people, &partners, today))
         }
         AssessMsg::EditPerson(id) => {
             let p = ctx.store.person(id)?;
             let people = ctx.store.people(p.client_id)?;
             let partners = ctx.store.partnerships(p.client_id)?;
-            Opened::screen(PersonFormScreen::new(p.client_id, Some(&p), &people, &partners, today))
+            Opened::screen(PersonForm::new(p.client_id, Some(&p), &people, &partners, today))
         }
     }
 }

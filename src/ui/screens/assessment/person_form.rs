@@ -1,35 +1,34 @@
 //! The form for one person around the client, with their family links.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::client::client_ref;
 use crate::domain::draft::DraftKind;
 use crate::domain::people::{person_ref, validate_person, PersonInput, RELATIONS, SEXES};
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::people::{Links, Partnership, Person};
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct PersonFormScreen {
+pub struct PersonForm {
     pub client_id: i64,
     /// None: a new person.
     pub person_id: Option<i64>,
     is_self: bool,
     old_partner: Option<i64>,
     consent_warned: bool,
-    pub form: Form,
 }
+
+pub type PersonFormScreen = FormScreen<PersonForm>;
 
 fn yes_no() -> Vec<(&'static str, &'static str)> {
     vec![("no", "no"), ("yes", "yes")]
 }
 
-impl PersonFormScreen {
+impl PersonForm {
     /// `others`: the client's people, for the family-link choices.
     pub fn new(
         client_id: i64,
@@ -37,7 +36,7 @@ impl PersonFormScreen {
         others: &[Person],
         partners: &[Partnership],
         today: NaiveDate,
-    ) -> Self {
+    ) -> PersonFormScreen {
         let me = person.map(|p| p.id);
         let is_self = person.is_some_and(|p| p.is_self);
         let mut choices: Vec<(String, String)> = vec![(String::new(), "(not recorded)".into())];
@@ -138,32 +137,31 @@ impl PersonFormScreen {
             form.set_value("notes", &p.notes);
             form.dirty = false;
         }
-        PersonFormScreen {
-            client_id,
-            person_id: person.map(|p| p.id),
-            is_self,
-            old_partner,
-            consent_warned: false,
+        FormScreen::new(
             form,
-        }
+            PersonForm {
+                client_id,
+                person_id: person.map(|p| p.id),
+                is_self,
+                old_partner,
+                consent_warned: false,
+            },
+        )
     }
 
-    fn links(&self) -> Links {
-        let id = |f: &str| crate::domain::assessment::parse_ref("P", &self.form.value(f));
+    fn links(form: &Form) -> Links {
+        let id = |f: &str| crate::domain::assessment::parse_ref("P", &form.value(f));
         Links {
             mother: id("mother"),
             father: id("father"),
-            partner: id("partner").map(|p| (p, self.form.value("partnership") != "former")),
+            partner: id("partner").map(|p| (p, form.value("partnership") != "former")),
         }
     }
 }
 
-impl View for PersonFormScreen {
+impl FormSpec for PersonForm {
     fn title(&self) -> &'static str {
         "Person"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
@@ -171,19 +169,7 @@ impl View for PersonFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.client_id)
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(match self.person_id {
             Some(id) => DraftInfo {
                 key: format!("person:{id}"),
@@ -199,9 +185,9 @@ impl View for PersonFormScreen {
             },
         })
     }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        let fields_ok = self.form.check_fields();
-        let v = |f: &str| self.form.value(f);
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = form.check_fields();
+        let v = |f: &str| form.value(f);
         let input = PersonInput {
             name: if self.is_self { "client".into() } else { v("name") },
             relation: v("relation"),
@@ -219,7 +205,7 @@ impl View for PersonFormScreen {
         };
         let draft = match validate_person(&input, ctx.today) {
             Err(errors) => {
-                self.form.add_errors(&errors);
+                form.add_errors(&errors);
                 return Ok(Submitted::Stay);
             }
             Ok(_) if !fields_ok => return Ok(Submitted::Stay),
@@ -235,14 +221,14 @@ impl View for PersonFormScreen {
                 .unwrap_or(true);
             if !has {
                 self.consent_warned = true;
-                self.form.notice = Some(format!(
+                form.notice = Some(format!(
                     "No valid consent to share information with {}: record one (C, consents) before sharing. Ctrl-S again saves.",
                     crate::domain::text::fit(&draft.name, 30)
                 ));
                 return Ok(Submitted::Stay);
             }
         }
-        let links = self.links();
+        let links = Self::links(form);
         let result = match self.person_id {
             None => ctx
                 .store
@@ -255,7 +241,7 @@ impl View for PersonFormScreen {
         };
         match result {
             Ok(status) => Ok(Submitted::Done { status, then: vec![] }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }
