@@ -3,31 +3,32 @@
 //! unless "replace" is chosen (the same rules as `caseload export`).
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::{format_date, local_offset_secs, parse_date};
 use crate::export::file::ExportOptions;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, Handled, SubmitCtx, Submitted, View};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted, View};
+use crate::ui::widgets::form::{Field, Form};
 
-pub struct ExportScreen {
+pub struct ExportForm {
     client_id: i64,
     today: NaiveDate,
-    pub form: Form,
+    /// The format chosen before the last change (the suggested file name follows it).
+    format: String,
 }
+
+pub type ExportScreen = FormScreen<ExportForm>;
 
 /// Where a file is written unless another path is typed: the home folder.
 pub fn default_path(client_id: i64, format: &str, today: NaiveDate) -> String {
     format!("~/caseload-{}-{}.{format}", client_ref(client_id), format_date(today))
 }
 
-impl ExportScreen {
-    pub fn new(client_id: i64, today: NaiveDate) -> Self {
+impl ExportForm {
+    pub fn new(client_id: i64, today: NaiveDate) -> ExportScreen {
         let mut form = Form::new(
             &format!("Export the file of {}", client_ref(client_id)),
             vec![
@@ -60,17 +61,14 @@ impl ExportScreen {
         );
         form.set_value("path", &default_path(client_id, "md", today));
         form.dirty = false;
-        ExportScreen { client_id, today, form }
+        let format = form.value("format");
+        FormScreen::new(form, ExportForm { client_id, today, format })
     }
 }
 
-impl View for ExportScreen {
+impl FormSpec for ExportForm {
     fn title(&self) -> &'static str {
         "Export file"
-    }
-
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
 
     fn hints(&self) -> &'static [Action] {
@@ -81,38 +79,25 @@ impl View for ExportScreen {
         Some(self.client_id)
     }
 
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        let before = self.form.value("format");
-        let e = self.form.handle_key(ev);
-        let after = self.form.value("format");
+    fn edited(&mut self, form: &mut Form) {
+        let after = form.value("format");
+        let before = std::mem::replace(&mut self.format, after.clone());
         // the suggested name follows the format until another name is typed
-        if e == FormEvent::Changed
-            && before != after
-            && self.form.value("path") == default_path(self.client_id, &before, self.today)
-        {
-            self.form.set_value("path", &default_path(self.client_id, &after, self.today));
+        if before != after && form.value("path") == default_path(self.client_id, &before, self.today) {
+            form.set_value("path", &default_path(self.client_id, &after, self.today));
         }
-        Handled::Form(e)
     }
 
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
+    fn restored(&mut self, form: &Form) {
+        self.format = form.value("format");
     }
 
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
         let day = |id: &'static str| -> std::result::Result<Option<NaiveDate>, FieldError> {
-            let v = self.form.value(id);
+            let v = form.value(id);
             if v.trim().is_empty() {
                 return Ok(None);
             }
@@ -122,21 +107,21 @@ impl View for ExportScreen {
             (Ok(f), Ok(t)) => (f, t),
             (a, b) => {
                 let errors: Vec<FieldError> = [a.err(), b.err()].into_iter().flatten().collect();
-                self.form.set_errors(&errors);
+                form.set_errors(&errors);
                 return Ok(Submitted::Stay);
             }
         };
-        let opts = ExportOptions { include_errors: self.form.value("include_errors") == "yes", from, to };
+        let opts = ExportOptions { include_errors: form.value("include_errors") == "yes", from, to };
         if let Err(message) = opts.check() {
-            self.form.set_errors(&[FieldError { field: "to", message }]);
+            form.set_errors(&[FieldError { field: "to", message }]);
             return Ok(Submitted::Stay);
         }
-        let path = crate::ui::widgets::form::expand_home(self.form.value("path").trim());
+        let path = crate::ui::widgets::form::expand_home(form.value("path").trim());
         let doc = match ctx.store.client_file(self.client_id, &opts, &ctx.settings.signature(), ctx.now) {
             Ok(d) => d,
-            Err(e) => return refusal_to_form(&mut self.form, e),
+            Err(e) => return refusal_to_form(form, e),
         };
-        let json = self.form.value("format") == "json";
+        let json = form.value("format") == "json";
         let text = if json {
             crate::export::file::to_json(&doc)
         } else {
@@ -148,8 +133,7 @@ impl View for ExportScreen {
                 },
             )
         };
-        match crate::export::write_owner_only(&path, text.as_bytes(), self.form.value("replace") == "replace")
-        {
+        match crate::export::write_owner_only(&path, text.as_bytes(), form.value("replace") == "replace") {
             Ok(()) => Ok(Submitted::Done {
                 status: format!(
                     "The file of {} was written to {} (readable by you only).",
@@ -159,7 +143,7 @@ impl View for ExportScreen {
                 then: vec![],
             }),
             Err(e) => {
-                self.form.set_errors(&[FieldError { field: "path", message: e.to_string() }]);
+                form.set_errors(&[FieldError { field: "path", message: e.to_string() }]);
                 Ok(Submitted::Stay)
             }
         }

@@ -14,7 +14,7 @@ use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use close_case::{CloseCaseScreen, CloseData};
 use closure::ClosureScreen;
-use export::ExportScreen;
+use export::ExportForm;
 use reopen::{ReopenData, ReopenScreen};
 use retention::RetentionScreen;
 
@@ -62,7 +62,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: CloseMsg) -> Result<Opened> {
         }
         CloseMsg::Export(c) => {
             ctx.store.client(c)?;
-            Opened::screen(ExportScreen::new(c, ctx.today))
+            Opened::screen(ExportForm::new(c, ctx.today))
         }
         CloseMsg::OpenRetention => Opened::screen(RetentionScreen::new()),
     }
