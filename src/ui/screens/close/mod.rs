@@ -15,7 +15,7 @@ use crate::ui::view::{Opened, SubmitCtx};
 use close_case::{CloseCaseScreen, CloseData};
 use closure::ClosureScreen;
 use export::ExportForm;
-use reopen::{ReopenData, ReopenScreen};
+use reopen::{ReopenData, ReopenForm};
 use retention::RetentionScreen;
 
 /// Opens the screen a closing message asks for.
@@ -54,7 +54,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: CloseMsg) -> Result<Opened> {
                 undo_allowed: can_undo(&closure.recorded_at, ctx.now, local_offset_secs(ctx.now)),
                 recorded: from_db(&closure.recorded_at).map(format_local).unwrap_or_default(),
             };
-            Opened::screen(ReopenScreen::new(data, ctx.today))
+            Opened::screen(ReopenForm::new(data, ctx.today))
         }
         CloseMsg::OpenClosure(id) => {
             let c = ctx.store.closure(id)?;

@@ -1,21 +1,19 @@
 //! Reopening a case: undoing today's closure, or a new episode later.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::domain::client::client_ref;
 use crate::domain::closure::{read_reopen, reopen_modes, ReopenInput, ReopenMode};
 use crate::domain::dates::format_date;
 use crate::domain::draft::DraftKind;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::closure::Reopened;
 use crate::store::Result;
+use crate::ui::form_screen::{Aside, FormScreen, FormSpec};
 use crate::ui::theme;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
 /// What the reopen form needs to know about the closure in force.
@@ -29,13 +27,14 @@ pub struct ReopenData {
     pub recorded: String,
 }
 
-pub struct ReopenScreen {
+pub struct ReopenForm {
     data: ReopenData,
-    pub form: Form,
 }
 
-impl ReopenScreen {
-    pub fn new(data: ReopenData, today: NaiveDate) -> Self {
+pub type ReopenScreen = FormScreen<ReopenForm>;
+
+impl ReopenForm {
+    pub fn new(data: ReopenData, today: NaiveDate) -> ReopenScreen {
         let modes = reopen_modes(data.undo_allowed);
         let options: Vec<(&str, &str)> = modes.iter().map(|m| (m.as_str(), m.label())).collect();
         let mut form = Form::new(
@@ -54,10 +53,10 @@ impl ReopenScreen {
         );
         form.set_value("opened_on", &format_date(today));
         form.dirty = false;
-        ReopenScreen { data, form }
+        FormScreen::new(form, ReopenForm { data })
     }
 
-    fn aside(&self) -> Vec<Line<'static>> {
+    fn rule_lines(&self) -> Vec<Line<'static>> {
         let dim = |s: String| Line::from(Span::styled(s, theme::dim()));
         let mut out = vec![Line::from(format!(
             "Episode {} closed {} (recorded {}).",
@@ -80,13 +79,9 @@ impl ReopenScreen {
     }
 }
 
-impl View for ReopenScreen {
+impl FormSpec for ReopenForm {
     fn title(&self) -> &'static str {
         "Reopen case"
-    }
-
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
 
     fn hints(&self) -> &'static [Action] {
@@ -97,33 +92,11 @@ impl View for ReopenScreen {
         Some(self.data.client_id)
     }
 
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
+    fn aside(&self, _form: &Form, _area: Rect) -> Option<Aside> {
+        Some(Aside { title: "The rule", lines: self.rule_lines(), width: 46, height: 8 })
     }
 
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        let block = Block::default().borders(Borders::ALL).title(Span::styled(" The rule ", theme::title()));
-        let aside = Paragraph::new(self.aside()).block(block).wrap(Wrap { trim: false });
-        if area.width >= 120 {
-            let [form, panel] = Layout::horizontal([Constraint::Min(70), Constraint::Length(46)]).areas(area);
-            self.form.render(frame, form);
-            frame.render_widget(aside, panel);
-        } else {
-            let [form, panel] = Layout::vertical([Constraint::Min(6), Constraint::Length(8)]).areas(area);
-            self.form.render(frame, form);
-            frame.render_widget(aside, panel);
-        }
-    }
-
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("reopen:{}", self.data.client_id),
             kind: DraftKind::Reopen,
@@ -132,19 +105,19 @@ impl View for ReopenScreen {
         })
     }
 
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
         let input = ReopenInput {
-            mode: self.form.value("mode"),
-            reason: self.form.value("reason"),
-            opened_on: self.form.value("opened_on"),
+            mode: form.value("mode"),
+            reason: form.value("reason"),
+            opened_on: form.value("opened_on"),
         };
         let r = match read_reopen(&input, ctx.today, self.data.closed_on, self.data.undo_allowed) {
             Ok(r) => r,
             Err(errors) => {
-                self.form.set_errors(&errors);
+                form.set_errors(&errors);
                 return Ok(Submitted::Stay);
             }
         };
@@ -165,7 +138,7 @@ impl View for ReopenScreen {
                 status: format!("Case reopened: episode {n} started {}.", format_date(r.opened_on)),
                 then: vec![],
             }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }
