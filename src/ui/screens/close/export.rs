@@ -10,7 +10,7 @@ use crate::export::file::ExportOptions;
 use crate::keymap::Action;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct ExportForm {

@@ -13,7 +13,7 @@ use crate::store::closure::Reopened;
 use crate::store::Result;
 use crate::ui::form_screen::{Aside, FormScreen, FormSpec};
 use crate::ui::theme;
-use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 /// What the reopen form needs to know about the closure in force.

@@ -3,11 +3,8 @@
 //! fields, what the practitioner needs to see while filling it in.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::app::message::Message;
 use crate::app::message::PlanMsg;
@@ -21,11 +18,11 @@ use crate::domain::plan::{
     StepInput,
 };
 use crate::domain::text::display_safe;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::goals::Step;
 use crate::store::Result;
-use crate::ui::theme;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{Aside, FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 /// Field ids of the per-goal outcome choices of an evaluation (a form's ids are fixed names).
@@ -65,7 +62,7 @@ pub struct GoalToEvaluate {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum PlanForm {
+pub enum PlanFormKind {
     NewStep { goal_id: i64 },
     EditStep { goal_id: i64, step_id: i64 },
     Progress { goal_id: i64, milestone: bool },
@@ -75,14 +72,15 @@ pub enum PlanForm {
     Evaluation { client_id: i64, goals: Vec<GoalToEvaluate> },
 }
 
-pub struct PlanFormScreen {
-    pub kind: PlanForm,
+pub struct PlanForm {
+    pub kind: PlanFormKind,
     client_id: i64,
-    pub form: Form,
     /// What to read beside the fields (the goal's measure, the allowed changes, the screener
     /// change over the episode...).
     aside: Vec<String>,
 }
+
+pub type PlanFormScreen = FormScreen<PlanForm>;
 
 fn owner_choices() -> Vec<(&'static str, &'static str)> {
     let mut owners: Vec<(&str, &str)> = vec![("", "(nobody named yet)")];
@@ -105,21 +103,23 @@ fn step_fields(with_done: bool) -> Vec<Field> {
     f
 }
 
-impl PlanFormScreen {
+impl PlanForm {
     /// `aside` lines are shown with the form; `step` fills an edit of that step.
     pub fn new(
-        kind: PlanForm,
+        kind: PlanFormKind,
         client_id: i64,
         today: NaiveDate,
         aside: Vec<String>,
         step: Option<&Step>,
-    ) -> Self {
+    ) -> PlanFormScreen {
         let (title, fields): (String, Vec<Field>) = match &kind {
-            PlanForm::NewStep { goal_id } => {
+            PlanFormKind::NewStep { goal_id } => {
                 (format!("New step for goal {}", goal_ref(*goal_id)), step_fields(false))
             }
-            PlanForm::EditStep { step_id, .. } => (format!("Step {}", step_ref(*step_id)), step_fields(true)),
-            PlanForm::Progress { goal_id, milestone } => {
+            PlanFormKind::EditStep { step_id, .. } => {
+                (format!("Step {}", step_ref(*step_id)), step_fields(true))
+            }
+            PlanFormKind::Progress { goal_id, milestone } => {
                 let value = if *milestone {
                     Field::choice("value", "Milestone reached", &[("yes", "Yes, reached"), ("no", "Not yet")])
                 } else {
@@ -134,7 +134,7 @@ impl PlanFormScreen {
                     ],
                 )
             }
-            PlanForm::Status { goal_id, from } => {
+            PlanFormKind::Status { goal_id, from } => {
                 let allowed = crate::domain::goal::allowed_next(*from);
                 let options: Vec<(&str, &str)> = allowed.iter().map(|s| (s.as_str(), s.label())).collect();
                 (
@@ -149,7 +149,7 @@ impl PlanFormScreen {
                     ],
                 )
             }
-            PlanForm::Achievement { goal_id, current } => {
+            PlanFormKind::Achievement { goal_id, current } => {
                 let options: Vec<(&str, &str)> = Achievement::ALL
                     .iter()
                     .filter(|a| *a != current)
@@ -164,7 +164,7 @@ impl PlanFormScreen {
                     ],
                 )
             }
-            PlanForm::Review { client_id } => (
+            PlanFormKind::Review { client_id } => (
                 format!("Plan review for {}", client_ref(*client_id)),
                 vec![
                     Field::date("held_on", "Review held on")
@@ -173,7 +173,7 @@ impl PlanFormScreen {
                     Field::date("next_review", "Next review"),
                 ],
             ),
-            PlanForm::Evaluation { client_id, goals } => {
+            PlanFormKind::Evaluation { client_id, goals } => {
                 let mut fields = vec![
                     Field::date("on", "Evaluated on"),
                     Field::choice(
@@ -220,17 +220,19 @@ impl PlanFormScreen {
         };
         let mut form = Form::new(&title, fields, today);
         match &kind {
-            PlanForm::Progress { .. } | PlanForm::Status { .. } | PlanForm::Achievement { .. } => {
+            PlanFormKind::Progress { .. }
+            | PlanFormKind::Status { .. }
+            | PlanFormKind::Achievement { .. } => {
                 form.set_value("on", &format_date(today));
             }
-            PlanForm::Review { .. } => {
+            PlanFormKind::Review { .. } => {
                 form.set_value("held_on", &format_date(today));
                 form.set_value("next_review", &format_date(next_review_after(today)));
             }
-            PlanForm::Evaluation { .. } => form.set_value("on", &format_date(today)),
+            PlanFormKind::Evaluation { .. } => form.set_value("on", &format_date(today)),
             _ => {}
         }
-        if matches!(kind, PlanForm::Progress { .. }) {
+        if matches!(kind, PlanFormKind::Progress { .. }) {
             // the value is what is typed most often; the day is usually today
             form.focus = 1;
         }
@@ -242,32 +244,28 @@ impl PlanFormScreen {
             form.set_value("done", &s.done.map(format_date).unwrap_or_default());
         }
         form.dirty = false;
-        PlanFormScreen { kind, client_id, form, aside }
+        FormScreen::new(form, PlanForm { kind, client_id, aside })
     }
 
-    fn value(&self, id: &str) -> String {
-        self.form.value(id)
-    }
-
-    fn step_input(&self) -> StepInput {
+    fn step_input(form: &Form) -> StepInput {
         StepInput {
-            text: self.value("text"),
-            owner: self.value("owner"),
-            owner_name: self.value("owner_name"),
-            due: self.value("due"),
-            done: self.value("done"),
+            text: form.value("text"),
+            owner: form.value("owner"),
+            owner_name: form.value("owner_name"),
+            due: form.value("due"),
+            done: form.value("done"),
         }
     }
 
-    fn change_input(&self) -> ChangeInput {
-        ChangeInput { to: self.value("to"), reason: self.value("reason"), on: self.value("on") }
+    fn change_input(form: &Form) -> ChangeInput {
+        ChangeInput { to: form.value("to"), reason: form.value("reason"), on: form.value("on") }
     }
 
-    fn evaluation_input(&self) -> EvaluationInput {
+    fn evaluation_input(&self, form: &Form) -> EvaluationInput {
         let mut outcomes = Vec::new();
-        if let PlanForm::Evaluation { goals, .. } = &self.kind {
+        if let PlanFormKind::Evaluation { goals, .. } = &self.kind {
             for (g, id) in goals.iter().zip(OUTCOME_FIELDS) {
-                let v = self.value(id);
+                let v = form.value(id);
                 // the value names its goal ("12:partly"), so a draft never puts one goal's
                 // outcome on another
                 if let Some((goal, word)) = v.split_once(':') {
@@ -278,12 +276,12 @@ impl PlanFormScreen {
             }
         }
         EvaluationInput {
-            on: self.value("on"),
-            occasion: self.value("occasion"),
+            on: form.value("on"),
+            occasion: form.value("occasion"),
             outcomes,
-            satisfaction: self.value("satisfaction"),
-            feedback: self.value("feedback"),
-            helped: self.value("helped"),
+            satisfaction: form.value("satisfaction"),
+            feedback: form.value("feedback"),
+            helped: form.value("helped"),
         }
     }
 
@@ -292,20 +290,16 @@ impl PlanFormScreen {
     }
 }
 
-impl View for PlanFormScreen {
+impl FormSpec for PlanForm {
     fn title(&self) -> &'static str {
         match self.kind {
-            PlanForm::NewStep { .. } | PlanForm::EditStep { .. } => "Step",
-            PlanForm::Progress { .. } => "Progress",
-            PlanForm::Status { .. } => "Goal status",
-            PlanForm::Achievement { .. } => "Achievement",
-            PlanForm::Review { .. } => "Plan review",
-            PlanForm::Evaluation { .. } => "Evaluation",
+            PlanFormKind::NewStep { .. } | PlanFormKind::EditStep { .. } => "Step",
+            PlanFormKind::Progress { .. } => "Progress",
+            PlanFormKind::Status { .. } => "Goal status",
+            PlanFormKind::Achievement { .. } => "Achievement",
+            PlanFormKind::Review { .. } => "Plan review",
+            PlanFormKind::Evaluation { .. } => "Evaluation",
         }
-    }
-
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
 
     fn hints(&self) -> &'static [Action] {
@@ -316,77 +310,48 @@ impl View for PlanFormScreen {
         Some(self.client_id)
     }
 
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+    fn aside(&self, _form: &Form, area: Rect) -> Option<Aside> {
         if self.aside.is_empty() {
-            self.form.render(frame, area);
-            return;
+            return None;
         }
-        let block =
-            Block::default().borders(Borders::ALL).title(Span::styled(" For reference ", theme::title()));
-        if area.width >= 120 {
-            let [form, aside] = Layout::horizontal([Constraint::Min(70), Constraint::Length(48)]).areas(area);
-            self.form.render(frame, form);
-            frame.render_widget(
-                Paragraph::new(self.aside_lines()).block(block).wrap(Wrap { trim: false }),
-                aside,
-            );
-        } else {
-            let h = (self.aside.len() as u16 + 2).min(area.height / 3).max(3);
-            let [form, aside] = Layout::vertical([Constraint::Min(6), Constraint::Length(h)]).areas(area);
-            self.form.render(frame, form);
-            frame.render_widget(
-                Paragraph::new(self.aside_lines()).block(block).wrap(Wrap { trim: false }),
-                aside,
-            );
-        }
+        let height = (self.aside.len() as u16 + 2).min(area.height / 3).max(3);
+        Some(Aside { title: "For reference", lines: self.aside_lines(), width: 48, height })
     }
 
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         let c = Some(self.client_id);
         let (key, kind, title) = match &self.kind {
-            PlanForm::NewStep { goal_id } => (
+            PlanFormKind::NewStep { goal_id } => (
                 format!("goal-step:new:{goal_id}"),
                 DraftKind::GoalStepNew,
                 format!("New step for goal {}", goal_ref(*goal_id)),
             ),
-            PlanForm::EditStep { step_id, .. } => (
+            PlanFormKind::EditStep { step_id, .. } => (
                 format!("goal-step:edit:{step_id}"),
                 DraftKind::GoalStepEdit,
                 format!("Edit of step {}", step_ref(*step_id)),
             ),
-            PlanForm::Progress { goal_id, .. } => (
+            PlanFormKind::Progress { goal_id, .. } => (
                 format!("goal-progress:{goal_id}"),
                 DraftKind::GoalProgress,
                 format!("Progress on goal {}", goal_ref(*goal_id)),
             ),
-            PlanForm::Status { goal_id, .. } => (
+            PlanFormKind::Status { goal_id, .. } => (
                 format!("goal-status:{goal_id}"),
                 DraftKind::GoalStatus,
                 format!("Status change of goal {}", goal_ref(*goal_id)),
             ),
-            PlanForm::Achievement { goal_id, .. } => (
+            PlanFormKind::Achievement { goal_id, .. } => (
                 format!("goal-achievement:{goal_id}"),
                 DraftKind::GoalAchievement,
                 format!("Achievement of goal {}", goal_ref(*goal_id)),
             ),
-            PlanForm::Review { client_id } => (
+            PlanFormKind::Review { client_id } => (
                 format!("plan-review:{client_id}"),
                 DraftKind::PlanReview,
                 format!("Plan review for {}", client_ref(*client_id)),
             ),
-            PlanForm::Evaluation { client_id, .. } => (
+            PlanFormKind::Evaluation { client_id, .. } => (
                 format!("evaluation:new:{client_id}"),
                 DraftKind::EvaluationNew,
                 format!("Evaluation for {}", client_ref(*client_id)),
@@ -395,31 +360,31 @@ impl View for PlanFormScreen {
         Some(DraftInfo { key, kind, client_id: c, title })
     }
 
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
         let today = ctx.today;
         let by = ctx.settings.signature();
         let result = match self.kind.clone() {
-            PlanForm::NewStep { goal_id } => match read_step(&self.step_input(), today) {
+            PlanFormKind::NewStep { goal_id } => match read_step(&Self::step_input(form), today) {
                 Err(e) => Err(e),
                 Ok(s) => Ok(ctx.store.add_step(goal_id, &s, ctx.now).map(|id| {
                     (format!("Step {} added to goal {}.", step_ref(id), goal_ref(goal_id)), vec![])
                 })),
             },
-            PlanForm::EditStep { step_id, goal_id } => match read_step(&self.step_input(), today) {
+            PlanFormKind::EditStep { step_id, goal_id } => match read_step(&Self::step_input(form), today) {
                 Err(e) => Err(e),
                 Ok(s) => Ok(ctx
                     .store
                     .update_step(step_id, &s, ctx.now)
                     .map(|_| (format!("Step of goal {} saved.", goal_ref(goal_id)), vec![]))),
             },
-            PlanForm::Progress { goal_id, milestone } => {
+            PlanFormKind::Progress { goal_id, milestone } => {
                 let input = ProgressInput {
-                    on: self.value("on"),
-                    value: self.value("value"),
-                    note: self.value("note"),
+                    on: form.value("on"),
+                    value: form.value("value"),
+                    note: form.value("note"),
                 };
                 match read_progress(&input, today, milestone) {
                     Err(e) => Err(e),
@@ -436,25 +401,30 @@ impl View for PlanFormScreen {
                     })),
                 }
             }
-            PlanForm::Status { goal_id, .. } => match read_status_change(&self.change_input(), today) {
-                Err(e) => Err(e),
-                Ok(c) => Ok(ctx.store.set_goal_status(goal_id, &c, &by, ctx.now).map(|_| {
-                    (format!("Goal {} is now {}.", goal_ref(goal_id), c.to.label().to_lowercase()), vec![])
-                })),
-            },
-            PlanForm::Achievement { goal_id, .. } => {
-                match read_achievement_change(&self.change_input(), today) {
+            PlanFormKind::Status { goal_id, .. } => {
+                match read_status_change(&Self::change_input(form), today) {
+                    Err(e) => Err(e),
+                    Ok(c) => Ok(ctx.store.set_goal_status(goal_id, &c, &by, ctx.now).map(|_| {
+                        (
+                            format!("Goal {} is now {}.", goal_ref(goal_id), c.to.label().to_lowercase()),
+                            vec![],
+                        )
+                    })),
+                }
+            }
+            PlanFormKind::Achievement { goal_id, .. } => {
+                match read_achievement_change(&Self::change_input(form), today) {
                     Err(e) => Err(e),
                     Ok(c) => Ok(ctx.store.set_achievement(goal_id, &c, &by, ctx.now).map(|_| {
                         (format!("Goal {}: {}.", goal_ref(goal_id), c.to.label().to_lowercase()), vec![])
                     })),
                 }
             }
-            PlanForm::Review { client_id } => {
+            PlanFormKind::Review { client_id } => {
                 let input = ReviewInput {
-                    held_on: self.value("held_on"),
-                    summary: self.value("summary"),
-                    next_review: self.value("next_review"),
+                    held_on: form.value("held_on"),
+                    summary: form.value("summary"),
+                    next_review: form.value("next_review"),
                 };
                 match read_review(&input, today) {
                     Err(e) => Err(e),
@@ -464,8 +434,8 @@ impl View for PlanFormScreen {
                     })),
                 }
             }
-            PlanForm::Evaluation { client_id, .. } => {
-                match read_evaluation(&self.evaluation_input(), today) {
+            PlanFormKind::Evaluation { client_id, .. } => {
+                match read_evaluation(&self.evaluation_input(form), today) {
                     Err(e) => Err(e),
                     Ok(ev) => Ok(ctx
                         .store
@@ -491,14 +461,14 @@ impl View for PlanFormScreen {
                         e
                     })
                     .collect();
-                self.form.add_errors(&errors);
-                if !errors.iter().any(|e| self.form.field(e.field).is_some()) {
-                    self.form.notice = errors.first().map(|e| format!("Nothing was saved. {}", e.message));
+                form.add_errors(&errors);
+                if !errors.iter().any(|e| form.field(e.field).is_some()) {
+                    form.notice = errors.first().map(|e| format!("Nothing was saved. {}", e.message));
                 }
                 Ok(Submitted::Stay)
             }
             Ok(Ok((status, then))) => Ok(Submitted::Done { status, then }),
-            Ok(Err(e)) => refusal_to_form(&mut self.form, e),
+            Ok(Err(e)) => refusal_to_form(form, e),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use case_plan::PlanScreen;
 use evaluation::EvaluationScreen;
-use forms::{GoalToEvaluate, PlanForm, PlanFormScreen, OUTCOME_FIELDS};
+use forms::{GoalToEvaluate, PlanForm, PlanFormKind, OUTCOME_FIELDS};
 use goal::GoalScreen;
 use goal_form::{GoalFormData, GoalFormMode, GoalFormScreen};
 
@@ -55,7 +55,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 return Opened::refused(closed_goal(&g.reference, g.status));
             }
             let aside = vec![format!("Goal {}: {}", g.reference, g.statement)];
-            let form = PlanFormScreen::new(PlanForm::NewStep { goal_id }, g.client_id, today, aside, None);
+            let form = PlanForm::new(PlanFormKind::NewStep { goal_id }, g.client_id, today, aside, None);
             Opened::screen(form)
         }
         PlanMsg::EditStep(step_id) => {
@@ -65,8 +65,8 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 return Opened::refused(closed_goal(&g.reference, g.status));
             }
             let aside = vec![format!("Goal {}: {}", g.reference, g.statement)];
-            let kind = PlanForm::EditStep { goal_id: g.id, step_id };
-            Opened::screen(PlanFormScreen::new(kind, g.client_id, today, aside, Some(&s)))
+            let kind = PlanFormKind::EditStep { goal_id: g.id, step_id };
+            Opened::screen(PlanForm::new(kind, g.client_id, today, aside, Some(&s)))
         }
         PlanMsg::RecordProgress(goal_id) => {
             let g = ctx.store.goal(goal_id)?;
@@ -78,8 +78,8 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 Some(p) => aside.push(format!("Latest: {} on {}", g.value_text(p.value), format_date(p.on))),
                 None => aside.push("No progress recorded yet.".into()),
             }
-            let kind = PlanForm::Progress { goal_id, milestone: g.is_milestone() };
-            Opened::screen(PlanFormScreen::new(kind, g.client_id, today, aside, None))
+            let kind = PlanFormKind::Progress { goal_id, milestone: g.is_milestone() };
+            Opened::screen(PlanForm::new(kind, g.client_id, today, aside, None))
         }
         PlanMsg::ChangeStatus(goal_id) => {
             let g = ctx.store.goal(goal_id)?;
@@ -98,8 +98,8 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 ),
                 "On hold, cancelled and entered in error need a reason.".into(),
             ];
-            let kind = PlanForm::Status { goal_id, from: g.status };
-            Opened::screen(PlanFormScreen::new(kind, g.client_id, today, aside, None))
+            let kind = PlanFormKind::Status { goal_id, from: g.status };
+            Opened::screen(PlanForm::new(kind, g.client_id, today, aside, None))
         }
         PlanMsg::SetAchievement(goal_id) => {
             let g = ctx.store.goal(goal_id)?;
@@ -115,8 +115,8 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 g.status.label().to_lowercase(),
                 g.achievement.label()
             )];
-            let kind = PlanForm::Achievement { goal_id, current: g.achievement };
-            Opened::screen(PlanFormScreen::new(kind, g.client_id, today, aside, None))
+            let kind = PlanFormKind::Achievement { goal_id, current: g.achievement };
+            Opened::screen(PlanForm::new(kind, g.client_id, today, aside, None))
         }
         PlanMsg::Review(c) => {
             ctx.store.client(c)?;
@@ -129,7 +129,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
                 aside.push(format!("Last review held {}.", r.held_on.map(format_date).unwrap_or_default()));
             }
             aside.push("Plans are usually reviewed every 90 days.".into());
-            let form = PlanFormScreen::new(PlanForm::Review { client_id: c }, c, today, aside, None);
+            let form = PlanForm::new(PlanFormKind::Review { client_id: c }, c, today, aside, None);
             Opened::screen(form)
         }
         PlanMsg::Evaluate(c) => {
@@ -157,8 +157,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
             }
             aside.extend(changes.iter().map(|ch| format!("  {}", ch.text())));
             aside.push("Outcomes are suggested from each goal's last achievement.".into());
-            let form =
-                PlanFormScreen::new(PlanForm::Evaluation { client_id: c, goals }, c, today, aside, None);
+            let form = PlanForm::new(PlanFormKind::Evaluation { client_id: c, goals }, c, today, aside, None);
             Opened::screen(form)
         }
         PlanMsg::OpenEvaluations(c) => {

@@ -9,7 +9,7 @@ use crate::keymap::Action;
 use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct StatusForm {
