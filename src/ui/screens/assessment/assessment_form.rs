@@ -1,9 +1,6 @@
 //! The assessment form: sections in any order, saved incomplete.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
 use crate::domain::assessment::{
@@ -14,10 +11,11 @@ use crate::domain::client::client_ref;
 use crate::domain::dates::format_date;
 use crate::domain::draft::DraftKind;
 use crate::domain::instruments::LIFE_DOMAINS;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::assessments::StoredAssessment;
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +31,11 @@ pub enum AssessmentMode {
     },
 }
 
-pub struct AssessmentFormScreen {
+pub struct AssessmentForm {
     pub mode: AssessmentMode,
-    pub form: Form,
 }
+
+pub type AssessmentFormScreen = FormScreen<AssessmentForm>;
 
 const NEEDS_HELP: &str = "One need per line: its life domain, a colon, the need in the client's words, \
     e.g. \"housing: a flat near her mother\". Domains: housing, food, health, mental health, safety, \
@@ -87,9 +86,14 @@ fn fields() -> Vec<Field> {
     f
 }
 
-impl AssessmentFormScreen {
+impl AssessmentForm {
     /// A new assessment, blank or filled from `from` (a reassessment starts from the last one).
-    pub fn new(client_id: i64, from: Option<&Assessment>, from_id: Option<i64>, today: NaiveDate) -> Self {
+    pub fn new(
+        client_id: i64,
+        from: Option<&Assessment>,
+        from_id: Option<i64>,
+        today: NaiveDate,
+    ) -> AssessmentFormScreen {
         let title = match from_id {
             Some(p) => format!("Reassessment of {} (from {})", client_ref(client_id), assessment_ref(p)),
             None => format!("New assessment of {}", client_ref(client_id)),
@@ -100,21 +104,21 @@ impl AssessmentFormScreen {
         }
         form.set_value("assessed_on", &format_date(today));
         form.dirty = false;
-        AssessmentFormScreen { mode: AssessmentMode::New { client_id, from: from_id }, form }
+        FormScreen::new(form, AssessmentForm { mode: AssessmentMode::New { client_id, from: from_id } })
     }
 
-    pub fn edit(stored: &StoredAssessment, today: NaiveDate) -> Self {
+    pub fn edit(stored: &StoredAssessment, today: NaiveDate) -> AssessmentFormScreen {
         let mut form = Form::new(&format!("Edit assessment {}", stored.reference), fields(), today);
         fill(&mut form, &stored.assessment);
         form.dirty = false;
-        AssessmentFormScreen {
-            mode: AssessmentMode::Edit { id: stored.id, client_id: stored.client_id },
+        FormScreen::new(
             form,
-        }
+            AssessmentForm { mode: AssessmentMode::Edit { id: stored.id, client_id: stored.client_id } },
+        )
     }
 
-    pub fn input(&self) -> AssessmentInput {
-        let v = |id: &str| self.form.value(id);
+    pub fn input(form: &Form) -> AssessmentInput {
+        let v = |id: &str| form.value(id);
         AssessmentInput {
             assessed_on: v("assessed_on"),
             needs: v("needs"),
@@ -147,12 +151,9 @@ fn fill(form: &mut Form, a: &Assessment) {
     }
 }
 
-impl View for AssessmentFormScreen {
+impl FormSpec for AssessmentForm {
     fn title(&self) -> &'static str {
         "Assessment"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::NextSection, Action::Cancel, Action::Undo]
@@ -160,19 +161,7 @@ impl View for AssessmentFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.client())
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(match self.mode {
             AssessmentMode::New { client_id, from } => DraftInfo {
                 key: match from {
@@ -191,11 +180,11 @@ impl View for AssessmentFormScreen {
             },
         })
     }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        let fields_ok = self.form.check_fields();
-        let a = match validate_assessment(&self.input(), ctx.today) {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = form.check_fields();
+        let a = match validate_assessment(&Self::input(form), ctx.today) {
             Err(errors) => {
-                self.form.add_errors(&errors);
+                form.add_errors(&errors);
                 return Ok(Submitted::Stay);
             }
             Ok(_) if !fields_ok => return Ok(Submitted::Stay),
@@ -207,12 +196,12 @@ impl View for AssessmentFormScreen {
             AssessmentMode::New { client_id, from } => {
                 match ctx.store.add_assessment(client_id, &a, from, ctx.now) {
                     Ok(id) => (id, "Saved"),
-                    Err(e) => return refusal_to_form(&mut self.form, e),
+                    Err(e) => return refusal_to_form(form, e),
                 }
             }
             AssessmentMode::Edit { id, .. } => match ctx.store.update_assessment(id, &a, ctx.now) {
                 Ok(()) => (id, "Saved changes to"),
-                Err(e) => return refusal_to_form(&mut self.form, e),
+                Err(e) => return refusal_to_form(form, e),
             },
         };
         let mut status = format!("{verb} assessment {}.", assessment_ref(id));

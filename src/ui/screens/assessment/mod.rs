@@ -17,7 +17,7 @@ use crate::app::message::AssessMsg;
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use administer::AdministerScreen;
-use assessment_form::AssessmentFormScreen;
+use assessment_form::AssessmentForm;
 use assessment_view::AssessmentScreen;
 use assessments::AssessmentsScreen;
 use flag_review::FlagReview;
@@ -43,13 +43,12 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: AssessMsg) -> Result<Opened> {
         AssessMsg::NewAssessment { client_id, from } => {
             ctx.store.client(client_id)?;
             let base = from.map(|id| ctx.store.assessment(id)).transpose()?;
-            let screen =
-                AssessmentFormScreen::new(client_id, base.as_ref().map(|b| &b.assessment), from, today);
+            let screen = AssessmentForm::new(client_id, base.as_ref().map(|b| &b.assessment), from, today);
             Opened::screen(screen)
         }
         AssessMsg::EditAssessment(id) => {
             let a = ctx.store.assessment(id)?;
-            Opened::screen(AssessmentFormScreen::edit(&a, today))
+            Opened::screen(AssessmentForm::edit(&a, today))
         }
         AssessMsg::OpenScreeners(c) => {
             ctx.store.client(c)?;
