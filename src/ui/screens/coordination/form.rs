@@ -2,9 +2,6 @@
 //! an advocacy item, its actions and its closing, a mandated report and its addendum.
 
 use chrono::{Local, NaiveDate};
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::app::message::{CoordForm, CoordMsg, Message};
 use crate::domain::coordination::{
@@ -15,24 +12,26 @@ use crate::domain::coordination::{
 use crate::domain::dates::{format_date, from_db, parse_date};
 use crate::domain::draft::DraftKind;
 use crate::domain::text::fit;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::coordination::Conference;
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct CoordFormScreen {
+pub struct CoordinationForm {
     pub kind: CoordForm,
-    pub form: Form,
     /// Names the consent warning was already shown for (a second Ctrl-S saves).
     warned: bool,
 }
+
+pub type CoordFormScreen = FormScreen<CoordinationForm>;
 
 fn choices(list: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
     list.to_vec()
 }
 
-impl CoordFormScreen {
+impl CoordinationForm {
     /// `existing`: the conference being edited, whose record fills the form.
     pub fn new(
         kind: CoordForm,
@@ -40,7 +39,7 @@ impl CoordFormScreen {
         now_text: &str,
         existing: Option<&Conference>,
         by: &str,
-    ) -> Self {
+    ) -> CoordFormScreen {
         let (title, fields): (String, Vec<Field>) = match kind {
             CoordForm::Consent { .. } => (
                 "Consent to share information".into(),
@@ -168,20 +167,13 @@ impl CoordFormScreen {
             form.set_value("decisions", &c.decisions);
         }
         form.dirty = false;
-        CoordFormScreen { kind, form, warned: false }
-    }
-
-    fn v(&self, id: &str) -> String {
-        self.form.value(id)
+        FormScreen::new(form, CoordinationForm { kind, warned: false })
     }
 }
 
-impl View for CoordFormScreen {
+impl FormSpec for CoordinationForm {
     fn title(&self) -> &'static str {
         "Coordination"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
@@ -189,28 +181,16 @@ impl View for CoordFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.kind.client())
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, form: &Form) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: self.kind.draft_key(),
             kind: DraftKind::Coordination,
             client_id: Some(self.kind.client()),
-            title: self.form.title.clone(),
+            title: form.title.clone(),
         })
     }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        if !self.form.check_fields() {
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
             return Ok(Submitted::Stay);
         }
         let (now, today) = (ctx.now, ctx.today);
@@ -220,7 +200,7 @@ impl View for CoordFormScreen {
                 match $e {
                     Ok(v) => v,
                     Err(errors) => {
-                        self.form.add_errors(&errors);
+                        form.add_errors(&errors);
                         return Ok(Submitted::Stay);
                     }
                 }
@@ -230,11 +210,11 @@ impl View for CoordFormScreen {
             CoordForm::Consent { client_id } => {
                 let d = valid!(validate_consent(
                     &ConsentInput {
-                        to_name: self.v("to_name"),
-                        covers: self.v("covers"),
-                        signed_on: self.v("signed_on"),
-                        expires_on: self.v("expires_on"),
-                        notes: self.v("notes"),
+                        to_name: form.value("to_name"),
+                        covers: form.value("covers"),
+                        signed_on: form.value("signed_on"),
+                        expires_on: form.value("expires_on"),
+                        notes: form.value("notes"),
                     },
                     today
                 ));
@@ -244,35 +224,37 @@ impl View for CoordFormScreen {
             }
             CoordForm::Withdraw { consent_id, .. } => {
                 let c = ctx.store.consent(consent_id)?;
-                match validate_withdrawal(c.signed_on, &self.v("revoked_on"), today) {
+                match validate_withdrawal(c.signed_on, &form.value("revoked_on"), today) {
                     Err(m) => {
-                        self.form.set_errors(&[crate::domain::client::FieldError {
+                        form.set_errors(&[crate::domain::client::FieldError {
                             field: "revoked_on",
                             message: m,
                         }]);
                         return Ok(Submitted::Stay);
                     }
-                    Ok(on) => ctx.store.withdraw_consent(consent_id, on, &self.v("reason"), now).map(|_| {
-                        (
-                            format!(
-                                "Consent {} withdrawn; nothing more may be shared under it.",
-                                c.reference
-                            ),
-                            vec![],
-                        )
-                    }),
+                    Ok(on) => {
+                        ctx.store.withdraw_consent(consent_id, on, &form.value("reason"), now).map(|_| {
+                            (
+                                format!(
+                                    "Consent {} withdrawn; nothing more may be shared under it.",
+                                    c.reference
+                                ),
+                                vec![],
+                            )
+                        })
+                    }
                 }
             }
             CoordForm::Conference { client_id, id } => {
                 let d = valid!(validate_conference(
                     &ConferenceInput {
-                        held_at: self.v("held_at"),
-                        purpose: self.v("purpose"),
-                        attendees: self.v("attendees"),
-                        agenda: self.v("agenda"),
-                        minutes: self.v("minutes"),
-                        decisions: self.v("decisions"),
-                        actions: self.v("actions"),
+                        held_at: form.value("held_at"),
+                        purpose: form.value("purpose"),
+                        attendees: form.value("attendees"),
+                        agenda: form.value("agenda"),
+                        minutes: form.value("minutes"),
+                        decisions: form.value("decisions"),
+                        actions: form.value("actions"),
                     },
                     now,
                     today
@@ -287,7 +269,7 @@ impl View for CoordFormScreen {
                     }
                     if !missing.is_empty() {
                         self.warned = true;
-                        self.form.notice = Some(format!(
+                        form.notice = Some(format!(
                             "No valid consent to share information with: {}. Ctrl-S again saves anyway.",
                             fit(&missing.join(", "), 60)
                         ));
@@ -313,12 +295,12 @@ impl View for CoordFormScreen {
             CoordForm::Transition { client_id } => {
                 let d = valid!(validate_transition(
                     &TransitionInput {
-                        kind: self.v("kind"),
-                        on_date: self.v("on_date"),
-                        from_service: self.v("from_service"),
-                        to_service: self.v("to_service"),
-                        handed_over: self.v("handed_over"),
-                        follow_up_on: self.v("follow_up_on"),
+                        kind: form.value("kind"),
+                        on_date: form.value("on_date"),
+                        from_service: form.value("from_service"),
+                        to_service: form.value("to_service"),
+                        handed_over: form.value("handed_over"),
+                        follow_up_on: form.value("follow_up_on"),
                     },
                     today
                 ));
@@ -327,10 +309,10 @@ impl View for CoordFormScreen {
             CoordForm::Advocacy { client_id } => {
                 let d = valid!(validate_advocacy(
                     &AdvocacyInput {
-                        barrier: self.v("barrier"),
-                        target: self.v("target"),
-                        deadline: self.v("deadline"),
-                        first_action: self.v("first_action"),
+                        barrier: form.value("barrier"),
+                        target: form.value("target"),
+                        deadline: form.value("deadline"),
+                        first_action: form.value("first_action"),
                         opened_on: String::new(),
                     },
                     today
@@ -340,17 +322,17 @@ impl View for CoordFormScreen {
                 })
             }
             CoordForm::AdvocacyAction { item, .. } => {
-                let on = match parse_date(&self.v("on_date"), today) {
+                let on = match parse_date(&form.value("on_date"), today) {
                     Ok(d) if d <= today => d,
                     Ok(_) => {
-                        self.form.set_errors(&[crate::domain::client::FieldError {
+                        form.set_errors(&[crate::domain::client::FieldError {
                             field: "on_date",
                             message: "An action is recorded on or after the day it was taken.".into(),
                         }]);
                         return Ok(Submitted::Stay);
                     }
                     Err(m) => {
-                        self.form.set_errors(&[crate::domain::client::FieldError {
+                        form.set_errors(&[crate::domain::client::FieldError {
                             field: "on_date",
                             message: m,
                         }]);
@@ -358,22 +340,22 @@ impl View for CoordFormScreen {
                     }
                 };
                 ctx.store
-                    .add_advocacy_action(item, on, &self.v("action"), now)
+                    .add_advocacy_action(item, on, &form.value("action"), now)
                     .map(|_| ("Action recorded.".into(), vec![]))
             }
             CoordForm::AdvocacyClose { item, .. } => ctx
                 .store
-                .close_advocacy(item, &self.v("outcome"), now)
+                .close_advocacy(item, &form.value("outcome"), now)
                 .map(|_| ("Advocacy item closed.".into(), vec![])),
             CoordForm::Mandated { client_id } => {
                 let d = valid!(validate_mandated(
                     &MandatedInput {
-                        kind: self.v("kind"),
-                        agency: self.v("agency"),
-                        reported_at: self.v("reported_at"),
-                        reference_number: self.v("reference_number"),
-                        what_reported: self.v("what_reported"),
-                        reported_by: self.v("reported_by"),
+                        kind: form.value("kind"),
+                        agency: form.value("agency"),
+                        reported_at: form.value("reported_at"),
+                        reference_number: form.value("reference_number"),
+                        what_reported: form.value("what_reported"),
+                        reported_by: form.value("reported_by"),
                     },
                     now
                 ));
@@ -386,13 +368,13 @@ impl View for CoordFormScreen {
             }
             CoordForm::ReportAddendum { report, .. } => ctx
                 .store
-                .add_mandated_addendum(report, &self.v("body"), &ctx.settings.signature(), now)
+                .add_mandated_addendum(report, &form.value("body"), &ctx.settings.signature(), now)
                 .map(|_| ("Addendum saved.".into(), vec![])),
         };
         let _ = client;
         match result {
             Ok((status, then)) => Ok(Submitted::Done { status, then }),
-            Err(e) => refusal_to_form(&mut self.form, e),
+            Err(e) => refusal_to_form(form, e),
         }
     }
 }

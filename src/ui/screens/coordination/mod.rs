@@ -13,7 +13,7 @@ use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use advocacy::AdvocacyScreen;
 use conference::ConferenceScreen;
-use form::CoordFormScreen;
+use form::CoordinationForm;
 use hub::CoordinationScreen;
 use report::ReportScreen;
 
@@ -31,7 +31,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: CoordMsg) -> Result<Opened> {
             };
             let by = ctx.settings.signature();
             let screen =
-                CoordFormScreen::new(kind, ctx.today, &format_local(ctx.now), existing.as_ref(), &by);
+                CoordinationForm::new(kind, ctx.today, &format_local(ctx.now), existing.as_ref(), &by);
             Opened::screen(screen)
         }
         CoordMsg::OpenConference(id) => {
