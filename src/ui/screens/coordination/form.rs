@@ -16,7 +16,7 @@ use crate::keymap::Action;
 use crate::store::coordination::Conference;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, View};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct CoordinationForm {

@@ -1,9 +1,6 @@
 //! Making or editing a referral: the need, the provider, what is shared under which consent.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 use crate::app::message::{Message, RefMsg};
 use crate::domain::client::FieldError;
@@ -13,26 +10,32 @@ use crate::domain::dates::{format_date, parse_date};
 use crate::domain::draft::DraftKind;
 use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, Urgency, METHODS};
 use crate::domain::text::fit;
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::assessments::CurrentNeed;
 use crate::store::people::Person;
 use crate::store::referrals::{NewReferral, Referral};
 use crate::store::Result;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
+use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct ReferralFormScreen {
+pub struct ReferralForm {
     pub client_id: i64,
     /// None: a new referral.
     pub id: Option<i64>,
     needs: Vec<CurrentNeed>,
     goals: Vec<(i64, String, String)>,
-    pub form: Form,
 }
 
-impl ReferralFormScreen {
+pub type ReferralFormScreen = FormScreen<ReferralForm>;
+
+impl ReferralForm {
     /// The form for a client, with what it offers to link: their needs, goals and people.
-    pub fn load(ctx: &SubmitCtx<'_>, client_id: i64, existing: Option<&Referral>) -> Result<Self> {
+    pub fn load(
+        ctx: &SubmitCtx<'_>,
+        client_id: i64,
+        existing: Option<&Referral>,
+    ) -> Result<ReferralFormScreen> {
         let needs = ctx.store.current_needs(client_id)?;
         let goals = ctx
             .store
@@ -41,7 +44,7 @@ impl ReferralFormScreen {
             .map(|g| (g.id, g.statement.clone(), g.life_domain.clone()))
             .collect();
         let people = ctx.store.people(client_id)?;
-        Ok(ReferralFormScreen::new(client_id, existing, needs, goals, people, ctx.today))
+        Ok(ReferralForm::new(client_id, existing, needs, goals, people, ctx.today))
     }
 
     /// `goals`: open goals as (id, statement, life domain).
@@ -52,7 +55,7 @@ impl ReferralFormScreen {
         goals: Vec<(i64, String, String)>,
         people: Vec<Person>,
         today: NaiveDate,
-    ) -> Self {
+    ) -> ReferralFormScreen {
         let mut need_opts: Vec<(String, String)> = vec![("".into(), "(describe it below)".into())];
         for (i, n) in needs.iter().enumerate() {
             need_opts.push((format!("need:{i}"), fit(&format!("{}: {}", n.life_domain, n.text), 50)));
@@ -138,16 +141,13 @@ impl ReferralFormScreen {
             form.set_value("notes", &r.notes);
         }
         form.dirty = false;
-        ReferralFormScreen { client_id, id: existing.map(|r| r.id), needs, goals, form }
+        FormScreen::new(form, ReferralForm { client_id, id: existing.map(|r| r.id), needs, goals })
     }
 }
 
-impl View for ReferralFormScreen {
+impl FormSpec for ReferralForm {
     fn title(&self) -> &'static str {
         "Referral"
-    }
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
     fn hints(&self) -> &'static [Action] {
         &[Action::Save, Action::NextField, Action::PrevField, Action::Cancel, Action::Undo]
@@ -155,19 +155,7 @@ impl View for ReferralFormScreen {
     fn client_id(&self) -> Option<i64> {
         Some(self.client_id)
     }
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        Handled::Form(self.form.handle_key(ev))
-    }
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        self.form.render(frame, area);
-    }
-    fn draft(&self) -> Option<DraftInfo> {
+    fn draft(&self, form: &Form) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: match self.id {
                 Some(id) => format!("referral:{id}"),
@@ -175,12 +163,12 @@ impl View for ReferralFormScreen {
             },
             kind: DraftKind::Referral,
             client_id: Some(self.client_id),
-            title: self.form.title.clone(),
+            title: form.title.clone(),
         })
     }
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
-        let fields_ok = self.form.check_fields();
-        let v = |f: &str| self.form.value(f);
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = form.check_fields();
+        let v = |f: &str| form.value(f);
         // the directory service, resolved now so the error shows at its field
         let service = if self.id.is_none() && !v("service").trim().is_empty() {
             match ctx.store.resolve_service(&v("service")) {
@@ -198,7 +186,7 @@ impl View for ReferralFormScreen {
                     } else {
                         e.to_string().lines().next().unwrap_or("").to_string()
                     };
-                    self.form.set_errors(&[FieldError { field: "service", message }]);
+                    form.set_errors(&[FieldError { field: "service", message }]);
                     return Ok(Submitted::Stay);
                 }
             }
@@ -235,7 +223,7 @@ impl View for ReferralFormScreen {
         };
         let details = match validate_referral(&input, service.is_some() || self.id.is_some(), ctx.today) {
             Err(errors) => {
-                self.form.add_errors(&errors);
+                form.add_errors(&errors);
                 return Ok(Submitted::Stay);
             }
             Ok(_) if !fields_ok => return Ok(Submitted::Stay),
@@ -246,7 +234,7 @@ impl View for ReferralFormScreen {
         match self.id {
             Some(id) => match ctx.store.update_referral(id, &details, contact, ctx.now) {
                 Ok(()) => Ok(Submitted::Done { status: "Referral saved.".into(), then: vec![] }),
-                Err(e) => refusal_to_form(&mut self.form, e),
+                Err(e) => refusal_to_form(form, e),
             },
             None => {
                 let consent = if v("consent") == "today" {
@@ -254,7 +242,7 @@ impl View for ReferralFormScreen {
                         "" => ctx.today.checked_add_days(chrono::Days::new(365)),
                         t => match parse_date(t, ctx.today) {
                             Ok(d) if d < ctx.today => {
-                                self.form.set_errors(&[FieldError {
+                                form.set_errors(&[FieldError {
                                     field: "consent_expires",
                                     message: "The consent would expire before it was signed.".into(),
                                 }]);
@@ -262,7 +250,7 @@ impl View for ReferralFormScreen {
                             }
                             Ok(d) => Some(d),
                             Err(m) => {
-                                self.form.set_errors(&[FieldError { field: "consent_expires", message: m }]);
+                                form.set_errors(&[FieldError { field: "consent_expires", message: m }]);
                                 return Ok(Submitted::Stay);
                             }
                         },
@@ -301,7 +289,7 @@ impl View for ReferralFormScreen {
                         status: format!("Referral {} saved as a draft; s marks it sent.", referral_ref(id)),
                         then: vec![Message::Referral(RefMsg::Open(id))],
                     }),
-                    Err(e) => refusal_to_form(&mut self.form, e),
+                    Err(e) => refusal_to_form(form, e),
                 }
             }
         }

@@ -11,7 +11,7 @@ use crate::app::message::RefMsg;
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use appointment_form::AppointmentForm;
-use form::ReferralFormScreen;
+use form::ReferralForm;
 use list::ReferralsScreen;
 use referral::ReferralScreen;
 use status_form::StatusForm;
@@ -31,14 +31,14 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: RefMsg) -> Result<Opened> {
         }
         RefMsg::New(c) => {
             ctx.store.client(c)?;
-            Opened::screen(ReferralFormScreen::load(ctx, c, None)?)
+            Opened::screen(ReferralForm::load(ctx, c, None)?)
         }
         RefMsg::Edit(id) => {
             let r = ctx.store.referral(id)?;
             if r.status.is_terminal() {
                 return Opened::refused("This referral is closed; its record stays as it was.");
             }
-            Opened::screen(ReferralFormScreen::load(ctx, r.client_id, Some(&r))?)
+            Opened::screen(ReferralForm::load(ctx, r.client_id, Some(&r))?)
         }
         RefMsg::Status(id) => {
             let r = ctx.store.referral(id)?;
