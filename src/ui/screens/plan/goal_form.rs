@@ -4,11 +4,8 @@
 //! once before saving.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
 
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::format_date;
@@ -19,13 +16,14 @@ use crate::domain::plan::{
     goal_ref, read_goal, read_step, smart_parts, GoalInput, GoalReading, PartState, SmartPart, StepInput,
 };
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{Action, Context};
+use crate::keymap::Action;
 use crate::store::assessments::CurrentNeed;
 use crate::store::goals::Goal;
 use crate::store::Result;
+use crate::ui::form_screen::{Aside, FormScreen, FormSpec};
 use crate::ui::theme;
-use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx, View};
-use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted, SyncCtx};
+use crate::ui::widgets::form::{Field, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GoalFormMode {
@@ -45,9 +43,8 @@ pub struct GoalFormData {
     pub has_owner: bool,
 }
 
-pub struct GoalFormScreen {
+pub struct GoalForm {
     pub mode: GoalFormMode,
-    pub form: Form,
     data: GoalFormData,
     /// The need's source kept from the goal being edited, when its need is not a current one.
     kept_need: (String, String),
@@ -55,7 +52,11 @@ pub struct GoalFormScreen {
     parts: Vec<SmartPart>,
     /// The edit count at which the gaps were shown: a second Ctrl-S with no change saves.
     warned_at: Option<u64>,
+    /// What was typed before the last change (a change fills in what can be guessed).
+    last: GoalInput,
 }
+
+pub type GoalFormScreen = FormScreen<GoalForm>;
 
 /// Labels of the form's fields, also used by the command line's messages.
 pub fn goal_fields(data: &GoalFormData, new: bool) -> Vec<Field> {
@@ -170,8 +171,13 @@ fn values_of(g: &Goal) -> Vec<(&'static str, String)> {
     ]
 }
 
-impl GoalFormScreen {
-    pub fn new(mode: GoalFormMode, today: NaiveDate, data: GoalFormData, existing: Option<&Goal>) -> Self {
+impl GoalForm {
+    pub fn new(
+        mode: GoalFormMode,
+        today: NaiveDate,
+        data: GoalFormData,
+        existing: Option<&Goal>,
+    ) -> GoalFormScreen {
         let new = matches!(mode, GoalFormMode::New { .. });
         let title = match mode {
             GoalFormMode::New { .. } => "New goal".to_string(),
@@ -188,17 +194,18 @@ impl GoalFormScreen {
             kept_need = (g.need.clone(), g.need_source.clone());
         }
         form.dirty = false;
-        let mut s = GoalFormScreen {
+        let mut spec = GoalForm {
             mode,
-            form,
             data,
             kept_need,
             reading: GoalReading::default(),
             parts: Vec::new(),
             warned_at: None,
+            last: GoalInput::default(),
         };
-        s.recheck(today);
-        s
+        spec.recheck(&mut form, today);
+        spec.last = spec.input(&form);
+        FormScreen::new(form, spec)
     }
 
     fn client_id_of(&self) -> i64 {
@@ -208,8 +215,8 @@ impl GoalFormScreen {
     }
 
     /// What was typed, with the need's source filled in from the chosen need.
-    pub fn input(&self) -> GoalInput {
-        let value = serde_json::to_value(self.form.values()).unwrap_or_default();
+    pub fn input(&self, form: &Form) -> GoalInput {
+        let value = serde_json::to_value(form.values()).unwrap_or_default();
         let mut input: GoalInput = serde_json::from_value(value).unwrap_or_default();
         input.need_source = match self.data.needs.iter().find(|n| n.text == input.need) {
             Some(n) => n.source.clone(),
@@ -222,8 +229,8 @@ impl GoalFormScreen {
         input
     }
 
-    fn step_input(&self) -> Option<StepInput> {
-        let v = |id: &str| self.form.value(id);
+    fn step_input(&self, form: &Form) -> Option<StepInput> {
+        let v = |id: &str| form.value(id);
         let any = ["step_text", "step_owner", "step_owner_name", "step_due"]
             .iter()
             .any(|f| !v(f).trim().is_empty());
@@ -236,13 +243,13 @@ impl GoalFormScreen {
         })
     }
 
-    fn steps_and_owner(&self) -> (bool, bool) {
+    fn steps_and_owner(&self, form: &Form) -> (bool, bool) {
         match self.mode {
             GoalFormMode::Edit { .. } => (self.data.has_steps, self.data.has_owner),
             GoalFormMode::New { .. } => {
-                let text = !self.form.value("step_text").trim().is_empty();
-                let owner = !self.form.value("step_owner").is_empty()
-                    || !self.form.value("step_owner_name").trim().is_empty();
+                let text = !form.value("step_text").trim().is_empty();
+                let owner =
+                    !form.value("step_owner").is_empty() || !form.value("step_owner_name").trim().is_empty();
                 (text, text && owner)
             }
         }
@@ -253,16 +260,16 @@ impl GoalFormScreen {
     }
 
     /// Reads the form again for the SMART panel (pure: no store, no clock).
-    fn recheck(&mut self, today: NaiveDate) {
-        let input = self.input();
-        let (steps, owner) = self.steps_and_owner();
+    fn recheck(&mut self, form: &mut Form, today: NaiveDate) {
+        let input = self.input(form);
+        let (steps, owner) = self.steps_and_owner(form);
         self.reading = read_goal(&input, today, &self.screeners(), steps, owner);
         self.parts = smart_parts(&input, &self.reading, today);
         // the term's help says what the dates make it
         let start = crate::domain::dates::parse_date(&input.start, today).unwrap_or(today);
         let derived =
             crate::domain::dates::parse_date(&input.target_date, today).ok().map(|t| derive_term(start, t));
-        if let Some(f) = self.form.fields.iter_mut().find(|f| f.id == "term") {
+        if let Some(f) = form.fields.iter_mut().find(|f| f.id == "term") {
             f.help = match derived {
                 Some(t) => format!(
                     "From the dates this is {} (90 days or less is short-term).",
@@ -273,7 +280,7 @@ impl GoalFormScreen {
         }
         if self.warned_at.is_some() {
             let w = self.field_warnings();
-            self.form.set_warnings(&w);
+            form.set_warnings(&w);
         }
     }
 
@@ -297,33 +304,30 @@ impl GoalFormScreen {
 
     /// Fills what can be guessed after a change: a screener's latest total as the baseline,
     /// and the need's life domain.
-    fn fill_in(&mut self, before: &GoalInput) {
-        let now = self.input();
+    fn fill_in(&mut self, form: &mut Form, before: &GoalInput) {
+        let now = self.input(form);
         if now.source != before.source && !now.source.is_empty() {
             if let Some((_, total)) = self.data.latest_totals.iter().find(|(id, _)| *id == now.source) {
                 if now.baseline.trim().is_empty() {
-                    self.form.set_value("baseline", &total.to_string());
+                    form.set_value("baseline", &total.to_string());
                 }
             }
             if let Some((_, short)) = self.data.screeners.iter().find(|(id, _)| *id == now.source) {
                 if now.what.trim().is_empty() {
-                    self.form.set_value("what", &format!("{short} total"));
+                    form.set_value("what", &format!("{short} total"));
                 }
             }
         }
         if now.need != before.need && now.life_domain.is_empty() {
             if let Some(n) = self.data.needs.iter().find(|n| n.text == now.need) {
-                self.form.set_value("life_domain", &n.life_domain);
+                form.set_value("life_domain", &n.life_domain);
             }
         }
     }
 
-    fn render_panel(&self, frame: &mut Frame<'_>, area: Rect, wrap: bool) {
-        let block =
-            Block::default().borders(Borders::ALL).title(Span::styled(" SMART check ", theme::title()));
-        let w = block.inner(area).width as usize;
-        let lines: Vec<Line<'static>> = self
-            .parts
+    /// The SMART check beside the form: wrapped when wide, each part on one line when narrow.
+    fn smart_lines(&self, wrap: bool, w: usize) -> Vec<Line<'static>> {
+        self.parts
             .iter()
             .map(|p| {
                 let style = match p.state {
@@ -336,25 +340,16 @@ impl GoalFormScreen {
                 let text = if wrap { text } else { fit(&text, w.saturating_sub(head.chars().count())) };
                 Line::from(vec![Span::styled(head, style), Span::raw(text)])
             })
-            .collect();
-        let mut para = Paragraph::new(lines).block(block);
-        if wrap {
-            para = para.wrap(Wrap { trim: false });
-        }
-        frame.render_widget(para, area);
+            .collect()
     }
 }
 
-impl View for GoalFormScreen {
+impl FormSpec for GoalForm {
     fn title(&self) -> &'static str {
         match self.mode {
             GoalFormMode::New { .. } => "New goal",
             GoalFormMode::Edit { .. } => "Edit goal",
         }
-    }
-
-    fn contexts(&self) -> &'static [Context] {
-        &[Context::Form]
     }
 
     fn hints(&self) -> &'static [Action] {
@@ -365,43 +360,30 @@ impl View for GoalFormScreen {
         Some(self.client_id_of())
     }
 
-    fn form(&self) -> Option<&Form> {
-        Some(&self.form)
-    }
-
-    fn form_mut(&mut self) -> Option<&mut Form> {
-        Some(&mut self.form)
-    }
-
-    fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
-        self.recheck(ctx.today);
+    fn sync(&mut self, form: &mut Form, ctx: &SyncCtx<'_>) -> Result<()> {
+        self.recheck(form, ctx.today);
         Ok(())
     }
 
-    fn handle_key(&mut self, ev: KeyEvent) -> Handled {
-        let before = self.input();
-        let e = self.form.handle_key(ev);
-        if e == FormEvent::Changed {
-            self.fill_in(&before);
-        }
-        Handled::Form(e)
+    fn edited(&mut self, form: &mut Form) {
+        let now = self.input(form);
+        let before = std::mem::replace(&mut self.last, now);
+        self.fill_in(form, &before);
+        self.last = self.input(form);
     }
 
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        if area.width >= 120 {
-            let [form, panel] = Layout::horizontal([Constraint::Min(70), Constraint::Length(48)]).areas(area);
-            self.form.render(frame, form);
-            self.render_panel(frame, panel, true);
-        } else {
-            let panel_h = (self.parts.len() as u16 + 2).min(area.height / 2);
-            let [form, panel] =
-                Layout::vertical([Constraint::Min(6), Constraint::Length(panel_h)]).areas(area);
-            self.form.render(frame, form);
-            self.render_panel(frame, panel, false);
-        }
+    fn restored(&mut self, form: &Form) {
+        self.last = self.input(form);
     }
 
-    fn draft(&self) -> Option<DraftInfo> {
+    fn aside(&self, _form: &Form, area: Rect) -> Option<Aside> {
+        let wide = area.width >= 120;
+        let (width, height) = (48, (self.parts.len() as u16 + 2).min(area.height / 2));
+        let inner = if wide { width - 2 } else { area.width.saturating_sub(2) };
+        Some(Aside { title: "SMART check", lines: self.smart_lines(wide, usize::from(inner)), width, height })
+    }
+
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(match self.mode {
             GoalFormMode::New { client_id } => DraftInfo {
                 key: format!("goal:new:{client_id}"),
@@ -418,11 +400,11 @@ impl View for GoalFormScreen {
         })
     }
 
-    fn submit(&mut self, ctx: &mut SubmitCtx<'_>, save_anyway: bool) -> Result<Submitted> {
-        let fields_ok = self.form.check_fields();
-        self.recheck(ctx.today);
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, save_anyway: bool) -> Result<Submitted> {
+        let fields_ok = form.check_fields();
+        self.recheck(form, ctx.today);
         let mut errors = self.reading.errors.clone();
-        let step = match self.step_input().map(|s| read_step(&s, ctx.today)) {
+        let step = match self.step_input(form).map(|s| read_step(&s, ctx.today)) {
             None => None,
             Some(Ok(s)) => Some(s),
             Some(Err(es)) => {
@@ -439,7 +421,7 @@ impl View for GoalFormScreen {
             }
         };
         if !errors.is_empty() {
-            self.form.add_errors(&errors);
+            form.add_errors(&errors);
             return Ok(Submitted::Stay);
         }
         if !fields_ok {
@@ -447,10 +429,10 @@ impl View for GoalFormScreen {
         }
         let Some(goal) = self.reading.goal.clone() else { return Ok(Submitted::Stay) };
         let warnings = self.field_warnings();
-        if !self.reading.warnings.is_empty() && !save_anyway && self.warned_at != Some(self.form.edits) {
-            self.warned_at = Some(self.form.edits);
-            self.form.set_warnings(&warnings);
-            self.form.notice = Some(
+        if !self.reading.warnings.is_empty() && !save_anyway && self.warned_at != Some(form.edits) {
+            self.warned_at = Some(form.edits);
+            form.set_warnings(&warnings);
+            form.notice = Some(
                 "Not saved yet: the goal has gaps (marked !). Press Ctrl-S again to save it as it is, or fill them in."
                     .into(),
             );
@@ -468,14 +450,14 @@ impl View for GoalFormScreen {
                         ),
                         then: vec![],
                     }),
-                    Err(e) => refusal_to_form(&mut self.form, e),
+                    Err(e) => refusal_to_form(form, e),
                 }
             }
             GoalFormMode::Edit { goal_id, .. } => match ctx.store.update_goal(goal_id, &goal, &by, ctx.now) {
                 Ok(()) => {
                     Ok(Submitted::Done { status: format!("Goal {} saved.", goal_ref(goal_id)), then: vec![] })
                 }
-                Err(e) => refusal_to_form(&mut self.form, e),
+                Err(e) => refusal_to_form(form, e),
             },
         }
     }

@@ -17,7 +17,7 @@ use case_plan::PlanScreen;
 use evaluation::EvaluationScreen;
 use forms::{GoalToEvaluate, PlanForm, PlanFormKind, OUTCOME_FIELDS};
 use goal::GoalScreen;
-use goal_form::{GoalFormData, GoalFormMode, GoalFormScreen};
+use goal_form::{GoalForm, GoalFormData, GoalFormMode};
 
 /// Opens the screen a plan message asks for.
 pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
@@ -34,7 +34,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
         PlanMsg::NewGoal(c) => {
             ctx.store.client(c)?;
             let data = goal_form_data(ctx, c, None)?;
-            Opened::screen(GoalFormScreen::new(GoalFormMode::New { client_id: c }, today, data, None))
+            Opened::screen(GoalForm::new(GoalFormMode::New { client_id: c }, today, data, None))
         }
         PlanMsg::EditGoal(id) => {
             let g = ctx.store.goal(id)?;
@@ -47,7 +47,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
             }
             let data = goal_form_data(ctx, g.client_id, Some(id))?;
             let mode = GoalFormMode::Edit { goal_id: id, client_id: g.client_id };
-            Opened::screen(GoalFormScreen::new(mode, today, data, Some(&g)))
+            Opened::screen(GoalForm::new(mode, today, data, Some(&g)))
         }
         PlanMsg::AddStep(goal_id) => {
             let g = ctx.store.goal(goal_id)?;
