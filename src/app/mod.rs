@@ -430,3 +430,6 @@ impl App {
         };
     }
 }
+
+#[cfg(test)]
+mod tests;
