@@ -526,6 +526,12 @@ pub fn binding(contexts: &[Context], action: Action) -> Option<&'static Binding>
     contexts.iter().find_map(|ctx| KEYMAP.iter().find(|bd| bd.context == *ctx && bd.action == action))
 }
 
+/// How the key bound to `action` in `context` is written ("n", "Ctrl-S"): for messages that
+/// name a key, so that what they say is what the key does. A test checks every use resolves.
+pub fn key_label(context: Context, action: Action) -> &'static str {
+    binding(&[context], action).map(|b| b.label).unwrap_or("?")
+}
+
 /// All bindings of the given contexts, in table order, for the help overlay.
 pub fn bindings_for(contexts: &[Context]) -> Vec<&'static Binding> {
     contexts.iter().flat_map(|ctx| KEYMAP.iter().filter(move |bd| bd.context == *ctx)).collect()
@@ -547,6 +553,42 @@ mod tests {
         assert_eq!(lookup(&[C::List, C::Nav], &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(A::Bottom));
         assert_eq!(lookup(&[C::Form], &ev(KeyCode::Char('s'), KeyModifiers::CONTROL)), Some(A::Save));
         assert_eq!(lookup(&[C::Form], &ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
+    }
+
+    /// Every message that names a key through `key_label` names one that is bound there.
+    #[test]
+    fn every_key_named_in_a_message_is_bound() {
+        let call = key_label_calls();
+        assert!(call.len() > 20, "the calls were not found: {}", call.len());
+        for (file, ctx, action) in call {
+            let found = KEYMAP
+                .iter()
+                .find(|b| format!("{:?}", b.context) == ctx && format!("{:?}", b.action) == action);
+            assert!(found.is_some(), "{file}: key_label(Context::{ctx}, Action::{action}) is not bound");
+        }
+    }
+
+    /// (file, context, action) of every `key_label(Context::X, Action::Y)` under src/.
+    fn key_label_calls() -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("keymap.rs") {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    for part in flat.split("key_label(Context::").skip(1) {
+                        let Some((ctx, rest)) = part.split_once(", Action::") else { continue };
+                        let action: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                        out.push((p.display().to_string(), ctx.to_string(), action));
+                    }
+                }
+            }
+        }
+        out
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::message::Message;
 use super::modals::Modal;
 use super::App;
 use crate::domain::client::intake_input_of;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::StoreError;
 use crate::ui::screens::clients::file::ClientFileScreen;
 use crate::ui::screens::clients::intake::{intake_screen, IntakeMode};
@@ -88,7 +89,10 @@ impl App {
                     return self.say("This note was marked entered in error; it is kept as it was.");
                 }
                 if note.is_signed() {
-                    return self.say("Signed notes are locked: press a to add an addendum instead.");
+                    return self.say(format!(
+                        "Signed notes are locked: press {} to add an addendum instead.",
+                        key_label(Context::Note, Action::Addendum)
+                    ));
                 }
                 self.push_view(Box::new(edit_note_screen(&note, today, self.templates.clone())));
             }
@@ -101,9 +105,10 @@ impl App {
                     return self.say("A note entered in error stays where it is.");
                 }
                 if note.is_signed() {
-                    return self.say(
-                        "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.",
-                    );
+                    return self.say(format!(
+                        "Signed notes cannot be moved: press {} to mark it entered in error and write it again on the right client.",
+                        key_label(Context::Note, Action::MarkError)
+                    ));
                 }
                 self.push_view(Box::new(prompt_screen(PromptKind::MoveNote { note_id: id }, today)));
             }

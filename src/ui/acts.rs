@@ -6,6 +6,7 @@ use crate::domain::consent::Validity;
 use crate::domain::dates::format_date;
 use crate::domain::note::note_ref;
 use crate::domain::text::display_safe;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
 use crate::ui::view::{SubmitCtx, Submitted};
 
@@ -65,9 +66,10 @@ impl Act {
                     return Ok(Submitted::said("That consent is no longer in play already."));
                 }
                 if !matches!(v, Validity::Expired { .. }) {
-                    return Ok(Submitted::said(
-                        "Only an expired consent can be left unrenewed; to stop sharing now, record the withdrawal (w).",
-                    ));
+                    return Ok(Submitted::said(&format!(
+                        "Only an expired consent can be left unrenewed; to stop sharing now, record the withdrawal ({}).",
+                        key_label(Context::Coordination, Action::Withdraw)
+                    )));
                 }
                 ctx.store.let_consent_lapse(id, now)?;
                 format!("Consent {} left expired; it leaves Today.", c.reference)

@@ -15,6 +15,7 @@ use ratatui::Frame;
 use crate::app::{App, Modal};
 use crate::domain::dates::format_date;
 use crate::domain::text::{display_safe, fit};
+use crate::keymap::{key_label, Action, Context};
 use widgets::{footer, help, modal};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -122,7 +123,10 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
                 Span::styled("d", theme::key()),
                 Span::raw(" discard   "),
                 Span::styled("Esc", theme::key()),
-                Span::raw(" later (D reopens this list)"),
+                Span::raw(format!(
+                    " later ({} reopens this list)",
+                    key_label(Context::Global, Action::Drafts)
+                )),
             ]));
             modal::render(frame, body, "Unsaved drafts", lines, 76);
         }

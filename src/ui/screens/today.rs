@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::app::message::Message;
 use crate::domain::due::{DueItem, Target, Urgency};
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::due::DueContext;
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -120,10 +120,11 @@ impl View for TodayScreen {
                         None => Handled::Yes(vec![]),
                     }
                 }
-                Some(_) => Handled::Yes(vec![Message::Status(
-                    "x marks follow-ups and action items done; open this item (Enter) to deal with it."
-                        .into(),
-                )]),
+                Some(_) => Handled::Yes(vec![Message::Status(format!(
+                    "{} marks follow-ups and action items done; open this item ({}) to deal with it.",
+                    key_label(Context::Today, Action::FollowUpDone),
+                    key_label(Context::Nav, Action::Open)
+                ))]),
                 None => Handled::Yes(vec![]),
             },
             _ => Handled::No,
@@ -152,7 +153,10 @@ impl View for TodayScreen {
                 "Follow-ups, unsigned notes, drafts and quiet cases appear here.",
                 theme::dim(),
             )));
-            lines.push(Line::from(Span::styled("Press c for the client list.", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                format!("Press {} for the client list.", key_label(Context::Global, Action::GoClients)),
+                theme::dim(),
+            )));
         }
         let w = inner.width as usize;
         let name_w = 22usize;

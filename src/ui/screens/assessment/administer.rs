@@ -18,7 +18,7 @@ use crate::domain::dates::{format_date, parse_date};
 use crate::domain::draft::DraftKind;
 use crate::domain::instruments::{score, Answer, Instrument, Item, ScoreResult};
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::screenings::summary;
 use crate::store::Result;
 use crate::ui::theme;
@@ -346,7 +346,10 @@ impl View for AdministerScreen {
                     summary(&result)
                 );
                 if alerts > 0 {
-                    status.push_str(" SAFETY ALERT raised: acknowledge it with a note (a).");
+                    status.push_str(&format!(
+                        " SAFETY ALERT raised: acknowledge it with a note ({}).",
+                        key_label(Context::Screening, Action::Acknowledge)
+                    ));
                 }
                 Ok(Submitted::Done { status, then: vec![Message::Assess(AssessMsg::OpenScreening(id))] })
             }

@@ -12,7 +12,7 @@ use crate::app::message::{AssessMsg, Message};
 use crate::domain::dates::format_date;
 use crate::domain::instruments::LIFE_DOMAINS;
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::assessments::{AssessmentSummary, RatingColumn};
 use crate::store::safety::RiskFlag;
 use crate::store::Result;
@@ -140,9 +140,10 @@ impl View for AssessmentsScreen {
             Action::Reassess => match self.list.first() {
                 Some(a) => AssessMsg::NewAssessment { client_id: self.client_id, from: Some(a.id) },
                 None => {
-                    return Handled::Yes(vec![Message::Status(
-                        "No assessment yet to start from: press n for a new one.".into(),
-                    )])
+                    return Handled::Yes(vec![Message::Status(format!(
+                        "No assessment yet to start from: press {} for a new one.",
+                        key_label(Context::Assessments, Action::New)
+                    ))])
                 }
             },
             Action::Back => return Handled::Yes(vec![Message::Back]),
@@ -165,7 +166,10 @@ impl View for AssessmentsScreen {
         }
         if self.list.is_empty() {
             lines.push(Line::from(Span::styled(
-                "No assessments yet. Press n to start one; sections can be filled in any order.",
+                format!(
+                    "No assessments yet. Press {} to start one; sections can be filled in any order.",
+                    key_label(Context::Assessments, Action::New)
+                ),
                 theme::dim(),
             )));
         }

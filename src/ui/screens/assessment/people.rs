@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::app::message::{AssessMsg, Message};
 use crate::domain::people::person_ref;
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::people::{Partnership, Person};
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -260,7 +260,11 @@ impl View for PeopleScreen {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let household = self.people.iter().filter(|p| p.in_household).count();
         let title = if self.show_ecomap {
-            " Ecomap — the client's ties (set a tie with e on the list) · m back ".to_string()
+            format!(
+                " Ecomap — the client's ties (set a tie with {} on the list) · {} back ",
+                key_label(Context::People, Action::Edit),
+                key_label(Context::People, Action::Ecomap)
+            )
         } else if self.genogram {
             " Genogram — g back to the list · arrows scroll ".to_string()
         } else {

@@ -13,7 +13,7 @@ use crate::app::message::{AssessMsg, Message};
 use crate::domain::dates::format_date;
 use crate::domain::instruments::{Instrument, Scoring};
 use crate::domain::text::fit;
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::screenings::{summary, Screening, TrendPoint};
 use crate::store::Result;
 use crate::ui::theme;
@@ -323,7 +323,13 @@ impl View for ScreenersScreen {
             return;
         }
         if self.list.is_empty() {
-            lines.push(Line::from(Span::styled("None given yet. Press n to give a screener.", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "None given yet. Press {} to give a screener.",
+                    key_label(Context::Screeners, Action::Administer)
+                ),
+                theme::dim(),
+            )));
         }
         let name_of = |id: &str| {
             self.names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_else(|| id.to_string())

@@ -12,7 +12,7 @@ use crate::app::message::{AssessMsg, Message};
 use crate::domain::dates::format_date;
 use crate::domain::instruments::Instrument;
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::safety::Alert;
 use crate::store::screenings::Screening;
 use crate::store::Result;
@@ -111,7 +111,10 @@ impl View for ScreeningScreen {
                     theme::ok(),
                 ))),
                 (None, _) => lines.push(Line::from(Span::styled(
-                    "⚑ SAFETY ALERT OPEN — press a to acknowledge it with a note of what was done",
+                    format!(
+                        "⚑ SAFETY ALERT OPEN — press {} to acknowledge it with a note of what was done",
+                        key_label(Context::Screening, Action::Acknowledge)
+                    ),
                     theme::flag(),
                 ))),
             }

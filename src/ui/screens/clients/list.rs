@@ -13,7 +13,7 @@ use crate::app::message::Message;
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, from_db};
 use crate::domain::text::{display_safe, fit, name_key, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::clients::{ClientSort, NameEntry};
 use crate::store::Result;
 use crate::ui::theme;
@@ -259,7 +259,14 @@ impl View for ClientListScreen {
                 Span::styled(if self.filtering { "▏ (Enter opens, Esc clears)" } else { "" }, theme::dim()),
             ])
         } else {
-            Line::from(Span::styled("Press / to filter by name, n for a new client.", theme::dim()))
+            Line::from(Span::styled(
+                format!(
+                    "Press {} to filter by name, {} for a new client.",
+                    key_label(Context::List, Action::Filter),
+                    key_label(Context::List, Action::New)
+                ),
+                theme::dim(),
+            ))
         };
         let w = inner.width as usize;
         let name_w = w.saturating_sub(7 + 1 + 4 + 1 + 7 + 1 + 11 + 1 + 18 + 2).max(10);
@@ -274,9 +281,12 @@ impl View for ClientListScreen {
         if self.ids.is_empty() {
             lines.push(Line::from(""));
             let msg = if self.filter.is_empty() {
-                "No clients yet. Press n to take in your first client."
+                format!(
+                    "No clients yet. Press {} to take in your first client.",
+                    key_label(Context::List, Action::New)
+                )
             } else {
-                "No client matches that name."
+                "No client matches that name.".to_string()
             };
             lines.push(Line::from(Span::styled(msg, theme::dim())));
         }

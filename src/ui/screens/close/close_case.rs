@@ -21,7 +21,7 @@ use crate::domain::closure::{
 use crate::domain::dates::format_date;
 use crate::domain::draft::DraftKind;
 use crate::domain::text::display_safe;
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, View};
@@ -506,9 +506,10 @@ impl View for CloseCaseScreen {
                 ) {
                     Ok(id) => Ok(Submitted::Done {
                         status: format!(
-                            "Case of {} closed ({}), summary signed. O on the file reopens it.",
+                            "Case of {} closed ({}), summary signed. {} on the file reopens it.",
                             client_ref(self.data.client_id),
-                            crate::domain::closure::closure_ref(id)
+                            crate::domain::closure::closure_ref(id),
+                            key_label(Context::ClientFile, Action::Reopen)
                         ),
                         then: vec![],
                     }),

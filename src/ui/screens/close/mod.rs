@@ -10,6 +10,7 @@ pub mod retention;
 use crate::app::message::CloseMsg;
 use crate::domain::closure::can_undo;
 use crate::domain::dates::{format_local, from_db, local_offset_secs};
+use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use close_case::{CloseCaseScreen, CloseData};
@@ -25,8 +26,10 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: CloseMsg) -> Result<Opened> {
             let client = ctx.store.client(c)?;
             if client.status.as_str() == "closed" {
                 return Opened::refused(format!(
-                    "The case of {} is closed: O reopens it; its closure opens from the history (h).",
-                    client.reference
+                    "The case of {} is closed: {} reopens it; its closure opens from the history ({}).",
+                    client.reference,
+                    key_label(Context::ClientFile, Action::Reopen),
+                    key_label(Context::ClientFile, Action::OpenTimeline)
                 ));
             }
             let facts = ctx.store.closure_facts(c, ctx.instruments, ctx.now)?;

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::app::message::Message;
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::text::{display_safe, fit, pad};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::closure::{DestroyedFile, RetentionEntry};
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -150,7 +150,10 @@ impl View for RetentionScreen {
             )));
         } else {
             lines.push(Line::from(Span::styled(
-                "To destroy one, choose it (d) and type its reference.",
+                format!(
+                    "To destroy one, choose it ({}) and type its reference.",
+                    key_label(Context::Retention, Action::Destroy)
+                ),
                 theme::dim(),
             )));
         }

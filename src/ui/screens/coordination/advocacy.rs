@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::app::message::{CoordForm, CoordMsg, Message};
 use crate::domain::dates::format_date;
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::coordination::AdvocacyItem;
 use crate::store::Result;
 use crate::ui::theme;
@@ -97,7 +97,10 @@ impl View for AdvocacyScreen {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Actions taken", theme::title())));
         if a.actions.is_empty() {
-            lines.push(Line::from(Span::styled("  none yet — a adds one", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                format!("  none yet — {} adds one", key_label(Context::AdvocacyView, Action::AddAction)),
+                theme::dim(),
+            )));
         }
         for x in &a.actions {
             lines.push(Line::from(format!("  {}  {}", format_date(x.on_date), display_safe(&x.action))));

@@ -12,7 +12,7 @@ use crate::app::message::{CoordForm, CoordMsg, Message};
 use crate::domain::dates::format_date;
 use crate::domain::dates::local_from_db;
 use crate::domain::text::display_safe;
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::coordination::Conference;
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -124,7 +124,10 @@ impl View for ConferenceScreen {
                 lines.push(Line::from(format!("  {}", display_safe(l))));
             }
         }
-        lines.push(head("Action items (x marks the selected one done)"));
+        lines.push(head(&format!(
+            "Action items ({} marks the selected one done)",
+            key_label(Context::ConferenceView, Action::Done)
+        )));
         if c.actions.is_empty() {
             lines.push(Line::from(Span::styled("  (none)", theme::dim())));
         }

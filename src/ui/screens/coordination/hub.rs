@@ -14,7 +14,7 @@ use crate::domain::coordination::transition_label;
 use crate::domain::dates::format_date;
 use crate::domain::dates::local_from_db;
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::coordination::{AdvocacyItem, Conference, MandatedReport, StoredConsent, Transition};
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -279,18 +279,23 @@ impl View for CoordinationScreen {
         let w = inner.width as usize;
         let rows = self.rows(w);
         if rows.is_empty() {
+            let n = key_label(Context::Coordination, Action::New);
             let hint = match self.tab {
-                CoordTab::Consents => "No consents recorded. Press n to record a release of information.",
+                CoordTab::Consents => {
+                    format!("No consents recorded. Press {n} to record a release of information.")
+                }
                 CoordTab::Conferences => {
-                    "No case conferences yet. Press n to record one, with its action items."
+                    format!("No case conferences yet. Press {n} to record one, with its action items.")
                 }
                 CoordTab::Transitions => {
-                    "No transitions yet (hospital discharge, move to another agency...). n records one."
+                    format!("No transitions yet (hospital discharge, move to another agency...). {n} records one.")
                 }
-                CoordTab::Advocacy => "No advocacy yet. Press n to log a barrier and whom you are pressing.",
-                CoordTab::Reports => {
-                    "No mandated reports. n records a child or adult protection report (locked once saved)."
+                CoordTab::Advocacy => {
+                    format!("No advocacy yet. Press {n} to log a barrier and whom you are pressing.")
                 }
+                CoordTab::Reports => format!(
+                    "No mandated reports. {n} records a child or adult protection report (locked once saved)."
+                ),
             };
             lines.push(Line::from(Span::styled(hint, theme::dim())));
         }

@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use crate::app::message::Message;
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::directory::ServiceSummary;
 use crate::store::Result;
 use crate::ui::theme;
@@ -235,9 +235,13 @@ impl View for DirectoryScreen {
         if self.ids.is_empty() {
             lines.push(Line::from(""));
             let msg = if self.query.trim().is_empty() {
-                "The directory is empty. Press i to import an HSDS file, or n to add a service."
+                format!(
+                    "The directory is empty. Press {} to import an HSDS file, or {} to add a service.",
+                    key_label(Context::Directory, Action::Import),
+                    key_label(Context::Directory, Action::New)
+                )
             } else {
-                "No service matches. Try fewer words, or part of a word."
+                "No service matches. Try fewer words, or part of a word.".to_string()
             };
             lines.push(Line::from(Span::styled(msg, theme::dim())));
         }

@@ -6,7 +6,7 @@ use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::{format_local, DATETIME_FORMAT};
 use crate::domain::draft::DraftKind;
 use crate::domain::note::{is_only_headings, note_ref, validate_note, ContactType, NoteInput, Template};
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::notes::Note;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
@@ -196,7 +196,11 @@ impl FormSpec for NoteForm {
         let status = match self.mode {
             NoteMode::New { client_id } => {
                 let id = ctx.store.add_note(client_id, &note, ctx.now)?;
-                format!("Saved note {}. Sign it from the note (s) when ready.", note_ref(id))
+                format!(
+                    "Saved note {}. Sign it from the note ({}) when ready.",
+                    note_ref(id),
+                    key_label(Context::Note, Action::Sign)
+                )
             }
             NoteMode::Edit { note_id, .. } => {
                 ctx.store.update_note(note_id, &note, ctx.now)?;

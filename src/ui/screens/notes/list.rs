@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::app::message::Message;
 use crate::domain::dates::{format_local, from_db};
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::notes::Note;
 use crate::store::Result;
 use crate::ui::theme;
@@ -118,7 +118,10 @@ impl View for NotesScreen {
             theme::title(),
         ))];
         if self.notes.is_empty() {
-            lines.push(Line::from(Span::styled("No notes yet. Press w to write one.", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                format!("No notes yet. Press {} to write one.", key_label(Context::Notes, Action::WriteNote)),
+                theme::dim(),
+            )));
         }
         let w = inner.width as usize;
         let preview_w = w.saturating_sub(2 + 9 + 17 + 18 + 6 + 10);

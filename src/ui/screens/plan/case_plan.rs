@@ -17,7 +17,7 @@ use crate::domain::due::due_phrase;
 use crate::domain::goal::{GoalStatus, MSG_NO_STEPS};
 use crate::domain::plan::step_marker;
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::goals::{Goal, Step};
 use crate::store::plan::PlanOverview;
 use crate::store::Result;
@@ -95,9 +95,16 @@ impl PlanScreen {
             out.push((Line::from(""), None));
             out.push((
                 Line::from(if self.show_closed {
-                    "This client has no goals yet. Press n to add the first goal of the plan."
+                    format!(
+                        "This client has no goals yet. Press {} to add the first goal of the plan.",
+                        key_label(Context::Plan, Action::New)
+                    )
                 } else {
-                    "No open goals. Press n to add a goal, or a to see closed goals too."
+                    format!(
+                        "No open goals. Press {} to add a goal, or {} to see closed goals too.",
+                        key_label(Context::Plan, Action::New),
+                        key_label(Context::Plan, Action::ToggleClosed)
+                    )
                 }),
                 None,
             ));
@@ -238,9 +245,10 @@ impl View for PlanScreen {
             Action::Open => match selected {
                 Some(id) => PlanMsg::OpenGoal(id),
                 None => {
-                    return Handled::Yes(vec![Message::Status(
-                        "No goal to open yet: press n to add one.".into(),
-                    )])
+                    return Handled::Yes(vec![Message::Status(format!(
+                        "No goal to open yet: press {} to add one.",
+                        key_label(Context::Plan, Action::New)
+                    ))])
                 }
             },
             Action::Review => PlanMsg::Review(c),

@@ -15,7 +15,7 @@ use crate::app::message::PlanMsg;
 use crate::domain::dates::format_date;
 use crate::domain::goal::{progress_percent, MeasureSource, MSG_NO_OWNER, MSG_NO_STEPS};
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::goals::{Goal, GoalChange, Progress, Step};
 use crate::store::Result;
 use crate::ui::acts::Act;
@@ -112,7 +112,10 @@ impl GoalScreen {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Steps", theme::title())));
         if self.steps.is_empty() {
-            lines.push(Line::from(Span::styled(format!("  ! {MSG_NO_STEPS} (a adds one)"), theme::warn())));
+            lines.push(Line::from(Span::styled(
+                format!("  ! {MSG_NO_STEPS} ({} adds one)", key_label(Context::Goal, Action::AddStep)),
+                theme::warn(),
+            )));
         } else if self.steps.iter().all(|s| s.owner.is_none() && s.owner_name.is_empty()) {
             lines.push(Line::from(Span::styled(format!("  ! {MSG_NO_OWNER}"), theme::warn())));
         }
@@ -244,13 +247,19 @@ impl View for GoalScreen {
             Action::Open => match step {
                 Some(s) => PlanMsg::EditStep(s),
                 None => {
-                    return Handled::Yes(vec![Message::Status("No step yet: press a to add one.".into())])
+                    return Handled::Yes(vec![Message::Status(format!(
+                        "No step yet: press {} to add one.",
+                        key_label(Context::Goal, Action::AddStep)
+                    ))])
                 }
             },
             Action::StepDone => match step {
                 Some(s) => return Handled::Act(Act::ToggleStep(s)),
                 None => {
-                    return Handled::Yes(vec![Message::Status("No step yet: press a to add one.".into())])
+                    return Handled::Yes(vec![Message::Status(format!(
+                        "No step yet: press {} to add one.",
+                        key_label(Context::Goal, Action::AddStep)
+                    ))])
                 }
             },
             Action::StepUp | Action::StepDown => {

@@ -11,6 +11,7 @@ use crate::domain::dates::format_date;
 use crate::domain::goal::{allowed_next, suggested_outcome, GoalStatus};
 use crate::domain::instruments::Scoring;
 use crate::domain::text::{display_safe, fit};
+use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
 use case_plan::PlanScreen;
@@ -40,9 +41,10 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
             let g = ctx.store.goal(id)?;
             if !g.status.is_open() {
                 return Opened::refused(format!(
-                    "Goal {} is {}: it is kept as it was. A goal taken up again is a new goal (n on the plan).",
+                    "Goal {} is {}: it is kept as it was. A goal taken up again is a new goal ({} on the plan).",
                     g.reference,
-                    g.status.label().to_lowercase()
+                    g.status.label().to_lowercase(),
+                    key_label(Context::Plan, Action::New)
                 ));
             }
             let data = goal_form_data(ctx, g.client_id, Some(id))?;

@@ -10,7 +10,7 @@ use crate::domain::dates::{format_date, parse_date};
 use crate::domain::draft::DraftKind;
 use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, Urgency, METHODS};
 use crate::domain::text::fit;
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::assessments::CurrentNeed;
 use crate::store::people::Person;
 use crate::store::referrals::{NewReferral, Referral};
@@ -90,8 +90,10 @@ impl ReferralForm {
             Field::text("need", "Or the need, in words").max(300),
             Field::choice("urgency", "Urgency", &urgencies),
             Field::choice("method", "How it is made", METHODS),
-            Field::choice("contact_person", "Contact person", &people_refs)
-                .help("Someone recorded under people (p)."),
+            Field::choice("contact_person", "Contact person", &people_refs).help(&format!(
+                "Someone recorded under people ({}).",
+                key_label(Context::ClientFile, Action::OpenPeople)
+            )),
             Field::text("contact_name", "Or contact name").max(200),
             Field::text("info_shared", "Information shared")
                 .max(1000)
@@ -286,7 +288,11 @@ impl FormSpec for ReferralForm {
                 };
                 match ctx.store.add_referral(self.client_id, &n, &by, ctx.now) {
                     Ok(id) => Ok(Submitted::Done {
-                        status: format!("Referral {} saved as a draft; s marks it sent.", referral_ref(id)),
+                        status: format!(
+                            "Referral {} saved as a draft; {} marks it sent.",
+                            referral_ref(id),
+                            key_label(Context::ReferralView, Action::NextStatus)
+                        ),
                         then: vec![Message::Referral(RefMsg::Open(id))],
                     }),
                     Err(e) => refusal_to_form(form, e),

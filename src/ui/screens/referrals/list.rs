@@ -12,7 +12,7 @@ use crate::app::message::{Message, RefMsg};
 use crate::domain::dates::format_date;
 use crate::domain::referral::{ReferralStatus, Urgency};
 use crate::domain::text::{display_safe, fit, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::theme;
@@ -258,9 +258,12 @@ impl View for ReferralsScreen {
         if shown.is_empty() {
             lines.push(Line::from(Span::styled(
                 if self.client_id.is_some() {
-                    "No referrals yet. Press n to refer to a directory service or a provider."
+                    format!(
+                        "No referrals yet. Press {} to refer to a directory service or a provider.",
+                        key_label(Context::Referrals, Action::New)
+                    )
                 } else {
-                    "No open referrals match."
+                    "No open referrals match.".to_string()
                 },
                 theme::dim(),
             )));

@@ -11,7 +11,7 @@ use super::list::follow_text;
 use crate::app::message::{Message, RefMsg};
 use crate::domain::dates::{format_date, format_local, from_db};
 use crate::domain::text::display_safe;
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::theme;
@@ -142,7 +142,10 @@ impl View for ReferralScreen {
             None => lines.push(Line::from(vec![
                 Span::styled(format!("{:<20}", "Consent"), theme::dim()),
                 Span::styled(
-                    "NONE VALID — it cannot be marked sent until one is recorded (C on the file)",
+                    format!(
+                        "NONE VALID — it cannot be marked sent until one is recorded ({} on the file)",
+                        key_label(Context::ClientFile, Action::OpenCoordination)
+                    ),
                     theme::warn(),
                 ),
             ])),
@@ -159,7 +162,13 @@ impl View for ReferralScreen {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Appointments", theme::title())));
         if r.appointments.is_empty() {
-            lines.push(Line::from(Span::styled("  none arranged — a adds one", theme::dim())));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  none arranged — {} adds one",
+                    key_label(Context::ReferralView, Action::AddAppointment)
+                ),
+                theme::dim(),
+            )));
         }
         for a in &r.appointments {
             let transport = match a.transport.as_str() {
