@@ -11,10 +11,6 @@ use chrono::NaiveDate;
 use common::*;
 use crossterm::event::KeyCode;
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
@@ -141,7 +137,6 @@ fn file(path: &std::path::Path) -> caseload::app::App {
 
 #[test]
 fn client_file_shows_the_case_record_and_the_flag() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -153,7 +148,6 @@ fn client_file_shows_the_case_record_and_the_flag() {
 
 #[test]
 fn assessments_list_with_the_rating_grid() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -164,7 +158,6 @@ fn assessments_list_with_the_rating_grid() {
 
 #[test]
 fn an_assessment_shows_what_changed_and_what_is_empty() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -180,7 +173,6 @@ fn an_assessment_shows_what_changed_and_what_is_empty() {
 
 #[test]
 fn reassessment_starts_from_the_latest_and_refuses_a_high_risk_without_a_plan() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -218,7 +210,6 @@ fn reassessment_starts_from_the_latest_and_refuses_a_high_risk_without_a_plan() 
 
 #[test]
 fn an_assessment_typed_halfway_comes_back_after_a_crash() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -242,7 +233,6 @@ fn an_assessment_typed_halfway_comes_back_after_a_crash() {
 
 #[test]
 fn screeners_list_and_trend() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -256,7 +246,6 @@ fn screeners_list_and_trend() {
 
 #[test]
 fn giving_a_gad7_by_number_keys_with_a_declined_item() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -283,7 +272,6 @@ fn giving_a_gad7_by_number_keys_with_a_declined_item() {
 
 #[test]
 fn safety_screen_lowers_a_flag_with_a_reason() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -307,7 +295,6 @@ fn safety_screen_lowers_a_flag_with_a_reason() {
 
 #[test]
 fn people_list_and_a_person_form() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);
@@ -326,7 +313,6 @@ fn people_list_and_a_person_form() {
 
 #[test]
 fn the_genogram_is_drawn_from_the_recorded_links() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = file(&path);

@@ -39,7 +39,6 @@ fn mode(p: &Path) -> u32 {
 }
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Rich) {
-    utc();
     let (d, db) = common::temp_db();
     let mut store = Store::open(&db).unwrap();
     let r = rich_client(&mut store, "Ada");

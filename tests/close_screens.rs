@@ -24,7 +24,6 @@ fn app_on(path: &std::path::Path, at: DateTime<Utc>) -> App {
 }
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Rich) {
-    utc();
     let (d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");

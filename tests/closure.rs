@@ -69,7 +69,6 @@ fn count(store_path: &std::path::Path, sql: &str, c: i64) -> i64 {
 
 #[test]
 fn the_checklist_lists_every_open_item_with_its_allowed_choices() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -95,7 +94,6 @@ fn the_checklist_lists_every_open_item_with_its_allowed_choices() {
 
 #[test]
 fn closing_carries_out_each_decision_in_one_transaction() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -147,7 +145,6 @@ fn closing_carries_out_each_decision_in_one_transaction() {
 
 #[test]
 fn closing_refuses_and_changes_nothing() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -189,7 +186,6 @@ fn closing_refuses_and_changes_nothing() {
 
 #[test]
 fn a_closure_undone_the_same_day_puts_the_items_back() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -258,7 +254,6 @@ fn a_closure_undone_the_same_day_puts_the_items_back() {
 
 #[test]
 fn reopening_later_starts_a_new_episode_and_nothing_is_lost() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -330,7 +325,6 @@ fn reopening_later_starts_a_new_episode_and_nothing_is_lost() {
 
 #[test]
 fn the_post_closure_follow_up_is_on_today_until_done() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -355,7 +349,6 @@ fn the_post_closure_follow_up_is_on_today_until_done() {
 
 #[test]
 fn retention_lists_old_files_and_destroying_leaves_only_the_minimal_record() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let old = rich_client(&mut store, "Olga");
@@ -548,7 +541,6 @@ fn assert_same_file(a: &ClientFileDoc, b: &ClientFileDoc) {
 
 #[test]
 fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     caseload::demo::generate(
@@ -595,7 +587,6 @@ impl Count for Store {
 
 #[test]
 fn a_rich_file_survives_the_trip_too() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -631,7 +622,6 @@ fn a_rich_file_survives_the_trip_too() {
 
 #[test]
 fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -687,7 +677,6 @@ fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
 
 #[test]
 fn the_summary_is_drafted_from_the_record() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -738,7 +727,6 @@ fn the_summary_is_drafted_from_the_record() {
 
 #[test]
 fn the_markdown_export_of_a_whole_file() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
@@ -774,7 +762,6 @@ fn the_markdown_export_of_a_whole_file() {
 /// closed, come back when it is reopened, and a closed file taken in from elsewhere brings none.
 #[test]
 fn consent_and_rescreen_reminders_follow_the_case_being_open() {
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");

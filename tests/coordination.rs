@@ -19,10 +19,6 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 fn with_client(store: &mut Store) -> i64 {
     let c = validate_intake(
         &IntakeInput {
@@ -267,7 +263,6 @@ fn seed(path: &std::path::Path) {
 
 #[test]
 fn the_ecomap_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -284,7 +279,6 @@ fn the_ecomap_at_80x24_and_wide() {
 
 #[test]
 fn coordination_tabs_and_a_conference_warning_about_consent() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);

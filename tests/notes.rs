@@ -40,7 +40,6 @@ fn note(store: &mut Store, client: i64, at: &str, kind: &str, body: &str, follow
 }
 
 fn setup() -> (tempfile::TempDir, Store, i64, i64) {
-    std::env::set_var("TZ", "UTC");
     let (d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let a = add_client(&mut store, "Ada", "Example", "2026-01-05");

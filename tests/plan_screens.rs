@@ -18,10 +18,6 @@ use chrono::{Duration, NaiveDate};
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 fn today() -> NaiveDate {
     fixed_now().date_naive()
 }
@@ -201,7 +197,6 @@ fn shift(app: &mut caseload::app::App, c: char) {
 
 #[test]
 fn the_plan_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -214,7 +209,6 @@ fn the_plan_at_80x24_and_wide() {
 
 #[test]
 fn a_goal_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -227,7 +221,6 @@ fn a_goal_at_80x24_and_wide() {
 
 #[test]
 fn the_goal_form_refuses_at_the_fields_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -300,7 +293,6 @@ fn type_goal(app: &mut caseload::app::App, with_step: bool) {
 
 #[test]
 fn a_goal_typed_with_a_step_is_saved_with_its_need_and_step() {
-    utc();
     let (_d, path) = temp_db();
     let (c, _, _) = seed(&path);
     let mut app = open_plan(&path);
@@ -328,7 +320,6 @@ fn a_goal_typed_with_a_step_is_saved_with_its_need_and_step() {
 
 #[test]
 fn gaps_are_shown_once_and_a_second_save_keeps_the_goal() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -346,7 +337,6 @@ fn gaps_are_shown_once_and_a_second_save_keeps_the_goal() {
 
 #[test]
 fn steps_are_ticked_and_reordered_from_the_keyboard() {
-    utc();
     let (_d, path) = temp_db();
     let (_, housing, _) = seed(&path);
     let mut app = open_plan(&path);
@@ -374,7 +364,6 @@ fn steps_are_ticked_and_reordered_from_the_keyboard() {
 
 #[test]
 fn the_status_form_offers_only_the_allowed_changes() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -425,7 +414,6 @@ fn the_status_form_offers_only_the_allowed_changes() {
 
 #[test]
 fn progress_typed_on_a_goal_moves_its_gauge() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -442,7 +430,6 @@ fn progress_typed_on_a_goal_moves_its_gauge() {
 
 #[test]
 fn an_evaluation_summary_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     let (c, housing, mood) = seed(&path);
     let mut app = open_plan(&path);
@@ -471,7 +458,6 @@ fn an_evaluation_summary_at_80x24_and_wide() {
 
 #[test]
 fn a_goal_form_left_unsaved_is_offered_back() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = open_plan(&path);
@@ -504,7 +490,6 @@ fn a_goal_form_left_unsaved_is_offered_back() {
 
 #[test]
 fn today_search_and_the_timeline_open_the_goal() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = common::app(&path);
@@ -546,7 +531,6 @@ fn today_search_and_the_timeline_open_the_goal() {
 
 #[test]
 fn the_help_lists_the_plan_keys() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -563,7 +547,6 @@ fn the_help_lists_the_plan_keys() {
 
 #[test]
 fn nasty_text_pasted_into_the_goal_form_never_reaches_the_terminal_raw() {
-    utc();
     let fixtures: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/nasty-input.json")).unwrap();
     let (_d, path) = temp_db();

@@ -27,10 +27,6 @@ fn today() -> NaiveDate {
     d("2026-11-23")
 }
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 fn setup(store: &mut Store) -> (i64, i64) {
     let c = validate_intake(
         &IntakeInput {
@@ -253,7 +249,6 @@ fn the_referral_commands_follow_the_scripting_contract() {
 
 #[test]
 fn referral_screens_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     {
         let mut store = Store::open(&path).unwrap();
@@ -331,7 +326,6 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     use caseload::domain::closure::{
         draft_summary, CloseDetails, ClosureReason, Decision, Disposition, Reopen, ReopenMode,
     };
-    utc();
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let (client, service) = setup(&mut store);

@@ -6,10 +6,6 @@ use caseload::domain::client::{validate_intake, IntakeInput};
 use common::*;
 use crossterm::event::{Event, KeyCode};
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 fn seed(path: &std::path::Path) {
     let mut store = open(path);
     let today = fixed_now().date_naive();
@@ -38,7 +34,6 @@ fn seed(path: &std::path::Path) {
 
 #[test]
 fn empty_client_list() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     insta::assert_snapshot!(screen(&mut app, 80, 24));
@@ -46,7 +41,6 @@ fn empty_client_list() {
 
 #[test]
 fn client_list_at_80x24_and_wide() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -57,7 +51,6 @@ fn client_list_at_80x24_and_wide() {
 
 #[test]
 fn filter_is_fuzzy_and_accent_insensitive() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -80,7 +73,6 @@ fn filter_is_fuzzy_and_accent_insensitive() {
 
 #[test]
 fn client_file_and_help() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -96,7 +88,6 @@ fn client_file_and_help() {
 
 #[test]
 fn intake_form_refuses_bad_input_at_the_field() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
@@ -115,7 +106,6 @@ fn intake_form_refuses_bad_input_at_the_field() {
 
 #[test]
 fn intake_saves_and_opens_the_new_file() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
@@ -136,7 +126,6 @@ fn intake_saves_and_opens_the_new_file() {
 
 #[test]
 fn likely_duplicate_is_shown_before_saving() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -157,7 +146,6 @@ fn likely_duplicate_is_shown_before_saving() {
 
 #[test]
 fn save_anyway_keeps_both_records() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -172,7 +160,6 @@ fn save_anyway_keeps_both_records() {
 
 #[test]
 fn escape_asks_before_discarding_and_drafts_come_back() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
@@ -199,7 +186,6 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
 
 #[test]
 fn paste_with_escape_sequences_is_cleaned() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char('n'));
@@ -211,7 +197,6 @@ fn paste_with_escape_sequences_is_cleaned() {
 
 #[test]
 fn settings_validate_numbers_at_the_field() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char(','));
@@ -235,7 +220,6 @@ fn settings_validate_numbers_at_the_field() {
 
 #[test]
 fn a_small_terminal_asks_to_be_enlarged() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = app(&path);
     let s = screen(&mut app, 60, 20);
@@ -244,7 +228,6 @@ fn a_small_terminal_asks_to_be_enlarged() {
 
 #[test]
 fn thousands_of_clients_page_smoothly() {
-    utc();
     let (_d, path) = temp_db();
     {
         let mut store = open(&path);
@@ -302,7 +285,6 @@ fn note_store(path: &std::path::Path) {
 
 #[test]
 fn today_shows_what_needs_doing_most_urgent_first() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = app(&path);
@@ -322,7 +304,6 @@ fn today_shows_what_needs_doing_most_urgent_first() {
 
 #[test]
 fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
@@ -363,7 +344,6 @@ fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
 
 #[test]
 fn an_empty_template_is_not_a_note() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
@@ -381,7 +361,6 @@ fn an_empty_template_is_not_a_note() {
 
 #[test]
 fn search_as_you_type_and_jump_to_the_note() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = app(&path);
@@ -403,7 +382,6 @@ fn search_as_you_type_and_jump_to_the_note() {
 
 #[test]
 fn quick_note_from_today_picks_a_client_by_name() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = app(&path);
@@ -424,7 +402,6 @@ fn quick_note_from_today_picks_a_client_by_name() {
 
 #[test]
 fn timeline_and_time_report() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
@@ -445,7 +422,6 @@ fn timeline_and_time_report() {
 
 #[test]
 fn typing_after_choosing_a_template_writes_under_the_first_heading() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
@@ -465,7 +441,6 @@ fn typing_after_choosing_a_template_writes_under_the_first_heading() {
 
 #[test]
 fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     // values written by something other than caseload's own forms (an older version, an import)
@@ -497,7 +472,6 @@ fn note_signatures_reasons_and_addenda_never_reach_the_terminal_raw() {
 
 #[test]
 fn ctrl_c_quits_from_any_dialog_and_from_help() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     // with the drafts dialog that opens on start
@@ -540,7 +514,6 @@ fn ctrl_c_quits_from_any_dialog_and_from_help() {
 
 #[test]
 fn a_long_message_in_the_footer_is_wrapped_not_cut() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     let msg = "Signed notes cannot be moved: press E to mark it entered in error and write it again on the right client.";
@@ -556,7 +529,6 @@ fn a_long_message_in_the_footer_is_wrapped_not_cut() {
 
 #[test]
 fn help_scrolls_no_further_than_its_last_line() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     key(&mut app, KeyCode::Char('?'));
@@ -572,7 +544,6 @@ fn help_scrolls_no_further_than_its_last_line() {
 
 #[test]
 fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
@@ -597,7 +568,6 @@ fn a_draft_is_written_during_a_long_burst_of_typing_not_only_after_a_pause() {
 
 #[test]
 fn a_note_entered_in_error_says_so_instead_of_offering_forms() {
-    utc();
     let (_d, path) = temp_db();
     note_store(&path);
     open(&path).mark_note_in_error(3, "duplicate entry", None, fixed_now()).unwrap();

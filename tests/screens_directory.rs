@@ -10,10 +10,6 @@ use caseload::domain::directory::{validate_service, ServiceInput};
 use common::*;
 use crossterm::event::KeyCode;
 
-fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 /// The HSDS 1.1 sample plus one service typed by hand and checked this year.
 fn seed(path: &std::path::Path) {
     let mut store = open(path);
@@ -53,7 +49,6 @@ fn wait_for_jobs(app: &mut App) {
 
 #[test]
 fn the_directory_lists_services_with_organisations_and_marks_unverified_in_words() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = directory(&path);
@@ -66,7 +61,6 @@ fn the_directory_lists_services_with_organisations_and_marks_unverified_in_words
 
 #[test]
 fn search_as_you_type_ranks_and_enter_opens_the_detail() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = directory(&path);
@@ -93,7 +87,6 @@ fn search_as_you_type_ranks_and_enter_opens_the_detail() {
 
 #[test]
 fn a_service_is_added_and_edited_with_the_form() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = directory(&path);
     let s = screen(&mut app, 80, 24);
@@ -141,7 +134,6 @@ fn a_service_is_added_and_edited_with_the_form() {
 
 #[test]
 fn importing_from_the_tui_shows_the_report() {
-    utc();
     let (_d, path) = temp_db();
     let mut app = directory(&path);
     key(&mut app, KeyCode::Char('i'));
@@ -170,7 +162,6 @@ fn importing_from_the_tui_shows_the_report() {
 
 #[test]
 fn the_directory_key_works_from_anywhere_outside_a_text_field() {
-    utc();
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
@@ -189,7 +180,6 @@ fn the_directory_key_works_from_anywhere_outside_a_text_field() {
 fn a_running_import_shows_progress_in_words() {
     use caseload::store::directory::ImportProgress;
     use caseload::ui::screens::directory_import::{ImportScreen, ImportState};
-    utc();
     let (_d, path) = temp_db();
     let mut app = directory(&path);
     let (_tx, rx) = std::sync::mpsc::channel();

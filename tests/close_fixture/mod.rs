@@ -27,10 +27,6 @@ pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-pub fn utc() {
-    std::env::set_var("TZ", "UTC");
-}
-
 /// Sets the practitioner's name: closing summaries and notes are signed with it.
 pub fn sign_as(store: &mut Store, name: &str) {
     let mut s = store.settings().unwrap();
