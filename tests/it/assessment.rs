@@ -1,7 +1,7 @@
 //! Assessment phase against a real temporary database: assessments and reassessments, risk
 //! flags and their history, screeners with alerts and trends, the people around the client.
 
-use crate::common::{fixed_now, temp_db};
+use crate::common::{fixed_now, temp_db, today};
 use caseload::domain::assessment::{changes, validate_assessment, AssessmentInput, RiskArea, RiskLevel};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::instruments::{builtin, find, parse_answer_list, Answer};
@@ -9,10 +9,6 @@ use caseload::domain::people::{validate_person, PersonInput};
 use caseload::store::people::Links;
 use caseload::store::{Store, StoreError};
 use chrono::{Duration, NaiveDate};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 fn with_client(store: &mut Store) -> i64 {
     let c = validate_intake(

@@ -8,12 +8,7 @@ use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::instruments::{builtin, find, parse_answer_list};
 use caseload::domain::people::{validate_person, PersonInput};
 use caseload::store::people::Links;
-use chrono::NaiveDate;
 use crossterm::event::KeyCode;
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
 
 /// One client with two assessments, screener results over time and a family.
 fn seed(path: &std::path::Path) {
@@ -47,7 +42,7 @@ fn seed(path: &std::path::Path) {
     .unwrap();
     let a1 = store.add_assessment(c, &first, None, fixed_now()).unwrap();
     let mut second = first.clone();
-    second.assessed_on = day("2026-07-15");
+    second.assessed_on = d("2026-07-15");
     second.needs.remove(1);
     second.sections[9] = "Council flat since June; stable.".into();
     second.risks[0].level = Some(caseload::domain::assessment::RiskLevel::Low);
@@ -55,14 +50,14 @@ fn seed(path: &std::path::Path) {
     store.add_assessment(c, &second, Some(a1), fixed_now()).unwrap();
     let all = builtin().unwrap();
     let phq9 = find(&all, "phq9").unwrap();
-    for (d, list) in [
+    for (on, list) in [
         ("2026-01-12", "3,2,2,2,2,2,2,2,0"),
         ("2026-04-10", "2,2,1,2,1,2,1,2,0"),
         ("2026-07-15", "1,1,1,1,1,1,1,1,0"),
         ("2026-10-20", "1,0,1,1,0,1,1,0,1"),
     ] {
         store
-            .add_screening(c, phq9, &parse_answer_list(phq9, list).unwrap(), day(d), "", fixed_now())
+            .add_screening(c, phq9, &parse_answer_list(phq9, list).unwrap(), d(on), "", fixed_now())
             .unwrap();
     }
     let person = |name: &str, rel: &str, sex: &str, year: &str, deceased: &str, home: &str| {

@@ -1,32 +1,10 @@
 //! The command-line contract: refs first, JSON shapes, exit codes, refusals that change nothing.
 
-use crate::common;
+use crate::common::{self, caseload, mode, stderr, stdout, BIN};
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
-
-fn caseload(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CASELOAD_DB")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run caseload")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::{Command, Stdio};
 
 fn count(db: &Path) -> i64 {
     common::open(db).count_clients().unwrap()
@@ -38,7 +16,7 @@ fn client_add_prints_the_ref_first_and_makes_an_owner_only_file() {
     let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example", "--dob", "1990-04-01"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o).split_whitespace().next(), Some("C-0001"));
-    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&db), 0o600);
     let o = caseload(&db, &["client", "add", "--given", "Bo", "--family", "Sample", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["ref"], "C-0002");
@@ -128,7 +106,7 @@ fn backup_check_env_and_version() {
     let copy = d.path().join("copy.db");
     let o = caseload(&db, &["backup", copy.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&copy), 0o600);
     assert_eq!(caseload(&db, &["backup", copy.to_str().unwrap()]).status.code(), Some(2));
     let o = caseload(&db, &["check"]);
     assert!(o.status.success() && stdout(&o).starts_with("ok"));
@@ -321,7 +299,7 @@ fn the_default_database_lives_in_the_data_directory_owner_only() {
     assert!(o.status.success(), "{}", stderr(&o));
     let db = data.join("caseload").join("caseload.db");
     assert!(db.exists(), "created on first run in the data directory");
-    assert_eq!(std::fs::metadata(&db).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&db), 0o600);
     assert_eq!(std::fs::metadata(db.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
 }
 

@@ -2,40 +2,12 @@
 //! overwritten without --force, standard output without -o, exit 2 for refusals that change
 //! nothing, and a JSON file that moves a client to another caseload.
 
-use crate::common;
+use crate::common::{self, caseload, mode, stderr, stdout};
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use crate::close_fixture::*;
 use caseload::store::Store;
-
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
-
-fn caseload(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CASELOAD_DB")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run caseload")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn mode(p: &Path) -> u32 {
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
-}
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Rich) {
     let (d, db) = common::temp_db();

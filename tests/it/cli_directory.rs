@@ -1,48 +1,15 @@
 //! `caseload directory …` keeps the command-line contract: refs, JSON arrays/objects, exit 2
 //! for bad input with nothing changed, empty results exit 0.
 
-use crate::common;
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
-
-fn caseload(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CASELOAD_DB")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run caseload")
-}
-
-fn fixture(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel).display().to_string()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&out(o)).unwrap_or_else(|e| panic!("{e}: {}", out(o)))
-}
+use crate::common::{self, caseload, fixture, json, stderr, stdout};
 
 #[test]
 fn import_prints_a_report_and_a_second_import_updates() {
     let (_d, db) = common::temp_db();
-    let o = caseload(&db, &["directory", "import", &fixture("hsds-sample")]);
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(out(&o).contains("services       13 added, 0 updated, 0 unchanged"), "{}", out(&o));
-    let o = caseload(&db, &["directory", "import", &fixture("hsds-sample"), "--json"]);
+    let o = caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("services       13 added, 0 updated, 0 unchanged"), "{}", stdout(&o));
+    let o = caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap(), "--json"]);
     let v = json(&o);
     assert_eq!(v["services"]["unchanged"], 13);
     assert_eq!(v["services"]["added"], 0);
@@ -52,8 +19,8 @@ fn import_prints_a_report_and_a_second_import_updates() {
 #[test]
 fn import_reports_skips_and_placeholders_in_json() {
     let (_d, db) = common::temp_db();
-    let o = caseload(&db, &["directory", "import", &fixture("hsds-broken/messy"), "--json"]);
-    assert!(o.status.success(), "{}", err(&o));
+    let o = caseload(&db, &["directory", "import", fixture("hsds-broken/messy").to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["skipped"].as_array().unwrap().len(), 4);
     assert_eq!(v["placeholder_organisations"][0]["ref"], "O-0003");
@@ -64,10 +31,10 @@ fn import_reports_skips_and_placeholders_in_json() {
 fn an_unreadable_file_exits_2_with_a_plain_message_and_imports_nothing() {
     let (_d, db) = common::temp_db();
     for rel in ["hsds-broken/bad-utf8", "hsds-broken/broken-quoting", "hsds-broken/missing-columns"] {
-        let o = caseload(&db, &["directory", "import", &fixture(rel)]);
+        let o = caseload(&db, &["directory", "import", fixture(rel).to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(2), "{rel}");
-        assert!(err(&o).contains("Nothing was imported"), "{}", err(&o));
-        assert!(out(&o).is_empty());
+        assert!(stderr(&o).contains("Nothing was imported"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
     }
     let o = caseload(&db, &["directory", "list", "--json"]);
     assert_eq!(json(&o), serde_json::json!([]));
@@ -76,14 +43,14 @@ fn an_unreadable_file_exits_2_with_a_plain_message_and_imports_nothing() {
 #[test]
 fn list_search_and_show_carry_refs_and_organisations() {
     let (_d, db) = common::temp_db();
-    caseload(&db, &["directory", "import", &fixture("hsds-sample")]);
+    caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);
     let list = json(&caseload(&db, &["directory", "list", "--json"]));
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 13);
     assert!(list.iter().all(|s| s["ref"].as_str().unwrap().starts_with("S-")));
     assert!(list.iter().all(|s| s["organisation_ref"].as_str().unwrap().starts_with("O-")));
     assert!(list.iter().all(|s| s["unverified"] == true));
-    let text = out(&caseload(&db, &["directory", "list"]));
+    let text = stdout(&caseload(&db, &["directory", "list"]));
     assert_eq!(text.lines().count(), 13);
     assert!(text.contains("Sanctuary Example City"), "{text}");
 
@@ -93,12 +60,12 @@ fn list_search_and_show_carry_refs_and_organisations() {
     assert!(o.status.success());
     assert_eq!(json(&o), serde_json::json!([]));
     let o = caseload(&db, &["directory", "search", "nothing matches this"]);
-    assert!(o.status.success() && out(&o).is_empty());
+    assert!(o.status.success() && stdout(&o).is_empty());
 
     let one = json(&caseload(&db, &["directory", "show", "Never Homeless", "--json"]));
     assert!(one.is_object());
     assert_eq!(one["organisation"]["name"], "Sanctuary Example City");
-    let shown = out(&caseload(&db, &["directory", "show", one["ref"].as_str().unwrap()]));
+    let shown = stdout(&caseload(&db, &["directory", "show", one["ref"].as_str().unwrap()]));
     assert!(shown.contains("UNVERIFIED"), "{shown}");
     let o = caseload(&db, &["directory", "show", "S-0999"]);
     assert_eq!(o.status.code(), Some(2));
@@ -126,8 +93,8 @@ fn add_prints_the_ref_first_and_refuses_bad_fields_by_flag() {
             "today",
         ],
     );
-    assert!(o.status.success(), "{}", err(&o));
-    assert_eq!(out(&o).split_whitespace().next(), Some("S-0001"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).split_whitespace().next(), Some("S-0001"));
     let o = caseload(&db, &["directory", "add", "--organisation", "O-0001", "--name", "Baby bank", "--json"]);
     let v = json(&o);
     assert_eq!(v["ref"], "S-0002");
@@ -144,7 +111,7 @@ fn add_prints_the_ref_first_and_refuses_bad_fields_by_flag() {
         all.extend(args);
         let o = caseload(&db, &all);
         assert_eq!(o.status.code(), Some(2), "{all:?}");
-        assert!(err(&o).contains(flag), "{}", err(&o));
+        assert!(stderr(&o).contains(flag), "{}", stderr(&o));
     }
     assert_eq!(json(&caseload(&db, &["directory", "list", "--json"])).as_array().unwrap().len(), 2);
 }

@@ -1,37 +1,9 @@
 //! The plan's commands keep the scripting contract: refs first, JSON arrays and objects, exit 2
 //! with a plain message naming the flag for refusals and nothing changed, empty lists succeed.
 
-use crate::common;
+use crate::common::{self, caseload, json, mode, stderr, stdout};
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
-
-fn caseload(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CASELOAD_DB")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run caseload")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
-}
 
 fn goals(db: &Path) -> usize {
     common::open(db).goals(1, true).unwrap().len()
@@ -290,7 +262,7 @@ fn plan_export_is_markdown_to_sign_owner_only_and_never_overwrites_without_force
     let o = caseload(&db, &["plan", "export", "C-0001", "-o", f]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&file), 0o600);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), md);
     std::fs::write(&file, "my own notes").unwrap();
     let o = caseload(&db, &["plan", "export", "C-0001", "-o", f]);
@@ -300,7 +272,7 @@ fn plan_export_is_markdown_to_sign_owner_only_and_never_overwrites_without_force
     let o = caseload(&db, &["plan", "export", "C-0001", "-o", f, "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), md);
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&file), 0o600);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())

@@ -13,19 +13,9 @@ use caseload::domain::people::{validate_person, PersonInput};
 use caseload::domain::plan::{read_goal, read_step, GoalInput, StepInput};
 use caseload::store::people::Links;
 use caseload::store::Store;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Duration;
 
-pub fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc)
-}
-
-pub fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-pub fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+pub use crate::common::{d, fixed_now as now, today};
 
 /// Sets the practitioner's name: closing summaries and notes are signed with it.
 pub fn sign_as(store: &mut Store, name: &str) {

@@ -6,19 +6,12 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::close_fixture::*;
-use crate::common::{ctrl, key, screen, temp_db, type_text};
+use crate::common::{app_at, ctrl, key, mode, screen, shift, temp_db, type_text};
 use caseload::app::{App, Message};
 use caseload::domain::closure::{CloseDetails, ClosureReason};
 use caseload::store::Store;
-use chrono::{DateTime, Duration, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-
-fn app_on(path: &std::path::Path, at: DateTime<Utc>) -> App {
-    let mut app = App::with_clock(Store::open(path).unwrap(), at).unwrap();
-    app.size = (80, 24);
-    app.sync();
-    app
-}
+use chrono::Duration;
+use crossterm::event::{Event, KeyCode};
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Rich) {
     let (d, path) = temp_db();
@@ -39,10 +32,6 @@ fn closed(path: &std::path::Path, c: i64, follow: Option<&str>) {
     store.close_case(c, &details, &[], "Goals met; the tenancy is safe.", "Sam Worker, MSW", now()).unwrap();
 }
 
-fn shift(app: &mut App, c: char) {
-    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
-}
-
 /// Moves the focus to the field after `n` Tabs.
 fn tabs(app: &mut App, n: usize) {
     for _ in 0..n {
@@ -53,7 +42,7 @@ fn tabs(app: &mut App, n: usize) {
 #[test]
 fn closing_from_the_client_file_step_by_step() {
     let (_d, path, r) = seeded();
-    let mut app = app_on(&path, now());
+    let mut app = app_at(&path, now());
     app.update(Message::OpenClient(r.client)).unwrap();
     let file = screen(&mut app, 80, 24);
     assert!(file.contains("x Close the case") && file.contains("E Export"), "{file}");
@@ -134,7 +123,7 @@ fn closing_from_the_client_file_step_by_step() {
 #[test]
 fn back_a_step_keeps_what_was_typed_and_the_practitioners_edits() {
     let (_d, path, r) = seeded();
-    let mut app = app_on(&path, now());
+    let mut app = app_at(&path, now());
     app.update(Message::OpenClient(r.client)).unwrap();
     key(&mut app, KeyCode::Char('x'));
     ctrl(&mut app, 's');
@@ -163,7 +152,7 @@ fn back_a_step_keeps_what_was_typed_and_the_practitioners_edits() {
 fn the_closing_draft_is_offered_back_after_a_crash() {
     let (_d, path, r) = seeded();
     {
-        let mut app = app_on(&path, now());
+        let mut app = app_at(&path, now());
         app.update(Message::OpenClient(r.client)).unwrap();
         key(&mut app, KeyCode::Char('x'));
         tabs(&mut app, 2);
@@ -181,7 +170,7 @@ fn the_closing_draft_is_offered_back_after_a_crash() {
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].kind, "close-case");
     assert!(!drafts[0].title.contains("Ada"), "draft titles carry refs, not names");
-    let mut app = app_on(&path, now() + Duration::minutes(5));
+    let mut app = app_at(&path, now() + Duration::minutes(5));
     assert!(screen(&mut app, 80, 24).contains("Closing the case of C-0001"));
     key(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);
@@ -196,7 +185,7 @@ fn the_closing_draft_is_offered_back_after_a_crash() {
 fn reopening_the_same_day_undoes_and_later_starts_a_new_episode() {
     let (_d, path, r) = seeded();
     closed(&path, r.client, Some("2027-02-21"));
-    let mut app = app_on(&path, now() + Duration::hours(2));
+    let mut app = app_at(&path, now() + Duration::hours(2));
     app.update(Message::OpenClient(r.client)).unwrap();
     shift(&mut app, 'O');
     let s = screen(&mut app, 80, 24);
@@ -212,7 +201,7 @@ fn reopening_the_same_day_undoes_and_later_starts_a_new_episode() {
 
     // closed again, and a week later the client is back: only a new episode
     closed(&path, r.client, None);
-    let mut app = app_on(&path, now() + Duration::days(7));
+    let mut app = app_at(&path, now() + Duration::days(7));
     app.update(Message::OpenClient(r.client)).unwrap();
     shift(&mut app, 'O');
     let s = screen(&mut app, 140, 40);
@@ -245,7 +234,7 @@ fn the_retention_list_destroys_only_what_is_confirmed() {
     let (_d, path, r) = seeded();
     closed(&path, r.client, None);
     let years_later = now() + Duration::days(7 * 366);
-    let mut app = app_on(&path, years_later);
+    let mut app = app_at(&path, years_later);
     let today_screen = screen(&mut app, 120, 30);
     assert!(today_screen.contains("1 closed file is past its retention date (C-0001)"), "{today_screen}");
     key(&mut app, KeyCode::Char('c'));
@@ -283,7 +272,7 @@ fn the_retention_list_destroys_only_what_is_confirmed() {
 fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one() {
     let (d, path, r) = seeded();
     let out = d.path().join("ada.json");
-    let mut app = app_on(&path, now());
+    let mut app = app_at(&path, now());
     app.update(Message::OpenClient(r.client)).unwrap();
     shift(&mut app, 'E');
     let s = screen(&mut app, 80, 24);
@@ -297,7 +286,7 @@ fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one()
     ctrl(&mut app, 's');
     let s = screen(&mut app, 140, 30);
     assert!(s.contains("was written to") && s.contains("readable by you only"), "{s}");
-    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&out), 0o600);
     let doc = caseload::export::file::read_json(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(doc.client, "C-0001");
     // again: the file is there, kept unless "replace" is chosen
@@ -322,7 +311,7 @@ fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one()
 fn the_post_closure_follow_up_comes_to_today_and_opens_the_closure() {
     let (_d, path, r) = seeded();
     closed(&path, r.client, Some("2026-12-01"));
-    let mut app = app_on(&path, now() + Duration::days(9));
+    let mut app = app_at(&path, now() + Duration::days(9));
     let s = screen(&mut app, 120, 30);
     assert!(s.contains("Post-closure follow-up 1 day overdue"), "{s}");
     // move to the line and open it
@@ -359,7 +348,7 @@ fn the_post_closure_follow_up_comes_to_today_and_opens_the_closure() {
 #[test]
 fn help_lists_the_closing_keys() {
     let (_d, path, r) = seeded();
-    let mut app = app_on(&path, now());
+    let mut app = app_at(&path, now());
     app.update(Message::OpenClient(r.client)).unwrap();
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&mut app, 100, 60);
@@ -385,7 +374,7 @@ fn nasty_input_in_the_closing_fields_is_kept_clean_or_refused() {
         }
         let label = case["label"].as_str().unwrap_or("");
         let (_d, path, r) = seeded();
-        let mut app = app_on(&path, now());
+        let mut app = app_at(&path, now());
         app.update(Message::OpenClient(r.client)).unwrap();
         key(&mut app, KeyCode::Char('x'));
         // the goal's cancellation reason, pasted
@@ -454,7 +443,7 @@ fn nasty_input_in_the_reopen_reason_and_the_export_path() {
         let label = case["label"].as_str().unwrap_or("");
         let (d, path, r) = seeded();
         closed(&path, r.client, None);
-        let mut app = app_on(&path, now() + Duration::days(7));
+        let mut app = app_at(&path, now() + Duration::days(7));
         app.update(Message::OpenClient(r.client)).unwrap();
         shift(&mut app, 'O');
         key(&mut app, KeyCode::Tab);
@@ -480,7 +469,7 @@ fn nasty_input_in_the_reopen_reason_and_the_export_path() {
         }
 
         // the export path: the input as a file name in a folder of the test's own
-        let mut app = app_on(&path, now() + Duration::days(7));
+        let mut app = app_at(&path, now() + Duration::days(7));
         app.update(Message::OpenClient(r.client)).unwrap();
         shift(&mut app, 'E');
         key(&mut app, KeyCode::Tab);

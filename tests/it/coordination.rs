@@ -10,12 +10,7 @@ use caseload::domain::people::{validate_person, PersonInput};
 use caseload::store::due::DueContext;
 use caseload::store::people::Links;
 use caseload::store::{Store, StoreError};
-use chrono::NaiveDate;
 use crossterm::event::KeyCode;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 fn with_client(store: &mut Store) -> i64 {
     let c = validate_intake(

@@ -168,11 +168,6 @@ fn services_resolve_by_ref_or_unique_name() {
 use caseload::domain::directory::{DirectoryData, ImportedService, OrganisationLink, ServiceRecord};
 use caseload::import::{import_path, ImportError};
 use caseload::store::directory::{ImportProgress, ImportReport};
-use std::path::{Path, PathBuf};
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
-}
 
 fn import(store: &mut caseload::store::Store, rel: &str) -> Result<ImportReport, ImportError> {
     import_path(store, &fixture(rel), fixed_now(), &mut |_| {})

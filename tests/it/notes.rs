@@ -1,6 +1,6 @@
 //! Case notes in the store: saving, signing, addenda, moving, errors, search, timeline, Today.
 
-use crate::common::{fixed_now, temp_db};
+use crate::common::{fixed_now, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::due::{Target, Urgency};
 use caseload::domain::note::{validate_note, NoteInput};
@@ -9,10 +9,6 @@ use caseload::store::due::DueContext;
 use caseload::store::search::{SearchFilter, TimelineFilter};
 use caseload::store::{Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-
-fn today() -> NaiveDate {
-    fixed_now().date_naive()
-}
 
 fn add_client(store: &mut Store, given: &str, family: &str, intake: &str) -> i64 {
     let input = IntakeInput {

@@ -2,7 +2,7 @@
 //! lifecycle as the store enforces it, screener-measured goals, reviews, evaluations, Today,
 //! timeline and search.
 
-use crate::common::{fixed_now, temp_db};
+use crate::common::{d, fixed_now, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::due::{Target, Urgency};
 use caseload::domain::goal::{allowed_next, Achievement, GoalStatus, MeasureKind, Outcome};
@@ -14,15 +14,7 @@ use caseload::domain::plan::{
 use caseload::domain::settings::Settings;
 use caseload::store::due::DueContext;
 use caseload::store::{Store, StoreError};
-use chrono::{Duration, NaiveDate};
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+use chrono::Duration;
 
 fn client(store: &mut Store, given: &str) -> i64 {
     let c = validate_intake(

@@ -16,11 +16,7 @@ use caseload::domain::plan::{
 };
 use caseload::store::Store;
 use chrono::{Duration, NaiveDate};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-
-fn today() -> NaiveDate {
-    fixed_now().date_naive()
-}
+use crossterm::event::{Event, KeyCode};
 
 const SCREENERS: &[(&str, &str)] = &[("phq9", "PHQ-9"), ("gad7", "GAD-7")];
 
@@ -189,10 +185,6 @@ fn open_plan(path: &std::path::Path) -> caseload::app::App {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('g'));
     app
-}
-
-fn shift(app: &mut caseload::app::App, c: char) {
-    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: keystrokes in, screen out, and the terminal put back
 //! as it was on every way out (quit, SIGTERM). Drafts survive SIGTERM and SIGKILL.
 
-use crate::common;
+use crate::common::{self, BIN};
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
 
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 const TIMEOUT: Duration = Duration::from_secs(15);
 
 struct Term {

@@ -1,8 +1,6 @@
 //! Referrals against a real temporary database: the closed loop enforced by the store, consent
 //! before sending, history, follow-ups, appointments, the board, Today; CLI and screens.
 
-use std::process::Command;
-
 use crate::common::*;
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::consent::Consent;
@@ -12,18 +10,7 @@ use caseload::domain::referral::{ReferralDetails, ReferralStatus, Urgency};
 use caseload::store::due::DueContext;
 use caseload::store::referrals::NewReferral;
 use caseload::store::{Store, StoreError};
-use chrono::NaiveDate;
 use crossterm::event::KeyCode;
-
-const BIN: &str = env!("CARGO_BIN_EXE_caseload");
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn today() -> NaiveDate {
-    d("2026-11-23")
-}
 
 fn setup(store: &mut Store) -> (i64, i64) {
     let c = validate_intake(
@@ -197,13 +184,10 @@ fn follow_ups_feed_today_and_the_board_is_most_overdue_first() {
     assert_eq!(tie[0].kind, caseload::domain::ecomap::TieKind::Referral);
 }
 
+/// The exit code, standard output and standard error of `caseload --db PATH ARGS…`.
 fn cli(path: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(BIN).arg("--db").arg(path).args(args).env_remove("CASELOAD_DB").output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
+    let out = caseload(path, args);
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
 }
 
 #[test]

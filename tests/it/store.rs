@@ -3,15 +3,10 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{fixed_now, temp_db};
+use crate::common::{fixed_now, mode, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::store::drafts::Draft;
 use caseload::store::{latest_version, Store, StoreError, APPLICATION_ID};
-use chrono::NaiveDate;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
 
 fn client(given: &str, family: &str, dob: &str) -> caseload::domain::client::Client {
     let input = IntakeInput {
@@ -53,7 +48,7 @@ fn new_database_files_are_owner_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sub").join("caseload.db");
     Store::open(&path).unwrap();
-    let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    let mode = mode(&path);
     assert_eq!(mode, 0o600);
     let dmode = fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
     assert_eq!(dmode, 0o700);
@@ -269,7 +264,7 @@ fn backup_is_a_consistent_owner_only_copy_and_never_overwrites() {
     store.add_client(&client("Ada", "Test", ""), fixed_now()).unwrap();
     let dest = d.path().join("backup.db");
     store.backup_to(&dest).unwrap();
-    assert_eq!(fs::metadata(&dest).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(mode(&dest), 0o600);
     let copy = Store::open(&dest).unwrap();
     assert_eq!(copy.count_clients().unwrap(), 1);
     assert!(store.backup_to(&dest).is_err());

@@ -1,17 +1,31 @@
 //! Helpers shared by the integration tests. Every person in a test is synthetic.
 #![allow(dead_code)]
 
+mod cli;
+pub use cli::*;
+
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use caseload::app::App;
 use caseload::store::Store;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 pub fn fixed_now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+/// The day of `fixed_now`.
+pub fn today() -> NaiveDate {
+    fixed_now().date_naive()
+}
+
+/// A date written `YYYY-MM-DD`.
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
@@ -24,8 +38,24 @@ pub fn open(path: &Path) -> Store {
     Store::open(path).unwrap()
 }
 
+/// A file in `tests/fixtures`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// The permission bits of a file or folder (0o600: owner-only).
+pub fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// The app on an 80x24 terminal, its clock stopped at `fixed_now`.
 pub fn app(path: &Path) -> App {
-    let mut app = App::with_clock(open(path), fixed_now()).unwrap();
+    app_at(path, fixed_now())
+}
+
+/// The app on an 80x24 terminal, its clock stopped at `at`.
+pub fn app_at(path: &Path, at: DateTime<Utc>) -> App {
+    let mut app = App::with_clock(open(path), at).unwrap();
     app.size = (80, 24);
     app.sync();
     app
@@ -37,6 +67,11 @@ pub fn key(app: &mut App, code: KeyCode) {
 
 pub fn ctrl(app: &mut App, c: char) {
     app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+/// A capital letter or symbol as a terminal sends it: with Shift.
+pub fn shift(app: &mut App, c: char) {
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
 }
 
 pub fn type_text(app: &mut App, s: &str) {
