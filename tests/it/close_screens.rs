@@ -6,7 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::close_fixture::*;
-use crate::common::{app_at, ctrl, key, mode, screen, shift, temp_db, type_text};
+use crate::common::{app_at, ctrl, key, keys, mode, screen, shift, temp_db, type_text};
 use caseload::app::{App, Message};
 use caseload::domain::closure::{CloseDetails, ClosureReason};
 use caseload::store::Store;
@@ -46,39 +46,25 @@ fn closing_from_the_client_file_step_by_step() {
     app.update(Message::OpenClient(r.client)).unwrap();
     let file = screen(&mut app, 80, 24);
     assert!(file.contains("x Close the case") && file.contains("E Export"), "{file}");
-    key(&mut app, KeyCode::Char('x'));
+    keys(&mut app, "x");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("close_checklist_80x24", s);
     insta::assert_snapshot!("close_checklist_140x40", screen(&mut app, 140, 40));
 
     // G-1 complete; G-2 cancel without a reason first: refused at its field
-    key(&mut app, KeyCode::Right);
-    tabs(&mut app, 2);
-    key(&mut app, KeyCode::Right);
-    ctrl(&mut app, 's');
+    keys(&mut app, "<right><tab><tab><right><c-s>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("step 1 of 3") && s.contains("Say why it is cancelled."), "{s}");
-    type_text(&mut app, "Client moved away");
+    keys(&mut app, "Client moved away");
     // the alert: acknowledge with what was done; the note: sign it
-    tabs(&mut app, 5);
-    key(&mut app, KeyCode::Right);
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Phoned; safety plan checked");
-    key(&mut app, KeyCode::Tab);
-    key(&mut app, KeyCode::Right);
-    ctrl(&mut app, 's');
+    keys(&mut app, "<tab><tab><tab><tab><tab><right><tab>Phoned; safety plan checked<tab><right><c-s>");
 
     // step 2: the reason is needed; the follow-up date is read like any date
-    ctrl(&mut app, 's');
+    keys(&mut app, "<c-s>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Reason for closing is required."), "{s}");
     insta::assert_snapshot!("close_details_error_80x24", s);
-    type_text(&mut app, "mo");
-    tabs(&mut app, 3);
-    type_text(&mut app, "+90d");
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Call to check the new tenancy.");
-    ctrl(&mut app, 's');
+    keys(&mut app, "mo<tab><tab><tab>+90d<tab>Call to check the new tenancy.<c-s>");
 
     // step 3: the summary drafted from the record
     let s = screen(&mut app, 80, 24);
@@ -99,8 +85,7 @@ fn closing_from_the_client_file_step_by_step() {
     }
     insta::assert_snapshot!("close_summary_140x50", screen(&mut app, 140, 50));
     // the practitioner adds a sentence (the cursor starts at the top), then signs
-    type_text(&mut app, "Supervisor informed. ");
-    ctrl(&mut app, 's');
+    keys(&mut app, "Supervisor informed. <c-s>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Case of C-0001 closed (CL-1), summary signed"), "{s}");
     assert!(s.contains("O Reopen") && s.contains("kept until 2033-11-23"), "{s}");

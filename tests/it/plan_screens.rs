@@ -249,37 +249,15 @@ fn the_goal_form_refuses_at_the_fields_at_80x24_and_wide() {
 
 /// Types a whole goal into the form, with or without a first step.
 fn type_goal(app: &mut caseload::app::App, with_step: bool) {
-    type_text(app, "Keep the flat warm");
-    for _ in 0..3 {
-        key(app, KeyCode::Tab);
-    }
-    type_text(app, "rooms heated");
-    key(app, KeyCode::Tab);
-    key(app, KeyCode::Tab);
-    type_text(app, "0");
-    key(app, KeyCode::Tab);
-    type_text(app, "3");
-    key(app, KeyCode::Tab);
-    type_text(app, "client");
-    key(app, KeyCode::Tab);
-    type_text(app, "the baby is cold");
+    keys(
+        app,
+        "Keep the flat warm<tab><tab><tab>rooms heated<tab><tab>0<tab>3<tab>client<tab>the baby is cold",
+    );
     // need (picks the first need, which fills the life domain), domain, priority, start
-    key(app, KeyCode::Tab);
-    key(app, KeyCode::Right);
-    for _ in 0..4 {
-        key(app, KeyCode::Tab);
-    }
-    type_text(app, "+60d");
-    key(app, KeyCode::Tab); // term
-    key(app, KeyCode::Tab); // starts as
-    key(app, KeyCode::Tab); // first step
+    keys(app, "<tab><right><tab><tab><tab><tab>+60d");
+    keys(app, "<tab><tab><tab>"); // term, starts as, first step
     if with_step {
-        type_text(app, "Ask the landlord about the boiler");
-        key(app, KeyCode::Tab);
-        key(app, KeyCode::Char('c')); // client
-        key(app, KeyCode::Tab);
-        key(app, KeyCode::Tab);
-        type_text(app, "+7d");
+        keys(app, "Ask the landlord about the boiler<tab>c<tab><tab>+7d"); // c: the client does it
     }
 }
 
@@ -332,24 +310,21 @@ fn steps_are_ticked_and_reordered_from_the_keyboard() {
     let (_d, path) = temp_db();
     let (_, housing, _) = seed(&path);
     let mut app = open_plan(&path);
-    key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('x'));
+    keys(&mut app, "<enter>x");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("[x] Call the housing office"), "{s}");
     assert_eq!(open(&path).steps(housing).unwrap()[0].done, Some(today()));
-    key(&mut app, KeyCode::Char(' '));
+    keys(&mut app, " ");
     assert_eq!(open(&path).steps(housing).unwrap()[0].done, None, "space ticks it back");
-    shift(&mut app, 'J');
+    keys(&mut app, "J");
     let texts: Vec<String> = open(&path).steps(housing).unwrap().into_iter().map(|s| s.text).collect();
     assert_eq!(texts, ["Visit the flat together", "Call the housing office"]);
     // the selection moved with the step: K brings it back up
-    shift(&mut app, 'K');
+    keys(&mut app, "K");
     let texts: Vec<String> = open(&path).steps(housing).unwrap().into_iter().map(|s| s.text).collect();
     assert_eq!(texts, ["Call the housing office", "Visit the flat together"]);
     // a new step from the keyboard
-    key(&mut app, KeyCode::Char('a'));
-    type_text(&mut app, "Bring the tenancy papers");
-    ctrl(&mut app, 's');
+    keys(&mut app, "aBring the tenancy papers<c-s>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("3. [ ] Bring the tenancy papers"), "{s}");
 }

@@ -54,15 +54,11 @@ fn filter_is_fuzzy_and_accent_insensitive() {
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('/'));
-    type_text(&mut app, "majo");
+    keys(&mut app, "/majo");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("María José López"), "{s}");
     assert!(!s.contains("Bélanger"), "{s}");
-    for _ in 0..4 {
-        key(&mut app, KeyCode::Backspace);
-    }
-    type_text(&mut app, "nunez obrien");
+    keys(&mut app, "<bs><bs><bs><bs>nunez obrien");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Nuñez-O'Brien"), "{s}");
     insta::assert_snapshot!(s);
@@ -90,14 +86,10 @@ fn client_file_and_help() {
 fn intake_form_refuses_bad_input_at_the_field() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('n'));
+    keys(&mut app, "n");
     insta::assert_snapshot!("intake_empty", screen(&mut app, 80, 24));
     // skip the names, give a future birth date
-    for _ in 0..4 {
-        key(&mut app, KeyCode::Tab);
-    }
-    type_text(&mut app, "+2d");
-    ctrl(&mut app, 's');
+    keys(&mut app, "<tab><tab><tab><tab>+2d<c-s>");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("intake_errors", s);
     assert!(s.contains("Given name is required"), "{s}");
@@ -108,14 +100,7 @@ fn intake_form_refuses_bad_input_at_the_field() {
 fn intake_saves_and_opens_the_new_file() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "Sam");
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Example");
-    key(&mut app, KeyCode::Tab);
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "they/them");
-    ctrl(&mut app, 's');
+    keys(&mut app, "nSam<tab>Example<tab><tab>they/them<c-s>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Client file") && s.contains("Sam Example") && s.contains("(they/them)"), "{s}");
     assert!(s.contains("C-0001 is now on your caseload"), "{s}");
@@ -129,16 +114,12 @@ fn likely_duplicate_is_shown_before_saving() {
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "ana");
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Nunez OBrien");
-    ctrl(&mut app, 's');
+    keys(&mut app, "nana<tab>Nunez OBrien<c-s>");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("duplicate_modal", s);
     assert!(s.contains("Possible duplicate"));
     // Enter opens the existing file; nothing new is saved
-    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "<enter>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Client file") && s.contains("Nuñez-O'Brien"), "{s}");
     assert_eq!(open(&path).count_clients().unwrap(), 5);
@@ -149,12 +130,7 @@ fn save_anyway_keeps_both_records() {
     let (_d, path) = temp_db();
     seed(&path);
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "Ana");
-    key(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Nunez-OBrien");
-    ctrl(&mut app, 's');
-    key(&mut app, KeyCode::Char('s'));
+    keys(&mut app, "nAna<tab>Nunez-OBrien<c-s>s");
     assert_eq!(open(&path).count_clients().unwrap(), 6);
 }
 
@@ -199,20 +175,11 @@ fn paste_with_escape_sequences_is_cleaned() {
 fn settings_validate_numbers_at_the_field() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char(','));
-    type_text(&mut app, "Sam Example");
-    for _ in 0..4 {
-        key(&mut app, KeyCode::Tab);
-    }
-    ctrl(&mut app, 'u');
-    type_text(&mut app, "0");
-    ctrl(&mut app, 's');
+    keys(&mut app, ",Sam Example<tab><tab><tab><tab><c-u>0<c-s>");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("settings_error", s);
     assert!(s.contains("Enter a whole number from 1 to 365"), "{s}");
-    ctrl(&mut app, 'u');
-    type_text(&mut app, "21");
-    ctrl(&mut app, 's');
+    keys(&mut app, "<c-u>21<c-s>");
     let st = open(&path).settings().unwrap();
     assert_eq!(st.no_contact_days, 21);
     assert_eq!(st.practitioner_name, "Sam Example");
@@ -364,18 +331,13 @@ fn search_as_you_type_and_jump_to_the_note() {
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = app(&path);
-    key(&mut app, KeyCode::Char('f'));
-    type_text(&mut app, "evic");
+    keys(&mut app, "fevic");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("search_evic", s);
     assert!(s.contains("2 found"), "{s}");
-    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "<enter>");
     assert!(screen(&mut app, 80, 24).contains("Note N-"), "Enter opens the note");
-    key(&mut app, KeyCode::Esc);
-    for _ in 0..4 {
-        key(&mut app, KeyCode::Backspace);
-    }
-    type_text(&mut app, "AND (\"unclosed NEAR/3");
+    keys(&mut app, "<esc><bs><bs><bs><bs>AND (\"unclosed NEAR/3");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("No notes contain those words"), "{s}");
 }
@@ -385,15 +347,13 @@ fn quick_note_from_today_picks_a_client_by_name() {
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = app(&path);
-    key(&mut app, KeyCode::Char('W'));
-    type_text(&mut app, "majo");
+    keys(&mut app, "Wmajo");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("quick_note_picker", s);
-    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "<enter>");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Quick note") && s.contains("María José López"), "{s}");
-    type_text(&mut app, "Left a voicemail? No: not safe. Texted instead.");
-    ctrl(&mut app, 's');
+    keys(&mut app, "Left a voicemail? No: not safe. Texted instead.<c-s>");
     let store = open(&path);
     let n = store.note(4).unwrap();
     assert_eq!(n.client_id, 1);
@@ -405,16 +365,13 @@ fn timeline_and_time_report() {
     let (_d, path) = temp_db();
     note_store(&path);
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('/'));
-    type_text(&mut app, "majo");
-    key(&mut app, KeyCode::Enter);
-    key(&mut app, KeyCode::Char('h'));
+    keys(&mut app, "/majo<enter>h");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("timeline", s);
     assert!(s.contains("home-visit: Eviction notice") && s.contains("intake"), "{s}");
-    key(&mut app, KeyCode::Char('v'));
+    keys(&mut app, "v");
     assert!(!screen(&mut app, 80, 24).contains("intake"), "notes only");
-    key(&mut app, KeyCode::Char('M'));
+    keys(&mut app, "M");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("time_report", s);
     assert!(s.contains("80 min"), "{s}");
@@ -485,24 +442,14 @@ fn ctrl_c_quits_from_any_dialog_and_from_help() {
     ctrl(&mut app, 'c');
     assert!(app.quit, "Ctrl-C in the drafts dialog");
     // in the client picker, the discard question and the help overlay
-    for keys in [vec!["W"], vec!["D", "Esc", "?"]] {
+    for script in ["<esc>W", "<esc>D<esc>?"] {
         let mut app = common::app(&path);
-        key(&mut app, KeyCode::Esc);
-        for k in keys {
-            match k {
-                "Esc" => key(&mut app, KeyCode::Esc),
-                c => key(&mut app, KeyCode::Char(c.chars().next().unwrap())),
-            }
-        }
-        ctrl(&mut app, 'c');
-        assert!(app.quit, "Ctrl-C quits");
+        keys(&mut app, script);
+        keys(&mut app, "<c-c>");
+        assert!(app.quit, "Ctrl-C quits after {script}");
     }
     let mut app = common::app(&path);
-    key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('c'));
-    key(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "Second");
-    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "<esc>cnSecond<esc>");
     assert!(screen(&mut app, 80, 24).contains("Discard changes?"));
     ctrl(&mut app, 'c');
     assert!(app.quit, "Ctrl-C in the discard question");
@@ -579,4 +526,17 @@ fn a_note_entered_in_error_says_so_instead_of_offering_forms() {
     key(&mut app, KeyCode::Char('E'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("already marked entered in error") && s.contains("Note N-3"), "no reason form:\n{s}");
+}
+
+/// Shift-Tab goes back a field, as the footer and the README say, when it comes as a terminal
+/// sends it: BackTab with Shift.
+#[test]
+#[ignore = "known bug: crossterm reads Shift-Tab as BackTab with Shift, keymap::matches compares Shift for \
+            keys other than characters and the Form binding has none, so Shift-Tab does nothing"]
+fn shift_tab_from_a_terminal_goes_back_a_field() {
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    keys(&mut app, "nSam<tab>Example<s-tab>uel<c-s>");
+    let c = open(&path).client(1).unwrap();
+    assert_eq!((c.given_name.as_str(), c.family_name.as_str()), ("Samuel", "Example"));
 }

@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 mod cli;
+mod keys;
 pub use cli::*;
+pub use keys::*;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
