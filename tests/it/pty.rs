@@ -6,6 +6,7 @@ use crate::common::{self, BIN};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,6 +17,8 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 struct Term {
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Set by the reader once the terminal has nothing more to read (caseload has exited).
+    read_all: Arc<AtomicBool>,
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -46,7 +49,8 @@ impl Term {
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
+        let read_all = Arc::new(AtomicBool::new(false));
+        let (p, r, done) = (parser.clone(), raw.clone(), read_all.clone());
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -56,8 +60,9 @@ impl Term {
                 p.lock().unwrap().process(&buf[..n]);
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
+            done.store(true, Ordering::SeqCst);
         });
-        Term { parser, raw, child, writer, _master: pair.master }
+        Term { parser, raw, read_all, child, writer, _master: pair.master }
     }
 
     fn screen(&self) -> String {
@@ -99,8 +104,12 @@ impl Term {
         let start = Instant::now();
         while start.elapsed() < TIMEOUT {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // give the reader thread a moment to take the last bytes
-                std::thread::sleep(Duration::from_millis(200));
+                // the last bytes (the terminal put back) are read once the pty reports its end;
+                // a process started meanwhile by another test may hold the pty a little longer
+                let end = Instant::now();
+                while !self.read_all.load(Ordering::SeqCst) && end.elapsed() < Duration::from_secs(2) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return status;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -124,6 +133,24 @@ impl Term {
 
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Waits until caseload has written a draft of `kind` holding `text`, for at most `within`. It
+/// reads through its own read-only connection, so a write under way never makes it wait.
+fn wait_for_draft(db: &Path, kind: &str, text: &str, within: Duration) {
+    let start = Instant::now();
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let found = || -> rusqlite::Result<bool> {
+        rusqlite::Connection::open_with_flags(db, flags)?.query_row(
+            "SELECT count(*) > 0 FROM drafts WHERE kind = ?1 AND instr(payload, ?2) > 0",
+            [kind, text],
+            |r| r.get(0),
+        )
+    };
+    while !found().unwrap_or(false) {
+        assert!(start.elapsed() < within, "no {kind} draft holding {text:?} after {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 const TAB: &[u8] = b"\t";
@@ -180,6 +207,7 @@ fn sigterm_in_a_form_keeps_the_draft_and_restores_the_terminal() {
     t.send(b"n");
     t.wait_for("New client");
     t.type_text("Unfinished");
+    t.wait_for("Unfinished");
     t.signal(libc::SIGTERM);
     t.wait_exit();
     t.assert_restored();
@@ -209,7 +237,8 @@ fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
     t.send(b"W"); // quick note for this client: the cursor starts in the text
     t.wait_for("Quick note");
     t.type_text("Visited Robin; the boiler is fixed and the rent is paid");
-    std::thread::sleep(Duration::from_millis(2_000));
+    // the draft is written within two seconds of the last key, however the app is killed then
+    wait_for_draft(&path, "note-new", "the rent is paid", Duration::from_secs(2));
     t.signal(libc::SIGKILL);
     t.wait_exit();
     let drafts = common::open(&path).drafts().unwrap();
@@ -445,7 +474,6 @@ impl Drop for KillOnDrop {
 fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
     use std::os::fd::FromRawFd;
     use std::os::unix::process::CommandExt;
-    use std::sync::atomic::{AtomicBool, Ordering};
 
     let (_d, path) = seeded_db();
     let (mut master, mut slave) = (0, 0);
@@ -513,6 +541,7 @@ fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
     send(b"W");
     wait_for("Quick note");
     send("Typed just before the window closed".as_bytes());
+    wait_for("Typed just before the window closed");
     // close the window: the terminal side of the pty goes away
     stop.store(true, Ordering::SeqCst);
     reader.join().unwrap();
