@@ -1,12 +1,13 @@
 //! Case notes in the store: saving, signing, addenda, moving, errors, search, timeline, Today.
 
-use crate::common::{fixed_now, temp_db, today};
+use crate::common::{fixed_now, query_plan, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::due::{Target, Urgency};
 use caseload::domain::note::{validate_note, NoteInput};
 use caseload::domain::settings::Settings;
 use caseload::store::due::DueContext;
 use caseload::store::search::{SearchFilter, TimelineFilter};
+use caseload::store::time::TIME_REPORT_SQL;
 use caseload::store::{Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -394,17 +395,7 @@ fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
 #[test]
 fn the_time_report_reads_a_covering_index() {
     let (_d, store, _a, _b) = setup();
-    let conn = rusqlite::Connection::open(store.path()).unwrap();
-    let sql = "EXPLAIN QUERY PLAN SELECT n.client_id, c.given_name || ' ' || c.family_name, n.contact_type, count(*), \
-               coalesce(sum(n.duration_minutes), 0) FROM notes n JOIN clients c ON c.id = n.client_id \
-               WHERE n.contact_at >= '2026-11-01' AND n.contact_at < '2026-12-01' AND n.error_at IS NULL \
-               AND (NULL IS NULL OR n.client_id = NULL) GROUP BY n.client_id, n.contact_type ORDER BY c.sort_key, n.contact_type";
-    let plan: Vec<String> = conn
-        .prepare(sql)
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(3))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let plan =
+        query_plan(store.path(), TIME_REPORT_SQL, rusqlite::params!["2026-11-01", "2026-12-01", None::<i64>]);
     assert!(plan.iter().any(|p| p.contains("COVERING INDEX notes_time")), "{plan:?}");
 }

@@ -2,7 +2,7 @@
 //! lifecycle as the store enforces it, screener-measured goals, reviews, evaluations, Today,
 //! timeline and search.
 
-use crate::common::{d, fixed_now, temp_db, today};
+use crate::common::{d, fixed_now, query_plan, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::due::{Target, Urgency};
 use caseload::domain::goal::{allowed_next, Achievement, GoalStatus, MeasureKind, Outcome};
@@ -13,6 +13,7 @@ use caseload::domain::plan::{
 };
 use caseload::domain::settings::Settings;
 use caseload::store::due::DueContext;
+use caseload::store::plan::{DUE_GOALS_PAST_TARGET_SQL, DUE_GOAL_STEPS_SQL, DUE_PLAN_REVIEWS_SQL};
 use caseload::store::{Store, StoreError};
 use chrono::Duration;
 
@@ -466,18 +467,11 @@ fn today_shows_due_steps_goals_past_target_and_reviews_due() {
 fn today_rules_read_their_partial_indexes() {
     let (_d, store, _c) = setup();
     for (sql, index) in [
-        ("SELECT s.goal_id FROM goal_steps s WHERE s.done_on IS NULL AND s.due_on IS NOT NULL AND s.due_on <= '2026-12-01'", "goal_steps_open_due"),
-        ("SELECT id FROM goals g WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= '2026-12-01'", "goals_open_by_target"),
-        ("SELECT client_id FROM plan_reviews r WHERE r.held_on IS NULL AND r.due_on <= '2026-12-01'", "plan_reviews_due"),
+        (DUE_GOAL_STEPS_SQL, "goal_steps_open_due"),
+        (DUE_GOALS_PAST_TARGET_SQL, "goals_open_by_target"),
+        (DUE_PLAN_REVIEWS_SQL, "plan_reviews_due"),
     ] {
-        let conn = rusqlite::Connection::open(store.path()).unwrap();
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = query_plan(store.path(), sql, rusqlite::params!["2026-12-01", 100]);
         assert!(plan.iter().any(|p| p.contains(index)), "{index}: {plan:?}");
     }
 }

@@ -50,6 +50,14 @@ pub fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
+/// How SQLite would run `sql` with `params` bound: the detail column of `EXPLAIN QUERY PLAN`.
+pub fn query_plan(db: &Path, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
 /// The app on an 80x24 terminal, its clock stopped at `fixed_now`.
 pub fn app(path: &Path) -> App {
     app_at(path, fixed_now())
