@@ -474,19 +474,42 @@ fn a_long_message_in_the_footer_is_wrapped_not_cut() {
     assert!(s.contains("Saved.") && s.contains("q quit"), "{s}");
 }
 
+/// The rows inside the help overlay's border, top to bottom.
+fn help_rows(s: &str) -> Vec<String> {
+    let lines: Vec<Vec<char>> = s.lines().map(|l| l.chars().collect()).collect();
+    let top = lines.iter().position(|l| l.iter().collect::<String>().contains("Keys — Esc closes")).unwrap();
+    let left = lines[top].iter().position(|&c| c == '┌').unwrap();
+    let right = lines[top].iter().position(|&c| c == '┐').unwrap();
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l.get(left) == Some(&'│'))
+        .map(|l| l[left + 1..right.min(l.len())].iter().collect::<String>().trim_end().to_string())
+        .collect()
+}
+
 #[test]
 fn help_scrolls_no_further_than_its_last_line() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);
-    key(&mut app, KeyCode::Char('?'));
-    for _ in 0..100 {
-        key(&mut app, KeyCode::Char('j'));
-    }
+    keys(&mut app, "?");
+    let first = help_rows(&screen(&mut app, 80, 24));
+    keys(&mut app, &"j".repeat(100));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Esc         close help"), "the help's last line stays in view:\n{s}");
-    key(&mut app, KeyCode::Char('k'));
+    let end = help_rows(&s);
+    assert_ne!(end, first, "j scrolled:\n{s}");
+    assert_eq!(end.last().map(|l| l.trim()), Some("Esc         close help"), "and is the bottom row:\n{s}");
+    let end_scroll = caseload::ui::widgets::help::max_scroll(&app.help_contexts(), (80, 24));
+    assert_eq!(app.help_scroll, Some(end_scroll));
+    keys(&mut app, "j");
+    assert_eq!(help_rows(&screen(&mut app, 80, 24)), end, "no further than the last line");
+    keys(&mut app, "k");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("quit"), "one k scrolls back one line:\n{s}");
+    let back = help_rows(&s);
+    assert_eq!(back[1..], end[..end.len() - 1], "one k scrolls back exactly one line:\n{s}");
+    assert!(!s.contains("Esc         close help"), "the last line left the view:\n{s}");
+    assert_eq!(app.help_scroll, Some(end_scroll - 1));
 }
 
 #[test]
