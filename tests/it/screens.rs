@@ -3,7 +3,8 @@
 use crate::common;
 
 use crate::common::*;
-use caseload::domain::client::{validate_intake, IntakeInput};
+use caseload::domain::client::{client_ref, validate_intake, IntakeInput};
+use caseload::store::clients::ClientSort;
 use crossterm::event::{Event, KeyCode};
 
 fn seed(path: &std::path::Path) {
@@ -193,6 +194,21 @@ fn a_small_terminal_asks_to_be_enlarged() {
     assert!(s.contains("Please enlarge the terminal"), "{s}");
 }
 
+/// The client rows of the list on screen, as (selected, ref).
+fn list_rows(s: &str) -> Vec<(bool, String)> {
+    s.lines()
+        .filter_map(|l| l.strip_prefix('│'))
+        .filter_map(|l| {
+            let (selected, rest) = match l.strip_prefix('▶') {
+                Some(rest) => (true, rest),
+                None => (false, l.strip_prefix(' ')?),
+            };
+            let r = rest.split_whitespace().next()?;
+            r.starts_with("C-").then(|| (selected, r.to_string()))
+        })
+        .collect()
+}
+
 #[test]
 fn thousands_of_clients_page_smoothly() {
     let (_d, path) = temp_db();
@@ -205,16 +221,35 @@ fn thousands_of_clients_page_smoothly() {
         )
         .unwrap();
     }
+    let order: Vec<String> =
+        open(&path).client_ids(false, ClientSort::Name).unwrap().into_iter().map(client_ref).collect();
     let mut app = clients(&path);
-    screen(&mut app, 80, 24);
-    key(&mut app, KeyCode::Char('G'));
+    let n = order.len();
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains(&format!("Clients — {n} open cases, sorted by name")), "{s}");
+    keys(&mut app, "G");
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("▶"), "the last client is selected and visible: {s}");
-    for _ in 0..50 {
-        key(&mut app, KeyCode::PageUp);
-    }
+    let rows = list_rows(&s);
+    let page = rows.len();
+    assert!(page > 10, "a full page of clients: {s}");
+    assert_eq!(rows.iter().filter(|r| r.0).count(), 1, "one selection: {s}");
+    assert_eq!(rows[page - 1], (true, order[n - 1].clone()), "the last client, on the bottom row: {s}");
+    assert_eq!(rows[0].1, order[n - page], "the page above it: {s}");
+    keys(&mut app, &"<pgup>".repeat(50));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("▶"));
+    let rows = list_rows(&s);
+    let want = n - 1 - 50 * page;
+    assert_eq!(rows.len(), page, "{s}");
+    assert_eq!(rows[0], (true, order[want].clone()), "50 pages up, on the top row: {s}");
+    assert_eq!(rows[page - 1].1, order[want + page - 1], "{s}");
+    keys(&mut app, &"<pgup>".repeat(200));
+    assert_eq!(
+        list_rows(&screen(&mut app, 80, 24))[0],
+        (true, order[0].clone()),
+        "and no further than the first"
+    );
 }
 
 fn note_store(path: &std::path::Path) {
