@@ -23,6 +23,7 @@ mod notes;
 mod plan;
 mod plan_screens;
 mod pty;
+mod readme_keys;
 mod referrals;
 mod screens;
 mod screens_directory;
