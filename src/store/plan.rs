@@ -402,15 +402,17 @@ pub(crate) fn insert_review(
     )
 }
 
+/// Today's due steps (horizon, limit); a test checks it reads its partial index.
+pub const DUE_GOAL_STEPS_SQL: &str =
+    "SELECT s.goal_id, s.client_id, s.due_on, s.text, c.given_name, c.family_name \
+    FROM goal_steps s INDEXED BY goal_steps_open_due CROSS JOIN goals g ON g.id = s.goal_id \
+    CROSS JOIN clients c ON c.id = s.client_id \
+    WHERE s.done_on IS NULL AND s.due_on IS NOT NULL AND s.due_on <= ?1 \
+    AND g.status IN ('proposed', 'active') AND c.status = 'open' ORDER BY s.due_on LIMIT ?2";
+
 /// Today: steps of active and proposed goals not done by their due date, or due soon.
 pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT s.goal_id, s.client_id, s.due_on, s.text, c.given_name, c.family_name \
-         FROM goal_steps s INDEXED BY goal_steps_open_due CROSS JOIN goals g ON g.id = s.goal_id \
-         CROSS JOIN clients c ON c.id = s.client_id \
-         WHERE s.done_on IS NULL AND s.due_on IS NOT NULL AND s.due_on <= ?1 \
-         AND g.status IN ('proposed', 'active') AND c.status = 'open' ORDER BY s.due_on LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(DUE_GOAL_STEPS_SQL)?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -438,14 +440,16 @@ pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) ->
     Ok(out)
 }
 
+/// Today's goals past their target date (horizon, limit); a test checks it reads its partial index.
+pub const DUE_GOALS_PAST_TARGET_SQL: &str =
+    "SELECT g.id, g.client_id, g.target_on, g.statement, c.given_name, c.family_name \
+    FROM goals g INDEXED BY goals_open_by_target CROSS JOIN clients c ON c.id = g.client_id \
+    WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= ?1 AND c.status = 'open' \
+    ORDER BY g.target_on LIMIT ?2";
+
 /// Today: open goals past their target date (and those reaching it soon).
 pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT g.id, g.client_id, g.target_on, g.statement, c.given_name, c.family_name \
-         FROM goals g INDEXED BY goals_open_by_target CROSS JOIN clients c ON c.id = g.client_id \
-         WHERE g.status IN ('proposed', 'active', 'on-hold') AND g.target_on <= ?1 AND c.status = 'open' \
-         ORDER BY g.target_on LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(DUE_GOALS_PAST_TARGET_SQL)?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -480,13 +484,15 @@ pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: 
     Ok(out)
 }
 
+/// Today's plan reviews (horizon, limit); a test checks it reads its partial index.
+pub const DUE_PLAN_REVIEWS_SQL: &str =
+    "SELECT r.client_id, r.due_on, c.given_name, c.family_name FROM plan_reviews r INDEXED BY plan_reviews_due \
+    CROSS JOIN clients c ON c.id = r.client_id \
+    WHERE r.held_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' ORDER BY r.due_on LIMIT ?2";
+
 /// Today: plan reviews due soon or overdue.
 pub(crate) fn due_plan_reviews(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT r.client_id, r.due_on, c.given_name, c.family_name FROM plan_reviews r INDEXED BY plan_reviews_due \
-         CROSS JOIN clients c ON c.id = r.client_id \
-         WHERE r.held_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' ORDER BY r.due_on LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(DUE_PLAN_REVIEWS_SQL)?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
     })?;

@@ -1,0 +1,117 @@
+//! `caseload directory …` keeps the command-line contract: refs, JSON arrays/objects, exit 2
+//! for bad input with nothing changed, empty results exit 0.
+
+use crate::common::{self, caseload, fixture, json, stderr, stdout};
+
+#[test]
+fn import_prints_a_report_and_a_second_import_updates() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("services       13 added, 0 updated, 0 unchanged"), "{}", stdout(&o));
+    let o = caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap(), "--json"]);
+    let v = json(&o);
+    assert_eq!(v["services"]["unchanged"], 13);
+    assert_eq!(v["services"]["added"], 0);
+    assert_eq!(v["skipped"], serde_json::json!([]));
+}
+
+#[test]
+fn import_reports_skips_and_placeholders_in_json() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["directory", "import", fixture("hsds-broken/messy").to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["skipped"].as_array().unwrap().len(), 4);
+    assert_eq!(v["placeholder_organisations"][0]["ref"], "O-0003");
+    assert_eq!(v["placeholder_organisations"][0]["services"][0], "S-0002");
+}
+
+#[test]
+fn an_unreadable_file_exits_2_with_a_plain_message_and_imports_nothing() {
+    let (_d, db) = common::temp_db();
+    for rel in ["hsds-broken/bad-utf8", "hsds-broken/broken-quoting", "hsds-broken/missing-columns"] {
+        let o = caseload(&db, &["directory", "import", fixture(rel).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{rel}");
+        assert!(stderr(&o).contains("Nothing was imported"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    let o = caseload(&db, &["directory", "list", "--json"]);
+    assert_eq!(json(&o), serde_json::json!([]));
+}
+
+#[test]
+fn list_search_and_show_carry_refs_and_organisations() {
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);
+    let list = json(&caseload(&db, &["directory", "list", "--json"]));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 13);
+    assert!(list.iter().all(|s| s["ref"].as_str().unwrap().starts_with("S-")));
+    assert!(list.iter().all(|s| s["organisation_ref"].as_str().unwrap().starts_with("O-")));
+    assert!(list.iter().all(|s| s["unverified"] == true));
+    let text = stdout(&caseload(&db, &["directory", "list"]));
+    assert_eq!(text.lines().count(), 13);
+    assert!(text.contains("Sanctuary Example City"), "{text}");
+
+    let hits = json(&caseload(&db, &["directory", "search", "homeless", "--json"]));
+    assert_eq!(hits[0]["name"], "Never Homeless Helpline");
+    let o = caseload(&db, &["directory", "search", "nothing matches this", "--json"]);
+    assert!(o.status.success());
+    assert_eq!(json(&o), serde_json::json!([]));
+    let o = caseload(&db, &["directory", "search", "nothing matches this"]);
+    assert!(o.status.success() && stdout(&o).is_empty());
+
+    let one = json(&caseload(&db, &["directory", "show", "Never Homeless", "--json"]));
+    assert!(one.is_object());
+    assert_eq!(one["organisation"]["name"], "Sanctuary Example City");
+    let shown = stdout(&caseload(&db, &["directory", "show", one["ref"].as_str().unwrap()]));
+    assert!(shown.contains("UNVERIFIED"), "{shown}");
+    let o = caseload(&db, &["directory", "show", "S-0999"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn add_prints_the_ref_first_and_refuses_bad_fields_by_flag() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(
+        &db,
+        &[
+            "directory",
+            "add",
+            "--organisation",
+            "Riverside Food Bank",
+            "--name",
+            "Food parcels",
+            "--phone",
+            "555-0100",
+            "--town",
+            "Riverside",
+            "--categories",
+            "Food",
+            "--verified",
+            "today",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).split_whitespace().next(), Some("S-0001"));
+    let o = caseload(&db, &["directory", "add", "--organisation", "O-0001", "--name", "Baby bank", "--json"]);
+    let v = json(&o);
+    assert_eq!(v["ref"], "S-0002");
+    assert_eq!(v["organisation"]["ref"], "O-0001");
+    assert_eq!(v["unverified"], true);
+    for (args, flag) in [
+        (vec!["--organisation", "X", "--name", "Y", "--email", "nope"], "--email"),
+        (vec!["--organisation", "X", "--name", "Y", "--website", "not a site"], "--website"),
+        (vec!["--organisation", "X", "--name", "Y", "--verified", "2999-01-01"], "--verified"),
+        (vec!["--organisation", "O-0042", "--name", "Y"], "--organisation"),
+        (vec!["--organisation", "X", "--name", ""], "--name"),
+    ] {
+        let mut all = vec!["directory", "add"];
+        all.extend(args);
+        let o = caseload(&db, &all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(stderr(&o).contains(flag), "{}", stderr(&o));
+    }
+    assert_eq!(json(&caseload(&db, &["directory", "list", "--json"])).as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,33 @@
+//! The built binary run as a script would run it: its own database, no CASELOAD_DB from the
+//! shell, nothing on standard input.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_caseload");
+
+/// `caseload --db DB ARGS…`, in UTC.
+pub fn caseload(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("CASELOAD_DB")
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run caseload")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Standard output as JSON; a failure shows what was printed.
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}

@@ -1,0 +1,125 @@
+//! Helpers shared by the integration tests. Every person in a test is synthetic.
+#![allow(dead_code)]
+
+mod cli;
+mod keys;
+pub use cli::*;
+pub use keys::*;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use caseload::app::App;
+use caseload::store::Store;
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+pub fn fixed_now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+/// The day of `fixed_now`.
+pub fn today() -> NaiveDate {
+    fixed_now().date_naive()
+}
+
+/// A date written `YYYY-MM-DD`.
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("caseload.db");
+    (dir, path)
+}
+
+pub fn open(path: &Path) -> Store {
+    Store::open(path).unwrap()
+}
+
+/// A file in `tests/fixtures`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+}
+
+/// The permission bits of a file or folder (0o600: owner-only).
+pub fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// How SQLite would run `sql` with `params` bound: the detail column of `EXPLAIN QUERY PLAN`.
+pub fn query_plan(db: &Path, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// The app on an 80x24 terminal, its clock stopped at `fixed_now`.
+pub fn app(path: &Path) -> App {
+    app_at(path, fixed_now())
+}
+
+/// The app on an 80x24 terminal, its clock stopped at `at`.
+pub fn app_at(path: &Path, at: DateTime<Utc>) -> App {
+    let mut app = App::with_clock(open(path), at).unwrap();
+    app.size = (80, 24);
+    app.sync();
+    app
+}
+
+pub fn key(app: &mut App, code: KeyCode) {
+    app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+pub fn ctrl(app: &mut App, c: char) {
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+/// A capital letter or symbol as a terminal sends it: with Shift.
+pub fn shift(app: &mut App, c: char) {
+    app.handle_event(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
+}
+
+pub fn type_text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Renders the app into a test terminal and returns the screen as text.
+pub fn screen(app: &mut App, w: u16, h: u16) -> String {
+    app.size = (w, h);
+    app.sync();
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| caseload::ui::render(f, app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            // a wide character covers the next cell too
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+            line.push_str(sym);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// An app on the client list (it opens on Today).
+pub fn clients(path: &Path) -> App {
+    let mut app = app(path);
+    key(&mut app, KeyCode::Char('c'));
+    app
+}

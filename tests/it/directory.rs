@@ -1,0 +1,454 @@
+//! The resource directory against real temporary SQLite files: hand entry, listing, search,
+//! verification, and (below) imports of real and deliberately broken HSDS files.
+
+use crate::common::*;
+use caseload::domain::directory::{validate_service, ServiceInput, Verification};
+use caseload::store::StoreError;
+
+fn entry(org: &str, name: &str) -> ServiceInput {
+    ServiceInput { organisation: org.into(), name: name.into(), ..Default::default() }
+}
+
+fn add(store: &mut caseload::store::Store, input: &ServiceInput) -> i64 {
+    let e = validate_service(input, fixed_now().date_naive()).unwrap();
+    store.add_service(&e, fixed_now()).unwrap()
+}
+
+#[test]
+fn a_service_typed_by_hand_is_saved_with_its_organisation_place_and_phones() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let id = add(
+        &mut store,
+        &ServiceInput {
+            phones: "555-0100; 555-0199 ext 4".into(),
+            email: "food@example.org".into(),
+            website: "example.org/food".into(),
+            address: "12 Mill Lane".into(),
+            town: "Riverside".into(),
+            postcode: "RS1 2AB".into(),
+            hours: "Mon–Fri 09:00–17:00\nSat by appointment".into(),
+            languages: "English, Polish".into(),
+            categories: "Food, Emergency help".into(),
+            last_verified_on: "2026-03-01".into(),
+            notes: "Ask for Sam.".into(),
+            ..entry("Riverside Food Bank", "Emergency food parcels")
+        },
+    );
+    let s = store.service(id).unwrap();
+    assert_eq!(s.reference, "S-0001");
+    assert_eq!(s.organisation.reference, "O-0001");
+    assert_eq!(s.organisation.name, "Riverside Food Bank");
+    assert_eq!(s.phones.len(), 2);
+    assert_eq!(s.locations.len(), 1);
+    assert_eq!(s.locations[0].record.town, "Riverside");
+    assert_eq!(s.categories, vec!["Emergency help", "Food"]);
+    assert_eq!(s.hours, "Mon–Fri 09:00–17:00\nSat by appointment");
+    assert_eq!(s.verification(fixed_now().date_naive()), Verification::Current);
+
+    // a second service of the same organisation, named by its ref or its name, shares it
+    add(&mut store, &entry("O-0001", "Debt advice drop-in"));
+    add(&mut store, &entry("riverside food bank", "Baby bank"));
+    assert_eq!(store.count_organisations().unwrap(), 1);
+    assert_eq!(store.organisation_services(1).unwrap().len(), 3);
+}
+
+#[test]
+fn an_unknown_organisation_ref_is_refused_at_the_field_and_nothing_is_saved() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let e = validate_service(&entry("O-0042", "Anything"), fixed_now().date_naive()).unwrap();
+    match store.add_service(&e, fixed_now()) {
+        Err(StoreError::Invalid(errs)) => assert_eq!(errs[0].field, "organisation"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.count_services().unwrap(), 0);
+    assert_eq!(store.count_organisations().unwrap(), 0);
+}
+
+#[test]
+fn editing_changes_the_service_its_place_and_the_search_index() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let id = add(&mut store, &ServiceInput { town: "Riverside".into(), ..entry("Hill Trust", "Warm space") });
+    assert_eq!(store.search_directory("riverside", false, 10).unwrap().len(), 1);
+    let mut input = store.service(id).unwrap().input();
+    input.town = "Lakeside".into();
+    input.name = "Warm space and soup".into();
+    input.notes = "Dogs welcome.".into();
+    let e = validate_service(&input, fixed_now().date_naive()).unwrap();
+    store.update_service(id, &e, fixed_now()).unwrap();
+    let s = store.service(id).unwrap();
+    assert_eq!(s.name, "Warm space and soup");
+    assert_eq!(s.locations[0].record.town, "Lakeside");
+    assert_eq!(s.notes, "Dogs welcome.");
+    assert!(store.search_directory("riverside", false, 10).unwrap().is_empty());
+    assert_eq!(store.search_directory("soup lakeside", false, 10).unwrap()[0].id, id);
+    assert!(matches!(store.update_service(99, &e, fixed_now()), Err(StoreError::NotFound(_))));
+}
+
+#[test]
+fn search_finds_names_descriptions_categories_languages_and_towns_ranked() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let housing = add(
+        &mut store,
+        &ServiceInput {
+            categories: "Housing".into(),
+            town: "Lakeside".into(),
+            ..entry("Shelter Co", "Housing advice")
+        },
+    );
+    let mention = add(
+        &mut store,
+        &ServiceInput {
+            description: "We can also point you to housing help.".into(),
+            ..entry("Food Co", "Community café")
+        },
+    );
+    let polish = add(
+        &mut store,
+        &ServiceInput {
+            languages: "Polish, Urdu".into(),
+            town: "Hillview".into(),
+            ..entry("Talk Co", "Counselling")
+        },
+    );
+    let hits = store.search_directory("housing", false, 10).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        vec![housing, mention],
+        "name before description"
+    );
+    assert_eq!(store.search_directory("urdu", false, 10).unwrap()[0].id, polish);
+    assert_eq!(store.search_directory("hillv", true, 10).unwrap()[0].id, polish, "prefix as you type");
+    assert_eq!(store.search_directory("cafe", false, 10).unwrap()[0].id, mention, "accents ignored");
+    assert!(store.search_directory("\"unclosed AND (", true, 10).is_ok());
+    assert!(store.search_directory("   ", true, 10).unwrap().is_empty());
+}
+
+#[test]
+fn lists_page_by_name_and_entries_unchecked_for_a_year_are_flagged() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    add(
+        &mut store,
+        &ServiceInput { last_verified_on: "2024-01-01".into(), ..entry("B", "Zebra crossing club") },
+    );
+    add(&mut store, &ServiceInput { last_verified_on: "2026-06-01".into(), ..entry("A", "Allotment group") });
+    add(&mut store, &entry("C", "Memory café"));
+    let page = store.services_page(0, 2).unwrap();
+    assert_eq!(
+        page.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        vec!["Allotment group", "Memory café"]
+    );
+    let today = fixed_now().date_naive();
+    assert_eq!(page[0].verification(today), Verification::Current);
+    assert_eq!(page[1].verification(today), Verification::Never);
+    let last = store.services_page(2, 2).unwrap();
+    assert_eq!(last[0].verification(today), Verification::Stale);
+    assert_eq!(store.service_ids().unwrap().len(), 3);
+}
+
+#[test]
+fn services_resolve_by_ref_or_unique_name() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    add(&mut store, &entry("A", "Food parcels"));
+    add(&mut store, &entry("A", "Food vouchers"));
+    assert_eq!(store.resolve_service("S-0002").unwrap().name, "Food vouchers");
+    assert_eq!(store.resolve_service("parcels").unwrap().reference, "S-0001");
+    assert!(matches!(store.resolve_service("food"), Err(StoreError::Refused(m)) if m.contains("S-0001")));
+    assert!(matches!(store.resolve_service("nothing like it"), Err(StoreError::NotFound(_))));
+    assert!(matches!(store.resolve_service("S-0099"), Err(StoreError::NotFound(_))));
+}
+
+// ---- imports -------------------------------------------------------------------------------
+
+use caseload::domain::directory::{DirectoryData, ImportedService, OrganisationLink, ServiceRecord};
+use caseload::import::{import_path, ImportError};
+use caseload::store::directory::{ImportProgress, ImportReport};
+
+fn import(store: &mut caseload::store::Store, rel: &str) -> Result<ImportReport, ImportError> {
+    import_path(store, &fixture(rel), fixed_now(), &mut |_| {})
+}
+
+fn totals(store: &caseload::store::Store) -> (i64, i64, i64) {
+    (store.count_organisations().unwrap(), store.count_services().unwrap(), store.count_locations().unwrap())
+}
+
+#[test]
+fn the_hsds_1_sample_datapackage_imports_with_every_count_checked() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let mut ticks: Vec<ImportProgress> = Vec::new();
+    let r = import_path(&mut store, &fixture("hsds-sample"), fixed_now(), &mut |p| ticks.push(p)).unwrap();
+    assert_eq!(r.format, "HSDS 1.x/2.x datapackage (CSV)");
+    assert_eq!((r.organisations.added, r.services.added, r.locations.added), (10, 13, 10));
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    assert!(r.placeholder_organisations.is_empty());
+    assert_eq!(totals(&store), (10, 13, 10));
+    assert_eq!(ticks.first(), Some(&ImportProgress { done: 0, total: 33 }));
+    assert_eq!(ticks.last(), Some(&ImportProgress { done: 33, total: 33 }));
+
+    let s = store.resolve_service("Never Homeless Helpline").unwrap();
+    assert_eq!(s.organisation.name, "Sanctuary Example City");
+    assert_eq!(s.hours, "Mon–Wed 09:00–17:00\nClosed 2019-12-24 to 2019-12-26");
+    assert_eq!(s.languages, "English, Spanish; interpretation: over the phone");
+    assert!(s.eligibility.starts_with("adult\nArea: Sample service area"), "{}", s.eligibility);
+    assert_eq!(s.fees, "Payment accepted: cash, credit card");
+    assert_eq!(s.how_to_refer, "Call for further information\nDocuments needed: Sample required document");
+    assert_eq!(s.locations[0].record.town, "New York City");
+    assert_eq!(s.locations[0].record.full_address(), "Address 1, Address 2, New York City, NY 10001, US");
+    // multi-line HTML descriptions are kept as written
+    let silvers = store.resolve_service("Dear Teacher").unwrap();
+    assert!(silvers.description.contains("\n"), "{:?}", silvers.description);
+    // phones: kept as given, found through the service-at-location, the location and the organisation
+    let laundry = store.resolve_service("Bubbles at The Cross").unwrap();
+    let numbers: Vec<&str> = laundry.phones.iter().map(|p| p.number.as_str()).collect();
+    assert_eq!(numbers, vec!["(223) 4567 12534", "(773) 2351 2461"]);
+    assert_eq!(laundry.phones[0].languages, "en, es");
+    let cross = &laundry.organisation;
+    assert_eq!(cross.phones.len(), 2, "the trust's voice line and textphone");
+    let phones: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM directory_phones", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(phones, 5);
+    // three services share one location
+    assert_eq!(store.search_directory("Example City", false, 50).unwrap().len(), 13);
+    // nothing in the sample records a verification, so everything is flagged
+    assert!(s.verification(fixed_now().date_naive()).needs_check());
+}
+
+#[test]
+fn importing_the_same_file_again_updates_instead_of_duplicating() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    import(&mut store, "hsds-sample").unwrap();
+    let id = store.resolve_service("Yound Minds").unwrap().id;
+    // a hand edit survives a re-import of an unchanged file
+    let mut input = store.service(id).unwrap().input();
+    input.notes = "Spoke to the coordinator in May.".into();
+    input.last_verified_on = "2026-11-01".into();
+    store
+        .update_service(id, &validate_service(&input, fixed_now().date_naive()).unwrap(), fixed_now())
+        .unwrap();
+    let again = import(&mut store, "hsds-sample").unwrap();
+    assert_eq!((again.services.added, again.services.updated, again.services.unchanged), (0, 0, 13));
+    assert_eq!((again.organisations.added, again.locations.added), (0, 0));
+    assert_eq!(totals(&store), (10, 13, 10));
+    let s = store.service(id).unwrap();
+    assert_eq!(s.notes, "Spoke to the coordinator in May.");
+    assert!(!s.verification(fixed_now().date_naive()).needs_check());
+}
+
+#[test]
+fn hsds_3_json_records_arrays_pages_and_csv_packages_import() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds3/service_full.json").unwrap();
+    assert_eq!(r.format, "HSDS 3.0 JSON");
+    assert_eq!((r.organisations.added, r.services.added, r.locations.added), (1, 1, 1));
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    let s = store.resolve_service("Community Counselling").unwrap();
+    assert_eq!(s.organisation.name, "Example Organization Inc.");
+    assert_eq!(s.phones[0].number, "+44 1234 234567", "wrapping quotes tidied");
+    assert_eq!(s.phones[0].extension, "100");
+    assert_eq!(s.last_verified_on.map(|d| d.to_string()).as_deref(), Some("2005-01-01"), "assured_date");
+    assert!(s.hours.starts_with("Thu, Fri 10:00–18:00"), "{}", s.hours);
+    assert!(s.fees.contains("£50 per hour"));
+    assert!(s.languages.starts_with("Urdu"));
+    assert_eq!(s.locations[0].record.town, "MyCity");
+    assert_eq!(s.categories, vec!["name"], "the example's taxonomy term is literally called \"name\"");
+
+    // the same service and organisation from other shapes update what is there
+    for file in ["hsds3/service_list.json", "hsds3/organization_full.json", "hsds3/organization_list.json"] {
+        let r = import(&mut store, file).unwrap();
+        assert_eq!(r.services.added + r.organisations.added, 0, "{file}: {r:?}");
+    }
+    let r = import(&mut store, "hsds3/service_at_location_full.json").unwrap();
+    assert_eq!(r.services.added, 0);
+    let r = import(&mut store, "hsds3/csv").unwrap();
+    assert_eq!(r.format, "HSDS 3.0 datapackage (CSV)");
+    assert_eq!(r.services.added, 0);
+    assert_eq!(totals(&store), (1, 1, 1));
+}
+
+#[test]
+fn a_messy_package_imports_with_a_clear_report() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-broken/messy").unwrap();
+    assert_eq!((r.organisations.added, r.services.added, r.locations.added), (2, 4, 1), "{r:#?}");
+    assert_eq!(r.duplicates_collapsed, 3);
+    let reasons: Vec<String> = r.skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+    assert_eq!(reasons.len(), 4, "{reasons:#?}");
+    assert!(reasons.iter().any(|r| r.starts_with("service.csv line 6: service has no name")), "{reasons:#?}");
+    assert!(reasons.iter().any(|r| r.contains("service s2 appears again with a different name")));
+    assert!(reasons.iter().any(|r| r.contains("refers to location l9")));
+    assert!(reasons.iter().any(|r| r.contains("refers to service s9")));
+    let names: Vec<&str> = r.placeholder_organisations.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["Unknown organisation (id o-missing)", "Unknown organisation"]);
+    assert_eq!(r.placeholder_organisations[0].services, vec!["S-0002"]);
+
+    let warm = store.resolve_service("Warm Space").unwrap();
+    assert_eq!(warm.organisation.name, "Hillview Community Trust", "stray whitespace trimmed");
+    assert_eq!(warm.description, "Tea, heating and company.\nBring a friend.");
+    assert_eq!(warm.phones[0].number, "+44 (0)20 7946 0000");
+    assert_eq!(warm.hours, "Mon 09:00–17:00\nTue 9am–noon", "unreadable hours kept as given");
+    assert_eq!(warm.locations[0].record.address, "12 Mill Lane");
+    assert_eq!(warm.organisation.description, "Runs the hall.\nVolunteers welcome.", "CRLF and BOM");
+    assert_eq!(warm.organisation.phones[0].number, "ring the front desk", "kept as given");
+
+    // a later file that contains the missing organisation fills in the placeholder
+    let again = import(&mut store, "hsds-broken/messy").unwrap();
+    assert_eq!((again.services.added, again.services.unchanged), (0, 4));
+    assert_eq!(again.placeholder_organisations.len(), 2, "still reported while still in use");
+}
+
+#[test]
+fn unreadable_files_refuse_the_whole_import_and_change_nothing() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    import(&mut store, "hsds-broken/messy").unwrap();
+    let before = totals(&store);
+    for (rel, says) in [
+        ("hsds-broken/missing-columns", "services.csv has no \"name\" column"),
+        ("hsds-broken/bad-utf8", "services.csv is not UTF-8"),
+        ("hsds-broken/broken-quoting", "services.csv cannot be read: line 2: a quoted field"),
+        ("hsds-broken/not-a-package", "has no datapackage.json"),
+        ("hsds-broken/not-hsds.json", "not HSDS"),
+        ("hsds-broken/broken.json", "not valid JSON (line 2"),
+        ("hsds-broken/no-such-folder", "There is nothing at"),
+        ("hsds-sample/services.csv", "neither an HSDS datapackage folder nor"),
+    ] {
+        let e = import(&mut store, rel).unwrap_err();
+        assert!(e.is_bad_input(), "{rel}");
+        assert!(e.to_string().contains(says), "{rel}: {e}");
+        assert!(e.to_string().contains("Nothing was imported"), "{rel}: {e}");
+        assert_eq!(totals(&store), before, "{rel} changed nothing");
+    }
+}
+
+#[test]
+fn an_import_that_fails_half_way_leaves_nothing_behind() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let service = |name: &str, org| ImportedService {
+        record: ServiceRecord { name: name.into(), ..Default::default() },
+        organisation: org,
+        locations: vec![],
+        origin: "test".into(),
+    };
+    let data = DirectoryData {
+        services: vec![
+            service("First", OrganisationLink::Missing { source_id: None }),
+            service("Second", OrganisationLink::InFile(7)),
+        ],
+        ..Default::default()
+    };
+    assert!(store.import_directory(&data, fixed_now(), &mut |_| {}).is_err());
+    assert_eq!(totals(&store), (0, 0, 0));
+}
+
+// ---- demo ----------------------------------------------------------------------------------
+
+#[test]
+fn demo_makes_a_synthetic_directory_once_and_refuses_a_real_one() {
+    use caseload::demo::directory::DEMO_SERVICES;
+    use caseload::demo::{generate, DemoOptions};
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let opts = DemoOptions { clients: 3, seed: 1, notes_per_client: 1 };
+    let r = generate(&mut store, &opts, fixed_now()).unwrap();
+    assert_eq!(r.services, DEMO_SERVICES);
+    assert_eq!(store.count_services().unwrap(), DEMO_SERVICES as i64);
+    let today = fixed_now().date_naive();
+    let all = store.services_page(0, 100).unwrap();
+    assert!(all.iter().any(|s| s.verification(today).needs_check()));
+    assert!(all.iter().any(|s| !s.verification(today).needs_check()));
+    assert!(!store.search_directory("food", false, 10).unwrap().is_empty());
+    // a second run adds clients but finds the directory already there
+    let again = generate(&mut store, &opts, fixed_now()).unwrap();
+    assert_eq!((again.clients, again.services), (3, 0));
+    assert_eq!(store.count_services().unwrap(), DEMO_SERVICES as i64);
+
+    // a database holding only a real directory is real records too
+    let (_d2, real) = temp_db();
+    let mut store = open(&real);
+    import(&mut store, "hsds-sample").unwrap();
+    assert!(matches!(generate(&mut store, &opts, fixed_now()), Err(StoreError::Refused(_))));
+    assert_eq!(store.count_clients().unwrap(), 0);
+    assert_eq!(store.count_services().unwrap(), 13);
+}
+
+// ---- nasty input ---------------------------------------------------------------------------
+
+#[test]
+fn nasty_input_is_stored_clean_or_refused_and_never_breaks_search() {
+    let fixtures: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/nasty-input.json")).expect("fixture parses");
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let today = fixed_now().date_naive();
+    for case in fixtures.as_array().unwrap() {
+        let mut text = case["text"].as_str().unwrap_or("").to_string();
+        if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+            text = text.repeat(n as usize);
+        }
+        let input = ServiceInput {
+            organisation: text.clone(),
+            name: text.clone(),
+            description: text.clone(),
+            phones: text.clone(),
+            website: text.clone(),
+            town: text.clone(),
+            categories: text.clone(),
+            last_verified_on: text.clone(),
+            ..Default::default()
+        };
+        let before = store.count_services().unwrap();
+        match validate_service(&input, today) {
+            Ok(e) => {
+                let id = store.add_service(&e, fixed_now()).unwrap();
+                let s = store.service(id).unwrap();
+                for v in [&s.name, &s.description, &s.organisation.name, &s.categories.join(",")] {
+                    assert!(
+                        !v.chars().any(|c| c.is_control() && c != '\n'),
+                        "{}: control stored",
+                        case["label"]
+                    );
+                }
+            }
+            Err(errors) => {
+                assert!(errors.iter().all(|e| !e.message.is_empty()));
+                assert_eq!(store.count_services().unwrap(), before, "nothing half-saved");
+            }
+        }
+        // whatever is typed into search answers without an error
+        store.search_directory(&text, true, 20).unwrap();
+        store.search_directory(&text, false, 20).unwrap();
+    }
+}
+
+#[test]
+fn one_or_two_letters_list_names_that_start_with_them() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for name in ["Counselling", "Community café", "Food bank", "Cookery club"] {
+        add(&mut store, &ServiceInput { description: "co co co".into(), ..entry("Org", name) });
+    }
+    let names = |hits: Vec<caseload::store::directory::ServiceSummary>| {
+        hits.into_iter().map(|s| s.name).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(store.search_directory("Co", true, 10).unwrap()),
+        vec!["Community café", "Cookery club", "Counselling"]
+    );
+    assert_eq!(names(store.search_directory("f", true, 10).unwrap()), vec!["Food bank"]);
+    // a short fragment after a word waits for its third letter
+    assert_eq!(store.search_directory("food ba", true, 10).unwrap().len(), 1);
+    assert_eq!(store.search_directory("food zz", true, 10).unwrap().len(), 1);
+    assert_eq!(store.search_directory("food zzz", true, 10).unwrap().len(), 0);
+}

@@ -1,0 +1,30 @@
+//! The integration tests in one binary: one link and one process instead of one per file, and
+//! the tests of every area share the threads. Every person in a test is synthetic.
+//!
+//! Shared helpers live in `common` (the app, the screen, key scripts, the command line) and the
+//! client with something in every phase in `close_fixture`. Snapshots are in `snapshots/`, named
+//! `it__<module>__<name>.snap`.
+
+mod close_fixture;
+mod common;
+
+mod assessment;
+mod assessment_screens;
+mod cli;
+mod cli_close;
+mod cli_directory;
+mod cli_plan;
+mod close_screens;
+mod closure;
+mod coordination;
+mod directory;
+mod graphs;
+mod notes;
+mod plan;
+mod plan_screens;
+mod pty;
+mod readme_keys;
+mod referrals;
+mod screens;
+mod screens_directory;
+mod store;

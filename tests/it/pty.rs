@@ -1,0 +1,708 @@
+//! The real binary in a pseudo-terminal: keystrokes in, screen out, and the terminal put back
+//! as it was on every way out (quit, SIGTERM). Drafts survive SIGTERM and SIGKILL.
+
+use crate::common::{self, BIN};
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, PtySize};
+
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+struct Term {
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    /// Set by the reader once the terminal has nothing more to read (caseload has exited).
+    read_all: Arc<AtomicBool>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Term {
+    fn start(db: &Path, cols: u16, rows: u16) -> Term {
+        let mut cmd = CommandBuilder::new(BIN);
+        cmd.arg("--db");
+        cmd.arg(db);
+        Term::spawn(cmd, cols, rows)
+    }
+
+    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Term {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("openpty");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        cmd.env_remove("CASELOAD_DB");
+        let child = pair.slave.spawn_command(cmd).expect("spawn caseload");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let read_all = Arc::new(AtomicBool::new(false));
+        let (p, r, done) = (parser.clone(), raw.clone(), read_all.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+            done.store(true, Ordering::SeqCst);
+        });
+        Term { parser, raw, read_all, child, writer, _master: pair.master }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out waiting for {text:?}; screen:\n{}", self.screen());
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // let the app read and redraw between keys, as a person's typing would
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn type_text(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    fn signal(&self, sig: i32) {
+        let pid = self.child.process_id().expect("pid") as i32;
+        unsafe {
+            libc::kill(pid, sig);
+        }
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // the last bytes (the terminal put back) are read once the pty reports its end;
+                // a process started meanwhile by another test may hold the pty a little longer
+                let end = Instant::now();
+                while !self.read_all.load(Ordering::SeqCst) && end.elapsed() < Duration::from_secs(2) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("caseload did not exit; screen:\n{}", self.screen());
+    }
+
+    /// The terminal is back as it was: normal screen, cursor visible, alternate screen left last.
+    fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        assert!(!parser.screen().alternate_screen(), "still on the alternate screen");
+        assert!(!parser.screen().hide_cursor(), "cursor still hidden");
+        let raw = self.raw.lock().unwrap();
+        let enter = find_last(&raw, b"\x1b[?1049h").expect("entered the alternate screen");
+        let leave = find_last(&raw, b"\x1b[?1049l").expect("left the alternate screen");
+        assert!(leave > enter, "left the alternate screen after the last time it entered it");
+        let paste_off = find_last(&raw, b"\x1b[?2004l").expect("bracketed paste turned off");
+        assert!(paste_off > enter);
+    }
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Waits until caseload has written a draft of `kind` holding `text`, for at most `within`. It
+/// reads through its own read-only connection, so a write under way never makes it wait.
+fn wait_for_draft(db: &Path, kind: &str, text: &str, within: Duration) {
+    let start = Instant::now();
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let found = || -> rusqlite::Result<bool> {
+        rusqlite::Connection::open_with_flags(db, flags)?.query_row(
+            "SELECT count(*) > 0 FROM drafts WHERE kind = ?1 AND instr(payload, ?2) > 0",
+            [kind, text],
+            |r| r.get(0),
+        )
+    };
+    while !found().unwrap_or(false) {
+        assert!(start.elapsed() < within, "no {kind} draft holding {text:?} after {within:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+const TAB: &[u8] = b"\t";
+const ENTER: &[u8] = b"\r";
+const CTRL_S: &[u8] = b"\x13";
+const RIGHT: &[u8] = b"\x1b[C";
+
+fn seeded_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, path) = common::temp_db();
+    let mut store = common::open(&path);
+    let input = caseload::domain::client::IntakeInput {
+        given_name: "Robin".into(),
+        family_name: "Example".into(),
+        ..Default::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    store
+        .add_client(&caseload::domain::client::validate_intake(&input, today).unwrap(), chrono::Utc::now())
+        .unwrap();
+    (d, path)
+}
+
+#[test]
+fn adds_a_client_with_keystrokes_and_restores_the_terminal_on_quit() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Clients");
+    t.send(b"n");
+    t.wait_for("New client");
+    t.type_text("Zoë");
+    t.send(TAB);
+    t.type_text("Bélanger-王");
+    t.send(CTRL_S);
+    t.wait_for("Client file");
+    t.wait_for("is now on your caseload");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.count_clients().unwrap(), 1);
+    let c = store.client(1).unwrap();
+    assert_eq!((c.given_name.as_str(), c.family_name.as_str()), ("Zoë", "Bélanger-王"));
+}
+
+#[test]
+fn sigterm_in_a_form_keeps_the_draft_and_restores_the_terminal() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.send(b"n");
+    t.wait_for("New client");
+    t.type_text("Unfinished");
+    t.wait_for("Unfinished");
+    t.signal(libc::SIGTERM);
+    t.wait_exit();
+    t.assert_restored();
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "the typed name was kept as a draft");
+    assert!(drafts[0].payload.contains("Unfinished"));
+
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Unsaved drafts");
+    t.send(ENTER);
+    t.wait_for("Unfinished");
+    t.wait_for("Restored");
+    t.send(b"\x03"); // Ctrl-C
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"W"); // quick note for this client: the cursor starts in the text
+    t.wait_for("Quick note");
+    t.type_text("Visited Robin; the boiler is fixed and the rent is paid");
+    // the draft is written within two seconds of the last key, however the app is killed then
+    wait_for_draft(&path, "note-new", "the rent is paid", Duration::from_secs(2));
+    t.signal(libc::SIGKILL);
+    t.wait_exit();
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "the note being typed was saved as a draft");
+    assert_eq!(drafts[0].kind, "note-new");
+
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Unsaved drafts");
+    t.wait_for("Note for C-0001");
+    t.send(ENTER);
+    t.wait_for("the boiler is fixed");
+    t.send(CTRL_S);
+    t.wait_for("Saved note N-1");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    assert!(store.note(1).unwrap().body.contains("the boiler is fixed and the rent is paid"));
+    assert!(store.drafts().unwrap().is_empty());
+}
+
+#[test]
+fn writes_a_soap_note_and_finds_it_by_search() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"w");
+    t.wait_for("New case note");
+    for _ in 0..6 {
+        t.send(TAB);
+    }
+    t.send(RIGHT); // template: SOAP
+    t.send(TAB);
+    t.wait_for("Subjective:");
+    t.type_text("Worried about the zebrafinch eviction letter");
+    t.send(CTRL_S);
+    t.wait_for("Saved note N-1");
+    t.send(b"f");
+    t.wait_for("Search all notes");
+    t.type_text("zebrafinch");
+    t.wait_for("1 found");
+    t.send(ENTER);
+    t.wait_for("Note N-1");
+    t.wait_for("Subjective:");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let body = common::open(&path).note(1).unwrap().body;
+    assert!(body.starts_with("Subjective:\nWorried about the zebrafinch"), "{body:?}");
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_a_broken_layout() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 60, 20);
+    t.wait_for("Please enlarge the terminal");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn administers_a_phq9_with_number_keys_and_the_item_nine_alert_heads_today() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"s");
+    t.wait_for("Screeners");
+    t.send(b"n");
+    t.wait_for("Which screener?");
+    t.send(b"1");
+    t.wait_for("PHQ-9 — 1 of 10");
+    // items 1-9; Backspace goes back and the item is answered again
+    t.send(b"2");
+    t.send(b"\x7f");
+    t.wait_for("PHQ-9 — 1 of 10");
+    for k in [b"2", b"1", b"1", b"0", b"0", b"3", b"0", b"2", b"1"] {
+        t.send(k);
+    }
+    t.wait_for("PHQ-9 — 10 of 10");
+    t.send(b"-"); // the difficulty question, declined
+    t.wait_for("Result: total 10, Moderate");
+    t.wait_for("PHQ-2");
+    t.send(CTRL_S);
+    t.wait_for("Saved PHQ-9 SC-1");
+    t.wait_for("SAFETY ALERT OPEN");
+    t.send(b"t");
+    t.wait_for("SAFETY");
+    t.wait_for("Screener safety alert");
+    t.send(ENTER);
+    t.wait_for("Acknowledge alert AL-1");
+    t.type_text("Risk assessed; safety plan made with the client");
+    t.send(CTRL_S);
+    t.wait_for("Alert AL-1 acknowledged");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    let s = store.screening(1).unwrap();
+    assert_eq!(s.total, Some(10));
+    assert_eq!(s.answers.len(), 10);
+    assert!(store.alert(1).unwrap().acknowledged_at.is_some());
+    assert_eq!(store.client(1).unwrap().open_alerts, 0);
+}
+
+#[test]
+fn records_a_contact_with_a_consent_and_a_conference_whose_action_appears_on_today() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    // a contact: the GP
+    t.send(b"p");
+    t.wait_for("People and family");
+    t.send(b"n");
+    t.wait_for("Add a person");
+    t.type_text("Dr Anika Rao");
+    t.send(TAB);
+    t.type_text("pro"); // relation: typing picks "professional"
+    t.wait_for("professional");
+    t.send(CTRL_S);
+    t.wait_for("No valid consent to share information with Dr Anika Rao");
+    t.send(CTRL_S);
+    t.wait_for("Added Dr Anika Rao");
+    t.send(b"\x1b"); // back to the file
+    t.wait_for("Client file");
+    // the consent, then the conference
+    t.send(b"C");
+    t.wait_for("Coordination and advocacy");
+    t.send(b"n");
+    t.wait_for("Consent to share information");
+    t.type_text("Dr Anika Rao");
+    t.send(TAB);
+    t.type_text("medical history");
+    t.send(TAB);
+    t.send(TAB);
+    t.type_text("+52w");
+    t.send(CTRL_S);
+    t.wait_for("Consent RI-1 recorded");
+    t.send(b"2");
+    t.wait_for("No case conferences yet");
+    t.send(b"n");
+    t.wait_for("New case conference");
+    t.send(TAB);
+    t.type_text("Discharge planning");
+    t.send(TAB);
+    t.type_text("Dr Anika Rao");
+    for _ in 0..4 {
+        t.send(TAB);
+    }
+    t.type_text("Robin: call the pharmacy by tomorrow");
+    t.send(CTRL_S);
+    t.wait_for("Case conference CC-1");
+    t.send(b"t");
+    t.wait_for("Action Robin: call the pharmacy");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.consents(1).unwrap()[0].person_id, Some(2), "the consent names the contact");
+    assert_eq!(store.conference(1).unwrap().attendees[0].person_id, Some(2));
+    assert_eq!(store.open_actions(1).unwrap().len(), 1);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"?");
+    t.wait_for("Keys");
+    t.send(b"\x03");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+}
+
+/// Runs in a child process (see the next test): takes over the terminal as the app does, then
+/// panics with client data in the message.
+#[test]
+fn panic_child() {
+    if std::env::var_os("CASELOAD_PANIC_CHILD").is_none() {
+        return;
+    }
+    caseload::tui::install_panic_hook();
+    let _guard = caseload::tui::enter().expect("enter the terminal");
+    print!("\x1b[?25l"); // hide the cursor, as drawing does
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    panic!("cannot open the file of Quokka Zebrafinch, 1984-02-29");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_keeps_client_data_out_of_the_message() {
+    let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "pty::panic_child", "--nocapture", "--test-threads=1"]);
+    cmd.env("CASELOAD_PANIC_CHILD", "1");
+    let mut t = Term::spawn(cmd, 80, 24);
+    let status = t.wait_exit();
+    assert!(!status.success(), "the child panicked");
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("caseload stopped because of an internal error"), "{raw}");
+    assert!(
+        !raw.contains("Zebrafinch") && !raw.contains("1984-02-29"),
+        "client data in the panic output: {raw}"
+    );
+}
+
+/// Kills a child that is still running when the test ends (a failing test must not leave a
+/// process spinning).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+
+    let (_d, path) = seeded_db();
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize { ws_row: 30, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
+    assert_eq!(rc, 0, "openpty");
+    // only caseload's side of the pty may reach the child, or closing ours would close nothing
+    unsafe {
+        libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC);
+        libc::fcntl(slave, libc::F_SETFD, libc::FD_CLOEXEC);
+    }
+    let stdio = || unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(slave))) };
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--db").arg(&path).env("TERM", "xterm-256color").env("TZ", "UTC").env_remove("CASELOAD_DB");
+    cmd.stdin(stdio()).stdout(stdio()).stderr(stdio());
+    // the pty becomes the controlling terminal, as in a terminal window
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = KillOnDrop(cmd.spawn().expect("spawn caseload"));
+    unsafe { libc::close(slave) };
+
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZero::new(30).unwrap(),
+        std::num::NonZero::new(100).unwrap(),
+        0,
+    )));
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (parser, stop) = (parser.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while !stop.load(Ordering::SeqCst) {
+                let mut fd = libc::pollfd { fd: master, events: libc::POLLIN, revents: 0 };
+                if unsafe { libc::poll(&mut fd, 1, 50) } > 0 {
+                    let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
+                    if n <= 0 {
+                        break;
+                    }
+                    parser.lock().unwrap().process(&buf[..n as usize]);
+                }
+            }
+        })
+    };
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        while !parser.lock().unwrap().screen().contents().contains(text) {
+            assert!(start.elapsed() < TIMEOUT, "timed out waiting for {text:?}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let send = |bytes: &[u8]| {
+        assert_eq!(unsafe { libc::write(master, bytes.as_ptr().cast(), bytes.len()) }, bytes.len() as isize);
+        std::thread::sleep(Duration::from_millis(80));
+    };
+    wait_for("Today");
+    send(b"c");
+    wait_for("Robin Example");
+    send(ENTER);
+    wait_for("Client file");
+    send(b"W");
+    wait_for("Quick note");
+    send("Typed just before the window closed".as_bytes());
+    wait_for("Typed just before the window closed");
+    // close the window: the terminal side of the pty goes away
+    stop.store(true, Ordering::SeqCst);
+    reader.join().unwrap();
+    unsafe { libc::close(master) };
+    let start = Instant::now();
+    while child.0.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(5), "caseload kept running after its terminal closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let drafts = common::open(&path).drafts().unwrap();
+    assert_eq!(drafts.len(), 1, "what was typed is kept as a draft");
+    assert!(drafts[0].payload.contains("Typed just before the window closed"), "{}", drafts[0].payload);
+}
+
+#[test]
+fn a_goal_with_a_step_and_its_progress_by_keystrokes() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"g");
+    t.wait_for("Case plan");
+    t.send(b"n");
+    t.wait_for("SMART check");
+    t.type_text("Keep the flat warm");
+    for _ in 0..3 {
+        t.send(TAB);
+    }
+    t.type_text("rooms heated");
+    t.send(TAB);
+    t.send(TAB);
+    t.type_text("0");
+    t.send(TAB);
+    t.type_text("3");
+    t.send(TAB);
+    t.type_text("Robin");
+    t.send(TAB);
+    t.type_text("the baby is cold");
+    for _ in 0..5 {
+        t.send(TAB);
+    }
+    t.type_text("+30d");
+    for _ in 0..3 {
+        t.send(TAB);
+    }
+    t.type_text("Call the landlord about the boiler");
+    t.send(TAB);
+    t.send(b"c"); // the step's owner: Client
+    t.wait_for("✓ Time-bound");
+    t.send(CTRL_S);
+    t.wait_for("Goal G-1 saved");
+    t.wait_for("Call the landlord about the boiler");
+    t.send(ENTER);
+    t.wait_for("Goal G-1");
+    t.send(b"p");
+    t.wait_for("Progress on goal G-1");
+    t.type_text("2");
+    t.send(CTRL_S);
+    t.wait_for("67 %");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    let g = store.goal(1).unwrap();
+    assert_eq!(g.statement, "Keep the flat warm");
+    assert_eq!(g.latest.as_ref().map(|p| p.value), Some(2.0));
+    let steps = store.steps(1).unwrap();
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].owner_text(), "Client");
+}
+
+/// Closing a case in the real binary: the checklist lists the open goal and the open referral,
+/// the summary drafted from the record says what closing does with each, and signing closes the
+/// case (the referral cancelled through its closed loop, with the reason).
+#[test]
+fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() {
+    let (_d, path) = seeded_db();
+    {
+        let mut store = common::open(&path);
+        let mut settings = store.settings().unwrap();
+        settings.practitioner_name = "Sam Worker".into();
+        store.save_settings(&settings).unwrap();
+        let today = chrono::Local::now().date_naive();
+        let r = caseload::domain::plan::read_goal(
+            &caseload::domain::plan::GoalInput {
+                statement: "Keep the flat warm".into(),
+                what: "rooms heated".into(),
+                baseline: "0".into(),
+                target: "3".into(),
+                who_agreed: "Robin".into(),
+                why_it_matters: "the baby is cold".into(),
+                target_date: "+60d".into(),
+                ..Default::default()
+            },
+            today,
+            &[],
+            true,
+            true,
+        );
+        store.add_goal(1, &r.goal.unwrap(), &[], "Sam Worker", chrono::Utc::now()).unwrap();
+        let referral = caseload::store::referrals::NewReferral {
+            details: caseload::domain::referral::ReferralDetails {
+                provider: "Hillside Family Centre".into(),
+                need: "parenting support".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.add_referral(1, &referral, "Sam Worker", chrono::Utc::now()).unwrap();
+    }
+    let mut t = Term::start(&path, 120, 40);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("x Close the case");
+    t.send(b"x");
+    t.wait_for("step 1 of 3: what is still open");
+    t.wait_for("Goal G-1 (active): Keep the flat warm");
+    t.send(RIGHT); // complete it
+    t.wait_for("‹ Complete ›");
+    t.wait_for("Referral R-1 (draft) to Hillside Family Centre for parenting support");
+    t.send(TAB);
+    t.send(TAB); // the referral's choice
+    t.send(RIGHT); // cancel it (a draft cannot be completed)
+    t.wait_for("‹ Cancel (say why) ›");
+    t.send(CTRL_S);
+    t.wait_for("Say why it is cancelled.");
+    // the focus moved to the field that needs words
+    t.type_text("Client moved away");
+    t.send(CTRL_S);
+    t.wait_for("step 2 of 3");
+    t.type_text("go"); // goals met
+    t.wait_for("‹ Goals met ›");
+    t.send(CTRL_S);
+    t.wait_for("step 3 of 3: the closing summary");
+    t.wait_for("Reason for closing: Goals met.");
+    t.wait_for("G-1 Keep the flat warm: completed at closure (was active)");
+    t.wait_for("Referrals and where they ended:");
+    t.wait_for("R-1 to Hillside Family Centre: cancelled at closure");
+    t.wait_for("Nothing remains open.");
+    t.wait_for("Ctrl-S signs it as Sam Worker");
+    t.send(CTRL_S);
+    t.wait_for("summary signed");
+    t.wait_for("O Reopen");
+    t.send(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.client(1).unwrap().status.as_str(), "closed");
+    let c = store.current_closure(1).unwrap().unwrap();
+    assert!(c.summary.contains("completed at closure"), "{}", c.summary);
+    assert_eq!(c.signed_by.as_deref(), Some("Sam Worker"));
+    assert_eq!(store.goal(1).unwrap().status, caseload::domain::goal::GoalStatus::Completed);
+    let r = store.referral(1).unwrap();
+    assert_eq!(r.status, caseload::domain::referral::ReferralStatus::Cancelled);
+    assert!(r.outcome.contains("Client moved away"), "{}", r.outcome);
+    assert!(c.summary.contains("R-1 to Hillside Family Centre: cancelled at closure"), "{}", c.summary);
+}

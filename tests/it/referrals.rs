@@ -1,0 +1,394 @@
+//! Referrals against a real temporary database: the closed loop enforced by the store, consent
+//! before sending, history, follow-ups, appointments, the board, Today; CLI and screens.
+
+use crate::common::*;
+use caseload::domain::client::{validate_intake, IntakeInput};
+use caseload::domain::consent::Consent;
+use caseload::domain::coordination::ConsentDraft;
+use caseload::domain::directory::{validate_service, ServiceInput};
+use caseload::domain::referral::{ReferralDetails, ReferralStatus, Urgency};
+use caseload::store::due::DueContext;
+use caseload::store::referrals::NewReferral;
+use caseload::store::{Store, StoreError};
+use crossterm::event::KeyCode;
+
+fn setup(store: &mut Store) -> (i64, i64) {
+    let c = validate_intake(
+        &IntakeInput {
+            given_name: "Ada".into(),
+            family_name: "Example".into(),
+            intake_date: "2026-10-01".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let client = store.add_client(&c, fixed_now()).unwrap();
+    let service = validate_service(
+        &ServiceInput {
+            organisation: "Northside Food Bank".into(),
+            name: "Emergency parcels".into(),
+            phones: "555-0123".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let s = store.add_service(&service, fixed_now()).unwrap();
+    (client, s)
+}
+
+fn referral(store: &mut Store, client: i64, service: i64, consent: bool) -> i64 {
+    let n = NewReferral {
+        service_id: Some(service),
+        details: ReferralDetails {
+            need: "food parcels".into(),
+            urgency: Urgency::Urgent,
+            info_shared: "name, address".into(),
+            ..Default::default()
+        },
+        need_domain: "food".into(),
+        consent: consent.then(|| ConsentDraft {
+            consent: Consent {
+                to_name: "Northside Food Bank".into(),
+                covers: vec!["name, address".into()],
+                signed_on: Some(today()),
+                expires_on: Some(d("2027-11-23")),
+                revoked_on: None,
+            },
+            notes: String::new(),
+        }),
+        ..Default::default()
+    };
+    store.add_referral(client, &n, "Sam Worker", fixed_now()).unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn go(
+    store: &mut Store,
+    id: i64,
+    to: ReferralStatus,
+    on: &str,
+    reason: &str,
+    first: Option<&str>,
+) -> Result<(), StoreError> {
+    store.change_referral_status(id, to, d(on), "", reason, None, first.map(d), "Sam Worker", fixed_now())
+}
+
+#[test]
+fn a_referral_is_never_sent_without_a_valid_consent() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, s) = setup(&mut store);
+    let id = referral(&mut store, c, s, false);
+    let r = store.referral(id).unwrap();
+    assert_eq!(r.provider, "Northside Food Bank — Emergency parcels");
+    let refused = go(&mut store, id, ReferralStatus::Sent, "2026-11-23", "", None);
+    assert!(matches!(&refused, Err(StoreError::Refused(m)) if m.contains("consent")), "{refused:?}");
+    assert_eq!(store.referral(id).unwrap().status, ReferralStatus::Draft, "nothing changed");
+    // a consent to the organisation that does not cover what is shared is not enough
+    let narrow = caseload::domain::coordination::validate_consent(
+        &caseload::domain::coordination::ConsentInput {
+            to_name: "Northside Food Bank".into(),
+            covers: "medical history".into(),
+            expires_on: "2027-01-01".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    store.add_consent(c, &narrow, None, fixed_now()).unwrap();
+    assert!(go(&mut store, id, ReferralStatus::Sent, "2026-11-23", "", None).is_err());
+    // one that covers it, written to the organisation, is
+    let id2 = referral(&mut store, c, s, true);
+    go(&mut store, id2, ReferralStatus::Sent, "2026-11-23", "", None).unwrap();
+    let r = store.referral(id2).unwrap();
+    assert_eq!(r.status, ReferralStatus::Sent);
+    assert!(r.consent.is_some(), "the release it was sent under is kept");
+    assert_eq!(r.follow_up_on, Some(d("2026-11-30")), "a sent referral is chased a week later");
+}
+
+#[test]
+fn the_store_refuses_illegal_moves_and_keeps_every_move_with_its_reason() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, s) = setup(&mut store);
+    let id = referral(&mut store, c, s, true);
+    assert!(matches!(
+        go(&mut store, id, ReferralStatus::Completed, "2026-11-23", "", None),
+        Err(StoreError::Refused(_))
+    ));
+    // recorded after the fact: drafted and sent a week ago
+    go(&mut store, id, ReferralStatus::Sent, "2026-11-16", "", None).unwrap();
+    go(&mut store, id, ReferralStatus::Accepted, "2026-11-20", "", Some("2026-11-27")).unwrap();
+    let r = store.referral(id).unwrap();
+    assert_eq!(r.follow_up_on, Some(d("2026-11-27")), "accepted: followed up on the first appointment");
+    assert_eq!(r.appointments.len(), 1);
+    assert_eq!(r.age(today()), "accepted 3 days ago");
+    go(&mut store, id, ReferralStatus::OnHold, "2026-11-21", "", None).unwrap();
+    // back from a hold only to where it was
+    assert!(go(&mut store, id, ReferralStatus::InService, "2026-11-22", "", None).is_err());
+    go(&mut store, id, ReferralStatus::Accepted, "2026-11-22", "", None).unwrap();
+    assert!(
+        matches!(
+            go(&mut store, id, ReferralStatus::Declined, "2026-11-23", "", None),
+            Err(StoreError::Invalid(_))
+        ),
+        "declined needs a reason"
+    );
+    go(&mut store, id, ReferralStatus::Declined, "2026-11-23", "Outside their area", None).unwrap();
+    assert!(go(&mut store, id, ReferralStatus::Accepted, "2026-11-23", "", None).is_err(), "final");
+    let r = store.referral(id).unwrap();
+    let moves: Vec<String> = r.history.iter().map(|e| format!("{} {}", e.on, e.to.as_str())).collect();
+    assert_eq!(
+        moves,
+        vec![
+            "2026-11-16 draft",
+            "2026-11-16 sent",
+            "2026-11-20 accepted",
+            "2026-11-21 on-hold",
+            "2026-11-22 accepted",
+            "2026-11-23 declined"
+        ]
+    );
+    assert_eq!(r.history.last().unwrap().reason, "Outside their area");
+    assert_eq!(r.history.last().unwrap().by, "Sam Worker");
+    assert_eq!(r.outcome, "Outside their area");
+    // the timeline has every move; search finds the referral
+    let tl = store.timeline(c, Default::default(), 50, None).unwrap();
+    assert!(tl.iter().filter(|e| e.kind == "referral").count() >= 6);
+    let hits = store.search("parcels", &Default::default(), 5).unwrap();
+    assert_eq!(hits[0].reference, format!("R-{id}"));
+}
+
+#[test]
+fn follow_ups_feed_today_and_the_board_is_most_overdue_first() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, s) = setup(&mut store);
+    let a = referral(&mut store, c, s, true);
+    let b = referral(&mut store, c, s, true);
+    go(&mut store, a, ReferralStatus::Sent, "2026-11-02", "", None).unwrap();
+    go(&mut store, b, ReferralStatus::Sent, "2026-11-20", "", None).unwrap();
+    let board = store.open_referrals().unwrap();
+    assert_eq!(board.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a, b], "oldest overdue first");
+    let settings = store.settings().unwrap();
+    let due = store.due_items(&DueContext { now: fixed_now(), today: today(), settings: &settings }).unwrap();
+    let lines: Vec<&str> = due.iter().filter(|i| i.rule == "referral").map(|i| i.title.as_str()).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("URGENT Referral to Northside Food Bank"), "{lines:?}");
+    assert!(lines[0].contains("sent 21 days ago, no answer"), "{lines:?}");
+    // an open referral shows on the client's ecomap
+    let tie = caseload::ui::widgets::family::extra_ties(&store, c).unwrap();
+    assert_eq!(tie.len(), 2);
+    assert_eq!(tie[0].kind, caseload::domain::ecomap::TieKind::Referral);
+}
+
+/// The exit code, standard output and standard error of `caseload --db PATH ARGS…`.
+fn cli(path: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = caseload(path, args);
+    (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
+}
+
+#[test]
+fn the_referral_commands_follow_the_scripting_contract() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        setup(&mut store);
+    }
+    let (code, out, _) = cli(&path, &["referral", "add", "Ada", "--service", "S-0001", "--need", "food"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("R-1 "), "{out}");
+    let (code, _, err) = cli(&path, &["referral", "status", "R-1", "sent"]);
+    assert_eq!(code, 2, "no consent yet");
+    assert!(err.contains("consent"), "{err}");
+    let (code, out, _) = cli(
+        &path,
+        &["referral", "add", "Ada", "--to", "Westside Legal Aid", "--need", "court letter", "--consent"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.starts_with("R-2 "));
+    let (code, _, _) = cli(&path, &["referral", "status", "R-2", "sent", "--on", "2026-11-20"]);
+    assert_eq!(code, 0);
+    let (code, _, err) = cli(&path, &["referral", "status", "R-2", "declined"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("reason"), "{err}");
+    let (code, _, err) = cli(&path, &["referral", "status", "R-2", "teleported"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a known referral status"), "{err}");
+    let (code, _, _) = cli(&path, &["referral", "add", "Ada", "--need", "x"]);
+    assert_eq!(code, 2, "a provider is needed");
+    let (code, out, _) = cli(&path, &["referral", "list", "Ada", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(v[0]["ref"].is_string());
+    let (code, out, _) = cli(&path, &["referral", "list", "--open", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap().as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn referral_screens_at_80x24_and_wide() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (c, s) = setup(&mut store);
+        let id = referral(&mut store, c, s, true);
+        go(&mut store, id, ReferralStatus::Sent, "2026-11-10", "", None).unwrap();
+        // a provider typed in, with no consent on file
+        let n = NewReferral {
+            details: ReferralDetails {
+                provider: "Westside Legal Aid".into(),
+                need: "advice on the court letter".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.add_referral(c, &n, "Sam Worker", fixed_now()).unwrap();
+    }
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('r'));
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("sent 13 days ago, no answer") && s.contains("OVERDUE"), "{s}");
+    insta::assert_snapshot!("referrals_80x24", s);
+    // the draft without consent: the status form says why it cannot be sent
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("NONE VALID"), "{s}");
+    insta::assert_snapshot!("referral_100x30", s);
+    key(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("consent to share information is needed"), "{s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('B'));
+    let s = screen(&mut app, 140, 40);
+    assert!(s.contains("Referral board — 2 open"), "{s}");
+    insta::assert_snapshot!("board_140x40", s);
+}
+
+#[test]
+fn a_contact_is_linked_to_a_directory_organisation_by_its_name() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, _s) = setup(&mut store);
+    let p = caseload::domain::people::validate_person(
+        &caseload::domain::people::PersonInput {
+            name: "Jo Whitfield".into(),
+            relation: "agency worker".into(),
+            role: "volunteer coordinator".into(),
+            organisation: "northside food bank".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let id = store.add_person(c, &p, &Default::default(), fixed_now()).unwrap();
+    assert_eq!(store.person(id).unwrap().organisation_ref.as_deref(), Some("O-0001"));
+    let mut other = p.clone();
+    other.organisation = "Somewhere Else".into();
+    store.update_person(id, &other, &Default::default(), None, fixed_now()).unwrap();
+    assert_eq!(
+        store.person(id).unwrap().organisation_ref,
+        None,
+        "an organisation not in the directory unlinks"
+    );
+}
+
+/// Closing a case asks about each open referral: an in-service one may be completed, any open
+/// one cancelled with the reason (through the closed loop, with its history); the summary tells
+/// where each referral ended; a same-day undo puts the referral back as it was.
+#[test]
+fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
+    use caseload::domain::closure::{
+        draft_summary, CloseDetails, ClosureReason, Decision, Disposition, Reopen, ReopenMode,
+    };
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (client, service) = setup(&mut store);
+    let in_service = referral(&mut store, client, service, true);
+    go(&mut store, in_service, ReferralStatus::Sent, "2026-11-02", "", None).unwrap();
+    go(&mut store, in_service, ReferralStatus::Accepted, "2026-11-05", "", Some("2026-11-10")).unwrap();
+    go(&mut store, in_service, ReferralStatus::InService, "2026-11-10", "", None).unwrap();
+    let sent = referral(&mut store, client, service, true);
+    go(&mut store, sent, ReferralStatus::Sent, "2026-11-20", "", None).unwrap();
+    let draft = referral(&mut store, client, service, false);
+    let cancelled_follow_up = store.referral(sent).unwrap().follow_up_on;
+    assert!(cancelled_follow_up.is_some());
+
+    let items = store.open_items(client).unwrap();
+    let refs: Vec<_> = items.iter().filter(|i| i.kind == "referral").collect();
+    assert_eq!(refs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![in_service, sent, draft]);
+    // only the one in service can be completed
+    assert!(refs[0].choice(Disposition::Complete).is_some());
+    assert!(refs[1].choice(Disposition::Complete).is_none());
+    assert!(refs[1].choice(Disposition::Cancel).is_some_and(|c| c.needs_text));
+    assert!(refs[0].label.contains("in service") && refs[0].label.contains("Northside"), "{}", refs[0].label);
+
+    let details = CloseDetails {
+        reason: ClosureReason::MovedAway,
+        reason_note: String::new(),
+        closed_on: today(),
+        follow_up_on: None,
+        follow_up_plan: String::new(),
+    };
+    let decisions = vec![
+        Decision {
+            kind: "referral",
+            id: in_service,
+            disposition: Disposition::Complete,
+            text: String::new(),
+        },
+        Decision {
+            kind: "referral",
+            id: sent,
+            disposition: Disposition::Cancel,
+            text: "Client moved away".into(),
+        },
+        Decision { kind: "referral", id: draft, disposition: Disposition::Leave, text: String::new() },
+    ];
+    // completing a referral that is not in service is refused and nothing changes
+    let wrong = vec![Decision {
+        kind: "referral",
+        id: sent,
+        disposition: Disposition::Complete,
+        text: String::new(),
+    }];
+    assert!(store.close_case(client, &details, &wrong, "Summary.", "Sam Worker", fixed_now()).is_err());
+    assert_eq!(store.referral(sent).unwrap().status, ReferralStatus::Sent);
+    assert!(store.current_closure(client).unwrap().is_none());
+
+    let instruments = caseload::domain::instruments::builtin().unwrap();
+    let facts = store.closure_facts(client, &instruments, fixed_now()).unwrap();
+    let summary = draft_summary(&facts, &decisions, &details);
+    assert!(summary.contains("Referrals"), "{summary}");
+    assert!(summary.contains(&caseload::domain::referral::referral_ref(sent)), "{summary}");
+    store.close_case(client, &details, &decisions, &summary, "Sam Worker", fixed_now()).unwrap();
+    assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::Completed);
+    let cancelled = store.referral(sent).unwrap();
+    assert_eq!(cancelled.status, ReferralStatus::Cancelled);
+    assert!(cancelled.outcome.contains("Client moved away"), "{}", cancelled.outcome);
+    assert_eq!(store.referral(draft).unwrap().status, ReferralStatus::Draft);
+    // the referral's own history has the move, with the reason
+    let events = cancelled.history.clone();
+    let last = events.last().unwrap();
+    assert_eq!((last.from, last.to), (Some(ReferralStatus::Sent), ReferralStatus::Cancelled));
+    assert!(last.reason.contains("Client moved away"));
+    // the closed case's referrals are off Today and the board
+    assert!(store.open_referrals().unwrap().iter().all(|r| r.id != sent && r.id != in_service));
+
+    // undone the same day: each referral as it was
+    let undo = Reopen { mode: ReopenMode::Undo, reason: "Closed the wrong file".into(), opened_on: today() };
+    store.reopen_case(client, &undo, "Sam Worker", fixed_now()).unwrap();
+    let back = store.referral(sent).unwrap();
+    assert_eq!(back.status, ReferralStatus::Sent);
+    assert_eq!(back.status_since, d("2026-11-20"));
+    assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::InService);
+    assert_eq!(back.history.last().unwrap().to, ReferralStatus::Sent);
+    assert_eq!(back.follow_up_on, cancelled_follow_up);
+}
