@@ -494,20 +494,31 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Open, C::Drafts, &[code(KeyCode::Enter)], "Enter", "resume (this draft)"),
     b(A::Discard, C::Drafts, &[k('d')], "d", "discard (this draft)"),
     b(A::Back, C::Drafts, &[code(KeyCode::Esc)], "Esc", "later"),
-    b(A::Back, C::Help, &[code(KeyCode::Esc), k('?'), k('q')], "Esc", "close help"),
+    b(A::Down, C::Help, &[k('j'), code(KeyCode::Down)], "j/↓", "scroll down"),
+    b(A::Up, C::Help, &[k('k'), code(KeyCode::Up)], "k/↑", "scroll up"),
+    b(A::PageDown, C::Help, &[code(KeyCode::PageDown), k(' ')], "PgDn", "page down"),
+    b(A::PageUp, C::Help, &[code(KeyCode::PageUp)], "PgUp", "page up"),
+    b(A::Top, C::Help, &[code(KeyCode::Home)], "Home", "top"),
+    b(A::Bottom, C::Help, &[code(KeyCode::End)], "End", "bottom"),
+    b(A::Back, C::Help, &[code(KeyCode::Esc), k('?'), k('q'), code(KeyCode::F(1))], "Esc", "close help"),
 ];
 
-fn matches(key: &Key, ev: &KeyEvent) -> bool {
+/// Keys whose code already says Shift: a character ('G', '?') and BackTab, which terminals
+/// send as `ESC [ Z` and crossterm reports with Shift. For them Shift is not compared.
+fn shift_is_in_the_code(code: KeyCode) -> bool {
+    matches!(code, KeyCode::Char(_) | KeyCode::BackTab)
+}
+
+pub fn matches(key: &Key, ev: &KeyEvent) -> bool {
     if key.code != ev.code {
         return false;
     }
-    let relevant = ev.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
-    let wanted = key.mods & (KeyModifiers::CONTROL | KeyModifiers::ALT);
-    // Shift is part of the character itself ('G', '?'), so it is not compared for chars.
-    match ev.code {
-        KeyCode::Char(_) => relevant == wanted,
-        _ => relevant == wanted && (ev.modifiers & KeyModifiers::SHIFT) == (key.mods & KeyModifiers::SHIFT),
-    }
+    let compared = if shift_is_in_the_code(ev.code) {
+        KeyModifiers::CONTROL | KeyModifiers::ALT
+    } else {
+        KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT
+    };
+    ev.modifiers & compared == key.mods & compared
 }
 
 /// The action bound to `ev` in the first of `contexts` that binds it.
@@ -532,9 +543,64 @@ pub fn key_label(context: Context, action: Action) -> &'static str {
     binding(&[context], action).map(|b| b.label).unwrap_or("?")
 }
 
-/// All bindings of the given contexts, in table order, for the help overlay.
-pub fn bindings_for(contexts: &[Context]) -> Vec<&'static Binding> {
-    contexts.iter().flat_map(|ctx| KEYMAP.iter().filter(move |bd| bd.context == *ctx)).collect()
+impl Key {
+    /// How the key is written when a binding's label does not fit ("Home", "Ctrl-U", "Shift-↑").
+    pub fn name(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        let mut name = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            name.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            name.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) && self.code != KeyCode::BackTab {
+            name.push_str("Shift-");
+        }
+        name + &base
+    }
+
+    fn same(&self, other: &Key) -> bool {
+        self.code == other.code && self.mods == other.mods
+    }
+}
+
+/// The bindings of `contexts` as a person can use them there: a key an earlier context binds
+/// is taken by that one (as `lookup` does), so a later binding shows only its other keys, or
+/// not at all. This is what the help overlay lists, so no key is listed twice.
+pub fn usable_bindings(contexts: &[Context]) -> Vec<(Context, String, &'static Binding)> {
+    let mut taken: Vec<Key> = Vec::new();
+    let mut out = Vec::new();
+    for ctx in contexts {
+        let mut here: Vec<Key> = Vec::new();
+        for b in KEYMAP.iter().filter(|b| b.context == *ctx) {
+            let free: Vec<&Key> = b.keys.iter().filter(|k| !taken.iter().any(|t| t.same(k))).collect();
+            if free.is_empty() {
+                continue;
+            }
+            let label = if free.len() == b.keys.len() {
+                b.label.to_string()
+            } else {
+                free.iter().map(|k| k.name()).collect::<Vec<_>>().join("/")
+            };
+            here.extend(free.into_iter().copied());
+            out.push((*ctx, label, b));
+        }
+        taken.extend(here);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -589,6 +655,56 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Every binding is reached by what a terminal sends for its key: the bytes are decoded as
+    /// the app decodes them, and the event must be matched by the binding. (Shift-Tab did
+    /// nothing in any form: a terminal sends `ESC [ Z`, read as BackTab with Shift.)
+    #[test]
+    fn every_binding_is_reached_by_the_bytes_a_terminal_sends() {
+        use crate::tui::input::{encode, Decoder, ESCAPE_TIMEOUT};
+        use crossterm::event::Event;
+        for b in KEYMAP {
+            for key in b.keys {
+                let bytes = encode(key.code, key.mods)
+                    .unwrap_or_else(|| panic!("{:?} in {:?} cannot be typed", key.code, b.context));
+                let t = std::time::Instant::now();
+                let mut d = Decoder::new();
+                d.feed(&bytes, t);
+                let mut evs = d.events(t);
+                evs.extend(d.events(t + ESCAPE_TIMEOUT));
+                let [Event::Key(ev)] = evs.as_slice() else {
+                    panic!("{bytes:?} for {:?} decoded as {evs:?}", key.code);
+                };
+                assert!(
+                    matches(key, ev),
+                    "{} in {:?}: the terminal's {ev:?} does not match",
+                    key.name(),
+                    b.context
+                );
+                assert_eq!(
+                    lookup(&[b.context], ev),
+                    KEYMAP
+                        .iter()
+                        .find(|x| x.context == b.context && x.keys.iter().any(|k| matches(k, ev)))
+                        .map(|x| x.action)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_lists_a_key_once_where_an_earlier_context_takes_it() {
+        let shown = usable_bindings(&[C::People, C::Nav, C::Global, C::Help]);
+        let mut keys: Vec<String> = Vec::new();
+        for (ctx, label, _) in &shown {
+            for k in label.split('/') {
+                assert!(!keys.contains(&k.to_string()), "{k} listed twice (again in {ctx:?})");
+                keys.push(k.to_string());
+            }
+        }
+        // `g` is the genogram here; Nav's "first" keeps only Home
+        assert!(shown.iter().any(|(c, l, b)| *c == C::Nav && b.action == A::Top && l == "Home"));
     }
 
     #[test]

@@ -197,6 +197,11 @@ impl App {
             self.run(msgs);
             return;
         }
+        // F1 opens the help anywhere, in a form too (where `?` is text)
+        if key.code == KeyCode::F(1) {
+            self.help_scroll = Some(0);
+            return;
+        }
         self.set_area();
         let text_mode = self.captures_text();
         let handled = self.stack.last_mut().map(|v| v.handle_key(key)).unwrap_or(Handled::No);
@@ -248,15 +253,17 @@ impl App {
     /// Keys while the help overlay is up: scroll it, or close it.
     fn help_key(&mut self, key: KeyEvent) {
         let help_end = crate::ui::widgets::help::max_scroll(&self.help_contexts(), self.size);
+        let page = self.size.1.saturating_sub(8).max(1);
         let Some(scroll) = self.help_scroll.as_mut() else { return };
-        match key.code {
-            KeyCode::Char('j') | KeyCode::Down => *scroll = (*scroll + 1).min(help_end),
-            KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
-            _ => {
-                if lookup(&[Context::Help], &key).is_some() {
-                    self.help_scroll = None;
-                }
-            }
+        match lookup(&[Context::Help], &key) {
+            Some(Action::Down) => *scroll = (*scroll + 1).min(help_end),
+            Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Action::PageDown) => *scroll = scroll.saturating_add(page).min(help_end),
+            Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
+            Some(Action::Top) => *scroll = 0,
+            Some(Action::Bottom) => *scroll = help_end,
+            Some(Action::Back) => self.help_scroll = None,
+            _ => {}
         }
     }
 

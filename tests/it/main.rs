@@ -23,6 +23,7 @@ mod notes;
 mod plan;
 mod plan_screens;
 mod pty;
+mod pty_keys;
 mod readme_keys;
 mod referrals;
 mod screens;

@@ -592,8 +592,6 @@ fn a_note_entered_in_error_says_so_instead_of_offering_forms() {
 /// Shift-Tab goes back a field, as the footer and the README say, when it comes as a terminal
 /// sends it: BackTab with Shift.
 #[test]
-#[ignore = "known bug: crossterm reads Shift-Tab as BackTab with Shift, keymap::matches compares Shift for \
-            keys other than characters and the Form binding has none, so Shift-Tab does nothing"]
 fn shift_tab_from_a_terminal_goes_back_a_field() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);

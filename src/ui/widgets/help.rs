@@ -5,26 +5,30 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::keymap::{bindings_for, Context};
+use crate::keymap::{usable_bindings, Context};
 use crate::ui::theme;
 
 pub fn lines(contexts: &[Context]) -> Vec<Line<'static>> {
     let mut out = Vec::new();
-    for ctx in contexts {
-        let bs = bindings_for(&[*ctx]);
-        if bs.is_empty() {
-            continue;
+    let mut shown: Option<Context> = None;
+    // the help's own keys are listed last and whole: while it is open, they are the keys
+    let screen: Vec<Context> = contexts.iter().copied().filter(|c| *c != Context::Help).collect();
+    let mut rows = usable_bindings(&screen);
+    if contexts.contains(&Context::Help) {
+        rows.extend(usable_bindings(&[Context::Help]));
+    }
+    for (ctx, label, b) in rows {
+        if shown != Some(ctx) {
+            if !out.is_empty() {
+                out.push(Line::from(""));
+            }
+            out.push(Line::from(Span::styled(ctx.title(), theme::title())));
+            shown = Some(ctx);
         }
-        if !out.is_empty() {
-            out.push(Line::from(""));
-        }
-        out.push(Line::from(Span::styled(ctx.title(), theme::title())));
-        for b in bs {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", b.label), theme::key()),
-                Span::raw(b.description),
-            ]));
-        }
+        out.push(Line::from(vec![
+            Span::styled(format!("  {label:<12}"), theme::key()),
+            Span::raw(b.description),
+        ]));
     }
     out
 }
@@ -49,7 +53,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, contexts: &[Context], scroll: u
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(Span::styled(" Keys — Esc closes, j/k scroll ", theme::title()));
+        .title(Span::styled(" Keys — Esc closes, j/k or PgDn/PgUp scroll ", theme::title()));
     frame.render_widget(
         Paragraph::new(lines(contexts)).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)),
         rect,

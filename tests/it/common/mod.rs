@@ -3,6 +3,7 @@
 
 mod cli;
 mod keys;
+pub mod pty;
 pub use cli::*;
 pub use keys::*;
 

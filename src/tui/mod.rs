@@ -1,12 +1,15 @@
 //! The terminal: entering and always leaving raw mode and the alternate screen — on quit,
-//! on error, on panic and on SIGTERM/SIGHUP — and the event loop.
+//! on error, on panic and on SIGTERM/SIGHUP — and the event loop, which reads the terminal's
+//! bytes itself (`input`) so that nothing ever blocks it.
+
+pub mod input;
 
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::time::Duration;
+use std::time::Instant;
 
 use chrono::Utc;
-use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event};
 use crossterm::execute;
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::CrosstermBackend;
@@ -15,18 +18,24 @@ use ratatui::Terminal;
 use crate::app::App;
 
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
+static RESIZED: AtomicBool = AtomicBool::new(false);
 static TUI_ACTIVE: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_signal(sig: libc::c_int) {
     SIGNAL.store(sig, Ordering::SeqCst);
 }
 
+extern "C" fn on_resize(_sig: libc::c_int) {
+    RESIZED.store(true, Ordering::SeqCst);
+}
+
 fn install_signal_handlers() {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    // SAFETY: the handlers only store to atomics, which is async-signal-safe.
     unsafe {
         for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
             libc::signal(sig, on_signal as *const () as libc::sighandler_t);
         }
+        libc::signal(libc::SIGWINCH, on_resize as *const () as libc::sighandler_t);
     }
 }
 
@@ -78,64 +87,83 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
     let _guard = enter()?;
     let out: Stdout = io::stdout();
     let mut terminal = Terminal::new(CrosstermBackend::new(out))?;
+    let result = event_loop(&mut app, &mut terminal);
+    // every way out keeps what was typed: quit, a signal, a closed terminal, an error
+    app.save_draft_now();
+    result
+}
+
+fn event_loop(app: &mut App, terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.size = (size.width, size.height);
     app.sync();
-
+    let mut decoder = input::Decoder::new();
     loop {
-        if let Err(e) = terminal.draw(|f| crate::ui::render(f, &app)) {
-            // the terminal is gone (closed window, lost connection): keep what was typed
-            app.save_draft_now();
-            return Err(e.into());
+        terminal.draw(|f| crate::ui::render(f, app))?;
+        if app.quit || SIGNAL.load(Ordering::SeqCst) != 0 {
+            return Ok(());
         }
-        if app.quit {
-            break;
+        // An escape sequence cut short is resolved soon; a running import redraws often.
+        let wait = if decoder.pending() {
+            input::ESCAPE_TIMEOUT.as_millis() as i32
+        } else if app.busy() {
+            50
+        } else {
+            200
+        };
+        match read_input(wait) {
+            Input::Bytes(bytes) => decoder.feed(&bytes, Instant::now()),
+            Input::Nothing => {}
+            Input::HungUp => return Ok(()),
         }
-        if SIGNAL.load(Ordering::SeqCst) != 0 {
-            break;
-        }
-        // Wait for input ourselves: crossterm, asked to read a terminal that has hung up, reads
-        // end-of-file forever at full speed instead of returning (and never sees SIGHUP).
-        // A running import reports progress: redraw often while it does.
-        let wait = if app.busy() { 50 } else { 200 };
-        if wait_for_input(wait) == Input::HungUp {
-            break;
+        if RESIZED.swap(false, Ordering::SeqCst) {
+            let size = terminal.size()?;
+            app.handle_event(Event::Resize(size.width, size.height));
         }
         app.tick(Utc::now());
-        // Everything already queued (keys, a paste arriving as keys, a resize) before drawing.
-        while !app.quit && event::poll(Duration::ZERO)? {
-            let ev = event::read()?;
+        for ev in decoder.events(Instant::now()) {
             app.handle_event(ev);
+            if app.quit {
+                break;
+            }
         }
     }
-    app.save_draft_now();
-    Ok(())
 }
 
 #[derive(Debug, PartialEq, Eq)]
 enum Input {
-    /// Keys to read, or the wait ended (timeout, a signal such as a resize).
-    Maybe,
+    Bytes(Vec<u8>),
+    /// The wait ended without input (a timeout, a signal such as a resize).
+    Nothing,
     /// The terminal was closed: reading it would only ever give end-of-file.
     HungUp,
 }
 
-/// Waits up to `timeout_ms` for the terminal to have something to read.
-fn wait_for_input(timeout_ms: i32) -> Input {
+/// Waits up to `timeout_ms` for the terminal and takes what it sent. Never blocks longer: a
+/// signal (SIGTERM, a resize) ends the wait at once.
+fn read_input(timeout_ms: i32) -> Input {
     let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
-    let mut timeout = timeout_ms;
-    loop {
-        // SAFETY: one valid pollfd, for the duration of the call.
-        let n = unsafe { libc::poll(&mut fd, 1, timeout) };
-        if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-            // a signal (resize, SIGTERM): look again without waiting, so the state is known
-            timeout = 0;
-            continue;
-        }
-        return if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+    // SAFETY: one valid pollfd, for the duration of the call.
+    let n = unsafe { libc::poll(&mut fd, 1, timeout_ms) };
+    if n <= 0 {
+        return Input::Nothing;
+    }
+    if fd.revents & libc::POLLIN == 0 {
+        return if fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
             Input::HungUp
         } else {
-            Input::Maybe
+            Input::Nothing
         };
+    }
+    let mut buf = [0u8; 4096];
+    // SAFETY: reads into a buffer we own, at most its length; the terminal has bytes waiting.
+    let got = unsafe { libc::read(libc::STDIN_FILENO, buf.as_mut_ptr().cast(), buf.len()) };
+    match got {
+        0 => Input::HungUp,
+        n if n > 0 => Input::Bytes(buf[..n as usize].to_vec()),
+        _ => match io::Error::last_os_error().kind() {
+            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => Input::Nothing,
+            _ => Input::HungUp,
+        },
     }
 }
