@@ -16,6 +16,7 @@ mod cli_directory;
 mod cli_plan;
 mod close_screens;
 mod closure;
+mod contracts;
 mod coordination;
 mod directory;
 mod graphs;
