@@ -147,7 +147,7 @@ pub fn caseload_csv(
         let n = |m: &HashMap<i64, i64>| m.get(&id).copied().unwrap_or(0).to_string();
         let cells = [
             client_ref(id),
-            format!("{given} {family}").trim().to_string(),
+            crate::domain::client::joined_name(&given, &family),
             status.clone(),
             intake,
             episode.to_string(),

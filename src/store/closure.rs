@@ -10,7 +10,6 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use super::clients::{log_record_event, require_client};
-use super::due::DueContext;
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::closure::{
@@ -20,7 +19,7 @@ use crate::domain::closure::{
     ReopenMode, ScreenPoint, ScreenerFact,
 };
 use crate::domain::dates::{format_date, local_day, local_offset_secs, moment_of_day, parse_ymd};
-use crate::domain::due::{due_phrase, DueItem, Target, Urgency};
+use crate::domain::due::{dated_item, due_phrase, DueContext, DueItem, Target, Urgency};
 use crate::domain::goal::GoalStatus;
 use crate::domain::note::note_ref;
 use crate::domain::referral::ReferralStatus;
@@ -451,13 +450,13 @@ impl OpenKind for AlertItems {
         let mut out = Vec::new();
         for row in rows {
             let (id, screening, _message, raised) = row?;
-            let reference = super::safety::alert_ref(id);
+            let reference = crate::domain::assessment::alert_ref(id);
             out.push(OpenItem {
                 kind: "alert",
                 id,
                 label: format!(
                     "Safety alert {reference} from screener result {} (raised {})",
-                    super::screenings::screening_ref(screening),
+                    crate::domain::assessment::screening_ref(screening),
                     raised.get(..10).unwrap_or("")
                 ),
                 reference,
@@ -503,7 +502,7 @@ impl OpenKind for AlertItems {
             [record_id],
         )?;
         super::safety::refresh_safety(tx, client_id)?;
-        let r = super::safety::alert_ref(record_id);
+        let r = crate::domain::assessment::alert_ref(record_id);
         event(
             tx,
             client_id,
@@ -928,8 +927,10 @@ pub fn closure_facts_in(
         })? {
             let (id, area, level) = row?;
             let area = crate::domain::assessment::RiskArea::parse(&area).map(|a| a.label()).unwrap_or("Risk");
-            also_open
-                .push(format!("Risk flag {} ({area}, {level}) is still raised", super::safety::flag_ref(id)));
+            also_open.push(format!(
+                "Risk flag {} ({area}, {level}) is still raised",
+                crate::domain::assessment::flag_ref(id)
+            ));
         }
         let mut stmt = conn.prepare_cached(
             "SELECT id, follow_up_on FROM transitions WHERE client_id = ?1 AND follow_up_on IS NOT NULL \
@@ -1294,7 +1295,7 @@ fn past_retention_in(conn: &Connection, years: u32, today: NaiveDate) -> Result<
         out.push(RetentionEntry {
             reference: client_ref(id),
             client_id: id,
-            name: format!("{given} {family}").trim().to_string(),
+            name: crate::domain::client::joined_name(&given, &family),
             closed_on: closed,
             retain_until: retain_until(closed, years),
         });
@@ -1549,7 +1550,7 @@ pub(crate) fn due_closure_follow_ups(
     for row in rows {
         let (id, client_id, due, given, family) = row?;
         let target = Target::Closure(closure_ref(id));
-        out.extend(super::due::dated_item(
+        out.extend(dated_item(
             ctx,
             "closure-follow-up",
             (client_id, given, family),

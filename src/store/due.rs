@@ -1,55 +1,17 @@
-//! The rules behind Today. Each rule reads what is recorded (through indexes) and returns
-//! items; a later phase adds its rule to `RULES`, not a screen.
+//! The queries behind Today. Each rule reads what is recorded (through indexes) and returns
+//! items built by `domain::due`; a later phase adds its rule to `RULES`, not a screen.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use rusqlite::params;
 
 use super::{Result, Store};
-use crate::domain::client::client_ref;
+use crate::domain::assessment::{alert_ref, flag_ref, screening_ref};
+use crate::domain::client::{client_ref, joined_name};
 use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd, to_db};
-use crate::domain::due::{due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
+// Callers outside store name the context through here as well.
+pub use crate::domain::due::DueContext;
+use crate::domain::due::{dated_item, due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
 use crate::domain::note::note_ref;
-use crate::domain::settings::Settings;
-
-/// What every rule may use.
-pub struct DueContext<'a> {
-    pub now: DateTime<Utc>,
-    pub today: NaiveDate,
-    pub settings: &'a Settings,
-}
-
-impl DueContext<'_> {
-    /// The last day an item due soon can fall on: today and the due-soon window (Settings).
-    pub fn horizon(&self) -> NaiveDate {
-        self.today.checked_add_days(Days::new(u64::from(self.settings.due_soon_days))).unwrap_or(self.today)
-    }
-}
-
-/// A client's item due on a stored day, as most rules give them: None when the day cannot be
-/// read or is beyond the due-soon window. `title` is told the day.
-pub(crate) fn dated_item(
-    ctx: &DueContext<'_>,
-    rule: &'static str,
-    (client_id, given, family): (i64, String, String),
-    due: &str,
-    record_id: Option<i64>,
-    target: Target,
-    title: impl FnOnce(NaiveDate) -> String,
-) -> Option<DueItem> {
-    let due = parse_ymd(due)?;
-    let urgency = urgency_for(due, ctx.today, ctx.settings.due_soon_days)?;
-    Some(DueItem {
-        rule,
-        urgency,
-        due_on: Some(due),
-        client_ref: Some(client_ref(client_id)),
-        client_name: name(given, family),
-        title: title(due),
-        target,
-        client_id: Some(client_id),
-        record_id,
-    })
-}
 
 /// A rule gives its items, soonest due first, at most `limit` of them (-1: all).
 pub type Rule = fn(&Store, &DueContext<'_>, i64) -> Result<Vec<DueItem>>;
@@ -119,8 +81,9 @@ impl Store {
     }
 }
 
-pub(crate) fn name(given: String, family: String) -> String {
-    format!("{given} {family}").trim().to_string()
+/// The rows give owned names; this fixes their type for the row closures.
+fn name(given: String, family: String) -> String {
+    joined_name(&given, &family)
 }
 
 /// Follow-up dates set on notes, overdue or due soon, until done or until a later contact.
@@ -305,7 +268,7 @@ fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec
             client_ref: Some(client_ref(client_id)),
             client_name: name(given, family),
             title: format!("{area} {}: review the flag (since {since})", level.to_uppercase()),
-            target: Target::Flag(crate::store::safety::flag_ref(id)),
+            target: Target::Flag(flag_ref(id)),
             client_id: Some(client_id),
             record_id: Some(id),
         });
@@ -340,11 +303,8 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Ve
             due_on: None,
             client_ref: Some(client_ref(client_id)),
             client_name: name(given, family),
-            title: format!(
-                "Screener safety alert ({}, {since}): acknowledge it",
-                crate::store::screenings::screening_ref(screening)
-            ),
-            target: Target::Alert(crate::store::safety::alert_ref(id)),
+            title: format!("Screener safety alert ({}, {since}): acknowledge it", screening_ref(screening)),
+            target: Target::Alert(alert_ref(id)),
             client_id: Some(client_id),
             record_id: Some(id),
         });

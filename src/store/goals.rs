@@ -287,7 +287,7 @@ fn progress_from_row(r: &Row<'_>) -> rusqlite::Result<Progress> {
         value: r.get(3)?,
         note: r.get(4)?,
         source: r.get(5)?,
-        screening: r.get::<_, Option<i64>>(6)?.map(crate::store::screenings::screening_ref),
+        screening: r.get::<_, Option<i64>>(6)?.map(crate::domain::assessment::screening_ref),
         recorded_at: r.get(7)?,
     })
 }

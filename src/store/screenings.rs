@@ -8,14 +8,11 @@ use serde::Serialize;
 use super::clients::{current_episode_id, log_record_event, require_client};
 use super::safety::refresh_safety;
 use super::{now_db, Result, Store, StoreError};
-use crate::domain::assessment::make_ref;
+// Re-exported for the screens and commands that name it through here.
+pub use crate::domain::assessment::screening_ref;
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::instruments::{score, Answer, Instrument, ScoreResult};
-
-pub fn screening_ref(id: i64) -> String {
-    make_ref("SC", id)
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screening {
