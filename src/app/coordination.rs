@@ -87,11 +87,7 @@ impl App {
             "advocacy" => CoordMsg::OpenAdvocacy(id),
             "mandated-report" => CoordMsg::OpenReport(id),
             "transition" => {
-                let client_id: i64 = self
-                    .store
-                    .conn
-                    .query_row("SELECT client_id FROM transitions WHERE id = ?1", [id], |r| r.get(0))
-                    .map_err(StoreError::from)?;
+                let client_id = self.store.transition_client_id(id)?;
                 CoordMsg::Open { client_id, tab: Tab::Transitions }
             }
             _ => return Ok(false),

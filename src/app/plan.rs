@@ -202,7 +202,7 @@ impl App {
             }
             PlanMsg::Evaluate(c) => {
                 self.store.client(c)?;
-                let episode = crate::store::clients::current_episode_id(&self.store.conn, c)?;
+                let episode = self.store.current_episode(c)?;
                 let goals: Vec<GoalToEvaluate> = self
                     .store
                     .goals(c, true)?

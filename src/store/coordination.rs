@@ -602,6 +602,11 @@ impl Store {
         })
     }
 
+    /// The client a transition belongs to.
+    pub fn transition_client_id(&self, id: i64) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT client_id FROM transitions WHERE id = ?1", [id], |r| r.get(0))?)
+    }
+
     pub fn transitions(&self, client_id: i64) -> Result<Vec<Transition>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, client_id, kind, on_date, from_service, to_service, handed_over, follow_up_on, follow_up_done \

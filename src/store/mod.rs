@@ -1,6 +1,7 @@
 //! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
 
 pub mod assessments;
+pub mod caseload;
 pub mod clients;
 pub mod closure;
 pub mod coordination;
@@ -114,7 +115,8 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub struct Store {
-    pub(crate) conn: Connection,
+    // Private to store: the rest of the app asks the store, never the database.
+    pub(in crate::store) conn: Connection,
     path: PathBuf,
 }
 
