@@ -300,6 +300,11 @@ pub fn now_db(now: DateTime<Utc>) -> String {
     to_db(now)
 }
 
+/// A stored day column (`YYYY-MM-DD`, or a timestamp's day); None when empty or unreadable.
+pub(crate) fn day_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::domain::dates::parse_ymd))
+}
+
 fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(path.to_path_buf()),

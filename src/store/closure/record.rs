@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::domain::client::client_ref;
 use crate::domain::closure::{can_undo, closure_ref, ClosureReason, Disposition};
 use crate::domain::dates::{local_offset_secs, parse_ymd};
-use crate::store::{Result, Store, StoreError};
+use crate::store::{day_col, Result, Store, StoreError};
 
 /// A closure of an episode, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,9 +68,7 @@ const CLOSURE_COLUMNS: &str = "cl.id, cl.client_id, cl.episode_id, e.number, cl.
 
 fn closure_from_row(r: &Row<'_>) -> rusqlite::Result<Closure> {
     let id: i64 = r.get(0)?;
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ymd))
-    };
+    let day = |i: usize| day_col(r, i);
     Ok(Closure {
         reference: closure_ref(id),
         id,
