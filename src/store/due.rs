@@ -11,6 +11,7 @@ use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd,
 // Callers outside store name the context through here as well.
 pub use crate::domain::due::DueContext;
 use crate::domain::due::{dated_item, due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
+use crate::domain::instruments::{regiven, short_name_of};
 use crate::domain::note::note_ref;
 
 /// A rule gives its items, soonest due first, at most `limit` of them (-1: all).
@@ -36,19 +37,6 @@ pub const RULES: &[(&str, Rule)] = &[
     ("closure-follow-up", super::closure::due_closure_follow_ups),
     ("retention", super::closure::due_retention),
 ];
-
-/// The short name of a built-in instrument, for lines that have only its id.
-pub fn short_name(id: &str) -> &str {
-    match id {
-        "phq9" => "PHQ-9",
-        "gad7" => "GAD-7",
-        "ahc_hrsn_core" => "AHC",
-        other => other,
-    }
-}
-
-/// Instruments given again on a schedule while a case is open.
-pub const RESCREEN_INSTRUMENTS: &[(&str, &str)] = &[("phq9", "PHQ-9"), ("gad7", "GAD-7")];
 
 impl Store {
     /// Everything that needs the practitioner, most urgent first.
@@ -312,7 +300,8 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Ve
     Ok(out)
 }
 
-/// PHQ-9 and GAD-7 are due again a set number of days after the last one, while a case is open.
+/// Screeners re-given on a schedule (`regiven_after_days` in their JSON: PHQ-9, GAD-7) are due
+/// again the practitioner's number of days after the last one, while a case is open.
 fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let every = u64::from(ctx.settings.rescreen_days);
     let horizon = ctx.horizon();
@@ -327,8 +316,8 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
          ORDER BY l.last_on LIMIT ?3",
     )?;
     let mut rows: Vec<(i64, String, String, String, String)> = Vec::new();
-    for (id, _) in RESCREEN_INSTRUMENTS {
-        let got = stmt.query_map(params![id, format_date(cutoff), limit], |r| {
+    for instrument in regiven() {
+        let got = stmt.query_map(params![instrument.id, format_date(cutoff), limit], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
         })?;
         for row in got {
@@ -339,14 +328,14 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     if limit >= 0 {
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     }
-    // PHQ-9 and GAD-7 given together are due together: one line
+    // screeners given together (PHQ-9 and GAD-7) are due together: one line
     let mut same_day: std::collections::HashMap<(i64, NaiveDate), usize> = std::collections::HashMap::new();
     let mut out: Vec<DueItem> = Vec::new();
     for (client_id, instrument, last, given, family) in rows {
         let Some(last) = parse_ymd(&last) else { continue };
         let due = last.checked_add_days(Days::new(every)).unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let short = short_name(&instrument);
+        let short = short_name_of(&instrument);
         if let Some(same) = same_day.get(&(client_id, due)).and_then(|&i| out.get_mut(i)) {
             same.title = same.title.replacen(" due again", &format!(" and {short} due again"), 1);
             continue;

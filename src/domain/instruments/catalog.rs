@@ -1,6 +1,7 @@
 //! The instruments shipped with the app, reading an instrument file, and finding one by name.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::error::InstrumentError;
 use super::model::{normalize_name, Instrument};
@@ -39,6 +40,23 @@ pub fn builtin() -> Result<Vec<Instrument>, InstrumentError> {
     }
     check_distinct_names(&all)?;
     Ok(all)
+}
+
+/// The shipped instruments, read once (empty if an asset were broken, which the unit tests
+/// refuse), for lines that have only an instrument's id.
+pub fn shipped() -> &'static [Instrument] {
+    static SHIPPED: OnceLock<Vec<Instrument>> = OnceLock::new();
+    SHIPPED.get_or_init(|| builtin().unwrap_or_default())
+}
+
+/// The short name of a shipped instrument ("PHQ-9", "AHC HRSN"); the id itself if unknown.
+pub fn short_name_of(id: &str) -> &str {
+    shipped().iter().find(|i| i.id == id).map(|i| i.short_name.as_str()).unwrap_or(id)
+}
+
+/// The shipped instruments given again on a schedule while a case is open, in file order.
+pub fn regiven() -> impl Iterator<Item = &'static Instrument> {
+    shipped().iter().filter(|i| i.regiven_after_days.is_some())
 }
 
 /// Refuses a set where two instruments answer to the same id or alias.

@@ -30,6 +30,11 @@ pub struct Instrument {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub purpose: String,
+    /// Given again this many days after the last one while a case is open (Today reminds);
+    /// absent for a screener given once. The practitioner's `rescreen_days` setting is the
+    /// interval actually used, and starts at this value (a test keeps the two equal).
+    #[serde(default)]
+    pub regiven_after_days: Option<u32>,
     pub loinc: PanelCodes,
     pub licence: Licence,
     pub stem: Option<String>,

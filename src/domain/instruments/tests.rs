@@ -712,3 +712,28 @@ fn duplicate_names_across_instruments_are_errors() {
     let err = check_distinct_names(&all).expect_err("refused");
     assert!(err.to_string().contains("phq9"), "{err}");
 }
+
+// ---- names and schedules ----------------------------------------------------------------
+
+#[test]
+fn short_names_and_rescreening_come_from_the_files() {
+    assert_eq!(short_name_of("phq9"), "PHQ-9");
+    assert_eq!(short_name_of("gad7"), "GAD-7");
+    assert_eq!(short_name_of("ahc_hrsn_core"), "AHC HRSN");
+    assert_eq!(short_name_of("custom_tool"), "custom_tool");
+    let again: Vec<&str> = regiven().map(|i| i.id.as_str()).collect();
+    assert_eq!(again, ["phq9", "gad7"]);
+    // One interval is used for all of them: the practitioner's setting, which starts at the
+    // files' value. Change both together.
+    let default = crate::domain::settings::Settings::default().rescreen_days;
+    for i in regiven() {
+        assert_eq!(i.regiven_after_days, Some(default), "{}: regiven_after_days vs Settings", i.id);
+    }
+}
+
+#[test]
+fn regiven_after_zero_days_is_an_error() {
+    let mut v = phq9_json();
+    v["regiven_after_days"] = json!(0);
+    broken(v, "regiven_after_days must be at least 1");
+}

@@ -25,6 +25,9 @@ pub(super) fn validate(inst: &Instrument) -> Result<(), String> {
     ] {
         check_text(what, text)?;
     }
+    if inst.regiven_after_days == Some(0) {
+        return Err("regiven_after_days must be at least 1 (leave it out for a screener given once)".into());
+    }
     for alias in &inst.aliases {
         if normalize_name(alias).is_empty() {
             return Err(format!("alias '{alias}' has no letters or digits"));

@@ -76,7 +76,7 @@ pub fn closure_facts_in(
             let Some(on) = parse_ymd(&on) else { continue };
             let name = crate::domain::instruments::find(instruments, &instrument)
                 .map(|i| i.short_name.clone())
-                .unwrap_or_else(|| crate::store::due::short_name(&instrument).to_string());
+                .unwrap_or_else(|| crate::domain::instruments::short_name_of(&instrument).to_string());
             let text = match serde_json::from_str::<crate::domain::instruments::ScoreResult>(&result) {
                 Ok(r) => point_text(&r),
                 Err(_) => total.map(|t| t.to_string()).unwrap_or_else(|| "result not readable".into()),
