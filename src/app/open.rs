@@ -31,11 +31,7 @@ impl App {
             "advocacy" => Message::Coord(CoordMsg::OpenAdvocacy(id)),
             "mandated-report" => Message::Coord(CoordMsg::OpenReport(id)),
             "transition" => {
-                let client_id: i64 = self
-                    .store
-                    .conn
-                    .query_row("SELECT client_id FROM transitions WHERE id = ?1", [id], |r| r.get(0))
-                    .map_err(StoreError::from)?;
+                let client_id = self.store.transition_client_id(id)?;
                 Message::Coord(CoordMsg::Open { client_id, tab: CoordTab::Transitions })
             }
             "referral" => Message::Referral(RefMsg::Open(id)),

@@ -34,6 +34,18 @@ pub fn assessment_ref(id: i64) -> String {
     make_ref("A", id)
 }
 
+pub fn screening_ref(id: i64) -> String {
+    make_ref("SC", id)
+}
+
+pub fn flag_ref(id: i64) -> String {
+    make_ref("F", id)
+}
+
+pub fn alert_ref(id: i64) -> String {
+    make_ref("AL", id)
+}
+
 /// The narrative sections of an assessment, in the order the form shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {

@@ -22,6 +22,11 @@ pub fn parse_client_ref(s: &str) -> Option<i64> {
     rest.parse().ok().filter(|n| *n > 0)
 }
 
+/// "Maria López" from the stored given and family names (either may be empty).
+pub fn joined_name(given: &str, family: &str) -> String {
+    format!("{given} {family}").trim().to_string()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseStatus {
@@ -103,7 +108,7 @@ pub struct Client {
 
 impl Client {
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.given_name, self.family_name).trim().to_string()
+        joined_name(&self.given_name, &self.family_name)
     }
 
     /// "Maria José López (Majo)" — how a client is named on screens.

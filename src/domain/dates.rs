@@ -116,8 +116,12 @@ pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
 /// The local calendar day of a stored UTC timestamp, shifted by a fixed offset in seconds
 /// (the local offset now; good enough to place a past contact on its day).
 pub fn local_day(stored_utc: &str, offset_secs: i64) -> Option<NaiveDate> {
-    let t = from_db(stored_utc)?;
-    Some((t + chrono::Duration::seconds(offset_secs)).date_naive())
+    Some(local_day_of(from_db(stored_utc)?, offset_secs))
+}
+
+/// The local calendar day of a moment, shifted by a fixed offset in seconds (as `local_day`).
+pub fn local_day_of(t: DateTime<Utc>, offset_secs: i64) -> NaiveDate {
+    (t + chrono::Duration::seconds(offset_secs)).date_naive()
 }
 
 /// Seconds the local time zone is ahead of UTC at `now`.

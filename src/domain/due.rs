@@ -1,9 +1,28 @@
 //! "What needs me today": items derived from what is already recorded, by small rules.
-//! Each phase contributes rules (see `store::due`); this module holds the shared item type,
-//! how a due date becomes an urgency, and the order of the list.
+//! Each phase contributes rules (their queries are in `store::due`); this module holds the
+//! shared item type, what every rule may use, how a due date becomes an urgency and an item,
+//! and the order of the list.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
+
+use super::client::{client_ref, joined_name};
+use super::dates::parse_ymd;
+use super::settings::Settings;
+
+/// What every rule may use.
+pub struct DueContext<'a> {
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub settings: &'a Settings,
+}
+
+impl DueContext<'_> {
+    /// The last day an item due soon can fall on: today and the due-soon window (Settings).
+    pub fn horizon(&self) -> NaiveDate {
+        self.today.checked_add_days(Days::new(u64::from(self.settings.due_soon_days))).unwrap_or(self.today)
+    }
+}
 
 /// How pressing an item is, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -167,6 +186,32 @@ pub fn urgency_for(due: NaiveDate, today: NaiveDate, soon_days: u32) -> Option<U
     }
 }
 
+/// A client's item due on a stored day, as most rules give them: None when the day cannot be
+/// read or is beyond the due-soon window. `title` is told the day.
+pub fn dated_item(
+    ctx: &DueContext<'_>,
+    rule: &'static str,
+    (client_id, given, family): (i64, String, String),
+    due: &str,
+    record_id: Option<i64>,
+    target: Target,
+    title: impl FnOnce(NaiveDate) -> String,
+) -> Option<DueItem> {
+    let due = parse_ymd(due)?;
+    let urgency = urgency_for(due, ctx.today, ctx.settings.due_soon_days)?;
+    Some(DueItem {
+        rule,
+        urgency,
+        due_on: Some(due),
+        client_ref: Some(client_ref(client_id)),
+        client_name: joined_name(&given, &family),
+        title: title(due),
+        target,
+        client_id: Some(client_id),
+        record_id,
+    })
+}
+
 /// "3 days overdue", "due today", "due in 2 days".
 pub fn due_phrase(due: NaiveDate, today: NaiveDate) -> String {
     match (due - today).num_days() {
@@ -218,6 +263,34 @@ mod tests {
         assert_eq!(urgency_for(d("2026-11-30"), today, 7), Some(Urgency::DueSoon));
         assert_eq!(urgency_for(d("2026-12-01"), today, 7), None);
         assert_eq!(urgency_for(d("2026-11-24"), today, 0), None);
+    }
+
+    #[test]
+    fn dated_item_within_the_horizon_only() {
+        let settings = Settings::default();
+        let now = chrono::Utc::now();
+        let ctx = DueContext { now, today: d("2026-11-23"), settings: &settings };
+        let soon = ctx.horizon();
+        assert_eq!(soon, d("2026-11-23") + chrono::Duration::days(i64::from(settings.due_soon_days)));
+        let client = || (42, "Ana".to_string(), "López".to_string());
+        let item =
+            dated_item(&ctx, "t", client(), "2026-11-22", Some(7), Target::Client("C-0042".into()), |due| {
+                due_phrase(due, ctx.today)
+            })
+            .expect("overdue items are kept");
+        assert_eq!(item.urgency, Urgency::Overdue);
+        assert_eq!(item.client_ref.as_deref(), Some("C-0042"));
+        assert_eq!(item.client_name, "Ana López");
+        assert_eq!(item.title, "1 day overdue");
+        let later = crate::domain::dates::format_date(soon + chrono::Duration::days(1));
+        assert!(dated_item(&ctx, "t", client(), &later, None, Target::Client(String::new()), |_| {
+            String::new()
+        })
+        .is_none());
+        assert!(dated_item(&ctx, "t", client(), "not a day", None, Target::Client(String::new()), |_| {
+            String::new()
+        })
+        .is_none());
     }
 
     #[test]

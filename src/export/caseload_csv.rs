@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::client::client_ref;
+use crate::domain::client::{client_ref, joined_name, CaseStatus};
 use crate::domain::closure::retain_until;
-use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd};
+use crate::domain::dates::{format_date, local_day_of, local_offset_secs};
 use crate::domain::settings::Settings;
 use crate::store::due::DueContext;
 use crate::store::{Result, Store};
@@ -48,17 +48,6 @@ pub fn cell(v: &str) -> String {
     }
 }
 
-fn counts(store: &Store, sql: &str) -> Result<HashMap<i64, i64>> {
-    let mut stmt = store.conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = HashMap::new();
-    for r in rows {
-        let (k, v) = r?;
-        out.insert(k, v);
-    }
-    Ok(out)
-}
-
 /// Every client, ordered by name, as CSV text (header first).
 pub fn caseload_csv(
     store: &Store,
@@ -66,44 +55,6 @@ pub fn caseload_csv(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<String> {
-    let notes =
-        counts(store, "SELECT client_id, count(*) FROM notes WHERE error_at IS NULL GROUP BY client_id")?;
-    let unsigned =
-        counts(store, "SELECT client_id, count(*) FROM notes WHERE signed_at IS NULL AND error_at IS NULL GROUP BY client_id")?;
-    let goals = counts(
-        store,
-        "SELECT client_id, count(*) FROM goals WHERE status IN ('proposed', 'active', 'on-hold') GROUP BY client_id",
-    )?;
-    let referrals = counts(
-        store,
-        &format!(
-            "SELECT client_id, count(*) FROM referrals WHERE status IN {} GROUP BY client_id",
-            crate::domain::referral::OPEN_SQL
-        ),
-    )?;
-    let actions = counts(
-        store,
-        "SELECT client_id, count(*) FROM action_items WHERE done_on IS NULL GROUP BY client_id",
-    )?;
-    let advocacy = counts(
-        store,
-        "SELECT client_id, count(*) FROM advocacy_items WHERE closed_on IS NULL GROUP BY client_id",
-    )?;
-    // the latest episode of each client, and its closure in force
-    let mut episodes: HashMap<i64, (i64, String, Option<String>, Option<String>)> = HashMap::new();
-    {
-        let mut stmt = store.conn.prepare(
-            "SELECT e.client_id, e.number, e.opened_on, cl.closed_on, cl.reason FROM episodes e \
-             LEFT JOIN closures cl ON cl.episode_id = e.id AND cl.undone_at IS NULL \
-             WHERE e.number = (SELECT max(number) FROM episodes x WHERE x.client_id = e.client_id)",
-        )?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))))?;
-        for r in rows {
-            let (k, v) = r?;
-            episodes.insert(k, v);
-        }
-    }
     let due = store.due_items(&DueContext { now, today, settings })?;
     let mut next: HashMap<i64, (Option<NaiveDate>, String)> = HashMap::new();
     for item in due {
@@ -115,61 +66,41 @@ pub fn caseload_csv(
     let mut out = String::new();
     out.push_str(&HEADER.join(","));
     out.push_str("\r\n");
-    let mut stmt = store.conn.prepare(
-        "SELECT id, given_name, family_name, status, intake_date, last_contact_at, open_alerts FROM clients ORDER BY sort_key, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, i64>(6)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, given, family, status, intake, last, alerts) = row?;
-        let (episode, opened, closed, reason) =
-            episodes.get(&id).cloned().unwrap_or((1, String::new(), None, None));
-        let closed_day = closed.as_deref().and_then(parse_ymd);
-        let retain = match (status.as_str(), closed_day) {
-            ("closed", Some(d)) => format_date(retain_until(d, settings.retention_years)),
+    let day = |d: Option<NaiveDate>| d.map(format_date).unwrap_or_default();
+    store.caseload_rows(|row| {
+        let closed = row.status == CaseStatus::Closed;
+        let retain = match (closed, row.closed_on) {
+            (true, Some(d)) => format_date(retain_until(d, settings.retention_years)),
             _ => String::new(),
         };
-        let reason = reason
-            .as_deref()
-            .and_then(crate::domain::closure::ClosureReason::parse)
-            .map(|r| r.label().to_string())
-            .unwrap_or_default();
-        let (next_on, next_what) = next.get(&id).cloned().unwrap_or((None, String::new()));
-        let n = |m: &HashMap<i64, i64>| m.get(&id).copied().unwrap_or(0).to_string();
+        let reason = row.closure_reason.map(|r| r.label().to_string()).unwrap_or_default();
+        let (next_on, next_what) = next.get(&row.client_id).cloned().unwrap_or((None, String::new()));
         let cells = [
-            client_ref(id),
-            format!("{given} {family}").trim().to_string(),
-            status.clone(),
-            intake,
-            episode.to_string(),
-            opened,
-            if status == "closed" { closed.unwrap_or_default() } else { String::new() },
-            if status == "closed" { reason } else { String::new() },
+            client_ref(row.client_id),
+            joined_name(&row.given_name, &row.family_name),
+            row.status.as_str().to_string(),
+            day(row.intake_date),
+            row.episode.to_string(),
+            day(row.episode_opened),
+            if closed { day(row.closed_on) } else { String::new() },
+            if closed { reason } else { String::new() },
             retain,
-            last.as_deref().and_then(|l| local_day(l, offset)).map(format_date).unwrap_or_default(),
-            n(&notes),
-            n(&unsigned),
-            n(&goals),
-            n(&referrals),
-            n(&actions),
-            n(&advocacy),
-            alerts.to_string(),
-            next_on.map(format_date).unwrap_or_default(),
+            day(row.last_contact_at.map(|t| local_day_of(t, offset))),
+            row.notes.to_string(),
+            row.unsigned_notes.to_string(),
+            row.open_goals.to_string(),
+            row.open_referrals.to_string(),
+            row.open_action_items.to_string(),
+            row.open_advocacy_items.to_string(),
+            row.open_alerts.to_string(),
+            day(next_on),
             next_what,
         ];
         let line: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

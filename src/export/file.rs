@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, to_db};
-use crate::store::sections::{collect, NoteFilter, Row};
+use crate::store::sections::{FileTables, NoteFilter, Row};
 use crate::store::{latest_version, Result, Store, StoreError};
 
 /// What the file says it is.
@@ -116,13 +116,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ClientFileDoc> {
         opts.check().map_err(|m| StoreError::invalid("to", m))?;
-        crate::store::clients::require_client(&self.conn, client_id)?;
         let filter = NoteFilter { include_errors: opts.include_errors, from: opts.from, to: opts.to };
-        let tables = collect(&self.conn, client_id, &filter)?;
-        let all_notes: i64 =
-            self.conn
-                .query_row("SELECT count(*) FROM notes WHERE client_id = ?1", [client_id], |r| r.get(0))?;
-        let left_out = (all_notes as usize).saturating_sub(tables.get("notes").map(Vec::len).unwrap_or(0));
+        let FileTables { tables, notes_left_out: left_out } = self.file_tables(client_id, &filter)?;
         Ok(ClientFileDoc {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,

@@ -526,7 +526,7 @@ fn screeners(w: &mut W<'_>) {
     w.line("| Date | Ref | Screener | Result | Note |");
     w.line("|---|---|---|---|---|");
     for sc in &list {
-        let name = crate::store::due::short_name(&s(sc, "instrument_id")).to_string();
+        let name = crate::domain::instruments::short_name_of(&s(sc, "instrument_id")).to_string();
         let result = match serde_json::from_str::<crate::domain::instruments::ScoreResult>(&s(sc, "result")) {
             Ok(r) => crate::store::screenings::summary(&r),
             Err(_) => s(sc, "total"),

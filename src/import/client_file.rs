@@ -129,7 +129,7 @@ pub fn import(
     Ok(Imported {
         reference: client_ref(client_id),
         client_id,
-        name: format!("{} {}", who.given_name, who.family_name).trim().to_string(),
+        name: crate::domain::client::joined_name(&who.given_name, &who.family_name),
         from_ref,
         records,
         warnings,

@@ -204,6 +204,11 @@ pub fn current_episode_id(conn: &rusqlite::Connection, client_id: i64) -> Result
 }
 
 impl Store {
+    /// The episode that new records of a client belong to (see `current_episode_id`).
+    pub fn current_episode(&self, client_id: i64) -> Result<Option<i64>> {
+        current_episode_id(&self.conn, client_id)
+    }
+
     /// Takes in a client: the record and its first episode of service, in one transaction.
     pub fn add_client(&mut self, c: &Client, now: DateTime<Utc>) -> Result<i64> {
         // An intake typed on the day happened now; one typed later is placed at noon of its day.

@@ -1,55 +1,18 @@
-//! The rules behind Today. Each rule reads what is recorded (through indexes) and returns
-//! items; a later phase adds its rule to `RULES`, not a screen.
+//! The queries behind Today. Each rule reads what is recorded (through indexes) and returns
+//! items built by `domain::due`; a later phase adds its rule to `RULES`, not a screen.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use rusqlite::params;
 
 use super::{Result, Store};
-use crate::domain::client::client_ref;
+use crate::domain::assessment::{alert_ref, flag_ref, screening_ref};
+use crate::domain::client::{client_ref, joined_name};
 use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd, to_db};
-use crate::domain::due::{due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
+// Callers outside store name the context through here as well.
+pub use crate::domain::due::DueContext;
+use crate::domain::due::{dated_item, due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
+use crate::domain::instruments::{regiven, short_name_of};
 use crate::domain::note::note_ref;
-use crate::domain::settings::Settings;
-
-/// What every rule may use.
-pub struct DueContext<'a> {
-    pub now: DateTime<Utc>,
-    pub today: NaiveDate,
-    pub settings: &'a Settings,
-}
-
-impl DueContext<'_> {
-    /// The last day an item due soon can fall on: today and the due-soon window (Settings).
-    pub fn horizon(&self) -> NaiveDate {
-        self.today.checked_add_days(Days::new(u64::from(self.settings.due_soon_days))).unwrap_or(self.today)
-    }
-}
-
-/// A client's item due on a stored day, as most rules give them: None when the day cannot be
-/// read or is beyond the due-soon window. `title` is told the day.
-pub(crate) fn dated_item(
-    ctx: &DueContext<'_>,
-    rule: &'static str,
-    (client_id, given, family): (i64, String, String),
-    due: &str,
-    record_id: Option<i64>,
-    target: Target,
-    title: impl FnOnce(NaiveDate) -> String,
-) -> Option<DueItem> {
-    let due = parse_ymd(due)?;
-    let urgency = urgency_for(due, ctx.today, ctx.settings.due_soon_days)?;
-    Some(DueItem {
-        rule,
-        urgency,
-        due_on: Some(due),
-        client_ref: Some(client_ref(client_id)),
-        client_name: name(given, family),
-        title: title(due),
-        target,
-        client_id: Some(client_id),
-        record_id,
-    })
-}
 
 /// A rule gives its items, soonest due first, at most `limit` of them (-1: all).
 pub type Rule = fn(&Store, &DueContext<'_>, i64) -> Result<Vec<DueItem>>;
@@ -74,19 +37,6 @@ pub const RULES: &[(&str, Rule)] = &[
     ("closure-follow-up", super::closure::due_closure_follow_ups),
     ("retention", super::closure::due_retention),
 ];
-
-/// The short name of a built-in instrument, for lines that have only its id.
-pub fn short_name(id: &str) -> &str {
-    match id {
-        "phq9" => "PHQ-9",
-        "gad7" => "GAD-7",
-        "ahc_hrsn_core" => "AHC",
-        other => other,
-    }
-}
-
-/// Instruments given again on a schedule while a case is open.
-pub const RESCREEN_INSTRUMENTS: &[(&str, &str)] = &[("phq9", "PHQ-9"), ("gad7", "GAD-7")];
 
 impl Store {
     /// Everything that needs the practitioner, most urgent first.
@@ -119,8 +69,9 @@ impl Store {
     }
 }
 
-pub(crate) fn name(given: String, family: String) -> String {
-    format!("{given} {family}").trim().to_string()
+/// The rows give owned names; this fixes their type for the row closures.
+fn name(given: String, family: String) -> String {
+    joined_name(&given, &family)
 }
 
 /// Follow-up dates set on notes, overdue or due soon, until done or until a later contact.
@@ -305,7 +256,7 @@ fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec
             client_ref: Some(client_ref(client_id)),
             client_name: name(given, family),
             title: format!("{area} {}: review the flag (since {since})", level.to_uppercase()),
-            target: Target::Flag(crate::store::safety::flag_ref(id)),
+            target: Target::Flag(flag_ref(id)),
             client_id: Some(client_id),
             record_id: Some(id),
         });
@@ -340,11 +291,8 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Ve
             due_on: None,
             client_ref: Some(client_ref(client_id)),
             client_name: name(given, family),
-            title: format!(
-                "Screener safety alert ({}, {since}): acknowledge it",
-                crate::store::screenings::screening_ref(screening)
-            ),
-            target: Target::Alert(crate::store::safety::alert_ref(id)),
+            title: format!("Screener safety alert ({}, {since}): acknowledge it", screening_ref(screening)),
+            target: Target::Alert(alert_ref(id)),
             client_id: Some(client_id),
             record_id: Some(id),
         });
@@ -352,7 +300,8 @@ fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Ve
     Ok(out)
 }
 
-/// PHQ-9 and GAD-7 are due again a set number of days after the last one, while a case is open.
+/// Screeners re-given on a schedule (`regiven_after_days` in their JSON: PHQ-9, GAD-7) are due
+/// again the practitioner's number of days after the last one, while a case is open.
 fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let every = u64::from(ctx.settings.rescreen_days);
     let horizon = ctx.horizon();
@@ -367,8 +316,8 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
          ORDER BY l.last_on LIMIT ?3",
     )?;
     let mut rows: Vec<(i64, String, String, String, String)> = Vec::new();
-    for (id, _) in RESCREEN_INSTRUMENTS {
-        let got = stmt.query_map(params![id, format_date(cutoff), limit], |r| {
+    for instrument in regiven() {
+        let got = stmt.query_map(params![instrument.id, format_date(cutoff), limit], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
         })?;
         for row in got {
@@ -379,14 +328,14 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     if limit >= 0 {
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     }
-    // PHQ-9 and GAD-7 given together are due together: one line
+    // screeners given together (PHQ-9 and GAD-7) are due together: one line
     let mut same_day: std::collections::HashMap<(i64, NaiveDate), usize> = std::collections::HashMap::new();
     let mut out: Vec<DueItem> = Vec::new();
     for (client_id, instrument, last, given, family) in rows {
         let Some(last) = parse_ymd(&last) else { continue };
         let due = last.checked_add_days(Days::new(every)).unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let short = short_name(&instrument);
+        let short = short_name_of(&instrument);
         if let Some(same) = same_day.get(&(client_id, due)).and_then(|&i| out.get_mut(i)) {
             same.title = same.title.replacen(" due again", &format!(" and {short} due again"), 1);
             continue;

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Serialize, Serializer};
 
 use super::clients::{current_episode_id, log_record_event, require_client};
-use super::{now_db, Result, Store, StoreError};
+use super::{day_col, now_db, Result, Store, StoreError};
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::{format_date, moment_of_day, parse_ymd};
 use crate::domain::goal::{
@@ -260,9 +260,7 @@ const STEP_COLUMNS: &str = "id, goal_id, position, text, owner_kind, owner_name,
 fn step_from_row(r: &Row<'_>) -> rusqlite::Result<Step> {
     let id: i64 = r.get(0)?;
     let goal_id: i64 = r.get(1)?;
-    let day = |i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ymd))
-    };
+    let day = |i: usize| day_col(r, i);
     Ok(Step {
         reference: step_ref(id),
         id,
@@ -287,7 +285,7 @@ fn progress_from_row(r: &Row<'_>) -> rusqlite::Result<Progress> {
         value: r.get(3)?,
         note: r.get(4)?,
         source: r.get(5)?,
-        screening: r.get::<_, Option<i64>>(6)?.map(crate::store::screenings::screening_ref),
+        screening: r.get::<_, Option<i64>>(6)?.map(crate::domain::assessment::screening_ref),
         recorded_at: r.get(7)?,
     })
 }

@@ -1,6 +1,7 @@
 //! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
 
 pub mod assessments;
+pub mod caseload;
 pub mod clients;
 pub mod closure;
 pub mod coordination;
@@ -114,7 +115,8 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 pub struct Store {
-    pub(crate) conn: Connection,
+    // Private to store: the rest of the app asks the store, never the database.
+    pub(in crate::store) conn: Connection,
     path: PathBuf,
 }
 
@@ -296,6 +298,11 @@ impl Store {
 
 pub fn now_db(now: DateTime<Utc>) -> String {
     to_db(now)
+}
+
+/// A stored day column (`YYYY-MM-DD`, or a timestamp's day); None when empty or unreadable.
+pub(crate) fn day_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::domain::dates::parse_ymd))
 }
 
 fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {

@@ -9,6 +9,7 @@ use super::clients::{log_record_event, require_client};
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::people::{person_ref, would_create_cycle, PersonDraft};
+use crate::domain::text::name_key;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Person {
@@ -98,7 +99,7 @@ fn link_organisation(tx: &Transaction<'_>, person: i64, organisation: &str) -> R
     } else if let Some(id) = crate::domain::directory::parse_organisation_ref(org) {
         tx.query_row("SELECT id FROM organisations WHERE id = ?1", [id], |r| r.get(0)).optional()?
     } else {
-        let key = crate::domain::text::name_key(org);
+        let key = name_key(org);
         let mut stmt = tx.prepare_cached("SELECT id FROM organisations WHERE name_key = ?1 LIMIT 2")?;
         let ids: Vec<i64> = stmt.query_map([key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         if ids.len() == 1 {
@@ -429,6 +430,35 @@ impl Store {
                 &format!("Removed {} from the people around the client", p.name),
                 None,
             )
+        })
+    }
+}
+
+/// The person of the client's whose name matches (accents and case ignored), if exactly one.
+pub(crate) fn person_named(tx: &rusqlite::Connection, client_id: i64, name: &str) -> Result<Option<i64>> {
+    let key = name_key(name);
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = tx.prepare_cached("SELECT id, name FROM people WHERE client_id = ?1 AND is_self = 0")?;
+    let rows: Vec<(i64, String)> =
+        stmt.query_map([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let hits: Vec<i64> = rows.iter().filter(|(_, n)| name_key(n) == key).map(|(id, _)| *id).collect();
+    Ok(if hits.len() == 1 { Some(hits[0]) } else { None })
+}
+
+impl Store {
+    /// How strong a tie is and which way support flows (the ecomap), on the person's row.
+    pub fn set_tie(&mut self, person_id: i64, strength: Option<&str>, flow: Option<&str>) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE people SET tie_strength = ?2, support_flow = ?3 WHERE id = ?1",
+                params![person_id, strength, flow],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound("That person is not recorded.".into()));
+            }
+            Ok(())
         })
     }
 }

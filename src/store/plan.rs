@@ -7,12 +7,11 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::clients::{current_episode_id, log_record_event, require_client};
-use super::due::{dated_item, DueContext};
 use super::goals::{Goal, Step};
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::{client_ref, Client};
 use crate::domain::dates::{format_date, moment_of_day, parse_ymd};
-use crate::domain::due::{due_phrase, DueItem, Target};
+use crate::domain::due::{dated_item, due_phrase, DueContext, DueItem, Target};
 use crate::domain::goal::Outcome;
 use crate::domain::instruments::Instrument;
 use crate::domain::plan::{evaluation_ref, goal_ref, NewEvaluation, NewReview, Occasion, ScreenerChange};

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::clients::{current_episode_id, log_record_event, require_client};
 use super::coordination::{insert_consent, StoredConsent};
-use super::{now_db, Result, Store, StoreError};
+use super::{day_col, now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::coordination::ConsentDraft;
-use crate::domain::dates::{format_date, moment_of_day, parse_ymd, to_db};
+use crate::domain::dates::{format_date, moment_of_day, to_db};
 use crate::domain::referral::{
     age_phrase, check_transition, default_follow_up, referral_ref, ReferralDetails, ReferralStatus,
     TransitionError, Urgency, OPEN_SQL,
@@ -103,10 +103,6 @@ const COLUMNS: &str = "r.id, r.client_id, r.service_id, r.provider, r.need, r.ne
     r.method, r.contact_person_id, r.contact_name, r.info_shared, r.consent_id, r.status, r.status_since, r.held_from, \
     r.sent_on, r.follow_up_on, r.outcome, r.notes, c.given_name || ' ' || c.family_name";
 
-fn day(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ymd))
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
     let id: i64 = r.get(0)?;
     let client_id: i64 = r.get(1)?;
@@ -135,10 +131,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
         consent: consent_id.map(crate::domain::coordination::consent_ref),
         consent_id,
         status: status.parse().unwrap_or_default(),
-        status_since: day(r, 14)?.unwrap_or_default(),
+        status_since: day_col(r, 14)?.unwrap_or_default(),
         held_from: held.and_then(|h| h.parse().ok()),
-        sent_on: day(r, 16)?,
-        follow_up_on: day(r, 17)?,
+        sent_on: day_col(r, 16)?,
+        follow_up_on: day_col(r, 17)?,
         outcome: r.get(18)?,
         notes: r.get(19)?,
         history: Vec::new(),
@@ -207,7 +203,7 @@ impl Store {
                 let from: Option<String> = x.get(2)?;
                 let to: String = x.get(3)?;
                 Ok(ReferralEvent {
-                    on: day(x, 0)?.unwrap_or_default(),
+                    on: day_col(x, 0)?.unwrap_or_default(),
                     recorded_at: x.get(1)?,
                     from: from.and_then(|f| f.parse().ok()),
                     to: to.parse().unwrap_or_default(),

@@ -8,17 +8,11 @@ use serde::Serialize;
 
 use super::clients::log_record_event;
 use super::{now_db, Result, Store, StoreError};
-use crate::domain::assessment::{make_ref, RiskArea, RiskLevel};
+// The references are re-exported for the screens and commands that name them through here.
+pub use crate::domain::assessment::{alert_ref, flag_ref};
+use crate::domain::assessment::{RiskArea, RiskLevel};
 use crate::domain::client::client_ref;
 use crate::domain::text::clean_multiline;
-
-pub fn flag_ref(id: i64) -> String {
-    make_ref("F", id)
-}
-
-pub fn alert_ref(id: i64) -> String {
-    make_ref("AL", id)
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlagEvent {
@@ -182,7 +176,7 @@ fn alert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
         id,
         client_id,
         client: client_ref(client_id),
-        screening: make_ref("SC", screening_id),
+        screening: crate::domain::assessment::screening_ref(screening_id),
         screening_id,
         flag: r.get(3)?,
         message: r.get(4)?,

@@ -8,14 +8,11 @@ use serde::Serialize;
 use super::clients::{current_episode_id, log_record_event, require_client};
 use super::safety::refresh_safety;
 use super::{now_db, Result, Store, StoreError};
-use crate::domain::assessment::make_ref;
+// Re-exported for the screens and commands that name it through here.
+pub use crate::domain::assessment::screening_ref;
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::instruments::{score, Answer, Instrument, ScoreResult};
-
-pub fn screening_ref(id: i64) -> String {
-    make_ref("SC", id)
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screening {
@@ -270,9 +267,7 @@ fn search_body(name: &str, short_name: &str, result: &ScoreResult, note: &str) -
 
 /// Writes a stored screening's search row again (after an import brought it in).
 pub(crate) fn reindex_screening(conn: &rusqlite::Connection, id: i64) -> Result<()> {
-    static INSTRUMENTS: std::sync::OnceLock<Vec<crate::domain::instruments::Instrument>> =
-        std::sync::OnceLock::new();
-    let all = INSTRUMENTS.get_or_init(|| crate::domain::instruments::builtin().unwrap_or_default());
+    let all = crate::domain::instruments::shipped();
     let (instrument, result, note, on, client_id): (String, String, String, String, i64) = conn.query_row(
         "SELECT instrument_id, result, note, administered_on, client_id FROM screenings WHERE id = ?1",
         [id],

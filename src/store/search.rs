@@ -90,7 +90,7 @@ impl Store {
                     reference: match kind.as_str() {
                         "note" | "addendum" => crate::domain::note::note_ref(record_id),
                         "assessment" | "need" => crate::domain::assessment::assessment_ref(record_id),
-                        "screening" => crate::store::screenings::screening_ref(record_id),
+                        "screening" => crate::domain::assessment::screening_ref(record_id),
                         "referral" => crate::domain::referral::referral_ref(record_id),
                         "goal" | "goal-notes" => crate::domain::plan::goal_ref(record_id),
                         "evaluation" => crate::domain::plan::evaluation_ref(record_id),

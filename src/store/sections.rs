@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, Transaction};
 
-use super::{Result, StoreError};
+use super::{Result, Store, StoreError};
 
 /// One stored row: column name → value.
 pub type Row = serde_json::Map<String, serde_json::Value>;
@@ -307,6 +307,28 @@ pub fn collect(conn: &Connection, client_id: i64, notes: &NoteFilter) -> Result<
         out.insert(s.table.to_string(), rows);
     }
     Ok(out)
+}
+
+/// A client's file as the export takes it.
+pub struct FileTables {
+    /// Table name → rows, as `collect` gives them.
+    pub tables: BTreeMap<String, Vec<Row>>,
+    /// How many of the client's notes the note filter left out.
+    pub notes_left_out: usize,
+}
+
+impl Store {
+    /// Every row of a client's file (notes as filtered), refusing a client that does not exist.
+    pub fn file_tables(&self, client_id: i64, notes: &NoteFilter) -> Result<FileTables> {
+        super::clients::require_client(&self.conn, client_id)?;
+        let tables = collect(&self.conn, client_id, notes)?;
+        let all_notes: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM notes WHERE client_id = ?1", [client_id], |r| r.get(0))?;
+        let notes_left_out =
+            (all_notes as usize).saturating_sub(tables.get("notes").map(Vec::len).unwrap_or(0));
+        Ok(FileTables { tables, notes_left_out })
+    }
 }
 
 /// Column names of a table, as this version has them.

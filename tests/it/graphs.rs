@@ -1,10 +1,10 @@
 //! The genogram and ecomap pictures rendered into ratatui's TestBackend and compared with
 //! snapshots. Every person here is synthetic.
 
-use caseload::domain::ecomap::{EcomapInput, SupportFlow, Tie, TieKind, TieStrength};
-use caseload::domain::genogram::{self, GenoInput, GenoPerson, PartnerStatus, Sex};
-use caseload::ui::widgets::ecomap::Ecomap;
-use caseload::ui::widgets::genogram::Genogram;
+use caseload::domain::ecomap::{SupportFlow, TieKind, TieStrength};
+use caseload::domain::genogram::{PartnerStatus, Sex};
+use caseload::ui::widgets::ecomap::{Ecomap, EcomapInput, Tie};
+use caseload::ui::widgets::genogram::{self, GenoInput, GenoPerson, Genogram};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 

@@ -2,9 +2,11 @@
 
 use std::collections::HashSet;
 
-use crate::domain::ecomap::{EcomapInput, SupportFlow, Tie, TieKind, TieStrength};
-use crate::domain::genogram::{layout, GenoInput, GenoLayout, GenoPerson, PartnerStatus, Sex};
+use crate::domain::ecomap::{SupportFlow, TieKind, TieStrength};
+use crate::domain::genogram::{PartnerStatus, Sex};
 use crate::store::people::{Partnership, Person};
+use crate::ui::widgets::ecomap::{EcomapInput, Tie};
+use crate::ui::widgets::genogram::{layout, GenoInput, GenoLayout, GenoPerson};
 
 /// The family members (friends and professionals are listed, not drawn) and their links.
 pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {

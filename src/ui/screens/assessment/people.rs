@@ -24,8 +24,8 @@ pub struct PeopleScreen {
     pub client_id: i64,
     people: Vec<Person>,
     partners: Vec<Partnership>,
-    genogram_layout: Option<crate::domain::genogram::GenoLayout>,
-    ecomap: Option<crate::domain::ecomap::EcomapInput>,
+    genogram_layout: Option<crate::ui::widgets::genogram::GenoLayout>,
+    ecomap: Option<crate::ui::widgets::ecomap::EcomapInput>,
     /// Showing the ecomap instead of the list.
     pub show_ecomap: bool,
     /// The body area, for clamping the genogram's scrolling.

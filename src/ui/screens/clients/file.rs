@@ -353,7 +353,7 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
         if !seen.contains(&s.instrument.as_str()) {
             seen.push(&s.instrument);
             latest.push(crate::store::screenings::compact(
-                crate::store::due::short_name(&s.instrument),
+                crate::domain::instruments::short_name_of(&s.instrument),
                 &s.result,
             ));
         }

@@ -136,7 +136,7 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
         }
         PlanMsg::Evaluate(c) => {
             ctx.store.client(c)?;
-            let episode = crate::store::clients::current_episode_id(&ctx.store.conn, c)?;
+            let episode = ctx.store.current_episode(c)?;
             let goals: Vec<GoalToEvaluate> = ctx
                 .store
                 .goals(c, true)?

@@ -1,8 +1,10 @@
-//! Paints an ecomap laid out by `domain::ecomap`: the client in a box in the centre, each tie a
+//! Paints an ecomap laid out by `layout`: the client in a box in the centre, each tie a
 //! line whose drawing shows its strength (`═══` strong, `┄┄┄` weak, `─╫─` stressful) with
 //! arrowheads where support flows (towards the client: support to them). Ties that do not fit
 //! are listed in words beside or below the map. A legend line explains the marks; colour only
 //! repeats what the marks say.
+
+mod layout;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,7 +12,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::domain::ecomap::{self, Dir, EcomapInput, SupportFlow, Tie, TieStrength};
+pub use layout::*;
+
+use crate::domain::ecomap::{SupportFlow, TieStrength};
 use crate::domain::text::{clean_line, fit, width};
 use crate::ui::theme;
 
@@ -98,9 +102,9 @@ impl Widget for Ecomap<'_> {
         }
         let legend = legend_lines(area.width as usize);
         let below =
-            if area.height >= ecomap::MIN_MAP_HEIGHT + legend.len() as u16 { legend.len() as u16 } else { 0 };
+            if area.height >= layout::MIN_MAP_HEIGHT + legend.len() as u16 { legend.len() as u16 } else { 0 };
         let map_area = Rect { height: area.height - below, ..area };
-        let placed = ecomap::layout(self.input, map_area.width, map_area.height);
+        let placed = layout::layout(self.input, map_area.width, map_area.height);
         let ties = &self.input.ties;
 
         for t in &placed.ties {

@@ -1,4 +1,4 @@
-//! Paints a genogram laid out by `domain::genogram` with the usual symbols in text form:
+//! Paints a genogram laid out by `layout` with the usual symbols in text form:
 //! `[ ]` a man, `( )` a woman, `< >` other or not known; an `X` inside for someone who has
 //! died (and `✝` by the year), `◆` inside for the client; partners joined by a line (`─//─` when
 //! separated or divorced), children hanging from their parents' line, and a dashed outline
@@ -7,13 +7,17 @@
 //! The picture scrolls: the caller passes an offset, and arrows in the legend line say where
 //! more of it lies.
 
+mod layout;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::domain::genogram::{CoupleKind, Edge, GenoLayout, GenoPerson, GenoPlacement, Sex, SYMBOL_CELLS};
+pub use layout::*;
+
+use crate::domain::genogram::Sex;
 use crate::domain::text::{display_safe, fit, width};
 use crate::ui::theme;
 
