@@ -13,9 +13,10 @@ use crate::store::StoreError;
 use crate::ui::view::View;
 
 /// A draft is written this long after the last keystroke...
-pub const DRAFT_DELAY: Duration = Duration::from_millis(800);
-/// ...and at the latest this long after the first unsaved one, however fast the typing.
-pub const DRAFT_MAX_WAIT: Duration = Duration::from_secs(3);
+pub const DRAFT_DELAY: Duration = Duration::from_millis(500);
+/// ...and at the latest this long after the first unsaved one, however fast the typing: a
+/// draft is never more than about a second behind the screen.
+pub const DRAFT_MAX_WAIT: Duration = Duration::from_secs(1);
 
 /// When the draft of the form on top is due. The clock is injected so tests can move it.
 pub struct DraftTimer {

@@ -3,6 +3,7 @@
 
 use crate::common::pty::*;
 use crate::common::{self, BIN};
+use std::io::Write;
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,6 +97,40 @@ fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
     let store = common::open(&path);
     assert!(store.note(1).unwrap().body.contains("the boiler is fixed and the rent is paid"));
     assert!(store.drafts().unwrap().is_empty());
+}
+
+/// Typing without a pause for almost three seconds and then a SIGKILL: the draft holds all but
+/// about the last second (it was written at most every 3 s, and 70 letters came back as none).
+#[test]
+fn sigkill_while_typing_without_a_pause_loses_at_most_a_second() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"W");
+    t.wait_for("Quick note");
+    let letters: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').chain('a'..='h').collect();
+    let start = Instant::now();
+    let mut sent = Vec::new();
+    let w = t.writer.as_mut().expect("open");
+    for c in &letters {
+        w.write_all(c.to_string().as_bytes()).unwrap();
+        w.flush().unwrap();
+        sent.push((*c, start.elapsed()));
+        std::thread::sleep(Duration::from_millis(38));
+    }
+    let killed = start.elapsed();
+    t.signal(libc::SIGKILL);
+    t.wait_exit();
+    let must: String =
+        sent.iter().filter(|(_, at)| *at + Duration::from_millis(1_300) <= killed).map(|(c, _)| *c).collect();
+    assert!(must.len() > 30, "the test typed for too short a time: {must}");
+    let drafts = common::open(&path).drafts().unwrap();
+    let payload = drafts.first().map(|d| d.payload.clone()).unwrap_or_default();
+    assert!(payload.contains(&must), "typed {:?} over {killed:?}; the draft holds {payload}", letters.len());
 }
 
 #[test]
