@@ -169,7 +169,7 @@ pub fn coordination_phase(
             &now_s,
             "transition",
             "hospital discharge: City Hospital, ward 7 → home with community nursing",
-            Some(("transition", id)),
+            Some((crate::domain::record::RecordKind::Transition, id)),
         )?;
         n += 1;
     }
@@ -203,7 +203,7 @@ pub fn coordination_phase(
             &now_s,
             "report",
             "Mandated child protection report to Children's Services duty team",
-            Some(("mandated-report", id)),
+            Some((crate::domain::record::RecordKind::MandatedReport, id)),
         )?;
         n += 1;
     }

@@ -88,7 +88,7 @@ impl TimelineScreen {
                 let e = self.entries.get(self.cursor.selected);
                 Some(match e {
                     Some(TimelineEntry { record_kind: Some(kind), record_id: Some(id), .. }) => {
-                        vec![Message::OpenRecord { kind: kind.clone(), id: *id }]
+                        vec![Message::OpenRecord { kind: kind.as_str().to_string(), id: *id }]
                     }
                     Some(_) => vec![Message::OpenClient(self.client_id)],
                     None => vec![],
