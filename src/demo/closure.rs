@@ -19,6 +19,7 @@ use crate::domain::closure::{
     draft_summary, CloseDetails, ClosureReason, Decision, Disposition, Reopen, ReopenMode,
 };
 use crate::domain::dates::format_date;
+use crate::domain::record::RecordKind;
 use crate::export::file::ExportOptions;
 use crate::store::{Result, Store, StoreError};
 
@@ -70,18 +71,20 @@ fn at(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(16, 0, 0).map(|t| t.and_utc()).unwrap_or_default()
 }
 
-fn decision_for(kind: &'static str, id: i64, reason: ClosureReason, can_complete: bool) -> Decision {
+fn decision_for(kind: RecordKind, id: i64, reason: ClosureReason, can_complete: bool) -> Decision {
     let why = format!("Case closed: {}", reason.label().to_lowercase());
     let (disposition, text) = match kind {
-        "goal" if can_complete && reason == ClosureReason::GoalsMet => (Disposition::Complete, String::new()),
-        "goal" => (Disposition::Cancel, why),
-        "action-item" => (Disposition::Complete, String::new()),
-        "referral" if can_complete => (Disposition::Complete, String::new()),
-        "advocacy" | "referral" => (Disposition::Cancel, why),
-        "alert" => {
+        RecordKind::Goal if can_complete && reason == ClosureReason::GoalsMet => {
+            (Disposition::Complete, String::new())
+        }
+        RecordKind::Goal => (Disposition::Cancel, why),
+        RecordKind::ActionItem => (Disposition::Complete, String::new()),
+        RecordKind::Referral if can_complete => (Disposition::Complete, String::new()),
+        RecordKind::Advocacy | RecordKind::Referral => (Disposition::Cancel, why),
+        RecordKind::Alert => {
             (Disposition::Complete, "Reviewed at closure; safety plan in place, no current risk".to_string())
         }
-        "note" => (Disposition::Complete, String::new()),
+        RecordKind::Note => (Disposition::Complete, String::new()),
         _ => (Disposition::Leave, String::new()),
     };
     Decision { kind, id, disposition, text }
@@ -122,7 +125,7 @@ pub fn finish(
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    if leave_one && i == 0 && item.kind != "note" {
+                    if leave_one && i == 0 && item.kind != RecordKind::Note {
                         Decision { kind: item.kind, id: item.id, disposition: Disposition::Leave, text: String::new() }
                     } else {
                         let can_complete = item.choice(Disposition::Complete).is_some();

@@ -79,7 +79,7 @@ fn log_inserted(
     client_id: i64,
     (at, now_s): (&str, &str),
     (kind, summary): (&str, &str),
-    record: &str,
+    record: crate::domain::record::RecordKind,
 ) -> Result<()> {
     let id = tx.last_insert_rowid();
     crate::store::clients::log_record_event(tx, client_id, at, now_s, kind, summary, Some((record, id)))
@@ -185,7 +185,13 @@ pub fn coordination_phase(
         )?;
         let at = format!("{}T12:00:00Z", format_date(on));
         let what = "hospital discharge: City Hospital, ward 7 → home with community nursing";
-        log_inserted(tx, client_id, (&at, &now_s), ("transition", what), "transition")?;
+        log_inserted(
+            tx,
+            client_id,
+            (&at, &now_s),
+            ("transition", what),
+            crate::domain::record::RecordKind::Transition,
+        )?;
         n += 1;
     }
     if rng.random_bool(0.3) {
@@ -212,7 +218,13 @@ pub fn coordination_phase(
             rusqlite::params![client_id, at, format!("CS-{}", rng.random_range(10000..99999)), now_s],
         )?;
         let what = "Mandated child protection report to Children's Services duty team";
-        log_inserted(tx, client_id, (&at, &now_s), ("report", what), "mandated-report")?;
+        log_inserted(
+            tx,
+            client_id,
+            (&at, &now_s),
+            ("report", what),
+            crate::domain::record::RecordKind::MandatedReport,
+        )?;
         n += 1;
     }
     Ok(n)

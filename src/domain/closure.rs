@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::assessment::{make_ref, parse_ref};
 use super::client::FieldError;
 use super::dates::{format_date, local_day, parse_date};
+use super::record::RecordKind;
 use super::text::{clean_line, clean_multiline, fit};
 
 /// Longest reason, outcome or follow-up plan typed at closure.
@@ -143,8 +144,8 @@ const CANCEL: Choice =
 /// item, an unacknowledged alert, an unsigned note, a referral.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenItem {
-    /// The record kind, as the timeline names it (`goal`, `action-item`, ...).
-    pub kind: &'static str,
+    /// The record kind, as the timeline names it.
+    pub kind: RecordKind,
     pub id: i64,
     /// `G-3`, `AI-7`...
     pub reference: String,
@@ -221,7 +222,7 @@ pub fn referral_choices(status: super::referral::ReferralStatus) -> Vec<Choice> 
 /// A decision for one open item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
-    pub kind: &'static str,
+    pub kind: RecordKind,
     pub id: i64,
     pub disposition: Disposition,
     pub text: String,
@@ -245,8 +246,10 @@ pub fn read_decisions(
         let text = clean_multiline(&text).trim().to_string();
         if c.needs_text && text.is_empty() {
             let msg = match (item.kind, d) {
-                ("alert", _) => "Say what was done about the alert.",
-                ("advocacy", Disposition::Complete) => "Say how it ended (won the appeal, repairs done...).",
+                (RecordKind::Alert, _) => "Say what was done about the alert.",
+                (RecordKind::Advocacy, Disposition::Complete) => {
+                    "Say how it ended (won the appeal, repairs done...)."
+                }
                 _ => "Say why it is cancelled.",
             };
             errors.push((i, msg.to_string()));
@@ -664,11 +667,11 @@ fn decided(item: &OpenItem, d: &Decision) -> String {
     let text = if d.text.is_empty() { String::new() } else { format!(": {}", d.text) };
     match (item.kind, d.disposition) {
         (_, Disposition::Leave) => "left open".to_string(),
-        ("note", Disposition::Complete) => "signed at closure".to_string(),
-        ("alert", Disposition::Complete) => format!("acknowledged at closure{text}"),
-        ("advocacy", Disposition::Complete) => format!("closed at closure{text}"),
-        ("advocacy", Disposition::Cancel) => format!("withdrawn at closure{text}"),
-        ("action-item", Disposition::Complete) => "done at closure".to_string(),
+        (RecordKind::Note, Disposition::Complete) => "signed at closure".to_string(),
+        (RecordKind::Alert, Disposition::Complete) => format!("acknowledged at closure{text}"),
+        (RecordKind::Advocacy, Disposition::Complete) => format!("closed at closure{text}"),
+        (RecordKind::Advocacy, Disposition::Cancel) => format!("withdrawn at closure{text}"),
+        (RecordKind::ActionItem, Disposition::Complete) => "done at closure".to_string(),
         (_, Disposition::Complete) => "completed at closure".to_string(),
         (_, Disposition::Cancel) => format!("cancelled at closure{text}"),
     }
@@ -688,7 +691,7 @@ fn with_decision(state: &str, item: &OpenItem, d: &Decision) -> String {
 /// closing will do.
 pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &CloseDetails) -> String {
     let mut out: Vec<String> = Vec::new();
-    let decision_for = |kind: &str, reference: &str| -> Option<(&OpenItem, &Decision)> {
+    let decision_for = |kind: RecordKind, reference: &str| -> Option<(&OpenItem, &Decision)> {
         let item = facts.open_items.iter().find(|i| i.kind == kind && i.reference == reference)?;
         let d = decisions.iter().find(|d| d.kind == item.kind && d.id == item.id)?;
         Some((item, d))
@@ -733,7 +736,7 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
         out.push("Goals and outcomes:".into());
         for g in &facts.goals {
             let mut parts = vec![g.status.clone()];
-            if let Some((item, d)) = decision_for("goal", &g.reference) {
+            if let Some((item, d)) = decision_for(RecordKind::Goal, &g.reference) {
                 parts = vec![with_decision(&g.status, item, d)];
             }
             if !g.achievement.is_empty() && g.achievement != "in progress" {
@@ -760,7 +763,7 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
                 let since = r.since.map(|d| format!(" since {}", format_date(d))).unwrap_or_default();
                 let note = if r.note.is_empty() { String::new() } else { format!(" ({})", r.note) };
                 let mut state = format!("{}{since}{note}", r.state);
-                if let Some((item, d)) = decision_for("referral", &r.reference) {
+                if let Some((item, d)) = decision_for(RecordKind::Referral, &r.reference) {
                     state = with_decision(&state, item, d);
                 }
                 out.push(format!("- {} to {}: {state}.", r.reference, r.to));
@@ -825,7 +828,7 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
     let mut remaining: Vec<String> = Vec::new();
     let mut done_now: Vec<String> = Vec::new();
     for item in &facts.open_items {
-        if item.kind == "goal" || item.kind == "referral" {
+        if item.kind == RecordKind::Goal || item.kind == RecordKind::Referral {
             // told with the goals and referrals above
             if let Some(d) = decisions.iter().find(|d| d.kind == item.kind && d.id == item.id) {
                 if d.disposition == Disposition::Leave {
@@ -950,16 +953,16 @@ mod tests {
         }
     }
 
-    fn item(kind: &'static str, id: i64, choices: Vec<Choice>) -> OpenItem {
+    fn item(kind: RecordKind, id: i64, choices: Vec<Choice>) -> OpenItem {
         OpenItem { kind, id, reference: format!("X-{id}"), label: format!("{kind} X-{id}"), choices }
     }
 
     #[test]
     fn decisions_need_their_reasons_and_allowed_choices() {
         let items = vec![
-            item("goal", 1, goal_choices(GoalStatus::Proposed)),
-            item("alert", 2, alert_choices()),
-            item("action-item", 3, action_item_choices()),
+            item(RecordKind::Goal, 1, goal_choices(GoalStatus::Proposed)),
+            item(RecordKind::Alert, 2, alert_choices()),
+            item(RecordKind::ActionItem, 3, action_item_choices()),
         ];
         let typed = vec![
             ("complete".to_string(), String::new()),
@@ -1064,21 +1067,21 @@ mod tests {
             },
             open_items: vec![
                 OpenItem {
-                    kind: "goal",
+                    kind: RecordKind::Goal,
                     id: 2,
                     reference: "G-2".into(),
                     label: "Goal G-2 (active): Pay off the rent arrears".into(),
                     choices: goal_choices(GoalStatus::Active),
                 },
                 OpenItem {
-                    kind: "action-item",
+                    kind: RecordKind::ActionItem,
                     id: 5,
                     reference: "AI-5".into(),
                     label: "Action item AI-5: Send the tenancy letter".into(),
                     choices: action_item_choices(),
                 },
                 OpenItem {
-                    kind: "note",
+                    kind: RecordKind::Note,
                     id: 9,
                     reference: "N-9".into(),
                     label: "Unsigned note N-9 (phone, 2026-11-20)".into(),
@@ -1106,9 +1109,24 @@ mod tests {
             follow_up_plan: "Phone call to check the tenancy holds.".into(),
         };
         let decisions = vec![
-            Decision { kind: "goal", id: 2, disposition: Disposition::Cancel, text: "client moved".into() },
-            Decision { kind: "action-item", id: 5, disposition: Disposition::Leave, text: String::new() },
-            Decision { kind: "note", id: 9, disposition: Disposition::Complete, text: String::new() },
+            Decision {
+                kind: RecordKind::Goal,
+                id: 2,
+                disposition: Disposition::Cancel,
+                text: "client moved".into(),
+            },
+            Decision {
+                kind: RecordKind::ActionItem,
+                id: 5,
+                disposition: Disposition::Leave,
+                text: String::new(),
+            },
+            Decision {
+                kind: RecordKind::Note,
+                id: 9,
+                disposition: Disposition::Complete,
+                text: String::new(),
+            },
         ];
         let s = draft_summary(&facts(), &decisions, &details);
         assert!(s.starts_with("Episode 1 opened 2025-03-04 and closed 2026-11-23 (about 21 months)."), "{s}");
@@ -1160,7 +1178,7 @@ mod tests {
             note: String::new(),
         }]);
         f.open_items.push(OpenItem {
-            kind: "referral",
+            kind: RecordKind::Referral,
             id: 4,
             reference: "R-4".into(),
             label: "Referral R-4 (in service) to Springfield Food Bank".into(),
@@ -1174,7 +1192,7 @@ mod tests {
             follow_up_plan: String::new(),
         };
         let decisions = vec![Decision {
-            kind: "referral",
+            kind: RecordKind::Referral,
             id: 4,
             disposition: Disposition::Cancel,
             text: "moved away".into(),

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::client::{client_ref, joined_name};
 use super::dates::parse_ymd;
+use super::record::RecordKind;
 use super::settings::Settings;
 
 /// What every rule may use.
@@ -82,24 +83,24 @@ pub enum Target {
 
 impl Target {
     /// The record kind and id a line opens (`OpenRecord`), for the records of later phases.
-    pub fn record(&self) -> Option<(&'static str, i64)> {
+    pub fn record(&self) -> Option<(RecordKind, i64)> {
         let (kind, prefix, r) = match self {
-            Target::Assessment(r) => ("assessment", "A", r),
-            Target::Screening(r) => ("screening", "SC", r),
-            Target::Alert(r) => ("alert", "AL", r),
-            Target::Flag(r) => ("flag", "F", r),
-            Target::Consent(r) => ("consent", "RI", r),
-            Target::Conference(r) => ("conference", "CC", r),
-            Target::Transition(r) => ("transition", "TR", r),
-            Target::Advocacy(r) => ("advocacy", "AD", r),
-            Target::Referral(r) => ("referral", "R", r),
+            Target::Assessment(r) => (RecordKind::Assessment, "A", r),
+            Target::Screening(r) => (RecordKind::Screening, "SC", r),
+            Target::Alert(r) => (RecordKind::Alert, "AL", r),
+            Target::Flag(r) => (RecordKind::Flag, "F", r),
+            Target::Consent(r) => (RecordKind::Consent, "RI", r),
+            Target::Conference(r) => (RecordKind::Conference, "CC", r),
+            Target::Transition(r) => (RecordKind::Transition, "TR", r),
+            Target::Advocacy(r) => (RecordKind::Advocacy, "AD", r),
+            Target::Referral(r) => (RecordKind::Referral, "R", r),
             Target::Screeners(r) => {
-                return crate::domain::client::parse_client_ref(r).map(|id| ("screeners", id))
+                return crate::domain::client::parse_client_ref(r).map(|id| (RecordKind::Screeners, id))
             }
-            Target::Goal(r) => ("goal", "G", r),
-            Target::Plan(r) => ("plan", "C", r),
-            Target::Closure(r) => ("closure", "CL", r),
-            Target::Retention(_) => return Some(("retention", 0)),
+            Target::Goal(r) => (RecordKind::Goal, "G", r),
+            Target::Plan(r) => (RecordKind::Plan, "C", r),
+            Target::Closure(r) => (RecordKind::Closure, "CL", r),
+            Target::Retention(_) => return Some((RecordKind::Retention, 0)),
             _ => return None,
         };
         crate::domain::assessment::parse_ref(prefix, r).map(|id| (kind, id))

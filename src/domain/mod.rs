@@ -16,6 +16,7 @@ pub mod instruments;
 pub mod note;
 pub mod people;
 pub mod plan;
+pub mod record;
 pub mod referral;
 pub mod search;
 pub mod settings;

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 
 use super::file::ClientFileDoc;
 use super::md_inline as md;
-use crate::domain::closure::{closure_ref, retain_until, ClosureReason};
+use crate::domain::closure::{closure_ref, retain_until, ClosureReason, Disposition};
 use crate::domain::dates::{format_date, from_db, parse_ymd};
+use crate::domain::record::RecordKind;
 use crate::store::sections::Row;
 
 /// What the Markdown needs besides the document.
@@ -333,14 +334,15 @@ fn episodes(w: &mut W<'_>, ctx: &MdContext) {
                 w.line("What closing did with the items still open:");
                 w.blank();
                 for i in mine {
-                    let action = match (s(i, "record_kind").as_str(), s(i, "action").as_str()) {
-                        (_, "leave") => "left open",
-                        ("note", _) => "signed",
-                        ("alert", _) => "acknowledged",
-                        ("action-item", "complete") => "done",
-                        ("advocacy", "complete") => "closed",
-                        ("advocacy", _) => "withdrawn",
-                        (_, "complete") => "completed",
+                    let kind = RecordKind::parse(&s(i, "record_kind"));
+                    let action = match (kind, Disposition::parse(&s(i, "action"))) {
+                        (_, Some(Disposition::Leave)) => "left open",
+                        (Some(RecordKind::Note), _) => "signed",
+                        (Some(RecordKind::Alert), _) => "acknowledged",
+                        (Some(RecordKind::ActionItem), Some(Disposition::Complete)) => "done",
+                        (Some(RecordKind::Advocacy), Some(Disposition::Complete)) => "closed",
+                        (Some(RecordKind::Advocacy), _) => "withdrawn",
+                        (_, Some(Disposition::Complete)) => "completed",
                         _ => "cancelled",
                     };
                     let reason = s(i, "reason");

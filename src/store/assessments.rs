@@ -11,6 +11,7 @@ use super::{now_db, Result, Store, StoreError};
 use crate::domain::assessment::{assessment_ref, Assessment, Need, Risk, RiskArea, RiskLevel, Section};
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, parse_ymd};
+use crate::domain::record::RecordKind;
 
 /// An assessment as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -199,7 +200,7 @@ impl Store {
                 &now_s,
                 "assessment",
                 &format!("Assessment {} edited", assessment_ref(id)),
-                Some(("assessment", id)),
+                Some((RecordKind::Assessment, id)),
             )?;
             raise_flags(tx, old.client_id, &a.flagged_areas(), &assessment_ref(id), &occurred, &now_s)?;
             Ok(())
@@ -384,7 +385,7 @@ pub(crate) fn insert_assessment(
             if a.needs.len() == 1 { "" } else { "s" },
             if empty > 0 { format!(", {empty} part(s) still empty") } else { String::new() }
         ),
-        Some(("assessment", id)),
+        Some((RecordKind::Assessment, id)),
     )?;
     raise_flags(tx, client_id, &a.flagged_areas(), &assessment_ref(id), &occurred, &now_s)?;
     Ok(id)

@@ -10,6 +10,7 @@ use crate::domain::client::{
     NameRecord,
 };
 use crate::domain::dates::format_date;
+use crate::domain::record::RecordKind;
 use crate::domain::text::name_key;
 
 const CLIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, pronouns, date_of_birth, \
@@ -163,7 +164,7 @@ pub fn log_event(
     log_record_event(tx, client_id, occurred_at, now, kind, summary, None)
 }
 
-/// Records a dated event about a record (`("assessment", 12)`), which the timeline opens.
+/// Records a dated event about a record (`(RecordKind::Assessment, 12)`), which the timeline opens.
 pub fn log_record_event(
     tx: &Transaction<'_>,
     client_id: i64,
@@ -171,13 +172,13 @@ pub fn log_record_event(
     now: &str,
     kind: &str,
     summary: &str,
-    record: Option<(&str, i64)>,
+    record: Option<(RecordKind, i64)>,
 ) -> Result<()> {
     let episode: Option<i64> = current_episode_id(tx, client_id)?;
     tx.execute(
         "INSERT INTO events (client_id, episode_id, occurred_at, recorded_at, kind, summary, record_kind, record_id) \
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-        params![client_id, episode, occurred_at, now, kind, summary, record.map(|r| r.0), record.map(|r| r.1)],
+        params![client_id, episode, occurred_at, now, kind, summary, record.map(|r| r.0.as_str()), record.map(|r| r.1)],
     )?;
     Ok(())
 }

@@ -19,6 +19,7 @@ use crate::domain::plan::{
     goal_ref, measure_span, number_text, step_ref, AchievementChange, NewGoal, NewProgress, NewStep,
     StatusChange,
 };
+use crate::domain::record::RecordKind;
 
 /// A goal as stored, with its latest progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -510,7 +511,7 @@ pub(crate) fn insert_goal(
             goal.status.label().to_lowercase(),
             goal.draft.statement
         ),
-        Some(("goal", id)),
+        Some((RecordKind::Goal, id)),
     )?;
     Ok(id)
 }
@@ -606,7 +607,7 @@ pub(crate) fn change_status(
             g.status.label().to_lowercase(),
             change.to.label().to_lowercase()
         ),
-        Some(("goal", goal_id)),
+        Some((RecordKind::Goal, goal_id)),
     )
 }
 
@@ -652,7 +653,7 @@ pub(crate) fn change_achievement(
         &now_s,
         "goal",
         &format!("Goal {}: {}", g.reference, change.to.label().to_lowercase()),
-        Some(("goal", goal_id)),
+        Some((RecordKind::Goal, goal_id)),
     )
 }
 
@@ -729,7 +730,7 @@ impl Store {
                     &now_s,
                     "goal",
                     &format!("Goal {} edited: {what}", goal_ref(id)),
-                    Some(("goal", id)),
+                    Some((RecordKind::Goal, id)),
                 )?;
             }
             reindex_goal(tx, id)?;
@@ -855,7 +856,7 @@ impl Store {
                 &now_s,
                 "goal",
                 &format!("Step added to goal {}: {}", g.reference, step.text),
-                Some(("goal", goal_id)),
+                Some((RecordKind::Goal, goal_id)),
             )?;
             Ok(id)
         })
@@ -905,7 +906,7 @@ impl Store {
                 None => format!("Step reopened on goal {}: {}", goal_ref(goal_id), step.text),
             };
             let at = done.map(|d| moment_of_day(d, now)).unwrap_or_else(|| now_s.clone());
-            log_record_event(tx, client_id, &at, &now_s, "goal", &summary, Some(("goal", goal_id)))
+            log_record_event(tx, client_id, &at, &now_s, "goal", &summary, Some((RecordKind::Goal, goal_id)))
         })
     }
 
@@ -961,7 +962,7 @@ fn log_progress(
         now_s,
         "goal-progress",
         &format!("Progress on goal {}: {}{pct}", g.reference, g.value_text(value)),
-        Some(("goal", g.id)),
+        Some((RecordKind::Goal, g.id)),
     )
 }
 

@@ -9,6 +9,7 @@ use super::clients::{log_record_event, require_client};
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::people::{person_ref, would_create_cycle, PersonDraft};
+use crate::domain::record::RecordKind;
 use crate::domain::text::name_key;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -289,7 +290,7 @@ pub(crate) fn insert_person(
         now_s,
         "person",
         &format!("Added {}{what} to the people around the client", p.name),
-        Some(("person", id)),
+        Some((RecordKind::Person, id)),
     )?;
     Ok(id)
 }
@@ -401,7 +402,7 @@ impl Store {
                 &now_s,
                 "person",
                 &format!("Details of {} changed", name),
-                Some(("person", id)),
+                Some((RecordKind::Person, id)),
             )?;
             Ok(())
         })

@@ -15,6 +15,7 @@ use crate::domain::due::{dated_item, due_phrase, DueContext, DueItem, Target};
 use crate::domain::goal::Outcome;
 use crate::domain::instruments::Instrument;
 use crate::domain::plan::{evaluation_ref, goal_ref, NewEvaluation, NewReview, Occasion, ScreenerChange};
+use crate::domain::record::RecordKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanReview {
@@ -249,7 +250,7 @@ impl Store {
                     e.outcomes.len(),
                     e.satisfaction.map(|s| format!(", satisfaction {s} of 5")).unwrap_or_default()
                 ),
-                Some(("evaluation", id)),
+                Some((RecordKind::Evaluation, id)),
             )?;
             Ok(id)
         })
@@ -372,7 +373,7 @@ pub(crate) fn insert_review(
                 "Plan reviewed{}",
                 if r.summary.is_empty() { String::new() } else { format!(": {}", r.summary) }
             ),
-            Some(("plan", client_id)),
+            Some((RecordKind::Plan, client_id)),
         )?;
         tx.execute(
                 "INSERT INTO plan_reviews (client_id, episode_id, due_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -397,7 +398,7 @@ pub(crate) fn insert_review(
         &now_s,
         "plan-review",
         &format!("Next plan review set for {}", format_date(r.next_review)),
-        Some(("plan", client_id)),
+        Some((RecordKind::Plan, client_id)),
     )
 }
 

@@ -12,6 +12,7 @@ use super::{day_col, now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::{format_date, moment_of_day, to_db};
+use crate::domain::record::RecordKind;
 use crate::domain::referral::{
     age_phrase, check_transition, default_follow_up, referral_ref, ReferralDetails, ReferralStatus,
     TransitionError, Urgency, OPEN_SQL,
@@ -360,7 +361,7 @@ impl Store {
                 &now_s,
                 "referral",
                 &format!("Referral {} to {} {}{why}", r.reference, fit(&r.provider, 50), to.label().to_lowercase()),
-                Some(("referral", id)),
+                Some((RecordKind::Referral, id)),
             )
         })
     }
@@ -451,7 +452,7 @@ impl Store {
                 &now_s,
                 "referral",
                 &format!("Appointment with {} arranged{}", fit(&r.provider, 50), if place.is_empty() { String::new() } else { format!(" at {}", fit(&place, 40)) }),
-                Some(("referral", referral)),
+                Some((RecordKind::Referral, referral)),
             )
         })
     }
@@ -541,7 +542,7 @@ pub(crate) fn insert_referral(
         &now_s,
         "referral",
         &format!("Referral {} to {} drafted, for {}", referral_ref(id), fit(&provider, 50), fit(&d.need, 60)),
-        Some(("referral", id)),
+        Some((RecordKind::Referral, id)),
     )?;
     Ok(id)
 }

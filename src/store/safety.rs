@@ -12,6 +12,7 @@ use super::{now_db, Result, Store, StoreError};
 pub use crate::domain::assessment::{alert_ref, flag_ref};
 use crate::domain::assessment::{RiskArea, RiskLevel};
 use crate::domain::client::client_ref;
+use crate::domain::record::RecordKind;
 use crate::domain::text::clean_multiline;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,7 +105,7 @@ pub(crate) fn raise_flags(
                     now,
                     "flag",
                     &format!("{} flag now {} ({source})", area.label(), level.as_str()),
-                    Some(("flag", id)),
+                    Some((RecordKind::Flag, id)),
                 )?;
             }
             None => {
@@ -125,7 +126,7 @@ pub(crate) fn raise_flags(
                     now,
                     "flag",
                     &format!("{} flag raised: {} ({source})", area.label(), level.as_str()),
-                    Some(("flag", id)),
+                    Some((RecordKind::Flag, id)),
                 )?;
             }
         }
@@ -299,7 +300,15 @@ impl Store {
             } else {
                 format!("{} flag reviewed: {}", flag.area.label(), crate::domain::text::fit(&reason, 120))
             };
-            log_record_event(tx, flag.client_id, &now_s, &now_s, "flag", &summary, Some(("flag", id)))?;
+            log_record_event(
+                tx,
+                flag.client_id,
+                &now_s,
+                &now_s,
+                "flag",
+                &summary,
+                Some((RecordKind::Flag, id)),
+            )?;
             refresh_safety(tx, flag.client_id)
         })
     }
@@ -376,7 +385,7 @@ impl Store {
                     &now_s,
                     "alert",
                     &format!("Safety alert acknowledged: {}", crate::domain::text::fit(&note, 120)),
-                    Some(("screening", alert.screening_id)),
+                    Some((RecordKind::Screening, alert.screening_id)),
                 )?;
                 refresh_safety(tx, alert.client_id)?;
             }

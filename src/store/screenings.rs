@@ -13,6 +13,7 @@ pub use crate::domain::assessment::screening_ref;
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::instruments::{score, Answer, Instrument, ScoreResult};
+use crate::domain::record::RecordKind;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screening {
@@ -180,7 +181,7 @@ impl Store {
                 &now_s,
                 "screening",
                 &format!("{} marked entered in error: {reason}", s.reference),
-                Some(("screening", id)),
+                Some((RecordKind::Screening, id)),
             )
         })
     }
@@ -250,7 +251,7 @@ pub(crate) fn insert_screening(
         &now_s,
         "screening",
         &format!("{} {}: {}", instrument.short_name, screening_ref(id), summary(result)),
-        Some(("screening", id)),
+        Some((RecordKind::Screening, id)),
     )?;
     if result.flags.iter().any(|f| f.safety) {
         refresh_safety(tx, client_id)?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{Result, Store};
 use crate::domain::client::client_ref;
 use crate::domain::dates::format_date;
+use crate::domain::record::{RecordKind, SearchKind};
 use crate::domain::search::{fts_query, HIT_END, HIT_START};
 
 /// How many of the most recent matches are ranked (see `Store::search`).
@@ -14,8 +15,8 @@ pub const RANK_WINDOW: i64 = 5_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
-    /// What was found: `note`, `addendum`, and later phases' kinds.
-    pub kind: String,
+    /// What was found: a note, an addendum, a goal's notes, ...
+    pub kind: SearchKind,
     /// The record to open: a note's ref for notes and addenda.
     #[serde(rename = "ref")]
     pub reference: String,
@@ -83,25 +84,12 @@ impl Store {
         )?;
         let hits = stmt
             .query_map(params![query, filter.client_id, from, to, limit, window_offset], |r| {
-                let kind: String = r.get(0)?;
+                // a row of a kind this version does not know is left out
+                let Some(kind) = SearchKind::parse(&r.get::<_, String>(0)?) else { return Ok(None) };
                 let record_id: i64 = r.get(1)?;
                 let client_id: Option<i64> = r.get(2)?;
-                Ok(SearchHit {
-                    reference: match kind.as_str() {
-                        "note" | "addendum" => crate::domain::note::note_ref(record_id),
-                        "assessment" | "need" => crate::domain::assessment::assessment_ref(record_id),
-                        "screening" => crate::domain::assessment::screening_ref(record_id),
-                        "referral" => crate::domain::referral::referral_ref(record_id),
-                        "goal" | "goal-notes" => crate::domain::plan::goal_ref(record_id),
-                        "evaluation" => crate::domain::plan::evaluation_ref(record_id),
-                        "person" => crate::domain::people::person_ref(record_id),
-                        "conference" => crate::domain::coordination::conference_ref(record_id),
-                        "advocacy" => crate::domain::coordination::advocacy_ref(record_id),
-                        "mandated-report" => crate::domain::coordination::mandated_ref(record_id),
-                        "transition" => crate::domain::coordination::transition_ref(record_id),
-                        "closure" => crate::domain::closure::closure_ref(record_id),
-                        _ => record_id.to_string(),
-                    },
+                Ok(Some(SearchHit {
+                    reference: hit_ref(kind, record_id),
                     kind,
                     record_id,
                     client: client_id.map(client_ref),
@@ -109,11 +97,31 @@ impl Store {
                     occurred_at: r.get(3)?,
                     snippet: r.get(4)?,
                     client_name: r.get(5)?,
-                })
+                }))
             })?
+            .filter_map(|h| h.transpose())
             .collect::<rusqlite::Result<Vec<_>>>()?;
         debug_assert!(hits.iter().all(|h| !h.snippet.contains(HIT_START) || h.snippet.contains(HIT_END)));
         Ok(hits)
+    }
+}
+
+/// The reference a hit shows: the record it opens (a note's for notes and addenda).
+fn hit_ref(kind: SearchKind, record_id: i64) -> String {
+    use crate::domain::{assessment, closure, coordination, note, people, plan, referral};
+    match kind {
+        SearchKind::Note | SearchKind::Addendum => note::note_ref(record_id),
+        SearchKind::Assessment | SearchKind::Need => assessment::assessment_ref(record_id),
+        SearchKind::Screening => assessment::screening_ref(record_id),
+        SearchKind::Referral => referral::referral_ref(record_id),
+        SearchKind::Goal | SearchKind::GoalNotes => plan::goal_ref(record_id),
+        SearchKind::Evaluation => plan::evaluation_ref(record_id),
+        SearchKind::Person => people::person_ref(record_id),
+        SearchKind::Conference => coordination::conference_ref(record_id),
+        SearchKind::Advocacy => coordination::advocacy_ref(record_id),
+        SearchKind::MandatedReport => coordination::mandated_ref(record_id),
+        SearchKind::Transition => coordination::transition_ref(record_id),
+        SearchKind::Closure => closure::closure_ref(record_id),
     }
 }
 
@@ -126,9 +134,9 @@ pub struct TimelineEntry {
     /// The record the line is about (a note id for notes and addenda), if any.
     #[serde(skip)]
     pub record_id: Option<i64>,
-    /// What kind of record `record_id` is: `note`, `assessment`, `screening`, `flag`, ...
+    /// What kind of record `record_id` is (none when this version does not know the word).
     #[serde(skip)]
-    pub record_kind: Option<String>,
+    pub record_kind: Option<RecordKind>,
     /// Struck through: entered in error.
     pub in_error: bool,
     /// Tie-breaker for keyset paging.
@@ -207,7 +215,7 @@ impl Store {
                     record_id: r.get(3)?,
                     in_error: r.get(4)?,
                     seq: r.get(5)?,
-                    record_kind: r.get(6)?,
+                    record_kind: r.get::<_, Option<String>>(6)?.as_deref().and_then(RecordKind::parse),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

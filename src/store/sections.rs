@@ -11,6 +11,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params_from_iter, Connection, Transaction};
 
 use super::{Result, Store, StoreError};
+use crate::domain::record::RecordKind;
 
 /// One stored row: column name → value.
 pub type Row = serde_json::Map<String, serde_json::Value>;
@@ -179,26 +180,26 @@ pub const NOT_IN_THE_FILE: &[&str] = &[
     "directory_index",
 ];
 
-/// The table a record kind (as on timeline lines and closure items) lives in.
+/// The table a record kind (as stored on timeline lines and closure items) lives in.
 pub const RECORD_KINDS: &[(&str, &str)] = &[
-    ("note", "notes"),
-    ("assessment", "assessments"),
-    ("screening", "screenings"),
-    ("alert", "alerts"),
-    ("flag", "risk_flags"),
-    ("person", "people"),
-    ("consent", "consents"),
-    ("conference", "conferences"),
-    ("action-item", "action_items"),
-    ("transition", "transitions"),
-    ("advocacy", "advocacy_items"),
-    ("mandated-report", "mandated_reports"),
-    ("goal", "goals"),
-    ("referral", "referrals"),
-    ("evaluation", "evaluations"),
-    ("closure", "closures"),
+    (RecordKind::Note.as_str(), "notes"),
+    (RecordKind::Assessment.as_str(), "assessments"),
+    (RecordKind::Screening.as_str(), "screenings"),
+    (RecordKind::Alert.as_str(), "alerts"),
+    (RecordKind::Flag.as_str(), "risk_flags"),
+    (RecordKind::Person.as_str(), "people"),
+    (RecordKind::Consent.as_str(), "consents"),
+    (RecordKind::Conference.as_str(), "conferences"),
+    (RecordKind::ActionItem.as_str(), "action_items"),
+    (RecordKind::Transition.as_str(), "transitions"),
+    (RecordKind::Advocacy.as_str(), "advocacy_items"),
+    (RecordKind::MandatedReport.as_str(), "mandated_reports"),
+    (RecordKind::Goal.as_str(), "goals"),
+    (RecordKind::Referral.as_str(), "referrals"),
+    (RecordKind::Evaluation.as_str(), "evaluations"),
+    (RecordKind::Closure.as_str(), "closures"),
     // a client's plan is named by the client's id
-    ("plan", "clients"),
+    (RecordKind::Plan.as_str(), "clients"),
 ];
 
 pub fn spec(table: &str) -> Option<&'static TableSpec> {

@@ -52,10 +52,10 @@ fn an_assessment_round_trips_and_lists_its_empty_parts() {
     assert!(tl.iter().any(|e| e.kind == "assessment"), "{tl:?}");
     let hits = store.search("sister", &Default::default(), 10).unwrap();
     assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].kind, "assessment");
+    assert_eq!(hits[0].kind.as_str(), "assessment");
     assert_eq!(hits[0].reference, format!("A-{id}"));
     let hits = store.search("food bank", &Default::default(), 10).unwrap();
-    assert!(hits.iter().any(|h| h.kind == "need"));
+    assert!(hits.iter().any(|h| h.kind.as_str() == "need"));
     // needs are ready for the plan and referrals
     let needs = store.current_needs(c).unwrap();
     assert_eq!(needs.len(), 2);

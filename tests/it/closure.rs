@@ -10,6 +10,7 @@ use caseload::domain::closure::{
     ReopenMode,
 };
 use caseload::domain::goal::GoalStatus;
+use caseload::domain::record::RecordKind;
 use caseload::export::file::{read_json, to_json, ClientFileDoc, ExportOptions};
 use caseload::store::closure::Reopened;
 use caseload::store::due::DueContext;
@@ -28,7 +29,7 @@ fn details(reason: ClosureReason, closed: &str, follow: Option<&str>) -> CloseDe
 }
 
 fn decide(kind: &'static str, id: i64, disposition: Disposition, text: &str) -> Decision {
-    Decision { kind, id, disposition, text: text.into() }
+    Decision { kind: RecordKind::parse(kind).expect("a record kind"), id, disposition, text: text.into() }
 }
 
 fn decisions(r: &Rich) -> Vec<Decision> {
@@ -70,7 +71,7 @@ fn the_checklist_lists_every_open_item_with_its_allowed_choices() {
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
     let items = store.open_items(r.client).unwrap();
-    let kinds: Vec<(&str, i64)> = items.iter().map(|i| (i.kind, i.id)).collect();
+    let kinds: Vec<(&str, i64)> = items.iter().map(|i| (i.kind.as_str(), i.id)).collect();
     assert_eq!(
         kinds,
         vec![
@@ -132,9 +133,9 @@ fn closing_carries_out_each_decision_in_one_transaction() {
     assert_eq!(items.len(), 6, "every open item is recorded, left open ones too");
     assert!(items.iter().any(|i| i.kind == "action-item" && i.action == Disposition::Leave));
     let tl = store.timeline(r.client, Default::default(), 100, None).unwrap();
-    assert!(tl.iter().any(|e| e.kind == "closed" && e.record_kind.as_deref() == Some("closure")));
+    assert!(tl.iter().any(|e| e.kind == "closed" && e.record_kind.map(|k| k.as_str()) == Some("closure")));
     let hits = store.search("Summary text", &Default::default(), 5).unwrap();
-    assert_eq!(hits[0].kind, "closure");
+    assert_eq!(hits[0].kind.as_str(), "closure");
     assert_eq!(hits[0].reference, c.reference);
     // a closed case's open items leave Today (its action item would be due in the week)
     assert!(!due(&store, now()).iter().any(|(r, _)| r == "action-item"));
@@ -682,7 +683,7 @@ fn the_summary_is_drafted_from_the_record() {
     let typed: Vec<(String, String)> = facts
         .open_items
         .iter()
-        .map(|i| match i.kind {
+        .map(|i| match i.kind.as_str() {
             "goal" if i.id == r.proposed_goal => ("cancel".into(), "Client moved away".into()),
             "alert" => ("complete".into(), "Safety plan checked".into()),
             "note" => ("complete".into(), String::new()),

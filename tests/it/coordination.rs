@@ -131,13 +131,15 @@ fn a_conference_with_action_items_feeds_today_and_the_timeline() {
     assert!(due.iter().any(|(r, t)| r == "action-item" && t.contains("Sam: book the home visit")), "{due:?}");
     assert!(!due.iter().any(|(_, t)| t.contains("pharmacy")), "not due within the week");
     let tl = store.timeline(c, Default::default(), 20, None).unwrap();
-    assert!(tl.iter().any(|e| e.kind == "conference" && e.record_kind.as_deref() == Some("conference")));
+    assert!(tl
+        .iter()
+        .any(|e| e.kind == "conference" && e.record_kind.map(|k| k.as_str()) == Some("conference")));
     assert_eq!(
         store.search("pharmacy", &Default::default(), 5).unwrap().len(),
         0,
         "action items are not minutes"
     );
-    assert_eq!(store.search("week home", &Default::default(), 5).unwrap()[0].kind, "conference");
+    assert_eq!(store.search("week home", &Default::default(), 5).unwrap()[0].kind.as_str(), "conference");
     store.complete_action(conf.actions[0].id, fixed_now()).unwrap();
     assert!(!due_rules(&store).iter().any(|(r, _)| r == "action-item"));
     assert!(matches!(store.complete_action(conf.actions[0].id, fixed_now()), Err(StoreError::Refused(_))));

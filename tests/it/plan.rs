@@ -128,7 +128,8 @@ fn a_goal_round_trips_with_steps_history_search_and_timeline() {
 
     // the timeline shows the goal and its progress, and opens the goal
     let tl = store.timeline(c, Default::default(), 20, None).unwrap();
-    let goal_lines: Vec<_> = tl.iter().filter(|e| e.record_kind.as_deref() == Some("goal")).collect();
+    let goal_lines: Vec<_> =
+        tl.iter().filter(|e| e.record_kind.map(|k| k.as_str()) == Some("goal")).collect();
     assert!(
         goal_lines.iter().any(|e| e.summary.contains("Goal G-") && e.summary.contains("added")),
         "{tl:?}"
@@ -143,7 +144,7 @@ fn a_goal_round_trips_with_steps_history_search_and_timeline() {
         assert!(hits.iter().all(|h| h.reference == format!("G-{id}")), "{word}: {hits:?}");
     }
     let hits = store.search("housing office", &Default::default(), 10).unwrap();
-    assert_eq!(hits[0].kind, "goal-notes");
+    assert_eq!(hits[0].kind.as_str(), "goal-notes");
 }
 
 #[test]
@@ -418,9 +419,9 @@ fn today_shows_due_steps_goals_past_target_and_reviews_due() {
     let step_item = items.iter().find(|i| i.title.contains("Overdue step")).unwrap();
     assert_eq!(step_item.urgency, Urgency::Overdue);
     assert_eq!(step_item.target, Target::Goal(format!("G-{id}")));
-    assert_eq!(step_item.target.record(), Some(("goal", id)));
+    assert_eq!(step_item.target.record(), Some((caseload::domain::record::RecordKind::Goal, id)));
     let review = items.iter().find(|i| i.rule == "plan-review").unwrap();
-    assert_eq!(review.target.record(), Some(("plan", c)));
+    assert_eq!(review.target.record(), Some((caseload::domain::record::RecordKind::Plan, c)));
 
     // done steps, goals on hold (for steps) and closed goals drop out
     let first = store.steps(id).unwrap()[0].id;
@@ -520,9 +521,8 @@ fn an_evaluation_keeps_outcomes_the_screener_change_and_the_feedback_together() 
     let hits = store.search("council", &Default::default(), 10).unwrap();
     assert_eq!(hits[0].reference, format!("EV-{id}"));
     let tl = store.timeline(c, Default::default(), 50, None).unwrap();
-    assert!(tl.iter().any(
-        |t| t.record_kind.as_deref() == Some("evaluation") && t.summary.contains("1 of 2 goals achieved")
-    ));
+    assert!(tl.iter().any(|t| t.record_kind.map(|k| k.as_str()) == Some("evaluation")
+        && t.summary.contains("1 of 2 goals achieved")));
 
     // another client's goal is refused, and nothing is saved
     let bad =

@@ -6,6 +6,7 @@ use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::consent::Consent;
 use caseload::domain::coordination::ConsentDraft;
 use caseload::domain::directory::{validate_service, ServiceInput};
+use caseload::domain::record::RecordKind;
 use caseload::domain::referral::{ReferralDetails, ReferralStatus, Urgency};
 use caseload::store::due::DueContext;
 use caseload::store::referrals::NewReferral;
@@ -322,7 +323,7 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     assert!(cancelled_follow_up.is_some());
 
     let items = store.open_items(client).unwrap();
-    let refs: Vec<_> = items.iter().filter(|i| i.kind == "referral").collect();
+    let refs: Vec<_> = items.iter().filter(|i| i.kind == RecordKind::Referral).collect();
     assert_eq!(refs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![in_service, sent, draft]);
     // only the one in service can be completed
     assert!(refs[0].choice(Disposition::Complete).is_some());
@@ -339,22 +340,27 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     };
     let decisions = vec![
         Decision {
-            kind: "referral",
+            kind: RecordKind::Referral,
             id: in_service,
             disposition: Disposition::Complete,
             text: String::new(),
         },
         Decision {
-            kind: "referral",
+            kind: RecordKind::Referral,
             id: sent,
             disposition: Disposition::Cancel,
             text: "Client moved away".into(),
         },
-        Decision { kind: "referral", id: draft, disposition: Disposition::Leave, text: String::new() },
+        Decision {
+            kind: RecordKind::Referral,
+            id: draft,
+            disposition: Disposition::Leave,
+            text: String::new(),
+        },
     ];
     // completing a referral that is not in service is refused and nothing changes
     let wrong = vec![Decision {
-        kind: "referral",
+        kind: RecordKind::Referral,
         id: sent,
         disposition: Disposition::Complete,
         text: String::new(),

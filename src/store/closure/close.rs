@@ -9,6 +9,7 @@ use super::record::{client_status, latest_episode};
 use crate::domain::client::client_ref;
 use crate::domain::closure::{read_summary, CloseDetails, Decision, Disposition};
 use crate::domain::dates::{format_date, moment_of_day};
+use crate::domain::record::RecordKind;
 use crate::domain::text::fit;
 use crate::store::clients::log_record_event;
 use crate::store::{now_db, Result, Store, StoreError};
@@ -100,7 +101,7 @@ pub(crate) fn close_in(
         tx.execute(
             "INSERT INTO closure_items (closure_id, record_kind, record_id, label, action, reason, previous) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![closure_id, item.kind, item.id, item.label, action.as_str(), text, previous],
+            params![closure_id, item.kind.as_str(), item.id, item.label, action.as_str(), text, previous],
         )?;
     }
     let reason_text = if details.reason_note.is_empty() {
@@ -123,7 +124,7 @@ pub(crate) fn close_in(
         &now_s,
         "closed",
         &format!("Case closed (episode {number}): {}", fit(&reason_text, 100)),
-        Some(("closure", closure_id)),
+        Some((RecordKind::Closure, closure_id)),
     )?;
     Ok(closure_id)
 }

@@ -6,6 +6,7 @@ use rusqlite::params;
 use crate::domain::closure::closure_ref;
 use crate::domain::dates::{format_date, local_offset_secs};
 use crate::domain::due::{dated_item, due_phrase, DueContext, DueItem, Target};
+use crate::domain::record::RecordKind;
 use crate::store::clients::log_record_event;
 use crate::store::{now_db, Result, Store, StoreError};
 
@@ -33,7 +34,7 @@ impl Store {
                 &now_s,
                 "closure",
                 &format!("Post-closure follow-up done (episode {})", c.episode),
-                Some(("closure", closure_id)),
+                Some((RecordKind::Closure, closure_id)),
             )
         })
     }

@@ -12,6 +12,7 @@ use crate::domain::closure::{
 use crate::domain::dates::{format_date, local_day, local_offset_secs, moment_of_day, parse_ymd};
 use crate::domain::goal::GoalStatus;
 use crate::domain::note::note_ref;
+use crate::domain::record::RecordKind;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::text::fit;
 use crate::store::clients::{log_record_event, require_client};
@@ -29,7 +30,7 @@ pub struct ItemCtx<'a> {
 /// A kind of record that may still be open when a case is closed.
 pub trait OpenKind: Sync {
     /// The record kind, as the timeline and closure items name it.
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> RecordKind;
     /// The client's items of this kind that are still open, oldest first.
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>>;
     /// Carries out a decision to complete or cancel; returns what undoing it needs to restore.
@@ -68,7 +69,7 @@ pub const REFERRAL_FACTS: Option<ReferralFacts> = Some(episode_referrals);
 /// (connection, client id, episode id) → the episode's referrals.
 pub type ReferralFacts = fn(&Connection, i64, i64) -> Result<Vec<ReferralFact>>;
 
-pub(super) fn kind_of(kind: &str) -> Option<&'static dyn OpenKind> {
+pub(super) fn kind_of(kind: RecordKind) -> Option<&'static dyn OpenKind> {
     OPEN_KINDS.iter().copied().find(|k| k.kind() == kind)
 }
 
@@ -78,7 +79,7 @@ fn event(
     ctx: &ItemCtx<'_>,
     kind: &str,
     summary: &str,
-    record: Option<(&str, i64)>,
+    record: Option<(RecordKind, i64)>,
 ) -> Result<()> {
     let now = now_db(ctx.now);
     log_record_event(tx, client_id, &moment_of_day(ctx.on, ctx.now), &now, kind, summary, record)
@@ -86,8 +87,8 @@ fn event(
 
 pub struct GoalItems;
 impl OpenKind for GoalItems {
-    fn kind(&self) -> &'static str {
-        "goal"
+    fn kind(&self) -> RecordKind {
+        RecordKind::Goal
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
@@ -103,7 +104,7 @@ impl OpenKind for GoalItems {
             let status: GoalStatus = status.parse().unwrap_or(GoalStatus::Active);
             let reference = crate::domain::plan::goal_ref(id);
             out.push(OpenItem {
-                kind: "goal",
+                kind: RecordKind::Goal,
                 id,
                 label: format!(
                     "Goal {reference} ({}): {}",
@@ -162,7 +163,7 @@ impl OpenKind for GoalItems {
             ctx,
             "goal",
             &format!("Goal {r} back to {previous}: the closure was undone"),
-            Some(("goal", record_id)),
+            Some((RecordKind::Goal, record_id)),
         )?;
         Ok(None)
     }
@@ -170,8 +171,8 @@ impl OpenKind for GoalItems {
 
 pub struct ActionItems;
 impl OpenKind for ActionItems {
-    fn kind(&self) -> &'static str {
-        "action-item"
+    fn kind(&self) -> RecordKind {
+        RecordKind::ActionItem
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
@@ -198,7 +199,7 @@ impl OpenKind for ActionItems {
             }
             let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
             out.push(OpenItem {
-                kind: "action-item",
+                kind: RecordKind::ActionItem,
                 id,
                 label: format!("Action item {reference}{about}: {}", fit(&text, 60)),
                 reference,
@@ -251,8 +252,8 @@ impl OpenKind for ActionItems {
 
 pub struct AdvocacyItems;
 impl OpenKind for AdvocacyItems {
-    fn kind(&self) -> &'static str {
-        "advocacy"
+    fn kind(&self) -> RecordKind {
+        RecordKind::Advocacy
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
@@ -273,7 +274,7 @@ impl OpenKind for AdvocacyItems {
             let deadline =
                 day_opt(deadline).map(|d| format!(", deadline {}", format_date(d))).unwrap_or_default();
             out.push(OpenItem {
-                kind: "advocacy",
+                kind: RecordKind::Advocacy,
                 id,
                 label: format!(
                     "Advocacy {reference} with {}{deadline}: {}",
@@ -310,7 +311,7 @@ impl OpenKind for AdvocacyItems {
             ctx,
             "advocacy",
             &format!("Advocacy {} closed at case closure: {}", item.reference, fit(&outcome, 100)),
-            Some(("advocacy", item.id)),
+            Some((RecordKind::Advocacy, item.id)),
         )?;
         Ok(before)
     }
@@ -334,7 +335,7 @@ impl OpenKind for AdvocacyItems {
             ctx,
             "advocacy",
             &format!("Advocacy {r} open again: the closure was undone"),
-            Some(("advocacy", record_id)),
+            Some((RecordKind::Advocacy, record_id)),
         )?;
         Ok(None)
     }
@@ -342,8 +343,8 @@ impl OpenKind for AdvocacyItems {
 
 pub struct AlertItems;
 impl OpenKind for AlertItems {
-    fn kind(&self) -> &'static str {
-        "alert"
+    fn kind(&self) -> RecordKind {
+        RecordKind::Alert
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
@@ -357,7 +358,7 @@ impl OpenKind for AlertItems {
             let (id, screening, _message, raised) = row?;
             let reference = crate::domain::assessment::alert_ref(id);
             out.push(OpenItem {
-                kind: "alert",
+                kind: RecordKind::Alert,
                 id,
                 label: format!(
                     "Safety alert {reference} from screener result {} (raised {})",
@@ -463,8 +464,8 @@ struct ReferralBefore {
 
 pub struct ReferralItems;
 impl OpenKind for ReferralItems {
-    fn kind(&self) -> &'static str {
-        "referral"
+    fn kind(&self) -> RecordKind {
+        RecordKind::Referral
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(&format!(
@@ -481,7 +482,7 @@ impl OpenKind for ReferralItems {
             let reference = crate::domain::referral::referral_ref(id);
             let need = if need.is_empty() { String::new() } else { format!(" for {}", fit(&need, 30)) };
             out.push(OpenItem {
-                kind: "referral",
+                kind: RecordKind::Referral,
                 id,
                 label: format!(
                     "Referral {reference} ({}) to {}{need}",
@@ -550,7 +551,7 @@ impl OpenKind for ReferralItems {
             ctx,
             "referral",
             &format!("Referral {} {}", item.reference, fit(&reason.to_lowercase(), 100)),
-            Some(("referral", item.id)),
+            Some((RecordKind::Referral, item.id)),
         )?;
         serde_json::to_string(&before).map_err(|e| StoreError::Refused(e.to_string()))
     }
@@ -596,7 +597,7 @@ impl OpenKind for ReferralItems {
             ctx,
             "referral",
             &format!("Referral {r} back to {}: the closure was undone", before.status),
-            Some(("referral", record_id)),
+            Some((RecordKind::Referral, record_id)),
         )?;
         Ok(None)
     }
@@ -604,8 +605,8 @@ impl OpenKind for ReferralItems {
 
 pub struct UnsignedNotes;
 impl OpenKind for UnsignedNotes {
-    fn kind(&self) -> &'static str {
-        "note"
+    fn kind(&self) -> RecordKind {
+        RecordKind::Note
     }
     fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
@@ -625,7 +626,7 @@ impl OpenKind for UnsignedNotes {
             let first =
                 body.lines().map(str::trim).find(|l| !l.is_empty() && !l.ends_with(':')).unwrap_or("");
             out.push(OpenItem {
-                kind: "note",
+                kind: RecordKind::Note,
                 id,
                 label: format!("Unsigned note {reference} ({kind}, {day}): {}", fit(first, 50)),
                 reference,
@@ -714,18 +715,27 @@ mod tests {
             )
             .unwrap()
             > 0;
-        let kinds: Vec<&str> = OPEN_KINDS.iter().map(|k| k.kind()).collect();
+        let kinds: Vec<RecordKind> = OPEN_KINDS.iter().map(|k| k.kind()).collect();
         if has_referrals {
-            assert!(kinds.contains(&"referral"), "add the referral kind to store::closure::OPEN_KINDS");
+            assert!(
+                kinds.contains(&RecordKind::Referral),
+                "add the referral kind to store::closure::OPEN_KINDS"
+            );
             assert!(REFERRAL_FACTS.is_some(), "set store::closure::REFERRAL_FACTS");
-            assert!(crate::store::sections::RECORD_KINDS.iter().any(|(k, _)| *k == "referral"));
+            assert!(crate::store::sections::RECORD_KINDS
+                .iter()
+                .any(|(k, _)| *k == RecordKind::Referral.as_str()));
         } else {
-            assert!(!kinds.contains(&"referral"));
+            assert!(!kinds.contains(&RecordKind::Referral));
             assert!(REFERRAL_FACTS.is_none());
         }
         // every kind names a table of the file
         for k in OPEN_KINDS {
-            assert!(crate::store::sections::RECORD_KINDS.iter().any(|(r, _)| *r == k.kind()), "{}", k.kind());
+            assert!(
+                crate::store::sections::RECORD_KINDS.iter().any(|(r, _)| *r == k.kind().as_str()),
+                "{}",
+                k.kind()
+            );
         }
     }
 }

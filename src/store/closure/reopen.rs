@@ -9,6 +9,7 @@ use super::record::{client_status, closure_in_force, latest_episode};
 use crate::domain::client::client_ref;
 use crate::domain::closure::{can_undo, Disposition, Reopen, ReopenMode};
 use crate::domain::dates::{format_date, local_offset_secs, moment_of_day};
+use crate::domain::record::RecordKind;
 use crate::domain::text::fit;
 use crate::store::clients::{log_record_event, require_client};
 use crate::store::{now_db, Result, Store, StoreError};
@@ -49,7 +50,7 @@ fn undo_in(
     };
     for (row_id, kind, record_id, action, previous) in items {
         let action = Disposition::parse(&action).unwrap_or(Disposition::Leave);
-        let Some(k) = kind_of(&kind) else {
+        let Some(k) = RecordKind::parse(&kind).and_then(kind_of) else {
             report.kept.push(format!("{kind} {record_id} was not put back (this version cannot)"));
             continue;
         };
@@ -78,7 +79,7 @@ fn undo_in(
         &now_s,
         "reopened",
         &format!("Closure of episode {} undone: {}{}", c.episode, fit(reason, 100), fit(&kept, 200)),
-        Some(("closure", c.id)),
+        Some((RecordKind::Closure, c.id)),
     )?;
     Ok(report)
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::domain::client::client_ref;
 use crate::domain::coordination::{advocacy_ref, AdvocacyDraft};
 use crate::domain::dates::{format_date, moment_of_day};
+use crate::domain::record::RecordKind;
 use crate::domain::text::{clean_multiline, fit};
 use crate::store::clients::{current_episode_id, log_record_event, require_client};
 use crate::store::{day_col, now_db, Result, Store, StoreError};
@@ -75,7 +76,7 @@ impl Store {
                 &now_s,
                 "advocacy",
                 &format!("Advocacy with {}: {}", a.target, fit(&action, 100)),
-                Some(("advocacy", item)),
+                Some((RecordKind::Advocacy, item)),
             )
         })
     }
@@ -105,7 +106,7 @@ impl Store {
                 &now_s,
                 "advocacy",
                 &format!("Advocacy with {} closed: {}", a.target, fit(&outcome, 100)),
-                Some(("advocacy", item)),
+                Some((RecordKind::Advocacy, item)),
             )
         })
     }
@@ -186,7 +187,7 @@ pub(crate) fn insert_advocacy(
         &now_s,
         "advocacy",
         &format!("Advocacy {} with {}: {}{deadline}", advocacy_ref(id), d.target, fit(&d.barrier, 80)),
-        Some(("advocacy", id)),
+        Some((RecordKind::Advocacy, id)),
     )?;
     Ok(id)
 }

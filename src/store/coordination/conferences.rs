@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::domain::client::client_ref;
 use crate::domain::coordination::{action_ref, conference_ref, ConferenceDraft};
 use crate::domain::dates::{format_date, to_db};
+use crate::domain::record::RecordKind;
 use crate::domain::text::fit;
 use crate::store::clients::{current_episode_id, log_record_event, require_client};
 use crate::store::people::person_named;
@@ -114,7 +115,7 @@ impl Store {
                 &now_s,
                 "conference",
                 &format!("Case conference {} record updated", conference_ref(id)),
-                Some(("conference", id)),
+                Some((RecordKind::Conference, id)),
             )
         })
     }
@@ -209,7 +210,7 @@ impl Store {
                 a.conference
                     .as_deref()
                     .and_then(|r| crate::domain::assessment::parse_ref("CC", r))
-                    .map(|c| ("conference", c)),
+                    .map(|c| (RecordKind::Conference, c)),
             )
         })
     }
@@ -259,7 +260,7 @@ pub(crate) fn insert_conference(
             d.actions.len(),
             if d.actions.len() == 1 { "" } else { "s" }
         ),
-        Some(("conference", id)),
+        Some((RecordKind::Conference, id)),
     )?;
     Ok(id)
 }

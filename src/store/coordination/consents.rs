@@ -9,6 +9,7 @@ use crate::domain::client::client_ref;
 use crate::domain::consent::{validity, Consent, Validity};
 use crate::domain::coordination::{consent_ref, ConsentDraft};
 use crate::domain::dates::{format_date, moment_of_day};
+use crate::domain::record::RecordKind;
 use crate::domain::text::{fit, name_key};
 use crate::store::clients::{log_record_event, require_client};
 use crate::store::people::person_named;
@@ -126,7 +127,7 @@ pub(crate) fn insert_consent(
             fit(&covers, 60),
             d.consent.to_name
         ),
-        Some(("consent", id)),
+        Some((RecordKind::Consent, id)),
     )?;
     Ok(id)
 }
@@ -217,7 +218,7 @@ impl Store {
                 &now_s,
                 "consent",
                 &format!("Consent {} to {} withdrawn by the client", c.reference, c.to),
-                Some(("consent", id)),
+                Some((RecordKind::Consent, id)),
             )
         })
     }
@@ -238,7 +239,7 @@ impl Store {
                 &now_s,
                 "consent",
                 &format!("Consent {} to {} not renewed", c.reference, c.to),
-                Some(("consent", id)),
+                Some((RecordKind::Consent, id)),
             )
         })
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::domain::coordination::{mandated_ref, MandatedDraft};
 use crate::domain::dates::to_db;
+use crate::domain::record::RecordKind;
 use crate::domain::text::clean_multiline;
 use crate::store::clients::{current_episode_id, log_record_event, require_client};
 use crate::store::{now_db, Result, Store, StoreError};
@@ -78,7 +79,7 @@ impl Store {
                     d.agency,
                     if d.reference_number.is_empty() { String::new() } else { format!(" (ref {})", d.reference_number) }
                 ),
-                Some(("mandated-report", id)),
+                Some((RecordKind::MandatedReport, id)),
             )?;
             Ok(id)
         })
@@ -152,7 +153,7 @@ impl Store {
                 &now_s,
                 "report",
                 &format!("Addendum to mandated report {}", m.reference),
-                Some(("mandated-report", id)),
+                Some((RecordKind::MandatedReport, id)),
             )
         })
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::domain::coordination::{transition_label, transition_ref, TransitionDraft};
 use crate::domain::dates::{format_date, moment_of_day};
+use crate::domain::record::RecordKind;
 use crate::domain::text::fit;
 use crate::store::clients::{current_episode_id, log_record_event, require_client};
 use crate::store::{day_col, now_db, Result, Store, StoreError};
@@ -61,7 +62,7 @@ impl Store {
                 &now_s,
                 "transition",
                 &format!("{}: {}", transition_label(&d.kind), fit(&route, 120)),
-                Some(("transition", id)),
+                Some((RecordKind::Transition, id)),
             )?;
             Ok(id)
         })
@@ -117,7 +118,7 @@ impl Store {
                 &now_s,
                 "transition",
                 "Transition follow-up done",
-                Some(("transition", id)),
+                Some((RecordKind::Transition, id)),
             )
         })
     }
