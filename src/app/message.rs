@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::domain::client::{Client, DuplicateCandidate};
+use crate::domain::record::RecordKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
@@ -46,7 +47,7 @@ pub enum Message {
     MarkNoteError(i64),
     /// Opens what a timeline line, search hit or Today item points at (`note`, `assessment`…).
     OpenRecord {
-        kind: String,
+        kind: RecordKind,
         id: i64,
     },
     /// The assessment phase.

@@ -320,7 +320,7 @@ impl App {
                 self.status = Some("Draft discarded.".into());
             }
             Message::Status(s) => self.status = Some(s),
-            Message::OpenRecord { kind, id } => self.open_record(&kind, id)?,
+            Message::OpenRecord { kind, id } => self.open_record(kind, id)?,
             Message::StartJob(job) => {
                 let db = self.store.path().to_path_buf();
                 self.jobs.start(job, &db);

@@ -12,6 +12,7 @@ use ratatui::Terminal;
 use super::{App, Message};
 use crate::domain::client::{validate_intake, IntakeInput};
 use crate::domain::note::{ContactType, NewNote};
+use crate::domain::record::RecordKind;
 use crate::store::Store;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -69,9 +70,9 @@ fn routing_opens_screens_and_back_returns_to_where_they_were_opened() {
     app.run(vec![Message::GoToday]);
     assert_eq!((app.title(), app.stack.len()), ("Today", 1));
     // a record by its kind opens its screen; a kind nothing shows says so
-    app.run(vec![Message::OpenRecord { kind: "plan".into(), id: ada }]);
+    app.run(vec![Message::OpenRecord { kind: RecordKind::Plan, id: ada }]);
     assert_eq!(app.title(), "Plan");
-    app.run(vec![Message::OpenRecord { kind: "no-such-kind".into(), id: 1 }]);
+    app.run(vec![Message::OpenRecord { kind: RecordKind::ActionItem, id: 1 }]);
     assert_eq!(app.status.as_deref(), Some("That record cannot be opened from here."));
     // a screen that cannot open says why and nothing is pushed
     let depth = app.stack.len();
@@ -117,19 +118,17 @@ fn the_draft_is_written_after_a_pause_and_at_the_latest_after_the_longest_wait()
     for _ in 0..5 {
         key(&mut app, KeyCode::Tab);
     }
-    let mut typed = 0;
-    while typed * 500 < app.drafts.max_wait.as_millis() as usize - 500 {
+    let step = app.drafts.delay / 2;
+    let mut elapsed = Duration::ZERO;
+    while elapsed + step < app.drafts.max_wait {
         text(&mut app, "ab");
-        advance(Duration::from_millis(500));
+        advance(step);
+        elapsed += step;
         app.tick(now);
-        typed += 1;
-        assert!(
-            draft(&app).is_none() || typed * 500 >= app.drafts.max_wait.as_millis() as usize,
-            "written before the wait was up"
-        );
+        assert!(draft(&app).is_none(), "written after {elapsed:?}, before the longest wait was up");
     }
     text(&mut app, "cd");
-    advance(Duration::from_millis(600));
+    advance(step);
     app.tick(now);
     let first = draft(&app).expect("written while typing, however fast");
 

@@ -213,7 +213,7 @@ pub fn open_message(target: &Target, client_id: Option<i64>) -> Message {
         },
         Target::Draft(key) => Message::ResumeDraft(key.clone()),
         other => match other.record() {
-            Some((kind, id)) => Message::OpenRecord { kind: kind.to_string(), id },
+            Some((kind, id)) => Message::OpenRecord { kind, id },
             None => client_id.map(Message::OpenClient).unwrap_or(Message::GoClients),
         },
     }

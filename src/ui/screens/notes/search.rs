@@ -10,6 +10,7 @@ use ratatui::Frame;
 
 use crate::app::message::Message;
 use crate::domain::dates::{format_local, from_db};
+use crate::domain::record::RecordKind;
 use crate::domain::search::snippet_runs;
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{lookup, Action, Context};
@@ -176,10 +177,9 @@ impl View for SearchScreen {
 }
 
 fn open_hit(h: &SearchHit) -> Message {
-    match h.kind.as_str() {
-        "note" | "addendum" => Message::OpenNote(h.record_id),
-        "need" => Message::OpenRecord { kind: "assessment".into(), id: h.record_id },
-        kind if h.client_id.is_some() => Message::OpenRecord { kind: kind.to_string(), id: h.record_id },
+    match h.kind.record() {
+        RecordKind::Note => Message::OpenNote(h.record_id),
+        kind if h.client_id.is_some() => Message::OpenRecord { kind, id: h.record_id },
         _ => Message::Back,
     }
 }

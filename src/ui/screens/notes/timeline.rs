@@ -109,7 +109,7 @@ impl View for TimelineScreen {
                 let e = self.entries.get(self.cursor.selected);
                 Handled::Yes(match e {
                     Some(TimelineEntry { record_kind: Some(kind), record_id: Some(id), .. }) => {
-                        vec![Message::OpenRecord { kind: kind.as_str().to_string(), id: *id }]
+                        vec![Message::OpenRecord { kind: *kind, id: *id }]
                     }
                     Some(_) => vec![Message::OpenClient(self.client_id)],
                     None => vec![],
