@@ -87,5 +87,11 @@ fn run(job: &Job, db: &Path, tx: &Sender<JobEvent>) -> Result<JobReport, String>
                 lines: report.lines(),
             })
         }
+        Job::QuickCheck => {
+            // its own read-only connection: the check never holds up a save
+            let store = Store::open_read_only(db).map_err(|e| e.to_string())?;
+            let damage = store.quick_check().map_err(|e| e.to_string())?;
+            Ok(JobReport { status: String::new(), lines: damage })
+        }
     }
 }

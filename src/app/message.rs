@@ -286,12 +286,15 @@ pub enum CloseMsg {
 pub enum Job {
     /// Import an HSDS directory from a file or folder.
     DirectoryImport { path: PathBuf },
+    /// SQLite's quick check of the database, after the app starts.
+    QuickCheck,
 }
 
 impl Job {
     pub fn kind(&self) -> JobKind {
         match self {
             Job::DirectoryImport { .. } => JobKind::DirectoryImport,
+            Job::QuickCheck => JobKind::QuickCheck,
         }
     }
 }
@@ -300,6 +303,7 @@ impl Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
     DirectoryImport,
+    QuickCheck,
 }
 
 /// What a running job reports.

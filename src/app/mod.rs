@@ -28,7 +28,15 @@ use crate::ui::view::{Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::FormEvent;
 use drafts::DraftTimer;
 use jobs::Jobs;
-use message::JobEvent;
+use message::{JobEvent, JobKind};
+
+/// What the practitioner reads when the background check found damage, and what to do.
+fn damage_banner(damage: &[String]) -> String {
+    format!(
+        "DAMAGED DATABASE — stop adding records, run `caseload check` and restore your latest backup. Damaged: {}.",
+        damage.join(", ")
+    )
+}
 
 pub struct App {
     pub store: Store,
@@ -50,6 +58,8 @@ pub struct App {
     /// When the draft of the form on top is written (tests shorten it and move its clock).
     pub drafts: DraftTimer,
     pub jobs: Jobs,
+    /// A warning that stays until it is dealt with (damage found in the database).
+    pub banner: Option<String>,
 }
 
 impl App {
@@ -79,6 +89,7 @@ impl App {
             header: None,
             drafts: DraftTimer::default(),
             jobs: Jobs::default(),
+            banner: None,
         };
         let drafts = app.store.drafts()?;
         if !drafts.is_empty() {
@@ -329,12 +340,19 @@ impl App {
                 for v in &mut self.stack {
                     v.job_update(&u);
                 }
-                if let JobEvent::Finished(r) = &u.event {
-                    self.status = Some(match r {
-                        Ok(report) => report.status.clone(),
-                        Err(_) => "Nothing was imported.".to_string(),
-                    });
-                    self.invalidate_all();
+                match (&u.job, &u.event) {
+                    (JobKind::QuickCheck, JobEvent::Finished(Ok(report))) if !report.lines.is_empty() => {
+                        self.banner = Some(damage_banner(&report.lines));
+                    }
+                    (JobKind::QuickCheck, _) => {}
+                    (_, JobEvent::Finished(r)) => {
+                        self.status = Some(match r {
+                            Ok(report) => report.status.clone(),
+                            Err(_) => "Nothing was imported.".to_string(),
+                        });
+                        self.invalidate_all();
+                    }
+                    _ => {}
                 }
             }
             other => self.navigate(other)?,
@@ -399,9 +417,18 @@ impl App {
         }
     }
 
-    /// The body area of the screen at the current terminal size.
+    /// The body area of the screen at the current terminal size (below a banner, if any).
     fn body(&self) -> Rect {
-        Rect { x: 0, y: 0, width: self.size.0, height: self.size.1.saturating_sub(3) }
+        let banner = self.banner_rows(self.size.0);
+        Rect { x: 0, y: 0, width: self.size.0, height: self.size.1.saturating_sub(3 + banner) }
+    }
+
+    /// Rows the banner takes at this width (it wraps, up to three rows).
+    pub fn banner_rows(&self, width: u16) -> u16 {
+        self.banner
+            .as_deref()
+            .map(|b| crate::domain::text::wrap(b, usize::from(width.max(20))).len().min(3) as u16)
+            .unwrap_or(0)
     }
 
     fn set_area(&mut self) {

@@ -79,6 +79,21 @@ fn joins_emoji(c: Option<char>) -> bool {
 /// Rendering widgets never receive a control character from user data, nor a zero-width
 /// character that a terminal would glue onto the next thing drawn (a joiner outside an emoji
 /// sequence makes some terminals attach the following cell to it, shifting the screen).
+/// What a person typed, made safe to echo in a message: control, escape and invisible
+/// characters removed (`display_safe`), a long value cut with `…`, in quotes. Every message
+/// that quotes input goes through here or `quote_path`.
+pub fn quote(input: &str) -> String {
+    format!("\"{}\"", fit(&display_safe(input), QUOTE_MAX))
+}
+
+/// A path a person gave, safe to print (no control characters; a very long one cut).
+pub fn quote_path(path: &std::path::Path) -> String {
+    fit(&display_safe(&path.display().to_string()), 200)
+}
+
+/// How much of an echoed value a message shows.
+pub const QUOTE_MAX: usize = 40;
+
 pub fn display_safe(input: &str) -> std::borrow::Cow<'_, str> {
     if input.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return std::borrow::Cow::Borrowed(input);

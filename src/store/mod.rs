@@ -71,6 +71,8 @@ pub enum StoreError {
         "The database file is damaged ({0}). Run `caseload check`, and restore from a backup if needed."
     )]
     Corrupt(String),
+    #[error("The disk is full: nothing was saved. Free some space on the disk that holds {} and try again.", .0.display())]
+    DiskFull(PathBuf),
     #[error("{0}")]
     NotFound(String),
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
@@ -97,6 +99,7 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(PathBuf::from("the database file")),
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt("corrupt pages".into()),
             Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(PathBuf::from("The file")),
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(PathBuf::from("the database")),
             _ => StoreError::Sqlite(e),
         }
     }
@@ -118,6 +121,22 @@ pub struct Store {
     // Private to store: the rest of the app asks the store, never the database.
     pub(in crate::store) conn: Connection,
     path: PathBuf,
+    /// Said once, by the CLI or the TUI, about what opening did (permissions made owner-only).
+    notices: Vec<String>,
+}
+
+/// How a database is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create it if absent (a new caseload), migrate it, write to it.
+    Create,
+    /// Only an existing caseload database, migrated, written to.
+    Existing,
+    /// An existing database read as it is: nothing is written, not even a migration (an
+    /// archive, a copy on read-only media, a command that only reads).
+    ReadOnly,
+    /// `caseload init`: an empty file (or none) becomes a caseload database.
+    Init,
 }
 
 /// Creates the default data directory owner-only; `directories` gives the platform's place.
@@ -129,37 +148,106 @@ impl Store {
     /// Opens (creating if absent) a caseload database. Refuses, without writing anything,
     /// files that are not caseload databases or come from a newer version.
     pub fn open(path: &Path) -> Result<Store> {
-        Self::open_with(path, true)
+        Self::open_mode(path, OpenMode::Create)
     }
 
     /// Opens an existing database without creating it.
     pub fn open_existing(path: &Path) -> Result<Store> {
-        Self::open_with(path, false)
+        Self::open_mode(path, OpenMode::Existing)
     }
 
-    fn open_with(path: &Path, create: bool) -> Result<Store> {
+    /// Opens an existing database to read only: nothing is written to it or beside it.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        Self::open_mode(path, OpenMode::ReadOnly)
+    }
+
+    pub fn open_mode(path: &Path, mode: OpenMode) -> Result<Store> {
+        let link = fs::symlink_metadata(path).ok();
         let exists = path.exists();
+        if link.is_some_and(|m| m.file_type().is_symlink()) && !exists {
+            let to = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+            return Err(StoreError::Refused(format!(
+                "{} is a link to {}, which does not exist. Nothing was created. Point --db at the database file itself.",
+                crate::domain::text::quote_path(path),
+                crate::domain::text::quote(&to)
+            )));
+        }
+        let mut notices = Vec::new();
         if exists {
+            let meta = fs::metadata(path)?;
+            if !meta.is_file() {
+                return Err(StoreError::Refused(format!(
+                    "{} is not a file (it is a {}): a caseload database is a file. Nothing was changed.",
+                    crate::domain::text::quote_path(path),
+                    kind_of_file(&meta)
+                )));
+            }
+            if meta.len() == 0 && mode != OpenMode::Init {
+                return Err(StoreError::Refused(format!(
+                    "{} is an empty file, not a caseload database. Nothing was changed. To make a new caseload there, run: caseload init {}",
+                    crate::domain::text::quote_path(path),
+                    crate::domain::text::quote_path(path)
+                )));
+            }
             check_header(path)?;
-        } else if create {
-            create_owner_only(path)?;
+            if mode != OpenMode::ReadOnly {
+                if is_read_only(path) {
+                    return Err(StoreError::ReadOnly(path.to_path_buf()));
+                }
+                if tighten(path)? {
+                    notices.push(format!(
+                        "{} could be read by other users of this computer; it is now readable by you only.",
+                        crate::domain::text::quote_path(path)
+                    ));
+                }
+            }
         } else {
-            return Err(StoreError::NotFound(format!("There is no database at {}.", path.display())));
+            match mode {
+                OpenMode::Create | OpenMode::Init => {
+                    create_owner_only(path).map_err(|e| create_error(e, path))?
+                }
+                OpenMode::Existing | OpenMode::ReadOnly => {
+                    return Err(StoreError::NotFound(format!(
+                        "There is no database at {}.",
+                        crate::domain::text::quote_path(path)
+                    )))
+                }
+            };
         }
-        if exists && is_read_only(path) {
-            return Err(StoreError::ReadOnly(path.to_path_buf()));
-        }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| map_open_error(e, path))?;
+        let flags = if mode == OpenMode::ReadOnly {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
         conn.busy_timeout(Duration::from_millis(2_500)).map_err(|e| map_open_error(e, path))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store { conn, path: path.to_path_buf(), notices };
         store.check_identity()?;
+        if mode == OpenMode::ReadOnly {
+            store.conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;")?;
+            let version = store.schema_version()?;
+            if version < latest_version() {
+                return Err(StoreError::Refused(format!(
+                    "{} was made by an older caseload (schema {version}) and is opened read-only, so it cannot be upgraded. Copy it somewhere writable and open the copy.",
+                    crate::domain::text::quote_path(path)
+                )));
+            }
+            return Ok(store);
+        }
         store.configure()?;
+        // the log and index files beside it are the database too
+        for side in ["-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(side);
+            let _ = tighten(Path::new(&p));
+        }
         store.migrate()?;
         Ok(store)
+    }
+
+    /// What opening the database did that the user should hear about once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     pub fn path(&self) -> &Path {
@@ -230,25 +318,83 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// A consistent copy made with SQLite's online backup, safe while the app is open.
+    /// A consistent copy made with SQLite's online backup, safe while the app is open. A
+    /// damaged database is never copied: the last good backup must not be replaced by damage.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
+        if dest.exists() || fs::symlink_metadata(dest).is_ok() {
             return Err(StoreError::Refused(format!(
                 "{} already exists; choose another file name (caseload never overwrites a backup).",
-                dest.display()
+                crate::domain::text::quote_path(dest)
             )));
         }
-        create_owner_only(dest)?;
+        let damage = self.quick_check()?;
+        if !damage.is_empty() {
+            return Err(StoreError::Corrupt(format!(
+                "damaged: {}; no backup was made, so your earlier backups are untouched",
+                damage.join(", ")
+            )));
+        }
+        create_owner_only(dest).map_err(|e| create_error(e, dest))?;
         let result = (|| -> Result<()> {
-            let mut out = Connection::open(dest)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-            backup.run_to_completion(256, Duration::from_millis(5), None)?;
+            let mut out = Connection::open(dest).map_err(|e| map_open_error(e, dest))?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut out).map_err(|e| about(e, dest))?;
+            backup.run_to_completion(256, Duration::from_millis(5), None).map_err(|e| about(e, dest))?;
             Ok(())
         })();
         if result.is_err() {
             let _ = fs::remove_file(dest);
         }
         result
+    }
+
+    /// SQLite's quick check: what is damaged, by the kind of record (empty: nothing). Fast enough to run
+    /// before every backup and in the background after the app starts.
+    pub fn quick_check(&self) -> Result<Vec<String>> {
+        let rows = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match rows {
+            Ok(rows) if rows.iter().all(|r| r == "ok") => Ok(Vec::new()),
+            Ok(_) | Err(_) => Ok(self.damaged_tables()),
+        }
+    }
+
+    /// The kinds of record that cannot be read to the end, in the practitioner's words.
+    fn damaged_tables(&self) -> Vec<String> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(0))?.collect())
+            .unwrap_or_default();
+        let mut out: Vec<String> = Vec::new();
+        for t in tables {
+            let scan = self.conn.prepare(&format!("SELECT * FROM \"{t}\"")).and_then(|mut s| {
+                let mut rows = s.query([])?;
+                while rows.next()?.is_some() {}
+                Ok(())
+            });
+            let corrupt = matches!(
+                scan.as_ref().err().and_then(|e| e.sqlite_error_code()),
+                Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase)
+            );
+            if corrupt {
+                // the search index's own tables are one thing to the practitioner
+                let what = if t.starts_with("search") {
+                    "the search index".to_string()
+                } else {
+                    t.replace('_', " ")
+                };
+                if !out.contains(&what) {
+                    out.push(what);
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push("the file's indexes or free pages".into());
+        }
+        out
     }
 
     /// Full integrity check: slow on a big file, so only on request. Damage that stops SQLite
@@ -308,6 +454,7 @@ pub(crate) fn day_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Optio
 fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => StoreError::NotCaseload(path.to_path_buf()),
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.to_path_buf()),
         // a writable file in a read-only folder fails too: WAL needs its -wal and -shm files there
         Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(path.to_path_buf()),
         Some(ErrorCode::CannotOpen) if is_read_only(path) || folder_is_read_only(path) => {
@@ -315,6 +462,56 @@ fn map_open_error(e: rusqlite::Error, path: &Path) -> StoreError {
         }
         _ => StoreError::from(e),
     }
+}
+
+/// An error from a backup, about the backup's file rather than the database.
+fn about(e: rusqlite::Error, path: &Path) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.to_path_buf()),
+        _ => map_open_error(e, path),
+    }
+}
+
+/// Why a new file could not be made, in words.
+fn create_error(e: std::io::Error, path: &Path) -> StoreError {
+    match e.kind() {
+        std::io::ErrorKind::AlreadyExists => StoreError::Refused(format!(
+            "{} already exists (perhaps as a link to nothing). Nothing was created.",
+            crate::domain::text::quote_path(path)
+        )),
+        std::io::ErrorKind::StorageFull => StoreError::DiskFull(path.to_path_buf()),
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            StoreError::ReadOnly(path.to_path_buf())
+        }
+        _ => StoreError::Io(e),
+    }
+}
+
+/// What kind of thing a path that is not a file is.
+fn kind_of_file(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "folder"
+    } else if t.is_fifo() {
+        "pipe"
+    } else if t.is_char_device() || t.is_block_device() {
+        "device"
+    } else if t.is_socket() {
+        "socket"
+    } else {
+        "special file"
+    }
+}
+
+/// Makes a file readable and writable by its owner only; true when it was not.
+fn tighten(path: &Path) -> std::io::Result<bool> {
+    let Ok(meta) = fs::metadata(path) else { return Ok(false) };
+    if meta.permissions().mode() & 0o077 == 0 {
+        return Ok(false);
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+    Ok(true)
 }
 
 fn is_read_only(path: &Path) -> bool {

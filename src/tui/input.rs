@@ -178,7 +178,9 @@ fn escape(b: &[u8], timed_out: bool) -> Step {
             None => Step::Incomplete,
             Some(&f) => match ss3(f) {
                 Some(code) => Step::Event(key(code, KeyModifiers::NONE), 3),
-                None => Step::Skip(3),
+                None if (0x40..=0x7e).contains(&f) => Step::Skip(3),
+                // not a sequence: ESC O was Alt-O, and what follows is typed
+                None => Step::Event(char_key('O', KeyModifiers::ALT), 2),
             },
         },
         // Esc pressed twice: the first is Esc
@@ -233,11 +235,17 @@ fn modifiers(p: u16) -> KeyModifiers {
 
 /// CSI (`ESC [ params final`).
 fn csi(b: &[u8]) -> Step {
-    // parameters and intermediates run until a final byte 0x40–0x7e
-    let Some(end) = b[2..].iter().position(|c| (0x40..=0x7e).contains(c)).map(|i| i + 2) else {
+    // parameter bytes (0x30–0x3f) run until a final byte (0x40–0x7e); keys never send the
+    // intermediates of output sequences, so anything else means ESC [ was Alt-[ after all
+    let params_end = 2 + b[2..].iter().take_while(|c| (0x30..=0x3f).contains(*c)).count();
+    let Some(&fin) = b.get(params_end) else {
         // a sequence that never ends is not a key: give up on it after a while
         return if b.len() > 64 { Step::Skip(b.len()) } else { Step::Incomplete };
     };
+    if !(0x40..=0x7e).contains(&fin) {
+        return Step::Event(char_key('[', KeyModifiers::ALT), 2);
+    }
+    let end = params_end;
     let len = end + 1;
     let params = &b[2..end];
     // private sequences (`ESC [ ?`, `ESC [ <` mouse, `ESC [ >`) are replies or mouse reports
@@ -385,6 +393,17 @@ mod tests {
         // `ESC [ ?` alone waits for a final byte that never comes, then is dropped
         assert_eq!(decode(b"\x1b[?"), vec![]);
         assert_eq!(decode(b"\x1b[1;"), vec![]);
+        // text typed right after a lone ESC [ is text, however soon it comes
+        assert_eq!(
+            decode(b"\x1b[ and"),
+            vec![
+                k(KeyCode::Char('['), KeyModifiers::ALT),
+                k(KeyCode::Char(' '), n),
+                k(KeyCode::Char('a'), n),
+                k(KeyCode::Char('n'), n),
+                k(KeyCode::Char('d'), n)
+            ]
+        );
         // the rest of a sequence arriving later still reads as the key
         let mut d = Decoder::new();
         d.feed(b"\x1b[", t);

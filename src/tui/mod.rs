@@ -96,6 +96,7 @@ pub fn run(mut app: App) -> anyhow::Result<()> {
 fn event_loop(app: &mut App, terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Result<()> {
     let size = terminal.size()?;
     app.size = (size.width, size.height);
+    app.run(vec![crate::app::Message::StartJob(crate::app::message::Job::QuickCheck)]);
     app.sync();
     let mut decoder = input::Decoder::new();
     loop {

@@ -35,8 +35,17 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         return;
     }
     let top = Rect { height: 1, ..area };
-    let body = Rect { y: area.y + 1, height: area.height - 3, ..area };
+    let banner_h = app.banner_rows(area.width);
+    let body = Rect { y: area.y + 1 + banner_h, height: area.height - 3 - banner_h, ..area };
     let foot = Rect { y: area.y + area.height - 2, height: 2, ..area };
+    if let Some(b) = &app.banner {
+        let r = Rect { y: area.y + 1, height: banner_h, ..area };
+        frame.render_widget(
+            Paragraph::new(Span::styled(display_safe(b).into_owned(), theme::error()))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            r,
+        );
+    }
 
     // top bar: where we are, and the client's header when the screen is about one client
     let client = app.header.as_ref();

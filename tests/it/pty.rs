@@ -579,3 +579,20 @@ fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() 
     assert!(r.outcome.contains("Client moved away"), "{}", r.outcome);
     assert!(c.summary.contains("R-1 to Hillside Family Centre: cancelled at closure"), "{}", c.summary);
 }
+
+/// The quick check after start finds damage and says so, with what to do, on every screen.
+#[test]
+fn a_damaged_database_shows_a_banner_with_what_to_do() {
+    let (_d, path) = common::damaged_db();
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("DAMAGED DATABASE");
+    t.wait_for("caseload check");
+    t.wait_for("Unsaved drafts");
+    t.send(b"\x1b");
+    t.send(b"c");
+    t.wait_for("Clients");
+    assert!(t.screen().contains("DAMAGED DATABASE"), "the banner stays:\n{}", t.screen());
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+}

@@ -410,3 +410,81 @@ fn migration_11_marks_the_records_of_closed_cases() {
         assert_eq!(marks, vec![(1, 1), (2, 0)], "{table}");
     }
 }
+
+#[test]
+fn damage_is_seen_and_a_backup_refuses_to_copy_it() {
+    let (d, path) = crate::common::damaged_db();
+    let store = Store::open(&path).expect("the header is intact: it opens");
+    let damage = store.quick_check().unwrap();
+    assert!(!damage.is_empty(), "the quick check finds the flipped bytes");
+    assert!(damage.iter().all(|l| !l.contains("***") && !l.contains("btree")), "in words: {damage:?}");
+    let dest = d.path().join("backup.db");
+    let err = store.backup_to(&dest).expect_err("a damaged database is not backed up");
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(err.to_string().contains("no backup was made"), "{err}");
+    assert!(!dest.exists(), "nothing was written where the backup would go");
+}
+
+#[test]
+fn an_existing_database_readable_by_others_is_made_owner_only_and_says_so_once() {
+    let (_d, path) = temp_db();
+    drop(Store::open(&path).unwrap());
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let notices = store.take_notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("readable by you only"), "{notices:?}");
+    store.add_client(&client("Ada", "Test", ""), fixed_now()).unwrap();
+    assert_eq!(mode(&path), 0o600);
+    for side in ["caseload.db-wal", "caseload.db-shm"] {
+        let p = path.with_file_name(side);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{side}");
+        }
+    }
+    drop(store);
+    assert!(Store::open(&path).unwrap().take_notices().is_empty(), "said once");
+}
+
+#[test]
+fn an_empty_file_is_refused_unless_init_is_asked() {
+    let (_d, path) = temp_db();
+    fs::write(&path, b"").unwrap();
+    let err = Store::open(&path).err().expect("an empty file is not a caseload database");
+    assert!(err.to_string().contains("caseload init"), "{err}");
+    assert_eq!(fs::metadata(&path).unwrap().len(), 0, "nothing was written");
+    let store = Store::open_mode(&path, caseload::store::OpenMode::Init).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+}
+
+#[test]
+fn links_to_nothing_pipes_and_devices_get_plain_messages() {
+    let (d, path) = temp_db();
+    std::os::unix::fs::symlink(d.path().join("gone.db"), &path).unwrap();
+    let msg = Store::open(&path).err().unwrap().to_string();
+    assert!(msg.contains("does not exist") && !msg.contains("os error"), "{msg}");
+    assert!(!d.path().join("gone.db").exists(), "nothing was created behind the link");
+    let msg = Store::open(std::path::Path::new("/dev/null")).err().unwrap().to_string();
+    assert!(msg.contains("not a file") && msg.contains("device"), "{msg}");
+    let fifo = d.path().join("pipe.db");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let msg = Store::open(&fifo).err().unwrap().to_string();
+    assert!(msg.contains("not a file") && msg.contains("pipe"), "{msg}");
+}
+
+#[test]
+fn a_read_only_copy_can_be_read_without_write_access() {
+    let (d, path) = temp_db();
+    {
+        let mut s = Store::open(&path).unwrap();
+        s.add_client(&client("Ada", "Test", ""), fixed_now()).unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.client(1).unwrap().given_name, "Ada");
+    assert!(store.check().unwrap().is_empty());
+    drop(store);
+    assert_eq!(fs::read(&path).unwrap(), before, "reading wrote nothing");
+    assert!(Store::open_read_only(&d.path().join("absent.db")).is_err(), "nothing is created");
+}

@@ -124,3 +124,38 @@ pub fn clients(path: &Path) -> App {
     key(&mut app, KeyCode::Char('c'));
     app
 }
+
+/// A caseload with enough records to span many pages, then 64 bytes flipped in the middle.
+pub fn damaged_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, path) = temp_db();
+    {
+        let mut s = open(&path);
+        let input = caseload::domain::client::IntakeInput {
+            given_name: "Ada".into(),
+            family_name: "Test".into(),
+            ..Default::default()
+        };
+        s.add_client(&caseload::domain::client::validate_intake(&input, today()).unwrap(), fixed_now())
+            .unwrap();
+        drop(s);
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for i in 0..300 {
+            tx.execute(
+                "INSERT INTO drafts (key, kind, client_id, title, payload, updated_at) VALUES (?1, 'note-new', 1, 't', ?2, '2026-11-23T10:00:00Z')",
+                rusqlite::params![format!("k{i}"), "x".repeat(1_000)],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    // the start of the middle page: its b-tree header
+    let mid = bytes.len() / 2 / 4096 * 4096;
+    for b in &mut bytes[mid..mid + 64] {
+        *b ^= 0xFF;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    (d, path)
+}
