@@ -121,9 +121,9 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
 pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(&a.file).map_err(|e| bad(format!("Could not read {}: {e}", a.file.display())))?;
-    let doc = crate::export::file::read_json(&bytes)?;
+    let mut doc = crate::export::file::read_json(&bytes)?;
     let mut store = open(db)?;
-    let done = crate::import::client_file::import(&mut store, &doc, a.allow_duplicate, Utc::now())?;
+    let done = crate::import::client_file::import(&mut store, &mut doc, a.allow_duplicate, Utc::now())?;
     if a.output.json {
         print_json(&done)?;
     } else {

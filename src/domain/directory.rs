@@ -386,6 +386,109 @@ pub fn validate_service(input: &ServiceInput, today: NaiveDate) -> Result<Servic
     }
 }
 
+/// The longest value each field of the directory holds (the service form's limits): an
+/// import refuses a file with a longer one, naming where it is.
+const LIMITS: &[(&str, usize)] = &[
+    ("name", 300),
+    ("organisation", 300),
+    ("alternate name", 300),
+    ("email", 254),
+    ("website", 1_000),
+    ("address", 1_000),
+    ("town", 200),
+    ("region", 200),
+    ("postcode", 50),
+    ("country", 100),
+    ("status", 50),
+    ("languages", 1_000),
+    ("phone", 100),
+    ("phone extension", 50),
+];
+
+fn limit(field: &str) -> usize {
+    LIMITS.iter().find(|(f, _)| *f == field).map(|(_, n)| *n).unwrap_or(crate::domain::text::MAX_FIELD_CHARS)
+}
+
+/// A value longer than its field holds, and where: "services.csv row 4: the name is 20000
+/// characters; a service's name holds at most 300".
+fn too_long(origin: &str, what: &str, field: &str, value: &str) -> Option<String> {
+    let n = value.chars().count();
+    (n > limit(field)).then(|| {
+        format!("{origin}: the {what}'s {field} is {n} characters; it holds at most {}", limit(field))
+    })
+}
+
+impl DirectoryData {
+    /// Every value within what its field holds, as the service form checks it; the first that
+    /// is not says where it is.
+    pub fn check_limits(&self) -> Result<(), String> {
+        let phones = |origin: &str, what: &str, ps: &[PhoneRecord]| {
+            ps.iter().find_map(|p| {
+                too_long(origin, what, "phone", &p.number)
+                    .or_else(|| too_long(origin, what, "phone extension", &p.extension))
+                    .or_else(|| too_long(origin, what, "phone description", &p.description))
+            })
+        };
+        for (i, o) in self.organisations.iter().enumerate() {
+            let origin = format!("organisation {}", i + 1);
+            let found = too_long(&origin, "organisation", "name", &o.name)
+                .or_else(|| too_long(&origin, "organisation", "description", &o.description))
+                .or_else(|| too_long(&origin, "organisation", "email", &o.email))
+                .or_else(|| too_long(&origin, "organisation", "website", &o.website))
+                .or_else(|| phones(&origin, "organisation", &o.phones));
+            if let Some(m) = found {
+                return Err(m);
+            }
+        }
+        for (i, (l, _)) in self.locations.iter().enumerate() {
+            let origin = format!("location {}", i + 1);
+            let fields = [
+                ("name", &l.name),
+                ("description", &l.description),
+                ("address", &l.address),
+                ("town", &l.town),
+                ("region", &l.region),
+                ("postcode", &l.postcode),
+                ("country", &l.country),
+                ("transport", &l.transport),
+                ("hours", &l.hours),
+            ];
+            if let Some(m) = fields
+                .iter()
+                .find_map(|(f, v)| too_long(&origin, "location", f, v))
+                .or_else(|| phones(&origin, "location", &l.phones))
+            {
+                return Err(m);
+            }
+        }
+        for s in &self.services {
+            let r = &s.record;
+            let fields = [
+                ("name", &r.name),
+                ("alternate name", &r.alternate_name),
+                ("description", &r.description),
+                ("status", &r.status),
+                ("email", &r.email),
+                ("website", &r.website),
+                ("hours", &r.hours),
+                ("eligibility", &r.eligibility),
+                ("fees", &r.fees),
+                ("languages", &r.languages),
+                ("how to refer", &r.how_to_refer),
+            ];
+            let found = fields
+                .iter()
+                .find_map(|(f, v)| too_long(&s.origin, "service", f, v))
+                .or_else(|| r.categories.iter().find_map(|c| too_long(&s.origin, "service", "category", c)))
+                .or_else(|| phones(&s.origin, "service", &r.phones));
+            if let Some(m) = found {
+                return Err(m);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The records an import found in a file, before they meet the database.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DirectoryData {

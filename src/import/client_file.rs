@@ -59,10 +59,13 @@ pub fn likely_duplicates(store: &Store, doc: &ClientFileDoc) -> Result<Vec<(Dupl
 /// the same person, unless `allow_duplicate`.
 pub fn import(
     store: &mut Store,
-    doc: &ClientFileDoc,
+    doc: &mut ClientFileDoc,
     allow_duplicate: bool,
     now: DateTime<Utc>,
 ) -> Result<Imported> {
+    // every value as the forms would take it, before anything is written
+    super::check::check(doc, &store.file_columns()?)?;
+    let doc = &*doc;
     let who = candidate(doc)?;
     if who.given_name.trim().is_empty() && who.family_name.trim().is_empty() {
         return Err(StoreError::Refused("The file's client has no name. Nothing was imported.".into()));

@@ -5,6 +5,7 @@
 //! mapping (`hsds`) are pure. A file that cannot be read at all refuses the whole import before
 //! the database is touched; the store then writes everything in one transaction.
 
+pub mod check;
 pub mod client_file;
 pub mod csv;
 pub mod hsds;
@@ -131,6 +132,15 @@ fn file_name(path: &Path) -> String {
 
 /// Reads what a path holds: a datapackage folder, its `datapackage.json`, or HSDS 3.0 JSON.
 pub fn read_directory(path: &Path) -> Result<DirectoryData, ImportRefused> {
+    let data = read_any(path)?;
+    // refused whole, as the service form refuses a value too long for its field
+    data.check_limits().map_err(|m| {
+        ImportRefused(format!("{}. Nothing was imported.", crate::domain::text::display_safe(&m)))
+    })?;
+    Ok(data)
+}
+
+fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
     let meta = std::fs::metadata(path).map_err(|_| {
         ImportRefused(format!(
             "There is nothing at {}. Check the path. Nothing was imported.",

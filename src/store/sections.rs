@@ -538,6 +538,22 @@ pub fn delete_all(tx: &Transaction<'_>, client_id: i64) -> Result<()> {
     Ok(())
 }
 
+impl Store {
+    /// The columns of every table of a client's file, as the database declares them: what an
+    /// import checks a file against.
+    pub fn file_columns(&self) -> Result<HashMap<String, Vec<(String, String)>>> {
+        let mut out = HashMap::new();
+        for spec in TABLES {
+            let mut stmt = self.conn.prepare(&format!("PRAGMA table_info(\"{}\")", spec.table))?;
+            let cols = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            out.insert(spec.table.to_string(), cols);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -557,7 +557,8 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         let a = export(&store, id);
         let json = to_json(&a);
         let doc = read_json(json.as_bytes()).unwrap();
-        let imported = caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
+        let imported =
+            caseload::import::client_file::import(&mut target, &mut doc.clone(), true, now()).unwrap();
         let b = export(&target, imported.client_id);
         assert_same_file(&a, &b);
         closed += usize::from(!a.rows("closures").is_empty());
@@ -603,7 +604,7 @@ fn a_rich_file_survives_the_trip_too() {
     let mut target = Store::open(&path2).unwrap();
     let imported = caseload::import::client_file::import(
         &mut target,
-        &read_json(to_json(&a).as_bytes()).unwrap(),
+        &mut read_json(to_json(&a).as_bytes()).unwrap(),
         false,
         now(),
     )
@@ -647,12 +648,12 @@ fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
     // a field this version does not know: from a newer caseload
     let mut doc = read_json(json.as_bytes()).unwrap();
     doc.tables.get_mut("notes").unwrap()[0].insert("mood".into(), "calm".into());
-    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
     assert!(e.to_string().contains("newer version"), "{e}");
     // a record breaking a rule: refused whole
     let mut doc = read_json(json.as_bytes()).unwrap();
     doc.tables.get_mut("goals").unwrap()[0].insert("status".into(), "dreaming".into());
-    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
     assert!(e.to_string().contains("breaks a rule"), "{e}");
     assert!(!e.to_string().contains("Pay the rent"), "no client data in the message");
     assert_eq!(nothing(&target), 0, "nothing half-imported");
@@ -663,13 +664,56 @@ fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
     assert_eq!(n, 0);
 
     let doc = read_json(json.as_bytes()).unwrap();
-    let first = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap();
+    let first = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap();
     assert_eq!(first.warnings.len(), 1, "notes entered in error were left out of the export");
-    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
     assert!(e.to_string().contains(&first.reference) && e.to_string().contains("--allow-duplicate"), "{e}");
     assert_eq!(nothing(&target), 1);
-    caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
+    caseload::import::client_file::import(&mut target, &mut doc.clone(), true, now()).unwrap();
     assert_eq!(nothing(&target), 2);
+}
+
+/// What the app could not read back is refused at the door (a note dated "not a date" vanished
+/// from every list; -50 minutes made the client's notes fail to load; a 10,000-character name
+/// and escape codes went in), naming the record and the field; nothing is imported.
+#[test]
+fn import_checks_every_value_as_the_forms_would() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let r = rich_client(&mut store, "Ada");
+    let doc = store.client_file(r.client, &ExportOptions::default(), "Sam", now()).unwrap();
+    let (_d2, path2) = temp_db();
+    let mut target = Store::open(&path2).unwrap();
+    let refused = |target: &mut Store, table: &str, field: &str, value: serde_json::Value| {
+        let mut d = doc.clone();
+        d.tables.get_mut(table).unwrap()[0].insert(field.into(), value);
+        let e = caseload::import::client_file::import(target, &mut d, true, now()).unwrap_err().to_string();
+        assert_eq!(target.count_clients().unwrap(), 0, "nothing imported for a bad {field}");
+        e
+    };
+    let e = refused(&mut target, "notes", "contact_at", "not a date".into());
+    assert!(
+        e.contains("notes record 1") && e.contains("\"contact_at\"") && e.contains("not a date and time"),
+        "{e}"
+    );
+    let e = refused(&mut target, "notes", "duration_minutes", (-50).into());
+    assert!(e.contains("\"duration_minutes\"") && e.contains("-50 minutes"), "{e}");
+    let e = refused(&mut target, "clients", "given_name", "A".repeat(10_000).into());
+    assert!(e.contains("\"given_name\"") && e.contains("10000 characters"), "{e}");
+    let e = refused(&mut target, "notes", "follow_up_on", "2026-02-30".into());
+    assert!(e.contains("\"follow_up_on\"") && e.contains("not a date"), "{e}");
+    let e = refused(&mut target, "notes", "contact_type", "\u{1b}]0;pwned\u{7}".into());
+    assert!(e.contains("\"contact_type\"") && !e.chars().any(|c| c.is_control()), "{e:?}");
+    // escape codes are cleaned as a form cleans them
+    let mut d = doc.clone();
+    d.tables.get_mut("clients").unwrap()[0].insert("given_name".into(), "Ada\u{1b}[2J\u{7}".into());
+    let body = d.tables["notes"][0]["body"].as_str().unwrap().to_string();
+    d.tables.get_mut("notes").unwrap()[0].insert("body".into(), format!("{body}\u{1b}[31m red").into());
+    let done = caseload::import::client_file::import(&mut target, &mut d, true, now()).unwrap();
+    let c = target.client(done.client_id).unwrap();
+    assert_eq!(c.given_name, "Ada[2J");
+    let notes = target.notes_page(done.client_id, 100, None).unwrap();
+    assert!(notes.iter().all(|n| !n.body.chars().any(|c| c == '\u{1b}')), "no escape code stored");
 }
 
 #[test]
@@ -798,7 +842,7 @@ fn consent_and_rescreen_reminders_follow_the_case_being_open() {
     let mut target = Store::open(&path2).unwrap();
     caseload::import::client_file::import(
         &mut target,
-        &read_json(to_json(&a).as_bytes()).unwrap(),
+        &mut read_json(to_json(&a).as_bytes()).unwrap(),
         false,
         now(),
     )

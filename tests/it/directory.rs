@@ -452,3 +452,21 @@ fn one_or_two_letters_list_names_that_start_with_them() {
     assert_eq!(store.search_directory("food zz", true, 10).unwrap().len(), 1);
     assert_eq!(store.search_directory("food zzz", true, 10).unwrap().len(), 0);
 }
+
+/// A 20,000-character service name went in, though the form and the CLI stop at 300: a file
+/// with a value longer than its field is refused whole, saying where, and nothing is imported.
+#[test]
+fn an_hsds_value_longer_than_its_field_is_refused_whole() {
+    let (d, path) = temp_db();
+    let mut store = open(&path);
+    let text = std::fs::read_to_string(crate::common::fixture("hsds3/service_full.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["name"] = serde_json::Value::String("N".repeat(20_000));
+    let file = d.path().join("long.json");
+    std::fs::write(&file, json.to_string()).unwrap();
+    let e = caseload::import::import_path(&mut store, &file, fixed_now(), &mut |_| {}).unwrap_err();
+    let m = e.to_string();
+    assert!(m.contains("name is 20000 characters") && m.contains("at most 300"), "{m}");
+    assert!(m.contains("Nothing was imported"), "{m}");
+    assert_eq!(totals(&store), (0, 0, 0));
+}
