@@ -353,8 +353,28 @@ pub fn validate_service(input: &ServiceInput, today: NaiveDate) -> Result<Servic
     }
     let status = match line("status", &input.status, 50, &mut e) {
         s if s.is_empty() => "active".to_string(),
-        s => s.to_lowercase(),
+        s => match STATUSES.iter().find(|k| k.eq_ignore_ascii_case(&s)) {
+            Some(k) => k.to_string(),
+            None => {
+                e.push(err(
+                    "status",
+                    format!(
+                        "{} is not a service status. Use one of: {}.",
+                        crate::domain::text::quote(&s),
+                        STATUSES.join(", ")
+                    ),
+                ));
+                String::new()
+            }
+        },
     };
+    let languages = split_list(&input.languages, &[',', ';']).join(", ");
+    if languages.chars().count() > limit("languages") {
+        e.push(err(
+            "languages",
+            format!("Too long: the languages hold at most {} characters.", limit("languages")),
+        ));
+    }
     let service = ServiceRecord {
         source_id: None,
         name,
@@ -366,7 +386,7 @@ pub fn validate_service(input: &ServiceInput, today: NaiveDate) -> Result<Servic
         hours: text("hours", &input.hours, &mut e),
         eligibility: text("eligibility", &input.eligibility, &mut e),
         fees: text("fees", &input.fees, &mut e),
-        languages: split_list(&input.languages, &[',', ';']).join(", "),
+        languages,
         how_to_refer: text("how_to_refer", &input.how_to_refer, &mut e),
         categories: split_list(&input.categories, &[',', ';']),
         last_verified_on,

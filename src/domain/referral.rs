@@ -452,7 +452,25 @@ pub fn validate_referral(
             }
         },
     };
-    let method = line("method", &input.method, 100, &mut e);
+    let typed = line("method", &input.method, 100, &mut e);
+    let method = match METHODS
+        .iter()
+        .find(|(v, l)| v.eq_ignore_ascii_case(&typed) || l.eq_ignore_ascii_case(&typed))
+    {
+        Some((v, _)) => v.to_string(),
+        None => {
+            let known: Vec<&str> = METHODS.iter().map(|(v, _)| *v).filter(|v| !v.is_empty()).collect();
+            e.push(FieldError {
+                field: "method",
+                message: format!(
+                    "{} is not a way of making a referral. Use one of: {}.",
+                    crate::domain::text::quote(&typed),
+                    known.join(", ")
+                ),
+            });
+            String::new()
+        }
+    };
     let contact_name = line("contact_name", &input.contact_name, 200, &mut e);
     let info_shared = line("info_shared", &input.info_shared, 1_000, &mut e);
     let follow_up_on = match clean_line(&input.follow_up_on) {

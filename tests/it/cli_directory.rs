@@ -115,3 +115,46 @@ fn add_prints_the_ref_first_and_refuses_bad_fields_by_flag() {
     }
     assert_eq!(json(&caseload(&db, &["directory", "list", "--json"])).as_array().unwrap().len(), 2);
 }
+
+/// A status, a referral method and a list of languages are choices, not free text.
+#[test]
+fn choices_are_choices_on_the_command_line() {
+    let (_d, db) = crate::common::temp_db();
+    let out = caseload(
+        &db,
+        &[
+            "directory",
+            "add",
+            "--organisation",
+            "Riverside",
+            "--name",
+            "Food parcels",
+            "--status",
+            "maybe open",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a service status") && err.contains("temporarily closed"), "{err}");
+    let long: Vec<String> = (0..200).map(|i| format!("Language number {i}")).collect();
+    let long = long.join(", ");
+    let out = caseload(
+        &db,
+        &["directory", "add", "--organisation", "Riverside", "--name", "Food parcels", "--languages", &long],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = caseload(
+        &db,
+        &[
+            "directory",
+            "add",
+            "--organisation",
+            "Riverside",
+            "--name",
+            "Food parcels",
+            "--status",
+            "Inactive",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -191,6 +191,20 @@ fn cli(path: &std::path::Path, args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
 }
 
+/// A method is one of the ways the help lists, not any text.
+#[test]
+fn a_referral_method_is_a_choice() {
+    let (_d, path) = temp_db();
+    setup(&mut Store::open(&path).unwrap());
+    let add = |method: &str| {
+        cli(&path, &["referral", "add", "Ada", "--service", "S-0001", "--need", "food", "--method", method])
+    };
+    let (code, _, err) = add("carrier pigeon");
+    assert_eq!(code, 2);
+    assert!(err.contains("not a way of making a referral") && err.contains("online form"), "{err}");
+    assert_eq!(add("Email").0, 0, "a listed method, in any case");
+}
+
 #[test]
 fn the_referral_commands_follow_the_scripting_contract() {
     let (_d, path) = temp_db();
