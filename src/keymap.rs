@@ -102,7 +102,23 @@ pub enum Action {
     ChoicePrev,
     NextSection,
     PrevSection,
+    GoToField,
+    /// Enter in a form: the next field (a new line in a text box).
+    Enter,
+    LineStart,
+    LineEnd,
+    WordLeft,
+    WordRight,
+    DeleteBack,
+    DeleteForward,
+    DeleteWordBack,
+    DeleteWordForward,
+    DeleteToStart,
+    DeleteToEnd,
+    /// Set the name signatures carry (a small prompt that writes Settings).
+    SetName,
     // modals
+    KeepDraft,
     Yes,
     No,
     SaveAnyway,
@@ -220,6 +236,12 @@ const fn code(code: KeyCode) -> Key {
 const fn shift(code: KeyCode) -> Key {
     Key { code, mods: KeyModifiers::SHIFT }
 }
+const fn alt(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::ALT }
+}
+const fn with(code: KeyCode, mods: KeyModifiers) -> Key {
+    Key { code, mods }
+}
 
 pub struct Binding {
     pub action: Action,
@@ -279,6 +301,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::ToggleClosed, C::List, &[k('a')], "a", "closed too (show closed cases)"),
     b(A::Back, C::List, &[code(KeyCode::Esc)], "Esc", "clear filter"),
     b(A::FollowUpDone, C::Today, &[k('x')], "x", "done (a follow-up or an action item)"),
+    b(A::SetName, C::Today, &[k('N')], "N", "your name (the name signatures carry)"),
     b(A::WriteNote, C::Notes, &[k('w')], "w", "write (a new note)"),
     b(A::Filter, C::Notes, &[k('/')], "/", "search (this client's notes)"),
     b(A::Back, C::Notes, &[code(KeyCode::Esc)], "Esc", "back"),
@@ -466,18 +489,78 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Destroy, C::Retention, &[k('d')], "d", "destroy (the file, after typing its reference)"),
     b(A::Open, C::Retention, &[code(KeyCode::Enter)], "Enter", "open (the client's file)"),
     b(A::Back, C::Retention, &[code(KeyCode::Esc)], "Esc", "back"),
+    // Forms. One editing model for one-line fields and text boxes alike: the same keys move
+    // and delete the same way in both (a one-line field has only one line).
     b(A::Save, C::Form, &[ctrl('s')], "Ctrl-S", "save"),
     b(A::NextField, C::Form, &[code(KeyCode::Tab)], "Tab", "next (next field)"),
-    b(A::PrevField, C::Form, &[code(KeyCode::BackTab)], "Shift-Tab", "back a field (previous field)"),
-    b(A::ChoicePrev, C::Form, &[code(KeyCode::Left)], "←", "previous choice"),
-    b(A::ChoiceNext, C::Form, &[code(KeyCode::Right), k(' ')], "→/Space", "next choice"),
+    // crossterm reports Shift-Tab as BackTab, with Shift on most terminals
+    b(
+        A::PrevField,
+        C::Form,
+        &[code(KeyCode::BackTab), shift(KeyCode::BackTab)],
+        "Shift-Tab",
+        "back a field (previous field)",
+    ),
+    b(A::Down, C::Form, &[code(KeyCode::Down)], "↓", "next field (in a text box: the line below)"),
+    b(A::Up, C::Form, &[code(KeyCode::Up)], "↑", "previous field (in a text box: the line above)"),
+    b(A::Enter, C::Form, &[code(KeyCode::Enter)], "Enter", "next field (in a text box: a new line)"),
+    b(A::GoToField, C::Form, &[ctrl('g')], "Ctrl-G", "go to a field or section (type part of its name)"),
     b(A::NextSection, C::Form, &[ctrl('n')], "Ctrl-N", "next section (of a long form)"),
     b(A::PrevSection, C::Form, &[ctrl('p')], "Ctrl-P", "previous section"),
+    b(A::ChoicePrev, C::Form, &[code(KeyCode::Left)], "←", "previous choice (in text: the cursor left)"),
+    b(
+        A::ChoiceNext,
+        C::Form,
+        &[code(KeyCode::Right), k(' ')],
+        "→/Space",
+        "next choice (in text: the cursor right, a space)",
+    ),
+    b(A::LineStart, C::Form, &[code(KeyCode::Home), ctrl('a')], "Home/Ctrl-A", "start of the line"),
+    b(A::LineEnd, C::Form, &[code(KeyCode::End), ctrl('e')], "End/Ctrl-E", "end of the line"),
+    b(
+        A::WordLeft,
+        C::Form,
+        &[with(KeyCode::Left, KeyModifiers::CONTROL), with(KeyCode::Left, KeyModifiers::ALT), alt('b')],
+        "Ctrl-←/Alt-B",
+        "a word left",
+    ),
+    b(
+        A::WordRight,
+        C::Form,
+        &[with(KeyCode::Right, KeyModifiers::CONTROL), with(KeyCode::Right, KeyModifiers::ALT), alt('f')],
+        "Ctrl-→/Alt-F",
+        "a word right",
+    ),
+    b(
+        A::DeleteBack,
+        C::Form,
+        &[code(KeyCode::Backspace)],
+        "Backspace",
+        "delete the character before the cursor",
+    ),
+    b(A::DeleteForward, C::Form, &[code(KeyCode::Delete)], "Delete", "delete the character under the cursor"),
+    b(
+        A::DeleteWordBack,
+        C::Form,
+        &[ctrl('w'), with(KeyCode::Backspace, KeyModifiers::ALT)],
+        "Ctrl-W",
+        "delete the word before the cursor",
+    ),
+    b(
+        A::DeleteWordForward,
+        C::Form,
+        &[alt('d'), with(KeyCode::Delete, KeyModifiers::CONTROL)],
+        "Alt-D",
+        "delete the word after the cursor",
+    ),
+    b(A::DeleteToStart, C::Form, &[ctrl('u')], "Ctrl-U", "delete to the start of the line"),
+    b(A::DeleteToEnd, C::Form, &[ctrl('k')], "Ctrl-K", "delete to the end of the line"),
     b(A::Undo, C::Form, &[ctrl('z')], "Ctrl-Z", "undo"),
     b(A::Redo, C::Form, &[ctrl('y')], "Ctrl-Y", "redo"),
-    b(A::Cancel, C::Form, &[code(KeyCode::Esc)], "Esc", "cancel"),
-    b(A::Yes, C::Confirm, &[k('y'), k('Y')], "y", "yes"),
-    b(A::No, C::Confirm, &[k('n'), k('N'), code(KeyCode::Esc)], "n/Esc", "no"),
+    b(A::Cancel, C::Form, &[code(KeyCode::Esc)], "Esc", "cancel (asks first when something changed)"),
+    b(A::KeepDraft, C::Confirm, &[k('k'), k('K')], "k", "keep as draft (close; D reopens it)"),
+    b(A::Discard, C::Confirm, &[k('d'), k('D')], "d", "discard (the changes)"),
+    b(A::No, C::Confirm, &[code(KeyCode::Esc), k('n'), k('N')], "Esc", "keep editing"),
     b(A::Up, C::Duplicates, &[k('k'), code(KeyCode::Up)], "k/↑", "move up"),
     b(A::Down, C::Duplicates, &[k('j'), code(KeyCode::Down)], "j/↓", "move down"),
     b(

@@ -110,6 +110,35 @@ impl App {
         }
     }
 
+    /// Closes the form on top and keeps what it holds as its draft: the drafts list (and
+    /// Today) show it, and opening the form again restores it, the cursor where it was. When
+    /// the draft cannot be written the form stays open and the status line says why.
+    pub(super) fn keep_draft(&mut self) {
+        let Some(top) = self.stack.last() else { return };
+        if top.draft().is_none() {
+            self.status = Some("This form keeps no drafts: save it, or discard the changes.".into());
+            return;
+        }
+        let Some((draft, edits)) = draft_of(top.as_ref()) else {
+            // nothing changed: nothing to keep
+            self.drafts.clear();
+            self.stack.pop();
+            return;
+        };
+        if let Err(e) = self.store.save_draft(&draft, self.now) {
+            self.status = Some(format!("Nothing was closed: the draft could not be written ({e})."));
+            return;
+        }
+        self.drafts.written = edits;
+        self.drafts.clear();
+        self.stack.pop();
+        self.invalidate_all();
+        self.status = Some(format!(
+            "Kept as a draft: {} lists your drafts; opening the form again picks up where you were.",
+            crate::keymap::key_label(crate::keymap::Context::Global, crate::keymap::Action::Drafts)
+        ));
+    }
+
     /// Leaves the form on top and deletes its draft.
     pub(super) fn close_form(&mut self) -> Result<(), StoreError> {
         if let Some(key) = self.stack.last().and_then(|v| v.draft()).map(|d| d.key) {
@@ -137,7 +166,22 @@ impl App {
         if v.is_form() {
             self.drafts.reset();
         }
+        let ask_name = v.signs() && self.settings.practitioner_name.trim().is_empty();
         self.stack.push(v);
+        // what signs needs a name: ask for it now, over the form, not at the end
+        if ask_name {
+            self.ask_name();
+        }
+    }
+
+    /// The small form that asks for the name signatures carry and writes it to Settings; the
+    /// screen beneath goes on once it is saved.
+    pub(super) fn ask_name(&mut self) {
+        // the form beneath keeps what was typed in it up to now, whatever happens next
+        self.save_draft_now();
+        let prompt = crate::ui::screens::settings::name_prompt(&self.settings, self.today);
+        self.drafts.reset();
+        self.stack.push(Box::new(prompt));
     }
 
     /// Reopens the form a draft belongs to, over the screens it is opened from.

@@ -23,6 +23,10 @@ pub enum Message {
     SubmitForm,
     CancelForm,
     DiscardForm,
+    /// Close the form on top and keep what it holds as a draft (reopening it restores it).
+    KeepDraft,
+    /// Ask for the name signatures carry (a small form that writes Settings).
+    AskName,
     /// Save although the form warned (a likely duplicate, a goal that is not yet SMART).
     SaveAnyway,
     /// Offer the existing files a new client may be (from the intake).

@@ -224,6 +224,13 @@ impl App {
             }
             Handled::Form(FormEvent::Save) => vec![Message::SubmitForm],
             Handled::Form(FormEvent::Cancel) => vec![Message::CancelForm],
+            // where the cursor is goes into the draft too, once there is one to write
+            Handled::Form(FormEvent::Moved) => {
+                if self.stack.last().is_some_and(|v| v.dirty()) {
+                    self.drafts.edited();
+                }
+                vec![]
+            }
             Handled::Form(FormEvent::Nothing) => vec![],
             Handled::Act(act) => {
                 if let Err(e) = self.act(act) {
@@ -305,15 +312,22 @@ impl App {
             Message::SubmitForm => self.submit(false)?,
             Message::SaveAnyway => self.submit(true)?,
             Message::CancelForm => {
-                if self.stack.last().is_some_and(|v| v.dirty()) {
-                    self.modal = Some(Modal::ConfirmDiscard);
+                if let Some(v) = self.stack.last().filter(|v| v.dirty()) {
+                    self.modal = Some(Modal::ConfirmDiscard { can_keep: v.draft().is_some() });
                 } else {
                     self.close_form()?;
                 }
             }
             Message::DiscardForm => self.close_form()?,
+            Message::KeepDraft => self.keep_draft(),
             Message::ShowDuplicates(list) => self.modal = Some(Modal::Duplicates { list, selected: 0 }),
-            Message::SettingsSaved => self.settings = self.store.settings()?,
+            Message::SettingsSaved => {
+                self.settings = self.store.settings()?;
+                for v in &mut self.stack {
+                    v.settings_changed(&self.settings);
+                }
+            }
+            Message::AskName => self.ask_name(),
             Message::ShowDrafts => {
                 let list = self.store.drafts()?;
                 if list.is_empty() {
@@ -383,7 +397,8 @@ impl App {
             instruments: &self.instruments,
         };
         match v.submit(&mut ctx, save_anyway)? {
-            Submitted::Stay => {}
+            // refused: the form shows why, and so does the status line, always
+            Submitted::Stay => self.status = Some(refusal_of(v.as_mut())),
             Submitted::Then(msgs) => self.run(msgs),
             Submitted::Done { status, then } => {
                 self.close_form()?;
@@ -463,6 +478,19 @@ impl App {
             None => None,
         };
     }
+}
+
+/// Why a save was refused, for the status line. A screen that gave no reason gets one, in the
+/// form as well: a refusal is never silent.
+fn refusal_of(v: &mut dyn View) -> String {
+    if let Some(why) = v.refusal() {
+        return why;
+    }
+    let why = "Nothing was saved: this form could not be saved as it is.".to_string();
+    if let Some(f) = v.form_mut() {
+        f.notice = Some(why.clone());
+    }
+    why
 }
 
 #[cfg(test)]

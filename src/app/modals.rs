@@ -1,4 +1,4 @@
-//! The questions drawn over a screen: discard unsaved changes?, a likely duplicate, the drafts
+//! The questions drawn over a screen: keep or discard unsaved changes?, a likely duplicate, the drafts
 //! left by a crash, and the client picker of a quick note. Each takes the keys while it is up.
 
 use crossterm::event::KeyEvent;
@@ -11,9 +11,19 @@ use crate::store::drafts::Draft;
 use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
 
 pub enum Modal {
-    ConfirmDiscard,
-    Duplicates { list: Vec<(DuplicateCandidate, Client)>, selected: usize },
-    Drafts { list: Vec<Draft>, selected: usize },
+    /// Leaving a form with changes: keep them as a draft (when the form keeps drafts), discard
+    /// them, or go on editing.
+    ConfirmDiscard {
+        can_keep: bool,
+    },
+    Duplicates {
+        list: Vec<(DuplicateCandidate, Client)>,
+        selected: usize,
+    },
+    Drafts {
+        list: Vec<Draft>,
+        selected: usize,
+    },
     PickClient(ClientPicker),
 }
 
@@ -24,7 +34,7 @@ impl Modal {
 
     pub fn contexts(&self) -> &'static [Context] {
         match self {
-            Modal::ConfirmDiscard => &[Context::Confirm],
+            Modal::ConfirmDiscard { .. } => &[Context::Confirm],
             Modal::Duplicates { .. } => &[Context::Duplicates],
             Modal::Drafts { .. } => &[Context::Drafts],
             Modal::PickClient(_) => &[Context::Picker],
@@ -33,7 +43,8 @@ impl Modal {
 
     pub fn hints(&self) -> &'static [Action] {
         match self {
-            Modal::ConfirmDiscard => &[Action::Yes, Action::No],
+            Modal::ConfirmDiscard { can_keep: true } => &[Action::KeepDraft, Action::Discard, Action::No],
+            Modal::ConfirmDiscard { can_keep: false } => &[Action::Discard, Action::No],
             Modal::Duplicates { .. } => &[Action::Open, Action::SaveAnyway, Action::Back],
             Modal::Drafts { .. } => &[Action::Open, Action::Discard, Action::Back],
             Modal::PickClient(_) => &[Action::Open, Action::Back],
@@ -69,8 +80,9 @@ impl App {
         let Some(modal) = &mut self.modal else { return vec![] };
         let Some(action) = lookup(&[modal.context()], &key) else { return vec![] };
         let (close, msgs) = match (modal, action) {
-            (Modal::ConfirmDiscard, Action::Yes) => (true, vec![Message::DiscardForm]),
-            (Modal::ConfirmDiscard, Action::No) => (true, vec![]),
+            (Modal::ConfirmDiscard { can_keep: true }, Action::KeepDraft) => (true, vec![Message::KeepDraft]),
+            (Modal::ConfirmDiscard { .. }, Action::Discard) => (true, vec![Message::DiscardForm]),
+            (Modal::ConfirmDiscard { .. }, Action::No) => (true, vec![]),
             (Modal::Duplicates { list, selected }, a @ (Action::Up | Action::Down)) => {
                 step(selected, list.len(), a);
                 (false, vec![])

@@ -153,8 +153,12 @@ impl Settings {
         Ok(())
     }
 
-    /// "Jane Doe, MSW (licence 12345)" for signatures.
+    /// "Jane Doe, MSW (licence 12345)" for signatures; empty while there is no name (credentials
+    /// alone sign nothing: ", MSW" is nobody's signature).
     pub fn signature(&self) -> String {
+        if self.practitioner_name.trim().is_empty() {
+            return String::new();
+        }
         let mut s = self.practitioner_name.clone();
         if !self.credentials.is_empty() {
             s.push_str(&format!(", {}", self.credentials));
@@ -189,5 +193,15 @@ mod tests {
             assert_eq!(s.get(spec.key), v, "{}", spec.key);
         }
         assert_eq!(s.signature(), "Jo, Jo (licence Jo)");
+    }
+
+    #[test]
+    fn no_name_no_signature() {
+        let mut s = Settings::default();
+        s.set("credentials", "MSW").unwrap();
+        s.set("licence_number", "12345").unwrap();
+        assert_eq!(s.signature(), "", "credentials alone are nobody's signature");
+        s.set("practitioner_name", "Sam Worker").unwrap();
+        assert_eq!(s.signature(), "Sam Worker, MSW (licence 12345)");
     }
 }

@@ -2,6 +2,7 @@
 //! such a key with `Handled::Act`; the app carries the act out through the same narrow
 //! `SubmitCtx` a form's submit gets, so every write of the app goes through one door.
 
+use crate::app::message::Message;
 use crate::domain::consent::Validity;
 use crate::domain::dates::format_date;
 use crate::domain::note::note_ref;
@@ -44,7 +45,18 @@ impl Act {
         let now = ctx.now;
         let status = match self {
             Act::SignNote(id) => {
-                ctx.store.sign_note(id, &ctx.settings.signature(), now)?;
+                let by = ctx.settings.signature();
+                if by.is_empty() {
+                    // nothing to sign with yet: ask for the name here, then s again signs
+                    return Ok(Submitted::Then(vec![
+                        Message::Status(format!(
+                            "Not signed: a signature needs your name. Add it, then {} signs the note.",
+                            key_label(Context::Note, Action::Sign)
+                        )),
+                        Message::AskName,
+                    ]));
+                }
+                ctx.store.sign_note(id, &by, now)?;
                 format!("Note {} signed and locked.", note_ref(id))
             }
             Act::FollowUpDone(id) => {

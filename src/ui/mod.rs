@@ -64,22 +64,37 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     }
 
     match &app.modal {
-        Some(Modal::ConfirmDiscard) => modal::render(
-            frame,
-            body,
-            "Discard changes?",
-            vec![
-                Line::from("This form has changes that are not saved."),
-                Line::from(""),
-                Line::from(vec![
-                    Span::styled("y", theme::key()),
-                    Span::raw(" discard them   "),
-                    Span::styled("n", theme::key()),
-                    Span::raw(" keep editing"),
-                ]),
-            ],
-            50,
-        ),
+        Some(Modal::ConfirmDiscard { can_keep }) => {
+            let key = |a: Action| Span::styled(key_label(Context::Confirm, a), theme::key());
+            let mut choices = Vec::new();
+            if *can_keep {
+                choices.extend([key(Action::KeepDraft), Span::raw(" keep as draft   ")]);
+            }
+            choices.extend([
+                key(Action::Discard),
+                Span::raw(" discard them   "),
+                key(Action::No),
+                Span::raw(" keep editing"),
+            ]);
+            let mut lines = vec![Line::from("This form has changes that are not saved."), Line::from("")];
+            if *can_keep {
+                // two lines, each narrower than the dialog (it is sized by its lines)
+                lines.push(Line::from(Span::styled(
+                    "Kept as a draft, it comes back where you were when you open",
+                    theme::dim(),
+                )));
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "this form again, or from the drafts list ({}).",
+                        key_label(Context::Global, Action::Drafts)
+                    ),
+                    theme::dim(),
+                )));
+                lines.push(Line::from(""));
+            }
+            lines.push(Line::from(choices));
+            modal::render(frame, body, "Unsaved changes", lines, 64)
+        }
         Some(Modal::Duplicates { list, selected }) => {
             let mut lines = vec![Line::from("This person may already be on your caseload:"), Line::from("")];
             for (i, (d, c)) in list.iter().enumerate() {
@@ -111,7 +126,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
         }
         Some(Modal::Drafts { list, selected }) => {
             let mut lines =
-                vec![Line::from("These forms were not saved when caseload last closed:"), Line::from("")];
+                vec![Line::from("These forms are kept as drafts, not saved yet:"), Line::from("")];
             for (i, d) in list.iter().enumerate() {
                 let when = crate::domain::dates::from_db(&d.updated_at)
                     .map(crate::domain::dates::format_local)

@@ -49,7 +49,8 @@ pub enum Handled {
 
 /// What a form submission (or an act) came to.
 pub enum Submitted {
-    /// Not saved: the form shows why (errors at the fields); it stays open.
+    /// Not saved: the form shows why (errors at the fields, or its notice); it stays open, and
+    /// the status line says why too (`View::refusal`).
     Stay,
     /// Not saved yet: the screen stays and these run (a question, a job, a status line).
     Then(Vec<Message>),
@@ -149,7 +150,7 @@ pub trait View {
     /// Forms keep their field values; other screens (a screener being administered) their own.
     fn draft_payload(&self) -> Option<(String, u64)> {
         let f = self.form()?;
-        f.dirty.then(|| (f.to_draft(), f.edits))
+        f.dirty.then(|| (f.to_draft(), f.edits + f.moves))
     }
     /// Takes back a draft left by a crash; true when something was restored.
     fn restore_draft(&mut self, payload: &str) -> bool {
@@ -160,6 +161,18 @@ pub trait View {
         f.notice = Some("Restored what you had not saved.".into());
         true
     }
+    /// Why the last save was refused, in a line (the status bar shows it): by default the
+    /// form's first field error or its notice.
+    fn refusal(&self) -> Option<String> {
+        self.form().and_then(Form::refusal)
+    }
+    /// Needs the practitioner's name to sign with: opening it asks for the name first when
+    /// Settings has none.
+    fn signs(&self) -> bool {
+        false
+    }
+    /// Settings changed (the name signatures carry, say).
+    fn settings_changed(&mut self, _settings: &Settings) {}
     /// Forms: save. Errors the user can fix are shown in the form and give `Stay`.
     fn submit(&mut self, _ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
         Ok(Submitted::Stay)

@@ -64,7 +64,7 @@ fn closing_from_the_client_file_step_by_step() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Reason for closing is required."), "{s}");
     insta::assert_snapshot!("close_details_error_80x24", s);
-    keys(&mut app, "mo<tab><tab><tab>+90d<tab>Call to check the new tenancy.<c-s>");
+    keys(&mut app, "m<tab><tab><tab>+90d<tab>Call to check the new tenancy.<c-s>");
 
     // step 3: the summary drafted from the record
     let s = screen(&mut app, 80, 24);
@@ -112,7 +112,7 @@ fn back_a_step_keeps_what_was_typed_and_the_practitioners_edits() {
     app.update(Message::OpenClient(r.client)).unwrap();
     key(&mut app, KeyCode::Char('x'));
     ctrl(&mut app, 's');
-    type_text(&mut app, "go");
+    type_text(&mut app, "g");
     ctrl(&mut app, 's');
     assert!(screen(&mut app, 80, 24).contains("step 3 of 3"));
     type_text(&mut app, "My own words. ");
@@ -130,7 +130,7 @@ fn back_a_step_keeps_what_was_typed_and_the_practitioners_edits() {
     assert!(s.contains("Your edits to the summary are kept."));
     // leaving asks first
     key(&mut app, KeyCode::Esc);
-    assert!(screen(&mut app, 80, 24).contains("Discard changes?"));
+    assert!(screen(&mut app, 80, 24).contains("Unsaved changes"));
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn the_closing_draft_is_offered_back_after_a_crash() {
         key(&mut app, KeyCode::Tab);
         type_text(&mut app, "No longer wanted");
         ctrl(&mut app, 's');
-        type_text(&mut app, "cl");
+        type_text(&mut app, "c");
         app.save_draft_now();
         // the terminal closes here: nothing was saved but the draft
     }
@@ -450,7 +450,7 @@ fn nasty_input_in_the_reopen_reason_and_the_export_path() {
             assert!(s.contains("Why"), "{label}: {s}");
             assert_eq!((episodes, store.client(r.client).unwrap().status.as_str()), (1, "closed"), "{label}");
             key(&mut app, KeyCode::Esc);
-            key(&mut app, KeyCode::Char('y'));
+            key(&mut app, KeyCode::Char('d'));
         }
 
         // the export path: the input as a file name in a folder of the test's own

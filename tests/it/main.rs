@@ -19,6 +19,7 @@ mod closure;
 mod contracts;
 mod coordination;
 mod directory;
+mod forms;
 mod graphs;
 mod notes;
 mod plan;

@@ -361,7 +361,7 @@ fn the_status_form_offers_only_the_allowed_changes() {
         want_sorted.sort();
         assert_eq!(offered, want_sorted, "{from:?}");
         key(&mut app, KeyCode::Esc);
-        key(&mut app, KeyCode::Char('y'));
+        key(&mut app, KeyCode::Char('d'));
         key(&mut app, KeyCode::Esc);
         key(&mut app, KeyCode::Char('g')); // back to the top of the plan
     }
@@ -439,7 +439,7 @@ fn a_goal_form_left_unsaved_is_offered_back() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Learn to drive") && s.contains("Restored"), "{s}");
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('d'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Case plan"), "the plan was beneath the form: {s}");
 
@@ -542,7 +542,7 @@ fn nasty_text_pasted_into_the_goal_form_never_reaches_the_terminal_raw() {
         // leave the form whatever happened (saved, or refused with its messages)
         if screen(&mut app, 80, 24).contains("New goal") {
             key(&mut app, KeyCode::Esc);
-            key(&mut app, KeyCode::Char('y'));
+            key(&mut app, KeyCode::Char('d'));
         }
         assert!(screen(&mut app, 80, 24).contains("Case plan"), "{}", case["label"]);
     }

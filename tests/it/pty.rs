@@ -241,7 +241,7 @@ fn records_a_contact_with_a_consent_and_a_conference_whose_action_appears_on_tod
     t.wait_for("Add a person");
     t.type_text("Dr Anika Rao");
     t.send(TAB);
-    t.type_text("pro"); // relation: typing picks "professional"
+    t.type_text("ppp"); // relation: a first letter picks, again goes on: parent, partner, "professional"
     t.wait_for("professional");
     t.send(CTRL_S);
     t.wait_for("No valid consent to share information with Dr Anika Rao");
@@ -551,7 +551,7 @@ fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() 
     t.type_text("Client moved away");
     t.send(CTRL_S);
     t.wait_for("step 2 of 3");
-    t.type_text("go"); // goals met
+    t.type_text("g"); // goals met (a first letter picks a choice)
     t.wait_for("‹ Goals met ›");
     t.send(CTRL_S);
     t.wait_for("step 3 of 3: the closing summary");
@@ -595,4 +595,150 @@ fn a_damaged_database_shows_a_banner_with_what_to_do() {
     t.send(b"q");
     t.wait_exit();
     t.assert_restored();
+}
+
+const SHIFT_TAB: &[u8] = b"\x1b[Z";
+const UP: &[u8] = b"\x1b[A";
+const DOWN: &[u8] = b"\x1b[B";
+const LEFT: &[u8] = b"\x1b[D";
+const ESC: &[u8] = b"\x1b";
+
+/// Moving around the intake and editing its fields with the keys people expect, as the bytes a
+/// terminal sends: ↓/↑ and Shift-Tab between fields, Ctrl-W, Ctrl-A, Ctrl-E, Ctrl-U, a word
+/// right (Ctrl-→), Delete, Ctrl-G to a field by name, a prefilled date typed over, and a word
+/// typed into a choice that goes nowhere.
+#[test]
+fn fills_the_intake_with_field_moves_and_editing_keys() {
+    let (_d, path) = common::temp_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Clients");
+    t.send(b"n");
+    t.wait_for("New client");
+    t.type_text("Dr Sam");
+    t.send(DOWN);
+    t.type_text("Exampel");
+    t.send(b"\x17"); // Ctrl-W: the misspelt word goes
+    t.type_text("Example");
+    t.wait_for("Example");
+    t.send(SHIFT_TAB); // back to the given name
+    t.send(b"\x01"); // Ctrl-A
+    t.send(b"\x1b[1;5C"); // Ctrl-→: to "Sam"
+    t.send(b"\x15"); // Ctrl-U: "Dr " goes
+    t.send(b"\x05"); // Ctrl-E
+    t.type_text("uelx");
+    t.send(LEFT);
+    t.send(b"\x1b[3~"); // Delete: the x
+    t.wait_for("Samuel ");
+    t.send(b"\x07"); // Ctrl-G: go to a field by name
+    t.wait_for("Go to a field");
+    t.type_text("intake date");
+    t.send(ENTER);
+    t.type_text("2026-11-01"); // over the prefilled "today", not after it
+    t.wait_for("2026-11-01");
+    t.send(b"\x07");
+    t.type_text("safe to");
+    t.send(ENTER);
+    t.type_text("no thanks");
+    t.wait_for("“no thanks” was not taken: this is a choice");
+    t.send(UP);
+    t.send(DOWN);
+    t.send(b"y"); // one first letter is a choice
+    t.wait_for("‹ yes ›");
+    t.send(CTRL_S);
+    t.wait_for("is now on your caseload");
+    t.send(b"q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+    let c = common::open(&path).client(1).unwrap();
+    assert_eq!((c.given_name.as_str(), c.family_name.as_str()), ("Samuel", "Example"));
+    assert_eq!(c.intake_date.to_string(), "2026-11-01");
+    assert_eq!(c.safe_to_leave_message, Some(true));
+}
+
+/// The closure the issue lost: no name in Settings. The name is asked for when the form opens
+/// (Esc leaves it), Ctrl-S at the end says why it cannot sign and asks again, Esc on the changed
+/// form keeps it as a draft, the drafts list brings it back, and with the name it signs.
+#[test]
+fn a_closure_without_a_name_is_kept_as_a_draft_and_signed_once_the_name_is_set() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("N add your name");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"x");
+    t.wait_for("The name you sign with");
+    t.send(ESC);
+    t.wait_for("step 2 of 3");
+    t.send(b"g");
+    t.wait_for("‹ Goals met ›");
+    t.send(CTRL_S);
+    t.wait_for("step 3 of 3");
+    t.send(CTRL_S);
+    t.wait_for("Not signed yet");
+    t.wait_for("The name you sign with");
+    t.send(ESC); // not now
+    t.wait_for("step 3 of 3");
+    t.send(ESC); // leave the closure: keep it as a draft
+    t.wait_for("k keep as draft");
+    t.send(b"k");
+    t.wait_for("Kept as a draft");
+    assert_eq!(common::open(&path).client(1).unwrap().status.as_str(), "open");
+    t.send(b"D");
+    t.wait_for("Closing the case of C-0001");
+    t.send(ENTER);
+    // reopened, it asks for the name first again; this time it is given
+    t.wait_for("The name you sign with");
+    t.type_text("Sam Worker");
+    t.send(CTRL_S);
+    t.wait_for("you sign as Sam Worker");
+    t.wait_for("step 3 of 3");
+    t.wait_for("Restored what you had not saved.");
+    t.send(CTRL_S);
+    t.wait_for("summary signed");
+    t.send(b"q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+    let store = common::open(&path);
+    assert_eq!(store.client(1).unwrap().status.as_str(), "closed");
+    assert_eq!(store.current_closure(1).unwrap().unwrap().signed_by.as_deref(), Some("Sam Worker"));
+    assert!(store.drafts().unwrap().is_empty());
+}
+
+/// A note's draft keeps where the cursor was: after SIGKILL and a restart, typing goes on there
+/// (it used to land at the start of the note).
+#[test]
+fn a_restored_note_draft_puts_the_cursor_where_it_was() {
+    let (_d, path) = seeded_db();
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Today");
+    t.send(b"c");
+    t.wait_for("Robin Example");
+    t.send(ENTER);
+    t.wait_for("Client file");
+    t.send(b"W");
+    t.wait_for("Quick note");
+    t.type_text("Visited Robin today");
+    for _ in 0..5 {
+        t.send(LEFT);
+    }
+    wait_for_draft(&path, "note-new", r#""@cursor":"0,14""#, Duration::from_secs(3));
+    t.signal(libc::SIGKILL);
+    t.wait_exit();
+
+    let mut t = Term::start(&path, 80, 24);
+    t.wait_for("Unsaved drafts");
+    t.send(ENTER);
+    t.wait_for("Visited Robin today");
+    t.type_text("early ");
+    t.wait_for("Visited Robin early today");
+    t.send(CTRL_S);
+    t.wait_for("Saved note N-1");
+    t.send(b"q");
+    t.wait_exit();
+    t.assert_restored();
+    assert!(common::open(&path).note(1).unwrap().body.starts_with("Visited Robin early today"));
 }

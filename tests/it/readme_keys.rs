@@ -37,6 +37,9 @@ fn key(token: &str) -> Option<(KeyCode, KeyModifiers)> {
             "Esc" => KeyCode::Esc,
             "Tab" => KeyCode::Tab,
             "Backspace" => KeyCode::Backspace,
+            "Delete" => KeyCode::Delete,
+            "Home" => KeyCode::Home,
+            "End" => KeyCode::End,
             "PgUp" => KeyCode::PageUp,
             "PgDn" => KeyCode::PageDown,
             "Space" => KeyCode::Char(' '),
@@ -49,8 +52,17 @@ fn key(token: &str) -> Option<(KeyCode, KeyModifiers)> {
             _ => return None,
         })
     };
-    if let Some(c) = token.strip_prefix("Ctrl-") {
-        return Some((KeyCode::Char(c.to_lowercase().chars().next()?), KeyModifiers::CONTROL));
+    for (prefix, mods) in [("Ctrl-", KeyModifiers::CONTROL), ("Alt-", KeyModifiers::ALT)] {
+        if let Some(rest) = token.strip_prefix(prefix) {
+            // Ctrl-S is a letter (written capital, read small); Ctrl-← a named key
+            let code = match rest.chars().count() {
+                1 if rest.chars().all(char::is_alphabetic) => {
+                    KeyCode::Char(rest.to_lowercase().chars().next()?)
+                }
+                _ => named(rest)?,
+            };
+            return Some((code, mods));
+        }
     }
     // Shift-Tab is BackTab, as the keymap writes it
     if token == "Shift-Tab" {

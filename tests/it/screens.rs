@@ -145,7 +145,7 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
     app.save_draft_now();
     key(&mut app, KeyCode::Esc);
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("Discard changes?"), "{s}");
+    assert!(s.contains("Unsaved changes"), "{s}");
     key(&mut app, KeyCode::Char('n'));
     assert!(screen(&mut app, 80, 24).contains("New client — intake"));
     drop(app);
@@ -157,7 +157,7 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Draft") && s.contains("Restored"), "{s}");
     key(&mut app, KeyCode::Esc);
-    key(&mut app, KeyCode::Char('y'));
+    key(&mut app, KeyCode::Char('d'));
     assert!(open(&path).drafts().unwrap().is_empty(), "discarding deletes the draft");
 }
 
@@ -488,7 +488,7 @@ fn ctrl_c_quits_from_any_dialog_and_from_help() {
     }
     let mut app = common::app(&path);
     keys(&mut app, "<esc>cnSecond<esc>");
-    assert!(screen(&mut app, 80, 24).contains("Discard changes?"));
+    assert!(screen(&mut app, 80, 24).contains("Unsaved changes"));
     ctrl(&mut app, 'c');
     assert!(app.quit, "Ctrl-C in the discard question");
     assert!(

@@ -1,4 +1,5 @@
-//! Settings: the practitioner's identity for signatures, and the thresholds other screens use.
+//! Settings: the practitioner's identity for signatures, and the thresholds other screens use;
+//! and the small prompt that asks for the name to sign with when something needs it.
 
 use chrono::NaiveDate;
 
@@ -6,7 +7,7 @@ use crate::app::message::Message;
 use crate::domain::client::FieldError;
 use crate::domain::draft::DraftKind;
 use crate::domain::settings::{Settings, SPECS};
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
 use crate::ui::view::{DraftInfo, SubmitCtx, Submitted};
@@ -48,6 +49,67 @@ fn apply(form: &Form, current: &Settings) -> std::result::Result<Settings, Vec<F
         Ok(s)
     } else {
         Err(errors)
+    }
+}
+
+/// The small form that asks for the practitioner's name (and credentials) where something
+/// needs a signature, and keeps them in Settings.
+pub struct NamePrompt;
+
+pub type NamePromptScreen = FormScreen<NamePrompt>;
+
+pub fn name_prompt(settings: &Settings, today: NaiveDate) -> NamePromptScreen {
+    let help = format!(
+        "Signatures, closing summaries and exports carry it; Settings ({}) changes it.",
+        key_label(Context::Global, Action::GoSettings)
+    );
+    let mut form = Form::new(
+        "The name you sign with",
+        vec![
+            Field::text("practitioner_name", "Your name").max(200).required().help(&help),
+            Field::text("credentials", "Credentials").max(200).help("e.g. MSW, LCSW; may be left empty."),
+        ],
+        today,
+    );
+    form.set_value("practitioner_name", &settings.practitioner_name);
+    form.set_value("credentials", &settings.credentials);
+    form.notice = Some(format!(
+        "Signing needs your name. {} saves it and goes on; {}: not now.",
+        key_label(Context::Form, Action::Save),
+        key_label(Context::Form, Action::Cancel)
+    ));
+    FormScreen::new(form, NamePrompt)
+}
+
+impl FormSpec for NamePrompt {
+    fn title(&self) -> &'static str {
+        "Your name"
+    }
+
+    fn hints(&self) -> &'static [Action] {
+        &[Action::Save, Action::NextField, Action::Cancel]
+    }
+
+    fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
+        if !form.check_fields() {
+            return Ok(Submitted::Stay);
+        }
+        let mut s = ctx.settings.clone();
+        let mut errors = Vec::new();
+        for key in ["practitioner_name", "credentials"] {
+            if let Err(m) = s.set(key, &form.value(key)) {
+                errors.push(FieldError { field: key, message: m });
+            }
+        }
+        if !errors.is_empty() {
+            form.set_errors(&errors);
+            return Ok(Submitted::Stay);
+        }
+        ctx.store.save_settings(&s)?;
+        Ok(Submitted::Done {
+            status: format!("Saved in Settings: you sign as {}.", s.signature()),
+            then: vec![Message::SettingsSaved],
+        })
     }
 }
 

@@ -27,6 +27,8 @@ pub struct TodayScreen {
     /// Some rule had more items than loaded.
     more: bool,
     stale: bool,
+    /// Settings has no name to sign with yet: a line at the foot of the list offers to add one.
+    needs_name: bool,
 }
 
 /// Items loaded at first: a screenful many times over, cheap at any caseload size.
@@ -40,6 +42,7 @@ impl TodayScreen {
             limit: FIRST_PAGE,
             more: false,
             stale: true,
+            needs_name: false,
         }
     }
 }
@@ -87,6 +90,7 @@ impl View for TodayScreen {
 
     fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
         let (store, now, today, settings) = (ctx.store, ctx.now, ctx.today, ctx.settings);
+        self.needs_name = settings.practitioner_name.trim().is_empty();
         // nearing the end of what is loaded: load twice as many
         if self.more && self.cursor.selected + self.cursor.height * 2 >= self.items.len() {
             self.limit *= 2;
@@ -110,6 +114,7 @@ impl View for TodayScreen {
         }
         let item = self.items.get(self.cursor.selected);
         match action {
+            Action::SetName => Handled::Yes(vec![Message::AskName]),
             Action::Open => {
                 Handled::Yes(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect())
             }
@@ -142,7 +147,17 @@ impl View for TodayScreen {
             overdue,
             if self.more && overdue == self.items.len() { "+" } else { "" }
         );
-        let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        let mut block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
+        if self.needs_name {
+            // offered, never in the way: the list is all there, the key is at its foot
+            block = block.title_bottom(Span::styled(
+                format!(
+                    " {} add your name: signatures and closing summaries need it ",
+                    key_label(Context::Today, Action::SetName)
+                ),
+                theme::warn(),
+            ));
+        }
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines = Vec::new();

@@ -1,5 +1,8 @@
 //! The one form widget every screen uses: single-line, date, number, choice and multi-line
-//! fields; focus; per-field validation messages; dirty tracking; drafts; undo.
+//! fields; focus and moving around (Tab, ↑/↓, sections, go to a field by name); per-field
+//! validation messages; dirty tracking; drafts that keep the cursor; undo. Every text field,
+//! one line or many, is a `ratatui_textarea::TextArea` edited by the same keys (the keymap's
+//! Form bindings, not the textarea's own), so each key does the same in both.
 
 use std::collections::BTreeMap;
 
@@ -10,15 +13,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
-use ratatui_textarea::{TextArea, WrapMode};
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use unicode_width::UnicodeWidthChar;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::{parse_date, DATE_HELP};
 use crate::domain::text::{
-    clean_line, clean_multiline, display_safe, strip_controls_multiline, MAX_FIELD_CHARS,
+    clean_line, clean_multiline, display_safe, name_key, strip_controls_multiline, MAX_FIELD_CHARS,
 };
-use crate::keymap::{lookup, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::ui::theme;
 
 /// `~/x` → the home folder's `x`, as a shell would read a typed path.
@@ -45,7 +48,6 @@ pub enum FieldKind {
     },
     Multiline {
         height: u16,
-        area: Box<TextArea<'static>>,
     },
 }
 
@@ -61,14 +63,44 @@ pub struct Field {
     pub validator: Option<Validator>,
     /// A heading drawn above the field: the start of a section (Ctrl-N / Ctrl-P jump here).
     pub heading: Option<String>,
-    value: String,
-    cursor: usize,
-    undo: Vec<(String, usize)>,
-    redo: Vec<(String, usize)>,
+    /// What is typed: one line in a one-line field, any number in a text box. Both kinds are
+    /// edited by the same keys (`Form::text_key`); a choice keeps none.
+    text: TextArea<'static>,
+    /// The focus has just arrived and nothing was pressed here yet: what is typed replaces a
+    /// prefilled value (a default date is typed over, not appended to). One-line fields only.
+    fresh: bool,
+    /// The value is the user's own typing (since it was set: a default, a loaded record), so
+    /// arriving back at it and typing goes on from its end instead of replacing it.
+    edited: bool,
+    /// What was typed into a choice since the focus arrived (a first letter picks an option;
+    /// a run of different letters is words, and goes nowhere).
+    typed: String,
+    /// The choice before the letters typed, put back when they turn out to be words.
+    before_typing: usize,
+    /// Why the last key did nothing here (a word typed into a choice); cleared by the next key.
+    said: Option<String>,
 }
+
+/// A text editor for a field: one line, or a wrapped text box.
+fn text_area(text: &str, multiline: bool) -> TextArea<'static> {
+    let lines: Vec<String> =
+        if multiline { text.split('\n').map(str::to_string).collect() } else { vec![text.to_string()] };
+    let mut area = TextArea::new(lines);
+    if multiline {
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
+    }
+    area.set_max_histories(200);
+    area.set_cursor_line_style(Style::default());
+    area
+}
+
+/// Where the text cursor of a draft's focused field was.
+const DRAFT_FOCUS: &str = "@focus";
+const DRAFT_CURSOR: &str = "@cursor";
 
 impl Field {
     fn new(id: &'static str, label: &str, kind: FieldKind) -> Field {
+        let multiline = matches!(kind, FieldKind::Multiline { .. });
         Field {
             id,
             label: label.to_string(),
@@ -79,10 +111,12 @@ impl Field {
             warning: None,
             validator: None,
             heading: None,
-            value: String::new(),
-            cursor: 0,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            text: text_area("", multiline),
+            fresh: true,
+            edited: false,
+            typed: String::new(),
+            before_typing: 0,
+            said: None,
         }
     }
 
@@ -118,11 +152,7 @@ impl Field {
     }
 
     pub fn multiline(id: &'static str, label: &str, height: u16) -> Field {
-        let mut area = TextArea::default();
-        area.set_wrap_mode(WrapMode::WordOrGlyph);
-        area.set_max_histories(200);
-        area.set_cursor_line_style(Style::default());
-        Field::new(id, label, FieldKind::Multiline { height, area: Box::new(area) })
+        Field::new(id, label, FieldKind::Multiline { height })
     }
 
     pub fn required(mut self) -> Field {
@@ -166,12 +196,13 @@ impl Field {
             FieldKind::Choice { options, selected } => {
                 options.get(*selected).map(|o| o.0.clone()).unwrap_or_default()
             }
-            FieldKind::Multiline { area, .. } => area.lines().join("\n"),
-            _ => self.value.clone(),
+            FieldKind::Multiline { .. } => self.text.lines().join("\n"),
+            _ => self.text.lines().first().cloned().unwrap_or_default(),
         }
     }
 
     pub fn set_value(&mut self, v: &str) {
+        self.edited = false;
         match &mut self.kind {
             FieldKind::Choice { options, selected } => {
                 if let Some(i) = options.iter().position(|o| o.0.eq_ignore_ascii_case(v.trim())) {
@@ -182,17 +213,10 @@ impl Field {
                     *selected = options.len() - 1;
                 }
             }
-            FieldKind::Multiline { area, .. } => {
-                let text = clean_multiline(v);
-                let mut fresh = TextArea::new(text.split('\n').map(str::to_string).collect());
-                fresh.set_wrap_mode(WrapMode::WordOrGlyph);
-                fresh.set_max_histories(200);
-                fresh.set_cursor_line_style(Style::default());
-                **area = fresh;
-            }
+            FieldKind::Multiline { .. } => self.text = text_area(&clean_multiline(v), true),
             _ => {
-                self.value = clean_line(v);
-                self.cursor = self.value.chars().count();
+                self.text = text_area(&clean_line(v), false);
+                self.text.move_cursor(CursorMove::End);
             }
         }
     }
@@ -201,52 +225,129 @@ impl Field {
         matches!(self.kind, FieldKind::Text { .. } | FieldKind::Date | FieldKind::Number)
     }
 
-    fn byte_at(&self, char_idx: usize) -> usize {
-        self.value.char_indices().nth(char_idx).map(|(i, _)| i).unwrap_or(self.value.len())
+    fn is_box(&self) -> bool {
+        matches!(self.kind, FieldKind::Multiline { .. })
     }
 
-    fn remember(&mut self) {
-        self.undo.push((self.value.clone(), self.cursor));
-        if self.undo.len() > 200 {
-            self.undo.remove(0);
+    fn is_choice(&self) -> bool {
+        matches!(self.kind, FieldKind::Choice { .. })
+    }
+
+    /// Characters held, a line break counting as one.
+    fn chars(&self) -> usize {
+        let lines = self.text.lines();
+        lines.iter().map(|l| l.chars().count()).sum::<usize>() + lines.len().saturating_sub(1)
+    }
+
+    /// A one-line field whose prefilled value is typed over by the next key.
+    fn replaces(&self) -> bool {
+        self.fresh && !self.edited && self.is_text_like() && !self.text.lines().iter().all(String::is_empty)
+    }
+
+    /// The focus arrives: a one-line value is typed over until a key moves in it.
+    fn arrive(&mut self) {
+        self.fresh = true;
+        self.typed.clear();
+        self.said = None;
+        if self.is_text_like() {
+            self.text.cancel_selection();
+            self.text.move_cursor(CursorMove::End);
         }
-        self.redo.clear();
     }
 
-    /// Inserts text at the cursor, refusing what would exceed the field's limit.
+    /// Inserts text at the cursor (over the whole value when it is typed over), refusing what
+    /// would exceed the field's limit.
     fn insert(&mut self, text: &str) -> Result<bool, String> {
-        match &mut self.kind {
-            FieldKind::Multiline { area, .. } => {
+        let replace = self.replaces();
+        let held = if replace { 0 } else { self.chars() };
+        match &self.kind {
+            FieldKind::Multiline { .. } => {
                 let clean = strip_controls_multiline(text);
-                let current: usize = area.lines().iter().map(|l| l.chars().count() + 1).sum();
-                if current + clean.chars().count() > MAX_FIELD_CHARS {
+                if held + clean.chars().count() > MAX_FIELD_CHARS {
                     return Err(format!(
                         "That paste is too large ({} characters); this field holds at most {MAX_FIELD_CHARS}.",
                         clean.chars().count()
                     ));
                 }
-                Ok(area.insert_str(clean))
+                Ok(self.text.insert_str(clean))
             }
             FieldKind::Choice { .. } => Ok(false),
             _ => {
-                let clean: String = clean_line(&text.replace(['\n', '\r', '\t'], " "));
-                let clean =
-                    if text.starts_with(' ') && !clean.is_empty() { format!(" {clean}") } else { clean };
-                let clean = if text == " " { " ".to_string() } else { clean };
+                // line breaks and tabs become spaces; controls go; spaces typed stay
+                let clean = strip_controls_multiline(&text.replace(['\n', '\r', '\t'], " "));
                 if clean.is_empty() {
                     return Ok(false);
                 }
                 let max = self.max_chars();
-                if self.value.chars().count() + clean.chars().count() > max {
+                if held + clean.chars().count() > max {
                     return Err(format!("Too long: this field holds at most {max} characters."));
                 }
-                self.remember();
-                let at = self.byte_at(self.cursor);
-                self.value.insert_str(at, &clean);
-                self.cursor += clean.chars().count();
-                Ok(true)
+                if replace {
+                    self.text.select_all();
+                }
+                self.fresh = false;
+                Ok(self.text.insert_str(clean))
             }
         }
+    }
+
+    /// The cursor of the text: (line, column in characters).
+    fn cursor(&self) -> (usize, usize) {
+        let c = self.text.cursor();
+        (c.0, c.1)
+    }
+
+    fn place_cursor(&mut self, row: usize, col: usize) {
+        let (row, col) = (u16::try_from(row).unwrap_or(u16::MAX), u16::try_from(col).unwrap_or(u16::MAX));
+        self.text.cancel_selection();
+        self.text.move_cursor(CursorMove::Jump(row, col));
+    }
+
+    /// A letter typed into a choice: a first letter picks the next option starting with it
+    /// (the same letter again goes on to the next); a different letter after it is a word
+    /// typed into the wrong place, and goes nowhere: the choice goes back and the field says so.
+    fn choose_by_letter(&mut self, c: char) -> bool {
+        let FieldKind::Choice { options, selected } = &mut self.kind else { return false };
+        let c = c.to_lowercase().next().unwrap_or(c);
+        if self.typed.is_empty() {
+            self.before_typing = *selected;
+        }
+        let one_letter = self.typed.chars().all(|t| t == c) && c != ' ';
+        self.typed.push(c);
+        let n = options.len();
+        if one_letter {
+            let next = (1..=n).map(|d| (*selected + d) % n).find(|i| {
+                options[*i].1.to_lowercase().starts_with(c)
+                    || (options[*i].1.is_empty() && options[*i].0.to_lowercase().starts_with(c))
+            });
+            return match next {
+                Some(i) => {
+                    self.said = None;
+                    let changed = i != *selected;
+                    *selected = i;
+                    changed
+                }
+                None => {
+                    self.said = Some(format!(
+                        "No choice starts with “{}”: {}/{} go through them.",
+                        display_safe(&c.to_string()),
+                        key_label(Context::Form, Action::ChoicePrev),
+                        key_label(Context::Form, Action::ChoiceNext)
+                    ));
+                    false
+                }
+            };
+        }
+        let changed = *selected != self.before_typing;
+        *selected = self.before_typing.min(n.saturating_sub(1));
+        let shown: String = self.typed.chars().take(20).collect();
+        self.said = Some(format!(
+            "“{}” was not taken: this is a choice. Type one first letter, or use {}/{}.",
+            display_safe(shown.trim()),
+            key_label(Context::Form, Action::ChoicePrev),
+            key_label(Context::Form, Action::ChoiceNext)
+        ));
+        changed
     }
 }
 
@@ -255,8 +356,16 @@ impl Field {
 pub enum FormEvent {
     Nothing,
     Changed,
+    /// The cursor moved (to another field, or within one): a draft keeps where it is.
+    Moved,
     Save,
     Cancel,
+}
+
+/// The "go to a field" list (Ctrl-G): what is typed narrows the fields by name and section.
+struct Jump {
+    query: String,
+    selected: usize,
 }
 
 pub struct Form {
@@ -267,14 +376,27 @@ pub struct Form {
     pub dirty: bool,
     /// Counts edits so the app knows whether the draft on disk is current.
     pub edits: u64,
+    /// Counts moves of the cursor: a draft also keeps where it was.
+    pub moves: u64,
     pub today: NaiveDate,
     /// A message for the whole form (e.g. "fix the fields marked ⚠").
     pub notice: Option<String>,
+    jump: Option<Jump>,
 }
 
 impl Form {
     pub fn new(title: &str, fields: Vec<Field>, today: NaiveDate) -> Form {
-        Form { title: title.to_string(), fields, focus: 0, dirty: false, edits: 0, today, notice: None }
+        Form {
+            title: title.to_string(),
+            fields,
+            focus: 0,
+            dirty: false,
+            edits: 0,
+            moves: 0,
+            today,
+            notice: None,
+            jump: None,
+        }
     }
 
     pub fn field(&self, id: &str) -> Option<&Field> {
@@ -291,13 +413,28 @@ impl Form {
         }
     }
 
-    /// Puts the text cursor of a multi-line field at `row`, `col` (clamped to the text).
+    /// Puts the text cursor of a field at `row`, `col` (clamped to the text).
     pub fn place_cursor(&mut self, id: &str, row: usize, col: usize) {
-        if let Some(Field { kind: FieldKind::Multiline { area, .. }, .. }) =
-            self.fields.iter_mut().find(|f| f.id == id)
-        {
-            let (row, col) = (u16::try_from(row).unwrap_or(u16::MAX), u16::try_from(col).unwrap_or(u16::MAX));
-            area.move_cursor(ratatui_textarea::CursorMove::Jump(row, col));
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            f.place_cursor(row, col);
+        }
+    }
+
+    /// The focused field and where its text cursor is: (field id, line, column).
+    pub fn position(&self) -> Option<(String, usize, usize)> {
+        let f = self.fields.get(self.focus)?;
+        let (row, col) = f.cursor();
+        Some((f.id.to_string(), row, col))
+    }
+
+    /// Focuses the field `id` with its cursor at `row`, `col` (where a draft left it): typing
+    /// goes on from there.
+    pub fn set_position(&mut self, id: &str, row: usize, col: usize) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id) {
+            self.focus = i;
+            let f = &mut self.fields[i];
+            f.place_cursor(row, col);
+            f.fresh = false;
         }
     }
 
@@ -310,6 +447,18 @@ impl Form {
         for f in &mut self.fields {
             if let Some(v) = values.get(f.id) {
                 f.set_value(v);
+            }
+        }
+    }
+
+    /// Puts back the values a draft kept. One that differs from the form's own was typed by
+    /// the user: arriving back at it, typing goes on after it rather than over it.
+    pub fn restore_values(&mut self, values: &BTreeMap<String, String>) {
+        for f in &mut self.fields {
+            if let Some(value) = values.get(f.id) {
+                let typed = *value != f.value();
+                f.set_value(value);
+                f.edited = typed;
             }
         }
     }
@@ -331,15 +480,34 @@ impl Form {
         self.dirty = false;
     }
 
+    /// The values by field id, and where the cursor was (`@focus`, `@cursor`: no field id
+    /// starts with `@`, and a caseload that does not know them ignores them).
     pub fn to_draft(&self) -> String {
-        serde_json::to_string(&self.values()).unwrap_or_else(|_| "{}".into())
+        let mut v = self.values();
+        if let Some((id, row, col)) = self.position() {
+            v.insert(DRAFT_FOCUS.into(), id);
+            v.insert(DRAFT_CURSOR.into(), format!("{row},{col}"));
+        }
+        serde_json::to_string(&v).unwrap_or_else(|_| "{}".into())
     }
 
-    /// Restores a draft; unknown keys are ignored, a damaged draft restores nothing.
+    /// Restores a draft, the cursor where it was; unknown keys are ignored, a damaged draft
+    /// restores nothing. A draft from before the cursor was kept leaves the cursor at the end
+    /// of the focused field's text, where typing goes on.
     pub fn restore_draft(&mut self, payload: &str) -> bool {
         match serde_json::from_str::<BTreeMap<String, String>>(payload) {
             Ok(v) => {
-                self.set_values(&v);
+                self.restore_values(&v);
+                let at = v.get(DRAFT_CURSOR).and_then(|c| {
+                    let (r, c) = c.split_once(',')?;
+                    Some((r.trim().parse::<usize>().ok()?, c.trim().parse::<usize>().ok()?))
+                });
+                let focused = self.fields.get(self.focus).map(|f| f.id.to_string());
+                match (v.get(DRAFT_FOCUS).or(focused.as_ref()), at) {
+                    (Some(id), Some((row, col))) => self.set_position(&id.clone(), row, col),
+                    (Some(id), None) => self.set_position(&id.clone(), usize::MAX, usize::MAX),
+                    _ => {}
+                }
                 self.dirty = true;
                 true
             }
@@ -353,14 +521,15 @@ impl Form {
             f.error = errors.iter().find(|e| e.field == f.id).map(|e| e.message.clone());
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
+            self.show_field(i);
             self.notice = Some("Nothing was saved. Fix the fields marked ⚠ and press Ctrl-S again.".into());
         } else if let Some(e) = errors.first() {
-            self.notice = Some(e.message.clone());
+            self.notice = Some(format!("Nothing was saved. {}", e.message));
         }
     }
 
     /// Adds errors to fields that have none yet (e.g. the domain's checks after the form's own).
+    /// An error about no field of this form is the form's notice: it is never lost.
     pub fn add_errors(&mut self, errors: &[FieldError]) {
         for f in &mut self.fields {
             if f.error.is_none() {
@@ -368,9 +537,31 @@ impl Form {
             }
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
+            self.show_field(i);
             self.notice = Some("Nothing was saved. Fix the fields marked ⚠ and press Ctrl-S again.".into());
+        } else if let Some(e) = errors.first() {
+            self.notice = Some(format!("Nothing was saved. {}", e.message));
         }
+    }
+
+    /// Why the last save was refused, in one line for the status bar: the first field's error
+    /// (with how many more), or else the form's notice.
+    pub fn refusal(&self) -> Option<String> {
+        let with_errors: Vec<&Field> = self.fields.iter().filter(|f| f.error.is_some()).collect();
+        if let Some(first) = with_errors.first() {
+            let more = match with_errors.len() {
+                1 => String::new(),
+                2 => " 1 more field needs fixing too (⚠).".into(),
+                n => format!(" {} more fields need fixing too (⚠).", n - 1),
+            };
+            let error = first.error.as_deref().unwrap_or_default();
+            // "Given name is required." names its field already
+            let label = first.label.trim().trim_end_matches('*');
+            let named = error.to_lowercase().contains(&label.to_lowercase());
+            let field = if named { String::new() } else { format!("{label}: ") };
+            return Some(format!("Nothing was saved. {field}{error}{more}"));
+        }
+        self.notice.clone()
     }
 
     /// Shows warnings at their fields (they never stop a save); clears the others.
@@ -405,7 +596,7 @@ impl Form {
         }
         if !ok {
             if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-                self.focus = i;
+                self.show_field(i);
             }
             self.notice = Some("Nothing was saved. Fix the fields marked ⚠ and press Ctrl-S again.".into());
         }
@@ -421,23 +612,51 @@ impl Form {
     fn leave_field(&mut self) {
         let today = self.today;
         if let Some(f) = self.fields.get_mut(self.focus) {
-            if let FieldKind::Choice { .. } = f.kind {
-                f.value.clear(); // the type-ahead starts afresh next time
-            }
+            f.typed.clear(); // a choice's letters start afresh next time
+            f.said = None;
+            f.text.cancel_selection();
             if let Some(check) = f.validator {
                 f.error = check(&f.value(), today).err();
             }
         }
     }
 
+    /// Moves the focus to field `i`, checking the one it leaves.
+    fn focus_field(&mut self, i: usize) {
+        if i != self.focus {
+            self.leave_field();
+        }
+        self.show_field(i);
+    }
+
+    /// Moves the focus to field `i` to show its error: the error just set at the field the
+    /// focus leaves is kept, not checked over again.
+    fn show_field(&mut self, i: usize) {
+        if i == self.focus {
+            if let Some(f) = self.fields.get_mut(i) {
+                f.said = None;
+            }
+            return;
+        }
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.typed.clear();
+            f.said = None;
+            f.text.cancel_selection();
+        }
+        self.focus = i.min(self.fields.len().saturating_sub(1));
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.arrive();
+        }
+    }
+
     pub fn focus_next(&mut self) {
-        self.leave_field();
-        self.focus = (self.focus + 1) % self.fields.len().max(1);
+        let n = self.fields.len().max(1);
+        self.focus_field((self.focus + 1) % n);
     }
 
     pub fn focus_prev(&mut self) {
-        self.leave_field();
-        self.focus = (self.focus + self.fields.len().max(1) - 1) % self.fields.len().max(1);
+        let n = self.fields.len().max(1);
+        self.focus_field((self.focus + n - 1) % n);
     }
 
     /// Moves to the next (or previous) field that starts a section, wrapping around.
@@ -450,19 +669,100 @@ impl Form {
         if starts.is_empty() {
             return;
         }
-        self.leave_field();
-        self.focus = if forward {
+        let to = if forward {
             starts.iter().copied().find(|i| *i > self.focus).unwrap_or(starts[0])
         } else {
             starts.iter().rev().copied().find(|i| *i < self.focus).unwrap_or(starts[starts.len() - 1])
         };
+        self.focus_field(to);
+    }
+
+    /// The section each field is in (the last heading at or above it) with its label: what
+    /// "go to a field" shows and matches.
+    fn field_names(&self) -> Vec<String> {
+        let mut section: Option<&str> = None;
+        self.fields
+            .iter()
+            .map(|f| {
+                if let Some(h) = &f.heading {
+                    section = Some(h);
+                }
+                match section {
+                    Some(s) => format!("{s} › {}", f.label),
+                    None => f.label.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The fields "go to a field" offers for what is typed (every word in the name or section).
+    fn jump_matches(&self) -> Vec<(usize, String)> {
+        let query = self.jump.as_ref().map(|j| name_key(&j.query)).unwrap_or_default();
+        let words: Vec<&str> = query.split(' ').filter(|w| !w.is_empty()).collect();
+        self.field_names()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, name)| {
+                let key = name_key(name);
+                words.iter().all(|w| key.contains(w))
+            })
+            .collect()
+    }
+
+    /// True while the "go to a field" list is open.
+    pub fn jumping(&self) -> bool {
+        self.jump.is_some()
+    }
+
+    fn jump_key(&mut self, ev: KeyEvent) -> FormEvent {
+        let action = lookup(&[Context::Form], &ev);
+        let matches = self.jump_matches();
+        let Some(jump) = self.jump.as_mut() else { return FormEvent::Nothing };
+        match (action, ev.code) {
+            (Some(Action::Cancel | Action::GoToField), _) => self.jump = None,
+            (Some(Action::Enter), _) => {
+                let to = matches.get(jump.selected).map(|(i, _)| *i);
+                self.jump = None;
+                if let Some(i) = to {
+                    self.focus_field(i);
+                }
+            }
+            (Some(Action::Down | Action::NextField), _) => {
+                jump.selected = (jump.selected + 1).min(matches.len().saturating_sub(1));
+            }
+            (Some(Action::Up | Action::PrevField), _) => jump.selected = jump.selected.saturating_sub(1),
+            (Some(Action::DeleteBack), _) => {
+                jump.query.pop();
+                jump.selected = 0;
+            }
+            (Some(Action::DeleteToStart | Action::DeleteWordBack), _) => {
+                jump.query.clear();
+                jump.selected = 0;
+            }
+            (_, KeyCode::Char(c))
+                if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && jump.query.chars().count() < 40
+                    && !c.is_control() =>
+            {
+                jump.query.push(c);
+                jump.selected = 0;
+            }
+            _ => {}
+        }
+        FormEvent::Nothing
     }
 
     pub fn paste(&mut self, text: &str) -> FormEvent {
+        if let Some(j) = self.jump.as_mut() {
+            j.query.extend(clean_line(text).chars().take(40usize.saturating_sub(j.query.chars().count())));
+            j.selected = 0;
+            return FormEvent::Nothing;
+        }
         let Some(f) = self.fields.get_mut(self.focus) else { return FormEvent::Nothing };
         match f.insert(text) {
             Ok(true) => {
                 f.error = None;
+                f.edited = true;
                 self.changed()
             }
             Ok(false) => FormEvent::Nothing,
@@ -474,9 +774,31 @@ impl Form {
     }
 
     pub fn handle_key(&mut self, ev: KeyEvent) -> FormEvent {
+        let before = self.position();
+        let e = self.key(ev);
+        if e == FormEvent::Nothing && self.position() != before {
+            self.moves += 1;
+            return FormEvent::Moved;
+        }
+        e
+    }
+
+    /// What a key does, before `handle_key` tells a move from nothing.
+    fn key(&mut self, ev: KeyEvent) -> FormEvent {
+        if self.jump.is_some() {
+            return self.jump_key(ev);
+        }
         let action = lookup(&[Context::Form], &ev);
-        let is_choice =
-            matches!(self.fields.get(self.focus).map(|f| &f.kind), Some(FieldKind::Choice { .. }));
+        let Some(f) = self.fields.get(self.focus) else {
+            return match action {
+                Some(Action::Save) => FormEvent::Save,
+                Some(Action::Cancel) => FormEvent::Cancel,
+                _ => FormEvent::Nothing,
+            };
+        };
+        let (is_choice, is_box) = (f.is_choice(), f.is_box());
+        // a space after letters typed into a choice is a word's, not "next choice"
+        let words_in_choice = is_choice && !f.typed.is_empty() && ev.code == KeyCode::Char(' ');
         match action {
             Some(Action::Save) => return FormEvent::Save,
             Some(Action::Cancel) => return FormEvent::Cancel,
@@ -488,156 +810,138 @@ impl Form {
                 self.focus_prev();
                 return FormEvent::Nothing;
             }
+            // one-line fields and choices are a list: ↑/↓ and Enter move through it
+            Some(Action::Down | Action::Enter) if !is_box => {
+                self.focus_next();
+                return FormEvent::Nothing;
+            }
+            Some(Action::Up) if !is_box => {
+                self.focus_prev();
+                return FormEvent::Nothing;
+            }
+            Some(Action::GoToField) => {
+                self.jump = Some(Jump { query: String::new(), selected: 0 });
+                return FormEvent::Nothing;
+            }
             Some(Action::NextSection) | Some(Action::PrevSection) => {
                 self.jump_section(action == Some(Action::NextSection));
                 return FormEvent::Nothing;
             }
-            Some(Action::ChoiceNext) | Some(Action::ChoicePrev) if is_choice => {
+            Some(Action::ChoiceNext) | Some(Action::ChoicePrev) if is_choice && !words_in_choice => {
                 let fwd = action == Some(Action::ChoiceNext);
-                if let Some(Field { kind: FieldKind::Choice { options, selected }, .. }) =
-                    self.fields.get_mut(self.focus)
-                {
-                    let n = options.len().max(1);
-                    *selected = if fwd { (*selected + 1) % n } else { (*selected + n - 1) % n };
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    f.typed.clear();
+                    f.said = None;
+                    if let FieldKind::Choice { options, selected } = &mut f.kind {
+                        let n = options.len().max(1);
+                        *selected = if fwd { (*selected + 1) % n } else { (*selected + n - 1) % n };
+                    }
                 }
                 return self.changed();
             }
-            Some(Action::Undo) | Some(Action::Redo) => {
-                let undo = action == Some(Action::Undo);
-                let Some(f) = self.fields.get_mut(self.focus) else { return FormEvent::Nothing };
-                let did = match &mut f.kind {
-                    FieldKind::Multiline { area, .. } => {
-                        if undo {
-                            area.undo()
-                        } else {
-                            area.redo()
-                        }
-                    }
-                    FieldKind::Choice { .. } => false,
-                    _ => {
-                        let (from, to) =
-                            if undo { (&mut f.undo, &mut f.redo) } else { (&mut f.redo, &mut f.undo) };
-                        match from.pop() {
-                            Some((v, c)) => {
-                                to.push((std::mem::replace(&mut f.value, v), f.cursor));
-                                f.cursor = c;
-                                true
-                            }
-                            None => false,
-                        }
-                    }
-                };
-                return if did { self.changed() } else { FormEvent::Nothing };
-            }
             _ => {}
         }
+        if is_choice {
+            return self.choice_key(ev);
+        }
+        self.text_key(action, ev)
+    }
+
+    /// A key in a choice that is not one of the form's: a letter picks an option.
+    fn choice_key(&mut self, ev: KeyEvent) -> FormEvent {
         let Some(f) = self.fields.get_mut(self.focus) else { return FormEvent::Nothing };
-        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL) || ev.modifiers.contains(KeyModifiers::ALT);
-        match &mut f.kind {
-            FieldKind::Multiline { area, .. } => {
-                if let KeyCode::Char(c) = ev.code {
-                    if !ctrl {
-                        return match f.insert(&c.to_string()) {
-                            Ok(true) => self.changed(),
-                            Ok(false) => FormEvent::Nothing,
-                            Err(m) => {
-                                f.error = Some(m);
-                                FormEvent::Nothing
-                            }
-                        };
-                    }
-                }
-                if area.input(ev) {
+        match ev.code {
+            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                if f.choose_by_letter(c) {
                     self.changed()
                 } else {
                     FormEvent::Nothing
                 }
             }
-            FieldKind::Choice { options, selected } => {
-                if let KeyCode::Char(c) = ev.code {
-                    let c = c.to_lowercase().next().unwrap_or(c);
-                    let n = options.len();
-                    // What was typed since the field got focus picks the first option it starts
-                    // ("pro" → professional); a letter that continues no option jumps to the
-                    // next option starting with it (typing "p" again cycles through them).
-                    let typed = format!("{}{c}", f.value);
-                    if let Some(i) = (0..n).find(|i| options[*i].1.to_lowercase().starts_with(&typed)) {
-                        f.value = typed;
-                        *selected = i;
-                        return self.changed();
-                    }
-                    if let Some(i) = (1..=n)
-                        .map(|d| (*selected + d) % n)
-                        .find(|i| options[*i].1.to_lowercase().starts_with(c))
-                    {
-                        f.value = c.to_string();
-                        *selected = i;
-                        return self.changed();
-                    }
-                }
-                if ev.code == KeyCode::Enter {
-                    self.focus_next();
-                }
+            _ => {
+                f.typed.clear();
+                f.said = None;
                 FormEvent::Nothing
             }
-            _ => {
-                let len = f.value.chars().count();
-                match ev.code {
-                    KeyCode::Char(c) if !ctrl => match f.insert(&c.to_string()) {
-                        Ok(true) => {
-                            f.error = None;
-                            self.changed()
-                        }
-                        Ok(false) => FormEvent::Nothing,
-                        Err(m) => {
-                            f.error = Some(m);
-                            FormEvent::Nothing
-                        }
-                    },
-                    KeyCode::Backspace if f.cursor > 0 => {
-                        f.remember();
-                        let at = f.byte_at(f.cursor - 1);
-                        f.value.remove(at);
-                        f.cursor -= 1;
-                        self.changed()
-                    }
-                    KeyCode::Delete if f.cursor < len => {
-                        f.remember();
-                        let at = f.byte_at(f.cursor);
-                        f.value.remove(at);
-                        self.changed()
-                    }
-                    KeyCode::Char('u')
-                        if ev.modifiers.contains(KeyModifiers::CONTROL) && !f.value.is_empty() =>
-                    {
-                        f.remember();
-                        f.value.clear();
-                        f.cursor = 0;
-                        self.changed()
-                    }
-                    KeyCode::Left => {
-                        f.cursor = f.cursor.saturating_sub(1);
-                        FormEvent::Nothing
-                    }
-                    KeyCode::Right => {
-                        f.cursor = (f.cursor + 1).min(len);
-                        FormEvent::Nothing
-                    }
-                    KeyCode::Home => {
-                        f.cursor = 0;
-                        FormEvent::Nothing
-                    }
-                    KeyCode::End => {
-                        f.cursor = len;
-                        FormEvent::Nothing
-                    }
-                    KeyCode::Enter => {
-                        self.focus_next();
-                        FormEvent::Nothing
-                    }
-                    _ => FormEvent::Nothing,
-                }
+        }
+    }
+
+    /// A key in a one-line field or a text box: the same keys edit both the same way.
+    fn text_key(&mut self, action: Option<Action>, ev: KeyEvent) -> FormEvent {
+        let Some(f) = self.fields.get_mut(self.focus) else { return FormEvent::Nothing };
+        let replace = f.replaces();
+        let mv = |f: &mut Field, m: CursorMove| {
+            f.fresh = false;
+            f.text.cancel_selection();
+            f.text.move_cursor(m);
+            FormEvent::Nothing
+        };
+        // a deletion on arrival takes the whole value it would otherwise type over
+        let delete = |f: &mut Field, del: fn(&mut TextArea<'static>) -> bool| {
+            if replace {
+                f.text.select_all();
             }
+            f.fresh = false;
+            del(&mut f.text)
+        };
+        let typed = match ev.code {
+            KeyCode::Char(c) if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                Some(c)
+            }
+            _ => None,
+        };
+        let did = match action {
+            Some(Action::LineStart) => return mv(f, CursorMove::Head),
+            Some(Action::LineEnd) => return mv(f, CursorMove::End),
+            Some(Action::WordLeft) => return mv(f, CursorMove::WordBack),
+            Some(Action::WordRight) => return mv(f, CursorMove::WordForward),
+            Some(Action::ChoicePrev) if ev.code == KeyCode::Left => return mv(f, CursorMove::Back),
+            Some(Action::ChoiceNext) if ev.code == KeyCode::Right => return mv(f, CursorMove::Forward),
+            Some(Action::Up) => return mv(f, CursorMove::Up),
+            Some(Action::Down) => return mv(f, CursorMove::Down),
+            Some(Action::Undo) => {
+                f.fresh = false;
+                f.text.undo()
+            }
+            Some(Action::Redo) => {
+                f.fresh = false;
+                f.text.redo()
+            }
+            Some(Action::DeleteBack) => delete(f, TextArea::delete_char),
+            Some(Action::DeleteForward) => delete(f, TextArea::delete_next_char),
+            Some(Action::DeleteWordBack) => delete(f, TextArea::delete_word),
+            Some(Action::DeleteWordForward) => delete(f, TextArea::delete_next_word),
+            Some(Action::DeleteToStart) => delete(f, TextArea::delete_line_by_head),
+            Some(Action::DeleteToEnd) => delete(f, TextArea::delete_line_by_end),
+            // Enter in a text box (a one-line field moved on above)
+            Some(Action::Enter) => match f.insert("\n") {
+                Ok(did) => did,
+                Err(m) => {
+                    f.error = Some(m);
+                    return FormEvent::Nothing;
+                }
+            },
+            _ => match typed {
+                Some(c) => match f.insert(&c.to_string()) {
+                    Ok(did) => {
+                        if did {
+                            f.error = None;
+                        }
+                        did
+                    }
+                    Err(m) => {
+                        f.error = Some(m);
+                        return FormEvent::Nothing;
+                    }
+                },
+                None => false,
+            },
+        };
+        if did {
+            f.edited = true;
+            self.changed()
+        } else {
+            FormEvent::Nothing
         }
     }
 
@@ -652,10 +956,11 @@ impl Form {
     /// The message under a field (its error, or else its warning), wrapped to the width, at
     /// most three lines: a long message is read, not cut at the edge of the screen.
     fn below_lines(f: &Field, width: u16) -> Vec<(String, Style)> {
-        let (text, style) = match (&f.error, &f.warning) {
-            (Some(err), _) => (format!("⚠ {}", display_safe(err)), theme::error()),
-            (None, Some(w)) => (format!("! {}", display_safe(w)), theme::warn()),
-            (None, None) => return Vec::new(),
+        let (text, style) = match (&f.error, &f.said, &f.warning) {
+            (Some(err), _, _) => (format!("⚠ {}", display_safe(err)), theme::error()),
+            (None, Some(s), _) => (format!("! {}", display_safe(s)), theme::warn()),
+            (None, None, Some(w)) => (format!("! {}", display_safe(w)), theme::warn()),
+            (None, None, None) => return Vec::new(),
         };
         let mut lines = crate::domain::text::wrap(&text, width.saturating_sub(2).max(10) as usize);
         if lines.len() > 3 {
@@ -755,7 +1060,12 @@ impl Form {
                     _ => {
                         let value_w = body.width.saturating_sub(label_w) as usize;
                         let (shown, cursor_x) = self.single_line_view(f, value_w.saturating_sub(1));
-                        let value_style = if focused { theme::input_focused() } else { theme::input() };
+                        // a value the next key types over is shown selected
+                        let value_style = match (focused, f.replaces()) {
+                            (true, true) => theme::input_focused().add_modifier(Modifier::REVERSED),
+                            (true, false) => theme::input_focused(),
+                            _ => theme::input(),
+                        };
                         let line = Line::from(vec![
                             Span::styled(format!("{:<w$}", label, w = label_w as usize), label_style),
                             Span::styled(shown, value_style),
@@ -768,7 +1078,8 @@ impl Form {
                 }
             }
             dy += 1;
-            if let FieldKind::Multiline { height, area: ta } = &f.kind {
+            if let FieldKind::Multiline { height } = &f.kind {
+                let ta = &f.text;
                 let height = &(*height + if grow_field == Some(i) { grow } else { 0 });
                 let box_top = body.y as i32 + y + 1;
                 let box_h = (*height + 2) as i32;
@@ -781,7 +1092,7 @@ impl Form {
                         width: body.width.saturating_sub(2),
                         height: (visible_bottom - visible_top) as u16,
                     };
-                    let mut ta = (**ta).clone();
+                    let mut ta = ta.clone();
                     ta.set_block(Block::default().borders(Borders::ALL).border_style(if focused {
                         theme::focused()
                     } else {
@@ -822,6 +1133,51 @@ impl Form {
         }
         // a long hint takes the second line when there is no notice, rather than being cut
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), help_area);
+        if self.jump.is_some() {
+            self.render_jump(frame, area);
+        }
+    }
+
+    /// The "go to a field" list over the form.
+    fn render_jump(&self, frame: &mut Frame<'_>, area: Rect) {
+        let Some(jump) = &self.jump else { return };
+        let matches = self.jump_matches();
+        let rows = area.height.saturating_sub(6).clamp(1, 12) as usize;
+        let width = area.width.saturating_sub(4).min(70);
+        let inner_w = usize::from(width.saturating_sub(2));
+        let mut lines = vec![Line::from(vec![
+            Span::styled("Go to: ", theme::title()),
+            Span::styled(format!("{}▏", display_safe(&jump.query)), theme::input_focused()),
+        ])];
+        // the selected match stays in view
+        let first = jump.selected.saturating_sub(rows.saturating_sub(1));
+        for (n, (i, name)) in matches.iter().enumerate().skip(first).take(rows) {
+            let marker = if *i == self.focus { "• " } else { "  " };
+            let text = crate::domain::text::fit(&format!("{marker}{}", display_safe(name)), inner_w);
+            let style = if n == jump.selected { theme::selected() } else { Style::default() };
+            lines.push(Line::from(Span::styled(text, style)));
+        }
+        if matches.is_empty() {
+            lines.push(Line::from(Span::styled("No field by that name.", theme::dim())));
+        }
+        lines.push(Line::from(Span::styled(
+            crate::domain::text::fit(
+                &format!(
+                    "{} go there · {}/{} choose · {} stay",
+                    key_label(Context::Form, Action::Enter),
+                    key_label(Context::Form, Action::Up),
+                    key_label(Context::Form, Action::Down),
+                    key_label(Context::Form, Action::Cancel)
+                ),
+                inner_w,
+            ),
+            theme::dim(),
+        )));
+        let rect = crate::ui::widgets::modal::centered(area, width, lines.len() as u16 + 2);
+        frame.render_widget(ratatui::widgets::Clear, rect);
+        let block =
+            Block::default().borders(Borders::ALL).title(Span::styled(" Go to a field ", theme::title()));
+        frame.render_widget(Paragraph::new(lines).block(block), rect);
     }
 
     /// The visible part of a one-line value and where the cursor sits in it (in cells).
@@ -833,12 +1189,14 @@ impl Form {
                 (format!("‹ {} ›", display_safe(label)), 0)
             }
             _ => {
-                let chars: Vec<char> = f.value.chars().collect();
+                let value = f.value();
+                let chars: Vec<char> = value.chars().collect();
                 let widths: Vec<usize> = chars.iter().map(|c| c.width().unwrap_or(0)).collect();
+                let cursor = f.cursor().1.min(chars.len());
                 // scroll so that the cursor stays visible
                 let mut start = 0;
-                let cursor_w = |s: usize| widths[s..f.cursor.min(chars.len())].iter().sum::<usize>();
-                while start < f.cursor && cursor_w(start) >= width.max(1) {
+                let cursor_w = |s: usize| widths[s..cursor].iter().sum::<usize>();
+                while start < cursor && cursor_w(start) >= width.max(1) {
                     start += 1;
                 }
                 let mut out = String::new();
@@ -945,29 +1303,224 @@ mod tests {
         assert_ne!(f.value("notes"), "hello");
     }
 
-    #[test]
-    fn typing_in_a_choice_picks_by_prefix_and_cycles_by_letter() {
-        let mut f = Form::new(
+    fn relation() -> Form {
+        Form::new(
             "T",
-            vec![Field::choice(
-                "r",
-                "Relation",
-                &[
-                    ("", "(none)"),
-                    ("parent", "parent"),
-                    ("partner", "partner"),
-                    ("professional", "professional"),
-                ],
-            )],
+            vec![
+                Field::choice(
+                    "r",
+                    "Relation",
+                    &[
+                        ("", "(none)"),
+                        ("parent", "parent"),
+                        ("partner", "partner"),
+                        ("professional", "professional"),
+                    ],
+                ),
+                Field::text("after", "After"),
+            ],
             NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        );
-        type_str(&mut f, "pro");
-        assert_eq!(f.value("r"), "professional");
-        f.focus_next(); // leaving the field starts the type-ahead afresh
+        )
+    }
+
+    #[test]
+    fn a_choice_takes_a_first_letter_and_cycles_on_the_same_letter() {
+        let mut f = relation();
         type_str(&mut f, "p");
         assert_eq!(f.value("r"), "parent");
         type_str(&mut f, "p");
-        assert_eq!(f.value("r"), "partner", "the same letter again cycles");
+        assert_eq!(f.value("r"), "partner", "the same letter again goes on to the next");
+        type_str(&mut f, "p");
+        assert_eq!(f.value("r"), "professional");
+        f.focus_next();
+        f.focus_prev(); // back again: a first letter starts afresh
+        type_str(&mut f, "p");
+        assert_eq!(f.value("r"), "parent");
+    }
+
+    #[test]
+    fn words_typed_into_a_choice_go_nowhere_and_say_so() {
+        let mut f = relation();
+        f.handle_key(key(KeyCode::Right));
+        assert_eq!(f.value("r"), "parent");
+        type_str(&mut f, "professional help");
+        assert_eq!(f.value("r"), "parent", "the choice is what it was before the word");
+        let said = f.fields[0].said.clone().unwrap_or_default();
+        assert!(said.contains("was not taken") && said.contains("professiona"), "{said}");
+        // the message is under the field, and the next key that is not a letter clears it
+        assert!(Form::below_lines(&f.fields[0], 78).iter().any(|(l, _)| l.contains("not taken")));
+        f.handle_key(key(KeyCode::Right));
+        assert_eq!(f.value("r"), "partner");
+        assert!(f.fields[0].said.is_none());
+        type_str(&mut f, "z");
+        assert!(f.fields[0].said.as_deref().unwrap_or("").contains("No choice starts with"));
+        assert_eq!(f.value("r"), "partner");
+    }
+
+    #[test]
+    fn typing_on_arrival_replaces_a_prefilled_value_and_a_move_keeps_it() {
+        let mut f = form();
+        f.set_value("due", "2026-12-03");
+        f.handle_key(key(KeyCode::Tab)); // arrive at the prefilled date
+        type_str(&mut f, "+90d");
+        assert_eq!(f.value("due"), "+90d", "typed over, not appended to");
+        // once typing has begun, it goes on at the cursor
+        type_str(&mut f, "x");
+        assert_eq!(f.value("due"), "+90dx");
+        // arriving again and moving first keeps the value: typing goes where the cursor is
+        f.set_value("due", "2026-12-03");
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+        f.handle_key(key(KeyCode::End));
+        type_str(&mut f, "!");
+        assert_eq!(f.value("due"), "2026-12-03!");
+        // what was typed here is the user's: arriving back, typing goes on after it
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+        type_str(&mut f, "?");
+        assert_eq!(f.value("due"), "2026-12-03!?");
+        // Backspace on arrival clears a prefilled value, and undo brings it back
+        f.set_value("due", "2026-12-03!");
+        f.handle_key(key(KeyCode::Tab));
+        f.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+        f.handle_key(key(KeyCode::Backspace));
+        assert_eq!(f.value("due"), "");
+        f.handle_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(f.value("due"), "2026-12-03!");
+        // a text box is never typed over
+        f.set_value("notes", "kept");
+        f.focus_field(3);
+        type_str(&mut f, "x");
+        assert_eq!(f.value("notes"), "xkept");
+    }
+
+    #[test]
+    fn up_and_down_move_between_one_line_fields_and_between_lines_in_a_text_box() {
+        let mut f = form();
+        f.handle_key(key(KeyCode::Down));
+        assert_eq!(f.focus, 1);
+        f.handle_key(key(KeyCode::Down));
+        assert_eq!(f.focus, 2, "a choice is a line of the list too");
+        f.handle_key(key(KeyCode::Up));
+        assert_eq!(f.focus, 1);
+        f.handle_key(key(KeyCode::Enter));
+        assert_eq!(f.focus, 2, "Enter in a one-line field moves on");
+        f.handle_key(key(KeyCode::Down));
+        assert_eq!(f.focus, 3);
+        type_str(&mut f, "one");
+        f.handle_key(key(KeyCode::Enter));
+        type_str(&mut f, "two");
+        f.handle_key(key(KeyCode::Up));
+        assert_eq!(f.focus, 3, "↑ in a text box goes up a line");
+        type_str(&mut f, "!");
+        assert_eq!(f.value("notes"), "one!\ntwo");
+    }
+
+    /// The same keys edit a one-line field and a text box the same way.
+    #[test]
+    fn one_editing_model_for_one_line_fields_and_text_boxes() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+        let ctrl_code = |c| KeyEvent::new(c, KeyModifiers::CONTROL);
+        for field in [0, 3] {
+            let mut f = form();
+            f.focus_field(field);
+            let id = f.fields[field].id;
+            type_str(&mut f, "alpha beta gamma");
+            f.handle_key(ctrl('w'));
+            assert_eq!(f.value(id), "alpha beta ", "Ctrl-W in {id}");
+            f.handle_key(ctrl('a'));
+            type_str(&mut f, ">");
+            assert_eq!(f.value(id), ">alpha beta ", "Ctrl-A in {id}");
+            f.handle_key(ctrl('e'));
+            type_str(&mut f, "<");
+            assert_eq!(f.value(id), ">alpha beta <", "Ctrl-E in {id}");
+            f.handle_key(key(KeyCode::Home));
+            f.handle_key(ctrl_code(KeyCode::Right));
+            f.handle_key(ctrl_code(KeyCode::Right));
+            type_str(&mut f, "X");
+            assert_eq!(f.value(id), ">alpha Xbeta <", "Ctrl-→ in {id}");
+            f.handle_key(alt('b'));
+            f.handle_key(alt('d'));
+            assert_eq!(f.value(id), ">alpha  <", "Alt-B, Alt-D in {id}");
+            f.handle_key(key(KeyCode::End));
+            f.handle_key(ctrl_code(KeyCode::Left));
+            f.handle_key(ctrl('u'));
+            assert_eq!(f.value(id), "<", "Ctrl-U deletes to the start of the line in {id}");
+            f.handle_key(ctrl('z'));
+            assert_eq!(f.value(id), ">alpha  <", "Ctrl-Z in {id}");
+            f.handle_key(ctrl('y'));
+            assert_eq!(f.value(id), "<", "Ctrl-Y in {id}");
+            f.handle_key(key(KeyCode::Home));
+            f.handle_key(ctrl('k'));
+            assert_eq!(f.value(id), "", "Ctrl-K in {id}");
+            assert!(f.dirty);
+        }
+    }
+
+    #[test]
+    fn go_to_a_field_by_part_of_its_name_or_section() {
+        let mut f = Form::new(
+            "Long",
+            vec![
+                Field::text("a", "Name"),
+                Field::text("b", "Housing").heading("Needs"),
+                Field::text("c", "Income"),
+                Field::text("d", "Notes").heading("Risk"),
+            ],
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        );
+        let ctrl_g = KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL);
+        f.handle_key(ctrl_g);
+        assert!(f.jumping());
+        type_str(&mut f, "inc");
+        f.handle_key(key(KeyCode::Enter));
+        assert!(!f.jumping());
+        assert_eq!(f.focus, 2);
+        // a section's name finds its fields; Esc leaves the focus where it was
+        f.handle_key(ctrl_g);
+        type_str(&mut f, "risk");
+        f.handle_key(key(KeyCode::Esc));
+        assert_eq!(f.focus, 2);
+        f.handle_key(ctrl_g);
+        type_str(&mut f, "needs");
+        f.handle_key(key(KeyCode::Down));
+        f.handle_key(key(KeyCode::Enter));
+        assert_eq!(f.focus, 2, "the second field of Needs");
+        // nothing typed while the list was open reached a field
+        assert_eq!(f.values().values().filter(|v| !v.is_empty()).count(), 0);
+    }
+
+    #[test]
+    fn a_draft_keeps_the_focus_and_the_cursor_and_old_drafts_still_restore() {
+        let mut f = form();
+        f.focus_field(3);
+        type_str(&mut f, "first line");
+        f.handle_key(key(KeyCode::Enter));
+        type_str(&mut f, "second");
+        f.handle_key(key(KeyCode::Left));
+        f.handle_key(key(KeyCode::Left));
+        let d = f.to_draft();
+        let mut g = form();
+        assert!(g.restore_draft(&d));
+        assert_eq!(g.values(), f.values());
+        assert_eq!(g.position(), Some(("notes".to_string(), 1, 4)));
+        type_str(&mut g, "_");
+        assert_eq!(g.value("notes"), "first line\nseco_nd");
+        // a draft written before the cursor was kept: values, and the cursor at the end
+        let old = r#"{"name":"Ada","notes":"one\ntwo"}"#;
+        let mut h = form();
+        assert!(h.restore_draft(old));
+        assert_eq!(h.value("name"), "Ada");
+        assert_eq!(h.position(), Some(("name".to_string(), 0, 3)));
+        type_str(&mut h, "m");
+        assert_eq!(h.value("name"), "Adam", "typing goes on after a restored value");
+        // restored values are the user's: arriving back at one, typing goes on after it
+        h.set_value("due", "2026-12-03");
+        assert!(h.restore_draft(r#"{"name":"Ada","due":"+3d"}"#));
+        h.focus_field(1);
+        type_str(&mut h, "0");
+        assert_eq!(h.value("due"), "+3d0");
     }
 
     #[test]

@@ -330,6 +330,9 @@ impl View for AdministerScreen {
         self.message = Some("Restored the answers you had not saved.".into());
         true
     }
+    fn refusal(&self) -> Option<String> {
+        self.message.clone()
+    }
     fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
         if self.answered() == 0 {
             self.message = Some("No item is answered yet: nothing to save.".into());

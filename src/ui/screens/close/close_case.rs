@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use serde::{Deserialize, Serialize};
 
+use crate::app::message::Message;
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::closure::{
     draft_summary, read_close, read_decisions, read_summary, retain_until, CloseDetails, CloseInput,
@@ -44,6 +45,10 @@ pub const WHY_FIELDS: [&str; 60] = [
     "why_42", "why_43", "why_44", "why_45", "why_46", "why_47", "why_48", "why_49", "why_50", "why_51",
     "why_52", "why_53", "why_54", "why_55", "why_56", "why_57", "why_58", "why_59", "why_60",
 ];
+
+/// Why the summary was not signed: there is no name to sign with.
+const NO_NAME: &str =
+    "Not signed yet: the summary is signed with your name, and Settings has none. Add it, then sign.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -85,6 +90,10 @@ struct Payload {
     items: BTreeMap<String, (String, String)>,
     details: BTreeMap<String, String>,
     summary: BTreeMap<String, String>,
+    /// The field the cursor was in on that step, and where: (field id, line, column). Drafts
+    /// written before it was kept have none.
+    #[serde(default)]
+    at: Option<(String, usize, usize)>,
 }
 
 fn item_key(i: &OpenItem) -> String {
@@ -329,7 +338,10 @@ impl CloseCaseScreen {
                 }
                 if self.data.signature.trim().is_empty() {
                     out.push(Line::from(Span::styled(
-                        "Add your name in Settings (,) first: the summary is signed with it.",
+                        format!(
+                            "Your name is not set yet: the summary is signed with it. {} asks for it.",
+                            key_label(Context::CloseCase, Action::Save)
+                        ),
                         theme::error(),
                     )));
                 } else {
@@ -359,6 +371,18 @@ impl View for CloseCaseScreen {
 
     fn client_id(&self) -> Option<i64> {
         Some(self.data.client_id)
+    }
+
+    fn signs(&self) -> bool {
+        true
+    }
+
+    fn settings_changed(&mut self, settings: &crate::domain::settings::Settings) {
+        self.data.signature = settings.signature();
+        // the reason it could not sign is gone with the name
+        if !self.data.signature.is_empty() && self.summary.notice.as_deref() == Some(NO_NAME) {
+            self.summary.notice = None;
+        }
     }
 
     fn form(&self) -> Option<&Form> {
@@ -432,7 +456,9 @@ impl View for CloseCaseScreen {
         if self.summary.dirty {
             p.summary = self.summary.values();
         }
-        let edits = self.checklist.edits + self.details.edits + self.summary.edits;
+        p.at = self.active().position();
+        let forms = [&self.checklist, &self.details, &self.summary];
+        let edits = forms.iter().map(|f| f.edits + f.moves).sum();
         Some((serde_json::to_string(&p).unwrap_or_default(), edits))
     }
 
@@ -440,17 +466,20 @@ impl View for CloseCaseScreen {
         let Ok(p) = serde_json::from_str::<Payload>(payload) else { return false };
         for (i, item) in self.items.iter().enumerate() {
             if let Some((choice, why)) = p.items.get(&item_key(item)) {
-                self.checklist.set_value(ITEM_FIELDS[i], choice);
-                self.checklist.set_value(WHY_FIELDS[i], why);
+                let kept = BTreeMap::from([
+                    (ITEM_FIELDS[i].to_string(), choice.clone()),
+                    (WHY_FIELDS[i].to_string(), why.clone()),
+                ]);
+                self.checklist.restore_values(&kept);
                 self.checklist.dirty = true;
             }
         }
         if !p.details.is_empty() {
-            self.details.set_values(&p.details);
+            self.details.restore_values(&p.details);
             self.details.dirty = true;
         }
         if !p.summary.is_empty() {
-            self.summary.set_values(&p.summary);
+            self.summary.restore_values(&p.summary);
             self.summary.dirty = true;
         }
         // walk forward again only as far as the restored steps still hold
@@ -464,24 +493,30 @@ impl View for CloseCaseScreen {
             }
         }
         self.checklist.clear_errors();
+        if let Some((id, row, col)) = &p.at {
+            self.active_mut().set_position(id, *row, *col);
+        }
         self.active_mut().notice = Some("Restored what you had not saved.".into());
         true
     }
 
     fn submit(&mut self, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
         match self.step {
+            // a step that goes on is no refusal: nothing is saved until the summary is signed
             Step::Checklist => {
-                if self.read_checklist() {
-                    self.step = Step::Details;
+                if !self.read_checklist() {
+                    return Ok(Submitted::Stay);
                 }
-                Ok(Submitted::Stay)
+                self.step = Step::Details;
+                Ok(Submitted::Then(vec![]))
             }
             Step::Details => {
-                if self.read_details(ctx.today) {
-                    self.draft();
-                    self.step = Step::Summary;
+                if !self.read_details(ctx.today) {
+                    return Ok(Submitted::Stay);
                 }
-                Ok(Submitted::Stay)
+                self.draft();
+                self.step = Step::Summary;
+                Ok(Submitted::Then(vec![]))
             }
             Step::Summary => {
                 let text = match read_summary(&self.summary.value("summary")) {
@@ -493,9 +528,17 @@ impl View for CloseCaseScreen {
                 };
                 let Some(details) = self.close.clone() else {
                     self.step = Step::Details;
+                    self.details.notice =
+                        Some("Nothing was signed: check the reason and dates again, then go on.".into());
                     return Ok(Submitted::Stay);
                 };
                 let by = ctx.settings.signature();
+                if by.trim().is_empty() {
+                    // the closure waits (nothing is lost): ask for the name, then Ctrl-S again
+                    let why = NO_NAME.to_string();
+                    self.summary.notice = Some(why.clone());
+                    return Ok(Submitted::Then(vec![Message::Status(why), Message::AskName]));
+                }
                 match ctx.store.close_case(
                     self.data.client_id,
                     &details,
