@@ -10,7 +10,6 @@ use super::common::{bad, day, open, print_json, today, ClientRef, Output};
 use crate::domain::assessment::parse_ref;
 use crate::domain::dates::format_date;
 use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};
-use crate::domain::text::display_safe;
 use crate::store::safety::alert_ref;
 use crate::store::screenings::{screening_ref, summary, Screening};
 
@@ -123,8 +122,8 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
         ScreenCommand::Add(a) => {
             let inst = find(&all, &a.instrument).ok_or_else(|| {
                 bad(format!(
-                    "There is no screener called \"{}\". Use one of: {}.",
-                    display_safe(&a.instrument),
+                    "There is no screener called {}. Use one of: {}.",
+                    crate::domain::text::quote(&a.instrument),
                     all.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
                 ))
             })?;
@@ -223,7 +222,7 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             let r = reference.trim();
             let ids: Vec<i64> = if r.to_ascii_uppercase().starts_with("SC") {
                 let id = parse_ref("SC", r).ok_or_else(|| {
-                    bad(format!("\"{}\" is not a result reference (SC-12).", display_safe(r)))
+                    bad(format!("{} is not a result reference (SC-12).", crate::domain::text::quote(r)))
                 })?;
                 store.screening(id)?;
                 store
@@ -235,8 +234,8 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             } else {
                 let id = parse_ref("AL", r).ok_or_else(|| {
                     bad(format!(
-                        "\"{}\" is not an alert (AL-3) or result (SC-12) reference.",
-                        display_safe(r)
+                        "{} is not an alert (AL-3) or result (SC-12) reference.",
+                        crate::domain::text::quote(r)
                     ))
                 })?;
                 vec![id]

@@ -3,6 +3,7 @@
 //! their retention date. Same contract as every command: refusals exit 2 with a plain message
 //! and change nothing; exports are owner-only and never replace a file without --force.
 
+use crate::domain::text::quote_path;
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -74,8 +75,8 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
         }
     } else if format != "md" && format != "json" {
         return Err(bad(format!(
-            "--format: use md (to read or print) or json (to keep or move); \"{}\" is not one of them{}.",
-            crate::domain::text::fit(&a.format, 20),
+            "--format: use md (to read or print) or json (to keep or move); {} is not one of them{}.",
+            crate::domain::text::quote(&a.format),
             if format == "csv" { " for one client (csv is for --caseload)" } else { "" }
         )));
     }
@@ -113,14 +114,14 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
     };
     write_export(a.output.as_deref(), &text, a.force)?;
     if let Some(path) = &a.output {
-        eprintln!("{what} was written to {} (readable by you only).", path.display());
+        eprintln!("{what} was written to {} (readable by you only).", quote_path(path));
     }
     Ok(())
 }
 
 pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
     let bytes =
-        std::fs::read(&a.file).map_err(|e| bad(format!("Could not read {}: {e}", a.file.display())))?;
+        std::fs::read(&a.file).map_err(|e| bad(format!("Could not read {}: {e}", quote_path(&a.file))))?;
     let mut doc = crate::export::file::read_json(&bytes)?;
     let mut store = open(db)?;
     let done = crate::import::client_file::import(&mut store, &mut doc, a.allow_duplicate, Utc::now())?;

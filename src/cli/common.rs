@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::domain::client::{Client, FieldError};
 use crate::domain::dates::parse_date;
+use crate::domain::text::quote_path;
 use crate::store::{default_db_path, secure_data_dir, Store, StoreError};
 
 /// A refusal caused by what the user typed: exit code 2.
@@ -133,10 +134,13 @@ pub fn day(flag: &str, value: Option<&str>, today: NaiveDate) -> anyhow::Result<
 
 /// Before any work: an output file that exists is kept unless `--force`.
 pub fn refuse_existing(output: Option<&Path>, force: bool) -> anyhow::Result<()> {
+    if let Some(path) = output {
+        crate::export::check_name(path).map_err(|e| bad(e.to_string()))?;
+    }
     match output {
         Some(path) if path.exists() && !force => Err(bad(format!(
             "{} already exists; nothing was written. Add --force to replace it.",
-            path.display()
+            quote_path(path)
         ))),
         _ => Ok(()),
     }
@@ -148,7 +152,9 @@ pub fn write_export(output: Option<&Path>, text: &str, force: bool) -> anyhow::R
     match output {
         None => std::io::stdout().write_all(text.as_bytes())?,
         Some(path) => crate::export::write_owner_only(path, text.as_bytes(), force).map_err(|e| match e {
-            crate::export::WriteError::Exists(_) => bad(e.to_string()),
+            crate::export::WriteError::Exists(_) | crate::export::WriteError::BadName(_) => {
+                bad(e.to_string())
+            }
             other => anyhow::anyhow!(other.to_string()),
         })?,
     }

@@ -259,7 +259,7 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
         }
         ConsentCommand::Withdraw { consent, on, reason } => {
             let id = crate::domain::assessment::parse_ref("RI", &consent).ok_or_else(|| {
-                bad(format!("\"{}\" is not a consent reference (RI-3).", display_safe(&consent)))
+                bad(format!("{} is not a consent reference (RI-3).", crate::domain::text::quote(&consent)))
             })?;
             let mut store = open(db)?;
             let c = store.consent(id)?;

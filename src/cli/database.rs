@@ -1,6 +1,7 @@
 //! Commands on the database file as a whole: fill a new one with a synthetic caseload, back it
 //! up, check its integrity.
 
+use crate::domain::text::quote_path;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -41,7 +42,7 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
         report.goals,
         report.evaluations,
         report.referrals,
-        store.path().display()
+        quote_path(store.path())
     );
     if report.reopened + report.transferred > 0 {
         let cases = if report.reopened == 1 { "case" } else { "cases" };
@@ -63,7 +64,7 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
 pub fn backup(db: Option<PathBuf>, path: &Path) -> anyhow::Result<()> {
     let store = open_existing(db)?;
     store.backup_to(path)?;
-    println!("Backup written to {}", path.display());
+    println!("Backup written to {}", quote_path(path));
     Ok(())
 }
 

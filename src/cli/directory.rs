@@ -1,5 +1,6 @@
 //! Command-line resource directory: import HSDS files, list, search, show and add services.
 
+use crate::domain::text::quote_path;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -242,7 +243,7 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
 }
 
 fn print_report(r: &ImportReport, path: &std::path::Path) {
-    println!("Imported {}", path.display());
+    println!("Imported {}", quote_path(path));
     for l in r.lines() {
         println!("{}", display_safe(&l));
     }

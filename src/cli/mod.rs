@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::domain::text::safe_lines;
 use crate::store::StoreError;
 use common::{bad, open, BadInput, ClientRef, Output};
 
@@ -128,16 +129,33 @@ pub fn main() -> ExitCode {
     }
     crate::tui::install_panic_hook();
     crate::ui::theme::init_from_env();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_refusal(e),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let bad_input = e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<StoreError>().is_some_and(StoreError::is_bad_input);
-            eprintln!("caseload: {e:#}");
+            eprintln!("caseload: {}", safe_lines(&format!("{e:#}")));
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
+}
+
+/// Help and version as clap prints them; a refused command line with what the user typed made
+/// safe to print (clap quotes the offending value as given, escape codes and all).
+fn parse_refusal(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        // a closed pipe (`caseload --help | head`) is not an error
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let shown = e.render().to_string();
+    eprint!("{}", safe_lines(&shown));
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {

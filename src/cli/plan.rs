@@ -2,6 +2,7 @@
 //! reviews, and the plan exported as Markdown to print and sign. Same contract as every
 //! command: refs first, `--json` arrays and objects, exit 2 with a plain message for refusals.
 
+use crate::domain::text::quote_path;
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -217,8 +218,9 @@ fn goal_flag(field: &str) -> String {
 }
 
 fn goal_id(s: &str) -> anyhow::Result<i64> {
-    parse_goal_ref(s)
-        .ok_or_else(|| bad(format!("\"{}\" is not a goal reference; use one like G-12.", display_safe(s))))
+    parse_goal_ref(s).ok_or_else(|| {
+        bad(format!("{} is not a goal reference; use one like G-12.", crate::domain::text::quote(s)))
+    })
 }
 
 fn screeners() -> anyhow::Result<Vec<(String, String)>> {
@@ -321,7 +323,10 @@ pub fn goal(db: Option<PathBuf>, cmd: GoalCommand) -> anyhow::Result<()> {
         }
         GoalCommand::Step(StepCommand::Done { step, on, undo }) => {
             let id = parse_step_ref(&step).ok_or_else(|| {
-                bad(format!("\"{}\" is not a step reference; use one like ST-4.", display_safe(&step)))
+                bad(format!(
+                    "{} is not a step reference; use one like ST-4.",
+                    crate::domain::text::quote(&step)
+                ))
             })?;
             let done =
                 if undo { None } else { Some(day("--on", on.as_deref(), today())?.unwrap_or_else(today)) };
@@ -494,7 +499,7 @@ pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
             let text = crate::export::plan::plan_markdown(&plan, &store.settings()?, today());
             write_export(output.as_deref(), &text, force)?;
             if let Some(path) = &output {
-                eprintln!("Plan for {} written to {}", client.reference, path.display());
+                eprintln!("Plan for {} written to {}", client.reference, quote_path(path));
             }
             Ok(())
         }

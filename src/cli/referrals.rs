@@ -213,7 +213,10 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
         }
         ReferralCommand::Status(a) => {
             let id = crate::domain::assessment::parse_ref("R", &a.referral).ok_or_else(|| {
-                bad(format!("\"{}\" is not a referral reference (R-12).", display_safe(&a.referral)))
+                bad(format!(
+                    "{} is not a referral reference (R-12).",
+                    crate::domain::text::quote(&a.referral)
+                ))
             })?;
             let to: ReferralStatus =
                 a.status.parse().map_err(|e: crate::domain::referral::ParseError| bad(e.to_string()))?;

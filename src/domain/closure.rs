@@ -10,7 +10,7 @@ use super::assessment::{make_ref, parse_ref};
 use super::client::FieldError;
 use super::dates::{format_date, local_day, parse_date};
 use super::record::RecordKind;
-use super::text::{clean_line, clean_multiline, fit};
+use super::text::{clean_line, clean_multiline};
 
 /// Longest reason, outcome or follow-up plan typed at closure.
 pub const TEXT_MAX: usize = 2_000;
@@ -312,8 +312,8 @@ pub fn read_close(
                 "Choose why the case is closing.".to_string()
             } else {
                 format!(
-                    "\"{}\" is not a reason for closing. Use one of: {}.",
-                    fit(input.reason.trim(), 30),
+                    "{} is not a reason for closing. Use one of: {}.",
+                    crate::domain::text::quote(input.reason.trim()),
                     options.join(", ")
                 )
             },

@@ -15,9 +15,6 @@
 //! and entered-in-error are final apart from correcting a record that was entered in error;
 //! a goal taken up again is a new goal.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -25,51 +22,8 @@ use thiserror::Error;
 /// A goal whose target date is at most this many days after its start is short-term.
 pub const SHORT_TERM_MAX_DAYS: i64 = 90;
 
-/// A word that is not one of the known values of a list.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("\"{input}\" is not a known {kind}. Use one of: {options}.")]
-pub struct ParseError {
-    pub kind: &'static str,
-    pub input: String,
-    pub options: String,
-}
-
-/// Lower case, with runs of spaces, underscores and hyphens turned into one hyphen.
-fn normalise(s: &str) -> String {
-    s.split(|c: char| c == '_' || c == '-' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-macro_rules! text_enum {
-    ($t:ty, $kind:literal) => {
-        impl FromStr for $t {
-            type Err = ParseError;
-            /// Accepts the stored form, any case, with spaces or underscores for hyphens, or the
-            /// label.
-            fn from_str(s: &str) -> Result<Self, ParseError> {
-                let key = normalise(s);
-                <$t>::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == key || normalise(v.label()) == key)
-                    .ok_or_else(|| ParseError {
-                        kind: $kind,
-                        input: s.trim().to_string(),
-                        options: <$t>::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
-                    })
-            }
-        }
-
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
+use super::words::text_enum;
+pub use super::words::UnknownWord as ParseError;
 
 /// Where a goal stands in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -604,6 +558,8 @@ mod tests {
     use super::*;
     use serde::de::value::{Error as DeError, StrDeserializer};
     use serde::de::IntoDeserializer;
+    use std::fmt;
+    use std::str::FromStr;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

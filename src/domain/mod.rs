@@ -21,3 +21,4 @@ pub mod referral;
 pub mod search;
 pub mod settings;
 pub mod text;
+pub mod words;

@@ -49,8 +49,8 @@ pub fn parse_step_ref(s: &str) -> Option<i64> {
 }
 
 /// A word that is not one of a list's values, quoted short (a long paste is not repeated back).
-fn word_error(e: super::goal::ParseError) -> String {
-    format!("\"{}\" is not a known {}. Use one of: {}.", super::text::fit(&e.input, 30), e.kind, e.options)
+fn word_error(e: super::words::UnknownWord) -> String {
+    e.to_string()
 }
 
 fn err(errors: &mut Vec<FieldError>, field: &'static str, message: impl Into<String>) {

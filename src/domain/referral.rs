@@ -25,9 +25,6 @@
 //! Marking a referral sent (including returning to "sent" from a hold) needs the client's
 //! consent to share information.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -37,51 +34,8 @@ pub const FOLLOW_UP_AFTER_SENT_DAYS: u64 = 7;
 /// Days after a service starts before checking it is working for the client.
 pub const FOLLOW_UP_IN_SERVICE_DAYS: u64 = 30;
 
-/// A word that is not one of the known values of a list.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("\"{input}\" is not a known {kind}. Use one of: {options}.")]
-pub struct ParseError {
-    pub kind: &'static str,
-    pub input: String,
-    pub options: String,
-}
-
-/// Lower case, with runs of spaces, underscores and hyphens turned into one hyphen.
-fn normalise(s: &str) -> String {
-    s.split(|c: char| c == ' ' || c == '_' || c == '-' || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
-macro_rules! text_enum {
-    ($t:ty, $kind:literal) => {
-        impl FromStr for $t {
-            type Err = ParseError;
-            /// Accepts the stored form, any case, with spaces or underscores for hyphens, or the
-            /// label.
-            fn from_str(s: &str) -> Result<Self, ParseError> {
-                let key = normalise(s);
-                <$t>::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == key || normalise(v.label()) == key)
-                    .ok_or_else(|| ParseError {
-                        kind: $kind,
-                        input: s.trim().to_string(),
-                        options: <$t>::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
-                    })
-            }
-        }
-
-        impl fmt::Display for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
+use super::words::text_enum;
+pub use super::words::UnknownWord as ParseError;
 
 /// Where a referral stands in closed-loop tracking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

@@ -91,6 +91,19 @@ pub fn quote_path(path: &std::path::Path) -> String {
     fit(&display_safe(&path.display().to_string()), 200)
 }
 
+/// A whole message safe to print, line breaks kept: each line as `display_safe` makes it (a
+/// carriage return, escape, bell or C1 byte from anywhere in the message is dropped). The last
+/// guard before standard error; the values a message quotes go through `quote` first.
+pub fn safe_lines(message: &str) -> String {
+    message.split('\n').map(|l| display_safe(l).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
+/// Whether a file name the user gave has a character that must not be in a created file's name
+/// (a control character or a bidirectional override).
+pub fn unsafe_file_name(path: &std::path::Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().chars().any(|c| is_forbidden(c, false)))
+}
+
 /// How much of an echoed value a message shows.
 pub const QUOTE_MAX: usize = 40;
 
@@ -339,6 +352,13 @@ mod tests {
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 5), vec![""]);
         assert_eq!(wrap("王小明王小明", 6), vec!["王小明", "王小明"]);
+    }
+
+    #[test]
+    fn safe_lines_keeps_line_breaks_and_drops_every_control() {
+        assert_eq!(safe_lines("a\u{1b}[2J\r\nb\u{9b}c\u{7}\u{202e}d"), "a[2J\nbcd");
+        assert!(unsafe_file_name(std::path::Path::new("/tmp/x\u{1b}]0;t\u{7}.md")));
+        assert!(!unsafe_file_name(std::path::Path::new("/tmp/\u{1b}dir/plain é.md")));
     }
 
     #[test]

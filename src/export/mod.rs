@@ -9,12 +9,16 @@ pub mod plan;
 use std::io::Write;
 use std::path::Path;
 
+use crate::domain::text::quote_path;
+
 /// Why an export was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{} already exists; nothing was written. Choose another name, or replace it (--force).", .0.display())]
+    #[error("{} already exists; nothing was written. Choose another name, or replace it (--force).", quote_path(.0))]
     Exists(std::path::PathBuf),
-    #[error("Could not write {}: {}", .0.display(), .1)]
+    #[error("{} has a control character in its name; nothing was written. Choose a plain file name.", quote_path(.0))]
+    BadName(std::path::PathBuf),
+    #[error("Could not write {}: {}", quote_path(.0), .1)]
     Io(std::path::PathBuf, std::io::Error),
 }
 
@@ -23,6 +27,7 @@ pub enum WriteError {
 /// replaced unless `force`; the text goes to a private temporary file first, so a reader never
 /// sees half a file and a failed write leaves nothing behind.
 pub fn write_owner_only(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
+    check_name(path)?;
     if !force && path.exists() {
         return Err(WriteError::Exists(path.to_path_buf()));
     }
@@ -48,6 +53,14 @@ pub fn write_owner_only(path: &Path, bytes: &[u8], force: bool) -> Result<(), Wr
         return Err(WriteError::Io(path.to_path_buf(), e));
     }
     Ok(())
+}
+
+/// A file is never created with a control character in its name.
+pub fn check_name(path: &Path) -> Result<(), WriteError> {
+    match crate::domain::text::unsafe_file_name(path) {
+        true => Err(WriteError::BadName(path.to_path_buf())),
+        false => Ok(()),
+    }
 }
 
 /// Text safe inside Markdown, on one line: controls and line breaks become spaces and the

@@ -10,6 +10,7 @@ pub mod client_file;
 pub mod csv;
 pub mod hsds;
 
+use crate::domain::text::quote_path;
 use std::path::{Component, Path};
 
 use chrono::{DateTime, Utc};
@@ -112,7 +113,7 @@ fn read(path: &Path) -> Result<Vec<u8>, ImportRefused> {
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => e.to_string(),
         };
-        ImportRefused(format!("Could not read {}: {why}. Nothing was imported.", path.display()))
+        ImportRefused(format!("Could not read {}: {why}. Nothing was imported.", quote_path(path)))
     })
 }
 
@@ -127,7 +128,7 @@ fn parse_json(text: &str, name: &str) -> Result<Value, ImportRefused> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| quote_path(path))
 }
 
 /// Reads what a path holds: a datapackage folder, its `datapackage.json`, or HSDS 3.0 JSON.
@@ -144,7 +145,7 @@ fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
     let meta = std::fs::metadata(path).map_err(|_| {
         ImportRefused(format!(
             "There is nothing at {}. Check the path. Nothing was imported.",
-            path.display()
+            quote_path(path)
         ))
     })?;
     if meta.is_dir() {
@@ -153,7 +154,7 @@ fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
             return Err(ImportRefused(format!(
                 "{} has no datapackage.json, so it is not an HSDS datapackage. Give a folder with one, or an HSDS \
                  3.0 JSON file. Nothing was imported.",
-                path.display()
+                quote_path(path)
             )));
         }
         let json = parse_json(&decode(&read(&package)?, "datapackage.json")?, "datapackage.json")?;

@@ -13,6 +13,9 @@ use crate::domain::dates::format_date;
 use crate::domain::record::RecordKind;
 use crate::domain::text::name_key;
 
+/// The longest text a client is looked up by (names are at most 200 characters each).
+const MAX_NAME_SEARCH: usize = 500;
+
 const CLIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, pronouns, date_of_birth, \
     birth_date_estimated, phone, email, address, language, interpreter_needed, best_contact, \
     safe_to_leave_message, referral_source, referral_reason, intake_date, programme, \
@@ -392,6 +395,12 @@ impl Store {
         let needle = name_key(reference);
         if needle.is_empty() {
             return Err(StoreError::Refused("Give a client reference (C-0042) or part of a name.".into()));
+        }
+        // no name is this long: not worth a search (and SQLite refuses a LIKE pattern over 50 KB)
+        if needle.chars().count() > MAX_NAME_SEARCH {
+            return Err(StoreError::NotFound(format!(
+                "No client matches that: a name or reference is at most {MAX_NAME_SEARCH} characters."
+            )));
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT id FROM clients WHERE search_key LIKE ?1 ESCAPE '\\' ORDER BY sort_key LIMIT 11",

@@ -634,6 +634,12 @@ impl Store {
         if needle.is_empty() {
             return Err(StoreError::Refused("Give a service reference (S-0012) or part of its name.".into()));
         }
+        // SQLite refuses a LIKE pattern over 50 KB; no service name is a tenth of that
+        if needle.chars().count() > 1_000 {
+            return Err(StoreError::NotFound(
+                "No service matches that: a name is at most 1,000 characters.".into(),
+            ));
+        }
         let pattern = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let ids: Vec<i64> = self
             .conn

@@ -321,6 +321,12 @@ impl Store {
     /// A consistent copy made with SQLite's online backup, safe while the app is open. A
     /// damaged database is never copied: the last good backup must not be replaced by damage.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if crate::domain::text::unsafe_file_name(dest) {
+            return Err(StoreError::Refused(format!(
+                "{} has a control character in its name; choose a plain file name. No backup was made.",
+                crate::domain::text::quote_path(dest)
+            )));
+        }
         if dest.exists() || fs::symlink_metadata(dest).is_ok() {
             return Err(StoreError::Refused(format!(
                 "{} already exists; choose another file name (caseload never overwrites a backup).",

@@ -304,8 +304,11 @@ impl Store {
             if to == ReferralStatus::Sent { self.referral_consent(&r, on.max(today))? } else { None };
         let reason = crate::domain::text::clean_line(reason);
         let note = crate::domain::text::clean_multiline(note);
-        if note.chars().count() > 20_000 || reason.chars().count() > 1_000 {
-            return Err(StoreError::invalid("note", "Too long."));
+        if note.chars().count() > 20_000 {
+            return Err(StoreError::invalid("note", "Too long: at most 20,000 characters."));
+        }
+        if reason.chars().count() > 1_000 {
+            return Err(StoreError::invalid("reason", "Too long: at most 1,000 characters."));
         }
         check_transition(r.status, to, r.held_from, Some(&reason), consent.is_some()).map_err(|e| match e {
             TransitionError::ReasonRequired => StoreError::invalid("reason", e.to_string()),

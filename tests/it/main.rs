@@ -13,6 +13,7 @@ mod assessment_screens;
 mod cli;
 mod cli_close;
 mod cli_directory;
+mod cli_echo;
 mod cli_plan;
 mod close_screens;
 mod closure;

@@ -1,0 +1,67 @@
+//! Lists of known words (a goal's status, a referral's urgency...): how a typed word is matched
+//! to one, and the refusal that names the choices. One definition for every such list.
+
+use thiserror::Error;
+
+/// A word that is not one of the known values of a list; the word is quoted short and safe to
+/// print (a long paste or an escape code is not repeated back).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{} is not a known {kind}. Use one of: {options}.", super::text::quote(.input))]
+pub struct UnknownWord {
+    pub kind: &'static str,
+    pub input: String,
+    pub options: String,
+}
+
+/// Lower case, with runs of spaces, underscores and hyphens turned into one hyphen.
+pub fn normalise(s: &str) -> String {
+    s.split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// `FromStr` (the stored form in any case, spaces or underscores for hyphens, or the label) and
+/// `Display` (the label) for an enum with `ALL`, `as_str` and `label`.
+macro_rules! text_enum {
+    ($t:ty, $kind:literal) => {
+        impl std::str::FromStr for $t {
+            type Err = $crate::domain::words::UnknownWord;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                use $crate::domain::words::normalise;
+                let key = normalise(s);
+                <$t>::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == key || normalise(v.label()) == key)
+                    .ok_or_else(|| $crate::domain::words::UnknownWord {
+                        kind: $kind,
+                        input: s.trim().to_string(),
+                        options: <$t>::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::goal::Priority;
+
+    #[test]
+    fn a_word_matches_in_any_case_and_spelling_and_a_wrong_one_is_quoted_safe() {
+        assert_eq!("HIGH".parse::<Priority>(), Ok(Priority::High));
+        let e = "\u{1b}[31mvery very very very very very very very high".parse::<Priority>().unwrap_err();
+        let shown = e.to_string();
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.contains('…') && shown.contains("Use one of: high, medium, low"), "{shown}");
+    }
+}
