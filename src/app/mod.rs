@@ -68,8 +68,10 @@ impl App {
     }
 
     /// An app whose clock starts at `now` (tests pin it so screens are reproducible).
-    pub fn with_clock(store: Store, now: DateTime<Utc>) -> Result<App, StoreError> {
+    pub fn with_clock(mut store: Store, now: DateTime<Utc>) -> Result<App, StoreError> {
         let settings = store.settings()?;
+        // what opening did (a file made private) is said once, on the status line
+        let notices = store.take_notices();
         let templates = crate::domain::note::templates().map_err(StoreError::Refused)?;
         let instruments =
             crate::domain::instruments::builtin().map_err(|e| StoreError::Refused(e.to_string()))?;
@@ -83,7 +85,7 @@ impl App {
             stack: vec![Box::new(TodayScreen::new())],
             modal: None,
             help_scroll: None,
-            status: None,
+            status: (!notices.is_empty()).then(|| notices.join(" ")),
             quit: false,
             size: (80, 24),
             header: None,

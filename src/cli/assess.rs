@@ -6,7 +6,7 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::common::{bad, day, open, print_json, today, ClientRef, Output};
+use super::common::{bad, day, open, open_to_read, print_json, today, ClientRef, Output};
 use crate::domain::assessment::parse_ref;
 use crate::domain::dates::format_date;
 use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};
@@ -185,7 +185,7 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ScreenCommand::List { client, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let client = client.resolve(&store)?;
             let list = store.screenings(client.id)?;
             if output.json {

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::common::{
-    bad, empty_list, json_with, open, open_existing, open_if_exists, print_json, refusal, today, ClientRef,
+    bad, empty_list, json_with, open, open_if_exists, open_to_read, print_json, refusal, today, ClientRef,
     Output,
 };
 use crate::domain::client::{client_ref, validate_intake, Client, IntakeInput};
@@ -143,7 +143,7 @@ pub fn client(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ClientCommand::Show { client, output } => {
-            let store = open_existing(db)?;
+            let store = open_to_read(db)?;
             let c = client.resolve(&store)?;
             if output.json {
                 print_json(&json_with(&c, vec![("episodes", serde_json::to_value(store.episodes(c.id)?)?)]))

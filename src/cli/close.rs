@@ -10,7 +10,7 @@ use chrono::Utc;
 use clap::Args;
 
 use super::common::{
-    bad, day, empty_list, open, open_existing, open_if_exists, print_json, refuse_existing, today,
+    bad, day, empty_list, open, open_if_exists, open_to_read, print_json, refuse_existing, today,
     write_export, Output,
 };
 use crate::domain::dates::{format_date, local_offset_secs};
@@ -87,7 +87,7 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
     };
     opts.check().map_err(|m| bad(format!("--to: {m}")))?;
     refuse_existing(a.output.as_deref(), a.force)?;
-    let store = open_existing(db)?;
+    let store = open_to_read(db)?;
     let settings = store.settings()?;
     let now = Utc::now();
     let (text, what) = if a.caseload {

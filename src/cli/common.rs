@@ -78,21 +78,42 @@ pub fn db_path(cli_db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 /// Opens the database, creating it if absent: for the app and for commands that add records.
 pub fn open(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = db_path(cli_db)?;
-    Ok(Store::open(&path)?)
+    Ok(told(Store::open(&path)?))
 }
 
 /// Opens an existing database; a missing one is a refusal (exit 2) and nothing is created.
 pub fn open_existing(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
-    Ok(Store::open_existing(&db_path(cli_db)?)?)
+    Ok(told(Store::open_existing(&db_path(cli_db)?)?))
+}
+
+/// For a command that only reads: an existing database, opened as usual (so it is upgraded and
+/// its permissions made right), or read-only when the file or its folder cannot be written (an
+/// archive, a copy on read-only media). A missing one is a refusal and nothing is created.
+pub fn open_to_read(cli_db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = db_path(cli_db)?;
+    match Store::open_existing(&path) {
+        Ok(store) => Ok(told(store)),
+        Err(StoreError::ReadOnly(_)) => Ok(Store::open_read_only(&path)?),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// For lists: a database that does not exist yet holds nothing (and is not created by looking).
 pub fn open_if_exists(cli_db: Option<PathBuf>) -> anyhow::Result<Option<Store>> {
-    let path = db_path(cli_db)?;
+    let path = db_path(cli_db.clone())?;
     if !path.exists() {
         return Ok(None);
     }
-    Ok(Some(Store::open(&path)?))
+    Ok(Some(open_to_read(cli_db)?))
+}
+
+/// What opening did that the user should hear about (a file made private), said once on
+/// standard error so that standard output stays the command's own.
+fn told(mut store: Store) -> Store {
+    for notice in store.take_notices() {
+        eprintln!("caseload: note: {notice}");
+    }
+    store
 }
 
 /// What a list prints when there is no database yet: nothing (an empty array with --json).

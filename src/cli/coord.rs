@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::Utc;
 use clap::{Args, Subcommand};
 
-use super::common::{bad, json_with, open, print_json, refusal, today, ClientRef, Output};
+use super::common::{bad, json_with, open, open_to_read, print_json, refusal, today, ClientRef, Output};
 use crate::domain::consent::validity;
 use crate::domain::coordination::{
     consent_ref, validate_advocacy, validate_consent, AdvocacyInput, ConsentInput,
@@ -173,7 +173,7 @@ pub fn contact(db: Option<PathBuf>, cmd: ContactCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ContactCommand::List { reference, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let client = store.resolve_client(&reference)?;
             let people: Vec<_> = store.people(client.id)?.into_iter().filter(|p| !p.is_self).collect();
             if output.json {
@@ -236,7 +236,7 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ConsentCommand::List { reference, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let client = store.resolve_client(&reference)?;
             let list = store.consents(client.id)?;
             if output.json {
@@ -324,7 +324,7 @@ pub fn advocacy(db: Option<PathBuf>, cmd: AdvocacyCommand) -> anyhow::Result<()>
             Ok(())
         }
         AdvocacyCommand::List { reference, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let client = store.resolve_client(&reference)?;
             let list = store.advocacy_items(client.id)?;
             if output.json {

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use clap::Args;
 
-use super::common::{db_path, open, open_existing};
-use crate::store::{Store, StoreError};
+use super::common::{db_path, open, open_to_read};
+use crate::store::{OpenMode, Store, StoreError};
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -62,14 +62,31 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
 }
 
 pub fn backup(db: Option<PathBuf>, path: &Path) -> anyhow::Result<()> {
-    let store = open_existing(db)?;
+    let store = open_to_read(db)?;
     store.backup_to(path)?;
     println!("Backup written to {}", quote_path(path));
     Ok(())
 }
 
+/// `caseload init`: the one way an empty file becomes a caseload database (any other command
+/// refuses one, since an empty file is more often a mistake than a wish).
+pub fn init(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let path = db_path(db)?;
+    let existed = std::fs::metadata(&path).is_ok_and(|m| m.len() > 0);
+    let mut store = Store::open_mode(&path, OpenMode::Init)?;
+    for notice in store.take_notices() {
+        eprintln!("caseload: note: {notice}");
+    }
+    if existed {
+        println!("{} is already a caseload database; nothing was changed.", quote_path(&path));
+    } else {
+        println!("Made a new caseload database at {} (readable by you only).", quote_path(&path));
+    }
+    Ok(())
+}
+
 pub fn check(db: Option<PathBuf>) -> anyhow::Result<()> {
-    let problems = match Store::open_existing(&db_path(db)?) {
+    let problems = match open_to_read(db).map_err(|e| e.downcast::<StoreError>()) {
         Ok(store) => {
             let problems = store.check()?;
             if problems.is_empty() {
@@ -79,16 +96,19 @@ pub fn check(db: Option<PathBuf>) -> anyhow::Result<()> {
             problems
         }
         // too damaged to open: that is the check's finding, not a reason to run it again
-        Err(StoreError::Corrupt(what)) => {
-            vec![format!("the file is damaged ({what}) and cannot be opened")]
+        Err(Ok(StoreError::Corrupt(what))) => {
+            vec![format!("damaged: the whole file ({what}): it cannot be opened, so no record can be read")]
         }
-        Err(e) => return Err(e.into()),
+        Err(Ok(e)) => return Err(e.into()),
+        Err(Err(e)) => return Err(e),
     };
     for p in &problems {
         println!("problem: {p}");
     }
     anyhow::bail!(
-        "The integrity check found {} problem(s). Restore from a backup if data is missing.",
-        problems.len()
+        "The integrity check found damage. Nothing was changed. To restore: close caseload, keep this \
+         file aside (rename it), and copy your latest backup in its place (caseload backup writes one; a backup of \
+         a damaged file is refused, so your backups are whole). Records that can still be read can be saved \
+         first: caseload export REF --format json."
     )
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use super::common::{bad, json_with, open, print_json, refusal, store_refusal, today, Output};
+use super::common::{bad, json_with, open, open_to_read, print_json, refusal, store_refusal, today, Output};
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
 use crate::domain::text::{display_safe, fit, width};
 use crate::import::{import_path, ImportError};
@@ -101,7 +101,7 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
     match cmd {
         DirectoryCommand::Import { path, json } => import(db, &path, json),
         DirectoryCommand::List { output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let total = store.count_services()? as usize;
             let mut rows = Vec::new();
             for offset in (0..total).step_by(1_000) {
@@ -118,7 +118,7 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DirectoryCommand::Search { text, limit, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let hits = store.search_directory(&text, false, limit.clamp(1, 10_000))?;
             if output.json {
                 let rows: Vec<_> = hits.iter().map(|s| summary_json(s, today)).collect();
@@ -129,7 +129,7 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
             Ok(())
         }
         DirectoryCommand::Show { reference, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let s = store.resolve_service(&reference)?;
             if output.json {
                 print_json(&service_json(&s, today))?;

@@ -57,6 +57,11 @@ pub enum Command {
     },
     /// Run a full integrity check of the database (slow on big files).
     Check,
+    /// Make a new, empty caseload database at PATH (or at --db): also turns an empty file into one.
+    Init {
+        /// Where to make it (default: --db, or caseload.db in your data directory).
+        path: Option<PathBuf>,
+    },
     /// Save a case note in one command: caseload note REF "text" (or the text on standard input).
     Note(notes::NoteArgs),
     /// List a client's notes, newest first.
@@ -193,5 +198,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo(a)) => database::demo(db, a),
         Some(Command::Backup { path }) => database::backup(db, &path),
         Some(Command::Check) => database::check(db),
+        Some(Command::Init { path }) => database::init(path.or(db)),
     }
 }

@@ -7,8 +7,8 @@ use chrono::{Datelike, Utc};
 use clap::Args;
 
 use super::common::{
-    bad, day, empty_list, json_with, open_existing, open_if_exists, print_json, refusal, today, ClientRef,
-    Output,
+    bad, day, empty_list, json_with, open_existing, open_if_exists, open_to_read, print_json, refusal, today,
+    ClientRef, Output,
 };
 use crate::domain::dates::{format_local, from_db};
 use crate::domain::note::{note_ref, validate_note, NoteInput};
@@ -132,7 +132,7 @@ pub fn notes(
     include_errors: bool,
     json: bool,
 ) -> anyhow::Result<()> {
-    let store = open_existing(db)?;
+    let store = open_to_read(db)?;
     let client = client.resolve(&store)?;
     let mut all = Vec::new();
     let mut before: Option<(String, i64)> = None;

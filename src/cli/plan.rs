@@ -9,8 +9,8 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 
 use super::common::{
-    bad, day, json_with, open, print_json, refusal, refuse_existing, store_refusal, today, write_export,
-    ClientRef, Output,
+    bad, day, json_with, open, open_to_read, print_json, refusal, refuse_existing, store_refusal, today,
+    write_export, ClientRef, Output,
 };
 use crate::domain::dates::format_date;
 use crate::domain::instruments::Scoring;
@@ -415,7 +415,7 @@ fn add(db: Option<PathBuf>, a: GoalAddArgs) -> anyhow::Result<()> {
 }
 
 fn list(db: Option<PathBuf>, client: &ClientRef, all: bool, json: bool) -> anyhow::Result<()> {
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let client = client.resolve(&store)?;
     let goals = store.goals(client.id, all)?;
     if json {
@@ -445,7 +445,7 @@ fn list(db: Option<PathBuf>, client: &ClientRef, all: bool, json: bool) -> anyho
 
 fn show(db: Option<PathBuf>, goal: &str, json: bool) -> anyhow::Result<()> {
     let id = goal_id(goal)?;
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let g = store.goal(id)?;
     let steps = store.steps(id)?;
     let progress = store.progress(id)?;
@@ -493,7 +493,7 @@ pub fn plan(db: Option<PathBuf>, cmd: PlanCommand) -> anyhow::Result<()> {
     match cmd {
         PlanCommand::Export { reference, output, force } => {
             refuse_existing(output.as_deref(), force)?;
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let client = store.resolve_client(&reference)?;
             let plan = store.plan(client.id, false)?;
             let text = crate::export::plan::plan_markdown(&plan, &store.settings()?, today());

@@ -6,7 +6,7 @@ use chrono::{Days, Utc};
 use clap::{Args, Subcommand};
 
 use super::common::{
-    bad, day, json_with, open, print_json, refusal, store_refusal, today, ClientRef, Output,
+    bad, day, json_with, open, open_to_read, print_json, refusal, store_refusal, today, ClientRef, Output,
 };
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
@@ -192,7 +192,7 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
             Ok(())
         }
         ReferralCommand::List { reference, open: only_open, output } => {
-            let store = open(db)?;
+            let store = open_to_read(db)?;
             let list: Vec<Referral> = match reference {
                 Some(r) => {
                     let c = store.resolve_client(&r)?;

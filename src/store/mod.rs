@@ -140,6 +140,9 @@ pub enum OpenMode {
 }
 
 /// Creates the default data directory owner-only; `directories` gives the platform's place.
+/// How many of SQLite's own findings a check repeats.
+const CHECK_DETAILS: usize = 5;
+
 pub fn default_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "caseload", "caseload").map(|d| d.data_dir().join("caseload.db"))
 }
@@ -219,7 +222,14 @@ impl Store {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
+        let conn = if mode == OpenMode::ReadOnly && folder_is_read_only(path) && !has_side_files(path) {
+            // read-only media: SQLite cannot make the index file WAL reading needs beside it,
+            // and no one can be writing there, so the file is read as unchanging
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| map_open_error(e, path))?;
         conn.busy_timeout(Duration::from_millis(2_500)).map_err(|e| map_open_error(e, path))?;
         let mut store = Store { conn, path: path.to_path_buf(), notices };
         store.check_identity()?;
@@ -403,7 +413,8 @@ impl Store {
         out
     }
 
-    /// Full integrity check: slow on a big file, so only on request. Damage that stops SQLite
+    /// Full integrity check: slow on a big file, so only on request. What is damaged comes first,
+    /// by the kind of record ("damaged: clients, notes"), then a few of SQLite's own findings. Damage that stops SQLite
     /// from reading on is itself reported as a problem, not as an error.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
@@ -422,8 +433,21 @@ impl Store {
             rows.collect()
         })();
         match integrity {
-            Ok(rows) => problems.extend(rows.into_iter().filter(|r| r != "ok")),
-            Err(e) => damaged(e, &mut problems)?,
+            Ok(rows) => {
+                let faults: Vec<String> = rows.into_iter().filter(|r| r != "ok").collect();
+                if !faults.is_empty() {
+                    problems.push(format!("damaged: {}", self.damaged_tables().join(", ")));
+                    let shown = faults.len().min(CHECK_DETAILS);
+                    problems.extend(faults[..shown].iter().map(|f| format!("detail: {f}")));
+                    if faults.len() > shown {
+                        problems.push(format!("detail: and {} more of the same kind", faults.len() - shown));
+                    }
+                }
+            }
+            Err(e) => {
+                damaged(e, &mut problems)?;
+                problems.push(format!("damaged: {}", self.damaged_tables().join(", ")));
+            }
         }
         let fk = (|| -> rusqlite::Result<usize> {
             let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
@@ -524,6 +548,30 @@ fn is_read_only(path: &Path) -> bool {
     let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap_or_default();
     // access(2) answers for this user, including root's exemptions.
     unsafe { libc::access(c.as_ptr(), libc::W_OK) != 0 }
+}
+
+/// Whether the write-ahead log or its index is beside the database.
+fn has_side_files(path: &Path) -> bool {
+    ["-wal", "-shm"].iter().any(|side| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(side);
+        Path::new(&p).exists()
+    })
+}
+
+/// `file:` URI of a database read as immutable (every byte but unreserved ones and `/` escaped).
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for b in path.as_os_str().as_encoded_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(*b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    uri
 }
 
 fn folder_is_read_only(path: &Path) -> bool {

@@ -316,6 +316,8 @@ fn check_reports_a_damaged_file_instead_of_sending_you_back_to_check() {
         let o = caseload(&db, &["check"]);
         assert_eq!(o.status.code(), Some(1), "{label}: {}", stderr(&o));
         assert!(stdout(&o).contains("problem:"), "{label}: the check names what it found: {}", stdout(&o));
+        assert!(stdout(&o).contains("damaged: "), "{label}: by the kind of record: {}", stdout(&o));
+        assert!(stderr(&o).contains("copy your latest backup in its place"), "{label}: {}", stderr(&o));
         assert!(stderr(&o).contains("backup"), "{label}: {}", stderr(&o));
         assert!(
             !stderr(&o).contains("caseload check"),
@@ -424,4 +426,93 @@ fn plain_lists_stay_in_columns_with_wide_characters() {
         assert_eq!(cols.len(), 2, "{args:?}:\n{out}");
         assert_eq!(cols[0], cols[1], "{args:?} columns differ:\n{out}");
     }
+}
+
+/// Runs the binary as a user who cannot write `dir` (for root, through setpriv as nobody: root
+/// may write any file).
+fn caseload_without_write_access(dir: &Path, db: &Path, args: &[&str]) -> std::process::Output {
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    cmd.arg("--db").arg(db).args(args).current_dir(dir);
+    cmd.env_remove("CASELOAD_DB").env("TZ", "UTC").env("HOME", dir).stdin(Stdio::null());
+    cmd.output().expect("run caseload")
+}
+
+#[test]
+fn a_read_only_copy_is_listed_searched_exported_and_checked() {
+    let (d, _db) = common::temp_db();
+    let dir = d.path().join("archive");
+    std::fs::create_dir(&dir).unwrap();
+    let copy = dir.join("caseload.db");
+    caseload(&copy, &["client", "add", "--given", "Ada", "--family", "Archive"]);
+    caseload(&copy, &["note", "C-0001", "Home visit, the flat is dry now"]);
+    let before = std::fs::read(&copy).unwrap();
+    if unsafe { libc::geteuid() } == 0 {
+        for p in [d.path(), dir.as_path(), copy.as_path()] {
+            std::os::unix::fs::chown(p, Some(65534), Some(65534)).unwrap();
+        }
+        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o400)).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+    for (args, expect) in [
+        (&["client", "list"][..], "Ada Archive"),
+        (&["client", "show", "C-0001"], "Ada Archive"),
+        (&["notes", "C-0001"], "flat is dry"),
+        (&["search", "dry"], "dry"),
+        (&["export", "C-0001", "--format", "md"], "flat is dry"),
+        (&["check"], "intact"),
+        (&["due"], "unsigned"),
+    ] {
+        let o = caseload_without_write_access(d.path(), &copy, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains(expect), "{args:?}: {}", stdout(&o));
+    }
+    let o = caseload_without_write_access(d.path(), &copy, &["note", "C-0001", "More"]);
+    assert!(!o.status.success() && stderr(&o).contains("read-only"), "{}", stderr(&o));
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert_eq!(std::fs::read(&copy).unwrap(), before, "reading changed nothing");
+    assert!(!dir.join("caseload.db-wal").exists() && !dir.join("caseload.db-shm").exists());
+}
+
+#[test]
+fn init_makes_a_database_of_an_empty_file_that_other_commands_refuse() {
+    let (_d, db) = common::temp_db();
+    std::fs::write(&db, b"").unwrap();
+    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Test"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("caseload init"), "says how: {}", stderr(&o));
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0, "nothing written");
+    let o = Command::new(BIN).arg("init").arg(&db).env_remove("CASELOAD_DB").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Made a new caseload database"), "{}", stdout(&o));
+    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Test"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&db, &["init"]);
+    assert!(stdout(&o).contains("already a caseload database"), "{}", stdout(&o));
+    assert_eq!(count(&db), 1, "init on a caseload changes nothing");
+    let absent = db.with_file_name("new.db");
+    let o = caseload(&absent, &["init"]);
+    assert!(o.status.success() && absent.exists(), "{}", stderr(&o));
+    assert_eq!(mode(&absent), 0o600);
+}
+
+#[test]
+fn a_database_readable_by_others_is_tightened_and_the_command_says_so_once() {
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Test"]);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = caseload(&db, &["client", "list"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("readable by you only"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("readable"), "standard output stays the command's own");
+    assert_eq!(mode(&db), 0o600);
+    let o = caseload(&db, &["client", "list"]);
+    assert!(stderr(&o).is_empty(), "said once: {}", stderr(&o));
 }

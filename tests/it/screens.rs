@@ -599,3 +599,13 @@ fn shift_tab_from_a_terminal_goes_back_a_field() {
     let c = open(&path).client(1).unwrap();
     assert_eq!((c.given_name.as_str(), c.family_name.as_str()), ("Samuel", "Example"));
 }
+
+#[test]
+fn the_app_says_on_its_status_line_that_it_made_the_file_private() {
+    let (_d, path) = common::temp_db();
+    drop(common::open(&path));
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let mut app = common::app(&path);
+    let screen = common::screen(&mut app, 120, 30);
+    assert!(screen.contains("readable by you only"), "{screen}");
+}
