@@ -34,7 +34,7 @@ pub struct NoteArgs {
     /// Duration in minutes.
     #[arg(long)]
     pub minutes: Option<String>,
-    /// A follow-up date (YYYY-MM-DD, +3d, +2w...), shown on Today when due.
+    /// A follow-up date (YYYY-MM-DD, friday, +3d, +2w, +3m...), shown on Today when due.
     #[arg(long)]
     pub follow_up: Option<String>,
     #[arg(long)]

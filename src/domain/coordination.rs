@@ -194,7 +194,7 @@ pub fn parse_action_items(text: &str, today: NaiveDate) -> Result<Vec<ActionDraf
                     // "by the housing officer": not a date, part of the task
                     Err(_) if tail.chars().any(|c| c.is_ascii_digit()) || tail.starts_with('+') => {
                         return Err(format!(
-                            "Line {}: \"{}\" is not a date. Write it as YYYY-MM-DD, +3d, +2w or tomorrow.",
+                            "Line {}: \"{}\" is not a date. Write it as YYYY-MM-DD, friday, +3d, +2w, +3m or tomorrow.",
                             i + 1,
                             crate::domain::text::fit(tail, 20)
                         ))

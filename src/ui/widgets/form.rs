@@ -17,7 +17,7 @@ use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 use unicode_width::UnicodeWidthChar;
 
 use crate::domain::client::FieldError;
-use crate::domain::dates::{parse_date, DATE_HELP};
+use crate::domain::dates::{parse_date, DATE_FORMS, DATE_HELP};
 use crate::domain::text::{
     clean_line, clean_multiline, display_safe, name_key, strip_controls_multiline, MAX_FIELD_CHARS,
 };
@@ -166,8 +166,13 @@ impl Field {
         self
     }
 
+    /// What the field is for, shown under the form while it has the focus; a date field's
+    /// help goes on to say how dates can be typed.
     pub fn help(mut self, help: &str) -> Field {
-        self.help = help.to_string();
+        self.help = match self.kind {
+            FieldKind::Date => format!("{help} {DATE_FORMS}"),
+            _ => help.to_string(),
+        };
         self
     }
 
@@ -1239,6 +1244,17 @@ mod tests {
         for c in s.chars() {
             f.handle_key(key(KeyCode::Char(c)));
         }
+    }
+
+    #[test]
+    fn a_date_field_says_how_dates_are_typed_after_its_own_help() {
+        let f = Field::date("due", "Due").help("When it is due.");
+        assert!(f.help.starts_with("When it is due. "), "{}", f.help);
+        for form in ["friday", "next monday", "+3m"] {
+            assert!(f.help.contains(form), "{form}: {}", f.help);
+        }
+        assert!(Field::date("due", "Due").help.contains("last friday"));
+        assert_eq!(Field::text("x", "X").help("Plain.").help, "Plain.");
     }
 
     #[test]

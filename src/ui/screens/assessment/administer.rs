@@ -381,7 +381,7 @@ impl View for AdministerScreen {
                 Span::styled(format!("{}▏", display_safe(text)), theme::input_focused()),
             ]));
             lines.push(Line::from(Span::styled(
-                "YYYY-MM-DD, today, yesterday, -3d · Enter to set, Esc to keep",
+                "YYYY-MM-DD, today, yesterday, last friday, -3d · Enter to set, Esc to keep",
                 theme::dim(),
             )));
         }

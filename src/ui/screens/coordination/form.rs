@@ -50,7 +50,7 @@ impl CoordinationForm {
                     Field::text("covers", "What may be shared").max(1000).help(
                         "e.g. \"medical history, housing\"; leave empty for everything the client agreed to.",
                     ),
-                    Field::date("signed_on", "Signed on").help("Default today. YYYY-MM-DD, yesterday, -3d."),
+                    Field::date("signed_on", "Signed on").help("Default today."),
                     Field::date("expires_on", "Expires on").help("The last day it is valid, e.g. +52w."),
                     Field::multiline("notes", "Notes", 3),
                 ],
@@ -68,7 +68,7 @@ impl CoordinationForm {
                     Field::text("held_at", "Date and time")
                         .required()
                         .max(40)
-                        .help("YYYY-MM-DD HH:MM, now, yesterday 14:30."),
+                        .help("YYYY-MM-DD HH:MM, now, yesterday 14:30, last friday 10:00."),
                     Field::text("purpose", "Purpose").required().max(500),
                     Field::multiline("attendees", "Attendees", 3).help(
                         "One per line (or commas). Names recorded under people are linked to them.",

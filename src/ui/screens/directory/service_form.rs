@@ -45,8 +45,7 @@ fn fields() -> Vec<Field> {
         Field::text("fees", "Fees"),
         Field::text("languages", "Languages").help("Separate with commas: English, Polish, Urdu"),
         Field::multiline("how_to_refer", "How to refer", 2),
-        Field::date("last_verified_on", "Last verified")
-            .help("When you last checked the details with them: today, YYYY-MM-DD, -3d…"),
+        Field::date("last_verified_on", "Last verified").help("When you last checked the details with them."),
         Field::multiline("notes", "Your notes", 3),
     ]
 }

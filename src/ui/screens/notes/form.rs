@@ -36,14 +36,14 @@ fn fields(templates: &[Template]) -> Vec<Field> {
         Field::text("contact_at", "Contact date/time")
             .required()
             .max(40)
-            .help("When the contact happened (local time): YYYY-MM-DD HH:MM, now, yesterday 14:30.")
+            .help("When the contact happened (local time): YYYY-MM-DD HH:MM, now, yesterday 14:30, friday 9:30.")
             .validate_with(|s, _| crate::domain::dates::parse_datetime(s, Utc::now()).map(|_| ())),
         Field::choice("contact_type", "Contact type", &types),
         Field::number("duration_minutes", "Duration (minutes)").help("For time tracking and billing."),
         Field::text("participants", "Participants").help("Who took part, e.g. client, mother, GP."),
         Field::text("location", "Location"),
         Field::date("follow_up_on", "Follow-up date")
-            .help("Optional. Shown on Today when due. YYYY-MM-DD, +3d, +2w, tomorrow."),
+            .help("Optional. Shown on Today when due."),
         Field::choice("template", "Template", &tpl)
             .help("SOAP, DAP or BIRP writes the headings into an empty note."),
         Field::multiline("body", "Note", 9).required(),
