@@ -48,16 +48,9 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
     }
 
     // top bar: where we are, and the client's header when the screen is about one client
-    let client = app.header.as_ref();
-    let where_ = app.title();
-    let mut bar = vec![Span::styled(format!(" caseload · {where_} "), theme::selected()), Span::raw(" ")];
-    match client {
-        Some(c) if app.current_client().is_some() => {
-            bar.extend(widgets::header::line(c, app.today).spans);
-        }
-        _ => bar.push(Span::styled(format_date(app.today), theme::dim())),
-    }
-    frame.render_widget(Paragraph::new(Line::from(bar)), top);
+    let client = app.header.as_ref().filter(|_| app.current_client().is_some());
+    let bar = widgets::header::top_bar(app.title(), client, app.today, area.width as usize);
+    frame.render_widget(Paragraph::new(bar), top);
 
     if let Some(v) = app.stack.last() {
         v.render(frame, body, app.today);

@@ -29,6 +29,7 @@ mod pty;
 mod pty_keys;
 mod readme_keys;
 mod referrals;
+mod safety;
 mod screens;
 mod screens_directory;
 mod store;

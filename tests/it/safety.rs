@@ -1,0 +1,65 @@
+//! Safety information is never cut off: the header's flags, the list's Flags column, and the
+//! safety screen's plans.
+
+use crate::common::*;
+use caseload::domain::assessment::{validate_assessment, AssessmentInput, RiskArea};
+use caseload::domain::client::{validate_intake, IntakeInput};
+use caseload::domain::instruments::{builtin, find, parse_answer_list};
+use crossterm::event::KeyCode;
+
+/// One client with every flag on: high risk, an open alert, no messages, an interpreter.
+fn seed_flagged(path: &std::path::Path) {
+    let mut store = open(path);
+    let input = IntakeInput {
+        given_name: "Maximiliana Concepción".into(),
+        family_name: "Wolfeschlegel-Bergdorff".into(),
+        date_of_birth: "1988-04-30".into(),
+        safe_to_leave_message: "no".into(),
+        interpreter_needed: "yes".into(),
+        language: "Portuguese".into(),
+        intake_date: "2026-01-10".into(),
+        ..Default::default()
+    };
+    let c = store.add_client(&validate_intake(&input, today()).unwrap(), fixed_now()).unwrap();
+    let a = validate_assessment(
+        &AssessmentInput {
+            assessed_on: "2026-01-12".into(),
+            risks: vec![
+                (RiskArea::ToSelf, "high".into(), "Crisis line card given; sister stays the weekend.".into()),
+                (RiskArea::FromOthers, "medium".into(), "Refuge number saved under a friend's name.".into()),
+            ],
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    store.add_assessment(c, &a, None, fixed_now()).unwrap();
+    let all = builtin().unwrap();
+    let phq9 = find(&all, "phq9").unwrap();
+    let answers = parse_answer_list(phq9, "1,1,1,1,1,1,1,1,1").unwrap();
+    store.add_screening(c, phq9, &answers, d("2026-02-01"), "", fixed_now()).unwrap();
+}
+
+const FLAGS: [&str; 4] = ["⚑ RISK HIGH", "⚑ SAFETY ALERT", "⚑ NO MESSAGES", "⚑ INTERPRETER"];
+
+fn top_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn every_flag_shows_whole_on_a_deep_screen_at_80_and_160_columns() {
+    let (_d, path) = temp_db();
+    seed_flagged(&path);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('p'));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&mut app, w, h);
+        let top = top_line(&s);
+        for f in FLAGS {
+            assert!(top.contains(f), "{f} at {w} columns: {top}");
+        }
+        assert!(top.contains("Maximilia"), "the name gives way, it does not go: {top}");
+        insta::assert_snapshot!(format!("flags_on_a_deep_screen_{w}x{h}"), s);
+    }
+}
