@@ -241,18 +241,34 @@ fn from_json(v: &serde_json::Value) -> std::result::Result<Value, String> {
     })
 }
 
-fn read_rows(conn: &Connection, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+/// Visits the rows a query gives, each as a `Row`, without keeping them.
+fn visit_rows(
+    conn: &Connection,
+    sql: &str,
+    args: &[Value],
+    f: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
     let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let mut rows = stmt.query(params_from_iter(args.iter()))?;
-    let mut out = Vec::new();
+    let mut n = 0;
     while let Some(r) = rows.next()? {
         let mut row = Row::new();
         for (i, name) in names.iter().enumerate() {
             row.insert(name.clone(), to_json(r.get_ref(i)?));
         }
-        out.push(row);
+        f(row)?;
+        n += 1;
     }
+    Ok(n)
+}
+
+fn read_rows(conn: &Connection, sql: &str, args: &[Value]) -> Result<Vec<Row>> {
+    let mut out = Vec::new();
+    visit_rows(conn, sql, args, &mut |row| {
+        out.push(row);
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -260,54 +276,73 @@ fn row_id(row: &Row, col: &str) -> Option<i64> {
     row.get(col).and_then(serde_json::Value::as_i64)
 }
 
+/// The rows of table `s` that belong to a client's file, as a condition on that table
+/// (`?1` is the client's id; the note filter adds its days to `args`). A parent's rows are
+/// those the parent's own condition takes, so a note left out takes its addenda with it.
+fn scope(s: &TableSpec, notes: &NoteFilter, args: &mut Vec<Value>) -> String {
+    match s.owner {
+        Itself => "id = ?1".to_string(),
+        Client => {
+            let mut sql = "client_id = ?1".to_string();
+            if s.filter == Some(RowFilter::Notes) {
+                if !notes.include_errors {
+                    sql.push_str(" AND error_at IS NULL");
+                }
+                if let Some(from) = notes.from {
+                    args.push(Value::Text(crate::domain::dates::format_date(from)));
+                    sql.push_str(&format!(" AND contact_at >= ?{}", args.len()));
+                }
+                if let Some(to) = notes.to.and_then(|d| d.succ_opt()) {
+                    args.push(Value::Text(crate::domain::dates::format_date(to)));
+                    sql.push_str(&format!(" AND contact_at < ?{}", args.len()));
+                }
+            }
+            sql
+        }
+        Parent(col, parent) => {
+            let inner = spec(parent).map(|p| scope(p, notes, args)).unwrap_or_else(|| "0".into());
+            format!("{col} IN (SELECT id FROM {parent} WHERE {inner})")
+        }
+    }
+}
+
+/// The order a table's rows are exported (and imported) in.
+fn export_order(s: &TableSpec) -> String {
+    match s.owner {
+        Parent(col, _) => format!("{col}, {}", s.order_by),
+        _ => s.order_by.to_string(),
+    }
+}
+
 /// Every row of a client's file, table by table (tables with no rows are listed empty).
 pub fn collect(conn: &Connection, client_id: i64, notes: &NoteFilter) -> Result<BTreeMap<String, Vec<Row>>> {
     let mut out: BTreeMap<String, Vec<Row>> = BTreeMap::new();
-    let mut ids: HashMap<&str, Vec<i64>> = HashMap::new();
     for s in TABLES {
-        let order = s.order_by;
-        let rows = match s.owner {
-            Itself => read_rows(conn, "SELECT * FROM clients WHERE id = ?1", &[Value::Integer(client_id)])?,
-            Client => {
-                let mut sql = format!("SELECT * FROM {} WHERE client_id = ?1", s.table);
-                let mut args = vec![Value::Integer(client_id)];
-                if s.filter == Some(RowFilter::Notes) {
-                    if !notes.include_errors {
-                        sql.push_str(" AND error_at IS NULL");
-                    }
-                    if let Some(from) = notes.from {
-                        args.push(Value::Text(crate::domain::dates::format_date(from)));
-                        sql.push_str(&format!(" AND contact_at >= ?{}", args.len()));
-                    }
-                    if let Some(to) = notes.to.and_then(|d| d.succ_opt()) {
-                        args.push(Value::Text(crate::domain::dates::format_date(to)));
-                        sql.push_str(&format!(" AND contact_at < ?{}", args.len()));
-                    }
-                }
-                sql.push_str(&format!(" ORDER BY {order}"));
-                read_rows(conn, &sql, &args)?
-            }
-            Parent(col, parent) => {
-                // the rows of every parent taken, in one query (parents are taken in id order)
-                let taken = ids.get(parent).map(Vec::as_slice).unwrap_or(&[]);
-                if taken.is_empty() {
-                    Vec::new()
-                } else {
-                    let sql = format!(
-                        "SELECT * FROM {} WHERE {col} IN (SELECT value FROM json_each(?1)) ORDER BY {col}, {order}",
-                        s.table
-                    );
-                    let list = serde_json::Value::from(taken.to_vec()).to_string();
-                    read_rows(conn, &sql, &[Value::Text(list)])?
-                }
-            }
-        };
-        if let Some(id) = s.id {
-            ids.insert(s.table, rows.iter().filter_map(|r| row_id(r, id)).collect());
-        }
+        let mut rows = Vec::new();
+        visit_table(conn, client_id, notes, s, None, &mut |row| {
+            rows.push(row);
+            Ok(())
+        })?;
         out.insert(s.table.to_string(), rows);
     }
     Ok(out)
+}
+
+/// Visits the rows of one table of a client's file, one at a time, in the export's order (or
+/// `order`, columns of that table); gives how many there were.
+fn visit_table(
+    conn: &Connection,
+    client_id: i64,
+    notes: &NoteFilter,
+    s: &TableSpec,
+    order: Option<&str>,
+    f: &mut dyn FnMut(Row) -> Result<()>,
+) -> Result<usize> {
+    let mut args = vec![Value::Integer(client_id)];
+    let scope = scope(s, notes, &mut args);
+    let order = order.map(str::to_string).unwrap_or_else(|| export_order(s));
+    let sql = format!("SELECT * FROM {} WHERE {scope} ORDER BY {order}", s.table);
+    visit_rows(conn, &sql, &args, f)
 }
 
 /// A client's file as the export takes it.
@@ -318,17 +353,72 @@ pub struct FileTables {
     pub notes_left_out: usize,
 }
 
+/// How many notes a client's file holds, and how many the note filter leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoteCounts {
+    pub taken: usize,
+    pub left_out: usize,
+}
+
+/// An order for `Store::visit_file_rows`: the export's, or one the Markdown reads in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowOrder {
+    /// As the JSON file has them (and the import writes them).
+    Export,
+    /// By a moment, then by id: notes by contact, timeline lines by when they happened.
+    Time,
+}
+
 impl Store {
     /// Every row of a client's file (notes as filtered), refusing a client that does not exist.
     pub fn file_tables(&self, client_id: i64, notes: &NoteFilter) -> Result<FileTables> {
         super::clients::require_client(&self.conn, client_id)?;
         let tables = collect(&self.conn, client_id, notes)?;
-        let all_notes: i64 =
-            self.conn
-                .query_row("SELECT count(*) FROM notes WHERE client_id = ?1", [client_id], |r| r.get(0))?;
-        let notes_left_out =
-            (all_notes as usize).saturating_sub(tables.get("notes").map(Vec::len).unwrap_or(0));
-        Ok(FileTables { tables, notes_left_out })
+        let NoteCounts { left_out, .. } = self.file_note_counts(client_id, notes)?;
+        Ok(FileTables { tables, notes_left_out: left_out })
+    }
+
+    /// How many of a client's notes the file takes and leaves out, refusing a client that
+    /// does not exist.
+    pub fn file_note_counts(&self, client_id: i64, notes: &NoteFilter) -> Result<NoteCounts> {
+        super::clients::require_client(&self.conn, client_id)?;
+        let Some(s) = spec("notes") else { return Ok(NoteCounts::default()) };
+        let mut args = vec![Value::Integer(client_id)];
+        let scope = scope(s, notes, &mut args);
+        let count = |sql: &str, args: &[Value]| -> Result<usize> {
+            let n: i64 = self.conn.query_row(sql, params_from_iter(args.iter()), |r| r.get(0))?;
+            Ok(n as usize)
+        };
+        let taken = count(&format!("SELECT count(*) FROM notes WHERE {scope}"), &args)?;
+        let all = count("SELECT count(*) FROM notes WHERE client_id = ?1", &[Value::Integer(client_id)])?;
+        Ok(NoteCounts { taken, left_out: all.saturating_sub(taken) })
+    }
+
+    /// Visits the rows of one table of a client's file one at a time, never holding them all:
+    /// what a streamed export reads. Gives how many rows there were.
+    pub fn visit_file_rows(
+        &self,
+        client_id: i64,
+        notes: &NoteFilter,
+        table: &TableSpec,
+        order: RowOrder,
+        f: &mut dyn FnMut(Row) -> Result<()>,
+    ) -> Result<usize> {
+        let order = match (order, table.table) {
+            (RowOrder::Time, "notes") => Some("contact_at, id"),
+            (RowOrder::Time, "events") => Some("occurred_at, id"),
+            _ => None,
+        };
+        visit_table(&self.conn, client_id, notes, table, order, f)
+    }
+
+    /// The addenda of one note, oldest first.
+    pub fn note_addenda_rows(&self, note_id: i64) -> Result<Vec<Row>> {
+        read_rows(
+            &self.conn,
+            "SELECT * FROM addenda WHERE note_id = ?1 ORDER BY id",
+            &[Value::Integer(note_id)],
+        )
     }
 }
 
@@ -380,115 +470,164 @@ pub fn insert_all(
     if let Some(unknown) = tables.keys().find(|k| spec(k).is_none()) {
         return Err(newer(format!("records of a kind called \"{}\"", crate::domain::text::fit(unknown, 40))));
     }
-    let mut map: IdMap = HashMap::new();
-    // self-references and records named by kind are written once everything is in
-    let mut later: Vec<Deferred> = Vec::new();
+    let mut ins = Inserter::new(tx, client_id, fix_client);
     for s in TABLES {
-        let Some(rows) = tables.get(s.table) else { continue };
-        let known = columns(tx, s.table)?;
-        let not_null = not_null_columns(tx, s.table)?;
-        for row in rows {
-            let mut row = row.clone();
-            if s.owner == Itself {
-                fix_client(&mut row);
+        for row in tables.get(s.table).into_iter().flatten() {
+            ins.insert(s, row.clone())?;
+        }
+    }
+    ins.finish()
+}
+
+/// Writes a file's rows one at a time, tables in the order of `TABLES` (parents before the
+/// rows that point at them), remembering each record's new id; `finish` then sets the
+/// references written later (a note rewritten as a later note) and rebuilds search rows.
+pub struct Inserter<'a, 't> {
+    tx: &'a Transaction<'t>,
+    client_id: i64,
+    fix_client: &'a dyn Fn(&mut Row),
+    map: IdMap,
+    /// self-references and records named by kind are written once everything is in
+    later: Vec<Deferred>,
+    /// (table, its columns, its NOT NULL columns), for the table being written
+    columns: Option<(&'static str, Vec<String>, Vec<String>)>,
+}
+
+impl<'a, 't> Inserter<'a, 't> {
+    pub fn new(tx: &'a Transaction<'t>, client_id: i64, fix_client: &'a dyn Fn(&mut Row)) -> Self {
+        Inserter { tx, client_id, fix_client, map: HashMap::new(), later: Vec::new(), columns: None }
+    }
+
+    /// Writes one row of table `s`; every table it points at must be in already.
+    pub fn insert(&mut self, s: &'static TableSpec, mut row: Row) -> Result<()> {
+        if self.columns.as_ref().is_none_or(|(t, _, _)| *t != s.table) {
+            self.columns = Some((s.table, columns(self.tx, s.table)?, not_null_columns(self.tx, s.table)?));
+        }
+        if s.owner == Itself {
+            (self.fix_client)(&mut row);
+        }
+        let Some((_, known, not_null)) = self.columns.as_ref() else { return Ok(()) };
+        if let Some(col) = row.keys().find(|c| !known.contains(c)) {
+            return Err(newer(format!(
+                "a field \"{}\" in its {}",
+                crate::domain::text::fit(col, 40),
+                s.table.replace('_', " ")
+            )));
+        }
+        let old_id = match s.id {
+            Some(id) => Some(row_id(&row, id).ok_or_else(|| damaged("a record without its number"))?),
+            None => None,
+        };
+        let mut values: Vec<(&str, Value)> = Vec::new();
+        let mut deferred: Vec<(&'static str, Option<i64>)> = Vec::new();
+        for (col, v) in &row {
+            if Some(col.as_str()) == s.id && s.owner != Itself {
+                continue;
             }
-            if let Some(col) = row.keys().find(|c| !known.contains(c)) {
-                return Err(newer(format!(
-                    "a field \"{}\" in its {}",
-                    crate::domain::text::fit(col, 40),
-                    s.table.replace('_', " ")
-                )));
+            let value = self.value(s, &row, col, v, not_null, &mut deferred)?;
+            values.push((col.as_str(), value));
+        }
+        let cols: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO {} ({}) VALUES ({})", s.table, cols.join(", "), marks.join(", "));
+        self.tx
+            .prepare_cached(&sql)?
+            .execute(params_from_iter(values.iter().map(|(_, v)| v)))
+            .map_err(|e| refused_insert(e, s.table))?;
+        if let Some(old) = old_id {
+            let new = if s.owner == Itself { self.client_id } else { self.tx.last_insert_rowid() };
+            self.map.entry(s.table).or_default().insert(old, new);
+            for (col, target) in deferred {
+                self.later.push((s.table, col, new, target));
             }
-            let old_id = match s.id {
-                Some(id) => Some(row_id(&row, id).ok_or_else(|| damaged("a record without its number"))?),
-                None => None,
-            };
-            let mut values: Vec<(String, Value)> = Vec::new();
-            let mut deferred: Vec<(&'static str, Option<i64>)> = Vec::new();
-            for (col, v) in &row {
-                if Some(col.as_str()) == s.id && s.owner != Itself {
-                    continue;
-                }
-                let mut value = from_json(v).map_err(|m| damaged(&m))?;
-                if col == "client_id" || (s.owner == Itself && Some(col.as_str()) == s.id) {
-                    value = Value::Integer(client_id);
-                }
-                if let Parent(pcol, parent) = s.owner {
-                    if col == pcol {
-                        let old = v.as_i64().ok_or_else(|| damaged("a record without its parent"))?;
-                        let new = map
-                            .get(parent)
-                            .and_then(|m| m.get(&old))
-                            .ok_or_else(|| damaged("a record whose parent is missing"))?;
-                        value = Value::Integer(*new);
+        }
+        Ok(())
+    }
+
+    /// The value written for one column: the new client, a parent's or a record's new id.
+    fn value(
+        &self,
+        s: &'static TableSpec,
+        row: &Row,
+        col: &str,
+        v: &serde_json::Value,
+        not_null: &[String],
+        deferred: &mut Vec<(&'static str, Option<i64>)>,
+    ) -> Result<Value> {
+        let mut value = from_json(v).map_err(|m| damaged(&m))?;
+        if col == "client_id" || (s.owner == Itself && Some(col) == s.id) {
+            value = Value::Integer(self.client_id);
+        }
+        if let Parent(pcol, parent) = s.owner {
+            if col == pcol {
+                let old = v.as_i64().ok_or_else(|| damaged("a record without its parent"))?;
+                let new = self
+                    .map
+                    .get(parent)
+                    .and_then(|m| m.get(&old))
+                    .ok_or_else(|| damaged("a record whose parent is missing"))?;
+                value = Value::Integer(*new);
+            }
+        }
+        for r in s.refs {
+            match *r {
+                To(rc, target) if rc == col => {
+                    let old = v.as_i64();
+                    if target == s.table && s.id.is_some() {
+                        deferred.push((rc, old));
+                        value = Value::Null;
+                    } else {
+                        value = match old.and_then(|o| self.new_id(target, o)) {
+                            Some(n) => Value::Integer(n),
+                            None => Value::Null,
+                        };
                     }
                 }
-                for r in s.refs {
-                    match *r {
-                        To(rc, target) if rc == col => {
-                            let old = v.as_i64();
-                            if target == s.table && s.id.is_some() {
-                                deferred.push((rc, old));
-                                value = Value::Null;
-                            } else {
-                                value = match old.and_then(|o| map.get(target).and_then(|m| m.get(&o))) {
-                                    Some(n) => Value::Integer(*n),
-                                    None => Value::Null,
-                                };
-                            }
-                        }
-                        Outside(oc, _) if oc == col => value = Value::Null,
-                        ByKind(kc, ic) if ic == col => {
-                            // the tables named by kind all come earlier in TABLES
-                            let kind = row.get(kc).and_then(|k| k.as_str()).unwrap_or_default();
-                            let target = RECORD_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
-                            let mapped = match (v.as_i64(), target) {
-                                (Some(o), Some(t)) => map.get(t).and_then(|m| m.get(&o)).copied(),
-                                _ => None,
-                            };
-                            value = match mapped {
-                                Some(n) => Value::Integer(n),
-                                // not in this file (left out of a partial export)
-                                None if not_null.contains(col) => Value::Integer(0),
-                                None => Value::Null,
-                            };
-                        }
-                        _ => {}
-                    }
+                Outside(oc, _) if oc == col => value = Value::Null,
+                ByKind(kc, ic) if ic == col => {
+                    // the tables named by kind all come earlier in TABLES
+                    let kind = row.get(kc).and_then(|k| k.as_str()).unwrap_or_default();
+                    let target = RECORD_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t);
+                    let mapped = match (v.as_i64(), target) {
+                        (Some(o), Some(t)) => self.new_id(t, o),
+                        _ => None,
+                    };
+                    value = match mapped {
+                        Some(n) => Value::Integer(n),
+                        // not in this file (left out of a partial export)
+                        None if not_null.iter().any(|c| c == col) => Value::Integer(0),
+                        None => Value::Null,
+                    };
                 }
-                values.push((col.clone(), value));
+                _ => {}
             }
-            let cols: Vec<&str> = values.iter().map(|(c, _)| c.as_str()).collect();
-            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!("INSERT INTO {} ({}) VALUES ({})", s.table, cols.join(", "), marks.join(", "));
-            tx.execute(&sql, params_from_iter(values.iter().map(|(_, v)| v)))
-                .map_err(|e| refused_insert(e, s.table))?;
-            if let Some(old) = old_id {
-                let new = if s.owner == Itself { client_id } else { tx.last_insert_rowid() };
-                map.entry(s.table).or_default().insert(old, new);
-                for (col, target) in deferred {
-                    later.push((s.table, col, new, target));
+        }
+        Ok(value)
+    }
+
+    fn new_id(&self, table: &str, old: i64) -> Option<i64> {
+        self.map.get(table).and_then(|m| m.get(&old)).copied()
+    }
+
+    /// Sets the references that had to wait and rebuilds the search rows written in code.
+    pub fn finish(self) -> Result<IdMap> {
+        for (table, col, new_id, old_target) in &self.later {
+            let mapped = old_target.and_then(|o| self.new_id(table, o));
+            if mapped.is_some() {
+                self.tx
+                    .prepare_cached(&format!("UPDATE {table} SET {col} = ?2 WHERE id = ?1"))?
+                    .execute(rusqlite::params![new_id, mapped])?;
+            }
+        }
+        for s in TABLES {
+            if let (Some(reindex), Some(m)) = (s.reindex, self.map.get(s.table)) {
+                for new in m.values() {
+                    reindex(self.tx, *new)?;
                 }
             }
         }
+        Ok(self.map)
     }
-    for (table, col, new_id, old_target) in later {
-        let mapped = old_target.and_then(|o| map.get(table).and_then(|m| m.get(&o)).copied());
-        if mapped.is_some() {
-            tx.execute(
-                &format!("UPDATE {table} SET {col} = ?2 WHERE id = ?1"),
-                rusqlite::params![new_id, mapped],
-            )?;
-        }
-    }
-    for s in TABLES {
-        if let (Some(reindex), Some(m)) = (s.reindex, map.get(s.table)) {
-            for new in m.values() {
-                reindex(tx, *new)?;
-            }
-        }
-    }
-    Ok(map)
 }
 
 /// A constraint the file's values break is the file's fault, said without its contents.
