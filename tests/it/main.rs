@@ -22,6 +22,7 @@ mod coordination;
 mod directory;
 mod forms;
 mod graphs;
+mod module_graph;
 mod notes;
 mod plan;
 mod plan_screens;
