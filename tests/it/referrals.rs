@@ -9,7 +9,7 @@ use caseload::domain::directory::{validate_service, ServiceInput};
 use caseload::domain::record::RecordKind;
 use caseload::domain::referral::{ReferralDetails, ReferralStatus, Urgency};
 use caseload::store::due::DueContext;
-use caseload::store::referrals::NewReferral;
+use caseload::store::referrals::{EventKind, NewReferral};
 use caseload::store::{Store, StoreError};
 use crossterm::event::KeyCode;
 
@@ -73,7 +73,14 @@ fn go(
     reason: &str,
     first: Option<&str>,
 ) -> Result<(), StoreError> {
-    store.change_referral_status(id, to, d(on), "", reason, None, first.map(d), "Sam Worker", fixed_now())
+    let first = first.map(|t| local(&format!("{t} 10:00")));
+    store.change_referral_status(id, to, d(on), "", reason, None, first, "Sam Worker", fixed_now())
+}
+
+/// A local date and time (`2026-11-27 10:00`) as stored, in UTC.
+fn local(s: &str) -> chrono::DateTime<chrono::Utc> {
+    caseload::domain::dates::local_to_utc(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -140,7 +147,12 @@ fn the_store_refuses_illegal_moves_and_keeps_every_move_with_its_reason() {
     go(&mut store, id, ReferralStatus::Declined, "2026-11-23", "Outside their area", None).unwrap();
     assert!(go(&mut store, id, ReferralStatus::Accepted, "2026-11-23", "", None).is_err(), "final");
     let r = store.referral(id).unwrap();
-    let moves: Vec<String> = r.history.iter().map(|e| format!("{} {}", e.on, e.to.as_str())).collect();
+    let moves: Vec<String> = r
+        .history
+        .iter()
+        .filter(|e| e.kind == EventKind::Status)
+        .map(|e| format!("{} {}", e.on, e.to.as_str()))
+        .collect();
     assert_eq!(
         moves,
         vec![
