@@ -206,8 +206,10 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                 None => store.open_referrals()?,
             };
             if output.json {
+                // each with its history and appointments (their refs are what `appointment` takes)
+                let full = list.iter().map(|r| store.referral(r.id)).collect::<Result<Vec<_>, _>>()?;
                 let v: Vec<_> =
-                    list.iter().map(|r| json_with(r, vec![("age", r.age(today).into())])).collect();
+                    full.iter().map(|r| json_with(r, vec![("age", r.age(today).into())])).collect();
                 print_json(&v)?;
             } else {
                 for r in &list {

@@ -113,12 +113,10 @@ impl AppointmentDetails {
     }
 }
 
-/// What changed between two versions of an appointment, in words for the history.
+/// What changed between two versions of an appointment, in words for the history:
+/// "Appointment moved from … to …; place … → …", or "Appointment of … changed: notes changed".
 fn changes(old: &AppointmentDetails, new: &AppointmentDetails) -> String {
     let mut parts = Vec::new();
-    if old.at != new.at {
-        parts.push(format!("moved from {} to {}", format_local(old.at), format_local(new.at)));
-    }
     if old.place != new.place {
         let place = |p: &str| if p.is_empty() { "(none)".to_string() } else { fit(p, 40) };
         parts.push(format!("place {} → {}", place(&old.place), place(&new.place)));
@@ -129,10 +127,16 @@ fn changes(old: &AppointmentDetails, new: &AppointmentDetails) -> String {
     if old.notes != new.notes {
         parts.push("notes changed".into());
     }
-    if parts.is_empty() {
-        "nothing changed".into()
-    } else {
-        parts.join("; ")
+    let rest = parts.join("; ");
+    match (old.at != new.at, rest.is_empty()) {
+        (true, true) => {
+            format!("Appointment moved from {} to {}", format_local(old.at), format_local(new.at))
+        }
+        (true, false) => {
+            format!("Appointment moved from {} to {}; {rest}", format_local(old.at), format_local(new.at))
+        }
+        (false, true) => format!("Appointment of {} saved unchanged", format_local(old.at)),
+        (false, false) => format!("Appointment of {} changed: {rest}", format_local(old.at)),
     }
 }
 
@@ -295,15 +299,14 @@ impl Store {
                 )?;
             }
             let what = changes(&before, &new);
-            let note = format!("Appointment of {} changed: {what}", format_local(before.at));
-            history(tx, &r, local_today(now), &note, by, now)?;
+            history(tx, &r, local_today(now), &what, by, now)?;
             log_record_event(
                 tx,
                 r.client_id,
                 &now_s,
                 &now_s,
                 "referral",
-                &format!("Appointment with {} changed: {}", fit(&r.provider, 50), fit(&what, 80)),
+                &format!("{} (with {})", fit(&what, 80), fit(&r.provider, 50)),
                 Some((RecordKind::Referral, r.id)),
             )
         })
