@@ -248,7 +248,10 @@ pub enum RefMsg {
     New(i64),
     Edit(i64),
     Status(i64),
+    /// A new appointment for a referral.
     Appointment(i64),
+    /// Change an appointment (by its own id).
+    EditAppointment(i64),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -153,6 +153,17 @@ pub fn day(flag: &str, value: Option<&str>, today: NaiveDate) -> anyhow::Result<
     }
 }
 
+/// A date and time given to `flag` that must say the time (an appointment): "friday 10:00",
+/// "2026-11-27 14:30"; a day alone is refused naming the flag.
+pub fn moment(flag: &str, value: Option<&str>) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    match value {
+        None => Ok(None),
+        Some(s) => crate::domain::dates::parse_datetime_with_time(s, chrono::Utc::now())
+            .map(Some)
+            .map_err(|m| bad(format!("{flag}: {m}"))),
+    }
+}
+
 /// Before any work: an output file that exists is kept unless `--force`.
 pub fn refuse_existing(output: Option<&Path>, force: bool) -> anyhow::Result<()> {
     if let Some(path) = output {

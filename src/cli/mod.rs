@@ -5,6 +5,7 @@
 //! record carries `ref`; add commands print the new `ref` first; refusals exit non-zero (2 for
 //! bad input) with a plain message on standard error and change nothing.
 
+pub mod appointments;
 pub mod assess;
 pub mod clients;
 pub mod close;

@@ -1,4 +1,4 @@
-//! Command-line referrals: add, list, record the next status.
+//! Command-line referrals: add, list, record the next status (appointments: `appointments`).
 
 use std::path::PathBuf;
 
@@ -6,7 +6,8 @@ use chrono::{Days, Utc};
 use clap::{Args, Subcommand};
 
 use super::common::{
-    bad, day, json_with, open, open_to_read, print_json, refusal, store_refusal, today, ClientRef, Output,
+    bad, day, json_with, moment, open, open_to_read, print_json, refusal, store_refusal, today, ClientRef,
+    Output,
 };
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
@@ -32,6 +33,9 @@ pub enum ReferralCommand {
     /// Record what happened next: sent, acknowledged, accepted, in-service, completed,
     /// declined (--reason), client-declined, no-response, cancelled, on-hold.
     Status(ReferralStatusArgs),
+    /// Appointments arranged with the provider: add (at a day and time), edit, remove.
+    #[command(subcommand)]
+    Appointment(super::appointments::AppointmentCommand),
 }
 
 #[derive(Args, Debug)]
@@ -86,7 +90,8 @@ pub struct ReferralStatusArgs {
     /// A follow-up date other than the default.
     #[arg(long)]
     pub follow_up: Option<String>,
-    /// When accepted: the first appointment's day (the follow-up falls on it).
+    /// When accepted: the first appointment's day and time ("friday 10:00", "2026-11-27 14:30");
+    /// the follow-up falls on its day. A day without a time is refused.
     #[arg(long)]
     pub appointment: Option<String>,
     #[command(flatten)]
@@ -111,6 +116,7 @@ fn line(r: &Referral, today: chrono::NaiveDate) -> String {
 pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()> {
     let today = today();
     match cmd {
+        ReferralCommand::Appointment(c) => super::appointments::appointment(db, c),
         ReferralCommand::Add(a) => {
             if a.service.is_none() && a.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 return Err(bad(
@@ -201,8 +207,10 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                 None => store.open_referrals()?,
             };
             if output.json {
+                // each with its history and appointments (their refs are what `appointment` takes)
+                let full = list.iter().map(|r| store.referral(r.id)).collect::<Result<Vec<_>, _>>()?;
                 let v: Vec<_> =
-                    list.iter().map(|r| json_with(r, vec![("age", r.age(today).into())])).collect();
+                    full.iter().map(|r| json_with(r, vec![("age", r.age(today).into())])).collect();
                 print_json(&v)?;
             } else {
                 for r in &list {
@@ -222,7 +230,7 @@ pub fn referral(db: Option<PathBuf>, cmd: ReferralCommand) -> anyhow::Result<()>
                 a.status.parse().map_err(|e: crate::domain::referral::ParseError| bad(e.to_string()))?;
             let on = day("--on", a.on.as_deref(), today)?.unwrap_or(today);
             let follow = day("--follow-up", a.follow_up.as_deref(), today)?;
-            let first = day("--appointment", a.appointment.as_deref(), today)?;
+            let first = moment("--appointment", a.appointment.as_deref())?;
             let mut store = open(db)?;
             let by = store.settings()?.signature();
             store

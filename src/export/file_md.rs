@@ -753,7 +753,10 @@ fn referrals(w: &mut W<'_>) {
             w.line("- History:");
             for e in mine {
                 let from = s(e, "from_status");
-                let what = if from.is_empty() {
+                let about_appointment = s(e, "kind") == "appointment";
+                let what = if about_appointment {
+                    String::new()
+                } else if from.is_empty() {
                     referral_status(&s(e, "to_status"))
                 } else {
                     format!("{} → {}", referral_status(&from), referral_status(&s(e, "to_status")))
@@ -764,7 +767,11 @@ fn referrals(w: &mut W<'_>) {
                         words.push(md(&s(e, col)));
                     }
                 }
-                let words = if words.is_empty() { String::new() } else { format!(": {}", words.join("; ")) };
+                let words = match (words.is_empty(), about_appointment) {
+                    (true, _) => String::new(),
+                    (false, true) => words.join("; "),
+                    (false, false) => format!(": {}", words.join("; ")),
+                };
                 let by = if s(e, "by_whom").is_empty() {
                     String::new()
                 } else {
@@ -1089,6 +1096,14 @@ mod tests {
                         ("to_status", "declined".into()),
                         ("reason", "Outside their area".into()),
                     ]),
+                    row(&[
+                        ("referral_id", 4.into()),
+                        ("on_date", "2026-11-10".into()),
+                        ("from_status", "declined".into()),
+                        ("to_status", "declined".into()),
+                        ("kind", "appointment".into()),
+                        ("note", "Appointment removed: 2026-11-13 09:00".into()),
+                    ]),
                 ],
             ),
             (
@@ -1108,6 +1123,7 @@ mod tests {
         assert!(md.contains("  - 2026-11-02 Draft (Sam Worker)"), "{md}");
         assert!(md.contains("  - 2026-11-10 Sent → Declined by provider: Outside their area"), "{md}");
         assert!(md.contains("- Appointment 2026-11-12 09:30 at Main hall, transport: bus pass"), "{md}");
+        assert!(md.contains("  - 2026-11-10 Appointment removed: 2026-11-13 09:00"), "{md}");
         assert!(!md.contains("Other records"), "{md}");
     }
 

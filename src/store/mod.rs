@@ -1,5 +1,6 @@
 //! SQLite storage: opening safely, numbered migrations, and one module per aggregate.
 
+pub mod appointments;
 pub mod assessments;
 pub mod caseload;
 pub mod clients;
@@ -49,6 +50,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (10, include_str!("migrations/0010_closure.sql")),
     (11, include_str!("migrations/0011_open_case_indexes.sql")),
     (12, include_str!("migrations/0012_time_report_index.sql")),
+    (13, include_str!("migrations/0013_appointment_history.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -6,12 +6,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
+use super::appointments::{appointments_of, insert_appointment};
+pub use super::appointments::{Appointment, AppointmentDetails};
 use super::clients::{current_episode_id, log_record_event, require_client};
 use super::coordination::{insert_consent, StoredConsent};
 use super::{day_col, now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
 use crate::domain::coordination::ConsentDraft;
-use crate::domain::dates::{format_date, moment_of_day, to_db};
+use crate::domain::dates::{format_date, moment_of_day};
 use crate::domain::record::RecordKind;
 use crate::domain::referral::{
     age_phrase, check_transition, default_follow_up, referral_ref, ReferralDetails, ReferralStatus,
@@ -19,8 +21,20 @@ use crate::domain::referral::{
 };
 use crate::domain::text::fit;
 
+/// What a row of a referral's history is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// A move through the closed loop (from → to).
+    #[default]
+    Status,
+    /// An appointment arranged, changed or removed (the note says which); the status is unchanged.
+    Appointment,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferralEvent {
+    pub kind: EventKind,
     pub on: NaiveDate,
     pub recorded_at: String,
     pub from: Option<ReferralStatus>,
@@ -28,15 +42,6 @@ pub struct ReferralEvent {
     pub note: String,
     pub reason: String,
     pub by: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Appointment {
-    pub at: String,
-    pub place: String,
-    pub transport: String,
-    pub transport_how: String,
-    pub notes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -196,14 +201,16 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("There is no referral {}.", referral_ref(id))))?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT on_date, recorded_at, from_status, to_status, note, reason, by_whom FROM referral_events \
+            "SELECT on_date, recorded_at, from_status, to_status, note, reason, by_whom, kind FROM referral_events \
              WHERE referral_id = ?1 ORDER BY on_date, id",
         )?;
         r.history = stmt
             .query_map([id], |x| {
                 let from: Option<String> = x.get(2)?;
                 let to: String = x.get(3)?;
+                let kind: String = x.get(7)?;
                 Ok(ReferralEvent {
+                    kind: if kind == "appointment" { EventKind::Appointment } else { EventKind::Status },
                     on: day_col(x, 0)?.unwrap_or_default(),
                     recorded_at: x.get(1)?,
                     from: from.and_then(|f| f.parse().ok()),
@@ -214,20 +221,7 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, place, transport, transport_how, notes FROM appointments WHERE referral_id = ?1 ORDER BY at",
-        )?;
-        r.appointments = stmt
-            .query_map([id], |x| {
-                Ok(Appointment {
-                    at: x.get(0)?,
-                    place: x.get(1)?,
-                    transport: x.get(2)?,
-                    transport_how: x.get(3)?,
-                    notes: x.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        r.appointments = appointments_of(&self.conn, id)?;
         Ok(r)
     }
 
@@ -276,7 +270,7 @@ impl Store {
         note: &str,
         reason: &str,
         follow_up: Option<NaiveDate>,
-        first_appointment: Option<NaiveDate>,
+        first_appointment: Option<DateTime<Utc>>,
         by: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -319,7 +313,8 @@ impl Store {
             )),
             other => StoreError::Refused(other.to_string()),
         })?;
-        let follow = follow_up.or_else(|| default_follow_up(to, on, first_appointment));
+        let first = first_appointment.map(AppointmentDetails::at);
+        let follow = follow_up.or_else(|| default_follow_up(to, on, first.as_ref().map(|a| a.day())));
         let held_from = if to == ReferralStatus::OnHold { Some(r.status.as_str()) } else { None };
         let now_s = now_db(now);
         self.write(|tx| {
@@ -350,11 +345,10 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![id, format_date(on), now_s, r.status.as_str(), to.as_str(), note, reason, by],
             )?;
-            if let Some(first) = first_appointment {
-                tx.execute(
-                    "INSERT INTO appointments (referral_id, at, created_at) VALUES (?1, ?2, ?3)",
-                    params![id, format!("{}T09:00:00Z", format_date(first)), now_s],
-                )?;
+            if let Some(first) = &first {
+                // at the time given; the follow-up is already set on its day
+                let moved = Referral { status: to, ..r.clone() };
+                insert_appointment(tx, &moved, on, first, by, now)?;
             }
             let why = if reason.is_empty() { String::new() } else { format!(": {}", fit(&reason, 80)) };
             log_record_event(
@@ -406,57 +400,6 @@ impl Store {
                 ],
             )?;
             Ok(())
-        })
-    }
-
-    /// An appointment arranged for the client with the provider.
-    #[allow(clippy::too_many_arguments)]
-    pub fn add_appointment(
-        &mut self,
-        referral: i64,
-        at: DateTime<Utc>,
-        place: &str,
-        transport: &str,
-        how: &str,
-        notes: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let r = self.referral(referral)?;
-        let transport = match transport.trim() {
-            "" | "unknown" => "unknown",
-            "yes" => "yes",
-            "no" => "no",
-            _ => return Err(StoreError::invalid("transport", "Say yes, no or not known.")),
-        };
-        let place = crate::domain::text::clean_line(place);
-        let how = crate::domain::text::clean_line(how);
-        let notes = crate::domain::text::clean_multiline(notes);
-        if place.chars().count() > 500 || how.chars().count() > 500 || notes.chars().count() > 10_000 {
-            return Err(StoreError::invalid("notes", "Too long."));
-        }
-        let now_s = now_db(now);
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO appointments (referral_id, at, place, transport, transport_how, notes, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![referral, to_db(at), place, transport, how, notes, now_s],
-            )?;
-            // an accepted referral is followed up on its first appointment
-            if r.status == ReferralStatus::Accepted {
-                tx.execute(
-                    "UPDATE referrals SET follow_up_on = ?2 WHERE id = ?1 AND (follow_up_on IS NULL OR follow_up_on > ?2)",
-                    params![referral, format_date(at.date_naive())],
-                )?;
-            }
-            log_record_event(
-                tx,
-                r.client_id,
-                &to_db(at),
-                &now_s,
-                "referral",
-                &format!("Appointment with {} arranged{}", fit(&r.provider, 50), if place.is_empty() { String::new() } else { format!(" at {}", fit(&place, 40)) }),
-                Some((RecordKind::Referral, referral)),
-            )
         })
     }
 }

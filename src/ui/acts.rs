@@ -32,6 +32,8 @@ pub enum Act {
     },
     /// A person recorded by mistake.
     RemovePerson(i64),
+    /// An appointment cancelled or recorded by mistake (the referral's history keeps it).
+    RemoveAppointment(i64),
     /// Destroy a file past retention; `confirm` is what was typed (it must be the reference).
     Destroy {
         client_id: i64,
@@ -107,6 +109,11 @@ impl Act {
                 let p = ctx.store.person(id)?;
                 ctx.store.remove_person(id, now)?;
                 format!("Removed {}.", display_safe(&p.name))
+            }
+            Act::RemoveAppointment(id) => {
+                let a = ctx.store.appointment(id)?;
+                ctx.store.remove_appointment(id, &ctx.settings.signature(), now)?;
+                format!("Appointment of {} removed; the referral's history keeps it.", a.when())
             }
             Act::Destroy { client_id, confirm } => {
                 let by = ctx.settings.signature();

@@ -9,7 +9,7 @@ use caseload::domain::directory::{validate_service, ServiceInput};
 use caseload::domain::record::RecordKind;
 use caseload::domain::referral::{ReferralDetails, ReferralStatus, Urgency};
 use caseload::store::due::DueContext;
-use caseload::store::referrals::NewReferral;
+use caseload::store::referrals::{EventKind, NewReferral};
 use caseload::store::{Store, StoreError};
 use crossterm::event::KeyCode;
 
@@ -73,7 +73,14 @@ fn go(
     reason: &str,
     first: Option<&str>,
 ) -> Result<(), StoreError> {
-    store.change_referral_status(id, to, d(on), "", reason, None, first.map(d), "Sam Worker", fixed_now())
+    let first = first.map(|t| local(&format!("{t} 10:00")));
+    store.change_referral_status(id, to, d(on), "", reason, None, first, "Sam Worker", fixed_now())
+}
+
+/// A local date and time (`2026-11-27 10:00`) as stored, in UTC.
+fn local(s: &str) -> chrono::DateTime<chrono::Utc> {
+    caseload::domain::dates::local_to_utc(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -140,7 +147,12 @@ fn the_store_refuses_illegal_moves_and_keeps_every_move_with_its_reason() {
     go(&mut store, id, ReferralStatus::Declined, "2026-11-23", "Outside their area", None).unwrap();
     assert!(go(&mut store, id, ReferralStatus::Accepted, "2026-11-23", "", None).is_err(), "final");
     let r = store.referral(id).unwrap();
-    let moves: Vec<String> = r.history.iter().map(|e| format!("{} {}", e.on, e.to.as_str())).collect();
+    let moves: Vec<String> = r
+        .history
+        .iter()
+        .filter(|e| e.kind == EventKind::Status)
+        .map(|e| format!("{} {}", e.on, e.to.as_str()))
+        .collect();
     assert_eq!(
         moves,
         vec![
@@ -411,4 +423,182 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::InService);
     assert_eq!(back.history.last().unwrap().to, ReferralStatus::Sent);
     assert_eq!(back.follow_up_on, cancelled_follow_up);
+}
+
+/// An appointment is kept at the time given (never an invented 09:00), can be moved and
+/// removed, and each change is a row in the referral's history that says what it was.
+#[test]
+fn an_appointment_keeps_its_time_and_is_changed_and_removed_with_a_history_row() {
+    use caseload::store::referrals::AppointmentDetails;
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, s) = setup(&mut store);
+    let id = referral(&mut store, c, s, true);
+    go(&mut store, id, ReferralStatus::Sent, "2026-11-16", "", None).unwrap();
+    go(&mut store, id, ReferralStatus::Accepted, "2026-11-20", "", Some("2026-11-27")).unwrap();
+    let r = store.referral(id).unwrap();
+    assert_eq!(r.appointments.iter().map(|a| a.when()).collect::<Vec<_>>(), vec!["2026-11-27 10:00"]);
+    let arranged = r.history.last().unwrap();
+    assert_eq!(arranged.kind, EventKind::Appointment);
+    assert_eq!(
+        (arranged.on, arranged.note.as_str()),
+        (d("2026-11-20"), "Appointment arranged: 2026-11-27 10:00")
+    );
+    assert_eq!(r.follow_up_on, Some(d("2026-11-27")));
+    let first = r.appointments[0].clone();
+    assert_eq!(first.reference, format!("AP-{}", first.id));
+
+    // moved within the day, then to the next day: the follow-up moves with it
+    let mut change = first.details();
+    change.at = local("2026-11-27 11:30");
+    change.place = "Main hall".into();
+    store.update_appointment(first.id, &change, "Sam Worker", fixed_now()).unwrap();
+    change.at = local("2026-11-28 09:15");
+    store.update_appointment(first.id, &change, "Sam Worker", fixed_now()).unwrap();
+    let r = store.referral(id).unwrap();
+    assert_eq!(r.appointments[0].when(), "2026-11-28 09:15");
+    assert_eq!(r.appointments[0].place, "Main hall");
+    assert_eq!(r.follow_up_on, Some(d("2026-11-28")), "followed up on the appointment's new day");
+    let notes: Vec<&str> =
+        r.history.iter().filter(|e| e.kind == EventKind::Appointment).map(|e| e.note.as_str()).collect();
+    assert_eq!(
+        notes[1..],
+        [
+            "Appointment moved from 2026-11-27 10:00 to 2026-11-27 11:30; place (none) → Main hall",
+            "Appointment moved from 2026-11-27 11:30 to 2026-11-28 09:15",
+        ]
+    );
+    assert_eq!(r.status, ReferralStatus::Accepted, "an appointment row does not move the referral");
+
+    // a wrong value is refused at its field and changes nothing
+    let bad = AppointmentDetails { transport: "maybe".into(), ..change.clone() };
+    let refused = store.update_appointment(first.id, &bad, "Sam Worker", fixed_now());
+    assert!(matches!(&refused, Err(StoreError::Invalid(e)) if e[0].field == "transport"), "{refused:?}");
+    assert_eq!(store.referral(id).unwrap().history.len(), r.history.len());
+
+    // removed: gone from the list, kept in the history
+    let second = store
+        .add_appointment(id, &AppointmentDetails::at(local("2026-12-04 14:00")), "Sam Worker", fixed_now())
+        .unwrap();
+    store.remove_appointment(first.id, "Sam Worker", fixed_now()).unwrap();
+    let r = store.referral(id).unwrap();
+    assert_eq!(r.appointments.iter().map(|a| a.id).collect::<Vec<_>>(), vec![second]);
+    let removed = r.history.last().unwrap();
+    assert_eq!(
+        (removed.kind, removed.note.as_str()),
+        (EventKind::Appointment, "Appointment removed: 2026-11-28 09:15 at Main hall")
+    );
+    assert_eq!((removed.on, removed.by.as_str()), (today(), "Sam Worker"));
+    assert!(matches!(store.appointment(first.id), Err(StoreError::NotFound(_))));
+    let tl = store.timeline(c, Default::default(), 50, None).unwrap();
+    assert!(
+        tl.iter()
+            .any(|e| e.summary.contains("Appointment with Northside Food Bank")
+                && e.summary.contains("removed"))
+    );
+
+    // a closed referral's appointments stay as they were
+    go(&mut store, id, ReferralStatus::Declined, "2026-11-23", "No places left", None).unwrap();
+    assert!(matches!(
+        store.remove_appointment(second, "Sam Worker", fixed_now()),
+        Err(StoreError::Refused(_))
+    ));
+    assert!(store.update_appointment(second, &change, "Sam Worker", fixed_now()).is_err());
+    assert_eq!(store.referral(id).unwrap().appointments.len(), 1);
+}
+
+/// The command line: the accept step and `referral appointment add` refuse a day without a
+/// time; an appointment is changed and removed by its ref.
+#[test]
+fn the_command_line_arranges_changes_and_removes_appointments_at_the_time_given() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (c, s) = setup(&mut store);
+        let id = referral(&mut store, c, s, true);
+        go(&mut store, id, ReferralStatus::Sent, "2026-11-16", "", None).unwrap();
+    }
+    let (code, _, err) =
+        cli(&path, &["referral", "status", "R-1", "accepted", "--appointment", "2026-12-01"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--appointment") && err.contains("Add the time"), "{err}");
+    assert_eq!(
+        Store::open(&path).unwrap().referral(1).unwrap().status,
+        ReferralStatus::Sent,
+        "nothing changed"
+    );
+    let (code, _, err) =
+        cli(&path, &["referral", "status", "R-1", "accepted", "--appointment", "2026-12-01 10:00"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = cli(&path, &["referral", "list", "Ada", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["appointments"][0]["ref"], "AP-1");
+    assert_eq!(v[0]["history"].as_array().unwrap().last().unwrap()["kind"], "appointment");
+    let (code, out, err) = cli(
+        &path,
+        &["referral", "appointment", "edit", "AP-1", "--at", "2026-12-01 11:00", "--place", "Annex"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "AP-1 changed: 2026-12-01 11:00 at Annex");
+    let (code, _, err) = cli(&path, &["referral", "appointment", "add", "R-1", "--at", "friday"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Add the time"), "{err}");
+    let (code, out, err) = cli(&path, &["referral", "appointment", "add", "R-1", "--at", "2026-12-08 14:00"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("AP-2 arranged: 2026-12-08 14:00"), "{out}");
+    let (code, out, _) = cli(&path, &["referral", "appointment", "remove", "AP-2"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("AP-2 removed"), "{out}");
+    let (code, _, err) = cli(&path, &["referral", "appointment", "remove", "AP-2"]);
+    assert_eq!(code, 2, "{err}");
+    let r = Store::open(&path).unwrap().referral(1).unwrap();
+    assert_eq!(r.appointments.len(), 1);
+    assert!(r.history.iter().any(|e| e.note == "Appointment removed: 2026-12-08 14:00"), "{:?}", r.history);
+}
+
+/// The accept step asks for the first appointment's day and time: a day alone is refused at the
+/// field; on the referral, `m` moves the appointment and `d` then `y` removes it, each a line in
+/// the history.
+#[test]
+fn the_referral_screen_accepts_with_a_timed_appointment_then_moves_and_removes_it() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (c, s) = setup(&mut store);
+        let id = referral(&mut store, c, s, true);
+        go(&mut store, id, ReferralStatus::Sent, "2026-11-16", "", None).unwrap();
+    }
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>r<enter>s");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Referral R-1: sent"), "{s}");
+    keys(&mut app, "<right>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Accepted"), "{s}");
+    keys(&mut app, "<tab><tab><tab><tab>2026-11-27<c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Add the time too"), "{s}");
+    assert_eq!(open(&path).referral(1).unwrap().status, ReferralStatus::Sent, "nothing saved");
+    keys(&mut app, " 10:00<c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("▶ 2026-11-27 10:00"), "{s}");
+    assert!(!s.contains("09:00"), "{s}");
+    keys(&mut app, "m");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Change the appointment of 2026-11-27 10:00"), "{s}");
+    keys(&mut app, "friday 11:30<tab>Main hall<c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Appointment on 2026-11-27 11:30 changed"), "{s}");
+    assert!(s.contains("Appointment moved from 2026-11-27 10:00 to 2026-11-27 11:30"), "{s}");
+    insta::assert_snapshot!("referral_appointment_moved_80x24", s);
+    keys(&mut app, "d");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Remove the appointment of 2026-11-27 11:30? y removes"), "{s}");
+    keys(&mut app, "y");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Appointment of 2026-11-27 11:30 removed"), "{s}");
+    assert!(s.contains("none arranged"), "{s}");
+    let r = open(&path).referral(1).unwrap();
+    assert!(r.appointments.is_empty());
+    assert_eq!(r.history.last().unwrap().note, "Appointment removed: 2026-11-27 11:30 at Main hall");
 }

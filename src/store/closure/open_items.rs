@@ -425,7 +425,7 @@ fn episode_referrals(conn: &Connection, client_id: i64, episode_id: i64) -> Resu
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.provider, r.status, r.status_since, \
          coalesce((SELECT CASE WHEN e.reason != '' THEN e.reason ELSE e.note END FROM referral_events e \
-                   WHERE e.referral_id = r.id ORDER BY e.on_date DESC, e.id DESC LIMIT 1), '') \
+                   WHERE e.referral_id = r.id AND e.kind = 'status' ORDER BY e.on_date DESC, e.id DESC LIMIT 1), '') \
          FROM referrals r WHERE r.client_id = ?1 AND (r.episode_id = ?2 OR r.episode_id IS NULL) ORDER BY r.id",
     )?;
     let rows = stmt.query_map(params![client_id, episode_id], |r| {

@@ -51,7 +51,18 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: RefMsg) -> Result<Opened> {
         }
         RefMsg::Appointment(id) => {
             let r = ctx.store.referral(id)?;
-            Opened::screen(AppointmentForm::new(r, today))
+            if r.status.is_terminal() {
+                return Opened::refused("This referral is closed; its appointments stay as they were.");
+            }
+            Opened::screen(AppointmentForm::new(r, None, today))
+        }
+        RefMsg::EditAppointment(id) => {
+            let a = ctx.store.appointment(id)?;
+            let r = ctx.store.referral(a.referral_id)?;
+            if r.status.is_terminal() {
+                return Opened::refused("This referral is closed; its appointments stay as they were.");
+            }
+            Opened::screen(AppointmentForm::new(r, Some(&a), today))
         }
     }
 }

@@ -9,11 +9,12 @@ use ratatui::Frame;
 
 use super::list::follow_text;
 use crate::app::message::{Message, RefMsg};
-use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::dates::format_date;
 use crate::domain::text::display_safe;
 use crate::keymap::{key_label, lookup, Action, Context};
-use crate::store::referrals::Referral;
+use crate::store::referrals::{Appointment, EventKind, Referral};
 use crate::store::Result;
+use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 
@@ -24,11 +25,50 @@ pub struct ReferralScreen {
     today: NaiveDate,
     scroll: u16,
     stale: bool,
+    /// The appointment that changing and removing act on (an index into the list).
+    selected: usize,
+    /// Removing an appointment, waiting for yes (its id).
+    confirm_remove: Option<i64>,
 }
 
 impl ReferralScreen {
     pub fn new(id: i64) -> Self {
-        ReferralScreen { id, r: None, consent: None, today: NaiveDate::default(), scroll: 0, stale: true }
+        ReferralScreen {
+            id,
+            r: None,
+            consent: None,
+            today: NaiveDate::default(),
+            scroll: 0,
+            stale: true,
+            selected: 0,
+            confirm_remove: None,
+        }
+    }
+
+    fn selected_appointment(&self) -> Option<&Appointment> {
+        self.r.as_ref().and_then(|r| r.appointments.get(self.selected))
+    }
+
+    /// A key on an appointment: the next one, change it, remove it (asking first).
+    fn appointment_key(&mut self, action: Action) -> Handled {
+        let n = self.r.as_ref().map_or(0, |r| r.appointments.len());
+        let Some(a) = self.selected_appointment() else {
+            return Handled::Yes(vec![Message::Status(format!(
+                "No appointment yet: {} adds one.",
+                key_label(Context::ReferralView, Action::AddAppointment)
+            ))]);
+        };
+        match action {
+            Action::EditAppointment => Handled::Yes(vec![Message::Referral(RefMsg::EditAppointment(a.id))]),
+            Action::Remove => {
+                self.confirm_remove = Some(a.id);
+                Handled::Yes(vec![])
+            }
+            _ => {
+                self.selected = (self.selected + 1) % n.max(1);
+                Handled::Yes(vec![])
+            }
+        }
     }
 }
 
@@ -40,7 +80,14 @@ impl View for ReferralScreen {
         &[Context::ReferralView, Context::Global]
     }
     fn hints(&self) -> &'static [Action] {
-        &[Action::NextStatus, Action::AddAppointment, Action::Edit, Action::Back, Action::Help]
+        &[
+            Action::NextStatus,
+            Action::AddAppointment,
+            Action::EditAppointment,
+            Action::Edit,
+            Action::Back,
+            Action::Help,
+        ]
     }
     fn client_id(&self) -> Option<i64> {
         self.r.as_ref().map(|r| r.client_id)
@@ -58,12 +105,19 @@ impl View for ReferralScreen {
                 }
                 None => None,
             };
+            self.selected = self.selected.min(r.appointments.len().saturating_sub(1));
             self.r = Some(r);
             self.stale = false;
         }
         Ok(())
     }
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        if let Some(id) = self.confirm_remove.take() {
+            if lookup(&[Context::ReferralView], &ev) == Some(Action::Yes) {
+                return Handled::Act(Act::RemoveAppointment(id));
+            }
+            return Handled::Yes(vec![Message::Status("Kept.".into())]);
+        }
         let Some(action) = lookup(&[Context::ReferralView], &ev) else { return Handled::No };
         let Some(r) = &self.r else { return Handled::Yes(vec![]) };
         let msg = match action {
@@ -82,6 +136,9 @@ impl View for ReferralScreen {
             }
             Action::NextStatus => RefMsg::Status(r.id),
             Action::AddAppointment => RefMsg::Appointment(r.id),
+            Action::NextTab | Action::EditAppointment | Action::Remove => {
+                return self.appointment_key(action)
+            }
             Action::Edit => RefMsg::Edit(r.id),
             Action::Back => return Handled::Yes(vec![Message::Back]),
             _ => return Handled::No,
@@ -170,7 +227,7 @@ impl View for ReferralScreen {
                 theme::dim(),
             )));
         }
-        for a in &r.appointments {
+        for (i, a) in r.appointments.iter().enumerate() {
             let transport = match a.transport.as_str() {
                 "yes" => format!(
                     "transport arranged{}",
@@ -179,16 +236,44 @@ impl View for ReferralScreen {
                 "no" => "no transport arranged".into(),
                 _ => "transport not known".into(),
             };
-            lines.push(Line::from(format!(
-                "  {}  {}  {}",
-                from_db(&a.at).map(format_local).unwrap_or_default(),
-                display_safe(&a.place),
-                display_safe(&transport)
+            let mark = if i == self.selected { "▶ " } else { "  " };
+            let line =
+                format!("{mark}{}  {}  {}", a.when(), display_safe(&a.place), display_safe(&transport));
+            lines.push(if i == self.selected {
+                Line::from(Span::styled(line, theme::selected()))
+            } else {
+                Line::from(line)
+            });
+            if self.confirm_remove == Some(a.id) {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "  Remove the appointment of {}? {} removes, any other key keeps.",
+                        a.when(),
+                        key_label(Context::ReferralView, Action::Yes)
+                    ),
+                    theme::warn(),
+                )));
+            }
+        }
+        if r.appointments.len() > 1 {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "  {} selects another; {} changes it, {} removes it",
+                    key_label(Context::ReferralView, Action::NextTab),
+                    key_label(Context::ReferralView, Action::EditAppointment),
+                    key_label(Context::ReferralView, Action::Remove)
+                ),
+                theme::dim(),
             )));
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("History", theme::title())));
         for e in &r.history {
+            if e.kind == EventKind::Appointment {
+                let by = if e.by.is_empty() { String::new() } else { format!(" ({})", e.by) };
+                lines.push(Line::from(format!("  {}  {}{by}", format_date(e.on), display_safe(&e.note))));
+                continue;
+            }
             let from = e.from.map(|f| format!("{} → ", f.label().to_lowercase())).unwrap_or_default();
             let why = [e.reason.as_str(), e.note.as_str()]
                 .iter()

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 
 use crate::domain::client::FieldError;
-use crate::domain::dates::parse_date;
+use crate::domain::dates::{parse_date, parse_datetime_with_time};
 use crate::domain::referral::{allowed_next, ReferralStatus};
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
@@ -30,7 +30,10 @@ impl StatusForm {
                 Field::text("reason", "Reason").max(1000).help("Required when the provider declines."),
                 Field::date("follow_up_on", "Follow-up date")
                     .help("Empty: a week after sending, the first appointment once accepted, a month into the service."),
-                Field::date("first_appointment", "First appointment").help("When accepted: the first appointment's day."),
+                Field::text("first_appointment", "First appointment").max(40).help(&format!(
+                    "When accepted: its day and time, e.g. friday 10:00 or 2026-11-27 14:30. Empty if the time is not known yet ({} adds it later).",
+                    key_label(Context::ReferralView, Action::AddAppointment)
+                )),
                 Field::multiline("note", "Note", 3),
             ],
             today,
@@ -74,7 +77,16 @@ impl FormSpec for StatusForm {
         };
         let on = get("on").unwrap_or(ctx.today);
         let follow = get("follow_up_on");
-        let first = get("first_appointment");
+        let first = match v("first_appointment").trim() {
+            "" => None,
+            t => match parse_datetime_with_time(t, ctx.now) {
+                Ok(at) => Some(at),
+                Err(message) => {
+                    errors.push(FieldError { field: "first_appointment", message });
+                    None
+                }
+            },
+        };
         if !errors.is_empty() {
             form.set_errors(&errors);
             return Ok(Submitted::Stay);
