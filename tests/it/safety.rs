@@ -63,3 +63,16 @@ fn every_flag_shows_whole_on_a_deep_screen_at_80_and_160_columns() {
         insta::assert_snapshot!(format!("flags_on_a_deep_screen_{w}x{h}"), s);
     }
 }
+
+#[test]
+fn the_client_list_shows_every_flag_whole_and_cuts_the_name_instead() {
+    let (_d, path) = temp_db();
+    seed_flagged(&path);
+    let mut app = clients(&path);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&mut app, w, h);
+        let row = s.lines().find(|l| l.contains("C-0001")).unwrap_or_default();
+        assert!(row.contains("RISK-HIGH ALERT no-msg interp"), "at {w} columns: {row}");
+        insta::assert_snapshot!(format!("flags_in_the_client_list_{w}x{h}"), s);
+    }
+}

@@ -269,10 +269,15 @@ impl View for ClientListScreen {
             ))
         };
         let w = inner.width as usize;
-        let name_w = w.saturating_sub(7 + 1 + 4 + 1 + 7 + 1 + 11 + 1 + 18 + 2).max(10);
+        let visible = self.offset..(self.offset + self.height).min(self.ids.len());
+        // the flags are never cut: their column is as wide as the widest of the page loaded
+        // (steady while scrolling), and the name gives way
+        let flags_w = self.page.iter().map(|c| width(&c.short_flags())).max();
+        let flags_w = flags_w.unwrap_or(0).max(width("Flags"));
+        let name_w = w.saturating_sub(2 + 7 + 1 + 1 + 4 + 1 + 7 + 1 + 12 + 1 + flags_w).max(10);
         let header = Line::from(Span::styled(
             format!(
-                "  {:<7} {:<name_w$} {:>4} {:<7} {:<11} {}",
+                "  {:<7} {:<name_w$} {:>4} {:<7} {:<12} {}",
                 "Ref", "Name", "Age", "Status", "Last contact", "Flags"
             ),
             theme::title(),
@@ -290,7 +295,7 @@ impl View for ClientListScreen {
             };
             lines.push(Line::from(Span::styled(msg, theme::dim())));
         }
-        for i in self.offset..(self.offset + self.height).min(self.ids.len()) {
+        for i in visible {
             let Some(c) = self.row(i) else { continue };
             let name = fit(&display_safe(&c.display_name()), name_w);
             let pad = name_w.saturating_sub(width(&name));
@@ -303,14 +308,14 @@ impl View for ClientListScreen {
             let flags = c.short_flags();
             let marker = if i == self.selected { "▶ " } else { "  " };
             let text = format!(
-                "{marker}{:<7} {}{} {:>4} {:<7} {:<11} {}",
+                "{marker}{:<7} {}{} {:>4} {:<7} {:<12} {}",
                 c.reference,
                 name,
                 " ".repeat(pad),
                 c.age_text(today),
                 c.status.as_str(),
                 last,
-                fit(&flags, 18)
+                flags
             );
             let style = if i == self.selected { theme::selected() } else { ratatui::style::Style::default() };
             lines.push(Line::from(Span::styled(text, style)));
