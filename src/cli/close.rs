@@ -3,19 +3,20 @@
 //! their retention date. Same contract as every command: refusals exit 2 with a plain message
 //! and change nothing; exports are owner-only and never replace a file without --force.
 
-use crate::domain::text::quote_path;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Args;
 
 use super::common::{
-    bad, day, empty_list, open, open_if_exists, open_to_read, print_json, refuse_existing, today,
-    write_export, Output,
+    bad, day, empty_list, open, open_if_exists, open_to_read, print_json, refuse_existing, today, Output,
 };
 use crate::domain::dates::{format_date, local_offset_secs};
-use crate::domain::text::display_safe;
+use crate::domain::text::{display_safe, quote_path};
 use crate::export::file::ExportOptions;
+use crate::export::file_md::MdContext;
+use crate::export::{write_streamed, ExportError, StreamError, WriteError};
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -90,31 +91,46 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
     let store = open_to_read(db)?;
     let settings = store.settings()?;
     let now = Utc::now();
-    let (text, what) = if a.caseload {
-        (
-            crate::export::caseload_csv::caseload_csv(&store, &settings, now, today())?,
-            "The caseload".to_string(),
-        )
-    } else {
-        let reference = a.reference.as_deref().unwrap_or_default();
-        let client = store.resolve_client(reference)?;
-        let doc = store.client_file(client.id, &opts, &settings.signature(), now)?;
-        let text = if format == "json" {
-            crate::export::file::to_json(&doc)
-        } else {
-            crate::export::file_md::file_markdown(
-                &doc,
-                &crate::export::file_md::MdContext {
-                    retention_years: settings.retention_years,
-                    offset_secs: local_offset_secs(now),
-                },
-            )
-        };
-        (text, format!("The file of {}", client.reference))
+    let client = match (&a.reference, a.caseload) {
+        (Some(r), false) => Some(store.resolve_client(r)?),
+        _ => None,
     };
-    write_export(a.output.as_deref(), &text, a.force)?;
-    if let Some(path) = &a.output {
-        eprintln!("{what} was written to {} (readable by you only).", quote_path(path));
+    let what = client
+        .as_ref()
+        .map(|c| format!("The file of {}", c.reference))
+        .unwrap_or_else(|| "The caseload".into());
+    let client_id = client.map(|c| c.id);
+    // written as it is read: the file is never whole in memory
+    let body = |out: &mut dyn Write| -> Result<(), StreamError> {
+        let Some(id) = client_id else {
+            return crate::export::caseload_csv::write_caseload_csv(&store, &settings, now, today(), out);
+        };
+        let by = settings.signature();
+        if format == "json" {
+            return crate::export::file::write_json(&store, id, &opts, &by, now, out, &mut |_, _| {});
+        }
+        let ctx =
+            MdContext { retention_years: settings.retention_years, offset_secs: local_offset_secs(now) };
+        crate::export::file_md::write_markdown(&store, id, &opts, &by, now, &ctx, out, &mut |_, _| {})
+    };
+    match &a.output {
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            body(&mut out).and_then(|()| Ok(out.flush()?)).map_err(|e| match e {
+                StreamError::Output(e) => anyhow::anyhow!("Could not write to standard output: {e}"),
+                StreamError::Store(e) => e.into(),
+            })?;
+        }
+        Some(path) => {
+            write_streamed(path, a.force, body).map_err(|e| match e {
+                ExportError::Write(e @ (WriteError::Exists(_) | WriteError::BadName(_))) => {
+                    bad(e.to_string())
+                }
+                ExportError::Write(e) => anyhow::anyhow!(e.to_string()),
+                ExportError::Store(e) => e.into(),
+            })?;
+            eprintln!("{what} was written to {} (readable by you only).", quote_path(path));
+        }
     }
     Ok(())
 }

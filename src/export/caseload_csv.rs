@@ -2,6 +2,7 @@
 //! item due, for a spreadsheet or a supervisor.
 
 use std::collections::HashMap;
+use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -10,7 +11,9 @@ use crate::domain::closure::retain_until;
 use crate::domain::dates::{format_date, local_day_of, local_offset_secs};
 use crate::domain::settings::Settings;
 use crate::store::due::DueContext;
-use crate::store::{Result, Store};
+use crate::store::{Store, StoreError};
+
+use super::StreamError;
 
 pub const HEADER: &[&str] = &[
     "ref",
@@ -48,13 +51,14 @@ pub fn cell(v: &str) -> String {
     }
 }
 
-/// Every client, ordered by name, as CSV text (header first).
-pub fn caseload_csv(
+/// Every client, ordered by name, as CSV written to `out` a row at a time (header first).
+pub fn write_caseload_csv(
     store: &Store,
     settings: &Settings,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> Result<String> {
+    out: &mut dyn Write,
+) -> std::result::Result<(), StreamError> {
     let due = store.due_items(&DueContext { now, today, settings })?;
     let mut next: HashMap<i64, (Option<NaiveDate>, String)> = HashMap::new();
     for item in due {
@@ -63,11 +67,11 @@ pub fn caseload_csv(
         }
     }
     let offset = local_offset_secs(now);
-    let mut out = String::new();
-    out.push_str(&HEADER.join(","));
-    out.push_str("\r\n");
+    write!(out, "{}\r\n", HEADER.join(","))?;
+    // a failed write stops the rows; it is said as the output's, not the database's
+    let mut failed: Option<std::io::Error> = None;
     let day = |d: Option<NaiveDate>| d.map(format_date).unwrap_or_default();
-    store.caseload_rows(|row| {
+    let read = store.caseload_rows(|row| {
         let closed = row.status == CaseStatus::Closed;
         let retain = match (closed, row.closed_on) {
             (true, Some(d)) => format_date(retain_until(d, settings.retention_years)),
@@ -97,11 +101,15 @@ pub fn caseload_csv(
             next_what,
         ];
         let line: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-        Ok(())
-    })?;
-    Ok(out)
+        write!(out, "{}\r\n", line.join(",")).map_err(|e| {
+            failed = Some(e);
+            StoreError::Refused("the output stopped".into())
+        })
+    });
+    match (failed, read) {
+        (Some(e), _) => Err(StreamError::Output(e)),
+        (None, read) => Ok(read?),
+    }
 }
 
 #[cfg(test)]

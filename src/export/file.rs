@@ -9,7 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, to_db};
-use crate::store::sections::{FileTables, NoteFilter, Row};
+use std::cell::RefCell;
+
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+
+use super::StreamError;
+use crate::store::sections::{FileTables, NoteFilter, Row, RowFilter, RowOrder, TableSpec, TABLES};
 use crate::store::{latest_version, Result, Store, StoreError};
 
 /// What the file says it is.
@@ -105,20 +110,64 @@ impl ExportOptions {
     }
 }
 
+/// What a file says about itself: every field of `ClientFileDoc` but its tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileHead {
+    pub format: String,
+    pub format_version: u32,
+    pub schema_version: u32,
+    pub app_version: String,
+    pub exported_at: String,
+    pub exported_by: String,
+    pub client: String,
+    pub notes: NotesIncluded,
+}
+
+impl ClientFileDoc {
+    pub fn new(head: FileHead, tables: BTreeMap<String, Vec<Row>>) -> ClientFileDoc {
+        let FileHead {
+            format,
+            format_version,
+            schema_version,
+            app_version,
+            exported_at,
+            exported_by,
+            client,
+            notes,
+        } = head;
+        ClientFileDoc {
+            format,
+            format_version,
+            schema_version,
+            app_version,
+            exported_at,
+            exported_by,
+            client,
+            notes,
+            tables,
+        }
+    }
+}
+
+impl ExportOptions {
+    pub fn note_filter(&self) -> NoteFilter {
+        NoteFilter { include_errors: self.include_errors, from: self.from, to: self.to }
+    }
+}
+
 impl Store {
-    /// A client's whole file as a document (read in one transaction-free pass; the app is the
-    /// only writer while it runs).
-    pub fn client_file(
+    /// The head of a client's file and how many notes it takes, refusing a client that does
+    /// not exist or a range that ends before it starts.
+    pub fn client_file_head(
         &self,
         client_id: i64,
         opts: &ExportOptions,
         by: &str,
         now: DateTime<Utc>,
-    ) -> Result<ClientFileDoc> {
+    ) -> Result<(FileHead, usize)> {
         opts.check().map_err(|m| StoreError::invalid("to", m))?;
-        let filter = NoteFilter { include_errors: opts.include_errors, from: opts.from, to: opts.to };
-        let FileTables { tables, notes_left_out: left_out } = self.file_tables(client_id, &filter)?;
-        Ok(ClientFileDoc {
+        let counts = self.file_note_counts(client_id, &opts.note_filter())?;
+        let head = FileHead {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
             schema_version: latest_version(),
@@ -130,10 +179,159 @@ impl Store {
                 entered_in_error: opts.include_errors,
                 from: opts.from,
                 to: opts.to,
-                left_out,
+                left_out: counts.left_out,
             },
-            tables,
-        })
+        };
+        Ok((head, counts.taken))
+    }
+
+    /// A client's whole file as a document in memory (read in one transaction-free pass; the
+    /// app is the only writer while it runs). A file of any size is better streamed:
+    /// `write_json`, `file_md::write_markdown`.
+    pub fn client_file(
+        &self,
+        client_id: i64,
+        opts: &ExportOptions,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ClientFileDoc> {
+        let (head, _) = self.client_file_head(client_id, opts, by, now)?;
+        let FileTables { tables, .. } = self.file_tables(client_id, &opts.note_filter())?;
+        Ok(ClientFileDoc::new(head, tables))
+    }
+}
+
+/// How far a streamed export has come: `done` of `total` notes written.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// Notes between two reports of progress.
+pub const PROGRESS_EVERY: usize = 1_000;
+
+/// Counts the notes written and says so every `PROGRESS_EVERY` notes and at the last.
+pub struct NoteTicker<'a> {
+    done: usize,
+    total: usize,
+    report: Progress<'a>,
+}
+
+impl<'a> NoteTicker<'a> {
+    pub fn new(total: usize, report: Progress<'a>) -> Self {
+        report(0, total);
+        NoteTicker { done: 0, total, report }
+    }
+
+    pub fn tick(&mut self) {
+        self.done += 1;
+        if self.done.is_multiple_of(PROGRESS_EVERY) || self.done == self.total {
+            (self.report)(self.done, self.total);
+        }
+    }
+}
+
+/// Writes a client's file as JSON to `out`, a row at a time: the same text as
+/// `to_json(&store.client_file(...))`, without holding the file in memory.
+pub fn write_json(
+    store: &Store,
+    client_id: i64,
+    opts: &ExportOptions,
+    by: &str,
+    now: DateTime<Utc>,
+    out: &mut dyn std::io::Write,
+    progress: Progress<'_>,
+) -> std::result::Result<(), StreamError> {
+    let (head, total) = store.client_file_head(client_id, opts, by, now)?;
+    let src = JsonSource {
+        store,
+        client_id,
+        filter: opts.note_filter(),
+        failure: RefCell::new(None),
+        ticker: RefCell::new(NoteTicker::new(total, progress)),
+    };
+    let doc = JsonDoc { head: &head, src: &src };
+    if let Err(e) = serde_json::to_writer_pretty(&mut *out, &doc) {
+        if let Some(failure) = src.failure.take() {
+            return Err(StreamError::Store(failure));
+        }
+        return Err(StreamError::Output(e.into()));
+    }
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Where the streamed JSON reads its rows; a database error is kept here while serde unwinds.
+struct JsonSource<'a> {
+    store: &'a Store,
+    client_id: i64,
+    filter: NoteFilter,
+    failure: RefCell<Option<StoreError>>,
+    ticker: RefCell<NoteTicker<'a>>,
+}
+
+struct JsonDoc<'a> {
+    head: &'a FileHead,
+    src: &'a JsonSource<'a>,
+}
+
+impl Serialize for JsonDoc<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        // the fields of `ClientFileDoc`, in its order
+        let h = self.head;
+        let mut st = ser.serialize_struct("ClientFileDoc", 9)?;
+        st.serialize_field("format", &h.format)?;
+        st.serialize_field("format_version", &h.format_version)?;
+        st.serialize_field("schema_version", &h.schema_version)?;
+        st.serialize_field("app_version", &h.app_version)?;
+        st.serialize_field("exported_at", &h.exported_at)?;
+        st.serialize_field("exported_by", &h.exported_by)?;
+        st.serialize_field("client", &h.client)?;
+        st.serialize_field("notes", &h.notes)?;
+        st.serialize_field("tables", &JsonTables(self.src))?;
+        st.end()
+    }
+}
+
+struct JsonTables<'a>(&'a JsonSource<'a>);
+
+impl Serialize for JsonTables<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        // by name, as the document's map of tables has them
+        let mut specs: Vec<&'static TableSpec> = TABLES.iter().collect();
+        specs.sort_by_key(|s| s.table);
+        let mut map = ser.serialize_map(Some(specs.len()))?;
+        for s in specs {
+            map.serialize_entry(s.table, &JsonRows(self.0, s))?;
+        }
+        map.end()
+    }
+}
+
+struct JsonRows<'a>(&'a JsonSource<'a>, &'static TableSpec);
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        let JsonRows(src, spec) = *self;
+        let mut seq = ser.serialize_seq(None)?;
+        let mut written: Option<S::Error> = None;
+        let notes = spec.filter == Some(RowFilter::Notes);
+        let read =
+            src.store.visit_file_rows(src.client_id, &src.filter, spec, RowOrder::Export, &mut |row| {
+                seq.serialize_element(&row).map_err(|e| {
+                    written = Some(e);
+                    StoreError::Refused("the output stopped".into())
+                })?;
+                if notes {
+                    src.ticker.borrow_mut().tick();
+                }
+                Ok(())
+            });
+        if let Some(e) = written {
+            return Err(e);
+        }
+        if let Err(e) = read {
+            src.failure.replace(Some(e));
+            return Err(S::Error::custom("the database could not be read"));
+        }
+        seq.end()
     }
 }
 

@@ -1,17 +1,24 @@
 //! A client's whole file as Markdown, to read or print: identity and intake, every episode
 //! with its closure and signed summary, safety, people, assessments, screeners, the plan with
 //! each goal's history, coordination, every case note with its addenda, and the timeline.
-//! A pure function of the exported document (`file::ClientFileDoc`); tables it has no
-//! section for are still printed, field by field.
+//! Rendered from the exported document (`file::ClientFileDoc`), its long tables (notes with
+//! their addenda, the timeline) a row at a time (`LongRows`), straight into a writer; tables
+//! it has no section for are still printed, field by field.
 
-use chrono::NaiveDate;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 
-use super::file::ClientFileDoc;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::file::{ClientFileDoc, ExportOptions, NoteTicker, Progress};
 use super::md_inline as md;
+use super::StreamError;
 use crate::domain::closure::{closure_ref, retain_until, ClosureReason, Disposition};
 use crate::domain::dates::{format_date, from_db, parse_ymd};
 use crate::domain::record::RecordKind;
-use crate::store::sections::Row;
+use crate::store::sections::{spec, NoteFilter, Row, RowOrder, TableSpec, TABLES};
+use crate::store::{Result, Store, StoreError};
 
 /// What the Markdown needs besides the document.
 pub struct MdContext {
@@ -55,36 +62,58 @@ fn day_of(row: &Row, col: &str) -> Option<NaiveDate> {
     parse_ymd(&s(row, col))
 }
 
-/// Markdown for a block of text: each line quoted and escaped.
-fn block(out: &mut Vec<String>, text: &str) {
-    for l in text.trim_end().lines() {
-        if l.trim().is_empty() {
-            out.push(">".into());
-        } else {
-            out.push(format!("> {}", md(l)));
-        }
-    }
+/// The long tables of a file — its notes with their addenda, and its timeline — read a row
+/// at a time, so a file of any length is written in the memory of one note.
+pub trait LongRows {
+    fn note_count(&self) -> usize;
+    /// Each note in the order of contact (then of id), with its addenda oldest first.
+    fn each_note(&self, f: &mut dyn FnMut(&Row, &[Row]) -> Result<()>) -> Result<()>;
+    /// Each timeline line in the order it happened (then of id).
+    fn each_event(&self, f: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()>;
 }
 
+/// Tables read through `LongRows` rather than from the document.
+const LONG: &[&str] = &["notes", "addenda", "events"];
+
 struct W<'a> {
-    out: Vec<String>,
+    out: &'a mut dyn Write,
+    /// The last line written had text (a blank line follows only text).
+    after_text: bool,
+    /// The first write that failed; nothing is written after it.
+    failed: Option<std::io::Error>,
     doc: &'a ClientFileDoc,
+    long: &'a dyn LongRows,
     offset: i64,
 }
 
 impl W<'_> {
-    fn line(&mut self, l: impl Into<String>) {
-        self.out.push(l.into());
+    fn push(&mut self, l: &str) {
+        if self.failed.is_none() {
+            if let Err(e) = self.out.write_all(l.as_bytes()).and_then(|_| self.out.write_all(b"\n")) {
+                self.failed = Some(e);
+            }
+        }
+        self.after_text = !l.is_empty();
+    }
+    fn line(&mut self, l: impl AsRef<str>) {
+        self.push(l.as_ref());
     }
     fn blank(&mut self) {
-        if self.out.last().is_some_and(|l| !l.is_empty()) {
-            self.out.push(String::new());
+        if self.after_text {
+            self.push("");
         }
     }
     fn heading(&mut self, level: usize, text: &str) {
         self.blank();
-        self.out.push(format!("{} {text}", "#".repeat(level)));
-        self.out.push(String::new());
+        self.push(&format!("{} {text}", "#".repeat(level)));
+        self.push("");
+    }
+    /// Stops a long table's visit once the output has failed.
+    fn still_writing(&self) -> Result<()> {
+        match self.failed {
+            Some(_) => Err(StoreError::Refused("the output stopped".into())),
+            None => Ok(()),
+        }
     }
     /// A local date and time from a stored UTC moment.
     fn when(&self, row: &Row, col: &str) -> String {
@@ -97,23 +126,30 @@ impl W<'_> {
     fn rows(&self, table: &str) -> &[Row] {
         self.doc.rows(table)
     }
+    /// A block of text: each line quoted and escaped.
     fn quote(&mut self, text: &str) {
-        block(&mut self.out, text);
+        for l in text.trim_end().lines() {
+            if l.trim().is_empty() {
+                self.push(">");
+            } else {
+                self.push(&format!("> {}", md(l)));
+            }
+        }
     }
     /// `- Label: value` when the value is not empty.
     fn item(&mut self, label: &str, value: &str) {
         if !value.trim().is_empty() {
-            self.out.push(format!("- {label}: {}", md(value)));
+            self.push(&format!("- {label}: {}", md(value)));
         }
     }
     /// A labelled block of text, when not empty.
     fn text(&mut self, label: &str, value: &str) {
         if !value.trim().is_empty() {
             self.blank();
-            self.out.push(format!("**{label}**"));
-            self.out.push(String::new());
-            block(&mut self.out, value);
-            self.out.push(String::new());
+            self.push(&format!("**{label}**"));
+            self.push("");
+            self.quote(value);
+            self.push("");
         }
     }
 }
@@ -166,8 +202,54 @@ const RENDERED: &[&str] = &[
     "events",
 ];
 
+/// A document in memory as Markdown (a file of any size is better streamed: `write_markdown`).
 pub fn file_markdown(doc: &ClientFileDoc, ctx: &MdContext) -> String {
-    let mut w = W { out: Vec::new(), doc, offset: ctx.offset_secs };
+    let mut out = Vec::new();
+    // neither a Vec nor a document in memory fails
+    let _ = render(doc, &DocRows::new(doc), ctx, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes a client's file as Markdown to `out`: the same text as `file_markdown` of the
+/// document, with the notes and the timeline read from the database one row at a time.
+#[allow(clippy::too_many_arguments)]
+pub fn write_markdown(
+    store: &Store,
+    client_id: i64,
+    opts: &ExportOptions,
+    by: &str,
+    now: DateTime<Utc>,
+    ctx: &MdContext,
+    out: &mut dyn Write,
+    progress: Progress<'_>,
+) -> std::result::Result<(), StreamError> {
+    let (head, total) = store.client_file_head(client_id, opts, by, now)?;
+    let filter = opts.note_filter();
+    // every other table is short: read whole, as the sections want them
+    let mut tables = BTreeMap::new();
+    for spec in TABLES {
+        let mut rows = Vec::new();
+        if !LONG.contains(&spec.table) {
+            store.visit_file_rows(client_id, &filter, spec, RowOrder::Export, &mut |r| {
+                rows.push(r);
+                Ok(())
+            })?;
+        }
+        tables.insert(spec.table.to_string(), rows);
+    }
+    let doc = ClientFileDoc::new(head, tables);
+    let long =
+        StoreRows { store, client_id, filter, total, ticker: RefCell::new(NoteTicker::new(total, progress)) };
+    render(&doc, &long, ctx, out)
+}
+
+fn render(
+    doc: &ClientFileDoc,
+    long: &dyn LongRows,
+    ctx: &MdContext,
+    out: &mut dyn Write,
+) -> std::result::Result<(), StreamError> {
+    let mut w = W { out, after_text: false, failed: None, doc, long, offset: ctx.offset_secs };
     let empty = Row::new();
     let c = doc.client_row().unwrap_or(&empty);
     let name = format!("{} {}", s(c, "given_name"), s(c, "family_name"));
@@ -195,8 +277,19 @@ pub fn file_markdown(doc: &ClientFileDoc, ctx: &MdContext) -> String {
     plan(&mut w);
     referrals(&mut w);
     coordination(&mut w);
-    notes(&mut w);
-    history(&mut w);
+    let read = notes(&mut w).and_then(|()| history(&mut w));
+    other_tables(&mut w);
+    w.blank();
+    if let Some(e) = w.failed.take() {
+        return Err(StreamError::Output(e));
+    }
+    Ok(read?)
+}
+
+/// Any other table of the file, field by field (a kind of record this renderer does not know
+/// yet, from a newer version).
+fn other_tables(w: &mut W<'_>) {
+    let doc = w.doc;
     for (table, rows) in &doc.tables {
         if RENDERED.contains(&table.as_str()) || rows.is_empty() {
             continue;
@@ -211,10 +304,84 @@ pub fn file_markdown(doc: &ClientFileDoc, ctx: &MdContext) -> String {
             w.line(format!("- {}", fields.join("; ")));
         }
     }
-    w.blank();
-    let mut text = w.out.join("\n");
-    text.push('\n');
-    text
+}
+
+/// The long tables of a document in memory, sorted as the database would give them.
+struct DocRows<'a> {
+    notes: Vec<&'a Row>,
+    addenda: HashMap<Option<i64>, Vec<Row>>,
+    events: Vec<&'a Row>,
+}
+
+impl<'a> DocRows<'a> {
+    fn new(doc: &'a ClientFileDoc) -> Self {
+        let by_time = |col: &'static str| {
+            move |a: &&Row, b: &&Row| s(a, col).cmp(&s(b, col)).then(id(a, "id").cmp(&id(b, "id")))
+        };
+        let mut notes: Vec<&Row> = doc.rows("notes").iter().collect();
+        notes.sort_by(by_time("contact_at"));
+        let mut events: Vec<&Row> = doc.rows("events").iter().collect();
+        events.sort_by(by_time("occurred_at"));
+        let mut addenda: HashMap<Option<i64>, Vec<Row>> = HashMap::new();
+        for a in doc.rows("addenda") {
+            addenda.entry(id(a, "note_id")).or_default().push(a.clone());
+        }
+        DocRows { notes, addenda, events }
+    }
+}
+
+impl LongRows for DocRows<'_> {
+    fn note_count(&self) -> usize {
+        self.notes.len()
+    }
+    fn each_note(&self, f: &mut dyn FnMut(&Row, &[Row]) -> Result<()>) -> Result<()> {
+        for n in &self.notes {
+            f(n, self.addenda.get(&id(n, "id")).map(Vec::as_slice).unwrap_or(&[]))?;
+        }
+        Ok(())
+    }
+    fn each_event(&self, f: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()> {
+        self.events.iter().try_for_each(|e| f(e))
+    }
+}
+
+/// The long tables of a client's file, read from the database as they are written.
+struct StoreRows<'a> {
+    store: &'a Store,
+    client_id: i64,
+    filter: NoteFilter,
+    total: usize,
+    ticker: RefCell<NoteTicker<'a>>,
+}
+
+impl StoreRows<'_> {
+    fn table(name: &str) -> Result<&'static TableSpec> {
+        spec(name).ok_or_else(|| StoreError::NotFound(format!("no table {name}")))
+    }
+}
+
+impl LongRows for StoreRows<'_> {
+    fn note_count(&self) -> usize {
+        self.total
+    }
+    fn each_note(&self, f: &mut dyn FnMut(&Row, &[Row]) -> Result<()>) -> Result<()> {
+        let notes = Self::table("notes")?;
+        self.store.visit_file_rows(self.client_id, &self.filter, notes, RowOrder::Time, &mut |n| {
+            let addenda = match id(&n, "id") {
+                Some(note) => self.store.note_addenda_rows(note)?,
+                None => Vec::new(),
+            };
+            f(&n, &addenda)?;
+            self.ticker.borrow_mut().tick();
+            Ok(())
+        })?;
+        Ok(())
+    }
+    fn each_event(&self, f: &mut dyn FnMut(&Row) -> Result<()>) -> Result<()> {
+        let events = Self::table("events")?;
+        self.store.visit_file_rows(self.client_id, &self.filter, events, RowOrder::Time, &mut |e| f(&e))?;
+        Ok(())
+    }
 }
 
 fn intake(w: &mut W<'_>, c: &Row) {
@@ -938,83 +1105,80 @@ fn action_line(w: &mut W<'_>, a: &Row) {
     w.line(format!("- Action {} {owner}{} ({state})", make("AI", a), md(&s(a, "text"))));
 }
 
-fn notes(w: &mut W<'_>) {
-    let list = w.rows("notes").to_vec();
-    let addenda = w.rows("addenda").to_vec();
-    w.heading(2, &format!("Case notes ({})", list.len()));
-    if list.is_empty() {
+fn notes(w: &mut W<'_>) -> Result<()> {
+    let count = w.long.note_count();
+    w.heading(2, &format!("Case notes ({count})"));
+    if count == 0 {
         w.line("No notes in this copy.");
-        return;
+        return Ok(());
     }
-    let mut list = list;
-    list.sort_by(|a, b| s(a, "contact_at").cmp(&s(b, "contact_at")).then(id(a, "id").cmp(&id(b, "id"))));
-    for n in &list {
-        let kind = crate::domain::note::ContactType::parse(&s(n, "contact_type"))
-            .map(|k| k.label())
-            .unwrap_or("note");
-        let minutes = id(n, "duration_minutes").map(|m| format!(" · {m} min")).unwrap_or_default();
-        w.heading(3, &format!("{} · {} · {kind}{minutes}", make("N", n), w.when(n, "contact_at")));
-        let mut about = Vec::new();
-        if !s(n, "participants").is_empty() {
-            about.push(format!("Participants: {}", md(&s(n, "participants"))));
-        }
-        if !s(n, "location").is_empty() {
-            about.push(format!("Location: {}", md(&s(n, "location"))));
-        }
-        if !s(n, "follow_up_on").is_empty() {
-            let done = if s(n, "follow_up_done_at").is_empty() { "" } else { ", done" };
-            about.push(format!("Follow-up: {}{done}", day(n, "follow_up_on")));
-        }
-        if !about.is_empty() {
-            w.line(about.join(" · "));
-            w.blank();
-        }
-        if !s(n, "error_at").is_empty() {
-            w.line(format!(
-                "**ENTERED IN ERROR** on {}: {}",
-                w.when(n, "error_at"),
-                md(&s(n, "error_reason"))
-            ));
-            w.blank();
-        }
-        w.quote(&s(n, "body"));
+    let long = w.long;
+    long.each_note(&mut |n, addenda| {
+        note(w, n, addenda);
+        w.still_writing()
+    })
+}
+
+fn note(w: &mut W<'_>, n: &Row, addenda: &[Row]) {
+    let kind =
+        crate::domain::note::ContactType::parse(&s(n, "contact_type")).map(|k| k.label()).unwrap_or("note");
+    let minutes = id(n, "duration_minutes").map(|m| format!(" · {m} min")).unwrap_or_default();
+    w.heading(3, &format!("{} · {} · {kind}{minutes}", make("N", n), w.when(n, "contact_at")));
+    let mut about = Vec::new();
+    if !s(n, "participants").is_empty() {
+        about.push(format!("Participants: {}", md(&s(n, "participants"))));
+    }
+    if !s(n, "location").is_empty() {
+        about.push(format!("Location: {}", md(&s(n, "location"))));
+    }
+    if !s(n, "follow_up_on").is_empty() {
+        let done = if s(n, "follow_up_done_at").is_empty() { "" } else { ", done" };
+        about.push(format!("Follow-up: {}{done}", day(n, "follow_up_on")));
+    }
+    if !about.is_empty() {
+        w.line(about.join(" · "));
         w.blank();
-        let signed = if s(n, "signed_at").is_empty() {
-            format!("Written {}; not signed.", w.when(n, "written_at"))
+    }
+    if !s(n, "error_at").is_empty() {
+        w.line(format!("**ENTERED IN ERROR** on {}: {}", w.when(n, "error_at"), md(&s(n, "error_reason"))));
+        w.blank();
+    }
+    w.quote(&s(n, "body"));
+    w.blank();
+    let signed = if s(n, "signed_at").is_empty() {
+        format!("Written {}; not signed.", w.when(n, "written_at"))
+    } else {
+        format!(
+            "Written {}; signed by {} on {}.",
+            w.when(n, "written_at"),
+            md(&s(n, "signed_by")),
+            w.when(n, "signed_at")
+        )
+    };
+    w.line(signed);
+    for a in addenda {
+        let by = if s(a, "written_by").is_empty() {
+            String::new()
         } else {
-            format!(
-                "Written {}; signed by {} on {}.",
-                w.when(n, "written_at"),
-                md(&s(n, "signed_by")),
-                w.when(n, "signed_at")
-            )
+            format!(" by {}", md(&s(a, "written_by")))
         };
-        w.line(signed);
-        for a in addenda.iter().filter(|a| id(a, "note_id") == id(n, "id")) {
-            let by = if s(a, "written_by").is_empty() {
-                String::new()
-            } else {
-                format!(" by {}", md(&s(a, "written_by")))
-            };
-            w.blank();
-            w.line(format!("*Addendum {}{by}:*", w.when(a, "written_at")));
-            w.blank();
-            w.quote(&s(a, "body"));
-        }
+        w.blank();
+        w.line(format!("*Addendum {}{by}:*", w.when(a, "written_at")));
+        w.blank();
+        w.quote(&s(a, "body"));
     }
 }
 
-fn history(w: &mut W<'_>) {
-    let list = w.rows("events").to_vec();
-    if list.is_empty() {
-        return;
-    }
-    w.heading(2, "History");
-    let mut list = list;
-    list.sort_by(|a, b| s(a, "occurred_at").cmp(&s(b, "occurred_at")).then(id(a, "id").cmp(&id(b, "id"))));
-    for e in &list {
+fn history(w: &mut W<'_>) -> Result<()> {
+    let long = w.long;
+    let mut first = true;
+    long.each_event(&mut |e| {
+        if std::mem::take(&mut first) {
+            w.heading(2, "History");
+        }
         w.line(format!("- {} {}", w.when(e, "occurred_at"), md(&s(e, "summary"))));
-    }
+        w.still_writing()
+    })
 }
 
 #[cfg(test)]

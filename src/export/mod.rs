@@ -6,7 +6,9 @@ pub mod file;
 pub mod file_md;
 pub mod plan;
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
+
+use crate::store::StoreError;
 use std::path::Path;
 
 use crate::domain::text::quote_path;
@@ -22,37 +24,97 @@ pub enum WriteError {
     Io(std::path::PathBuf, std::io::Error),
 }
 
+/// Why a streamed export stopped: the output would not take the text, or the database could
+/// not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("{0}")]
+    Output(std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<std::io::Error> for StreamError {
+    fn from(e: std::io::Error) -> Self {
+        StreamError::Output(e)
+    }
+}
+
+/// Why a streamed export to a file was not written (and left nothing behind).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Writes an export readable by its owner only: every export (a client's file, the caseload
 /// CSV, the case plan; from the app or a command) is written here. An existing file is never
 /// replaced unless `force`; the text goes to a private temporary file first, so a reader never
 /// sees half a file and a failed write leaves nothing behind.
 pub fn write_owner_only(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
-    check_name(path)?;
+    write_via_temp(path, force, |w| w.write_all(bytes)).map_err(|e| match e {
+        Failed::Write(e) => e,
+        Failed::Body(e) => WriteError::Io(path.to_path_buf(), e),
+    })
+}
+
+/// As `write_owner_only`, for text written piece by piece as `body` makes it: memory stays
+/// flat in the size of the file. Whatever stops `body` (the disk, the database) leaves no file.
+pub fn write_streamed(
+    path: &Path,
+    force: bool,
+    body: impl FnOnce(&mut dyn Write) -> Result<(), StreamError>,
+) -> Result<(), ExportError> {
+    write_via_temp(path, force, |w| body(w)).map_err(|e| match e {
+        Failed::Write(e) => ExportError::Write(e),
+        Failed::Body(StreamError::Output(e)) => ExportError::Write(WriteError::Io(path.to_path_buf(), e)),
+        Failed::Body(StreamError::Store(e)) => ExportError::Store(e),
+    })
+}
+
+enum Failed<E> {
+    Write(WriteError),
+    Body(E),
+}
+
+fn write_via_temp<E>(
+    path: &Path,
+    force: bool,
+    body: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), Failed<E>> {
+    check_name(path).map_err(Failed::Write)?;
     if !force && path.exists() {
-        return Err(WriteError::Exists(path.to_path_buf()));
+        return Err(Failed::Write(WriteError::Exists(path.to_path_buf())));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = crate::store::create_owner_only(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+    let io_failed = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Failed::Write(WriteError::Exists(path.to_path_buf()))
+        } else {
+            Failed::Write(WriteError::Io(path.to_path_buf(), e))
+        }
+    };
+    let file = crate::store::create_owner_only(&tmp).map_err(io_failed)?;
+    let result = (|| {
+        let mut out = BufWriter::with_capacity(64 * 1024, file);
+        body(&mut out).map_err(Failed::Body)?;
+        let file = out.into_inner().map_err(|e| io_failed(e.into_error()))?;
+        file.sync_all().map_err(io_failed)?;
         if force {
-            std::fs::rename(&tmp, path)
+            std::fs::rename(&tmp, path).map_err(io_failed)
         } else {
             // a link fails if the name was taken meanwhile: never a silent overwrite
-            std::fs::hard_link(&tmp, path)?;
-            std::fs::remove_file(&tmp)
+            std::fs::hard_link(&tmp, path).map_err(io_failed)?;
+            std::fs::remove_file(&tmp).map_err(io_failed)
         }
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            return Err(WriteError::Exists(path.to_path_buf()));
-        }
-        return Err(WriteError::Io(path.to_path_buf(), e));
     }
-    Ok(())
+    result
 }
 
 /// A file is never created with a control character in its name.
