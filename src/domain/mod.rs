@@ -20,4 +20,5 @@ pub mod record;
 pub mod referral;
 pub mod search;
 pub mod settings;
+pub mod synonyms;
 pub mod text;
