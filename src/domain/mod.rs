@@ -20,5 +20,6 @@ pub mod record;
 pub mod referral;
 pub mod search;
 pub mod settings;
+pub mod synonyms;
 pub mod text;
 pub mod words;

@@ -10,14 +10,69 @@ pub const HIT_END: char = '\u{3}';
 /// input can produce a syntax error. With `prefix_last`, the last word also matches as a
 /// prefix (search as you type). Returns None when there is nothing to search for.
 pub fn fts_query(input: &str, prefix_last: bool) -> Option<String> {
-    let mut terms: Vec<String> = Vec::new();
+    fts_query_with(input, prefix_last, |_| Vec::new())
+}
+
+/// A term of a query: as FTS5 reads it, and the plain word it is (None for a phrase or a prefix
+/// the user asked for with `*`).
+struct Term {
+    fts: String,
+    word: Option<String>,
+}
+
+/// `fts_query`, where each plain word may also match other words or phrases (`alternatives`
+/// of the word, e.g. its synonyms): `food` becomes `("food" OR "meals" OR "soup kitchen")`.
+/// Alternatives are made safe the same way as typed text.
+pub fn fts_query_with(
+    input: &str,
+    prefix_last: bool,
+    alternatives: impl Fn(&str) -> Vec<String>,
+) -> Option<String> {
+    let mut terms = terms(input);
+    if terms.is_empty() {
+        return None;
+    }
+    if prefix_last {
+        if let Some(last) = terms.last_mut() {
+            if !last.fts.ends_with('*') && !last.fts.contains(' ') {
+                last.fts.push_str(" *");
+            }
+        }
+    }
+    let parts: Vec<String> = terms
+        .into_iter()
+        .map(|t| {
+            let others: Vec<String> = t
+                .word
+                .as_deref()
+                .map(&alternatives)
+                .unwrap_or_default()
+                .iter()
+                .map(|a| words(a).join(" "))
+                .filter(|a| !a.is_empty())
+                .map(|a| format!("\"{a}\""))
+                .collect();
+            if others.is_empty() {
+                t.fts
+            } else {
+                format!("({} OR {})", t.fts, others.join(" OR "))
+            }
+        })
+        .collect();
+    // FTS5 takes "a b" as both, but a group needs the AND said: (a OR b) AND c
+    let any_group = parts.iter().any(|p| p.starts_with('('));
+    Some(parts.join(if any_group { " AND " } else { " " }))
+}
+
+fn terms(input: &str) -> Vec<Term> {
+    let mut terms: Vec<Term> = Vec::new();
     let mut rest = input;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix('"') {
             if let Some(end) = after.find('"') {
                 let words = words(&after[..end]);
                 if !words.is_empty() {
-                    terms.push(format!("\"{}\"", words.join(" ")));
+                    terms.push(Term { fts: format!("\"{}\"", words.join(" ")), word: None });
                 }
                 rest = &after[end + 1..];
                 continue;
@@ -29,24 +84,19 @@ pub fn fts_query(input: &str, prefix_last: bool) -> Option<String> {
         let chunk = &rest[..end];
         for raw in chunk.split_whitespace() {
             let star = raw.ends_with('*');
-            for (i, w) in words(raw).iter().enumerate() {
-                let last_piece = i + 1 == words(raw).len();
-                terms.push(if star && last_piece { format!("\"{w}\" *") } else { format!("\"{w}\"") });
+            let pieces = words(raw);
+            for (i, w) in pieces.iter().enumerate() {
+                let term = if star && i + 1 == pieces.len() {
+                    Term { fts: format!("\"{w}\" *"), word: None }
+                } else {
+                    Term { fts: format!("\"{w}\""), word: Some(w.clone()) }
+                };
+                terms.push(term);
             }
         }
         rest = &rest[end..];
     }
-    if terms.is_empty() {
-        return None;
-    }
-    if prefix_last {
-        if let Some(last) = terms.last_mut() {
-            if !last.ends_with('*') && !last.contains(' ') {
-                last.push_str(" *");
-            }
-        }
-    }
-    Some(terms.join(" "))
+    terms
 }
 
 /// Runs of letters and digits; everything else separates words (as FTS5's tokenizer does).
@@ -111,6 +161,27 @@ mod tests {
         assert_eq!(fts_query("\"rent arrears\" land*", false).unwrap(), "\"rent arrears\" \"land\" *");
         assert_eq!(fts_query("evic", true).unwrap(), "\"evic\" *");
         assert_eq!(fts_query("Zoë 王小明", false).unwrap(), "\"Zoë\" \"王小明\"");
+    }
+
+    #[test]
+    fn plain_words_also_match_their_alternatives() {
+        let alt = |w: &str| {
+            if w == "food" {
+                vec!["meals".to_string(), "soup kitchen".to_string(), "x\" OR ^(".to_string()]
+            } else {
+                Vec::new()
+            }
+        };
+        assert_eq!(
+            fts_query_with("food riverside", false, alt).unwrap(),
+            "(\"food\" OR \"meals\" OR \"soup kitchen\" OR \"x OR\") AND \"riverside\""
+        );
+        assert_eq!(
+            fts_query_with("food", true, alt).unwrap(),
+            "(\"food\" * OR \"meals\" OR \"soup kitchen\" OR \"x OR\")"
+        );
+        // a phrase or a prefix asked for is taken as typed
+        assert_eq!(fts_query_with("\"food\" foo*", false, alt).unwrap(), "\"food\" \"foo\" *");
     }
 
     #[test]

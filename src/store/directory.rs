@@ -18,7 +18,8 @@ use crate::domain::directory::{
     DirectoryData, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, ServiceEntry,
     ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
-use crate::domain::search::fts_query;
+use crate::domain::search::fts_query_with;
+use crate::domain::synonyms::directory_synonyms;
 use crate::domain::text::name_key;
 
 /// Characters of a search that are used; the rest is ignored.
@@ -740,7 +741,11 @@ impl Store {
         } else {
             (text.to_string(), false)
         };
-        let Some(query) = fts_query(&text, prefix_last) else { return Ok(Vec::new()) };
+        // a word also finds what its synonyms say: "food" a soup kitchen (assets/directory)
+        let synonyms = directory_synonyms();
+        let Some(query) = fts_query_with(&text, prefix_last, |w| synonyms.alternatives(w)) else {
+            return Ok(Vec::new());
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT rowid FROM directory_index WHERE directory_index MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;

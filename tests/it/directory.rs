@@ -470,3 +470,32 @@ fn an_hsds_value_longer_than_its_field_is_refused_whole() {
     assert!(m.contains("Nothing was imported"), "{m}");
     assert_eq!(totals(&store), (0, 0, 0));
 }
+
+/// The search finds services by what they offer: "food" finds a pantry by its need category and
+/// a soup kitchen whose entry never says "food" (its category "Meals" is a synonym); the other
+/// way round, "meals" finds the pantry.
+#[test]
+fn search_finds_services_by_what_they_offer_through_categories_and_synonyms() {
+    use crate::common::food::*;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let (pantry, kitchen, course) = food_directory(&mut store);
+    for typed in [true, false] {
+        let ids = store.search_directory_ids("food", typed, 50).unwrap();
+        assert!(ids.contains(&pantry) && ids.contains(&kitchen), "typing {typed}: {ids:?}");
+        assert!(ids.contains(&course), "its name says food");
+    }
+    let meals = store.search_directory_ids("meals", false, 50).unwrap();
+    assert!(meals.contains(&pantry) && meals.contains(&kitchen), "{meals:?}");
+    assert!(store.search_directory_ids("groceries lakeside", false, 50).unwrap() == vec![kitchen]);
+    // the rest of a search still narrows: food in Riverside is the pantry only
+    assert_eq!(store.search_directory_ids("food riverside", false, 50).unwrap(), vec![pantry]);
+    assert!(store.search_directory_ids("training", false, 50).unwrap() == vec![course]);
+    // nothing typed around a synonym can break the query
+    for odd in ["food (", "food AND", "\"food\" meals*", "NOT food", "food OR meals", "food: ^", "meal* food"]
+    {
+        for typed in [true, false] {
+            assert!(store.search_directory_ids(odd, typed, 50).is_ok(), "{odd}");
+        }
+    }
+}

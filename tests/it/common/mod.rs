@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 mod cli;
+pub mod food;
 mod keys;
 pub mod pty;
 pub use cli::*;
