@@ -472,18 +472,45 @@ pub struct NameRecord<'a> {
     pub preferred_name: &'a str,
     pub date_of_birth: Option<NaiveDate>,
     pub birth_date_estimated: bool,
+    pub phone: &'a str,
 }
 
 /// Name similarity at or above which two people are "likely the same".
 const SAME_NAME: f64 = 0.82;
 
 /// Compares a new intake with one existing client. Names are compared ignoring case,
-/// accents and punctuation, and fuzzily; with birth dates when both have a real one.
+/// accents and punctuation, and fuzzily; with birth dates when both have a real one. A name
+/// shortened at intake ("Maria Nunez" for "María José Nuñez-O'Brien") is caught by the same
+/// birth date with the first given name and a family name in common, and anyone by the same
+/// phone number.
 pub fn duplicate_of(new: &Client, existing: &NameRecord<'_>) -> Option<DuplicateCandidate> {
+    let sim = name_match(new, existing);
+    let both_dates = match (new.date_of_birth, existing.date_of_birth) {
+        (Some(x), Some(y)) if !new.birth_date_estimated && !existing.birth_date_estimated => Some(x == y),
+        _ => None,
+    };
+    let hit = |similarity: f64, reason: &str| {
+        Some(DuplicateCandidate { id: existing.id, similarity, reason: reason.into() })
+    };
+    match both_dates {
+        Some(true) if sim > 0.99 => hit(sim, "same name and date of birth"),
+        Some(true) if sim >= 0.6 => hit(sim, "similar name, same date of birth"),
+        Some(true) if shares_first_and_family_name(new, existing) => {
+            hit(sim.max(0.6), "same first name, a family name in common, same date of birth")
+        }
+        None if sim > 0.99 => hit(sim, "same name"),
+        None if sim >= SAME_NAME => hit(sim, "similar name"),
+        _ if same_phone(&new.phone, existing.phone) => hit(sim.max(0.5), "same phone number"),
+        _ => None,
+    }
+}
+
+/// How alike the two names are (0–1), the preferred name standing in for the given name too
+/// ("Majo López" vs "María José López").
+fn name_match(new: &Client, existing: &NameRecord<'_>) -> f64 {
     let a = name_key(&format!("{} {}", new.given_name, new.family_name));
     let b = name_key(&format!("{} {}", existing.given_name, existing.family_name));
     let mut sim = name_similarity(&a, &b);
-    // A preferred name may stand in for the given name ("Majo López" vs "María José López").
     for (x, y) in [
         (&new.preferred_name as &str, existing.given_name),
         (new.given_name.as_str(), existing.preferred_name),
@@ -494,29 +521,44 @@ pub fn duplicate_of(new: &Client, existing: &NameRecord<'_>) -> Option<Duplicate
             sim = sim.max(name_similarity(&alt_a, &alt_b));
         }
     }
-    let both_dates = match (new.date_of_birth, existing.date_of_birth) {
-        (Some(x), Some(y)) if !new.birth_date_estimated && !existing.birth_date_estimated => Some(x == y),
-        _ => None,
-    };
-    match both_dates {
-        Some(true) if sim >= 0.6 => Some(DuplicateCandidate {
-            id: existing.id,
-            similarity: sim,
-            reason: if sim > 0.99 {
-                "same name and date of birth"
-            } else {
-                "similar name, same date of birth"
-            }
-            .into(),
-        }),
-        Some(_) => None,
-        None if sim >= SAME_NAME => Some(DuplicateCandidate {
-            id: existing.id,
-            similarity: sim,
-            reason: if sim > 0.99 { "same name" } else { "similar name" }.into(),
-        }),
-        None => None,
+    sim
+}
+
+/// The same first given name, and a family name token in common ("Nunez" of
+/// "Nuñez-O'Brien"), accents and case ignored.
+fn shares_first_and_family_name(new: &Client, existing: &NameRecord<'_>) -> bool {
+    let first = |g: &str| name_tokens(g).into_iter().next();
+    let same_first =
+        matches!((first(&new.given_name), first(existing.given_name)), (Some(a), Some(b)) if a == b);
+    let theirs = name_tokens(existing.family_name);
+    same_first && name_tokens(&new.family_name).iter().any(|t| t.chars().count() > 1 && theirs.contains(t))
+}
+
+/// A name's words for matching: accents and case folded, split at spaces, hyphens and
+/// apostrophes, with the apostrophe-joined form too (O'Brien: "o", "brien" and "obrien").
+pub fn name_tokens(name: &str) -> Vec<String> {
+    let split = name.replace(['\'', '’', '‘', 'ʼ', '`'], " ");
+    let mut out: Vec<String> = name_key(&split).split(' ').map(str::to_string).collect();
+    for t in name_key(name).split(' ') {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
     }
+    out.retain(|t| !t.is_empty());
+    out
+}
+
+/// A phone number's digits, for comparing numbers written differently.
+pub fn phone_digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The fewest digits a phone number has for two to be called the same.
+const PHONE_MIN_DIGITS: usize = 6;
+
+fn same_phone(a: &str, b: &str) -> bool {
+    let a = phone_digits(a);
+    a.len() >= PHONE_MIN_DIGITS && a == phone_digits(b)
 }
 
 #[cfg(test)]
@@ -610,6 +652,7 @@ mod tests {
             preferred_name: "",
             date_of_birth: dob,
             birth_date_estimated: false,
+            phone: "",
         }
     }
 
@@ -633,5 +676,62 @@ mod tests {
         assert!(duplicate_of(&new, &record(2, "John", "Smith", d2)).is_none());
         // only one has a date: the name alone decides
         assert!(duplicate_of(&new, &record(3, "John", "Smith", None)).is_some());
+    }
+
+    fn born(given: &str, family: &str, dob: &str) -> Client {
+        let mut i = input(given, family);
+        i.date_of_birth = dob.into();
+        validate_intake(&i, today()).unwrap()
+    }
+
+    #[test]
+    fn a_shortened_name_with_the_same_birth_date_is_a_likely_duplicate() {
+        let dob = NaiveDate::from_ymd_opt(1988, 4, 30);
+        let existing = record(4, "María José", "Nuñez-O'Brien", dob);
+        let hit = duplicate_of(&born("Maria", "Nunez", "1988-04-30"), &existing).unwrap();
+        assert_eq!(hit.reason, "same first name, a family name in common, same date of birth");
+        // the other family name, in any case, with or without its apostrophe
+        assert!(duplicate_of(&born("MARIA", "obrien", "1988-04-30"), &existing).is_some());
+        assert!(duplicate_of(&born("maría", "Brien", "1988-04-30"), &existing).is_some());
+        // and the other way round: the shortened name is the one on file
+        let short = record(5, "Maria", "Nunez", dob);
+        assert!(duplicate_of(&born("María José", "Nuñez-O'Brien", "1988-04-30"), &short).is_some());
+    }
+
+    #[test]
+    fn a_shortened_name_needs_the_same_birth_date_and_both_names() {
+        let existing = record(4, "María José", "Nuñez-O'Brien", NaiveDate::from_ymd_opt(1988, 4, 30));
+        for (g, f, dob) in [
+            ("Maria", "Nunez", "1988-04-29"), // another day
+            ("Maria", "Nunez", ""),           // no birth date: the names are too far apart
+            ("José", "Nunez", "1988-04-30"),  // not the first given name
+            ("Maria", "Smith", "1988-04-30"), // no family name in common
+            ("Maria", "O", "1988-04-30"),     // a lone letter is no family name
+        ] {
+            assert!(duplicate_of(&born(g, f, dob), &existing).is_none(), "{g} {f} {dob}");
+        }
+    }
+
+    #[test]
+    fn the_same_phone_number_is_a_likely_duplicate_however_it_is_written() {
+        let mut existing = record(4, "Robin", "Ash", None);
+        existing.phone = "+1 (555) 010-0199";
+        let mut i = input("Sam", "Birch");
+        i.phone = "1 555 0100199".into();
+        let hit = duplicate_of(&validate_intake(&i, today()).unwrap(), &existing).unwrap();
+        assert_eq!(hit.reason, "same phone number");
+        i.phone = "555 0100 198".into();
+        assert!(duplicate_of(&validate_intake(&i, today()).unwrap(), &existing).is_none());
+        // too few digits to tell anyone apart
+        existing.phone = "12-34";
+        i.phone = "1234".into();
+        assert!(duplicate_of(&validate_intake(&i, today()).unwrap(), &existing).is_none());
+    }
+
+    #[test]
+    fn name_tokens_split_at_hyphens_and_apostrophes() {
+        assert_eq!(name_tokens("Nuñez-O'Brien"), vec!["nunez", "o", "brien", "obrien"]);
+        assert_eq!(name_tokens("  María   José "), vec!["maria", "jose"]);
+        assert_eq!(phone_digits("+44 (0)20-7946 0958"), "4402079460958");
     }
 }

@@ -66,6 +66,16 @@ pub struct CurrentNeed {
     pub source: String,
 }
 
+/// The safety plan agreed for one area of risk, and the assessment that recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SafetyPlan {
+    pub area: RiskArea,
+    pub text: String,
+    #[serde(rename = "from")]
+    pub assessment: String,
+    pub assessed_on: NaiveDate,
+}
+
 const COLUMNS: &str =
     "id, client_id, episode_id, assessed_on, based_on, needs_narrative, strengths, barriers, \
     family_history, medical_history, medications, providers, socioeconomic, cultural, living_situation, \
@@ -321,6 +331,33 @@ impl Store {
         for (screening, domain, label) in self.positive_need_domains(client_id)? {
             if !out.iter().any(|n| n.life_domain == domain && n.source.starts_with("SC-")) {
                 out.push(CurrentNeed { life_domain: domain, text: label, source: screening });
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Store {
+    /// The safety plan in force for each area of risk: the plan of the latest assessment that
+    /// wrote one for that area (areas with none are left out), in `RiskArea::ALL` order.
+    pub fn safety_plans(&self, client_id: i64) -> Result<Vec<SafetyPlan>> {
+        let mut out = Vec::new();
+        for area in RiskArea::ALL {
+            let col = area.plan_field();
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT id, assessed_on, {col} FROM assessments WHERE client_id = ?1 AND {col} <> '' \
+                 ORDER BY assessed_on DESC, id DESC LIMIT 1"
+            ))?;
+            let row = stmt
+                .query_row([client_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)))
+                .optional()?;
+            if let Some((id, on, text)) = row {
+                out.push(SafetyPlan {
+                    area,
+                    text,
+                    assessment: assessment_ref(id),
+                    assessed_on: parse_ymd(&on).unwrap_or_default(),
+                });
             }
         }
         Ok(out)

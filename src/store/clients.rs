@@ -351,7 +351,7 @@ impl Store {
         except: Option<i64>,
     ) -> Result<Vec<(DuplicateCandidate, Client)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, given_name, family_name, preferred_name, date_of_birth, birth_date_estimated FROM clients",
+            "SELECT id, given_name, family_name, preferred_name, date_of_birth, birth_date_estimated, phone FROM clients",
         )?;
         let mut rows = stmt.query([])?;
         let mut hits = Vec::new();
@@ -364,6 +364,7 @@ impl Store {
             let family: String = r.get(2)?;
             let preferred: String = r.get(3)?;
             let dob: Option<String> = r.get(4)?;
+            let phone: String = r.get(6)?;
             let rec = NameRecord {
                 id,
                 given_name: &given,
@@ -371,6 +372,7 @@ impl Store {
                 preferred_name: &preferred,
                 date_of_birth: dob.and_then(|s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()),
                 birth_date_estimated: r.get(5)?,
+                phone: &phone,
             };
             if let Some(hit) = duplicate_of(candidate, &rec) {
                 hits.push(hit);

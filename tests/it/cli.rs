@@ -56,6 +56,21 @@ fn a_likely_duplicate_is_refused_unless_asked() {
 }
 
 #[test]
+fn client_add_warns_of_a_shortened_name_with_the_same_birth_date() {
+    let (_d, db) = common::temp_db();
+    let long = ["client", "add", "--given", "María José", "--family", "Nuñez-O'Brien", "--dob", "1988-04-30"];
+    assert!(caseload(&db, &long).status.success());
+    let short = ["client", "add", "--given", "Maria", "--family", "Nunez", "--dob", "1988-04-30"];
+    let o = caseload(&db, &short);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("C-0001"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("same first name"), "{}", stderr(&o));
+    assert_eq!(count(&db), 1);
+    let other_day = ["client", "add", "--given", "Maria", "--family", "Nunez", "--dob", "1988-04-29"];
+    assert!(caseload(&db, &other_day).status.success(), "another birth date is another person");
+}
+
+#[test]
 fn lists_are_complete_json_arrays_and_empty_lists_succeed() {
     let (_d, db) = common::temp_db();
     let o = caseload(&db, &["client", "list", "--json"]);

@@ -76,3 +76,34 @@ fn the_client_list_shows_every_flag_whole_and_cuts_the_name_instead() {
         insta::assert_snapshot!(format!("flags_in_the_client_list_{w}x{h}"), s);
     }
 }
+
+#[test]
+fn the_safety_screen_shows_the_plan_in_force_next_to_each_flag() {
+    let (_d, path) = temp_db();
+    seed_flagged(&path);
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>!");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("safety plan (A-1, 2026-01-12):"), "{s}");
+    assert!(s.contains("Crisis line card given; sister stays the weekend."), "{s}");
+    assert!(s.contains("Refuge number saved under a friend's name."), "{s}");
+    insta::assert_snapshot!("safety_plans_80x24", s);
+    // a reassessment's plan is the one in force; an area it leaves without a plan keeps the last
+    {
+        let mut store = open(&path);
+        let mut next = store.assessment(1).unwrap().assessment;
+        next.assessed_on = d("2026-06-01");
+        next.risks[0].plan = "Weekly check-in call; GP knows the plan.".into();
+        next.risks[1].plan.clear();
+        next.risks[1].level = None;
+        store.add_assessment(1, &next, Some(1), fixed_now()).unwrap();
+    }
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>!");
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("safety plan (A-2, 2026-06-01):"), "{s}");
+    assert!(s.contains("Weekly check-in call; GP knows the plan."), "{s}");
+    assert!(!s.contains("Crisis line card"), "the older plan is not the one in force: {s}");
+    assert!(s.contains("safety plan (A-1, 2026-01-12):"), "{s}");
+    insta::assert_snapshot!("safety_plans_160x48", s);
+}

@@ -191,6 +191,29 @@ fn duplicates_are_found_by_name_and_birth_date() {
 }
 
 #[test]
+fn a_shortened_name_or_the_same_phone_is_a_likely_duplicate() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let mut long = client("María José", "Nuñez-O'Brien", "1988-04-30");
+    long.phone = "555 0100 777".into();
+    let id = store.add_client(&long, fixed_now()).unwrap();
+    store.add_client(&client("Maria", "Smith", "1988-04-30"), fixed_now()).unwrap();
+    let hits = store.find_duplicates(&client("Maria", "Nunez", "1988-04-30"), None).unwrap();
+    let ids: Vec<i64> = hits.iter().map(|(h, _)| h.id).collect();
+    assert_eq!(ids, vec![id], "the same first name alone is not enough");
+    assert!(store.find_duplicates(&client("Maria", "Nunez", "1988-05-30"), None).unwrap().is_empty());
+    let mut caller = client("Sam", "Birch", "");
+    caller.phone = "(555) 0100-777".into();
+    let hits = store.find_duplicates(&caller, None).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].0.id, hits[0].0.reason.as_str()), (id, "same phone number"));
+    assert!(
+        store.find_duplicates(&caller, Some(id)).unwrap().is_empty(),
+        "a client is not its own duplicate"
+    );
+}
+
+#[test]
 fn clients_resolve_by_reference_or_unique_name_part() {
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();

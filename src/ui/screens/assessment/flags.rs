@@ -9,9 +9,11 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
+use crate::domain::dates::format_date;
 use crate::domain::dates::local_from_db;
-use crate::domain::text::{display_safe, fit};
+use crate::domain::text::{display_safe, fit, width, wrap};
 use crate::keymap::{lookup, Action, Context};
+use crate::store::assessments::SafetyPlan;
 use crate::store::safety::{alert_ref, flag_ref, Alert, RiskFlag};
 use crate::store::Result;
 use crate::ui::theme;
@@ -28,6 +30,7 @@ pub struct FlagsScreen {
     pub client_id: i64,
     flags: Vec<RiskFlag>,
     alerts: Vec<Alert>,
+    plans: Vec<SafetyPlan>,
     cursor: ListCursor,
     stale: bool,
 }
@@ -38,6 +41,7 @@ impl FlagsScreen {
             client_id,
             flags: Vec::new(),
             alerts: Vec::new(),
+            plans: Vec::new(),
             cursor: ListCursor::default(),
             stale: true,
         }
@@ -53,6 +57,26 @@ impl FlagsScreen {
             (0..self.alerts.len()).filter(|i| self.alerts[*i].acknowledged_at.is_some()).map(Row::Alert),
         );
         rows
+    }
+
+    /// The safety plan in force for an open flag's area, whole, wrapped to `w` cells.
+    fn plan_lines(&self, f: &RiskFlag, w: usize) -> Vec<Line<'static>> {
+        const INDENT: &str = "      ";
+        let Some(p) = self.plans.iter().find(|p| p.area == f.area) else {
+            return vec![Line::from(Span::styled(
+                format!("{INDENT}safety plan: none recorded in an assessment"),
+                theme::flag(),
+            ))];
+        };
+        let head = format!("{INDENT}safety plan ({}, {}):", p.assessment, format_date(p.assessed_on));
+        let mut lines = vec![Line::from(Span::styled(head, theme::key()))];
+        let room = w.saturating_sub(INDENT.len() + 2);
+        for para in display_safe(&p.text).lines() {
+            for l in wrap(para, room) {
+                lines.push(Line::from(format!("{INDENT}  {l}")));
+            }
+        }
+        lines
     }
 }
 
@@ -79,6 +103,7 @@ impl View for FlagsScreen {
         if self.stale {
             self.flags = ctx.store.risk_flags(self.client_id)?;
             self.alerts = ctx.store.alerts(self.client_id)?;
+            self.plans = ctx.store.safety_plans(self.client_id)?;
             self.stale = false;
         }
         self.cursor.clamp(self.rows().len());
@@ -139,35 +164,7 @@ impl View for FlagsScreen {
             let marker = if selected { "▶ " } else { "  " };
             let sel = if selected { theme::selected() } else { Style::default() };
             match row {
-                Row::Alert(i) => {
-                    let a = &self.alerts[*i];
-                    let (state, style) = match &a.acknowledged_at {
-                        None => ("ALERT OPEN".to_string(), theme::flag()),
-                        Some(at) => (format!("acknowledged {}", local_from_db(at)), theme::dim()),
-                    };
-                    lines.push(Line::from(vec![
-                        Span::styled(marker, sel),
-                        Span::styled(format!("{state} "), style),
-                        Span::styled(
-                            fit(
-                                &format!(
-                                    "{} ({}): {}",
-                                    alert_ref(a.id),
-                                    a.screening,
-                                    display_safe(&a.message)
-                                ),
-                                w.saturating_sub(30),
-                            ),
-                            sel,
-                        ),
-                    ]));
-                    if let Some(note) = &a.ack_note {
-                        lines.push(Line::from(Span::styled(
-                            fit(&format!("      what was done: {}", display_safe(note)), w),
-                            theme::dim(),
-                        )));
-                    }
-                }
+                Row::Alert(i) => lines.extend(alert_lines(&self.alerts[*i], marker, sel, w)),
                 Row::Flag(i) => {
                     let f = &self.flags[*i];
                     let (state, style) = if f.is_open() {
@@ -188,6 +185,9 @@ impl View for FlagsScreen {
                             sel,
                         ),
                     ]));
+                    if f.is_open() {
+                        lines.extend(self.plan_lines(f, w));
+                    }
                     for e in &f.history {
                         let level = e.level.as_deref().map(|l| format!(" at {l}")).unwrap_or_default();
                         let by = if e.by.is_empty() { String::new() } else { format!(" by {}", e.by) };
@@ -211,4 +211,42 @@ impl View for FlagsScreen {
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// An alert's lines: an open one says all it says, wrapped; an acknowledged one is history,
+/// one line and what was done.
+fn alert_lines(a: &Alert, marker: &'static str, sel: Style, w: usize) -> Vec<Line<'static>> {
+    let (state, style) = match &a.acknowledged_at {
+        None => ("ALERT OPEN".to_string(), theme::flag()),
+        Some(at) => (format!("acknowledged {}", local_from_db(at)), theme::dim()),
+    };
+    let text = format!("{} ({}): {}", alert_ref(a.id), a.screening, display_safe(&a.message));
+    let first_w = w.saturating_sub(width(marker) + width(&state) + 1);
+    let mut lines = Vec::new();
+    if a.acknowledged_at.is_some() {
+        lines.push(Line::from(vec![
+            Span::styled(marker, sel),
+            Span::styled(format!("{state} "), style),
+            Span::styled(fit(&text, first_w), sel),
+        ]));
+    } else {
+        let mut parts = wrap(&text, first_w).into_iter();
+        let first = parts.next().unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(marker, sel),
+            Span::styled(format!("{state} "), style),
+            Span::styled(first, sel),
+        ]));
+        let rest: String = parts.collect::<Vec<_>>().join(" ");
+        for l in wrap(&rest, w.saturating_sub(6)).into_iter().filter(|l| !l.is_empty()) {
+            lines.push(Line::from(Span::styled(format!("      {l}"), sel)));
+        }
+    }
+    if let Some(note) = &a.ack_note {
+        lines.push(Line::from(Span::styled(
+            fit(&format!("      what was done: {}", display_safe(note)), w),
+            theme::dim(),
+        )));
+    }
+    lines
 }
