@@ -11,7 +11,7 @@ use crate::domain::client::client_ref;
 use crate::domain::dates::{format_date, to_db};
 use std::cell::RefCell;
 
-use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 
 use super::StreamError;
 use crate::store::sections::{FileTables, NoteFilter, Row, RowFilter, RowOrder, TableSpec, TABLES};
@@ -64,17 +64,9 @@ impl NotesIncluded {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientFileDoc {
-    pub format: String,
-    pub format_version: u32,
-    /// The database schema the rows come from.
-    pub schema_version: u32,
-    pub app_version: String,
-    pub exported_at: String,
-    /// The practitioner's signature (Settings), if set.
-    pub exported_by: String,
-    /// The client's reference in the caseload it was exported from.
-    pub client: String,
-    pub notes: NotesIncluded,
+    /// What the file says about itself (written first, field by field, as before `tables`).
+    #[serde(flatten)]
+    pub head: FileHead,
     /// Table name → rows (every column as stored).
     pub tables: BTreeMap<String, Vec<Row>>,
 }
@@ -115,37 +107,20 @@ impl ExportOptions {
 pub struct FileHead {
     pub format: String,
     pub format_version: u32,
+    /// The database schema the rows come from.
     pub schema_version: u32,
     pub app_version: String,
     pub exported_at: String,
+    /// The practitioner's signature (Settings), if set.
     pub exported_by: String,
+    /// The client's reference in the caseload it was exported from.
     pub client: String,
     pub notes: NotesIncluded,
 }
 
 impl ClientFileDoc {
     pub fn new(head: FileHead, tables: BTreeMap<String, Vec<Row>>) -> ClientFileDoc {
-        let FileHead {
-            format,
-            format_version,
-            schema_version,
-            app_version,
-            exported_at,
-            exported_by,
-            client,
-            notes,
-        } = head;
-        ClientFileDoc {
-            format,
-            format_version,
-            schema_version,
-            app_version,
-            exported_at,
-            exported_by,
-            client,
-            notes,
-            tables,
-        }
+        ClientFileDoc { head, tables }
     }
 }
 
@@ -247,7 +222,7 @@ pub fn write_json(
         failure: RefCell::new(None),
         ticker: RefCell::new(NoteTicker::new(total, progress)),
     };
-    let doc = JsonDoc { head: &head, src: &src };
+    let doc = JsonDoc { head: &head, tables: JsonTables(&src) };
     if let Err(e) = serde_json::to_writer_pretty(&mut *out, &doc) {
         if let Some(failure) = src.failure.take() {
             return Err(StreamError::Store(failure));
@@ -267,27 +242,12 @@ struct JsonSource<'a> {
     ticker: RefCell<NoteTicker<'a>>,
 }
 
+/// A `ClientFileDoc` whose tables are read from the database as they are written.
+#[derive(Serialize)]
 struct JsonDoc<'a> {
+    #[serde(flatten)]
     head: &'a FileHead,
-    src: &'a JsonSource<'a>,
-}
-
-impl Serialize for JsonDoc<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
-        // the fields of `ClientFileDoc`, in its order
-        let h = self.head;
-        let mut st = ser.serialize_struct("ClientFileDoc", 9)?;
-        st.serialize_field("format", &h.format)?;
-        st.serialize_field("format_version", &h.format_version)?;
-        st.serialize_field("schema_version", &h.schema_version)?;
-        st.serialize_field("app_version", &h.app_version)?;
-        st.serialize_field("exported_at", &h.exported_at)?;
-        st.serialize_field("exported_by", &h.exported_by)?;
-        st.serialize_field("client", &h.client)?;
-        st.serialize_field("notes", &h.notes)?;
-        st.serialize_field("tables", &JsonTables(self.src))?;
-        st.end()
-    }
+    tables: JsonTables<'a>,
 }
 
 struct JsonTables<'a>(&'a JsonSource<'a>);

@@ -253,20 +253,28 @@ fn render(
     let empty = Row::new();
     let c = doc.client_row().unwrap_or(&empty);
     let name = format!("{} {}", s(c, "given_name"), s(c, "family_name"));
-    w.line(format!("# Client file: {} ({})", md(&name), md(&doc.client)));
+    w.line(format!("# Client file: {} ({})", md(&name), md(&doc.head.client)));
     w.blank();
     w.line(
         "*Confidential: this is a client's case record. Keep this copy as safely as the caseload itself.*",
     );
     w.blank();
-    let exported = from_db(&doc.exported_at)
+    let exported = from_db(&doc.head.exported_at)
         .map(|t| (t + chrono::Duration::seconds(ctx.offset_secs)).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default();
-    let by = if doc.exported_by.is_empty() { String::new() } else { format!(" by {}", md(&doc.exported_by)) };
+    let by = if doc.head.exported_by.is_empty() {
+        String::new()
+    } else {
+        format!(" by {}", md(&doc.head.exported_by))
+    };
     w.line(format!("- Exported: {exported}{by}"));
     w.line(format!("- Status: {}", if s(c, "status") == "closed" { "closed" } else { "open" }));
-    w.line(format!("- Notes in this copy: {}", doc.notes.describe()));
-    w.line(format!("- caseload {}, client file format {}", md(&doc.app_version), doc.format_version));
+    w.line(format!("- Notes in this copy: {}", doc.head.notes.describe()));
+    w.line(format!(
+        "- caseload {}, client file format {}",
+        md(&doc.head.app_version),
+        doc.head.format_version
+    ));
 
     intake(&mut w, c);
     episodes(&mut w, ctx);
@@ -1192,14 +1200,16 @@ mod tests {
 
     fn doc(tables: Vec<(&str, Vec<Row>)>) -> ClientFileDoc {
         ClientFileDoc {
-            format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
-            schema_version: 8,
-            app_version: "0.1.0".into(),
-            exported_at: "2026-11-23T10:00:00Z".into(),
-            exported_by: String::new(),
-            client: "C-0007".into(),
-            notes: NotesIncluded { entered_in_error: true, ..Default::default() },
+            head: crate::export::file::FileHead {
+                format: FORMAT.into(),
+                format_version: FORMAT_VERSION,
+                schema_version: 8,
+                app_version: "0.1.0".into(),
+                exported_at: "2026-11-23T10:00:00Z".into(),
+                exported_by: String::new(),
+                client: "C-0007".into(),
+                notes: NotesIncluded { entered_in_error: true, ..Default::default() },
+            },
             tables: tables.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         }
     }

@@ -91,18 +91,18 @@ pub fn import(
         }
     }
     let mut warnings = Vec::new();
-    if !doc.notes.complete() {
+    if !doc.head.notes.complete() {
         warnings.push(format!(
             "The export left {} out ({}); ask for a full export (--include-errors, no date range) to have {}.",
-            if doc.notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", doc.notes.left_out) },
-            doc.notes.describe(),
-            if doc.notes.left_out == 1 { "it" } else { "them" }
+            if doc.head.notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", doc.head.notes.left_out) },
+            doc.head.notes.describe(),
+            if doc.head.notes.left_out == 1 { "it" } else { "them" }
         ));
     }
     let now_s = to_db(now);
-    let from_ref = crate::domain::text::fit(&doc.client, 20);
-    let exported = parse_ymd(&doc.exported_at).map(format_date).unwrap_or_default();
-    let exported_by = crate::domain::text::fit(&doc.exported_by, 60);
+    let from_ref = crate::domain::text::fit(&doc.head.client, 20);
+    let exported = parse_ymd(&doc.head.exported_at).map(format_date).unwrap_or_default();
+    let exported_by = crate::domain::text::fit(&doc.head.exported_by, 60);
     let fix = |row: &mut Row| {
         let (g, f, p) = (text(row, "given_name"), text(row, "family_name"), text(row, "preferred_name"));
         row.insert("sort_key".into(), sort_key(&g, &f).into());
@@ -141,5 +141,5 @@ pub fn import(
 
 /// The day a file was exported, for messages.
 pub fn exported_on(doc: &ClientFileDoc) -> Option<NaiveDate> {
-    parse_ymd(&doc.exported_at)
+    parse_ymd(&doc.head.exported_at)
 }

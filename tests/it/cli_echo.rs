@@ -3,10 +3,9 @@
 //! standard error may carry a control character (C0 other than newline and tab, DEL, C1) or a
 //! bidirectional override. No file is created with a control character in its name.
 
-use crate::common::{self, BIN};
+use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Each corpus entry as one argument: a NUL cannot be passed in argv (it is cut there), and the
 /// "huge paste" is repeated to about 118 KB, near the largest single argument Linux takes.
@@ -78,16 +77,7 @@ const TEMPLATES: &[&[&str]] = &[
 ];
 
 fn run(dir: &Path, db: &Path, args: &[String]) -> std::process::Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CASELOAD_DB")
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run caseload")
+    common::caseload_in(dir, db, args)
 }
 
 fn raw_char(text: &str) -> Option<char> {

@@ -273,7 +273,7 @@ fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one()
     assert!(s.contains("was written to") && s.contains("readable by you only"), "{s}");
     assert_eq!(mode(&out), 0o600);
     let doc = caseload::export::file::read_json(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(doc.client, "C-0001");
+    assert_eq!(doc.head.client, "C-0001");
     // again: the file is there, kept unless "replace" is chosen
     std::fs::write(&out, "mine").unwrap();
     shift(&mut app, 'E');

@@ -556,6 +556,20 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
     for id in ids {
         let a = export(&store, id);
         let json = to_json(&a);
+        // what the streaming writer writes is the document, byte for byte
+        let mut streamed = Vec::new();
+        let opts = ExportOptions { include_errors: true, ..Default::default() };
+        caseload::export::file::write_json(
+            &store,
+            id,
+            &opts,
+            "Sam Worker",
+            now(),
+            &mut streamed,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), json, "streamed JSON of client {id}");
         let doc = read_json(json.as_bytes()).unwrap();
         let imported =
             caseload::import::client_file::import(&mut target, &mut doc.clone(), true, now()).unwrap();
@@ -568,7 +582,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         let words = |s: &Store, c: i64| -> i64 {
             s.conn_count("SELECT count(*) FROM search_index WHERE client_id = ?1", c)
         };
-        assert_eq!(words(&store, id), words(&target, imported.client_id), "search rows of {}", a.client);
+        assert_eq!(words(&store, id), words(&target, imported.client_id), "search rows of {}", a.head.client);
     }
     assert!(closed > 0 && reopened > 0, "the demo has closed ({closed}) and reopened ({reopened}) cases");
     assert_eq!(transferred, 1, "and one file transferred in");

@@ -68,11 +68,7 @@ fn sigterm_in_a_form_keeps_the_draft_and_restores_the_terminal() {
 fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
+    t.open_robins_file();
     t.send(b"W"); // quick note for this client: the cursor starts in the text
     t.wait_for("Quick note");
     t.type_text("Visited Robin; the boiler is fixed and the rent is paid");
@@ -105,13 +101,7 @@ fn sigkill_mid_note_loses_nothing_typed_a_second_before() {
 fn sigkill_while_typing_without_a_pause_loses_at_most_a_second() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
-    t.send(b"W");
-    t.wait_for("Quick note");
+    t.open_quick_note();
     let letters: Vec<char> = ('a'..='z').chain('A'..='Z').chain('0'..='9').chain('a'..='h').collect();
     let start = Instant::now();
     let mut sent = Vec::new();
@@ -137,11 +127,7 @@ fn sigkill_while_typing_without_a_pause_loses_at_most_a_second() {
 fn writes_a_soap_note_and_finds_it_by_search() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
+    t.open_robins_file();
     t.send(b"w");
     t.wait_for("New case note");
     for _ in 0..6 {
@@ -181,11 +167,7 @@ fn a_small_terminal_gets_a_message_not_a_broken_layout() {
 fn administers_a_phq9_with_number_keys_and_the_item_nine_alert_heads_today() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
+    t.open_robins_file();
     t.send(b"s");
     t.wait_for("Screeners");
     t.send(b"n");
@@ -229,11 +211,7 @@ fn administers_a_phq9_with_number_keys_and_the_item_nine_alert_heads_today() {
 fn records_a_contact_with_a_consent_and_a_conference_whose_action_appears_on_today() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
+    t.open_robins_file();
     // a contact: the GP
     t.send(b"p");
     t.wait_for("People and family");
@@ -433,11 +411,7 @@ fn a_closed_terminal_ends_caseload_and_keeps_what_was_typed() {
 fn a_goal_with_a_step_and_its_progress_by_keystrokes() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
+    t.open_robins_file();
     t.send(b"g");
     t.wait_for("Case plan");
     t.send(b"n");
@@ -714,13 +688,7 @@ fn a_closure_without_a_name_is_kept_as_a_draft_and_signed_once_the_name_is_set()
 fn a_restored_note_draft_puts_the_cursor_where_it_was() {
     let (_d, path) = seeded_db();
     let mut t = Term::start(&path, 80, 24);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
-    t.send(b"W");
-    t.wait_for("Quick note");
+    t.open_quick_note();
     t.type_text("Visited Robin today");
     for _ in 0..5 {
         t.send(LEFT);

@@ -117,13 +117,7 @@ fn every_kind_of_binding_works_from_the_bytes_a_terminal_sends() {
 fn typing_a_note(text: &str) -> (tempfile::TempDir, std::path::PathBuf, Term) {
     let (d, path) = seeded_db();
     let mut t = Term::start(&path, 100, 30);
-    t.wait_for("Today");
-    t.send(b"c");
-    t.wait_for("Robin Example");
-    t.send(ENTER);
-    t.wait_for("Client file");
-    t.send(b"W");
-    t.wait_for("Quick note");
+    t.open_quick_note();
     t.type_text(text);
     t.wait_for(text);
     (d, path, t)

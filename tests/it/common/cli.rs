@@ -8,7 +8,13 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_caseload");
 
 /// `caseload --db DB ARGS…`, in UTC.
 pub fn caseload(db: &Path, args: &[&str]) -> Output {
+    caseload_in(Path::new("."), db, args)
+}
+
+/// As `caseload`, run in the folder `dir` (where a relative output file would go).
+pub fn caseload_in(dir: &Path, db: &Path, args: &[impl AsRef<std::ffi::OsStr>]) -> Output {
     Command::new(BIN)
+        .current_dir(dir)
         .arg("--db")
         .arg(db)
         .args(args)

@@ -26,6 +26,22 @@ pub struct Term {
 }
 
 impl Term {
+    /// From Today (as the app starts) to the file of Robin Example, the client of `seeded_db`.
+    pub fn open_robins_file(&mut self) {
+        self.wait_for("Today");
+        self.send(b"c");
+        self.wait_for("Robin Example");
+        self.send(ENTER);
+        self.wait_for("Client file");
+    }
+
+    /// From Today to a new quick note on Robin Example's file.
+    pub fn open_quick_note(&mut self) {
+        self.open_robins_file();
+        self.send(b"W");
+        self.wait_for("Quick note");
+    }
+
     pub fn start(db: &Path, cols: u16, rows: u16) -> Term {
         let mut cmd = CommandBuilder::new(BIN);
         cmd.arg("--db");
