@@ -209,6 +209,12 @@ impl Store {
         } else {
             match mode {
                 OpenMode::Create | OpenMode::Init => {
+                    if crate::domain::text::unsafe_file_name(path) {
+                        return Err(StoreError::Refused(format!(
+                            "{} has a control character in its name; choose a plain file name. Nothing was created.",
+                            crate::domain::text::quote_path(path)
+                        )));
+                    }
                     create_owner_only(path).map_err(|e| create_error(e, path))?
                 }
                 OpenMode::Existing | OpenMode::ReadOnly => {

@@ -72,6 +72,12 @@ const TEMPLATES: &[&[&str]] = &[
     &["directory", "add", "--organisation", "Org", "--name", "Help", "--status", "X"],
     &["directory", "add", "--organisation", "Org", "--name", "Help", "--verified", "X"],
     &["backup", "X"],
+    &["init", "X"],
+    &["referral", "appointment", "add", "R-1", "--at", "X"],
+    &["referral", "appointment", "add", "R-1", "--at", "friday 10:00", "--place", "X"],
+    &["referral", "appointment", "add", "R-1", "--at", "friday 10:00", "--transport", "X"],
+    &["referral", "appointment", "edit", "X", "--place", "Town hall"],
+    &["referral", "appointment", "remove", "X"],
     &["X"],
     &["client", "list", "--X"],
 ];
