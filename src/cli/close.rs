@@ -136,11 +136,10 @@ pub fn export(db: Option<PathBuf>, a: ExportArgs) -> anyhow::Result<()> {
 }
 
 pub fn import(db: Option<PathBuf>, a: ImportArgs) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(&a.file).map_err(|e| bad(format!("Could not read {}: {e}", quote_path(&a.file))))?;
-    let mut doc = crate::export::file::read_json(&bytes)?;
+    // what the file is, before a database is opened (or made); then read as it streams
+    let look = crate::import::client_json::first_look(&a.file)?;
     let mut store = open(db)?;
-    let done = crate::import::client_file::import(&mut store, &mut doc, a.allow_duplicate, Utc::now())?;
+    let done = crate::import::client_file::import_file(&mut store, look, a.allow_duplicate, Utc::now())?;
     if a.output.json {
         print_json(&done)?;
     } else {

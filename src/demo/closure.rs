@@ -218,7 +218,7 @@ pub fn finish(
             row.insert("external_id".into(), format!("TRANSFER-{}", rng.random_range(1000..9999)).into());
         }
         doc.head.exported_by = "A colleague at Northside Support".into();
-        crate::import::client_file::import(store, &mut doc, true, now)?;
+        crate::import::client_file::import(store, &doc, true, now)?;
         out.transferred += 1;
         out.clients_added += 1;
         out.notes_added += notes;

@@ -304,19 +304,20 @@ struct Header {
     schema_version: Option<u32>,
 }
 
-/// Reads a JSON client file, refusing other files and files from a newer caseload.
-pub fn read_json(bytes: &[u8]) -> Result<ClientFileDoc> {
-    let not_ours = || {
-        StoreError::Refused(
-            "This is not a caseload client file (make one with `caseload export REF --format json`). Nothing was imported."
-                .into(),
-        )
-    };
-    let header: Header = serde_json::from_slice(bytes).map_err(|_| not_ours())?;
-    if header.format.as_deref() != Some(FORMAT) {
+/// The refusal of a file that is not a caseload client file.
+pub fn not_ours() -> StoreError {
+    StoreError::Refused(
+        "This is not a caseload client file (make one with `caseload export REF --format json`). Nothing was imported."
+            .into(),
+    )
+}
+
+/// Refuses a file that does not say it is a client file, or says it is from a newer caseload.
+pub fn check_header(format: Option<&str>, version: Option<u32>, schema: Option<u32>) -> Result<()> {
+    if format != Some(FORMAT) {
         return Err(not_ours());
     }
-    let (version, schema) = (header.format_version.unwrap_or(0), header.schema_version.unwrap_or(0));
+    let (version, schema) = (version.unwrap_or(0), schema.unwrap_or(0));
     if version > FORMAT_VERSION || schema > latest_version() {
         return Err(StoreError::Refused(format!(
             "This file was written by a newer caseload (file format {version}, database {schema}; this version reads up to {FORMAT_VERSION} and {}). \
@@ -324,6 +325,14 @@ pub fn read_json(bytes: &[u8]) -> Result<ClientFileDoc> {
             latest_version()
         )));
     }
+    Ok(())
+}
+
+/// Reads a JSON client file held in memory, refusing other files and files from a newer
+/// caseload (a file on disk is read as it streams: `import::client_file::import_file`).
+pub fn read_json(bytes: &[u8]) -> Result<ClientFileDoc> {
+    let header: Header = serde_json::from_slice(bytes).map_err(|_| not_ours())?;
+    check_header(header.format.as_deref(), header.format_version, header.schema_version)?;
     serde_json::from_slice(bytes).map_err(|e| {
         StoreError::Refused(format!(
             "The file is damaged (at line {}, column {}). Nothing was imported.",

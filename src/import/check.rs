@@ -27,33 +27,46 @@ struct Bad {
     why: String,
 }
 
-/// Checks and cleans every row of the file in place; the first bad value refuses it all.
+/// Checks and cleans every row of a document in place; the first bad value refuses it all.
 pub fn check(doc: &mut ClientFileDoc, columns: &Columns) -> Result<()> {
     for (table, rows) in doc.tables.iter_mut() {
-        let Some(cols) = columns.get(table).filter(|_| TABLES.iter().any(|t| t.table == table)) else {
-            return Err(StoreError::Refused(format!(
-                "The file holds records of a kind this caseload does not know ({}). Nothing was imported.",
-                quote(table)
-            )));
-        };
+        known_table(table, columns)?;
         for (i, row) in rows.iter_mut().enumerate() {
-            if let Err(b) = check_row(table, row, cols) {
-                let what = table.replace('_', " ");
-                let which = row
-                    .get("id")
-                    .and_then(Value::as_i64)
-                    .map(|id| format!(" (id {id} in the file)"))
-                    .unwrap_or_default();
-                return Err(StoreError::Refused(format!(
-                    "The file's {what} record {}{which} has a bad {}: {}. Nothing was imported.",
-                    i + 1,
-                    b.field,
-                    b.why
-                )));
-            }
+            check_record(table, i, row, columns)?;
         }
     }
     Ok(())
+}
+
+/// The columns of a kind of record this caseload knows; any other kind refuses the file.
+pub fn known_table<'c>(table: &str, columns: &'c Columns) -> Result<&'c [(String, String)]> {
+    match columns.get(table).filter(|_| TABLES.iter().any(|t| t.table == table)) {
+        Some(cols) => Ok(cols),
+        None => Err(StoreError::Refused(format!(
+            "The file holds records of a kind this caseload does not know ({}). Nothing was imported.",
+            quote(table)
+        ))),
+    }
+}
+
+/// Checks and cleans record `index` (from 0) of `table`, as it comes: a bad value refuses
+/// the file, naming the kind of record, which one, and the field.
+pub fn check_record(table: &str, index: usize, row: &mut Row, columns: &Columns) -> Result<()> {
+    let cols = known_table(table, columns)?;
+    check_row(table, row, cols).map_err(|b| {
+        let what = table.replace('_', " ");
+        let which = row
+            .get("id")
+            .and_then(Value::as_i64)
+            .map(|id| format!(" (id {id} in the file)"))
+            .unwrap_or_default();
+        StoreError::Refused(format!(
+            "The file's {what} record {}{which} has a bad {}: {}. Nothing was imported.",
+            index + 1,
+            b.field,
+            b.why
+        ))
+    })
 }
 
 fn bad(field: &str, why: impl Into<String>) -> Bad {

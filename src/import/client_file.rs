@@ -6,11 +6,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::check::{check_record, known_table, Columns};
+use super::client_json::{self, FirstLook, RowSink};
 use crate::domain::client::{client_ref, search_key, sort_key, Client, DuplicateCandidate};
 use crate::domain::dates::{format_date, parse_ymd, to_db};
-use crate::export::file::ClientFileDoc;
+use crate::export::file::{ClientFileDoc, FileHead};
 use crate::store::clients::{log_event, next_client_id};
-use crate::store::sections::{insert_all, Row};
+use crate::store::sections::{Inserter, Row, Spool, TABLES};
 use crate::store::{Result, Store, StoreError};
 
 /// What an import did.
@@ -36,7 +38,11 @@ fn text(row: &Row, col: &str) -> String {
 
 /// The file's client as the duplicate check sees them.
 pub fn candidate(doc: &ClientFileDoc) -> Result<Client> {
-    let row = doc.client_row().ok_or_else(|| {
+    candidate_of(doc.client_row())
+}
+
+fn candidate_of(row: Option<&Row>) -> Result<Client> {
+    let row = row.ok_or_else(|| {
         StoreError::Refused("The file holds no client record. Nothing was imported.".into())
     })?;
     Ok(Client {
@@ -55,75 +61,72 @@ pub fn likely_duplicates(store: &Store, doc: &ClientFileDoc) -> Result<Vec<(Dupl
     store.find_duplicates(&candidate(doc)?, None)
 }
 
-/// Imports the file as a new client. Refuses (changing nothing) when a client here is likely
-/// the same person, unless `allow_duplicate`.
+/// Imports a document held in memory as a new client. Refuses (changing nothing) when a
+/// client here is likely the same person, unless `allow_duplicate`.
 pub fn import(
     store: &mut Store,
-    doc: &mut ClientFileDoc,
+    doc: &ClientFileDoc,
     allow_duplicate: bool,
     now: DateTime<Utc>,
 ) -> Result<Imported> {
-    // every value as the forms would take it, before anything is written
-    super::check::check(doc, &store.file_columns()?)?;
-    let doc = &*doc;
-    let who = candidate(doc)?;
-    if who.given_name.trim().is_empty() && who.family_name.trim().is_empty() {
-        return Err(StoreError::Refused("The file's client has no name. Nothing was imported.".into()));
-    }
-    if !allow_duplicate {
-        let dups = likely_duplicates(store, doc)?;
-        if !dups.is_empty() {
-            let list: Vec<String> = dups
-                .iter()
-                .map(|(d, c)| {
-                    format!(
-                        "  {}  {}  ({})",
-                        c.reference,
-                        crate::domain::text::display_safe(&c.display_name()),
-                        d.reason
-                    )
-                })
-                .collect();
-            return Err(StoreError::Refused(format!(
-                "This may be a client you already have; nothing was imported:\n{}\nCheck with `caseload client show REF`, or add --allow-duplicate to import the file as a new client anyway.",
-                list.join("\n")
-            )));
+    import_with(store, doc.client_row().cloned(), allow_duplicate, now, &mut |sink| {
+        for (table, rows) in &doc.tables {
+            sink.table(table)?;
+            for (i, row) in rows.iter().enumerate() {
+                sink.row(table, i, row.clone())?;
+            }
         }
-    }
-    let mut warnings = Vec::new();
-    if !doc.head.notes.complete() {
-        warnings.push(format!(
-            "The export left {} out ({}); ask for a full export (--include-errors, no date range) to have {}.",
-            if doc.head.notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", doc.head.notes.left_out) },
-            doc.head.notes.describe(),
-            if doc.head.notes.left_out == 1 { "it" } else { "them" }
-        ));
-    }
+        Ok(doc.head.clone())
+    })
+}
+
+/// Imports a JSON client file from disk as a new client, reading it as it streams: memory
+/// stays flat in the size of the file. The same checks and refusals as `import`; a bad record
+/// anywhere in the file imports nothing. `look` is `client_json::first_look` of the file.
+pub fn import_file(
+    store: &mut Store,
+    look: FirstLook,
+    allow_duplicate: bool,
+    now: DateTime<Utc>,
+) -> Result<Imported> {
+    let FirstLook { path, client } = look;
+    import_with(store, client, allow_duplicate, now, &mut |sink| client_json::read_rows(&path, sink))
+}
+
+/// Where the rows come from: each handed to the sink, then the file's head.
+type ReadRows<'a> = &'a mut dyn FnMut(&mut dyn RowSink) -> Result<FileHead>;
+
+fn import_with(
+    store: &mut Store,
+    client_row: Option<Row>,
+    allow_duplicate: bool,
+    now: DateTime<Utc>,
+    read: ReadRows<'_>,
+) -> Result<Imported> {
+    let columns = store.file_columns()?;
+    let who = admit(store, client_row, &columns, allow_duplicate)?;
     let now_s = to_db(now);
-    let from_ref = crate::domain::text::fit(&doc.head.client, 20);
-    let exported = parse_ymd(&doc.head.exported_at).map(format_date).unwrap_or_default();
-    let exported_by = crate::domain::text::fit(&doc.head.exported_by, 60);
     let fix = |row: &mut Row| {
         let (g, f, p) = (text(row, "given_name"), text(row, "family_name"), text(row, "preferred_name"));
         row.insert("sort_key".into(), sort_key(&g, &f).into());
         row.insert("search_key".into(), search_key(&g, &f, &p).into());
         row.insert("updated_at".into(), now_s.clone().into());
     };
-    let (client_id, map) = store.write(|tx| {
+    let (client_id, map, head) = store.write(|tx| {
+        // every value checked as it comes, kept aside, then written parents first
+        let mut spool = Spool::new(tx)?;
+        let head = read(&mut Checked { columns: &columns, spool: &mut spool })?;
         let client_id = next_client_id(tx)?;
-        let map = insert_all(tx, &doc.tables, client_id, &fix)?;
-        let by = if exported_by.is_empty() { String::new() } else { format!(" by {exported_by}") };
-        log_event(
-            tx,
-            client_id,
-            &now_s,
-            &now_s,
-            "transferred-in",
-            &format!("Transferred in: file of {from_ref} from another caseload, exported {exported}{by}"),
-        )?;
-        Ok((client_id, map))
+        let mut ins = Inserter::new(tx, client_id, &fix);
+        for s in TABLES {
+            spool.each(s.table, &mut |row| ins.insert(s, row))?;
+        }
+        let map = ins.finish()?;
+        log_transfer(tx, client_id, &head, &now_s)?;
+        spool.close()?;
+        Ok((client_id, map, head))
     })?;
-    let records: Vec<(String, usize)> = crate::store::sections::TABLES
+    let records: Vec<(String, usize)> = TABLES
         .iter()
         .filter(|s| s.table != "clients")
         .filter_map(|s| map.get(s.table).map(|m| (s.table.replace('_', " "), m.len())))
@@ -133,10 +136,90 @@ pub fn import(
         reference: client_ref(client_id),
         client_id,
         name: crate::domain::client::joined_name(&who.given_name, &who.family_name),
-        from_ref,
+        from_ref: crate::domain::text::fit(&head.client, 20),
         records,
-        warnings,
+        warnings: warnings(&head),
     })
+}
+
+/// Before anything is written: the file's client, checked, has a name and (unless
+/// `allow_duplicate`) is not likely someone already here.
+fn admit(store: &Store, client_row: Option<Row>, columns: &Columns, allow_duplicate: bool) -> Result<Client> {
+    let mut row = client_row;
+    if let Some(r) = row.as_mut() {
+        check_record("clients", 0, r, columns)?;
+    }
+    let who = candidate_of(row.as_ref())?;
+    if who.given_name.trim().is_empty() && who.family_name.trim().is_empty() {
+        return Err(StoreError::Refused("The file's client has no name. Nothing was imported.".into()));
+    }
+    if allow_duplicate {
+        return Ok(who);
+    }
+    let dups = store.find_duplicates(&who, None)?;
+    if dups.is_empty() {
+        return Ok(who);
+    }
+    let list: Vec<String> = dups
+        .iter()
+        .map(|(d, c)| {
+            format!(
+                "  {}  {}  ({})",
+                c.reference,
+                crate::domain::text::display_safe(&c.display_name()),
+                d.reason
+            )
+        })
+        .collect();
+    Err(StoreError::Refused(format!(
+        "This may be a client you already have; nothing was imported:\n{}\nCheck with `caseload client show REF`, or add --allow-duplicate to import the file as a new client anyway.",
+        list.join("\n")
+    )))
+}
+
+/// Each record checked and cleaned as it comes, then kept for writing.
+struct Checked<'c, 's, 'a, 't> {
+    columns: &'c Columns,
+    spool: &'s mut Spool<'a, 't>,
+}
+
+impl RowSink for Checked<'_, '_, '_, '_> {
+    fn table(&mut self, name: &str) -> Result<()> {
+        known_table(name, self.columns).map(|_| ())
+    }
+    fn row(&mut self, table: &str, index: usize, mut row: Row) -> Result<()> {
+        check_record(table, index, &mut row, self.columns)?;
+        self.spool.push(table, &row)
+    }
+}
+
+fn log_transfer(tx: &rusqlite::Transaction<'_>, client_id: i64, head: &FileHead, now_s: &str) -> Result<()> {
+    let from_ref = crate::domain::text::fit(&head.client, 20);
+    let exported = parse_ymd(&head.exported_at).map(format_date).unwrap_or_default();
+    let exported_by = crate::domain::text::fit(&head.exported_by, 60);
+    let by = if exported_by.is_empty() { String::new() } else { format!(" by {exported_by}") };
+    log_event(
+        tx,
+        client_id,
+        now_s,
+        now_s,
+        "transferred-in",
+        &format!("Transferred in: file of {from_ref} from another caseload, exported {exported}{by}"),
+    )
+}
+
+/// What the practitioner should know about the file (notes left out of the export).
+fn warnings(head: &FileHead) -> Vec<String> {
+    let notes = &head.notes;
+    if notes.complete() {
+        return Vec::new();
+    }
+    vec![format!(
+        "The export left {} out ({}); ask for a full export (--include-errors, no date range) to have {}.",
+        if notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", notes.left_out) },
+        notes.describe(),
+        if notes.left_out == 1 { "it" } else { "them" }
+    )]
 }
 
 /// The day a file was exported, for messages.

@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod client_file;
+pub mod client_json;
 pub mod csv;
 pub mod hsds;
 

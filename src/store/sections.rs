@@ -458,27 +458,6 @@ fn damaged(what: &str) -> StoreError {
 /// row id, old target id).
 type Deferred = (&'static str, &'static str, i64, Option<i64>);
 
-/// Writes a file's rows as a new client, with new ids and every reference remapped. The
-/// client's row gets `client_id` (already chosen); `fix_client` may adjust its columns first.
-/// Runs inside the caller's transaction: on any error, nothing stays.
-pub fn insert_all(
-    tx: &Transaction<'_>,
-    tables: &BTreeMap<String, Vec<Row>>,
-    client_id: i64,
-    fix_client: &dyn Fn(&mut Row),
-) -> Result<IdMap> {
-    if let Some(unknown) = tables.keys().find(|k| spec(k).is_none()) {
-        return Err(newer(format!("records of a kind called \"{}\"", crate::domain::text::fit(unknown, 40))));
-    }
-    let mut ins = Inserter::new(tx, client_id, fix_client);
-    for s in TABLES {
-        for row in tables.get(s.table).into_iter().flatten() {
-            ins.insert(s, row.clone())?;
-        }
-    }
-    ins.finish()
-}
-
 /// Writes a file's rows one at a time, tables in the order of `TABLES` (parents before the
 /// rows that point at them), remembering each record's new id; `finish` then sets the
 /// references written later (a note rewritten as a later note) and rebuilds search rows.
@@ -627,6 +606,50 @@ impl<'a, 't> Inserter<'a, 't> {
             }
         }
         Ok(self.map)
+    }
+}
+
+/// The rows of a file being imported, kept in SQLite's temporary storage (a scratch table of
+/// this connection, on disk, never in the database file) until every table is in, so they are
+/// written parents first whatever order the file lists its tables in. Lives inside the
+/// import's transaction: rolled back with it, or dropped by `close`.
+pub struct Spool<'a, 't> {
+    tx: &'a Transaction<'t>,
+    seq: i64,
+}
+
+impl<'a, 't> Spool<'a, 't> {
+    pub fn new(tx: &'a Transaction<'t>) -> Result<Self> {
+        tx.execute_batch(
+            "CREATE TEMP TABLE import_spool (tbl TEXT NOT NULL, seq INTEGER NOT NULL, row TEXT NOT NULL, \
+             PRIMARY KEY (tbl, seq)) WITHOUT ROWID",
+        )?;
+        Ok(Spool { tx, seq: 0 })
+    }
+
+    pub fn push(&mut self, table: &str, row: &Row) -> Result<()> {
+        let text = serde_json::to_string(row).map_err(|_| damaged("a record that cannot be read"))?;
+        self.seq += 1;
+        self.tx
+            .prepare_cached("INSERT INTO temp.import_spool (tbl, seq, row) VALUES (?1, ?2, ?3)")?
+            .execute(rusqlite::params![table, self.seq, text])?;
+        Ok(())
+    }
+
+    /// Each row kept for `table`, in the order it came.
+    pub fn each(&self, table: &str, f: &mut dyn FnMut(Row) -> Result<()>) -> Result<()> {
+        let mut stmt = self.tx.prepare("SELECT row FROM temp.import_spool WHERE tbl = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query([table])?;
+        while let Some(r) = rows.next()? {
+            let text: String = r.get(0)?;
+            f(serde_json::from_str(&text).map_err(|_| damaged("a record that cannot be read"))?)?;
+        }
+        Ok(())
+    }
+
+    pub fn close(self) -> Result<()> {
+        self.tx.execute_batch("DROP TABLE temp.import_spool")?;
+        Ok(())
     }
 }
 

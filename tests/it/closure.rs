@@ -572,7 +572,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         assert_eq!(String::from_utf8(streamed).unwrap(), json, "streamed JSON of client {id}");
         let doc = read_json(json.as_bytes()).unwrap();
         let imported =
-            caseload::import::client_file::import(&mut target, &mut doc.clone(), true, now()).unwrap();
+            caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
         let b = export(&target, imported.client_id);
         assert_same_file(&a, &b);
         closed += usize::from(!a.rows("closures").is_empty());
@@ -618,7 +618,7 @@ fn a_rich_file_survives_the_trip_too() {
     let mut target = Store::open(&path2).unwrap();
     let imported = caseload::import::client_file::import(
         &mut target,
-        &mut read_json(to_json(&a).as_bytes()).unwrap(),
+        &read_json(to_json(&a).as_bytes()).unwrap(),
         false,
         now(),
     )
@@ -662,12 +662,12 @@ fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
     // a field this version does not know: from a newer caseload
     let mut doc = read_json(json.as_bytes()).unwrap();
     doc.tables.get_mut("notes").unwrap()[0].insert("mood".into(), "calm".into());
-    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
     assert!(e.to_string().contains("newer version"), "{e}");
     // a record breaking a rule: refused whole
     let mut doc = read_json(json.as_bytes()).unwrap();
     doc.tables.get_mut("goals").unwrap()[0].insert("status".into(), "dreaming".into());
-    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
     assert!(e.to_string().contains("breaks a rule"), "{e}");
     assert!(!e.to_string().contains("Pay the rent"), "no client data in the message");
     assert_eq!(nothing(&target), 0, "nothing half-imported");
@@ -678,12 +678,12 @@ fn import_refuses_newer_damaged_and_foreign_files_and_warns_of_duplicates() {
     assert_eq!(n, 0);
 
     let doc = read_json(json.as_bytes()).unwrap();
-    let first = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap();
+    let first = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap();
     assert_eq!(first.warnings.len(), 1, "notes entered in error were left out of the export");
-    let e = caseload::import::client_file::import(&mut target, &mut doc.clone(), false, now()).unwrap_err();
+    let e = caseload::import::client_file::import(&mut target, &doc, false, now()).unwrap_err();
     assert!(e.to_string().contains(&first.reference) && e.to_string().contains("--allow-duplicate"), "{e}");
     assert_eq!(nothing(&target), 1);
-    caseload::import::client_file::import(&mut target, &mut doc.clone(), true, now()).unwrap();
+    caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
     assert_eq!(nothing(&target), 2);
 }
 
@@ -701,7 +701,7 @@ fn import_checks_every_value_as_the_forms_would() {
     let refused = |target: &mut Store, table: &str, field: &str, value: serde_json::Value| {
         let mut d = doc.clone();
         d.tables.get_mut(table).unwrap()[0].insert(field.into(), value);
-        let e = caseload::import::client_file::import(target, &mut d, true, now()).unwrap_err().to_string();
+        let e = caseload::import::client_file::import(target, &d, true, now()).unwrap_err().to_string();
         assert_eq!(target.count_clients().unwrap(), 0, "nothing imported for a bad {field}");
         e
     };
@@ -723,7 +723,7 @@ fn import_checks_every_value_as_the_forms_would() {
     d.tables.get_mut("clients").unwrap()[0].insert("given_name".into(), "Ada\u{1b}[2J\u{7}".into());
     let body = d.tables["notes"][0]["body"].as_str().unwrap().to_string();
     d.tables.get_mut("notes").unwrap()[0].insert("body".into(), format!("{body}\u{1b}[31m red").into());
-    let done = caseload::import::client_file::import(&mut target, &mut d, true, now()).unwrap();
+    let done = caseload::import::client_file::import(&mut target, &d, true, now()).unwrap();
     let c = target.client(done.client_id).unwrap();
     assert_eq!(c.given_name, "Ada[2J");
     let notes = target.notes_page(done.client_id, 100, None).unwrap();
@@ -856,7 +856,7 @@ fn consent_and_rescreen_reminders_follow_the_case_being_open() {
     let mut target = Store::open(&path2).unwrap();
     caseload::import::client_file::import(
         &mut target,
-        &mut read_json(to_json(&a).as_bytes()).unwrap(),
+        &read_json(to_json(&a).as_bytes()).unwrap(),
         false,
         now(),
     )
