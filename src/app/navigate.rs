@@ -1,8 +1,6 @@
 //! Messages that open the everyday screens: Today, the client list and file, notes, search,
 //! time, settings and the directory. Each phase's own screens open from its file beside this one.
 
-use std::collections::HashMap;
-
 use super::message::Message;
 use super::modals::Modal;
 use super::App;
@@ -73,10 +71,8 @@ impl App {
                 Some(id) => self.open_note_form(id, true)?,
                 None => {
                     let entries = self.store.picker_entries()?;
-                    let names: HashMap<i64, String> =
-                        entries.iter().map(|(e, n)| (e.id, n.clone())).collect();
-                    let index = entries.into_iter().map(|(e, _)| e).collect();
-                    self.modal = Some(Modal::PickClient(ClientPicker::new("Quick note for…", index, names)));
+                    self.modal =
+                        Some(Modal::PickClient(ClientPicker::new("Quick note for…", entries, today)));
                 }
             },
             Message::OpenNotes(id) => self.push_view(Box::new(NotesScreen::new(id))),

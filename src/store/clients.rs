@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::{
-    client_ref, duplicate_of, parse_client_ref, search_key, sort_key, CaseStatus, Client, DuplicateCandidate,
-    NameRecord,
+    client_ref, duplicate_of, parse_client_ref, phone_digits, search_key, sort_key, CaseStatus, Client,
+    DuplicateCandidate, NameRecord,
 };
 use crate::domain::dates::format_date;
 use crate::domain::record::RecordKind;
@@ -91,6 +91,18 @@ pub struct NameEntry {
     pub id: i64,
     pub key: String,
     pub open: bool,
+    /// The phone number's digits only, so `/555 01` finds `(555) 0100`.
+    pub phone_digits: String,
+}
+
+/// One open client offered by a client picker: the name to match and show, and the birth year
+/// and age that tell two clients of the same name apart.
+#[derive(Debug, Clone)]
+pub struct PickerEntry {
+    pub entry: NameEntry,
+    pub name: String,
+    pub born: Option<NaiveDate>,
+    pub born_estimated: bool,
 }
 
 /// Summary of an episode of service.
@@ -330,11 +342,17 @@ impl Store {
 
     /// The compact index the list filters on as the user types.
     pub fn name_index(&self) -> Result<Vec<NameEntry>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, search_key, status FROM clients ORDER BY sort_key, id")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, search_key, status, phone FROM clients ORDER BY sort_key, id")?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(NameEntry { id: r.get(0)?, key: r.get(1)?, open: r.get::<_, String>(2)? == "open" })
+                Ok(NameEntry {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    open: r.get::<_, String>(2)? == "open",
+                    phone_digits: phone_digits(&r.get::<_, String>(3)?),
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -507,11 +525,11 @@ impl Store {
 }
 
 impl Store {
-    /// Open clients for the client picker: name key for matching, display name for showing.
-    pub fn picker_entries(&self) -> Result<Vec<(NameEntry, String)>> {
+    /// Open clients for the client picker: name key for matching, display name, birth date.
+    pub fn picker_entries(&self) -> Result<Vec<PickerEntry>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, search_key, given_name, family_name, preferred_name FROM clients \
-             WHERE status = 'open' ORDER BY sort_key",
+            "SELECT id, search_key, given_name, family_name, preferred_name, phone, date_of_birth, \
+             birth_date_estimated FROM clients WHERE status = 'open' ORDER BY sort_key",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -523,7 +541,18 @@ impl Store {
                 } else {
                     format!("{given} {family} ({preferred})")
                 };
-                Ok((NameEntry { id: r.get(0)?, key: r.get(1)?, open: true }, name))
+                let born: Option<String> = r.get(6)?;
+                Ok(PickerEntry {
+                    entry: NameEntry {
+                        id: r.get(0)?,
+                        key: r.get(1)?,
+                        open: true,
+                        phone_digits: phone_digits(&r.get::<_, String>(5)?),
+                    },
+                    name,
+                    born: born.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                    born_estimated: r.get(7)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

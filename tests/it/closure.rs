@@ -571,8 +571,7 @@ fn demo_clients_exported_and_imported_into_an_empty_database_are_equal() {
         .unwrap();
         assert_eq!(String::from_utf8(streamed).unwrap(), json, "streamed JSON of client {id}");
         let doc = read_json(json.as_bytes()).unwrap();
-        let imported =
-            caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
+        let imported = caseload::import::client_file::import(&mut target, &doc, true, now()).unwrap();
         let b = export(&target, imported.client_id);
         assert_same_file(&a, &b);
         closed += usize::from(!a.rows("closures").is_empty());

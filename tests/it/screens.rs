@@ -609,3 +609,66 @@ fn the_app_says_on_its_status_line_that_it_made_the_file_private() {
     let screen = common::screen(&mut app, 120, 30);
     assert!(screen.contains("readable by you only"), "{screen}");
 }
+
+/// Two clients of the same name, born in different years, with their own phone numbers.
+fn seed_namesakes(path: &std::path::Path) {
+    let mut store = open(path);
+    let today = fixed_now().date_naive();
+    for (dob, phone) in [("1988-04-30", "(555) 014-2233"), ("1961-09-02", "+1 555 777 9911")] {
+        let input = IntakeInput {
+            given_name: "Maria".into(),
+            family_name: "Nunez".into(),
+            date_of_birth: dob.into(),
+            phone: phone.into(),
+            intake_date: "2026-10-01".into(),
+            referral_reason: "Housing.".into(),
+            ..Default::default()
+        };
+        store.add_client(&validate_intake(&input, today).unwrap(), fixed_now()).unwrap();
+    }
+}
+
+#[test]
+fn list_filter_finds_a_client_by_reference_and_by_phone() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    seed_namesakes(&path); // C-0006 (555) 014-2233, C-0007 +1 555 777 9911
+    let mut app = clients(&path);
+    keys(&mut app, "/C-0007");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Clients — 1 open case") && s.contains("C-0007"), "{s}");
+    keys(&mut app, "<bs><bs><bs><bs><bs><bs><bs>c3");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Clients — 1 open case") && s.contains("王"), "c3 is C-0003: {s}");
+    // digits the way people say them, spaces and dashes as they come
+    keys(&mut app, "<bs><bs>014 22");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Clients — 1 open case") && s.contains("C-0006"), "{s}");
+    keys(&mut app, "<bs><bs><bs><bs><bs><bs>555");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Clients — 7 open cases"), "every seeded phone holds 555: {s}");
+    keys(&mut app, "<bs><bs><bs>7779911<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Client file") && s.contains("Maria Nunez"), "Enter opens the match: {s}");
+}
+
+#[test]
+fn client_picker_tells_namesakes_apart_by_birth_year_and_age() {
+    let (_d, path) = temp_db();
+    seed_namesakes(&path);
+    let mut app = clients(&path);
+    keys(&mut app, "Wmaria");
+    let s = screen(&mut app, 80, 24);
+    // fixed_now is in 2026: born 1988-04-30 is 38, born 1961-09-02 is 65
+    assert!(s.contains("b. 1988 · 38") && s.contains("b. 1961 · 65"), "{s}");
+    // the picker also takes a reference or a phone number
+    keys(&mut app, "<bs><bs><bs><bs><bs>C-0002");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("b. 1961 · 65") && !s.contains("b. 1988"), "{s}");
+    keys(&mut app, "<bs><bs><bs><bs><bs><bs>014-22");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("b. 1988 · 38") && !s.contains("b. 1961"), "{s}");
+    keys(&mut app, "<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Quick note") && s.contains("Maria Nunez"), "{s}");
+}

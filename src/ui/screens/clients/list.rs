@@ -2,8 +2,7 @@
 
 use chrono::{Local, NaiveDate};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -12,12 +11,13 @@ use ratatui::Frame;
 use crate::app::message::Message;
 use crate::domain::client::Client;
 use crate::domain::dates::{format_date, from_db};
-use crate::domain::text::{display_safe, fit, name_key, width};
+use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::clients::{ClientSort, NameEntry};
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
+use crate::ui::widgets::picker::rank_clients;
 
 /// Rows fetched around the visible window; a terminal never shows more.
 const PAGE: usize = 120;
@@ -71,22 +71,10 @@ impl ClientListScreen {
     }
 
     fn fuzzy_ids(&mut self) -> Vec<i64> {
-        let query = name_key(&self.filter);
         let Some(index) = &self.name_index else { return Vec::new() };
-        if query.is_empty() {
-            return index.iter().filter(|e| self.include_closed || e.open).map(|e| e.id).collect();
-        }
         let matcher = self.matcher.get_or_insert_with(|| Matcher::new(Config::DEFAULT));
-        let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
-        let mut buf = Vec::new();
-        let mut hits: Vec<(u32, i64)> = index
-            .iter()
-            .filter(|e| self.include_closed || e.open)
-            .filter_map(|e| pattern.score(Utf32Str::new(&e.key, &mut buf), matcher).map(|s| (s, e.id)))
-            .collect();
-        // stable: equal scores keep alphabetical order from the index
-        hits.sort_by_key(|h| std::cmp::Reverse(h.0));
-        hits.into_iter().map(|(_, id)| id).collect()
+        let include_closed = self.include_closed;
+        rank_clients(index, &self.filter, |e| include_closed || e.open, matcher)
     }
 
     fn row(&self, i: usize) -> Option<&Client> {
@@ -261,7 +249,7 @@ impl View for ClientListScreen {
         } else {
             Line::from(Span::styled(
                 format!(
-                    "Press {} to filter by name, {} for a new client.",
+                    "Press {} to find a client by name, C-number or phone; {} for a new client.",
                     key_label(Context::List, Action::Filter),
                     key_label(Context::List, Action::New)
                 ),
@@ -291,7 +279,7 @@ impl View for ClientListScreen {
                     key_label(Context::List, Action::New)
                 )
             } else {
-                "No client matches that name.".to_string()
+                "No client matches that name, number or phone.".to_string()
             };
             lines.push(Line::from(Span::styled(msg, theme::dim())));
         }
