@@ -49,57 +49,51 @@ pub struct SettingSpec {
     pub range: Option<(u32, u32)>,
 }
 
+const fn spec(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    range: Option<(u32, u32)>,
+) -> SettingSpec {
+    SettingSpec { key, label, help, range }
+}
+
 pub const SPECS: &[SettingSpec] = &[
-    SettingSpec {
-        key: "practitioner_name",
-        label: "Your name",
-        help: "Used on signatures and exports.",
-        range: None,
-    },
-    SettingSpec { key: "credentials", label: "Credentials", help: "e.g. MSW, LCSW", range: None },
-    SettingSpec {
-        key: "licence_number",
-        label: "Licence number",
-        help: "Printed on signed documents.",
-        range: None,
-    },
-    SettingSpec { key: "organisation", label: "Practice / organisation", help: "", range: None },
-    SettingSpec {
-        key: "no_contact_days",
-        label: "No-contact alert (days)",
-        help: "Clients with no contact for this long appear on Today.",
-        range: Some((1, 365)),
-    },
-    SettingSpec {
-        key: "signing_window_days",
-        label: "Signing window (days)",
-        help: "Unsigned notes older than this need signing.",
-        range: Some((0, 60)),
-    },
-    SettingSpec {
-        key: "due_soon_days",
-        label: "Due soon (days)",
-        help: "How far ahead Today looks.",
-        range: Some((1, 90)),
-    },
-    SettingSpec {
-        key: "retention_years",
-        label: "Retention (years)",
-        help: "After closure, before a file may be destroyed.",
-        range: Some((1, 100)),
-    },
-    SettingSpec {
-        key: "rescreen_days",
-        label: "Rescreen every (days)",
-        help: "PHQ-9 / GAD-7 due again while a case is open.",
-        range: Some((7, 730)),
-    },
-    SettingSpec {
-        key: "consent_warning_days",
-        label: "Consent expiry warning (days)",
-        help: "Consents expiring this soon are flagged.",
-        range: Some((1, 365)),
-    },
+    spec("practitioner_name", "Your name", "Used on signatures and exports.", None),
+    spec("credentials", "Credentials", "e.g. MSW, LCSW", None),
+    spec("licence_number", "Licence number", "Printed on signed documents.", None),
+    spec("organisation", "Practice / organisation", "", None),
+    spec(
+        "no_contact_days",
+        "No-contact alert (days)",
+        "Clients with no contact for this long appear on Today.",
+        Some((1, 365)),
+    ),
+    spec(
+        "signing_window_days",
+        "Signing window (days)",
+        "Unsigned notes older than this need signing.",
+        Some((0, 60)),
+    ),
+    spec("due_soon_days", "Due soon (days)", "How far ahead Today looks.", Some((1, 90))),
+    spec(
+        "retention_years",
+        "Retention (years)",
+        "After closure, before a file may be destroyed.",
+        Some((1, 100)),
+    ),
+    spec(
+        "rescreen_days",
+        "Rescreen every (days)",
+        "PHQ-9 / GAD-7 due again while a case is open.",
+        Some((7, 730)),
+    ),
+    spec(
+        "consent_warning_days",
+        "Consent expiry warning (days)",
+        "Consents expiring this soon are flagged.",
+        Some((1, 365)),
+    ),
 ];
 
 impl Settings {

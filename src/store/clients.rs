@@ -129,13 +129,26 @@ pub(crate) fn next_client_id(tx: &rusqlite::Connection) -> Result<i64> {
 
 pub(crate) fn insert_client_row(tx: &Transaction<'_>, c: &Client, now: &str) -> Result<i64> {
     let id = next_client_id(tx)?;
-    tx.execute(
+    execute_client(
+        tx,
         "INSERT INTO clients (id, given_name, family_name, preferred_name, pronouns, date_of_birth, \
          birth_date_estimated, phone, email, address, language, interpreter_needed, best_contact, \
          safe_to_leave_message, referral_source, referral_reason, intake_date, programme, \
          emergency_contact_name, emergency_contact_phone, emergency_contact_relation, external_id, \
          sort_key, search_key, status, created_at, updated_at) \
          VALUES (?25,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,'open',?24,?24)",
+        c,
+        now,
+        id,
+    )?;
+    Ok(id)
+}
+
+/// Runs `sql` with a client's intake fields as ?1..?23, `now` as ?24 and the id as ?25: the
+/// INSERT and the UPDATE of a client bind the same values.
+fn execute_client(tx: &rusqlite::Connection, sql: &str, c: &Client, now: &str, id: i64) -> Result<usize> {
+    Ok(tx.execute(
+        sql,
         params![
             c.given_name,
             c.family_name,
@@ -163,8 +176,7 @@ pub(crate) fn insert_client_row(tx: &Transaction<'_>, c: &Client, now: &str) -> 
             now,
             id,
         ],
-    )?;
-    Ok(id)
+    )?)
 }
 
 /// Records a dated event for the timeline.
@@ -251,40 +263,17 @@ impl Store {
         let changed = changed_fields(&before, c);
         let now = now_db(now);
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE clients SET given_name=?2, family_name=?3, preferred_name=?4, pronouns=?5, \
-                 date_of_birth=?6, birth_date_estimated=?7, phone=?8, email=?9, address=?10, language=?11, \
-                 interpreter_needed=?12, best_contact=?13, safe_to_leave_message=?14, referral_source=?15, \
-                 referral_reason=?16, intake_date=?17, programme=?18, emergency_contact_name=?19, \
-                 emergency_contact_phone=?20, emergency_contact_relation=?21, external_id=?22, sort_key=?23, \
-                 search_key=?24, updated_at=?25 WHERE id=?1",
-                params![
-                    id,
-                    c.given_name,
-                    c.family_name,
-                    c.preferred_name,
-                    c.pronouns,
-                    c.date_of_birth.map(format_date),
-                    c.birth_date_estimated,
-                    c.phone,
-                    c.email,
-                    c.address,
-                    c.language,
-                    c.interpreter_needed,
-                    c.best_contact,
-                    c.safe_to_leave_message,
-                    c.referral_source,
-                    c.referral_reason,
-                    format_date(c.intake_date),
-                    c.programme,
-                    c.emergency_contact_name,
-                    c.emergency_contact_phone,
-                    c.emergency_contact_relation,
-                    c.external_id,
-                    sort_key(&c.given_name, &c.family_name),
-                    search_key(&c.given_name, &c.family_name, &c.preferred_name),
-                    now,
-                ],
+            let n = execute_client(
+                tx,
+                "UPDATE clients SET given_name=?1, family_name=?2, preferred_name=?3, pronouns=?4, \
+                 date_of_birth=?5, birth_date_estimated=?6, phone=?7, email=?8, address=?9, language=?10, \
+                 interpreter_needed=?11, best_contact=?12, safe_to_leave_message=?13, referral_source=?14, \
+                 referral_reason=?15, intake_date=?16, programme=?17, emergency_contact_name=?18, \
+                 emergency_contact_phone=?19, emergency_contact_relation=?20, external_id=?21, sort_key=?22, \
+                 search_key=?23, updated_at=?24 WHERE id=?25",
+                c,
+                &now,
+                id,
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound("That client no longer exists.".into()));

@@ -1068,34 +1068,38 @@ fn upsert_service(
         "organisation_id = ?1 AND name_key = ?2",
         &[&org, &key],
     )?;
+    let verified = day_text(s.last_verified_on);
+    // ?1..?17 in the order of both statements; an update adds the id as ?18
+    let values: [&dyn rusqlite::ToSql; 17] = [
+        &org,
+        &s.name,
+        &s.alternate_name,
+        &s.description,
+        &s.status,
+        &s.email,
+        &s.website,
+        &s.hours,
+        &s.eligibility,
+        &s.fees,
+        &s.languages,
+        &s.how_to_refer,
+        &verified,
+        &s.source_id,
+        &fp,
+        &key,
+        &now,
+    ];
     let (id, outcome) = match found {
         Some((id, Some(old))) if old == fp => return Ok((id, Outcome::Unchanged)),
         Some((id, _)) => {
+            let mut with_id = values.to_vec();
+            with_id.push(&id);
             tx.execute(
-                "UPDATE services SET organisation_id=?2, name=?3, alternate_name=?4, description=?5, status=?6, email=?7, \
-                 website=?8, hours=?9, eligibility=?10, fees=?11, languages=?12, how_to_refer=?13, \
-                 last_verified_on=coalesce(?14, last_verified_on), source_id=?15, import_fingerprint=?16, name_key=?17, \
-                 updated_at=?18 WHERE id=?1",
-                params![
-                    id,
-                    org,
-                    s.name,
-                    s.alternate_name,
-                    s.description,
-                    s.status,
-                    s.email,
-                    s.website,
-                    s.hours,
-                    s.eligibility,
-                    s.fees,
-                    s.languages,
-                    s.how_to_refer,
-                    day_text(s.last_verified_on),
-                    s.source_id,
-                    fp,
-                    key,
-                    now
-                ],
+                "UPDATE services SET organisation_id=?1, name=?2, alternate_name=?3, description=?4, status=?5, \
+                 email=?6, website=?7, hours=?8, eligibility=?9, fees=?10, languages=?11, how_to_refer=?12, \
+                 last_verified_on=coalesce(?13, last_verified_on), source_id=?14, import_fingerprint=?15, \
+                 name_key=?16, updated_at=?17 WHERE id=?18",
+                &with_id[..],
             )?;
             tx.execute("DELETE FROM service_locations WHERE service_id = ?1", [id])?;
             (id, Outcome::Updated)
@@ -1105,25 +1109,7 @@ fn upsert_service(
                 "INSERT INTO services (organisation_id, name, alternate_name, description, status, email, website, hours, \
                  eligibility, fees, languages, how_to_refer, last_verified_on, source_id, import_fingerprint, name_key, \
                  created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?17)",
-                params![
-                    org,
-                    s.name,
-                    s.alternate_name,
-                    s.description,
-                    s.status,
-                    s.email,
-                    s.website,
-                    s.hours,
-                    s.eligibility,
-                    s.fees,
-                    s.languages,
-                    s.how_to_refer,
-                    day_text(s.last_verified_on),
-                    s.source_id,
-                    fp,
-                    key,
-                    now
-                ],
+                &values[..],
             )?;
             (tx.last_insert_rowid(), Outcome::Added)
         }

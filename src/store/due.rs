@@ -460,29 +460,32 @@ fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<D
     Ok(out)
 }
 
+/// A row of the shape several Today rules read: id, client, two texts, the date, given and
+/// family name.
+type DatedRow = (i64, i64, String, String, String, String, String);
+
+/// Runs a Today rule's query (`?1` the horizon, `?2` the limit) for rows of that shape.
+fn dated_rows(store: &Store, sql: &str, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DatedRow>> {
+    let mut stmt = store.conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Follow-ups after a move between services (a hospital discharge, a new agency).
 fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(
+    let rows = dated_rows(
+        store,
         "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
          FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
          WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open' \
          ORDER BY t.follow_up_on LIMIT ?2",
+        ctx,
+        limit,
     )?;
-    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client_id, kind, to, due, given, family) = row?;
+    for (id, client_id, kind, to, due, given, family) in rows {
         let to =
             if to.is_empty() { String::new() } else { format!(" to {}", crate::domain::text::fit(&to, 25)) };
         let target = Target::Transition(crate::domain::coordination::transition_ref(id));
@@ -507,27 +510,17 @@ fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Res
 
 /// Advocacy deadlines (appeal dates) of open items.
 fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(
+    let rows = dated_rows(
+        store,
         "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
          FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
          WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open' \
          ORDER BY a.deadline LIMIT ?2",
+        ctx,
+        limit,
     )?;
-    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client_id, with, barrier, due, given, family) = row?;
+    for (id, client_id, with, barrier, due, given, family) in rows {
         let target = Target::Advocacy(crate::domain::coordination::advocacy_ref(id));
         out.extend(dated_item(ctx, "advocacy", (client_id, given, family), &due, Some(id), target, |due| {
             format!(
