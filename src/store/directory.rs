@@ -394,28 +394,15 @@ impl Store {
         self.write(|tx| {
             let org = organisation_for_entry(tx, &e.organisation, &now)?;
             let s = &e.service;
-            tx.execute(
+            execute_service(
+                tx,
                 "INSERT INTO services (organisation_id, name, alternate_name, description, status, email, website, \
                  hours, eligibility, fees, languages, how_to_refer, notes, last_verified_on, name_key, created_at, updated_at) \
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?16)",
-                params![
-                    org,
-                    s.name,
-                    s.alternate_name,
-                    s.description,
-                    s.status,
-                    s.email,
-                    s.website,
-                    s.hours,
-                    s.eligibility,
-                    s.fees,
-                    s.languages,
-                    s.how_to_refer,
-                    e.notes,
-                    day_text(s.last_verified_on),
-                    name_key(&s.name),
-                    now
-                ],
+                org,
+                e,
+                &now,
+                None,
             )?;
             let id = tx.last_insert_rowid();
             set_phones(tx, Owner::Service(id), &s.phones)?;
@@ -435,28 +422,16 @@ impl Store {
         self.write(|tx| {
             let org = organisation_for_entry(tx, &e.organisation, &now)?;
             let s = &e.service;
-            let n = tx.execute(
-                "UPDATE services SET organisation_id=?2, name=?3, description=?4, status=?5, email=?6, website=?7, \
+            // the form does not edit the alternate name (?3): an import's stays
+            let n = execute_service(
+                tx,
+                "UPDATE services SET organisation_id=?1, name=?2, description=?4, status=?5, email=?6, website=?7, \
                  hours=?8, eligibility=?9, fees=?10, languages=?11, how_to_refer=?12, notes=?13, last_verified_on=?14, \
-                 name_key=?15, updated_at=?16 WHERE id=?1",
-                params![
-                    id,
-                    org,
-                    s.name,
-                    s.description,
-                    s.status,
-                    s.email,
-                    s.website,
-                    s.hours,
-                    s.eligibility,
-                    s.fees,
-                    s.languages,
-                    s.how_to_refer,
-                    e.notes,
-                    day_text(s.last_verified_on),
-                    name_key(&s.name),
-                    now
-                ],
+                 name_key=?15, updated_at=?16 WHERE id=?17",
+                org,
+                e,
+                &now,
+                Some(id),
             )?;
             if n == 0 {
                 return Err(StoreError::NotFound(format!("There is no service {}.", service_ref(id))));
@@ -1123,4 +1098,41 @@ fn upsert_service(
         link.execute([id, *l])?;
     }
     Ok((id, outcome))
+}
+
+/// Runs `sql` with a service entry's fields as ?1..?16 (organisation, name, alternate name,
+/// description, status, email, website, hours, eligibility, fees, languages, how to refer,
+/// notes, verified on, name key, now) and, for an update, the id as ?17.
+fn execute_service(
+    tx: &rusqlite::Connection,
+    sql: &str,
+    org: i64,
+    e: &ServiceEntry,
+    now: &str,
+    id: Option<i64>,
+) -> Result<usize> {
+    let s = &e.service;
+    let (verified, key) = (day_text(s.last_verified_on), name_key(&s.name));
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &org,
+        &s.name,
+        &s.alternate_name,
+        &s.description,
+        &s.status,
+        &s.email,
+        &s.website,
+        &s.hours,
+        &s.eligibility,
+        &s.fees,
+        &s.languages,
+        &s.how_to_refer,
+        &e.notes,
+        &verified,
+        &key,
+        &now,
+    ];
+    if let Some(id) = &id {
+        values.push(id);
+    }
+    Ok(tx.execute(sql, &values[..])?)
 }
