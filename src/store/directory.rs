@@ -956,25 +956,16 @@ fn insert_location(
     fp: Option<&str>,
     now: &str,
 ) -> Result<i64> {
-    tx.execute(
+    execute_location(
+        tx,
         "INSERT INTO locations (organisation_id, name, description, address, town, region, postcode, country, \
          transport, hours, source_id, import_fingerprint, created_at, updated_at) \
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
-        params![
-            org,
-            l.name,
-            l.description,
-            l.address,
-            l.town,
-            l.region,
-            l.postcode,
-            l.country,
-            l.transport,
-            l.hours,
-            l.source_id,
-            fp,
-            now
-        ],
+        l,
+        org,
+        fp,
+        now,
+        None,
     )?;
     let id = tx.last_insert_rowid();
     set_phones(tx, Owner::Location(id), &l.phones)?;
@@ -998,26 +989,16 @@ fn upsert_location(
     match found {
         Some((id, Some(old))) if old == fp => Ok((id, Outcome::Unchanged)),
         Some((id, _)) => {
-            tx.execute(
-                "UPDATE locations SET organisation_id=?2, name=?3, description=?4, address=?5, town=?6, region=?7, \
-                 postcode=?8, country=?9, transport=?10, hours=?11, source_id=?12, import_fingerprint=?13, updated_at=?14 \
-                 WHERE id=?1",
-                params![
-                    id,
-                    org,
-                    l.name,
-                    l.description,
-                    l.address,
-                    l.town,
-                    l.region,
-                    l.postcode,
-                    l.country,
-                    l.transport,
-                    l.hours,
-                    l.source_id,
-                    fp,
-                    now
-                ],
+            execute_location(
+                tx,
+                "UPDATE locations SET organisation_id=?1, name=?2, description=?3, address=?4, town=?5, region=?6, \
+                 postcode=?7, country=?8, transport=?9, hours=?10, source_id=?11, import_fingerprint=?12, \
+                 updated_at=?13 WHERE id=?14",
+                l,
+                org,
+                Some(&fp),
+                now,
+                Some(id),
             )?;
             set_phones(tx, Owner::Location(id), &l.phones)?;
             Ok((id, Outcome::Updated))
@@ -1045,29 +1026,12 @@ fn upsert_service(
     )?;
     let verified = day_text(s.last_verified_on);
     // ?1..?17 in the order of both statements; an update adds the id as ?18
-    let values: [&dyn rusqlite::ToSql; 17] = [
-        &org,
-        &s.name,
-        &s.alternate_name,
-        &s.description,
-        &s.status,
-        &s.email,
-        &s.website,
-        &s.hours,
-        &s.eligibility,
-        &s.fees,
-        &s.languages,
-        &s.how_to_refer,
-        &verified,
-        &s.source_id,
-        &fp,
-        &key,
-        &now,
-    ];
+    let mut values = service_columns(&org, s);
+    values.extend([&verified as &dyn rusqlite::ToSql, &s.source_id, &fp, &key, &now]);
     let (id, outcome) = match found {
         Some((id, Some(old))) if old == fp => return Ok((id, Outcome::Unchanged)),
         Some((id, _)) => {
-            let mut with_id = values.to_vec();
+            let mut with_id = values.clone();
             with_id.push(&id);
             tx.execute(
                 "UPDATE services SET organisation_id=?1, name=?2, alternate_name=?3, description=?4, status=?5, \
@@ -1100,6 +1064,59 @@ fn upsert_service(
     Ok((id, outcome))
 }
 
+/// Runs `sql` with a location's fields as ?1..?13 (organisation, name, description, address,
+/// town, region, postcode, country, transport, hours, source id, fingerprint, now) and, for an
+/// update, the id as ?14.
+fn execute_location(
+    tx: &rusqlite::Connection,
+    sql: &str,
+    l: &LocationRecord,
+    org: Option<i64>,
+    fp: Option<&str>,
+    now: &str,
+    id: Option<i64>,
+) -> Result<usize> {
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
+        &org,
+        &l.name,
+        &l.description,
+        &l.address,
+        &l.town,
+        &l.region,
+        &l.postcode,
+        &l.country,
+        &l.transport,
+        &l.hours,
+        &l.source_id,
+        &fp,
+        &now,
+    ];
+    if let Some(id) = &id {
+        values.push(id);
+    }
+    Ok(tx.execute(sql, &values[..])?)
+}
+
+/// The first twelve columns of a service, as every statement that writes one binds them:
+/// organisation, name, alternate name, description, status, email, website, hours,
+/// eligibility, fees, languages, how to refer.
+fn service_columns<'a>(org: &'a dyn rusqlite::ToSql, s: &'a ServiceRecord) -> Vec<&'a dyn rusqlite::ToSql> {
+    vec![
+        org,
+        &s.name,
+        &s.alternate_name,
+        &s.description,
+        &s.status,
+        &s.email,
+        &s.website,
+        &s.hours,
+        &s.eligibility,
+        &s.fees,
+        &s.languages,
+        &s.how_to_refer,
+    ]
+}
+
 /// Runs `sql` with a service entry's fields as ?1..?16 (organisation, name, alternate name,
 /// description, status, email, website, hours, eligibility, fees, languages, how to refer,
 /// notes, verified on, name key, now) and, for an update, the id as ?17.
@@ -1113,24 +1130,8 @@ fn execute_service(
 ) -> Result<usize> {
     let s = &e.service;
     let (verified, key) = (day_text(s.last_verified_on), name_key(&s.name));
-    let mut values: Vec<&dyn rusqlite::ToSql> = vec![
-        &org,
-        &s.name,
-        &s.alternate_name,
-        &s.description,
-        &s.status,
-        &s.email,
-        &s.website,
-        &s.hours,
-        &s.eligibility,
-        &s.fees,
-        &s.languages,
-        &s.how_to_refer,
-        &e.notes,
-        &verified,
-        &key,
-        &now,
-    ];
+    let mut values = service_columns(&org, s);
+    values.extend([&e.notes as &dyn rusqlite::ToSql, &verified, &key, &now]);
     if let Some(id) = &id {
         values.push(id);
     }
