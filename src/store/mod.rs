@@ -484,6 +484,14 @@ pub fn now_db(now: DateTime<Utc>) -> String {
     to_db(now)
 }
 
+/// A stored moment column (UTC, as `dates::to_db` writes it); None when empty or unreadable.
+pub(crate) fn moment_col(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::domain::dates::from_db))
+}
+
 /// A stored day column (`YYYY-MM-DD`, or a timestamp's day); None when empty or unreadable.
 pub(crate) fn day_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
     Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(crate::domain::dates::parse_ymd))

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::domain::client::client_ref;
 use crate::domain::closure::{can_undo, closure_ref, ClosureReason, Disposition};
 use crate::domain::dates::{local_offset_secs, parse_ymd};
-use crate::store::{day_col, Result, Store, StoreError};
+use crate::store::{day_col, moment_col, Result, Store, StoreError};
 
 /// A closure of an episode, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,9 +30,9 @@ pub struct Closure {
     pub follow_up_done_on: Option<NaiveDate>,
     pub summary: String,
     pub signed_by: Option<String>,
-    pub signed_at: Option<String>,
-    pub recorded_at: String,
-    pub undone_at: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+    pub undone_at: Option<DateTime<Utc>>,
     pub undone_reason: String,
     pub undone_by: String,
 }
@@ -83,9 +83,9 @@ fn closure_from_row(r: &Row<'_>) -> rusqlite::Result<Closure> {
         follow_up_done_on: day(9)?,
         summary: r.get(10)?,
         signed_by: r.get(11)?,
-        signed_at: r.get(12)?,
-        recorded_at: r.get(13)?,
-        undone_at: r.get(14)?,
+        signed_at: moment_col(r, 12)?,
+        recorded_at: moment_col(r, 13)?.unwrap_or_default(),
+        undone_at: moment_col(r, 14)?,
         undone_reason: r.get(15)?,
         undone_by: r.get(16)?,
     })
@@ -141,7 +141,7 @@ impl Store {
     pub fn closure_undoable(&self, client_id: i64, now: DateTime<Utc>) -> Result<bool> {
         Ok(self
             .current_closure(client_id)?
-            .is_some_and(|c| can_undo(&c.recorded_at, now, local_offset_secs(now))))
+            .is_some_and(|c| can_undo(c.recorded_at, now, local_offset_secs(now))))
     }
 
     /// All closures of a client (undone ones too), oldest first.

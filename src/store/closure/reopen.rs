@@ -30,7 +30,7 @@ fn undo_in(
     let Some(c) = closure_in_force(tx, client_id)? else {
         return Err(StoreError::Refused(format!("The case of {} is not closed.", client_ref(client_id))));
     };
-    if !can_undo(&c.recorded_at, now, local_offset_secs(now)) {
+    if !can_undo(c.recorded_at, now, local_offset_secs(now)) {
         return Err(StoreError::Refused(format!(
             "This closure was recorded before today; it can no longer be undone. Reopen the case instead: \
              a new episode starts and episode {} stays as it was.",

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use crate::app::message::Message;
 use crate::domain::closure::{retain_until, Disposition};
-use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::dates::{format_date, format_local};
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::closure::{Closure, ClosureItem};
@@ -38,7 +38,7 @@ pub fn closure_lines(
     lines.push(field("Closed on", format_date(c.closed_on)));
     lines.push(field("Reason", display_safe(&c.reason_text()).into_owned()));
     if let Some(at) = &c.undone_at {
-        let when = from_db(at).map(format_local).unwrap_or_default();
+        let when = format_local(*at);
         let by = if c.undone_by.is_empty() {
             String::new()
         } else {
@@ -72,7 +72,7 @@ pub fn closure_lines(
     }
     let signed = match (&c.signed_by, &c.signed_at) {
         (Some(by), Some(at)) => {
-            format!("signed by {} on {}", display_safe(by), from_db(at).map(format_local).unwrap_or_default())
+            format!("signed by {} on {}", display_safe(by), format_local(*at))
         }
         _ => "not signed (closed before summaries were signed)".into(),
     };

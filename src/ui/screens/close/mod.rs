@@ -9,7 +9,7 @@ pub mod retention;
 
 use crate::app::message::CloseMsg;
 use crate::domain::closure::can_undo;
-use crate::domain::dates::{format_local, from_db, local_offset_secs};
+use crate::domain::dates::{format_local, local_offset_secs};
 use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
 use crate::ui::view::{Opened, SubmitCtx};
@@ -54,8 +54,8 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: CloseMsg) -> Result<Opened> {
                 client_id: c,
                 closed_on: closure.closed_on,
                 episode: closure.episode,
-                undo_allowed: can_undo(&closure.recorded_at, ctx.now, local_offset_secs(ctx.now)),
-                recorded: from_db(&closure.recorded_at).map(format_local).unwrap_or_default(),
+                undo_allowed: can_undo(closure.recorded_at, ctx.now, local_offset_secs(ctx.now)),
+                recorded: format_local(closure.recorded_at),
             };
             Opened::screen(ReopenForm::new(data, ctx.today))
         }
