@@ -7,7 +7,7 @@ use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 
 use chrono::Utc;
 
-use super::message::{Job, JobEvent, JobKind, JobReport, JobUpdate};
+use super::message::{ClientExportJob, Job, JobEvent, JobKind, JobReport, JobUpdate};
 use crate::store::Store;
 
 struct Running {
@@ -59,9 +59,11 @@ impl Jobs {
                 Err(TryRecvError::Disconnected) => {
                     out.push(JobUpdate {
                         job: r.kind,
-                        event: JobEvent::Finished(Err(
-                            "The import stopped unexpectedly; nothing was imported.".into(),
-                        )),
+                        event: JobEvent::Finished(Err(match r.kind {
+                            JobKind::ClientExport => "The export stopped unexpectedly; nothing was written.",
+                            _ => "The import stopped unexpectedly; nothing was imported.",
+                        }
+                        .into())),
                     });
                     return false;
                 }
@@ -93,5 +95,37 @@ fn run(job: &Job, db: &Path, tx: &Sender<JobEvent>) -> Result<JobReport, String>
             let damage = store.quick_check().map_err(|e| e.to_string())?;
             Ok(JobReport { status: String::new(), lines: damage })
         }
+        Job::ClientExport(e) => export_file(e, db, tx),
     }
+}
+
+/// Writes a client's file as the export form asked, streamed: memory stays flat however many
+/// notes the file holds, and every thousand notes written are reported.
+fn export_file(e: &ClientExportJob, db: &Path, tx: &Sender<JobEvent>) -> Result<JobReport, String> {
+    use crate::export::file::{write_json, ExportOptions};
+    use crate::export::file_md::{write_markdown, MdContext};
+    // its own read-only connection: an export never holds up a save
+    let store = Store::open_read_only(db).map_err(|e| e.to_string())?;
+    let opts = ExportOptions { include_errors: e.include_errors, from: e.from, to: e.to };
+    let now = Utc::now();
+    let mut progress = |done: usize, total: usize| {
+        let _ = tx.send(JobEvent::Progress { done, total });
+    };
+    crate::export::write_streamed(&e.path, e.replace, |out| {
+        if e.json {
+            write_json(&store, e.client_id, &opts, &e.by, now, out, &mut progress)
+        } else {
+            let ctx = MdContext { retention_years: e.retention_years, offset_secs: e.offset_secs };
+            write_markdown(&store, e.client_id, &opts, &e.by, now, &ctx, out, &mut progress)
+        }
+    })
+    .map_err(|err| err.to_string())?;
+    Ok(JobReport {
+        status: format!(
+            "The file of {} was written to {} (readable by you only).",
+            crate::domain::client::client_ref(e.client_id),
+            crate::domain::text::quote_path(&e.path)
+        ),
+        lines: vec![],
+    })
 }

@@ -295,6 +295,26 @@ pub enum Job {
     DirectoryImport { path: PathBuf },
     /// SQLite's quick check of the database, after the app starts.
     QuickCheck,
+    /// Write a client's whole file to `path`, streamed from the database (the export form).
+    ClientExport(ClientExportJob),
+}
+
+/// What the export form asked for (the same choices as `caseload export`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientExportJob {
+    pub client_id: i64,
+    pub path: PathBuf,
+    /// JSON (to keep or move), else Markdown (to read or print).
+    pub json: bool,
+    pub include_errors: bool,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Replace a file already there (else it is kept and nothing is written).
+    pub replace: bool,
+    /// The signature the file names as its exporter.
+    pub by: String,
+    pub retention_years: u32,
+    pub offset_secs: i64,
 }
 
 impl Job {
@@ -302,6 +322,7 @@ impl Job {
         match self {
             Job::DirectoryImport { .. } => JobKind::DirectoryImport,
             Job::QuickCheck => JobKind::QuickCheck,
+            Job::ClientExport(_) => JobKind::ClientExport,
         }
     }
 }
@@ -311,6 +332,7 @@ impl Job {
 pub enum JobKind {
     DirectoryImport,
     QuickCheck,
+    ClientExport,
 }
 
 /// What a running job reports.
@@ -322,7 +344,7 @@ pub struct JobUpdate {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobEvent {
-    /// `done` of `total` records (total 0: still reading).
+    /// `done` of `total` records (an export: notes; total 0: still reading).
     Progress { done: usize, total: usize },
     /// The report, or why nothing was done.
     Finished(Result<JobReport, String>),

@@ -353,15 +353,20 @@ impl App {
                 self.jobs.start(job, &db);
             }
             Message::JobUpdate(u) => {
-                for v in &mut self.stack {
-                    v.job_update(&u);
+                // the screen on top started the job; its end may finish that screen's save
+                let top = self.stack.len().saturating_sub(1);
+                let mut finished = None;
+                for (i, v) in self.stack.iter_mut().enumerate() {
+                    let answer = v.job_update(&u);
+                    if i == top {
+                        finished = answer;
+                    }
                 }
                 match (&u.job, &u.event) {
                     (JobKind::QuickCheck, JobEvent::Finished(Ok(report))) if !report.lines.is_empty() => {
                         self.banner = Some(damage_banner(&report.lines));
                     }
-                    (JobKind::QuickCheck, _) => {}
-                    (_, JobEvent::Finished(r)) => {
+                    (JobKind::DirectoryImport, JobEvent::Finished(r)) => {
                         self.status = Some(match r {
                             Ok(report) => report.status.clone(),
                             Err(_) => "Nothing was imported.".to_string(),
@@ -369,6 +374,9 @@ impl App {
                         self.invalidate_all();
                     }
                     _ => {}
+                }
+                if let Some(submitted) = finished {
+                    self.submitted(submitted)?;
                 }
             }
             other => self.navigate(other)?,
@@ -398,9 +406,19 @@ impl App {
             settings: &self.settings,
             instruments: &self.instruments,
         };
-        match v.submit(&mut ctx, save_anyway)? {
+        let submitted = v.submit(&mut ctx, save_anyway)?;
+        self.submitted(submitted)
+    }
+
+    /// What a save of the screen on top came to (at once, or when the job it started ended).
+    fn submitted(&mut self, submitted: Submitted) -> Result<(), StoreError> {
+        match submitted {
             // refused: the form shows why, and so does the status line, always
-            Submitted::Stay => self.status = Some(refusal_of(v.as_mut())),
+            Submitted::Stay => {
+                if let Some(v) = self.stack.last_mut() {
+                    self.status = Some(refusal_of(v.as_mut()));
+                }
+            }
             Submitted::Then(msgs) => self.run(msgs),
             Submitted::Done { status, then } => {
                 self.close_form()?;

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::app::message::JobUpdate;
 use crate::keymap::{Action, Context};
 use crate::store::Result;
 use crate::ui::theme;
@@ -48,6 +49,10 @@ pub trait FormSpec {
     /// Loads what the next frame needs (most forms need nothing).
     fn sync(&mut self, _form: &mut Form, _ctx: &SyncCtx<'_>) -> Result<()> {
         Ok(())
+    }
+    /// A job this form's save started reports back; its end is the save's outcome.
+    fn job_update(&mut self, _form: &mut Form, _update: &JobUpdate) -> Option<Submitted> {
+        None
     }
     /// Saves. Errors the user can fix are shown at the fields and give `Stay`.
     fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, save_anyway: bool) -> Result<Submitted>;
@@ -156,5 +161,8 @@ impl<S: FormSpec> View for FormScreen<S> {
     }
     fn submit(&mut self, ctx: &mut SubmitCtx<'_>, save_anyway: bool) -> Result<Submitted> {
         self.spec.submit(&mut self.form, ctx, save_anyway)
+    }
+    fn job_update(&mut self, update: &JobUpdate) -> Option<Submitted> {
+        self.spec.job_update(&mut self.form, update)
     }
 }

@@ -127,8 +127,12 @@ pub trait View {
     fn select_client(&mut self, _id: i64) -> bool {
         false
     }
-    /// A job reports back (a running import shows its progress).
-    fn job_update(&mut self, _update: &JobUpdate) {}
+    /// A job reports back (a running import shows its progress). A screen whose save started
+    /// the job may answer its end as the save's outcome: `Done` closes it, `Stay` keeps it
+    /// with the reason at a field (only the screen on top is listened to).
+    fn job_update(&mut self, _update: &JobUpdate) -> Option<Submitted> {
+        None
+    }
     /// Data changed elsewhere: reload on the next sync.
     fn invalidate(&mut self) {}
     /// Called with the body area before keys and syncs, so lists know their page height.

@@ -6,7 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::close_fixture::*;
-use crate::common::{app_at, ctrl, key, keys, mode, screen, shift, temp_db, type_text};
+use crate::common::{app_at, ctrl, key, keys, mode, screen, shift, temp_db, type_text, wait_for_jobs};
 use caseload::app::{App, Message};
 use caseload::domain::closure::{CloseDetails, ClosureReason};
 use caseload::store::Store;
@@ -269,6 +269,7 @@ fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one()
     ctrl(&mut app, 'u');
     type_text(&mut app, out.to_str().unwrap());
     ctrl(&mut app, 's');
+    wait_for_jobs(&mut app);
     let s = screen(&mut app, 140, 30);
     assert!(s.contains("was written to") && s.contains("readable by you only"), "{s}");
     assert_eq!(mode(&out), 0o600);
@@ -282,14 +283,81 @@ fn exporting_from_the_file_writes_an_owner_only_file_and_keeps_an_existing_one()
     ctrl(&mut app, 'u');
     type_text(&mut app, out.to_str().unwrap());
     ctrl(&mut app, 's');
+    wait_for_jobs(&mut app);
     let s = screen(&mut app, 140, 30);
     assert!(s.contains("already exists; nothing was written"), "{s}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
     tabs(&mut app, 4);
     key(&mut app, KeyCode::Right);
     ctrl(&mut app, 's');
+    wait_for_jobs(&mut app);
     assert!(screen(&mut app, 140, 30).contains("was written to"));
     assert!(std::fs::read_to_string(&out).unwrap().contains("caseload-client-file"));
+}
+
+/// The file is written by a job, streamed: the form shows how far it has come, keys wait,
+/// and the form closes with the status when the file is whole (issue 16 point 8).
+#[test]
+fn exporting_a_long_file_shows_progress_and_closes_when_the_file_is_whole() {
+    use caseload::app::message::{JobEvent, JobKind, JobUpdate};
+    let (d, path, r) = seeded();
+    {
+        let mut store = Store::open(&path).unwrap();
+        for i in 0..1_500 {
+            note(&mut store, r.client, "2026-11-01 10:00", "phone", "5", &format!("Check-in number {i}."));
+        }
+    }
+    let out = d.path().join("long.md");
+    let mut app = app_at(&path, now());
+    app.update(Message::OpenClient(r.client)).unwrap();
+    shift(&mut app, 'E');
+    key(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, out.to_str().unwrap());
+    ctrl(&mut app, 's');
+    assert!(app.busy(), "the file is written by a job");
+    // what the job reports comes through the loop (the real reports wait in their channel)
+    let progress =
+        JobUpdate { job: JobKind::ClientExport, event: JobEvent::Progress { done: 1_000, total: 1_503 } };
+    app.update(Message::JobUpdate(progress)).unwrap();
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Writing the file… 1000 of 1503 notes written."), "{s}");
+    key(&mut app, KeyCode::Esc);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("still being written"), "a key waits for the file: {s}");
+    assert!(s.contains("Export file"), "the form stays while it runs: {s}");
+    wait_for_jobs(&mut app);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("was written to"), "{s}");
+    assert!(!s.contains("Export file"), "the form closed: {s}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("Check-in number 0.") && text.contains("Check-in number 1499."));
+    assert_eq!(mode(&out), 0o600);
+    assert!(!app.busy());
+}
+
+/// A file that cannot be written says why at the path, and the form stays to try again.
+#[test]
+fn an_export_the_job_cannot_write_says_why_at_the_path() {
+    let (d, path, r) = seeded();
+    // a folder that is a file
+    std::fs::write(d.path().join("plain"), "a file").unwrap();
+    let out = d.path().join("plain").join("file.md");
+    let mut app = app_at(&path, now());
+    app.update(Message::OpenClient(r.client)).unwrap();
+    shift(&mut app, 'E');
+    key(&mut app, KeyCode::Tab);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, out.to_str().unwrap());
+    ctrl(&mut app, 's');
+    wait_for_jobs(&mut app);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Export file") && s.contains('⚠'), "{s}");
+    assert!(s.contains("Could not write"), "{s}");
+    assert!(!out.exists());
+    // the form takes keys again
+    key(&mut app, KeyCode::Esc);
+    assert!(!screen(&mut app, 100, 30).contains("still being written"));
 }
 
 #[test]
@@ -464,6 +532,7 @@ fn nasty_input_in_the_reopen_reason_and_the_export_path() {
         let name: String = text.replace('/', "_");
         app.handle_event(Event::Paste(format!("{}/{name}", folder.display())));
         ctrl(&mut app, 's');
+        wait_for_jobs(&mut app);
         let s = screen(&mut app, 80, 24);
         assert!(!s.contains('\u{1b}'), "{label}: escape on screen");
         let written: Vec<std::fs::DirEntry> =

@@ -1,8 +1,6 @@
 //! The resource directory's screens, from key scripts: list, search as you type, detail, add
 //! and edit with the form, import with progress and a report. Snapshots at 80x24 and wide.
 
-use std::time::{Duration, Instant};
-
 use crate::common::*;
 use caseload::app::App;
 use caseload::domain::directory::{validate_service, ServiceInput};
@@ -33,16 +31,6 @@ fn directory(path: &std::path::Path) -> App {
     let mut app = app(path);
     key(&mut app, KeyCode::Char('R'));
     app
-}
-
-fn wait_for_jobs(app: &mut App) {
-    let start = Instant::now();
-    while app.busy() {
-        assert!(start.elapsed() < Duration::from_secs(20), "import never finished");
-        std::thread::sleep(Duration::from_millis(10));
-        app.tick(fixed_now());
-    }
-    app.sync();
 }
 
 #[test]

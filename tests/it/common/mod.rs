@@ -73,6 +73,17 @@ pub fn app_at(path: &Path, at: DateTime<Utc>) -> App {
     app
 }
 
+/// Waits for the app's background jobs (an import, an export) to finish, its clock kept.
+pub fn wait_for_jobs(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.busy() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "a job never finished");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.tick(app.now);
+    }
+    app.sync();
+}
+
 pub fn key(app: &mut App, code: KeyCode) {
     app.handle_event(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }

@@ -1,16 +1,19 @@
 //! Exporting a client's whole file from the app: Markdown to read or print, or JSON to keep or
 //! move to another caseload, written owner-only to the path typed; an existing file is kept
-//! unless "replace" is chosen (the same rules as `caseload export`).
+//! unless "replace" is chosen (the same rules as `caseload export`). The file is written by a
+//! job, streamed from the database, and the form shows its progress until it is done.
 
 use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
 
+use crate::app::message::{ClientExportJob, Job, JobEvent, JobKind, JobUpdate, Message};
 use crate::domain::client::{client_ref, FieldError};
 use crate::domain::dates::{format_date, local_offset_secs, parse_date};
 use crate::export::file::ExportOptions;
 use crate::keymap::Action;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted};
+use crate::ui::view::{Handled, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct ExportForm {
@@ -18,6 +21,8 @@ pub struct ExportForm {
     today: NaiveDate,
     /// The format chosen before the last change (the suggested file name follows it).
     format: String,
+    /// While the file is being written: notes done of all.
+    running: Option<(usize, usize)>,
 }
 
 pub type ExportScreen = FormScreen<ExportForm>;
@@ -62,7 +67,7 @@ impl ExportForm {
         form.set_value("path", &default_path(client_id, "md", today));
         form.dirty = false;
         let format = form.value("format");
-        FormScreen::new(form, ExportForm { client_id, today, format })
+        FormScreen::new(form, ExportForm { client_id, today, format, running: None })
     }
 }
 
@@ -117,35 +122,62 @@ impl FormSpec for ExportForm {
             return Ok(Submitted::Stay);
         }
         let path = crate::ui::widgets::form::expand_home(form.value("path").trim());
-        let doc = match ctx.store.client_file(self.client_id, &opts, &ctx.settings.signature(), ctx.now) {
-            Ok(d) => d,
-            Err(e) => return refusal_to_form(form, e),
+        // written on a thread of its own, a note at a time: a file of any size keeps the app
+        // drawing, and the form shows how far it has come
+        let job = ClientExportJob {
+            client_id: self.client_id,
+            path,
+            json: form.value("format") == "json",
+            include_errors: opts.include_errors,
+            from: opts.from,
+            to: opts.to,
+            replace: form.value("replace") == "replace",
+            by: ctx.settings.signature(),
+            retention_years: ctx.settings.retention_years,
+            offset_secs: local_offset_secs(ctx.now),
         };
-        let json = form.value("format") == "json";
-        let text = if json {
-            crate::export::file::to_json(&doc)
-        } else {
-            crate::export::file_md::file_markdown(
-                &doc,
-                &crate::export::file_md::MdContext {
-                    retention_years: ctx.settings.retention_years,
-                    offset_secs: local_offset_secs(ctx.now),
-                },
-            )
-        };
-        match crate::export::write_owner_only(&path, text.as_bytes(), form.value("replace") == "replace") {
-            Ok(()) => Ok(Submitted::Done {
-                status: format!(
-                    "The file of {} was written to {} (readable by you only).",
-                    client_ref(self.client_id),
-                    path.display()
-                ),
-                then: vec![],
-            }),
-            Err(e) => {
-                form.set_errors(&[FieldError { field: "path", message: e.to_string() }]);
-                Ok(Submitted::Stay)
+        self.running = Some((0, 0));
+        form.notice = Some(writing(0, 0));
+        Ok(Submitted::Then(vec![Message::StartJob(Job::ClientExport(job))]))
+    }
+
+    fn key(&mut self, _form: &mut Form, _ev: KeyEvent) -> Option<Handled> {
+        // the file is being written: the form waits for it (Ctrl-C still quits)
+        self.running.is_some().then(|| {
+            Handled::Yes(vec![Message::Status(
+                "The file is still being written; it appears, whole, when it is done.".into(),
+            )])
+        })
+    }
+
+    fn job_update(&mut self, form: &mut Form, update: &JobUpdate) -> Option<Submitted> {
+        if update.job != JobKind::ClientExport || self.running.is_none() {
+            return None;
+        }
+        match &update.event {
+            JobEvent::Progress { done, total } => {
+                self.running = Some((*done, *total));
+                form.notice = Some(writing(*done, *total));
+                None
+            }
+            JobEvent::Finished(Ok(report)) => {
+                self.running = None;
+                Some(Submitted::Done { status: report.status.clone(), then: vec![] })
+            }
+            JobEvent::Finished(Err(message)) => {
+                self.running = None;
+                form.notice = None;
+                form.set_errors(&[FieldError { field: "path", message: message.clone() }]);
+                Some(Submitted::Stay)
             }
         }
+    }
+}
+
+/// How far the file has come, in the form's notice.
+fn writing(done: usize, total: usize) -> String {
+    match total {
+        0 => "Writing the file…".to_string(),
+        _ => format!("Writing the file… {done} of {total} notes written."),
     }
 }

@@ -88,14 +88,15 @@ impl View for ImportScreen {
         }
     }
 
-    fn job_update(&mut self, update: &JobUpdate) {
+    fn job_update(&mut self, update: &JobUpdate) -> Option<Submitted> {
         if update.job != JobKind::DirectoryImport || !self.running() {
-            return;
+            return None;
         }
         self.state = match &update.event {
             JobEvent::Progress { done, total } => ImportState::Running { done: *done, total: *total },
             JobEvent::Finished(r) => ImportState::Finished(r.clone()),
         };
+        None
     }
 
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
