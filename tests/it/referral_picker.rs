@@ -197,6 +197,49 @@ fn r_on_a_service_refers_a_chosen_client_to_it() {
     assert_eq!(r[0].service_id, Some(kitchen));
 }
 
+/// A client whose new referral was left as a draft (to the pantry, with the need typed): `r`
+/// on the soup kitchen puts the draft back with what was typed, and the service is the kitchen.
+#[test]
+fn r_on_a_service_over_a_kept_draft_refers_to_that_service_and_keeps_what_was_typed() {
+    let (_d, path) = temp_db();
+    let (client, pantry, kitchen, _course) = setup(&path);
+    {
+        let mut app = new_referral(&path);
+        keys(&mut app, "<enter>");
+        select(&mut app, pantry);
+        keys(&mut app, "<enter><tab><tab>groceries this week");
+        app.save_draft_now();
+    }
+    let mut app = app(&path);
+    app.modal = None;
+    app.run(vec![Message::GoDirectory, Message::OpenService(kitchen)]);
+    keys(&mut app, "rada<enter>");
+    assert_eq!(service_value(&app), service_ref(kitchen));
+    let form = app.stack.last().and_then(|v| v.form()).unwrap();
+    assert_eq!(form.value("need"), "groceries this week");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains(SOUP_KITCHEN) && !s.contains(PANTRY), "{s}");
+    keys(&mut app, "<c-s>");
+    assert_eq!(open(&path).referrals(client).unwrap()[0].service_id, Some(kitchen), "{:?}", app.status);
+}
+
+/// Neither a service nor a provider: the form says to choose one with the key that does it.
+#[test]
+fn a_referral_to_no_one_says_how_to_choose_a_service() {
+    let (_d, path) = temp_db();
+    setup(&path);
+    let mut app = new_referral(&path);
+    keys(&mut app, "<tab><tab><tab>a hot meal<c-s>");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Choose a directory service (Enter on its field), or type the provider."), "{s}");
+    // and a value a picker did not choose (an older draft's words) is never guessed at
+    app.stack.last_mut().and_then(|v| v.form_mut()).unwrap().set_value("service", "food");
+    keys(&mut app, "<c-s>");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Choose the service from the directory (Enter on this field)."), "{s}");
+    assert!(open(&path).referrals(1).unwrap().is_empty());
+}
+
 /// The real binary: the picker is typed into byte by byte, an inactive service is asked about
 /// and refused, another is chosen and the referral saved with it.
 #[test]

@@ -343,7 +343,16 @@ impl FormSpec for ReferralForm {
             notes: v("notes"),
         };
         let details = match validate_referral(&input, service.is_some() || self.id.is_some(), ctx.today) {
-            Err(errors) => {
+            Err(mut errors) => {
+                if self.id.is_none() && input.provider.trim().is_empty() {
+                    // here a service is chosen from the picker, not typed as S-12
+                    for e in errors.iter_mut().filter(|e| e.field == "provider") {
+                        e.message = format!(
+                            "Choose a directory service ({} on its field), or type the provider.",
+                            key_label(Context::Form, Action::Enter)
+                        );
+                    }
+                }
                 form.add_errors(&errors);
                 return Ok(Submitted::Stay);
             }
