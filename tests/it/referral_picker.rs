@@ -190,8 +190,10 @@ fn r_on_a_service_refers_a_chosen_client_to_it() {
     assert_eq!(service_value(&app), service_ref(kitchen));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains(SOUP_KITCHEN) && s.contains("Ada Example"), "{s}");
-    // the form's first field is the service: down to the need, in words, and save
-    keys(&mut app, "<tab><tab><tab>lunch<c-s>");
+    // the service is chosen: the form starts at the need it serves; in words, and save
+    let form = app.stack.last().and_then(|v| v.form()).unwrap();
+    assert_eq!(form.fields[form.focus].id, "need_choice");
+    keys(&mut app, "<tab>lunch<c-s>");
     let r = open(&path).referrals(client).unwrap();
     assert_eq!(r.len(), 1, "{:?}", app.status);
     assert_eq!(r[0].service_id, Some(kitchen));

@@ -1237,7 +1237,9 @@ impl Form {
             FieldKind::Choice { options, selected } => {
                 let label = options.get(*selected).map(|o| o.1.as_str()).unwrap_or("");
                 let label = if label.is_empty() { "(not recorded)" } else { label };
-                (format!("‹ {} ›", display_safe(label)), 0)
+                // a long label (a directory service's) is cut to the row, its ends kept
+                let shown = crate::domain::text::fit(&display_safe(label), width.saturating_sub(4).max(1));
+                (format!("‹ {shown} ›"), 0)
             }
             _ => {
                 let value = f.value();

@@ -71,6 +71,10 @@ impl ReferralForm {
         let (value, label) = (service_ref(s.id), service_label(s));
         screen.form.choose("service", &value, &label);
         screen.form.dirty = false;
+        // the service is chosen: the form starts at the need it serves
+        if let Some(i) = screen.form.fields.iter().position(|f| f.id == "need_choice") {
+            screen.form.focus = i;
+        }
         screen.spec.labelled = value.clone();
         screen.spec.preset = Some((value, label));
         Ok(screen)
