@@ -62,6 +62,12 @@ pub enum Message {
     Referral(RefMsg),
     GoDirectory,
     OpenService(i64),
+    /// Choose a directory service for the form on top: a picker searching what was typed.
+    PickService(String),
+    /// Refer a client (chosen from a picker) to this service.
+    ReferToService(i64),
+    /// What a picker chose, for the form on top (`View::picked`).
+    Picked(Picked),
     NewService,
     EditService(i64),
     ImportDirectory,
@@ -72,6 +78,13 @@ pub enum Message {
     /// Starts a job on its own thread; it reports back as `JobUpdate`s.
     StartJob(Job),
     JobUpdate(JobUpdate),
+}
+
+/// A choice made in a picker over a form, handed back to the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Picked {
+    /// A directory service: its id and how the field shows it.
+    Service { id: i64, label: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -246,6 +259,11 @@ pub enum RefMsg {
     Board,
     Open(i64),
     New(i64),
+    /// A new referral for a client, to a directory service already chosen.
+    NewTo {
+        client_id: i64,
+        service_id: i64,
+    },
     Edit(i64),
     Status(i64),
     /// A new appointment for a referral.

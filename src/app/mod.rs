@@ -11,7 +11,7 @@ mod open;
 
 pub use drafts::{DRAFT_DELAY, DRAFT_MAX_WAIT};
 pub use message::{AssessMsg, CloseMsg, CoordMsg, Message, PlanMsg, RefMsg};
-pub use modals::Modal;
+pub use modals::{ClientFor, Modal};
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -347,6 +347,12 @@ impl App {
                 self.status = Some("Draft discarded.".into());
             }
             Message::Status(s) => self.status = Some(s),
+            Message::Picked(p) => {
+                // the form on top takes the choice as an edit of its own (its draft keeps it)
+                if self.stack.last_mut().is_some_and(|v| v.picked(&p)) {
+                    self.drafts.edited();
+                }
+            }
             Message::OpenRecord { kind, id } => self.open_record(kind, id)?,
             Message::StartJob(job) => {
                 let db = self.store.path().to_path_buf();

@@ -1,14 +1,25 @@
 //! The questions drawn over a screen: keep or discard unsaved changes?, a likely duplicate, the drafts
-//! left by a crash, and the client picker of a quick note. Each takes the keys while it is up.
+//! left by a crash, the client picker (of a quick note, of a referral to a service) and the
+//! directory service picker of a referral. Each takes the keys while it is up.
 
 use crossterm::event::KeyEvent;
 
-use super::message::Message;
+use super::message::{Message, Picked, RefMsg};
 use super::App;
 use crate::domain::client::{Client, DuplicateCandidate};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::drafts::Draft;
-use crate::ui::widgets::picker::{ClientPicker, PickerOutcome};
+use crate::ui::widgets::picker::{ClientPicker, PickerOutcome, ServicePicker};
+
+/// What the client chosen in a client picker is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientFor {
+    QuickNote,
+    /// A referral to this directory service.
+    Referral {
+        service_id: i64,
+    },
+}
 
 pub enum Modal {
     /// Leaving a form with changes: keep them as a draft (when the form keeps drafts), discard
@@ -24,7 +35,8 @@ pub enum Modal {
         list: Vec<Draft>,
         selected: usize,
     },
-    PickClient(ClientPicker),
+    PickClient(ClientPicker, ClientFor),
+    PickService(ServicePicker),
 }
 
 impl Modal {
@@ -37,7 +49,9 @@ impl Modal {
             Modal::ConfirmDiscard { .. } => &[Context::Confirm],
             Modal::Duplicates { .. } => &[Context::Duplicates],
             Modal::Drafts { .. } => &[Context::Drafts],
-            Modal::PickClient(_) => &[Context::Picker],
+            Modal::PickClient(..) => &[Context::Picker],
+            Modal::PickService(p) if p.asking.is_some() => &[Context::InactiveService],
+            Modal::PickService(_) => &[Context::ServicePicker],
         }
     }
 
@@ -47,7 +61,9 @@ impl Modal {
             Modal::ConfirmDiscard { can_keep: false } => &[Action::Discard, Action::No],
             Modal::Duplicates { .. } => &[Action::Open, Action::SaveAnyway, Action::Back],
             Modal::Drafts { .. } => &[Action::Open, Action::Discard, Action::Back],
-            Modal::PickClient(_) => &[Action::Open, Action::Back],
+            Modal::PickClient(..) => &[Action::Open, Action::Back],
+            Modal::PickService(p) if p.asking.is_some() => &[Action::Yes, Action::No],
+            Modal::PickService(_) => &[Action::Open, Action::Down, Action::Up, Action::Back],
         }
     }
 }
@@ -64,7 +80,8 @@ fn step(selected: &mut usize, len: usize, action: Action) {
 impl App {
     /// A key while a modal is up: what it means there, as messages.
     pub(super) fn modal_key(&mut self, key: KeyEvent) -> Vec<Message> {
-        if let Some(Modal::PickClient(p)) = &mut self.modal {
+        if let Some(Modal::PickClient(p, purpose)) = &mut self.modal {
+            let purpose = *purpose;
             return match p.handle_key(key) {
                 PickerOutcome::Pending => vec![],
                 PickerOutcome::Cancelled => {
@@ -73,7 +90,32 @@ impl App {
                 }
                 PickerOutcome::Chosen(id) => {
                     self.modal = None;
-                    vec![Message::QuickNoteFor(id)]
+                    match purpose {
+                        ClientFor::QuickNote => vec![Message::QuickNoteFor(id)],
+                        ClientFor::Referral { service_id } => {
+                            vec![Message::Referral(RefMsg::NewTo { client_id: id, service_id })]
+                        }
+                    }
+                }
+            };
+        }
+        if let Some(Modal::PickService(p)) = &mut self.modal {
+            return match p.handle_key(key) {
+                PickerOutcome::Pending => {
+                    // the matches follow what is typed, searched as the directory searches
+                    if let Err(e) = p.refresh(&self.store) {
+                        self.status = Some(e.to_string());
+                    }
+                    vec![]
+                }
+                PickerOutcome::Cancelled => {
+                    self.modal = None;
+                    vec![]
+                }
+                PickerOutcome::Chosen(id) => {
+                    let label = p.label_of(id).unwrap_or_default();
+                    self.modal = None;
+                    vec![Message::Picked(Picked::Service { id, label })]
                 }
             };
         }

@@ -2,9 +2,10 @@
 //! time, settings and the directory. Each phase's own screens open from its file beside this one.
 
 use super::message::Message;
-use super::modals::Modal;
+use super::modals::{ClientFor, Modal};
 use super::App;
 use crate::domain::client::intake_input_of;
+use crate::domain::text::{display_safe, fit};
 use crate::keymap::{key_label, Action, Context};
 use crate::store::StoreError;
 use crate::ui::screens::clients::file::ClientFileScreen;
@@ -23,7 +24,7 @@ use crate::ui::screens::notes::time::TimeScreen;
 use crate::ui::screens::notes::timeline::TimelineScreen;
 use crate::ui::screens::settings::settings_screen;
 use crate::ui::view::{Opened, SubmitCtx};
-use crate::ui::widgets::picker::ClientPicker;
+use crate::ui::widgets::picker::{ClientPicker, ServicePicker};
 
 impl App {
     /// Opens the screen a message asks for (the everyday screens and each phase's).
@@ -47,6 +48,20 @@ impl App {
                 self.push_view(Box::new(DirectoryScreen::new()));
             }
             Message::OpenService(id) => self.push_view(Box::new(ServiceScreen::new(id))),
+            Message::ReferToService(service_id) => {
+                let service = self.store.service(service_id)?;
+                let entries = self.store.picker_entries()?;
+                let title = format!("Refer to {}: which client?", fit(&display_safe(&service.name), 40));
+                self.modal = Some(Modal::PickClient(
+                    ClientPicker::new(&title, entries, today),
+                    ClientFor::Referral { service_id },
+                ));
+            }
+            Message::PickService(query) => {
+                let mut picker = ServicePicker::new("Choose a directory service", &query, today);
+                picker.refresh(&self.store)?;
+                self.modal = Some(Modal::PickService(picker));
+            }
             Message::NewService => self.push_view(Box::new(service_screen(ServiceMode::New, today, None))),
             Message::EditService(id) => {
                 let input = self.store.service(id)?.input();
@@ -71,8 +86,10 @@ impl App {
                 Some(id) => self.open_note_form(id, true)?,
                 None => {
                     let entries = self.store.picker_entries()?;
-                    self.modal =
-                        Some(Modal::PickClient(ClientPicker::new("Quick note for…", entries, today)));
+                    self.modal = Some(Modal::PickClient(
+                        ClientPicker::new("Quick note for…", entries, today),
+                        ClientFor::QuickNote,
+                    ));
                 }
             },
             Message::OpenNotes(id) => self.push_view(Box::new(NotesScreen::new(id))),

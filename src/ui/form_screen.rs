@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::message::JobUpdate;
+use crate::app::message::{JobUpdate, Picked};
 use crate::keymap::{Action, Context};
 use crate::store::Result;
 use crate::ui::theme;
@@ -41,6 +41,10 @@ pub trait FormSpec {
     /// A key the form itself does not take (e.g. a step back in a wizard); None: the form's.
     fn key(&mut self, _form: &mut Form, _ev: KeyEvent) -> Option<Handled> {
         None
+    }
+    /// A picker over the form chose something for a field; true when the form changed.
+    fn picked(&mut self, _form: &mut Form, _picked: &Picked) -> bool {
+        false
     }
     /// Called after every change to the fields.
     fn edited(&mut self, _form: &mut Form) {}
@@ -164,5 +168,8 @@ impl<S: FormSpec> View for FormScreen<S> {
     }
     fn job_update(&mut self, update: &JobUpdate) -> Option<Submitted> {
         self.spec.job_update(&mut self.form, update)
+    }
+    fn picked(&mut self, picked: &Picked) -> bool {
+        self.spec.picked(&mut self.form, picked)
     }
 }

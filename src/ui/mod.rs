@@ -147,7 +147,8 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             ]));
             modal::render(frame, body, "Unsaved drafts", lines, 76);
         }
-        Some(Modal::PickClient(p)) => p.render(frame, body),
+        Some(Modal::PickClient(p, _)) => p.render(frame, body),
+        Some(Modal::PickService(p)) => p.render(frame, body),
         None => {}
     }
     if let Some(scroll) = app.help_scroll {

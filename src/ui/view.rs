@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use crate::app::message::{JobUpdate, Message};
+use crate::app::message::{JobUpdate, Message, Picked};
 use crate::domain::draft::DraftKind;
 use crate::domain::instruments::Instrument;
 use crate::domain::settings::Settings;
@@ -173,6 +173,11 @@ pub trait View {
     /// Needs the practitioner's name to sign with: opening it asks for the name first when
     /// Settings has none.
     fn signs(&self) -> bool {
+        false
+    }
+    /// A picker over this screen chose something for it (a directory service for a form's
+    /// field); true when the screen changed.
+    fn picked(&mut self, _picked: &Picked) -> bool {
         false
     }
     /// Settings changed (the name signatures carry, say).

@@ -29,6 +29,7 @@ mod plan_screens;
 mod pty;
 mod pty_keys;
 mod readme_keys;
+mod referral_picker;
 mod referrals;
 mod safety;
 mod screens;

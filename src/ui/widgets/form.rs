@@ -79,6 +79,8 @@ pub struct Field {
     before_typing: usize,
     /// Why the last key did nothing here (a word typed into a choice); cleared by the next key.
     said: Option<String>,
+    /// A choice filled from a picker the form opens (its help says how, not ←/→).
+    picked: bool,
 }
 
 /// A text editor for a field: one line, or a wrapped text box.
@@ -117,6 +119,7 @@ impl Field {
             typed: String::new(),
             before_typing: 0,
             said: None,
+            picked: false,
         }
     }
 
@@ -153,6 +156,12 @@ impl Field {
 
     pub fn multiline(id: &'static str, label: &str, height: u16) -> Field {
         Field::new(id, label, FieldKind::Multiline { height })
+    }
+
+    /// A choice whose options come from a picker the form opens (a directory service).
+    pub fn from_picker(mut self) -> Field {
+        self.picked = true;
+        self
     }
 
     pub fn required(mut self) -> Field {
@@ -415,6 +424,43 @@ impl Form {
     pub fn set_value(&mut self, id: &str, v: &str) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
             f.set_value(v);
+        }
+    }
+
+    /// Chooses `value` in the choice `id`, shown as `label` (an option it did not offer yet is
+    /// added: a directory service from a picker). A change counts as an edit; true if it changed.
+    pub fn choose(&mut self, id: &str, value: &str, label: &str) -> bool {
+        let Some(f) = self.fields.iter_mut().find(|f| f.id == id) else { return false };
+        let FieldKind::Choice { options, selected } = &mut f.kind else { return false };
+        let before = options.get(*selected).map(|o| o.0.clone());
+        match options.iter().position(|o| o.0 == value) {
+            Some(i) => {
+                if !label.is_empty() {
+                    options[i].1 = label.to_string();
+                }
+                *selected = i;
+            }
+            None => {
+                options.push((value.to_string(), label.to_string()));
+                *selected = options.len() - 1;
+            }
+        }
+        f.error = None;
+        if before.as_deref() == Some(value) {
+            return false;
+        }
+        self.changed();
+        true
+    }
+
+    /// Shows the option `value` of the choice `id` as `label` (nothing else changes).
+    pub fn label_option(&mut self, id: &str, value: &str, label: &str) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.id == id) {
+            if let FieldKind::Choice { options, .. } = &mut f.kind {
+                if let Some(o) = options.iter_mut().find(|o| o.0 == value) {
+                    o.1 = label.to_string();
+                }
+            }
         }
     }
 
@@ -1129,7 +1175,7 @@ impl Form {
         }
         if let Some(f) = self.fields.get(self.focus) {
             let mut help = f.help.clone();
-            if let FieldKind::Choice { .. } = f.kind {
+            if matches!(f.kind, FieldKind::Choice { .. }) && !f.picked {
                 help = format!("←/→ or Space to choose, or type the first letter. {help}");
             }
             if !help.is_empty() {
@@ -1191,7 +1237,9 @@ impl Form {
             FieldKind::Choice { options, selected } => {
                 let label = options.get(*selected).map(|o| o.1.as_str()).unwrap_or("");
                 let label = if label.is_empty() { "(not recorded)" } else { label };
-                (format!("‹ {} ›", display_safe(label)), 0)
+                // a long label (a directory service's) is cut to the row, its ends kept
+                let shown = crate::domain::text::fit(&display_safe(label), width.saturating_sub(4).max(1));
+                (format!("‹ {shown} ›"), 0)
             }
             _ => {
                 let value = f.value();

@@ -1,4 +1,5 @@
-//! Choosing a client by typing part of a name (fuzzy, accents ignored).
+//! Choosing a client by typing part of a name (fuzzy, accents ignored), and a directory
+//! service by typing what it offers.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
@@ -11,9 +12,12 @@ use chrono::NaiveDate;
 
 use crate::domain::client::{client_ref, parse_client_ref, phone_digits};
 use crate::domain::dates::age_on;
-use crate::domain::text::{display_safe, fit, name_key, width};
-use crate::keymap::{lookup, Action, Context};
+use crate::domain::directory::Verification;
+use crate::domain::text::{display_safe, fit, name_key, quote, width};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::clients::{NameEntry, PickerEntry};
+use crate::store::directory::ServiceSummary;
+use crate::store::{Result, Store};
 use crate::ui::theme;
 use crate::ui::widgets::modal;
 
@@ -189,5 +193,213 @@ impl ClientPicker {
             theme::dim(),
         )));
         modal::render(frame, area, &self.title, lines, ROW_WIDTH as u16 + 4);
+    }
+}
+
+/// How many services the service picker lists for what was typed.
+const SERVICE_MATCHES: usize = 12;
+
+/// True for a service that is running (its status is "active", or was never given).
+pub fn service_running(status: &str) -> bool {
+    status == "active" || status.trim().is_empty()
+}
+
+/// How a chosen service shows in a form's field: its reference, name, organisation and town,
+/// and its status when it is not active.
+pub fn service_label(s: &ServiceSummary) -> String {
+    let mut label = format!("{} {}", s.reference, s.name);
+    if !service_running(&s.status) {
+        label.push_str(&format!(" ({})", s.status.to_uppercase()));
+    }
+    let place: Vec<&str> =
+        [s.organisation.as_str(), s.town.as_str()].into_iter().filter(|x| !x.is_empty()).collect();
+    if !place.is_empty() {
+        label.push_str(&format!(" — {}", place.join(", ")));
+    }
+    fit(&display_safe(&label), 70)
+}
+
+/// When a service's details were last checked, as the picker says it.
+fn verified_words(s: &ServiceSummary, today: NaiveDate) -> String {
+    match (s.verification(today), s.last_verified_on) {
+        (Verification::Current, Some(d)) => format!("verified {}", d.format("%Y-%m-%d")),
+        (_, Some(d)) => format!("unverified since {}", d.format("%Y-%m-%d")),
+        _ => "never verified".to_string(),
+    }
+}
+
+/// Choosing a directory service by what it offers: what is typed is searched as the directory
+/// screen searches (names, need categories, taxonomy terms and their synonyms, places), and
+/// each match shows its name, organisation, town, status and when it was verified. Choosing a
+/// service that is not active asks first.
+pub struct ServicePicker {
+    pub title: String,
+    pub query: String,
+    pub matches: Vec<ServiceSummary>,
+    pub selected: usize,
+    /// The match (by index) that is not active, while the picker asks whether to refer to it.
+    pub asking: Option<usize>,
+    today: NaiveDate,
+    /// The query changed since the matches were read.
+    stale: bool,
+}
+
+impl ServicePicker {
+    /// A picker whose search starts with `query` (the first letter typed into the field).
+    pub fn new(title: &str, query: &str, today: NaiveDate) -> Self {
+        ServicePicker {
+            title: title.into(),
+            query: query.chars().filter(|c| !c.is_control()).take(100).collect(),
+            matches: Vec::new(),
+            selected: 0,
+            asking: None,
+            today,
+            stale: true,
+        }
+    }
+
+    /// Reads the matches for the query, when it changed: by name with nothing typed.
+    pub fn refresh(&mut self, store: &Store) -> Result<()> {
+        if !self.stale {
+            return Ok(());
+        }
+        self.stale = false;
+        self.selected = 0;
+        self.matches = if self.query.trim().is_empty() {
+            store.services_page(0, SERVICE_MATCHES)?
+        } else {
+            store.search_directory(&self.query, true, SERVICE_MATCHES)?
+        };
+        Ok(())
+    }
+
+    /// The field's label for a match.
+    pub fn label_of(&self, id: i64) -> Option<String> {
+        self.matches.iter().find(|s| s.id == id).map(service_label)
+    }
+
+    pub fn handle_key(&mut self, ev: KeyEvent) -> PickerOutcome {
+        if let Some(i) = self.asking {
+            match lookup(&[Context::InactiveService], &ev) {
+                Some(Action::Yes) => {
+                    self.asking = None;
+                    return self
+                        .matches
+                        .get(i)
+                        .map(|s| PickerOutcome::Chosen(s.id))
+                        .unwrap_or(PickerOutcome::Pending);
+                }
+                Some(Action::No) => self.asking = None,
+                _ => {}
+            }
+            return PickerOutcome::Pending;
+        }
+        match lookup(&[Context::ServicePicker], &ev) {
+            Some(Action::Open) => match self.matches.get(self.selected) {
+                Some(s) if !service_running(&s.status) => self.asking = Some(self.selected),
+                Some(s) => return PickerOutcome::Chosen(s.id),
+                None => {}
+            },
+            Some(Action::Back) => return PickerOutcome::Cancelled,
+            Some(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::Down) => {
+                self.selected = (self.selected + 1).min(self.matches.len().saturating_sub(1))
+            }
+            _ => match ev.code {
+                KeyCode::Backspace => {
+                    self.query.pop();
+                    self.stale = true;
+                }
+                KeyCode::Char(c)
+                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                        && !c.is_control()
+                        && self.query.chars().count() < 100 =>
+                {
+                    self.query.push(c);
+                    self.stale = true;
+                }
+                _ => {}
+            },
+        }
+        PickerOutcome::Pending
+    }
+
+    /// Organisation · town · when it was verified.
+    fn place_line(&self, s: &ServiceSummary) -> String {
+        let mut parts: Vec<String> = [&s.organisation, &s.town]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .map(|x| display_safe(x).into_owned())
+            .collect();
+        parts.push(verified_words(s, self.today));
+        parts.join(" · ")
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect) {
+        let modal_w = area.width.saturating_sub(2).min(100);
+        let row = usize::from(modal_w.saturating_sub(4));
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("Service: ", theme::key()),
+                Span::styled(display_safe(&self.query).into_owned(), theme::input_focused()),
+                Span::styled("▏", theme::dim()),
+            ]),
+            Line::from(""),
+        ];
+        if let Some(s) = self.asking.and_then(|i| self.matches.get(i)) {
+            let question = format!(
+                "{} is {} — refer to it anyway? ({} yes / {} no)",
+                quote(&s.name),
+                display_safe(&s.status),
+                key_label(Context::InactiveService, Action::Yes),
+                key_label(Context::InactiveService, Action::No)
+            );
+            for l in crate::domain::text::wrap(&question, row.max(20)) {
+                lines.push(Line::from(Span::styled(l, theme::warn())));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(fit(&self.place_line(s), row), theme::dim())));
+            modal::render(frame, area, &self.title, lines, modal_w);
+            return;
+        }
+        if self.matches.is_empty() {
+            let said = if self.query.trim().is_empty() {
+                format!(
+                    "The directory is empty: {} opens it to add or import services.",
+                    key_label(Context::Global, Action::GoDirectory)
+                )
+            } else {
+                "No service matches. Try what it offers (food, housing) or a town.".to_string()
+            };
+            lines.push(Line::from(Span::styled(said, theme::dim())));
+        }
+        // two lines a match; as many as fit, the selected one always among them
+        let fit_rows = usize::from(area.height.saturating_sub(2 + 2 + 4)) / 2;
+        let shown = fit_rows.max(1);
+        let first = self.selected.saturating_sub(shown.saturating_sub(1));
+        for (i, s) in self.matches.iter().enumerate().skip(first).take(shown) {
+            let sel = i == self.selected;
+            let running = service_running(&s.status);
+            let status = if running { "active".to_string() } else { s.status.to_uppercase() };
+            let head = format!("{}{}  ", if sel { "▶ " } else { "  " }, s.reference);
+            let name_w = row.saturating_sub(width(&head) + width(&status) + 2).max(10);
+            let name = fit(&display_safe(&s.name), name_w);
+            let pad = " ".repeat(row.saturating_sub(width(&head) + width(&name) + width(&status)));
+            let base = if sel { theme::selected() } else { ratatui::style::Style::default() };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{head}{name}{pad}"), base),
+                Span::styled(status, if running { theme::dim() } else { theme::warn() }),
+            ]));
+            lines.push(Line::from(Span::styled(
+                fit(&format!("          {}", self.place_line(s)), row),
+                theme::dim(),
+            )));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            "Type what it offers, a name or a town · Enter choose · Esc cancel",
+            theme::dim(),
+        )));
+        modal::render(frame, area, &self.title, lines, modal_w);
     }
 }

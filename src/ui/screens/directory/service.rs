@@ -39,7 +39,7 @@ impl View for ServiceScreen {
     }
 
     fn hints(&self) -> &'static [Action] {
-        &[Action::Edit, Action::Down, Action::Up, Action::Back, Action::Help]
+        &[Action::Refer, Action::Edit, Action::Down, Action::Up, Action::Back, Action::Help]
     }
 
     fn invalidate(&mut self) {
@@ -59,6 +59,7 @@ impl View for ServiceScreen {
         let Some(action) = lookup(&[Context::Service], &ev) else { return Handled::No };
         match action {
             Action::Edit => Handled::Yes(vec![Message::EditService(self.service_id)]),
+            Action::Refer => Handled::Yes(vec![Message::ReferToService(self.service_id)]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Handled::Yes(vec![])

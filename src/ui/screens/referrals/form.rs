@@ -2,22 +2,26 @@
 
 use chrono::NaiveDate;
 
-use crate::app::message::{Message, RefMsg};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::app::message::{Message, Picked, RefMsg};
 use crate::domain::client::FieldError;
 use crate::domain::consent::Consent;
 use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::{format_date, parse_date};
+use crate::domain::directory::{parse_service_ref, service_ref};
 use crate::domain::draft::DraftKind;
 use crate::domain::referral::{referral_ref, validate_referral, ReferralInput, Urgency, METHODS};
 use crate::domain::text::fit;
-use crate::keymap::{key_label, Action, Context};
+use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::assessments::CurrentNeed;
 use crate::store::people::Person;
 use crate::store::referrals::{NewReferral, Referral};
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, DraftInfo, SubmitCtx, Submitted};
-use crate::ui::widgets::form::{Field, Form};
+use crate::ui::view::{refusal_to_form, DraftInfo, Handled, SubmitCtx, Submitted, SyncCtx};
+use crate::ui::widgets::form::{Field, Form, FormEvent};
+use crate::ui::widgets::picker::service_label;
 
 pub struct ReferralForm {
     pub client_id: i64,
@@ -25,7 +29,17 @@ pub struct ReferralForm {
     pub id: Option<i64>,
     needs: Vec<CurrentNeed>,
     goals: Vec<(i64, String, String)>,
+    /// The service the form was opened for (`r` on a service), as (value, label): it stays
+    /// chosen when a draft of this client's new referral is put back.
+    preset: Option<(String, String)>,
+    /// A draft was put back over the preset service: choose it again on the next sync.
+    reapply_preset: bool,
+    /// The service field's value whose label was last read from the directory.
+    labelled: String,
 }
+
+/// The service field's value when none is chosen.
+const NO_SERVICE: &str = "";
 
 pub type ReferralFormScreen = FormScreen<ReferralForm>;
 
@@ -45,6 +59,25 @@ impl ReferralForm {
             .collect();
         let people = ctx.store.people(client_id)?;
         Ok(ReferralForm::new(client_id, existing, needs, goals, people, ctx.today))
+    }
+
+    /// A new referral for a client to a directory service already chosen (`r` on a service).
+    pub fn load_to(ctx: &SubmitCtx<'_>, client_id: i64, service_id: i64) -> Result<ReferralFormScreen> {
+        let mut screen = Self::load(ctx, client_id, None)?;
+        let summary = ctx.store.service_summaries(&[service_id])?;
+        let Some(s) = summary.first() else {
+            return Err(crate::store::StoreError::NotFound("No such service.".into()));
+        };
+        let (value, label) = (service_ref(s.id), service_label(s));
+        screen.form.choose("service", &value, &label);
+        screen.form.dirty = false;
+        // the service is chosen: the form starts at the need it serves
+        if let Some(i) = screen.form.fields.iter().position(|f| f.id == "need_choice") {
+            screen.form.focus = i;
+        }
+        screen.spec.labelled = value.clone();
+        screen.spec.preset = Some((value, label));
+        Ok(screen)
     }
 
     /// `goals`: open goals as (id, statement, life domain).
@@ -75,10 +108,19 @@ impl ReferralForm {
         let urgencies: Vec<(&str, &str)> = Urgency::ALL.iter().map(|u| (u.as_str(), u.label())).collect();
         let mut fields = Vec::new();
         if existing.is_none() {
+            let help = format!(
+                "{} or type what it offers (food, housing…) to choose from the directory; {} clears it. Or type a provider below.",
+                key_label(Context::Form, Action::Enter),
+                key_label(Context::Form, Action::DeleteBack)
+            );
             fields.push(
-                Field::text("service", "Directory service").max(200).help(
-                    "A service's ref (S-12) or a unique part of its name (the directory, R, lists them); or type a provider below.",
-                ),
+                Field::choice(
+                    "service",
+                    "Directory service",
+                    &[(NO_SERVICE, "(none chosen — Enter to search the directory)")],
+                )
+                .from_picker()
+                .help(&help),
             );
         }
         fields.extend([
@@ -143,7 +185,18 @@ impl ReferralForm {
             form.set_value("notes", &r.notes);
         }
         form.dirty = false;
-        FormScreen::new(form, ReferralForm { client_id, id: existing.map(|r| r.id), needs, goals })
+        FormScreen::new(
+            form,
+            ReferralForm {
+                client_id,
+                id: existing.map(|r| r.id),
+                needs,
+                goals,
+                preset: None,
+                reapply_preset: false,
+                labelled: NO_SERVICE.into(),
+            },
+        )
     }
 }
 
@@ -168,26 +221,96 @@ impl FormSpec for ReferralForm {
             title: form.title.clone(),
         })
     }
+    /// On the directory service: Enter, or a letter (the start of the search), opens the
+    /// service picker; Backspace or Delete clears the choice.
+    fn key(&mut self, form: &mut Form, ev: KeyEvent) -> Option<Handled> {
+        if form.jumping() || form.fields.get(form.focus).map(|f| f.id) != Some("service") {
+            return None;
+        }
+        match lookup(&[Context::Form], &ev) {
+            Some(Action::Enter) => return Some(Handled::Yes(vec![Message::PickService(String::new())])),
+            Some(Action::DeleteBack | Action::DeleteForward) => {
+                let changed = form.choose("service", NO_SERVICE, "");
+                return Some(Handled::Form(if changed { FormEvent::Changed } else { FormEvent::Nothing }));
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        match ev.code {
+            KeyCode::Char(c)
+                if c != ' '
+                    && !c.is_control()
+                    && !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                Some(Handled::Yes(vec![Message::PickService(c.to_string())]))
+            }
+            _ => None,
+        }
+    }
+    fn picked(&mut self, form: &mut Form, picked: &Picked) -> bool {
+        let Picked::Service { id, label } = picked;
+        if self.id.is_some() {
+            return false;
+        }
+        let value = service_ref(*id);
+        let changed = form.choose("service", &value, label);
+        self.labelled = value;
+        // on to the next field: the service is chosen
+        if form.fields.get(form.focus).is_some_and(|f| f.id == "service") {
+            form.focus_next();
+        }
+        changed
+    }
+    fn restored(&mut self, form: &Form) {
+        // a draft put back over a form opened for a service: that service is still the one
+        if let Some((value, _)) = &self.preset {
+            self.reapply_preset = form.value("service") != *value;
+        }
+    }
+    fn sync(&mut self, form: &mut Form, ctx: &SyncCtx<'_>) -> Result<()> {
+        if self.id.is_some() {
+            return Ok(());
+        }
+        if std::mem::take(&mut self.reapply_preset) {
+            if let Some((value, label)) = &self.preset {
+                form.choose("service", value, label);
+                self.labelled = value.clone();
+            }
+        }
+        // a service kept by a draft shows by its name again, as the picker showed it
+        let value = form.value("service");
+        if value != self.labelled {
+            self.labelled = value.clone();
+            if let Some(id) = parse_service_ref(&value) {
+                if let Some(s) = ctx.store.service_summaries(&[id])?.first() {
+                    form.label_option("service", &value, &service_label(s));
+                }
+            }
+        }
+        Ok(())
+    }
     fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
         let fields_ok = form.check_fields();
         let v = |f: &str| form.value(f);
-        // the directory service, resolved now so the error shows at its field
-        let service = if self.id.is_none() && !v("service").trim().is_empty() {
-            match ctx.store.resolve_service(&v("service")) {
+        // the directory service chosen in the picker, by its reference: exactly that one
+        let chosen = v("service");
+        let service = if self.id.is_none() && !chosen.trim().is_empty() {
+            let found = match parse_service_ref(&chosen) {
+                Some(id) => match ctx.store.service(id) {
+                    Ok(s) => Ok(s),
+                    Err(crate::store::StoreError::NotFound(_)) => {
+                        Err("That service is no longer in the directory: choose another.".to_string())
+                    }
+                    Err(e) => return Err(e),
+                },
+                None => Err(format!(
+                    "Choose the service from the directory ({} on this field).",
+                    key_label(Context::Form, Action::Enter)
+                )),
+            };
+            match found {
                 Ok(s) => Some(s),
-                Err(e) => {
-                    // one line at the field: the first few matches, by ref
-                    let ids = ctx.store.search_directory_ids(&v("service"), true, 4).unwrap_or_default();
-                    let found = ctx.store.service_summaries(&ids).unwrap_or_default();
-                    let message = if found.len() > 1 {
-                        let list: Vec<String> = found
-                            .iter()
-                            .map(|s| format!("{} {} ({})", s.reference, s.name, s.organisation))
-                            .collect();
-                        format!("Several match — type one's ref: {}", list.join("; "))
-                    } else {
-                        e.to_string().lines().next().unwrap_or("").to_string()
-                    };
+                Err(message) => {
                     form.set_errors(&[FieldError { field: "service", message }]);
                     return Ok(Submitted::Stay);
                 }
@@ -224,7 +347,16 @@ impl FormSpec for ReferralForm {
             notes: v("notes"),
         };
         let details = match validate_referral(&input, service.is_some() || self.id.is_some(), ctx.today) {
-            Err(errors) => {
+            Err(mut errors) => {
+                if self.id.is_none() && input.provider.trim().is_empty() {
+                    // here a service is chosen from the picker, not typed as S-12
+                    for e in errors.iter_mut().filter(|e| e.field == "provider") {
+                        e.message = format!(
+                            "Choose a directory service ({} on its field), or type the provider.",
+                            key_label(Context::Form, Action::Enter)
+                        );
+                    }
+                }
                 form.add_errors(&errors);
                 return Ok(Submitted::Stay);
             }

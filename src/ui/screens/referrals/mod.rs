@@ -33,6 +33,10 @@ pub fn open(ctx: &mut SubmitCtx<'_>, msg: RefMsg) -> Result<Opened> {
             ctx.store.client(c)?;
             Opened::screen(ReferralForm::load(ctx, c, None)?)
         }
+        RefMsg::NewTo { client_id, service_id } => {
+            ctx.store.client(client_id)?;
+            Opened::screen(ReferralForm::load_to(ctx, client_id, service_id)?)
+        }
         RefMsg::Edit(id) => {
             let r = ctx.store.referral(id)?;
             if r.status.is_terminal() {
