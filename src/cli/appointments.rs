@@ -55,6 +55,7 @@ pub struct AppointmentArgs {
     #[arg(long)]
     pub how: Option<String>,
     #[arg(long)]
+    /// Anything else to remember (bring a letter, ask for the interpreter...).
     pub notes: Option<String>,
 }
 

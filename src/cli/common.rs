@@ -47,6 +47,7 @@ pub fn store_refusal<L: std::fmt::Display>(
 /// `--json`, where a command says nothing more about it.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct Output {
+    /// Print JSON instead of text (an array for a list, an object for one record).
     #[arg(long)]
     pub json: bool,
 }

@@ -16,8 +16,10 @@ use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSumm
 #[derive(Subcommand, Debug)]
 pub enum DirectoryCommand {
     /// Import an Open Referral HSDS directory: a datapackage folder (CSV files and
-    /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing again updates.
+    /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing the same directory again
+    /// updates its services in place.
     Import {
+        /// The datapackage folder, its datapackage.json, or an HSDS 3.0 JSON file.
         path: PathBuf,
         /// Print the report as JSON.
         #[arg(long)]
@@ -40,6 +42,7 @@ pub enum DirectoryCommand {
     },
     /// Show one service: S-0012 or a unique part of its name.
     Show {
+        /// Service reference (S-0012) or a unique part of its name.
         reference: String,
         #[command(flatten)]
         output: Output,
@@ -53,27 +56,37 @@ pub struct DirectoryAddArgs {
     /// The organisation that runs it: O-0003 or a name (a new name makes a new organisation).
     #[arg(long)]
     pub organisation: String,
+    /// The service's name.
     #[arg(long)]
     pub name: String,
+    /// What the service does, for whom.
     #[arg(long)]
     pub description: Option<String>,
     /// Phone numbers, separated by ";".
     #[arg(long)]
     pub phone: Option<String>,
+    /// Email address.
     #[arg(long)]
     pub email: Option<String>,
+    /// Website address.
     #[arg(long)]
     pub website: Option<String>,
+    /// Street address.
     #[arg(long)]
     pub address: Option<String>,
+    /// Town or city.
     #[arg(long)]
     pub town: Option<String>,
+    /// Postcode (ZIP code).
     #[arg(long)]
     pub postcode: Option<String>,
+    /// Opening hours, as free text (Mon-Fri 9-5).
     #[arg(long)]
     pub hours: Option<String>,
+    /// Who may use it (age, area, circumstances).
     #[arg(long)]
     pub eligibility: Option<String>,
+    /// What it costs (free, sliding scale...).
     #[arg(long)]
     pub fees: Option<String>,
     /// Languages, separated by commas.
@@ -88,8 +101,10 @@ pub struct DirectoryAddArgs {
     /// When the details were last checked (YYYY-MM-DD, today, -3d…).
     #[arg(long)]
     pub verified: Option<String>,
+    /// active (default), inactive, temporarily closed or defunct.
     #[arg(long)]
     pub status: Option<String>,
+    /// Your own notes on the service.
     #[arg(long)]
     pub notes: Option<String>,
     #[command(flatten)]

@@ -37,8 +37,10 @@ pub struct NoteArgs {
     /// A follow-up date (YYYY-MM-DD, friday, +3d, +2w, +3m...), shown on Today when due.
     #[arg(long)]
     pub follow_up: Option<String>,
+    /// Who took part besides you and the client (a parent, an interpreter...).
     #[arg(long)]
     pub participants: Option<String>,
+    /// Where the contact took place (home, office, school...).
     #[arg(long)]
     pub location: Option<String>,
     #[command(flatten)]
@@ -49,6 +51,7 @@ pub struct NoteArgs {
 pub struct SearchArgs {
     /// Words to find (plain words; "quoted phrases"; word* for a prefix).
     pub text: String,
+    /// Only this client's notes: a reference (C-0042) or a unique part of a name.
     #[arg(long)]
     pub client: Option<String>,
     /// From this day (YYYY-MM-DD).

@@ -43,8 +43,11 @@ pub enum GoalCommand {
     },
     /// Record a measured value (a milestone: yes or no).
     Progress {
+        /// Goal reference (G-12).
         goal: String,
+        /// The value measured (a number, negative too, or yes/no for a milestone).
         value: String,
+        /// What lies behind the value, in a few words.
         #[arg(long)]
         note: Option<String>,
         /// The day it was measured (default today).
@@ -56,20 +59,29 @@ pub enum GoalCommand {
     /// Move a goal along its lifecycle: proposed, active, on-hold, completed, cancelled,
     /// entered-in-error (a reason is needed for on-hold, cancelled and entered-in-error).
     Status {
+        /// Goal reference (G-12).
         goal: String,
+        /// The new status: proposed, active, on-hold, completed, cancelled, entered-in-error.
         status: String,
+        /// Why (needed for on-hold, cancelled and entered-in-error).
         #[arg(long)]
         reason: Option<String>,
+        /// The day it changed (default today).
         #[arg(long)]
         on: Option<String>,
     },
     /// Record how a goal is going: in-progress, improving, worsening, no-change, achieved,
     /// sustaining, not-achieved, not-attainable.
     Achievement {
+        /// Goal reference (G-12).
         goal: String,
+        /// How it is going: in-progress, improving, worsening, no-change, achieved, sustaining,
+        /// not-achieved, not-attainable.
         achievement: String,
+        /// Why it is judged so, in a few words.
         #[arg(long)]
         reason: Option<String>,
+        /// The day it was judged (default today).
         #[arg(long)]
         on: Option<String>,
     },
@@ -82,7 +94,9 @@ pub enum GoalCommand {
 pub enum StepCommand {
     /// Add a step to a goal; prints the new step's ref first.
     Add {
+        /// Goal reference (G-12).
         goal: String,
+        /// What is to be done, in a few words.
         text: String,
         /// client, practitioner, family-member or provider.
         #[arg(long)]
@@ -90,6 +104,7 @@ pub enum StepCommand {
         /// Who exactly (the sister, the housing officer...).
         #[arg(long)]
         who: Option<String>,
+        /// When it is due (YYYY-MM-DD, friday, +3d, +2w...).
         #[arg(long)]
         due: Option<String>,
     },
@@ -97,8 +112,10 @@ pub enum StepCommand {
     Done {
         /// Step reference (ST-4).
         step: String,
+        /// The day it was done (default today).
         #[arg(long)]
         on: Option<String>,
+        /// Mark it not done again (ticked by mistake).
         #[arg(long)]
         undo: bool,
     },
@@ -114,6 +131,7 @@ pub struct GoalAddArgs {
     /// What is counted, e.g. "nights in stable housing per month".
     #[arg(long)]
     pub measure: Option<String>,
+    /// The unit of the numbers (nights, sessions, pounds...).
     #[arg(long)]
     pub unit: Option<String>,
     /// Where things stand now.
@@ -131,6 +149,7 @@ pub struct GoalAddArgs {
     /// Start date (default today).
     #[arg(long)]
     pub start: Option<String>,
+    /// The day the target should be reached (YYYY-MM-DD, +3m...).
     #[arg(long)]
     pub target_date: Option<String>,
     /// short or long (default: from the dates; 90 days or less is short).
@@ -160,6 +179,7 @@ pub struct GoalAddArgs {
     /// Who does the first step: client, practitioner, family-member or provider.
     #[arg(long)]
     pub step_owner: Option<String>,
+    /// When the first step is due (YYYY-MM-DD, friday, +3d...).
     #[arg(long)]
     pub step_due: Option<String>,
     #[command(flatten)]
@@ -170,19 +190,23 @@ pub struct GoalAddArgs {
 pub enum PlanCommand {
     /// Write the case plan as Markdown to print and sign (standard output unless -o).
     Export {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         /// File to write (owner-only); an existing file is kept unless --force.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Replace the file given with -o if it exists.
         #[arg(long)]
         force: bool,
     },
     /// Record a plan review held (--held) and/or set the next review date (--next).
     Review {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         /// The day the review was held.
         #[arg(long)]
         held: Option<String>,
+        /// What the review found and agreed, in a few lines.
         #[arg(long)]
         summary: Option<String>,
         /// The next review (default 90 days after the review or today).

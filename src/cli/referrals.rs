@@ -64,10 +64,13 @@ pub struct ReferralAddArgs {
     #[arg(long)]
     pub method: Option<String>,
     #[arg(long)]
+    /// The person to speak to at the provider (a name, a desk, an extension).
     pub contact: Option<String>,
     #[arg(long)]
+    /// When to check on it (YYYY-MM-DD, friday, +3d...; default from the urgency).
     pub follow_up: Option<String>,
     #[arg(long)]
+    /// Anything else worth keeping about the referral.
     pub notes: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -80,6 +83,7 @@ pub struct ReferralStatusArgs {
     /// The new status.
     pub status: String,
     #[arg(long)]
+    /// What was said or done, kept with the status change.
     pub note: Option<String>,
     /// Why (required when the provider declines).
     #[arg(long)]

@@ -14,6 +14,7 @@ mod cli;
 mod cli_close;
 mod cli_directory;
 mod cli_echo;
+mod cli_help;
 mod cli_plan;
 mod close_screens;
 mod closure;
