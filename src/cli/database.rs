@@ -8,7 +8,8 @@ use chrono::Utc;
 use clap::Args;
 
 use super::common::{db_path, open, open_to_read};
-use crate::store::{OpenMode, Store, StoreError};
+use crate::domain::text::display_safe;
+use crate::store::{default_db_path, OpenMode, Store, StoreError};
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
@@ -85,12 +86,35 @@ pub fn init(db: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `caseload where`: the database the other commands would use, found as they find it, but
+/// nothing is created (not even the data directory). Missing is said on standard error.
+pub fn where_is(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let path = match db {
+        Some(p) => p,
+        None => default_db_path()
+            .ok_or_else(|| anyhow::anyhow!("Could not find your data directory; use --db PATH"))?,
+    };
+    // as the other commands would find it from here: a relative --db is made absolute
+    let path = std::path::absolute(&path).unwrap_or(path);
+    println!("{}", display_safe(&path.display().to_string()));
+    if !path.exists() {
+        eprintln!(
+            "caseload: note: there is no database there yet; the app, client add or caseload init makes one."
+        );
+    }
+    Ok(())
+}
+
 pub fn check(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let shown = quote_path(&db_path(db.clone())?);
     let problems = match open_to_read(db).map_err(|e| e.downcast::<StoreError>()) {
         Ok(store) => {
             let problems = store.check()?;
             if problems.is_empty() {
-                println!("ok: the database is intact (schema version {}).", store.schema_version()?);
+                println!(
+                    "ok: the database at {shown} is intact (schema version {}).",
+                    store.schema_version()?
+                );
                 return Ok(());
             }
             problems
@@ -106,7 +130,7 @@ pub fn check(db: Option<PathBuf>) -> anyhow::Result<()> {
         println!("problem: {p}");
     }
     anyhow::bail!(
-        "The integrity check found damage. Nothing was changed. To restore: close caseload, keep this \
+        "The integrity check of {shown} found damage. Nothing was changed. To restore: close caseload, keep this \
          file aside (rename it), and copy your latest backup in its place (caseload backup writes one; a backup of \
          a damaged file is refused, so your backups are whole). Records that can still be read can be saved \
          first: caseload export REF --format json."

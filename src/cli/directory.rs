@@ -7,10 +7,13 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use super::common::{bad, json_with, open, open_to_read, print_json, refusal, store_refusal, today, Output};
+use super::common::{
+    bad, empty_list, json_with, open, open_if_exists, open_to_read, print_json, refusal, store_refusal,
+    today, Output,
+};
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
 use crate::domain::text::{display_safe, fit, width};
-use crate::import::{import_path, ImportError};
+use crate::import::read_directory;
 use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSummary};
 
 #[derive(Subcommand, Debug)]
@@ -116,7 +119,8 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
     match cmd {
         DirectoryCommand::Import { path, json } => import(db, &path, json),
         DirectoryCommand::List { output } => {
-            let store = open_to_read(db)?;
+            // a database that does not exist yet holds no services (and is not made by looking)
+            let Some(store) = open_if_exists(db)? else { return empty_list(output.json) };
             let total = store.count_services()? as usize;
             let mut rows = Vec::new();
             for offset in (0..total).step_by(1_000) {
@@ -225,7 +229,10 @@ fn print_service(s: &Service, today: NaiveDate) {
     line("Notes", &s.notes);
 }
 
+/// Reads the file first: a path that is wrong or a file that is refused leaves no database
+/// behind; a good file makes one if there was none (a directory may come before any client).
 fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let data = read_directory(path).map_err(|e| bad(e.to_string()))?;
     let mut store = open(db)?;
     let terminal = std::io::stderr().is_terminal();
     let mut last_shown = 0usize;
@@ -244,11 +251,7 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
             eprintln!("Importing: {} of {} records", p.done, p.total);
         }
     };
-    let report = match import_path(&mut store, path, Utc::now(), &mut progress) {
-        Ok(r) => r,
-        Err(e @ ImportError::Refused(_)) => return Err(bad(e.to_string())),
-        Err(ImportError::Store(e)) => return Err(e.into()),
-    };
+    let report = store.import_directory(&data, Utc::now(), &mut progress)?;
     if json {
         print_json(&report)?;
     } else {

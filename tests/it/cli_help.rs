@@ -1,9 +1,6 @@
 //! The command line explains itself: every option and argument has a help line, and no help
 //! line stops mid-sentence (issue 15).
 
-use caseload::cli::Cli;
-use clap::CommandFactory;
-
 /// Words a finished sentence does not end on: a help line ending so was cut off.
 const DANGLING: &[&str] = &[
     "a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "by", "for", "with", "from",
@@ -49,7 +46,7 @@ fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
 #[test]
 fn every_option_and_argument_has_a_help_line_that_ends_as_a_sentence() {
     let mut problems = Vec::new();
-    walk(&Cli::command(), "", &mut problems);
+    walk(&caseload::cli::command(), "", &mut problems);
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
@@ -60,4 +57,63 @@ fn a_cut_off_help_line_is_caught() {
     assert!(cut_off("Name,").is_some());
     assert!(cut_off("Print the report as JSON.").is_none());
     assert!(cut_off("Date of birth, YYYY-MM-DD").is_none());
+}
+
+/// The binary with its data directory in `home` (XDG_DATA_HOME and HOME), no CASELOAD_DB.
+fn at_home(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(crate::common::BIN)
+        .args(args)
+        .env_remove("CASELOAD_DB")
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run caseload")
+}
+
+#[test]
+fn caseload_where_prints_the_database_in_use_and_creates_nothing() {
+    use crate::common::{caseload, stdout, temp_db};
+    let home = tempfile::tempdir().unwrap();
+    let default = home.path().join("data/caseload/caseload.db");
+    let o = at_home(home.path(), &["where"]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
+    assert_eq!(stdout(&o).trim_end(), default.display().to_string());
+    assert!(crate::common::stderr(&o).contains("no database there yet"));
+    assert!(!home.path().join("data").exists(), "where creates nothing, not even the folder");
+    // --db and CASELOAD_DB are what the other commands use, and so what `where` prints
+    let (_d, db) = temp_db();
+    let o = caseload(&db, &["where"]);
+    assert_eq!(stdout(&o).trim_end(), db.display().to_string());
+    let o =
+        std::process::Command::new(crate::common::BIN).arg("where").env("CASELOAD_DB", &db).output().unwrap();
+    assert_eq!(stdout(&o).trim_end(), db.display().to_string());
+    // a relative --db is shown as the absolute path it is from here
+    let o = crate::common::caseload_in(db.parent().unwrap(), std::path::Path::new("rel.db"), &["where"]);
+    assert_eq!(stdout(&o).trim_end(), db.parent().unwrap().join("rel.db").display().to_string());
+}
+
+#[test]
+fn help_names_the_default_database_found_at_run_time() {
+    let home = tempfile::tempdir().unwrap();
+    let default = home.path().join("data/caseload/caseload.db").display().to_string();
+    for args in [vec!["--help"], vec!["client", "add", "--help"], vec!["check", "--help"]] {
+        let o = at_home(home.path(), &args);
+        assert!(o.status.success(), "{args:?}");
+        let help = crate::common::stdout(&o);
+        assert!(help.contains(&format!("(default: {default})")), "{args:?}: {help}");
+    }
+    let top = crate::common::stdout(&at_home(home.path(), &["--help"]));
+    assert!(top.contains("caseload where"), "{top}");
+}
+
+#[test]
+fn check_names_the_database_it_checked() {
+    use crate::common::{caseload, stdout, temp_db};
+    let (_d, db) = temp_db();
+    assert!(caseload(&db, &["init"]).status.success());
+    let o = caseload(&db, &["check"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("ok"), "{}", stdout(&o));
+    assert!(stdout(&o).contains(&db.display().to_string()), "{}", stdout(&o));
 }
