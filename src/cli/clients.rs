@@ -73,7 +73,7 @@ pub struct ClientAddArgs {
     #[arg(long = "reason")]
     pub referral_reason: Option<String>,
     /// Intake date (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub intake_date: Option<String>,
     /// The programme or service that holds the case.
     #[arg(long)]

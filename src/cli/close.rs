@@ -38,10 +38,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub include_errors: bool,
     /// Only notes from this day (YYYY-MM-DD, -30d...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Only notes up to and including this day.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
 }
 

@@ -70,7 +70,7 @@ pub enum ConsentCommand {
         /// Consent reference (RI-0007).
         consent: String,
         /// The day it was withdrawn (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
         #[arg(long)]
         /// Why it was withdrawn, in the client's words if they gave any.
@@ -89,10 +89,10 @@ pub struct ConsentAddArgs {
     #[arg(long)]
     pub covers: Option<String>,
     /// The day it was signed (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub signed: Option<String>,
     /// The last day it is valid.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub expires: String,
     #[command(flatten)]
     pub output: Output,
@@ -122,7 +122,7 @@ pub struct AdvocacyAddArgs {
     #[arg(long)]
     pub target: String,
     /// A deadline such as an appeal date; shown on Today.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub deadline: Option<String>,
     /// What was done today, if anything.
     #[arg(long)]

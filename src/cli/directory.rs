@@ -102,7 +102,7 @@ pub struct DirectoryAddArgs {
     #[arg(long)]
     pub categories: Option<String>,
     /// When the details were last checked (YYYY-MM-DD, today, -3d…).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub verified: Option<String>,
     /// active (default), inactive, temporarily closed or defunct.
     #[arg(long)]

@@ -29,13 +29,13 @@ pub struct NoteArgs {
     #[arg(long = "type")]
     pub contact_type: Option<String>,
     /// When the contact happened: "YYYY-MM-DD HH:MM", a date, "yesterday 14:30" (default now).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Duration in minutes.
     #[arg(long)]
     pub minutes: Option<String>,
     /// A follow-up date (YYYY-MM-DD, friday, +3d, +2w, +3m...), shown on Today when due.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     /// Who took part besides you and the client (a parent, an interpreter...).
     #[arg(long)]
@@ -55,10 +55,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub client: Option<String>,
     /// From this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Up to and including this day.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
     /// At most this many results (default 50; with --json, every match).
     #[arg(long)]

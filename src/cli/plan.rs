@@ -46,12 +46,13 @@ pub enum GoalCommand {
         /// Goal reference (G-12).
         goal: String,
         /// The value measured (a number, negative too, or yes/no for a milestone).
+        #[arg(allow_negative_numbers = true)]
         value: String,
         /// What lies behind the value, in a few words.
         #[arg(long)]
         note: Option<String>,
         /// The day it was measured (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
         #[command(flatten)]
         output: Output,
@@ -67,7 +68,7 @@ pub enum GoalCommand {
         #[arg(long)]
         reason: Option<String>,
         /// The day it changed (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
     },
     /// Record how a goal is going: in-progress, improving, worsening, no-change, achieved,
@@ -82,7 +83,7 @@ pub enum GoalCommand {
         #[arg(long)]
         reason: Option<String>,
         /// The day it was judged (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
     },
     /// A goal's steps: add one, or tick one done.
@@ -105,7 +106,7 @@ pub enum StepCommand {
         #[arg(long)]
         who: Option<String>,
         /// When it is due (YYYY-MM-DD, friday, +3d, +2w...).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
     },
     /// Tick a step done (today unless --on), or not done with --undo.
@@ -113,7 +114,7 @@ pub enum StepCommand {
         /// Step reference (ST-4).
         step: String,
         /// The day it was done (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
         /// Mark it not done again (ticked by mistake).
         #[arg(long)]
@@ -135,10 +136,10 @@ pub struct GoalAddArgs {
     #[arg(long)]
     pub unit: Option<String>,
     /// Where things stand now.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub baseline: Option<String>,
     /// The number to reach (below the baseline to reduce something).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub target: Option<String>,
     /// A yes/no milestone instead of a number.
     #[arg(long)]
@@ -147,10 +148,10 @@ pub struct GoalAddArgs {
     #[arg(long)]
     pub screener: Option<String>,
     /// Start date (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub start: Option<String>,
     /// The day the target should be reached (YYYY-MM-DD, +3m...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub target_date: Option<String>,
     /// short or long (default: from the dates; 90 days or less is short).
     #[arg(long)]
@@ -180,7 +181,7 @@ pub struct GoalAddArgs {
     #[arg(long)]
     pub step_owner: Option<String>,
     /// When the first step is due (YYYY-MM-DD, friday, +3d...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub step_due: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -204,13 +205,13 @@ pub enum PlanCommand {
         /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         /// The day the review was held.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         held: Option<String>,
         /// What the review found and agreed, in a few lines.
         #[arg(long)]
         summary: Option<String>,
         /// The next review (default 90 days after the review or today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         next: Option<String>,
     },
 }

@@ -68,6 +68,7 @@ pub struct ReferralAddArgs {
     pub contact: Option<String>,
     #[arg(long)]
     /// When to check on it (YYYY-MM-DD, friday, +3d...; default from the urgency).
+    #[arg(allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     #[arg(long)]
     /// Anything else worth keeping about the referral.
@@ -89,14 +90,14 @@ pub struct ReferralStatusArgs {
     #[arg(long)]
     pub reason: Option<String>,
     /// The day it happened, if earlier than today.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub on: Option<String>,
     /// A follow-up date other than the default.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     /// When accepted: the first appointment's day and time ("friday 10:00", "2026-11-27 14:30");
     /// the follow-up falls on its day. A day without a time is refused.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub appointment: Option<String>,
     #[command(flatten)]
     pub output: Output,

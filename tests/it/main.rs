@@ -16,6 +16,7 @@ mod cli_directory;
 mod cli_echo;
 mod cli_help;
 mod cli_plan;
+mod cli_small;
 mod close_screens;
 mod closure;
 mod contracts;

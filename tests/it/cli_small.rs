@@ -1,0 +1,79 @@
+//! Small things a new user tripped over on the command line (issue 15): values that start
+//! with `-`, the demo on a database that has one, count words, names cut only on a terminal.
+
+use crate::common::{self, caseload, json, stderr, stdout};
+
+/// A database with one synthetic client, C-0001.
+fn one_client() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, db) = common::temp_db();
+    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (d, db)
+}
+
+#[test]
+fn a_deadline_of_minus_two_days_is_a_day_not_a_flag() {
+    let (_d, db) = one_client();
+    let o = caseload(
+        &db,
+        &[
+            "advocacy",
+            "add",
+            "C-0001",
+            "--barrier",
+            "Benefit stopped",
+            "--target",
+            "Benefits office",
+            "--deadline",
+            "-2d",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = (chrono::Utc::now().date_naive() - chrono::Days::new(2)).format("%Y-%m-%d").to_string();
+    assert_eq!(json(&o)["deadline"], want.as_str(), "{}", stdout(&o));
+}
+
+#[test]
+fn goal_progress_takes_a_negative_number() {
+    let (_d, db) = one_client();
+    let o = caseload(
+        &db,
+        &[
+            "goal",
+            "add",
+            "C-0001",
+            "--statement",
+            "Bring the overdraft back",
+            "--measure",
+            "balance in pounds",
+            "--baseline",
+            "-40",
+            "--target",
+            "0",
+            "--target-date",
+            "+3m",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let goal = stdout(&o).split_whitespace().next().unwrap().to_string();
+    let o = caseload(&db, &["goal", "progress", &goal, "-5", "--on", "-1d", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&db, &["goal", "show", &goal, "--json"]);
+    let shown = stdout(&o);
+    assert!(shown.contains("-5"), "{shown}");
+    assert!(shown.contains("-40"), "the baseline was taken as a number: {shown}");
+}
+
+#[test]
+fn other_date_flags_take_relative_days_back() {
+    let (_d, db) = one_client();
+    for args in [
+        vec!["note", "C-0001", "Phoned about the letter", "--at", "-1d 10:00", "--follow-up", "-1d"],
+        vec!["search", "letter", "--from", "-7d", "--to", "-0d"],
+        vec!["consent", "add", "C-0001", "--to", "Housing office", "--signed", "-3d", "--expires", "+1m"],
+    ] {
+        let o = caseload(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+}
