@@ -49,7 +49,7 @@ pub enum Command {
     /// The resource directory: import HSDS files, list, search, show and add services.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
-    /// Fill a new database with synthetic clients (never real people).
+    /// Fill a new database with synthetic clients (never real people); --add puts more in a demo one.
     Demo(database::DemoArgs),
     /// Write a consistent copy of the database (safe while caseload is open).
     Backup {

@@ -249,11 +249,11 @@ pub fn time(
     for r in &rows {
         total += r.minutes;
         println!(
-            "{:<7} {} {:<18} {:>4} notes {:>6} min",
+            "{:<7} {} {:<18} {:>10} {:>6} min",
             r.client,
             crate::domain::text::pad(&display_safe(&r.client_name), 26),
             r.contact_type,
-            r.notes,
+            crate::domain::words::count(r.notes, "note ", "notes"),
             r.minutes
         );
     }

@@ -77,3 +77,36 @@ fn other_date_flags_take_relative_days_back() {
         assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn demo_on_a_demo_database_says_so_and_adds_only_when_asked() {
+    let (_d, db) = common::temp_db();
+    assert!(caseload(&db, &["demo", "--clients", "3"]).status.success());
+    let before = common::open(&db).count_clients().unwrap();
+    let o = caseload(&db, &["demo", "--clients", "3"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let said = stderr(&o);
+    assert!(said.contains("already holds 3 synthetic clients") && said.contains("--add"), "{said}");
+    assert!(stdout(&o).is_empty());
+    assert_eq!(common::open(&db).count_clients().unwrap(), before, "nothing was added");
+    let o = caseload(&db, &["demo", "--clients", "3", "--add"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(common::open(&db).count_clients().unwrap(), before + 3);
+}
+
+#[test]
+fn count_words_agree_with_their_numbers() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["demo", "--clients", "1", "--notes-per-client", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    assert!(said.starts_with("Created 1 synthetic client ("), "{said}");
+    assert!(!said.contains(" 1 notes") && !said.contains(" 1 goals"), "{said}");
+    // the time report's one note
+    let (_d2, db2) = one_client();
+    let o = caseload(&db2, &["note", "C-0001", "Phoned about the letter", "--minutes", "15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&db2, &["time"]);
+    let said = stdout(&o);
+    assert!(said.contains(" 1 note ") && !said.contains("1 notes"), "{said}");
+}

@@ -152,6 +152,7 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
     // a new start offers the draft back
     let mut app = common::app(&path);
     let s = screen(&mut app, 80, 24);
+    assert!(s.contains("— 1 item, 0 overdue"), "one item is an item: {s}");
     insta::assert_snapshot!("drafts_offered", s);
     key(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);

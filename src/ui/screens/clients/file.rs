@@ -339,11 +339,12 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
             let empty = if a.empty_parts == 0 {
                 "complete".to_string()
             } else {
-                format!("{} parts empty", a.empty_parts)
+                format!("{} empty", crate::domain::words::count(a.empty_parts, "part", "parts"))
             };
             let earlier =
                 if list.len() > 1 { format!(" (+{} earlier)", list.len() - 1) } else { String::new() };
-            format!("{} {}: {} needs, {empty}{earlier}", a.reference, format_date(a.assessed_on), a.needs)
+            let needs = crate::domain::words::count(a.needs, "need", "needs");
+            format!("{} {}: {needs}, {empty}{earlier}", a.reference, format_date(a.assessed_on))
         }
     };
     let screenings = store.screenings(client_id)?;
