@@ -137,10 +137,7 @@ pub fn client(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()> {
                         println!(
                             "{:<8} {} {:>4} {:<7} {}",
                             r.reference,
-                            crate::domain::text::pad(
-                                &crate::domain::text::display_safe(&c.display_name()),
-                                40
-                            ),
+                            super::common::column(&c.display_name(), 40),
                             r.age.map(|a| a.to_string()).unwrap_or_default(),
                             r.status,
                             r.last_contact.unwrap_or_else(|| "no contact yet".into())

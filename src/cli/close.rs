@@ -169,7 +169,7 @@ pub fn retention(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
         println!(
             "{:<8} {} closed {}, kept until {}",
             f.reference,
-            crate::domain::text::pad(&display_safe(&f.name), 40),
+            super::common::column(&f.name, 40),
             format_date(f.closed_on),
             format_date(f.retain_until)
         );

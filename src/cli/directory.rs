@@ -8,11 +8,11 @@ use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
 use super::common::{
-    bad, empty_list, json_with, open, open_if_exists, open_to_read, print_json, refusal, store_refusal,
-    today, Output,
+    bad, column, empty_list, json_with, open, open_if_exists, open_to_read, print_json, refusal,
+    store_refusal, today, Output,
 };
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
-use crate::domain::text::{display_safe, fit, width};
+use crate::domain::text::display_safe;
 use crate::import::read_directory;
 use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSummary};
 
@@ -169,12 +169,6 @@ fn service_json(s: &Service, today: NaiveDate) -> serde_json::Value {
     json_with(s, vec![("unverified", s.verification(today).needs_check().into())])
 }
 
-fn pad(s: &str, w: usize) -> String {
-    let f = fit(&display_safe(s), w);
-    let gap = w.saturating_sub(width(&f));
-    format!("{f}{}", " ".repeat(gap))
-}
-
 fn print_summaries(list: &[ServiceSummary], today: NaiveDate) {
     let mut out = std::io::stdout().lock();
     for s in list {
@@ -182,9 +176,9 @@ fn print_summaries(list: &[ServiceSummary], today: NaiveDate) {
             out,
             "{:<7} {} {} {} {}",
             s.reference,
-            pad(&s.name, 36),
-            pad(&s.organisation, 28),
-            pad(&s.town, 16),
+            column(&s.name, 36),
+            column(&s.organisation, 28),
+            column(&s.town, 16),
             s.verification(today).word()
         );
     }

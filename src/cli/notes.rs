@@ -196,7 +196,7 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
             h.reference,
             h.client.as_deref().unwrap_or(""),
             local_date(&h.occurred_at),
-            crate::domain::text::pad(&display_safe(&h.client_name), 24),
+            super::common::column(&h.client_name, 24),
             display_safe(&snippet_plain(&h.snippet))
         );
     }
@@ -219,7 +219,7 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
             "{:<8} {:<7} {} {}",
             i.urgency.marker(),
             i.client_ref.as_deref().unwrap_or(""),
-            crate::domain::text::pad(&display_safe(&i.client_name), 24),
+            super::common::column(&i.client_name, 24),
             display_safe(&i.title)
         );
     }
@@ -251,7 +251,7 @@ pub fn time(
         println!(
             "{:<7} {} {:<18} {:>10} {:>6} min",
             r.client,
-            crate::domain::text::pad(&display_safe(&r.client_name), 26),
+            super::common::column(&r.client_name, 26),
             r.contact_type,
             crate::domain::words::count(r.notes, "note ", "notes"),
             r.minutes

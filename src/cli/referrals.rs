@@ -113,7 +113,7 @@ fn line(r: &Referral, today: chrono::NaiveDate) -> String {
         "{:<6} {}  {:<40} {}{follow}",
         r.reference,
         r.client,
-        crate::domain::text::pad(&display_safe(&r.provider), 40),
+        super::common::column(&r.provider, 40),
         r.age(today)
     )
 }

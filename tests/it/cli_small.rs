@@ -110,3 +110,31 @@ fn count_words_agree_with_their_numbers() {
     let said = stdout(&o);
     assert!(said.contains(" 1 note ") && !said.contains("1 notes"), "{said}");
 }
+
+#[test]
+fn piped_output_keeps_long_names_whole() {
+    let (_d, db) = common::temp_db();
+    let given = "Bartholomew Alexander";
+    let family = "Featherstonehaugh-Cholmondeley-Wrights";
+    let name = format!("{given} {family}");
+    assert_eq!(name.chars().count(), 60);
+    let o = caseload(&db, &["client", "add", "--given", given, "--family", family, "--preferred", ""]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&db, &["note", "C-0001", "Phoned about the letter", "--minutes", "15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let service = "Community Legal Advice and Tenancy Sustainment Service North";
+    assert_eq!(service.chars().count(), 60);
+    let o = caseload(&db, &["directory", "add", "--organisation", "Example Law Centre", "--name", service]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (args, whole) in [
+        (vec!["client", "list"], family),
+        (vec!["time"], family),
+        (vec!["search", "letter"], family),
+        (vec!["directory", "list"], service),
+    ] {
+        let o = caseload(&db, &args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains(whole) && !out.contains('…'), "{args:?} cut a name in a pipe:\n{out}");
+    }
+}
