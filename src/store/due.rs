@@ -129,7 +129,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec
             .checked_add_days(Days::new(u64::from(ctx.settings.signing_window_days)))
             .unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let what = if count == 1 { "1 unsigned note".to_string() } else { format!("{count} unsigned notes") };
+        let what = crate::domain::words::count(count, "unsigned note", "unsigned notes");
         out.push(DueItem {
             rule: "unsigned-notes",
             urgency,
