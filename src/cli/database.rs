@@ -35,8 +35,8 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
     let earlier = crate::demo::demo_clients(&store)?;
     if earlier > 0 && !a.add {
         return Err(bad(format!(
-            "{} already holds {} from an earlier demo; nothing was added. To add {} more: \
-             caseload demo --add. For a fresh caseload, use a new file: caseload --db demo2.db demo",
+            "{} already holds {} from an earlier demo; nothing was added. Run it again with --add to add \
+             {} more, or use a new file for a fresh caseload: caseload --db demo2.db demo",
             quote_path(store.path()),
             count(earlier, "synthetic client", "synthetic clients"),
             a.clients
