@@ -83,8 +83,9 @@ fn run(job: &Job, db: &Path, tx: &Sender<JobEvent>) -> Result<JobReport, String>
             .map_err(|e| e.to_string())?;
             Ok(JobReport {
                 status: format!(
-                    "Import finished: {} services added, {} updated.",
-                    report.services.added, report.services.updated
+                    "Import finished: {} added, {} updated.",
+                    crate::domain::words::count(report.services.added, "service", "services"),
+                    report.services.updated
                 ),
                 lines: report.lines(),
             })

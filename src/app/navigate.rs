@@ -39,7 +39,7 @@ impl App {
                 let on_settings =
                     self.stack.last().and_then(|v| v.draft()).is_some_and(|d| d.key == "settings");
                 if !on_settings {
-                    self.push_view(Box::new(settings_screen(&self.settings, today)));
+                    self.push_view(Box::new(settings_screen(&self.settings, today, self.store.path())));
                 }
             }
             Message::GoTime => self.push_view(Box::new(TimeScreen::new(today))),

@@ -43,7 +43,7 @@ pub enum AppointmentCommand {
 pub struct AppointmentArgs {
     /// The day and time: "2026-11-27 10:00", "friday 10:00", "tomorrow 14:30". A day without a
     /// time is refused (no time is made up).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Where it is.
     #[arg(long)]
@@ -55,6 +55,7 @@ pub struct AppointmentArgs {
     #[arg(long)]
     pub how: Option<String>,
     #[arg(long)]
+    /// Anything else to remember (bring a letter, ask for the interpreter...).
     pub notes: Option<String>,
 }
 

@@ -52,7 +52,7 @@ pub struct ScreenAddArgs {
     #[arg(long)]
     pub difficulty: Option<String>,
     /// The day it was given (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub date: Option<String>,
     /// A note kept with the result.
     #[arg(long)]

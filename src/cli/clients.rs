@@ -39,35 +39,46 @@ pub enum ClientCommand {
 
 #[derive(Args, Debug)]
 pub struct ClientAddArgs {
+    /// Given (first) name.
     #[arg(long)]
     pub given: String,
+    /// Family name (surname).
     #[arg(long)]
     pub family: String,
     /// Date of birth, YYYY-MM-DD.
     #[arg(long)]
     pub dob: Option<String>,
+    /// Phone number, to call or text.
     #[arg(long)]
     pub phone: Option<String>,
+    /// The name the client likes to be called, if not the given name.
     #[arg(long)]
     pub preferred: Option<String>,
+    /// Pronouns (she/her, they/them...).
     #[arg(long)]
     pub pronouns: Option<String>,
+    /// Email address.
     #[arg(long)]
     pub email: Option<String>,
     /// Yes or no: may a message be left?
     #[arg(long)]
     pub safe_to_leave_message: Option<String>,
+    /// Preferred language, for calls and letters.
     #[arg(long)]
     pub language: Option<String>,
+    /// Who referred the client (a GP, a school, self-referral...).
     #[arg(long = "source")]
     pub referral_source: Option<String>,
+    /// Why the client was referred, in a few words.
     #[arg(long = "reason")]
     pub referral_reason: Option<String>,
     /// Intake date (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub intake_date: Option<String>,
+    /// The programme or service that holds the case.
     #[arg(long)]
     pub programme: Option<String>,
+    /// Another agency's number for this client (kept as typed).
     #[arg(long)]
     pub external_id: Option<String>,
     /// Save even when a likely duplicate exists.
@@ -126,10 +137,7 @@ pub fn client(db: Option<PathBuf>, cmd: ClientCommand) -> anyhow::Result<()> {
                         println!(
                             "{:<8} {} {:>4} {:<7} {}",
                             r.reference,
-                            crate::domain::text::pad(
-                                &crate::domain::text::display_safe(&c.display_name()),
-                                40
-                            ),
+                            super::common::column(&c.display_name(), 40),
                             r.age.map(|a| a.to_string()).unwrap_or_default(),
                             r.status,
                             r.last_contact.unwrap_or_else(|| "no contact yet".into())

@@ -38,10 +38,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub include_errors: bool,
     /// Only notes from this day (YYYY-MM-DD, -30d...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Only notes up to and including this day.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
 }
 
@@ -169,7 +169,7 @@ pub fn retention(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
         println!(
             "{:<8} {} closed {}, kept until {}",
             f.reference,
-            crate::domain::text::pad(&display_safe(&f.name), 40),
+            super::common::column(&f.name, 40),
             format_date(f.closed_on),
             format_date(f.retain_until)
         );

@@ -1,7 +1,7 @@
 //! What the commands share: opening the store, the refusal that exits 2, the arguments several
 //! commands repeat, and the few readers and printers every area uses.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::domain::client::{Client, FieldError};
 use crate::domain::dates::parse_date;
-use crate::domain::text::quote_path;
+use crate::domain::text::{display_safe, pad, quote_path, width};
 use crate::store::{default_db_path, secure_data_dir, Store, StoreError};
 
 /// A refusal caused by what the user typed: exit code 2.
@@ -44,9 +44,24 @@ pub fn store_refusal<L: std::fmt::Display>(
     }
 }
 
+/// A column of plain output, `cols` cells wide and made safe to print. On a terminal a longer
+/// text is cut with "…" to keep the table in line; into a pipe or a file it is written whole, so
+/// that a script reading the output gets every name as it is.
+pub fn column(s: &str, cols: usize) -> String {
+    static TERMINAL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let safe = display_safe(s);
+    if *TERMINAL.get_or_init(|| std::io::stdout().is_terminal()) {
+        pad(&safe, cols)
+    } else {
+        let gap = cols.saturating_sub(width(&safe));
+        format!("{safe}{}", " ".repeat(gap))
+    }
+}
+
 /// `--json`, where a command says nothing more about it.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct Output {
+    /// Print JSON instead of text (an array for a list, an object for one record).
     #[arg(long)]
     pub json: bool,
 }

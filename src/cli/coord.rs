@@ -21,6 +21,7 @@ pub enum ContactCommand {
     Add(ContactAddArgs),
     /// List the people around a client.
     List {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         #[command(flatten)]
         output: Output,
@@ -32,13 +33,16 @@ pub struct ContactAddArgs {
     #[command(flatten)]
     pub client: ClientRef,
     #[arg(long)]
+    /// Their name (a synthetic one in tests and demos).
     pub name: String,
     /// Their role: GP, teacher, probation officer, landlord, housing officer...
     #[arg(long)]
     pub role: String,
     #[arg(long)]
+    /// Phone number.
     pub phone: Option<String>,
     #[arg(long)]
+    /// Email address.
     pub email: Option<String>,
     /// Their organisation.
     #[arg(long)]
@@ -56,17 +60,20 @@ pub enum ConsentCommand {
     Add(ConsentAddArgs),
     /// List a client's consents with where each stands today.
     List {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         #[command(flatten)]
         output: Output,
     },
     /// Record that the client withdrew a consent (RI-3).
     Withdraw {
+        /// Consent reference (RI-0007).
         consent: String,
         /// The day it was withdrawn (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
         #[arg(long)]
+        /// Why it was withdrawn, in the client's words if they gave any.
         reason: Option<String>,
     },
 }
@@ -82,10 +89,10 @@ pub struct ConsentAddArgs {
     #[arg(long)]
     pub covers: Option<String>,
     /// The day it was signed (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub signed: Option<String>,
     /// The last day it is valid.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub expires: String,
     #[command(flatten)]
     pub output: Output,
@@ -97,6 +104,7 @@ pub enum AdvocacyCommand {
     Add(AdvocacyAddArgs),
     /// List a client's advocacy items, open ones first.
     List {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         #[command(flatten)]
         output: Output,
@@ -105,14 +113,16 @@ pub enum AdvocacyCommand {
 
 #[derive(Args, Debug)]
 pub struct AdvocacyAddArgs {
+    /// Client reference (C-0042) or a unique part of a name.
     pub reference: String,
     #[arg(long)]
+    /// The barrier in the client's way (a benefit stopped, a school place refused...).
     pub barrier: String,
     /// Whom the advocacy is aimed at: agency, landlord, school, benefits office...
     #[arg(long)]
     pub target: String,
     /// A deadline such as an appeal date; shown on Today.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub deadline: Option<String>,
     /// What was done today, if anything.
     #[arg(long)]

@@ -7,17 +7,22 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
-use super::common::{bad, json_with, open, open_to_read, print_json, refusal, store_refusal, today, Output};
+use super::common::{
+    bad, column, empty_list, json_with, open, open_if_exists, open_to_read, print_json, refusal,
+    store_refusal, today, Output,
+};
 use crate::domain::directory::{service_ref, validate_service, ServiceInput};
-use crate::domain::text::{display_safe, fit, width};
-use crate::import::{import_path, ImportError};
+use crate::domain::text::display_safe;
+use crate::import::read_directory;
 use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSummary};
 
 #[derive(Subcommand, Debug)]
 pub enum DirectoryCommand {
     /// Import an Open Referral HSDS directory: a datapackage folder (CSV files and
-    /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing again updates.
+    /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing the same directory again
+    /// updates its services in place.
     Import {
+        /// The datapackage folder, its datapackage.json, or an HSDS 3.0 JSON file.
         path: PathBuf,
         /// Print the report as JSON.
         #[arg(long)]
@@ -40,6 +45,7 @@ pub enum DirectoryCommand {
     },
     /// Show one service: S-0012 or a unique part of its name.
     Show {
+        /// Service reference (S-0012) or a unique part of its name.
         reference: String,
         #[command(flatten)]
         output: Output,
@@ -53,27 +59,37 @@ pub struct DirectoryAddArgs {
     /// The organisation that runs it: O-0003 or a name (a new name makes a new organisation).
     #[arg(long)]
     pub organisation: String,
+    /// The service's name.
     #[arg(long)]
     pub name: String,
+    /// What the service does, for whom.
     #[arg(long)]
     pub description: Option<String>,
     /// Phone numbers, separated by ";".
     #[arg(long)]
     pub phone: Option<String>,
+    /// Email address.
     #[arg(long)]
     pub email: Option<String>,
+    /// Website address.
     #[arg(long)]
     pub website: Option<String>,
+    /// Street address.
     #[arg(long)]
     pub address: Option<String>,
+    /// Town or city.
     #[arg(long)]
     pub town: Option<String>,
+    /// Postcode (ZIP code).
     #[arg(long)]
     pub postcode: Option<String>,
+    /// Opening hours, as free text (Mon-Fri 9-5).
     #[arg(long)]
     pub hours: Option<String>,
+    /// Who may use it (age, area, circumstances).
     #[arg(long)]
     pub eligibility: Option<String>,
+    /// What it costs (free, sliding scale...).
     #[arg(long)]
     pub fees: Option<String>,
     /// Languages, separated by commas.
@@ -86,10 +102,12 @@ pub struct DirectoryAddArgs {
     #[arg(long)]
     pub categories: Option<String>,
     /// When the details were last checked (YYYY-MM-DD, today, -3d…).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub verified: Option<String>,
+    /// active (default), inactive, temporarily closed or defunct.
     #[arg(long)]
     pub status: Option<String>,
+    /// Your own notes on the service.
     #[arg(long)]
     pub notes: Option<String>,
     #[command(flatten)]
@@ -101,7 +119,8 @@ pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
     match cmd {
         DirectoryCommand::Import { path, json } => import(db, &path, json),
         DirectoryCommand::List { output } => {
-            let store = open_to_read(db)?;
+            // a database that does not exist yet holds no services (and is not made by looking)
+            let Some(store) = open_if_exists(db)? else { return empty_list(output.json) };
             let total = store.count_services()? as usize;
             let mut rows = Vec::new();
             for offset in (0..total).step_by(1_000) {
@@ -150,12 +169,6 @@ fn service_json(s: &Service, today: NaiveDate) -> serde_json::Value {
     json_with(s, vec![("unverified", s.verification(today).needs_check().into())])
 }
 
-fn pad(s: &str, w: usize) -> String {
-    let f = fit(&display_safe(s), w);
-    let gap = w.saturating_sub(width(&f));
-    format!("{f}{}", " ".repeat(gap))
-}
-
 fn print_summaries(list: &[ServiceSummary], today: NaiveDate) {
     let mut out = std::io::stdout().lock();
     for s in list {
@@ -163,9 +176,9 @@ fn print_summaries(list: &[ServiceSummary], today: NaiveDate) {
             out,
             "{:<7} {} {} {} {}",
             s.reference,
-            pad(&s.name, 36),
-            pad(&s.organisation, 28),
-            pad(&s.town, 16),
+            column(&s.name, 36),
+            column(&s.organisation, 28),
+            column(&s.town, 16),
             s.verification(today).word()
         );
     }
@@ -210,7 +223,10 @@ fn print_service(s: &Service, today: NaiveDate) {
     line("Notes", &s.notes);
 }
 
+/// Reads the file first: a path that is wrong or a file that is refused leaves no database
+/// behind; a good file makes one if there was none (a directory may come before any client).
 fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let data = read_directory(path).map_err(|e| bad(e.to_string()))?;
     let mut store = open(db)?;
     let terminal = std::io::stderr().is_terminal();
     let mut last_shown = 0usize;
@@ -229,11 +245,7 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
             eprintln!("Importing: {} of {} records", p.done, p.total);
         }
     };
-    let report = match import_path(&mut store, path, Utc::now(), &mut progress) {
-        Ok(r) => r,
-        Err(e @ ImportError::Refused(_)) => return Err(bad(e.to_string())),
-        Err(ImportError::Store(e)) => return Err(e.into()),
-    };
+    let report = store.import_directory(&data, Utc::now(), &mut progress)?;
     if json {
         print_json(&report)?;
     } else {

@@ -21,10 +21,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::domain::text::safe_lines;
-use crate::store::StoreError;
+use crate::domain::text::{display_safe, safe_lines};
+use crate::store::{default_db_path, StoreError};
 use common::{bad, open, BadInput, ClientRef, Output};
 
 #[derive(Parser, Debug)]
@@ -34,7 +34,7 @@ use common::{bad, open, BadInput, ClientRef, Output};
     about = "A keyboard-first caseload for independent social workers and case managers."
 )]
 pub struct Cli {
-    /// Database file (default: caseload.db in your data directory).
+    /// Database file (default: caseload.db in your data directory; `caseload where` prints it).
     #[arg(long, global = true, env = "CASELOAD_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     #[command(subcommand)]
@@ -49,7 +49,7 @@ pub enum Command {
     /// The resource directory: import HSDS files, list, search, show and add services.
     #[command(subcommand)]
     Directory(directory::DirectoryCommand),
-    /// Fill a new database with synthetic clients (never real people).
+    /// Fill a new database with synthetic clients (never real people); --add puts more in a demo one.
     Demo(database::DemoArgs),
     /// Write a consistent copy of the database (safe while caseload is open).
     Backup {
@@ -58,6 +58,8 @@ pub enum Command {
     },
     /// Run a full integrity check of the database (slow on big files).
     Check,
+    /// Print the path of the database the other commands use (--db, CASELOAD_DB or the default).
+    Where,
     /// Make a new, empty caseload database at PATH (or at --db): also turns an empty file into one.
     Init {
         /// Where to make it (default: --db, or caseload.db in your data directory).
@@ -135,7 +137,7 @@ pub fn main() -> ExitCode {
     }
     crate::tui::install_panic_hook();
     crate::ui::theme::init_from_env();
-    let cli = match Cli::try_parse() {
+    let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => return parse_refusal(e),
     };
@@ -148,6 +150,20 @@ pub fn main() -> ExitCode {
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
+}
+
+/// The command line as `Cli` declares it, with what only the running program knows: the
+/// default database path, in `--db`'s help line and after the top-level help.
+pub fn command() -> clap::Command {
+    let default = match default_db_path() {
+        Some(p) => display_safe(&p.display().to_string()).into_owned(),
+        None => "none here: no data directory was found, so give --db".into(),
+    };
+    Cli::command().mut_arg("db", |a| a.help(format!("Database file (default: {default})"))).after_help(
+        format!(
+        "Database: {default} unless --db or CASELOAD_DB names another; caseload where prints the one in use."
+    ),
+    )
 }
 
 /// Help and version as clap prints them; a refused command line with what the user typed made
@@ -199,6 +215,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo(a)) => database::demo(db, a),
         Some(Command::Backup { path }) => database::backup(db, &path),
         Some(Command::Check) => database::check(db),
+        Some(Command::Where) => database::where_is(db),
         Some(Command::Init { path }) => database::init(path.or(db)),
     }
 }

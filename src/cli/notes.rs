@@ -29,16 +29,18 @@ pub struct NoteArgs {
     #[arg(long = "type")]
     pub contact_type: Option<String>,
     /// When the contact happened: "YYYY-MM-DD HH:MM", a date, "yesterday 14:30" (default now).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub at: Option<String>,
     /// Duration in minutes.
     #[arg(long)]
     pub minutes: Option<String>,
     /// A follow-up date (YYYY-MM-DD, friday, +3d, +2w, +3m...), shown on Today when due.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub follow_up: Option<String>,
+    /// Who took part besides you and the client (a parent, an interpreter...).
     #[arg(long)]
     pub participants: Option<String>,
+    /// Where the contact took place (home, office, school...).
     #[arg(long)]
     pub location: Option<String>,
     #[command(flatten)]
@@ -49,13 +51,14 @@ pub struct NoteArgs {
 pub struct SearchArgs {
     /// Words to find (plain words; "quoted phrases"; word* for a prefix).
     pub text: String,
+    /// Only this client's notes: a reference (C-0042) or a unique part of a name.
     #[arg(long)]
     pub client: Option<String>,
     /// From this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub from: Option<String>,
     /// Up to and including this day.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub to: Option<String>,
     /// At most this many results (default 50; with --json, every match).
     #[arg(long)]
@@ -193,7 +196,7 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
             h.reference,
             h.client.as_deref().unwrap_or(""),
             local_date(&h.occurred_at),
-            crate::domain::text::pad(&display_safe(&h.client_name), 24),
+            super::common::column(&h.client_name, 24),
             display_safe(&snippet_plain(&h.snippet))
         );
     }
@@ -216,7 +219,7 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
             "{:<8} {:<7} {} {}",
             i.urgency.marker(),
             i.client_ref.as_deref().unwrap_or(""),
-            crate::domain::text::pad(&display_safe(&i.client_name), 24),
+            super::common::column(&i.client_name, 24),
             display_safe(&i.title)
         );
     }
@@ -246,11 +249,11 @@ pub fn time(
     for r in &rows {
         total += r.minutes;
         println!(
-            "{:<7} {} {:<18} {:>4} notes {:>6} min",
+            "{:<7} {} {:<18} {:>10} {:>6} min",
             r.client,
-            crate::domain::text::pad(&display_safe(&r.client_name), 26),
+            super::common::column(&r.client_name, 26),
             r.contact_type,
-            r.notes,
+            crate::domain::words::count(r.notes, "note ", "notes"),
             r.minutes
         );
     }

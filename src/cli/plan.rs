@@ -43,12 +43,16 @@ pub enum GoalCommand {
     },
     /// Record a measured value (a milestone: yes or no).
     Progress {
+        /// Goal reference (G-12).
         goal: String,
+        /// The value measured (a number, negative too, or yes/no for a milestone).
+        #[arg(allow_negative_numbers = true)]
         value: String,
+        /// What lies behind the value, in a few words.
         #[arg(long)]
         note: Option<String>,
         /// The day it was measured (default today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
         #[command(flatten)]
         output: Output,
@@ -56,21 +60,30 @@ pub enum GoalCommand {
     /// Move a goal along its lifecycle: proposed, active, on-hold, completed, cancelled,
     /// entered-in-error (a reason is needed for on-hold, cancelled and entered-in-error).
     Status {
+        /// Goal reference (G-12).
         goal: String,
+        /// The new status: proposed, active, on-hold, completed, cancelled, entered-in-error.
         status: String,
+        /// Why (needed for on-hold, cancelled and entered-in-error).
         #[arg(long)]
         reason: Option<String>,
-        #[arg(long)]
+        /// The day it changed (default today).
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
     },
     /// Record how a goal is going: in-progress, improving, worsening, no-change, achieved,
     /// sustaining, not-achieved, not-attainable.
     Achievement {
+        /// Goal reference (G-12).
         goal: String,
+        /// How it is going: in-progress, improving, worsening, no-change, achieved, sustaining,
+        /// not-achieved, not-attainable.
         achievement: String,
+        /// Why it is judged so, in a few words.
         #[arg(long)]
         reason: Option<String>,
-        #[arg(long)]
+        /// The day it was judged (default today).
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
     },
     /// A goal's steps: add one, or tick one done.
@@ -82,7 +95,9 @@ pub enum GoalCommand {
 pub enum StepCommand {
     /// Add a step to a goal; prints the new step's ref first.
     Add {
+        /// Goal reference (G-12).
         goal: String,
+        /// What is to be done, in a few words.
         text: String,
         /// client, practitioner, family-member or provider.
         #[arg(long)]
@@ -90,15 +105,18 @@ pub enum StepCommand {
         /// Who exactly (the sister, the housing officer...).
         #[arg(long)]
         who: Option<String>,
-        #[arg(long)]
+        /// When it is due (YYYY-MM-DD, friday, +3d, +2w...).
+        #[arg(long, allow_hyphen_values = true)]
         due: Option<String>,
     },
     /// Tick a step done (today unless --on), or not done with --undo.
     Done {
         /// Step reference (ST-4).
         step: String,
-        #[arg(long)]
+        /// The day it was done (default today).
+        #[arg(long, allow_hyphen_values = true)]
         on: Option<String>,
+        /// Mark it not done again (ticked by mistake).
         #[arg(long)]
         undo: bool,
     },
@@ -114,13 +132,14 @@ pub struct GoalAddArgs {
     /// What is counted, e.g. "nights in stable housing per month".
     #[arg(long)]
     pub measure: Option<String>,
+    /// The unit of the numbers (nights, sessions, pounds...).
     #[arg(long)]
     pub unit: Option<String>,
     /// Where things stand now.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub baseline: Option<String>,
     /// The number to reach (below the baseline to reduce something).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub target: Option<String>,
     /// A yes/no milestone instead of a number.
     #[arg(long)]
@@ -129,9 +148,10 @@ pub struct GoalAddArgs {
     #[arg(long)]
     pub screener: Option<String>,
     /// Start date (default today).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub start: Option<String>,
-    #[arg(long)]
+    /// The day the target should be reached (YYYY-MM-DD, +3m...).
+    #[arg(long, allow_hyphen_values = true)]
     pub target_date: Option<String>,
     /// short or long (default: from the dates; 90 days or less is short).
     #[arg(long)]
@@ -160,7 +180,8 @@ pub struct GoalAddArgs {
     /// Who does the first step: client, practitioner, family-member or provider.
     #[arg(long)]
     pub step_owner: Option<String>,
-    #[arg(long)]
+    /// When the first step is due (YYYY-MM-DD, friday, +3d...).
+    #[arg(long, allow_hyphen_values = true)]
     pub step_due: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -170,23 +191,27 @@ pub struct GoalAddArgs {
 pub enum PlanCommand {
     /// Write the case plan as Markdown to print and sign (standard output unless -o).
     Export {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         /// File to write (owner-only); an existing file is kept unless --force.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+        /// Replace the file given with -o if it exists.
         #[arg(long)]
         force: bool,
     },
     /// Record a plan review held (--held) and/or set the next review date (--next).
     Review {
+        /// Client reference (C-0042) or a unique part of a name.
         reference: String,
         /// The day the review was held.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         held: Option<String>,
+        /// What the review found and agreed, in a few lines.
         #[arg(long)]
         summary: Option<String>,
         /// The next review (default 90 days after the review or today).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         next: Option<String>,
     },
 }

@@ -64,10 +64,14 @@ pub struct ReferralAddArgs {
     #[arg(long)]
     pub method: Option<String>,
     #[arg(long)]
+    /// The person to speak to at the provider (a name, a desk, an extension).
     pub contact: Option<String>,
     #[arg(long)]
+    /// When to check on it (YYYY-MM-DD, friday, +3d...; default from the urgency).
+    #[arg(allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     #[arg(long)]
+    /// Anything else worth keeping about the referral.
     pub notes: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -80,19 +84,20 @@ pub struct ReferralStatusArgs {
     /// The new status.
     pub status: String,
     #[arg(long)]
+    /// What was said or done, kept with the status change.
     pub note: Option<String>,
     /// Why (required when the provider declines).
     #[arg(long)]
     pub reason: Option<String>,
     /// The day it happened, if earlier than today.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub on: Option<String>,
     /// A follow-up date other than the default.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub follow_up: Option<String>,
     /// When accepted: the first appointment's day and time ("friday 10:00", "2026-11-27 14:30");
     /// the follow-up falls on its day. A day without a time is refused.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub appointment: Option<String>,
     #[command(flatten)]
     pub output: Output,
@@ -108,7 +113,7 @@ fn line(r: &Referral, today: chrono::NaiveDate) -> String {
         "{:<6} {}  {:<40} {}{follow}",
         r.reference,
         r.client,
-        crate::domain::text::pad(&display_safe(&r.provider), 40),
+        super::common::column(&r.provider, 40),
         r.age(today)
     )
 }

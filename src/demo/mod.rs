@@ -87,6 +87,15 @@ pub fn check_demo_allowed(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// How many clients an earlier `caseload demo` put in this database (0: none, or not a demo
+/// file), so that a second run can ask before adding more.
+pub fn demo_clients(store: &Store) -> Result<i64> {
+    if store.meta(DEMO_MARKER)?.as_deref() != Some("true") {
+        return Ok(0);
+    }
+    store.count_clients()
+}
+
 /// A client the demo made, as its later phases (plans, referrals) need to know them.
 #[derive(Debug, Clone, Copy)]
 pub struct DemoClient {

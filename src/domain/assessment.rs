@@ -9,6 +9,7 @@ use super::client::FieldError;
 use super::dates::parse_date;
 use super::instruments::LIFE_DOMAINS;
 use super::text::{clean_line, clean_multiline, MAX_FIELD_CHARS};
+use super::words::count;
 
 /// Generic short references: `A-12` for assessments, `SC-7` for screenings, and so on.
 pub fn make_ref(prefix: &str, id: i64) -> String {
@@ -543,9 +544,9 @@ pub fn changes(before: &Assessment, after: &Assessment) -> Vec<Change> {
             _ => {
                 let (added, removed) = line_diff(a, b);
                 match (added, removed) {
-                    (0, r) => format!("{r} line{} removed", plural(r)),
-                    (a, 0) => format!("{a} line{} added", plural(a)),
-                    (a, r) => format!("rewritten ({a} line{} new, {r} gone)", plural(a)),
+                    (0, r) => format!("{} removed", count(r, "line", "lines")),
+                    (a, 0) => format!("{} added", count(a, "line", "lines")),
+                    (a, r) => format!("rewritten ({} new, {r} gone)", count(a, "line", "lines")),
                 }
             }
         };
@@ -585,14 +586,6 @@ pub fn changes(before: &Assessment, after: &Assessment) -> Vec<Change> {
         }
     }
     out
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// Lines in `b` not in `a`, and lines of `a` not in `b` (as multisets, ignoring blank lines).

@@ -11,6 +11,7 @@ use super::client::FieldError;
 use super::dates::{format_date, local_day_of, parse_date};
 use super::record::RecordKind;
 use super::text::{clean_line, clean_multiline};
+use super::words::count;
 
 /// Longest reason, outcome or follow-up plan typed at closure.
 pub const TEXT_MAX: usize = 2_000;
@@ -628,14 +629,6 @@ pub struct EvaluationFact {
     pub feedback: String,
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// "3 h 05 min", "45 min".
 pub fn hours_minutes(minutes: i64) -> String {
     if minutes < 60 {
@@ -650,7 +643,7 @@ fn duration_words(from: NaiveDate, to: NaiveDate) -> String {
     let days = (to - from).num_days().max(0);
     match days {
         0 => "the same day".to_string(),
-        1..=59 => plural(days as usize, "day", "days"),
+        1..=59 => count(days, "day", "days"),
         60..=729 => format!("about {} months", (days as f64 / 30.44).round() as i64),
         _ => format!("about {} years", (days as f64 / 365.25 * 10.0).round() / 10.0),
     }
@@ -721,7 +714,7 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
         };
         out.push(format!(
             "Contacts: {} ({}){span}; {} recorded.",
-            plural(c.notes, "case note", "case notes"),
+            count(c.notes, "case note", "case notes"),
             kinds.join(", "),
             hours_minutes(c.minutes)
         ));

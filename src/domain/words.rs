@@ -13,6 +13,19 @@ pub struct UnknownWord {
     pub options: String,
 }
 
+/// A count and its noun agreeing: `count(1, "item", "items")` is "1 item", and 0 or 3 take
+/// `many`. The one way a message says how many of something there are.
+pub fn count<N>(n: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    if n == N::from(1) {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Lower case, with runs of spaces, underscores and hyphens turned into one hyphen.
 pub fn normalise(s: &str) -> String {
     s.split(|c: char| c == '_' || c == '-' || c.is_whitespace())
@@ -55,6 +68,14 @@ pub(crate) use text_enum;
 #[cfg(test)]
 mod tests {
     use crate::domain::goal::Priority;
+
+    #[test]
+    fn a_count_agrees_with_its_number() {
+        use super::count;
+        assert_eq!(count(1usize, "item", "items"), "1 item");
+        assert_eq!(count(0usize, "item", "items"), "0 items");
+        assert_eq!(count(2i64, "person", "people"), "2 people");
+    }
 
     #[test]
     fn a_word_matches_in_any_case_and_spelling_and_a_wrong_one_is_quoted_safe() {

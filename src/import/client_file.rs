@@ -216,7 +216,7 @@ fn warnings(head: &FileHead) -> Vec<String> {
     }
     vec![format!(
         "The export left {} out ({}); ask for a full export (--include-errors, no date range) to have {}.",
-        if notes.left_out == 1 { "1 note".to_string() } else { format!("{} notes", notes.left_out) },
+        crate::domain::words::count(notes.left_out, "note", "notes"),
         notes.describe(),
         if notes.left_out == 1 { "it" } else { "them" }
     )]

@@ -416,11 +416,14 @@ pub(crate) fn insert_assessment(
         &now_s,
         "assessment",
         &format!(
-            "{what} {}: {} need{}{}",
+            "{what} {}: {}{}",
             assessment_ref(id),
-            a.needs.len(),
-            if a.needs.len() == 1 { "" } else { "s" },
-            if empty > 0 { format!(", {empty} part(s) still empty") } else { String::new() }
+            crate::domain::words::count(a.needs.len(), "need", "needs"),
+            if empty > 0 {
+                format!(", {} still empty", crate::domain::words::count(empty, "part", "parts"))
+            } else {
+                String::new()
+            }
         ),
         Some((RecordKind::Assessment, id)),
     )?;

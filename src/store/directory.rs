@@ -21,6 +21,7 @@ use crate::domain::directory::{
 use crate::domain::search::fts_query_with;
 use crate::domain::synonyms::directory_synonyms;
 use crate::domain::text::name_key;
+use crate::domain::words::count;
 
 /// Characters of a search that are used; the rest is ignored.
 pub const SEARCH_MAX_CHARS: usize = 300;
@@ -210,12 +211,16 @@ impl ImportReport {
             ));
         }
         if self.duplicates_collapsed > 0 {
-            out.push(format!("{} repeated rows were merged into the first.", self.duplicates_collapsed));
+            let were = if self.duplicates_collapsed == 1 { "was" } else { "were" };
+            out.push(format!(
+                "{} {were} merged into the first.",
+                count(self.duplicates_collapsed, "repeated row", "repeated rows")
+            ));
         }
         if self.skipped.is_empty() {
             out.push("No rows were skipped.".into());
         } else {
-            out.push(format!("Skipped {} rows:", self.skipped.len()));
+            out.push(format!("Skipped {}:", count(self.skipped.len(), "row", "rows")));
             out.extend(self.skipped.iter().map(|s| format!("  {}: {}", s.origin, s.reason)));
         }
         if !self.placeholder_organisations.is_empty() {

@@ -129,7 +129,7 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec
             .checked_add_days(Days::new(u64::from(ctx.settings.signing_window_days)))
             .unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
-        let what = if count == 1 { "1 unsigned note".to_string() } else { format!("{count} unsigned notes") };
+        let what = crate::domain::words::count(count, "unsigned note", "unsigned notes");
         out.push(DueItem {
             rule: "unsigned-notes",
             urgency,
@@ -185,11 +185,12 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
         let gap = (ctx.today - since).num_days();
         let due = since.checked_add_days(Days::new(days)).unwrap_or(ctx.today);
         let Some(urgency) = urgency_for(due, ctx.today, ctx.settings.due_soon_days) else { continue };
+        let days = |n: i64| crate::domain::words::count(n, "day", "days");
         let title = match (last.is_some(), urgency) {
-            (true, Urgency::Overdue) => format!("No contact for {gap} days (last {})", format_date(since)),
-            (false, Urgency::Overdue) => format!("No contact since intake {gap} days ago"),
+            (true, Urgency::Overdue) => format!("No contact for {} (last {})", days(gap), format_date(since)),
+            (false, Urgency::Overdue) => format!("No contact since intake {} ago", days(gap)),
             (_, _) => {
-                format!("{gap} days since the last contact: a contact is {}", due_phrase(due, ctx.today))
+                format!("{} since the last contact: a contact is {}", days(gap), due_phrase(due, ctx.today))
             }
         };
         out.push(DueItem {

@@ -464,7 +464,10 @@ impl Store {
         })();
         match fk {
             Ok(0) => {}
-            Ok(n) => problems.push(format!("{n} records point at missing records")),
+            Ok(n) => problems.push(format!(
+                "{} at missing records",
+                if n == 1 { "1 record points".to_string() } else { format!("{n} records point") }
+            )),
             Err(e) if problems.is_empty() => damaged(e, &mut problems)?,
             Err(_) => {}
         }

@@ -244,10 +244,10 @@ impl Store {
                 &now_s,
                 "evaluation",
                 &format!(
-                    "Evaluation {} {}: {achieved} of {} goals achieved{}",
+                    "Evaluation {} {}: {achieved} of {} achieved{}",
                     evaluation_ref(id),
                     e.occasion.label(),
-                    e.outcomes.len(),
+                    crate::domain::words::count(e.outcomes.len(), "goal", "goals"),
                     e.satisfaction.map(|s| format!(", satisfaction {s} of 5")).unwrap_or_default()
                 ),
                 Some((RecordKind::Evaluation, id)),

@@ -364,15 +364,16 @@ fn search_json_lists_every_match_plain_text_shows_the_first_fifty() {
 
 #[test]
 fn demo_refuses_anything_it_did_not_make_itself() {
-    // a demo database stays open to more demo clients...
+    // a demo database stays open to more demo clients (asked for with --add)...
     let (_d, db) = common::temp_db();
     assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
-    assert!(caseload(&db, &["demo", "--clients", "2"]).status.success());
+    assert!(caseload(&db, &["demo", "--clients", "2", "--add"]).status.success());
     assert_eq!(count(&db), 4);
     // ...until a real client or a real note is added to it
     caseload(&db, &["client", "add", "--given", "Real", "--family", "Person"]);
-    let o = caseload(&db, &["demo", "--clients", "2"]);
+    let o = caseload(&db, &["demo", "--clients", "2", "--add"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("real records"), "{}", stderr(&o));
     assert_eq!(count(&db), 5);
     let (_d2, db2) = common::temp_db();
     caseload(&db2, &["demo", "--clients", "2"]);

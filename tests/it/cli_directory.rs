@@ -41,6 +41,20 @@ fn an_unreadable_file_exits_2_with_a_plain_message_and_imports_nothing() {
 }
 
 #[test]
+fn import_makes_the_database_only_from_a_file_it_can_read() {
+    let (d, db) = common::temp_db();
+    let missing = d.path().join("no-such-directory.json");
+    for path in [missing, fixture("hsds-broken/broken-quoting")] {
+        let o = caseload(&db, &["directory", "import", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(!db.exists(), "a wrong path or a refused file leaves no database behind");
+    }
+    let o = caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(db.exists(), "a directory may come before any client: the README says import makes one");
+}
+
+#[test]
 fn list_search_and_show_carry_refs_and_organisations() {
     let (_d, db) = common::temp_db();
     caseload(&db, &["directory", "import", fixture("hsds-sample").to_str().unwrap()]);

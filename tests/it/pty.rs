@@ -710,3 +710,29 @@ fn a_restored_note_draft_puts_the_cursor_where_it_was() {
     t.assert_restored();
     assert!(common::open(&path).note(1).unwrap().body.starts_with("Visited Robin early today"));
 }
+
+#[test]
+fn on_a_terminal_the_client_list_cuts_a_long_name_to_its_column() {
+    let (_d, db) = common::temp_db();
+    let o = common::caseload(
+        &db,
+        &[
+            "client",
+            "add",
+            "--given",
+            "Bartholomew Alexander",
+            "--family",
+            "Featherstonehaugh-Cholmondeley-Wrights",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let mut cmd = CommandBuilder::new(BIN);
+    cmd.arg("--db");
+    cmd.arg(&db);
+    cmd.args(["client", "list"]);
+    let mut t = Term::spawn(cmd, 120, 10);
+    t.wait_for("…");
+    assert!(t.wait_exit().success());
+    let s = t.screen();
+    assert!(s.contains('…') && !s.contains("Cholmondeley-Wrights"), "{s}");
+}

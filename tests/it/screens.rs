@@ -152,6 +152,7 @@ fn escape_asks_before_discarding_and_drafts_come_back() {
     // a new start offers the draft back
     let mut app = common::app(&path);
     let s = screen(&mut app, 80, 24);
+    assert!(s.contains("— 1 item, 0 overdue"), "one item is an item: {s}");
     insta::assert_snapshot!("drafts_offered", s);
     key(&mut app, KeyCode::Enter);
     let s = screen(&mut app, 80, 24);
@@ -172,12 +173,32 @@ fn paste_with_escape_sequences_is_cleaned() {
     assert!(s.contains("]0;ownedAda[31m"), "{s}");
 }
 
+/// A screen with the temporary database's path written as `<db>` padded to its width, so that
+/// the snapshot does not change from run to run and the frame stays aligned.
+fn without_path(screen: &str, path: &std::path::Path) -> String {
+    let p = path.display().to_string();
+    screen.replace(&p, &format!("{:<w$}", "<db>", w = p.chars().count()))
+}
+
+#[test]
+fn settings_show_the_database_file_read_only() {
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    keys(&mut app, ",");
+    let shown = path.display().to_string();
+    for (w, h) in [(80, 24), (130, 30)] {
+        let s = screen(&mut app, w, h);
+        assert!(s.contains(&shown) && s.contains("Database"), "{w}x{h}: {s}");
+    }
+    insta::assert_snapshot!("settings_database_130x30", without_path(&screen(&mut app, 130, 30), &path));
+}
+
 #[test]
 fn settings_validate_numbers_at_the_field() {
     let (_d, path) = temp_db();
     let mut app = clients(&path);
     keys(&mut app, ",Sam Example<tab><tab><tab><tab><c-u>0<c-s>");
-    let s = screen(&mut app, 80, 24);
+    let s = without_path(&screen(&mut app, 80, 24), &path);
     insta::assert_snapshot!("settings_error", s);
     assert!(s.contains("Enter a whole number from 1 to 365"), "{s}");
     keys(&mut app, "<c-u>21<c-s>");

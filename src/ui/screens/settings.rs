@@ -1,23 +1,32 @@
 //! Settings: the practitioner's identity for signatures, and the thresholds other screens use;
 //! and the small prompt that asks for the name to sign with when something needs it.
 
+use std::path::Path;
+
 use chrono::NaiveDate;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
 use crate::app::message::Message;
 use crate::domain::client::FieldError;
 use crate::domain::draft::DraftKind;
 use crate::domain::settings::{Settings, SPECS};
+use crate::domain::text::display_safe;
 use crate::keymap::{key_label, Action, Context};
 use crate::store::Result;
-use crate::ui::form_screen::{FormScreen, FormSpec};
+use crate::ui::form_screen::{Aside, FormScreen, FormSpec};
+use crate::ui::theme;
 use crate::ui::view::{DraftInfo, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
-pub struct SettingsForm;
+/// The settings, and where the database is (read-only: `--db` or CASELOAD_DB choose it).
+pub struct SettingsForm {
+    database: String,
+}
 
 pub type SettingsScreen = FormScreen<SettingsForm>;
 
-pub fn settings_screen(settings: &Settings, today: NaiveDate) -> SettingsScreen {
+pub fn settings_screen(settings: &Settings, today: NaiveDate, database: &Path) -> SettingsScreen {
     let fields = SPECS
         .iter()
         .map(|s| {
@@ -33,7 +42,10 @@ pub fn settings_screen(settings: &Settings, today: NaiveDate) -> SettingsScreen 
     for s in SPECS {
         form.set_value(s.key, &settings.get(s.key));
     }
-    FormScreen::new(form, SettingsForm)
+    FormScreen::new(
+        form,
+        SettingsForm { database: display_safe(&database.display().to_string()).into_owned() },
+    )
 }
 
 /// Applies the form to a copy of the settings; every bad value is reported at its field.
@@ -116,6 +128,22 @@ impl FormSpec for NamePrompt {
 impl FormSpec for SettingsForm {
     fn title(&self) -> &'static str {
         "Settings"
+    }
+
+    /// The database file, read-only: it is chosen when caseload starts, not here.
+    fn aside(&self, _form: &Form, _area: Rect) -> Option<Aside> {
+        Some(Aside {
+            title: "Database",
+            lines: vec![
+                Line::from(self.database.clone()),
+                Line::from(Span::styled(
+                    "Read-only here: start caseload with --db PATH for another.",
+                    theme::dim(),
+                )),
+            ],
+            width: 40,
+            height: 4,
+        })
     }
 
     fn hints(&self) -> &'static [Action] {

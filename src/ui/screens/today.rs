@@ -139,11 +139,14 @@ impl View for TodayScreen {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let overdue = self.items.iter().filter(|i| i.urgency <= Urgency::Overdue).count();
         // with more not yet loaded, the counts are "at least" (they grow as the list scrolls)
-        let plus = if self.more { "+" } else { "" };
         let title = format!(
-            " Today, {} — {}{plus} items, {}{} overdue or urgent ",
+            " Today, {} — {}, {}{} overdue or urgent ",
             today.format("%A %-d %B"),
-            self.items.len(),
+            if self.more {
+                format!("{}+ items", self.items.len())
+            } else {
+                crate::domain::words::count(self.items.len(), "item", "items")
+            },
             overdue,
             if self.more && overdue == self.items.len() { "+" } else { "" }
         );

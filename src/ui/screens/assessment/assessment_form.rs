@@ -206,7 +206,10 @@ impl FormSpec for AssessmentForm {
         };
         let mut status = format!("{verb} assessment {}.", assessment_ref(id));
         if empty > 0 {
-            status.push_str(&format!(" {empty} part(s) still empty: fill them in later with e."));
+            status.push_str(&format!(
+                " {} still empty: fill them in later with e.",
+                crate::domain::words::count(empty, "part", "parts")
+            ));
         }
         if !flagged.is_empty() {
             let what: Vec<String> =

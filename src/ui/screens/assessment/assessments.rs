@@ -185,16 +185,16 @@ impl View for AssessmentsScreen {
             let empty = if a.empty_parts == 0 {
                 "complete".to_string()
             } else {
-                format!("{} part{} empty", a.empty_parts, if a.empty_parts == 1 { "" } else { "s" })
+                format!("{} empty", crate::domain::words::count(a.empty_parts, "part", "parts"))
             };
             lines.push(Line::from(Span::styled(
                 format!(
-                    "{}{:<7} {}  {:<13} {:>2} needs  {:<18} {}",
+                    "{}{:<7} {}  {:<13} {:>8}  {:<18} {}",
                     if selected { "▶ " } else { "  " },
                     a.reference,
                     format_date(a.assessed_on),
                     if a.reassessment { "reassessment" } else { "assessment" },
-                    a.needs,
+                    crate::domain::words::count(a.needs, "need ", "needs"),
                     risk,
                     empty
                 ),

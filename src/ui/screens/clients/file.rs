@@ -339,11 +339,12 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
             let empty = if a.empty_parts == 0 {
                 "complete".to_string()
             } else {
-                format!("{} parts empty", a.empty_parts)
+                format!("{} empty", crate::domain::words::count(a.empty_parts, "part", "parts"))
             };
             let earlier =
                 if list.len() > 1 { format!(" (+{} earlier)", list.len() - 1) } else { String::new() };
-            format!("{} {}: {} needs, {empty}{earlier}", a.reference, format_date(a.assessed_on), a.needs)
+            let needs = crate::domain::words::count(a.needs, "need", "needs");
+            format!("{} {}: {needs}, {empty}{earlier}", a.reference, format_date(a.assessed_on))
         }
     };
     let screenings = store.screenings(client_id)?;
@@ -373,8 +374,8 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     p.plan = match (goals.len(), review) {
         (0, _) => "no goals yet".into(),
         (n, r) => format!(
-            "{n} open goal{}{}{}",
-            if n == 1 { "" } else { "s" },
+            "{}{}{}",
+            crate::domain::words::count(n, "open goal", "open goals"),
             if past > 0 { format!(", {past} PAST TARGET") } else { String::new() },
             r.map(|d| format!(", review {}", format_date(d))).unwrap_or_default()
         ),
@@ -387,7 +388,7 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
         (n, o) => format!(
             "{o} open of {n}{}",
             if overdue > 0 {
-                format!(", {overdue} follow-up{} OVERDUE", if overdue == 1 { "" } else { "s" })
+                format!(", {} OVERDUE", crate::domain::words::count(overdue, "follow-up", "follow-ups"))
             } else {
                 String::new()
             }
@@ -400,11 +401,10 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     let advocacy = store.advocacy_items(client_id)?;
     let open_advocacy: Vec<_> = advocacy.iter().filter(|a| a.closed_on.is_none()).collect();
     p.coordination = format!(
-        "{usable} valid consent{}, {actions} open action item{}, {} open advocacy item{}",
-        if usable == 1 { "" } else { "s" },
-        if actions == 1 { "" } else { "s" },
-        open_advocacy.len(),
-        if open_advocacy.len() == 1 { "" } else { "s" }
+        "{}, {}, {}",
+        crate::domain::words::count(usable, "valid consent", "valid consents"),
+        crate::domain::words::count(actions, "open action item", "open action items"),
+        crate::domain::words::count(open_advocacy.len(), "open advocacy item", "open advocacy items")
     );
     for a in open_advocacy {
         let deadline = a.deadline.map(|d| format!(", deadline {}", format_date(d))).unwrap_or_default();

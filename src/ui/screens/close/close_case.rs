@@ -305,7 +305,7 @@ impl CloseCaseScreen {
                 )));
                 let changes = self.decisions.iter().filter(|d| d.disposition != Disposition::Leave).count();
                 let left = self.items.len() + self.overflow - changes;
-                let n = |k: usize| if k == 1 { "1 item".to_string() } else { format!("{k} items") };
+                let n = |k: usize| crate::domain::words::count(k, "item", "items");
                 out.push(dim(format!("{} dealt with at closure, {} left open.", n(changes), n(left))));
                 out.push(dim(format!(
                     "The file may be destroyed {} years after the closing date (Settings).",

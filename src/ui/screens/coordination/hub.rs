@@ -83,12 +83,12 @@ impl CoordinationScreen {
                 .map(|c| {
                     let open = c.actions.iter().filter(|a| a.done_on.is_none()).count();
                     format!(
-                        "{:<6} {:<16} {}  ({} attending, {open} open action{})",
+                        "{:<6} {:<16} {}  ({} attending, {})",
                         c.reference,
                         local_from_db(&c.held_at),
                         fit(&c.purpose, width.saturating_sub(60).max(12)),
                         c.attendees.len(),
-                        if open == 1 { "" } else { "s" }
+                        crate::domain::words::count(open, "open action", "open actions")
                     )
                 })
                 .collect(),

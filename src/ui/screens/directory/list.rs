@@ -187,7 +187,7 @@ impl View for DirectoryScreen {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
         let what = if self.query.trim().is_empty() {
-            format!("{} services", self.ids.len())
+            crate::domain::words::count(self.ids.len(), "service", "services")
         } else {
             format!("{} matching", self.ids.len())
         };

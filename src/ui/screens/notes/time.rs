@@ -83,12 +83,12 @@ impl View for TimeScreen {
         let total: i64 = self.rows.iter().map(|r| r.minutes).sum();
         let notes: i64 = self.rows.iter().map(|r| r.notes).sum();
         let title = format!(
-            " Time — {} {}: {} min ({:.1} h) on {} notes  (←/→ month) ",
+            " Time — {} {}: {} min ({:.1} h) on {}  (←/→ month) ",
             self.month.format("%B"),
             self.month.year(),
             total,
             total as f64 / 60.0,
-            notes
+            crate::domain::words::count(notes, "note", "notes")
         );
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);

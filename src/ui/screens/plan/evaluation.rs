@@ -75,11 +75,10 @@ impl EvaluationScreen {
                 Span::raw(format!("  {}", c.text())),
                 Span::styled(
                     format!(
-                        "   ({} → {}, {} result{})",
+                        "   ({} → {}, {})",
                         format_date(c.first_on),
                         format_date(c.last_on),
-                        c.results,
-                        if c.results == 1 { "" } else { "s" }
+                        crate::domain::words::count(c.results, "result", "results")
                     ),
                     theme::dim(),
                 ),
