@@ -532,3 +532,22 @@ fn a_database_readable_by_others_is_tightened_and_the_command_says_so_once() {
     let o = caseload(&db, &["client", "list"]);
     assert!(stderr(&o).is_empty(), "said once: {}", stderr(&o));
 }
+
+/// The command takes a note exactly as long as the app's note field holds, and not one
+/// character more (issue 16 point 6: one limit).
+#[test]
+fn a_note_is_as_long_on_the_command_line_as_in_the_form() {
+    use caseload::domain::text::MAX_FIELD_CHARS;
+    let (_d, db) = common::temp_db();
+    caseload(&db, &["client", "add", "--given", "Ada", "--family", "Limit"]);
+    let full = "n".repeat(MAX_FIELD_CHARS);
+    let o = caseload(&db, &["note", "C-0001", &full]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let over = "n".repeat(MAX_FIELD_CHARS + 1);
+    let o = caseload(&db, &["note", "C-0001", &over]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("100000") || stderr(&o).contains("100,000"), "{}", stderr(&o));
+    let store = common::open(&db);
+    assert_eq!(store.note(1).unwrap().body.chars().count(), MAX_FIELD_CHARS);
+    assert!(store.note(2).is_err(), "the long one saved nothing");
+}

@@ -277,11 +277,9 @@ impl Field {
         match &self.kind {
             FieldKind::Multiline { .. } => {
                 let clean = strip_controls_multiline(text);
-                if held + clean.chars().count() > MAX_FIELD_CHARS {
-                    return Err(format!(
-                        "That paste is too large ({} characters); this field holds at most {MAX_FIELD_CHARS}.",
-                        clean.chars().count()
-                    ));
+                let n = clean.chars().count();
+                if held + n > MAX_FIELD_CHARS {
+                    return Err(too_long(n, MAX_FIELD_CHARS.saturating_sub(held)));
                 }
                 Ok(self.text.insert_str(clean))
             }
@@ -293,8 +291,13 @@ impl Field {
                     return Ok(false);
                 }
                 let max = self.max_chars();
-                if held + clean.chars().count() > max {
-                    return Err(format!("Too long: this field holds at most {max} characters."));
+                let n = clean.chars().count();
+                if held + n > max {
+                    return Err(match max {
+                        // a note's length: the same limit, said the same way, as the command's
+                        MAX_FIELD_CHARS => too_long(n, max.saturating_sub(held)),
+                        _ => format!("Too long: this field holds at most {max} characters."),
+                    });
                 }
                 if replace {
                     self.text.select_all();
@@ -1267,6 +1270,34 @@ impl Form {
     }
 }
 
+/// Why text did not go into a field that is full (or would be): what was typed, or a paste
+/// and how much of it would fit. One limit for the form and the command line:
+/// `MAX_FIELD_CHARS`, a line break counting as one character.
+fn too_long(adding: usize, room: usize) -> String {
+    let max = group_thousands(MAX_FIELD_CHARS);
+    match (adding, room) {
+        (1, _) => format!("Full: this field holds at most {max} characters; nothing more was typed."),
+        (_, 0) => format!("Full: this field holds at most {max} characters; nothing was pasted."),
+        _ => format!(
+            "That paste is too large ({} characters); this field holds at most {max}, and {} more fit. Nothing was pasted.",
+            group_thousands(adding),
+            group_thousands(room)
+        ),
+    }
+}
+
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1351,6 +1382,33 @@ mod tests {
         assert_eq!(f.value("notes"), "one\ntwo");
         f.paste(&"y".repeat(MAX_FIELD_CHARS + 1));
         assert!(f.fields[3].error.is_some());
+    }
+
+    /// A text box takes exactly as much as the command line does, and says so when it is full
+    /// (issue 16 point 6: it used to drop keystrokes silently one short of the command's limit).
+    #[test]
+    fn a_text_box_is_full_at_the_commands_limit_and_says_so() {
+        let mut f = form();
+        f.focus = 3;
+        f.paste(&"y".repeat(MAX_FIELD_CHARS - 2));
+        f.handle_key(key(KeyCode::Enter)); // a line break counts as one
+        type_str(&mut f, "z");
+        assert_eq!(f.value("notes").chars().count(), MAX_FIELD_CHARS);
+        assert!(f.fields[3].error.is_none());
+        type_str(&mut f, "!");
+        assert_eq!(f.value("notes").chars().count(), MAX_FIELD_CHARS, "nothing past the limit");
+        let said = f.fields[3].error.clone().unwrap_or_default();
+        assert!(said.contains("Full") && said.contains("100,000"), "{said}");
+        f.handle_key(key(KeyCode::Enter));
+        assert_eq!(f.value("notes").chars().count(), MAX_FIELD_CHARS);
+        f.handle_key(key(KeyCode::Backspace));
+        f.handle_key(key(KeyCode::Backspace));
+        f.paste("abc");
+        let said = f.fields[3].error.clone().unwrap_or_default();
+        assert!(said.contains("3 characters") && said.contains("2 more fit"), "{said}");
+        assert_eq!(f.value("notes").chars().count(), MAX_FIELD_CHARS - 2);
+        assert_eq!(group_thousands(1_234_567), "1,234,567");
+        assert_eq!(group_thousands(999), "999");
     }
 
     #[test]
