@@ -66,6 +66,8 @@ pub enum Message {
     PickService(String),
     /// Refer a client (chosen from a picker) to this service.
     ReferToService(i64),
+    /// Refer to a service that is not active, the question answered yes.
+    ReferToInactiveService(i64),
     /// What a picker chose, for the form on top (`View::picked`).
     Picked(Picked),
     NewService,

@@ -37,6 +37,12 @@ pub enum Modal {
     },
     PickClient(ClientPicker, ClientFor),
     PickService(ServicePicker),
+    /// `r` on a service that is not active: refer to it anyway?
+    ReferInactive {
+        service_id: i64,
+        name: String,
+        status: String,
+    },
 }
 
 impl Modal {
@@ -52,6 +58,7 @@ impl Modal {
             Modal::PickClient(..) => &[Context::Picker],
             Modal::PickService(p) if p.asking.is_some() => &[Context::InactiveService],
             Modal::PickService(_) => &[Context::ServicePicker],
+            Modal::ReferInactive { .. } => &[Context::InactiveService],
         }
     }
 
@@ -64,6 +71,7 @@ impl Modal {
             Modal::PickClient(..) => &[Action::Open, Action::Back],
             Modal::PickService(p) if p.asking.is_some() => &[Action::Yes, Action::No],
             Modal::PickService(_) => &[Action::Open, Action::Down, Action::Up, Action::Back],
+            Modal::ReferInactive { .. } => &[Action::Yes, Action::No],
         }
     }
 }
@@ -125,6 +133,10 @@ impl App {
             (Modal::ConfirmDiscard { can_keep: true }, Action::KeepDraft) => (true, vec![Message::KeepDraft]),
             (Modal::ConfirmDiscard { .. }, Action::Discard) => (true, vec![Message::DiscardForm]),
             (Modal::ConfirmDiscard { .. }, Action::No) => (true, vec![]),
+            (Modal::ReferInactive { service_id, .. }, Action::Yes) => {
+                (true, vec![Message::ReferToInactiveService(*service_id)])
+            }
+            (Modal::ReferInactive { .. }, Action::No) => (true, vec![]),
             (Modal::Duplicates { list, selected }, a @ (Action::Up | Action::Down)) => {
                 step(selected, list.len(), a);
                 (false, vec![])

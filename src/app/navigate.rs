@@ -24,7 +24,7 @@ use crate::ui::screens::notes::time::TimeScreen;
 use crate::ui::screens::notes::timeline::TimelineScreen;
 use crate::ui::screens::settings::settings_screen;
 use crate::ui::view::{Opened, SubmitCtx};
-use crate::ui::widgets::picker::{ClientPicker, ServicePicker};
+use crate::ui::widgets::picker::{service_running, ClientPicker, ServicePicker};
 
 impl App {
     /// Opens the screen a message asks for (the everyday screens and each phase's).
@@ -49,6 +49,19 @@ impl App {
             }
             Message::OpenService(id) => self.push_view(Box::new(ServiceScreen::new(id))),
             Message::ReferToService(service_id) => {
+                let service = self.store.service(service_id)?;
+                if !service_running(&service.status) {
+                    // as in the picker: a service that is not running is asked about first
+                    self.modal = Some(Modal::ReferInactive {
+                        service_id,
+                        name: service.name.clone(),
+                        status: service.status.clone(),
+                    });
+                    return Ok(());
+                }
+                return self.navigate(Message::ReferToInactiveService(service_id));
+            }
+            Message::ReferToInactiveService(service_id) => {
                 let service = self.store.service(service_id)?;
                 let entries = self.store.picker_entries()?;
                 let title = format!("Refer to {}: which client?", fit(&display_safe(&service.name), 40));

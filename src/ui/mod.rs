@@ -148,6 +148,20 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             modal::render(frame, body, "Unsaved drafts", lines, 76);
         }
         Some(Modal::PickClient(p, _)) => p.render(frame, body),
+        Some(Modal::ReferInactive { name, status, .. }) => {
+            let question = format!(
+                "{} is {} — it may not take referrals. Refer to it anyway? ({} yes / {} no)",
+                crate::domain::text::quote(name),
+                display_safe(status),
+                key_label(Context::InactiveService, Action::Yes),
+                key_label(Context::InactiveService, Action::No)
+            );
+            let lines: Vec<Line> = crate::domain::text::wrap(&question, 56)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, theme::warn())))
+                .collect();
+            modal::render(frame, body, "Refer to this service?", lines, 62)
+        }
         Some(Modal::PickService(p)) => p.render(frame, body),
         None => {}
     }

@@ -199,6 +199,32 @@ fn r_on_a_service_refers_a_chosen_client_to_it() {
     assert_eq!(r[0].service_id, Some(kitchen));
 }
 
+/// `r` on a service that is not active asks first, as the picker does: `n` refers no one,
+/// `y` goes on to the client picker.
+#[test]
+fn r_on_an_inactive_service_asks_before_the_client_picker() {
+    let (_d, path) = temp_db();
+    let (client, _pantry, _kitchen, course) = setup(&path);
+    let mut app = app(&path);
+    app.run(vec![Message::GoDirectory, Message::OpenService(course)]);
+    app.sync();
+    keys(&mut app, "r");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Refer to it anyway?") && s.contains("y yes / n no"), "{s}");
+    assert!(matches!(app.modal, Some(Modal::ReferInactive { .. })));
+    insta::assert_snapshot!("refer_inactive_service_80x24", s);
+    keys(&mut app, "n");
+    assert!(app.modal.is_none());
+    assert_eq!(app.title(), "Service", "n refers no one");
+    keys(&mut app, "ry");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("which client?"), "{s}");
+    keys(&mut app, "ada<enter>");
+    assert_eq!(app.title(), "Referral");
+    assert_eq!(app.current_client(), Some(client));
+    assert_eq!(service_value(&app), service_ref(course));
+}
+
 /// A client whose new referral was left as a draft (to the pantry, with the need typed): `r`
 /// on the soup kitchen puts the draft back with what was typed, and the service is the kitchen.
 #[test]
