@@ -138,11 +138,11 @@ pub fn notes(
     let store = open_to_read(db)?;
     let client = client.resolve(&store)?;
     let mut all = Vec::new();
-    let mut before: Option<(String, i64)> = None;
+    let mut before = None;
     loop {
-        let page = store.notes_page(client.id, 500, before.as_ref().map(|(a, i)| (a.as_str(), *i)))?;
+        let page = store.notes_page(client.id, 500, before.as_ref())?;
         let Some(last) = page.last() else { break };
-        before = Some((last.contact_at.clone(), last.id));
+        before = Some(last.page_key());
         let n = page.len();
         all.extend(page.into_iter().filter(|n| include_errors || !n.entered_in_error));
         if n < 500 {
@@ -158,7 +158,7 @@ pub fn notes(
         println!(
             "{:<8} {}  {:<18} {:>4} min  {}{}  {}",
             n.reference,
-            local_date(&n.contact_at),
+            format_local(n.contact_at),
             n.contact_type_label(),
             n.duration_minutes.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
             signed,

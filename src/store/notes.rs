@@ -5,15 +5,15 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use super::clients::{current_episode_id, log_event};
-use super::{now_db, Result, Store, StoreError};
+use super::{day_col, moment_col, now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
-use crate::domain::dates::{format_date, from_db, to_db};
+use crate::domain::dates::{format_date, to_db};
 use crate::domain::note::{note_ref, ContactType, NewNote};
 use crate::domain::text::clean_multiline;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Addendum {
-    pub written_at: String,
+    pub written_at: DateTime<Utc>,
     pub written_by: String,
     pub body: String,
 }
@@ -27,24 +27,43 @@ pub struct Note {
     #[serde(skip)]
     pub client_id: i64,
     pub client: String,
-    pub contact_at: String,
-    pub written_at: String,
+    pub contact_at: DateTime<Utc>,
+    pub written_at: DateTime<Utc>,
     pub contact_type: String,
     pub participants: String,
     pub location: String,
     pub duration_minutes: Option<u32>,
-    pub follow_up_on: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
     pub follow_up_done: bool,
     pub template: String,
     pub body: String,
-    pub signed_at: Option<String>,
+    pub signed_at: Option<DateTime<Utc>>,
     pub signed_by: Option<String>,
     pub entered_in_error: bool,
     pub error_reason: Option<String>,
     pub addenda: Vec<Addendum>,
+    /// Where the next page of a client's notes starts: the moment as stored, so a page
+    /// boundary never depends on reading it.
+    #[serde(skip)]
+    page_key: NotePageKey,
+}
+
+/// Sorts after any stored text (SQLite compares text byte by byte): the first page starts
+/// above every note, even one whose moment is not a date.
+const AFTER_ALL_TEXT: &str = "\u{10FFFF}";
+
+/// The place of a note in its client's notes, newest first (`Store::notes_page`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NotePageKey {
+    contact_at: String,
+    id: i64,
 }
 
 impl Note {
+    /// The page after this note starts below it.
+    pub fn page_key(&self) -> NotePageKey {
+        self.page_key.clone()
+    }
     pub fn is_signed(&self) -> bool {
         self.signed_at.is_some()
     }
@@ -73,21 +92,24 @@ fn note_from_row(r: &Row<'_>) -> rusqlite::Result<Note> {
         id,
         client_id,
         client: client_ref(client_id),
-        contact_at: r.get(2)?,
-        written_at: r.get(3)?,
+        // a moment that does not read (never written by caseload, refused by import) shows as
+        // the epoch rather than hiding the note
+        contact_at: moment_col(r, 2)?.unwrap_or_default(),
+        written_at: moment_col(r, 3)?.unwrap_or_default(),
         contact_type: r.get(4)?,
         participants: r.get(5)?,
         location: r.get(6)?,
         duration_minutes: r.get(7)?,
-        follow_up_on: r.get(8)?,
+        follow_up_on: day_col(r, 8)?,
         follow_up_done: r.get::<_, Option<String>>(9)?.is_some(),
         template: r.get(10)?,
         body: r.get(11)?,
-        signed_at: r.get(12)?,
+        signed_at: moment_col(r, 12)?,
         signed_by: r.get(13)?,
         entered_in_error: r.get::<_, Option<String>>(14)?.is_some(),
         error_reason: r.get(15)?,
         addenda: Vec::new(),
+        page_key: NotePageKey { contact_at: r.get(2)?, id },
     })
 }
 
@@ -209,7 +231,11 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([note_id], |r| {
-                Ok(Addendum { written_at: r.get(0)?, written_by: r.get(1)?, body: r.get(2)? })
+                Ok(Addendum {
+                    written_at: moment_col(r, 0)?.unwrap_or_default(),
+                    written_by: r.get(1)?,
+                    body: r.get(2)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -217,8 +243,13 @@ impl Store {
 
     /// A page of a client's notes, newest contact first; `before` continues after the last
     /// row of the previous page (keyset paging: as fast on page 500 as on page 1).
-    pub fn notes_page(&self, client_id: i64, limit: usize, before: Option<(&str, i64)>) -> Result<Vec<Note>> {
-        let (at, id) = before.unwrap_or(("9999", i64::MAX));
+    pub fn notes_page(
+        &self,
+        client_id: i64,
+        limit: usize,
+        before: Option<&NotePageKey>,
+    ) -> Result<Vec<Note>> {
+        let (at, id) = before.map(|k| (k.contact_at.as_str(), k.id)).unwrap_or((AFTER_ALL_TEXT, i64::MAX));
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {NOTE_COLUMNS} FROM notes WHERE client_id = ?1 AND (contact_at, id) < (?2, ?3) \
              ORDER BY contact_at DESC, id DESC LIMIT ?4"
@@ -372,15 +403,12 @@ impl Store {
             let new_id = match rewrite_to {
                 Some(to) => {
                     let copy = NewNote {
-                        contact_at: from_db(&note.contact_at).unwrap_or(now),
+                        contact_at: note.contact_at,
                         contact_type: ContactType::parse(&note.contact_type).unwrap_or(ContactType::Phone),
                         participants: note.participants.clone(),
                         location: note.location.clone(),
                         duration_minutes: note.duration_minutes,
-                        follow_up_on: note
-                            .follow_up_on
-                            .as_deref()
-                            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                        follow_up_on: note.follow_up_on,
                         template: note.template.clone(),
                         body: note.body.clone(),
                     };

@@ -80,7 +80,7 @@ fn signed_notes_are_locked_and_corrected_by_addenda() {
     assert!(store.add_addendum(id, "   ", "Sam", fixed_now()).is_err());
     let n = store.note(id).unwrap();
     assert_eq!(n.addenda.len(), 1);
-    assert!(n.addenda[0].written_at > n.signed_at.clone().unwrap());
+    assert!(n.addenda[0].written_at > n.signed_at.unwrap());
     assert_eq!(n.body, "Talked about rent.");
 }
 
@@ -398,4 +398,45 @@ fn the_time_report_reads_a_covering_index() {
     let plan =
         query_plan(store.path(), TIME_REPORT_SQL, rusqlite::params!["2026-11-01", "2026-12-01", None::<i64>]);
     assert!(plan.iter().any(|p| p.contains("COVERING INDEX notes_time")), "{plan:?}");
+}
+
+/// A note's moments are typed (issue 14 point 6): screens and exports read dates, not strings.
+/// Its JSON keeps the stored text, and paging does not depend on reading the moment, so a
+/// row with a moment that does not read (written by no caseload) never hides the rest.
+#[test]
+fn a_notes_moments_are_typed_and_a_bad_moment_never_hides_the_other_notes() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = add_client(&mut store, "Typed", "Moments", "2026-01-05");
+    let first = note(&mut store, c, "2026-03-01 09:30", "phone", "First.", "2026-03-08");
+    for (i, day) in ["2026-03-02", "2026-03-03", "2026-03-04"].iter().enumerate() {
+        note(&mut store, c, &format!("{day} 10:00"), "phone", &format!("Note {i}."), "");
+    }
+    let n = store.note(first).unwrap();
+    assert_eq!(n.follow_up_on, Some(NaiveDate::from_ymd_opt(2026, 3, 8).unwrap()));
+    let json = serde_json::to_value(&n).unwrap();
+    let stored: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT contact_at FROM notes WHERE id = ?1", [first], |r| r.get(0))
+        .unwrap();
+    assert_eq!(json["contact_at"], stored.as_str(), "the JSON keeps the stored text");
+    assert_eq!(json["follow_up_on"], "2026-03-08");
+    assert!(json["signed_at"].is_null());
+    drop(store);
+    // a moment no caseload wrote, put in behind its back
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE notes SET contact_at = 'not a date' WHERE id = ?1", [first])
+        .unwrap();
+    let store = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.notes_page(c, 1, before.as_ref()).unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.page_key());
+        seen.extend(page.iter().map(|n| n.id));
+    }
+    assert_eq!(seen.len(), 4, "every note is listed, page by page: {seen:?}");
+    assert!(seen.contains(&first));
 }

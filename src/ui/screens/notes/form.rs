@@ -3,7 +3,7 @@
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
 use crate::domain::client::{client_ref, FieldError};
-use crate::domain::dates::{format_local, DATETIME_FORMAT};
+use crate::domain::dates::{format_date, format_local, DATETIME_FORMAT};
 use crate::domain::draft::DraftKind;
 use crate::domain::note::{is_only_headings, note_ref, validate_note, ContactType, NoteInput, Template};
 use crate::keymap::{key_label, Action, Context};
@@ -70,15 +70,13 @@ pub fn new_note_screen(
 /// An unsigned note, to correct it.
 pub fn edit_note_screen(note: &Note, today: NaiveDate, templates: Vec<Template>) -> NoteFormScreen {
     let mut form = Form::new(&format!("Edit note {}", note.reference), fields(&templates), today);
-    let at = crate::domain::dates::from_db(&note.contact_at)
-        .map(|t| t.with_timezone(&Local).format(DATETIME_FORMAT).to_string())
-        .unwrap_or_default();
+    let at = note.contact_at.with_timezone(&Local).format(DATETIME_FORMAT).to_string();
     form.set_value("contact_at", &at);
     form.set_value("contact_type", &note.contact_type);
     form.set_value("duration_minutes", &note.duration_minutes.map(|m| m.to_string()).unwrap_or_default());
     form.set_value("participants", &note.participants);
     form.set_value("location", &note.location);
-    form.set_value("follow_up_on", note.follow_up_on.as_deref().unwrap_or(""));
+    form.set_value("follow_up_on", &note.follow_up_on.map(format_date).unwrap_or_default());
     form.set_value("template", &note.template);
     form.set_value("body", &note.body);
     form.dirty = false;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::format_local;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::notes::Note;
@@ -78,9 +78,8 @@ impl View for NotesScreen {
         }
         // fetch the next page when the cursor nears the end of what is loaded
         while !self.exhausted && self.cursor.offset + self.cursor.height * 2 >= self.notes.len() {
-            let before = self.notes.last().map(|n| (n.contact_at.clone(), n.id));
-            let page =
-                store.notes_page(self.client_id, PAGE, before.as_ref().map(|(a, i)| (a.as_str(), *i)))?;
+            let before = self.notes.last().map(Note::page_key);
+            let page = store.notes_page(self.client_id, PAGE, before.as_ref())?;
             self.exhausted = page.len() < PAGE;
             self.notes.extend(page);
         }
@@ -130,7 +129,7 @@ impl View for NotesScreen {
         for i in cursor.visible(self.notes.len()) {
             let n = &self.notes[i];
             let selected = i == self.cursor.selected;
-            let when = from_db(&n.contact_at).map(format_local).unwrap_or_default();
+            let when = format_local(n.contact_at);
             let state = if n.entered_in_error {
                 "IN ERROR"
             } else if n.is_signed() {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::{format_date, format_local};
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::notes::Note;
@@ -96,11 +96,7 @@ impl View for NoteDetailScreen {
         let state = if n.entered_in_error {
             format!("ENTERED IN ERROR: {}", display_safe(n.error_reason.as_deref().unwrap_or("")))
         } else if let (Some(at), Some(by)) = (&n.signed_at, &n.signed_by) {
-            format!(
-                "signed by {} on {} — locked",
-                display_safe(by),
-                from_db(at).map(format_local).unwrap_or_default()
-            )
+            format!("signed by {} on {} — locked", display_safe(by), format_local(*at))
         } else {
             "UNSIGNED — can be edited; sign with s".to_string()
         };
@@ -108,10 +104,8 @@ impl View for NoteDetailScreen {
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let dim = theme::dim();
         let kv = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<14}"), dim), Span::raw(v)]);
-        let mut lines = vec![
-            kv("Contact", from_db(&n.contact_at).map(format_local).unwrap_or_default()),
-            kv("Written", from_db(&n.written_at).map(format_local).unwrap_or_default()),
-        ];
+        let mut lines =
+            vec![kv("Contact", format_local(n.contact_at)), kv("Written", format_local(n.written_at))];
         if let Some(m) = n.duration_minutes {
             lines.push(kv("Duration", format!("{m} min")));
         }
@@ -122,7 +116,10 @@ impl View for NoteDetailScreen {
             lines.push(kv("Location", display_safe(&n.location).into_owned()));
         }
         if let Some(f) = &n.follow_up_on {
-            lines.push(kv("Follow-up", format!("{f}{}", if n.follow_up_done { " (done)" } else { "" })));
+            lines.push(kv(
+                "Follow-up",
+                format!("{}{}", format_date(*f), if n.follow_up_done { " (done)" } else { "" }),
+            ));
         }
         let state_style = if n.entered_in_error || !n.is_signed() { theme::warn() } else { theme::ok() };
         lines.push(Line::from(vec![
@@ -140,7 +137,7 @@ impl View for NoteDetailScreen {
         }
         for a in &n.addenda {
             lines.push(Line::from(""));
-            let when = from_db(&a.written_at).map(format_local).unwrap_or_default();
+            let when = format_local(a.written_at);
             let by = if a.written_by.is_empty() {
                 String::new()
             } else {
