@@ -90,7 +90,7 @@ pub fn draft_of(v: &dyn View) -> Option<(Draft, u64)> {
         client_id: d.client_id,
         title: d.title,
         payload,
-        updated_at: String::new(),
+        updated_at: None,
     };
     Some((draft, edits))
 }

@@ -12,7 +12,8 @@ pub struct Draft {
     pub client_id: Option<i64>,
     pub title: String,
     pub payload: String,
-    pub updated_at: String,
+    /// When it was last written (None: not yet).
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -60,6 +61,6 @@ fn draft_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {
         client_id: r.get(2)?,
         title: r.get(3)?,
         payload: r.get(4)?,
-        updated_at: r.get(5)?,
+        updated_at: super::moment_col(r, 5)?,
     })
 }

@@ -56,7 +56,7 @@ pub struct Evaluation {
     pub feedback: String,
     pub helped: String,
     pub by: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Everything the plan screen and the export show.
@@ -273,7 +273,7 @@ impl Store {
                         r.get::<_, String>(6)?,
                         r.get::<_, String>(7)?,
                         r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
+                        crate::store::moment_col(r, 9)?.unwrap_or_default(),
                     ))
                 },
             )

@@ -121,9 +121,7 @@ pub fn render(frame: &mut Frame<'_>, app: &App) {
             let mut lines =
                 vec![Line::from("These forms are kept as drafts, not saved yet:"), Line::from("")];
             for (i, d) in list.iter().enumerate() {
-                let when = crate::domain::dates::from_db(&d.updated_at)
-                    .map(crate::domain::dates::format_local)
-                    .unwrap_or_default();
+                let when = d.updated_at.map(crate::domain::dates::format_local).unwrap_or_default();
                 lines.push(Line::from(Span::styled(
                     format!(
                         "{}{}  ({when})",

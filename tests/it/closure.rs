@@ -409,7 +409,7 @@ fn retention_lists_old_files_and_destroying_leaves_only_the_minimal_record() {
                 client_id: Some(old.client),
                 title: "Note".into(),
                 payload: "{\"body\":\"private words\"}".into(),
-                updated_at: String::new(),
+                updated_at: None,
             },
             now(),
         )

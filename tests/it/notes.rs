@@ -264,7 +264,7 @@ fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
                 client_id: Some(a),
                 title: "Note for C-0001".into(),
                 payload: "{}".into(),
-                updated_at: String::new(),
+                updated_at: None,
             },
             fixed_now(),
         )

@@ -253,7 +253,7 @@ fn drafts_are_kept_until_deleted() {
         client_id: None,
         title: "New client intake".into(),
         payload: "{\"given_name\":\"Ada\"}".into(),
-        updated_at: String::new(),
+        updated_at: None,
     };
     store.save_draft(&d, fixed_now()).unwrap();
     store

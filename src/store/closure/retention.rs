@@ -32,7 +32,7 @@ pub struct DestroyedFile {
     pub closed_on: NaiveDate,
     pub retention_years: u32,
     pub retain_until: NaiveDate,
-    pub destroyed_at: String,
+    pub destroyed_at: DateTime<Utc>,
     pub destroyed_by: String,
 }
 
@@ -94,7 +94,7 @@ impl Store {
                     closed_on: parse_ymd(&r.get::<_, String>(1)?).unwrap_or_default(),
                     retention_years: r.get(2)?,
                     retain_until: parse_ymd(&r.get::<_, String>(3)?).unwrap_or_default(),
-                    destroyed_at: r.get(4)?,
+                    destroyed_at: crate::store::moment_col(r, 4)?.unwrap_or_default(),
                     destroyed_by: r.get(5)?,
                 })
             })?
@@ -142,7 +142,7 @@ impl Store {
                 closed_on: c.closed_on,
                 retention_years: years,
                 retain_until: retain_until(c.closed_on, years),
-                destroyed_at: now_s.clone(),
+                destroyed_at: now,
                 destroyed_by: by.trim().to_string(),
             };
             tx.execute(
@@ -154,7 +154,7 @@ impl Store {
                     format_date(file.closed_on),
                     file.retention_years,
                     format_date(file.retain_until),
-                    file.destroyed_at,
+                    now_s,
                     file.destroyed_by
                 ],
             )?;

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::dates::{format_date, format_local};
 use crate::domain::text::{display_safe, fit, pad};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::closure::{DestroyedFile, RetentionEntry};
@@ -190,7 +190,7 @@ impl View for RetentionScreen {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled("Destroyed files (what is kept of them)", theme::title())));
             for d in self.destroyed.iter().take(5) {
-                let when = from_db(&d.destroyed_at).map(format_local).unwrap_or_default();
+                let when = format_local(d.destroyed_at);
                 let by = if d.destroyed_by.is_empty() {
                     String::new()
                 } else {

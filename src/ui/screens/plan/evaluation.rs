@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::dates::{format_date, format_local};
 use crate::domain::goal::Outcome;
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
@@ -104,7 +104,7 @@ impl EvaluationScreen {
         }
         lines.push(Line::from(""));
         let by = if e.by.is_empty() { String::new() } else { format!(" by {}", display_safe(&e.by)) };
-        let at = from_db(&e.created_at).map(format_local).unwrap_or_default();
+        let at = format_local(e.created_at);
         lines.push(Line::from(Span::styled(format!("Recorded {at}{by}."), theme::dim())));
         lines
     }
