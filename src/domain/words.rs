@@ -26,6 +26,32 @@ where
     }
 }
 
+/// How many things there were and in what state each ended, in words: "1 goal, completed",
+/// "2 goals, both completed", "3 goals, all cancelled", "3 goals: 2 completed, 1 cancelled"
+/// (the commonest state first). `states` holds one state word per thing; none gives "".
+pub fn tally(states: &[&str], one: &str, many: &str) -> String {
+    let mut groups: Vec<(&str, usize)> = Vec::new();
+    for s in states {
+        match groups.iter_mut().find(|(g, _)| g == s) {
+            Some(g) => g.1 += 1,
+            None => groups.push((s, 1)),
+        }
+    }
+    // stable: equal counts keep the order they first appeared in
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let n = states.len();
+    match groups.as_slice() {
+        [] => String::new(),
+        [(s, _)] if n == 1 => format!("1 {one}, {s}"),
+        [(s, _)] if n == 2 => format!("2 {many}, both {s}"),
+        [(s, _)] => format!("{n} {many}, all {s}"),
+        _ => {
+            let parts: Vec<String> = groups.iter().map(|(s, k)| format!("{k} {s}")).collect();
+            format!("{n} {many}: {}", parts.join(", "))
+        }
+    }
+}
+
 /// Lower case, with runs of spaces, underscores and hyphens turned into one hyphen.
 pub fn normalise(s: &str) -> String {
     s.split(|c: char| c == '_' || c == '-' || c.is_whitespace())
@@ -75,6 +101,19 @@ mod tests {
         assert_eq!(count(1usize, "item", "items"), "1 item");
         assert_eq!(count(0usize, "item", "items"), "0 items");
         assert_eq!(count(2i64, "person", "people"), "2 people");
+    }
+
+    #[test]
+    fn a_tally_says_how_things_ended_in_agreeing_words() {
+        use super::tally;
+        assert_eq!(tally(&["completed"], "goal", "goals"), "1 goal, completed");
+        assert_eq!(tally(&["completed", "completed"], "goal", "goals"), "2 goals, both completed");
+        assert_eq!(tally(&["cancelled"; 3], "goal", "goals"), "3 goals, all cancelled");
+        assert_eq!(
+            tally(&["cancelled", "completed", "completed"], "goal", "goals"),
+            "3 goals: 2 completed, 1 cancelled"
+        );
+        assert_eq!(tally(&[], "goal", "goals"), "");
     }
 
     #[test]

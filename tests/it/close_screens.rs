@@ -555,3 +555,32 @@ fn nasty_input_in_the_reopen_reason_and_the_export_path() {
     assert!(reopened > 0 && refused > 0, "{reopened} reopened, {refused} refused");
     assert!(written_ok > 0 && not_written > 0, "{written_ok} written, {not_written} refused");
 }
+
+#[test]
+fn a_closed_case_says_what_its_episode_held() {
+    use caseload::domain::closure::{Decision, Disposition};
+    use caseload::domain::record::RecordKind;
+    let (_d, path, r) = seeded();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let details = CloseDetails {
+            reason: ClosureReason::GoalsMet,
+            reason_note: String::new(),
+            closed_on: today(),
+            follow_up_on: None,
+            follow_up_plan: String::new(),
+        };
+        let decide =
+            |kind, id, disposition, text: &str| Decision { kind, id, disposition, text: text.into() };
+        let decisions = [
+            decide(RecordKind::Goal, r.active_goal, Disposition::Complete, ""),
+            decide(RecordKind::Goal, r.proposed_goal, Disposition::Cancel, "Client found work alone"),
+        ];
+        store.close_case(r.client, &details, &decisions, "Goals met.", "Sam Worker, MSW", now()).unwrap();
+    }
+    let mut app = app_at(&path, now());
+    app.update(Message::OpenClient(r.client)).unwrap();
+    let s = screen(&mut app, 120, 40);
+    assert!(!s.contains("no goals yet"), "{s}");
+    assert!(s.contains("2 goals: 1 completed, 1 cancelled"), "{s}");
+}

@@ -368,10 +368,13 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     } else {
         format!("{others} recorded, {home} living with the client")
     };
+    let closed = store.client(client_id)?.status.as_str() == "closed";
     let goals = store.goals(client_id, false)?;
     let past = goals.iter().filter(|g| g.target_date < today && g.status.is_open()).count();
     let review = store.next_review(client_id)?.map(|r| r.due_on);
     p.plan = match (goals.len(), review) {
+        // a closed case says what its last episode held, not that there is nothing
+        (0, _) if closed => closed_plan(store, client_id)?,
         (0, _) => "no goals yet".into(),
         (n, r) => format!(
             "{}{}{}",
@@ -384,7 +387,13 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     let open: Vec<_> = referrals.iter().filter(|r| r.status.is_open()).collect();
     let overdue = open.iter().filter(|r| r.follow_up_on.is_some_and(|d| d < today)).count();
     p.referrals = match (referrals.len(), open.len()) {
+        (0, _) if closed => "none were made".into(),
         (0, _) => "none yet".into(),
+        (_, 0) if closed => {
+            let states: Vec<String> = referrals.iter().map(|r| r.status.label().to_lowercase()).collect();
+            let states: Vec<&str> = states.iter().map(String::as_str).collect();
+            format!("none open; {}", crate::domain::words::tally(&states, "referral", "referrals"))
+        }
         (n, o) => format!(
             "{o} open of {n}{}",
             if overdue > 0 {
@@ -411,4 +420,22 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
         p.advocacy.push(format!("advocacy {}: {} ({}){deadline}", a.reference, a.barrier, a.target));
     }
     Ok(p)
+}
+
+/// The Plan line of a closed case with no open goal: the goals of its last episode and how
+/// each ended ("2 goals, both completed"), or that none were set.
+fn closed_plan(store: &Store, client_id: i64) -> Result<String> {
+    let last = store.episodes(client_id)?.last().map(|e| e.id);
+    let held: Vec<String> = store
+        .goals(client_id, true)?
+        .iter()
+        .filter(|g| g.status != crate::domain::goal::GoalStatus::EnteredInError)
+        .filter(|g| g.episode_id.is_none() || g.episode_id == last)
+        .map(|g| g.status.label().to_lowercase())
+        .collect();
+    if held.is_empty() {
+        return Ok("no goals were set in the episode".into());
+    }
+    let states: Vec<&str> = held.iter().map(String::as_str).collect();
+    Ok(crate::domain::words::tally(&states, "goal", "goals"))
 }
