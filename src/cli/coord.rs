@@ -237,7 +237,7 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
                 print_json(&consent_json(&store.consent(id)?, today))?;
             } else {
                 println!(
-                    "{} consent to share with {} until {}",
+                    "{} consent to share with {} valid until {}",
                     consent_ref(id),
                     display_safe(&d.consent.to_name),
                     d.consent.expires_on.map(format_date).unwrap_or_default()

@@ -47,15 +47,18 @@ pub enum Validity {
     NotYetValid {
         from: NaiveDate,
     },
-    /// Valid; `None` when it has no expiry date.
+    /// Valid; `None` when it has no expiry date. `until` is its last valid day.
     Valid {
         expires_in_days: Option<i64>,
+        until: Option<NaiveDate>,
     },
-    /// Valid, but ends within the warning window (`days` = 0 means its last day is today).
+    /// Valid, but ends within the warning window (`days` = 0 means its last day is today);
+    /// `on` is its last valid day.
     ExpiringSoon {
         days: i64,
         on: NaiveDate,
     },
+    /// No longer valid; `on` was its last valid day (the expiry date as recorded).
     Expired {
         on: NaiveDate,
     },
@@ -94,17 +97,22 @@ impl Validity {
         }
     }
 
-    /// One line in plain words: "Valid until 2026-05-01 (40 days left)".
+    /// One line in plain words: "Valid until 2026-05-01", "Expiring soon: valid until
+    /// 2026-05-01 (3 days left)". The date named is
+    /// always the consent's last valid day: "Expired: its last day was 2026-05-01".
     pub fn describe(self) -> String {
         match self {
             Self::NotSigned => "Not signed yet".to_string(),
             Self::NotYetValid { from } => format!("Valid from {from}"),
-            Self::Valid { expires_in_days: None } => "Valid, with no expiry date".to_string(),
-            Self::Valid { expires_in_days: Some(n) } => format!("Valid, {}", days_left(n)),
+            Self::Valid { expires_in_days: None, .. } | Self::Valid { until: None, .. } => {
+                "Valid, with no expiry date".to_string()
+            }
+            // far from its end the day is enough; the count of days left comes when it is soon
+            Self::Valid { expires_in_days: Some(_), until: Some(on) } => format!("Valid until {on}"),
             Self::ExpiringSoon { days, on } => {
                 format!("Expiring soon: valid until {on} ({})", days_left(days))
             }
-            Self::Expired { on } => format!("Expired on {on}"),
+            Self::Expired { on } => format!("Expired: its last day was {on}"),
             Self::Revoked { on } => format!("Withdrawn by the client on {on}"),
         }
     }
@@ -125,7 +133,9 @@ pub enum ConsentProblem {
     NotSigned,
     #[error("This consent is dated {from}; nothing may be shared under it before then.")]
     NotYetValid { from: NaiveDate },
-    #[error("This consent expired on {on}. Ask the client to sign a new one before sharing.")]
+    #[error(
+        "This consent has expired: its last day was {on}. Ask the client to sign a new one before sharing."
+    )]
     Expired { on: NaiveDate },
     #[error("The client withdrew this consent on {on}; nothing more may be shared under it.")]
     Revoked { on: NaiveDate },
@@ -151,7 +161,7 @@ pub fn validity(c: &Consent, today: NaiveDate, warn_within_days: i64) -> Validit
         return Validity::NotYetValid { from: signed };
     }
     match c.expires_on {
-        None => Validity::Valid { expires_in_days: None },
+        None => Validity::Valid { expires_in_days: None, until: None },
         Some(on) => {
             let days = (on - today).num_days();
             if days < 0 {
@@ -159,7 +169,7 @@ pub fn validity(c: &Consent, today: NaiveDate, warn_within_days: i64) -> Validit
             } else if days <= warn_within_days {
                 Validity::ExpiringSoon { days, on }
             } else {
-                Validity::Valid { expires_in_days: Some(days) }
+                Validity::Valid { expires_in_days: Some(days), until: Some(on) }
             }
         }
     }
@@ -305,10 +315,13 @@ mod tests {
             v(&consent(&[], Some("2026-05-11"), None)),
             Validity::NotYetValid { from: d("2026-05-11") }
         );
-        assert_eq!(v(&consent(&[], Some("2026-01-01"), None)), Validity::Valid { expires_in_days: None });
+        assert_eq!(
+            v(&consent(&[], Some("2026-01-01"), None)),
+            Validity::Valid { expires_in_days: None, until: None }
+        );
         assert_eq!(
             v(&consent(&[], Some("2026-01-01"), Some("2026-07-01"))),
-            Validity::Valid { expires_in_days: Some(52) }
+            Validity::Valid { expires_in_days: Some(52), until: Some(d("2026-07-01")) }
         );
         assert_eq!(
             v(&consent(&[], Some("2026-01-01"), Some("2026-05-20"))),
@@ -339,10 +352,13 @@ mod tests {
         let c = consent(&[], Some("2026-01-01"), Some("2026-06-09"));
         assert_eq!(v(&c), Validity::ExpiringSoon { days: 30, on: d("2026-06-09") });
         let c = consent(&[], Some("2026-01-01"), Some("2026-06-10"));
-        assert_eq!(v(&c), Validity::Valid { expires_in_days: Some(31) });
+        assert_eq!(v(&c), Validity::Valid { expires_in_days: Some(31), until: Some(d("2026-06-10")) });
         // The window is an argument.
         assert_eq!(validity(&c, d(TODAY), 31), Validity::ExpiringSoon { days: 31, on: d("2026-06-10") });
-        assert_eq!(validity(&c, d(TODAY), 0), Validity::Valid { expires_in_days: Some(31) });
+        assert_eq!(
+            validity(&c, d(TODAY), 0),
+            Validity::Valid { expires_in_days: Some(31), until: Some(d("2026-06-10")) }
+        );
         // Revoked today: not valid today.
         let mut c = consent(&[], Some("2026-01-01"), None);
         c.revoked_on = Some(d(TODAY));
@@ -350,7 +366,7 @@ mod tests {
         assert_eq!(is_valid_for(&c, d(TODAY), ""), Err(ConsentProblem::Revoked { on: d(TODAY) }));
         // Revoked tomorrow: still valid today.
         c.revoked_on = Some(d("2026-05-11"));
-        assert_eq!(v(&c), Validity::Valid { expires_in_days: None });
+        assert_eq!(v(&c), Validity::Valid { expires_in_days: None, until: None });
         // Revocation wins over everything else, even expiry.
         let mut c = consent(&[], Some("2026-01-01"), Some("2026-02-01"));
         c.revoked_on = Some(d("2026-03-01"));
@@ -362,8 +378,8 @@ mod tests {
         let all = [
             Validity::NotSigned,
             Validity::NotYetValid { from: d("2026-06-01") },
-            Validity::Valid { expires_in_days: None },
-            Validity::Valid { expires_in_days: Some(40) },
+            Validity::Valid { expires_in_days: None, until: None },
+            Validity::Valid { expires_in_days: Some(40), until: Some(d("2026-06-19")) },
             Validity::ExpiringSoon { days: 1, on: d("2026-05-11") },
             Validity::ExpiringSoon { days: 0, on: d("2026-05-10") },
             Validity::Expired { on: d("2026-05-01") },
@@ -392,15 +408,31 @@ mod tests {
                 "Not signed yet",
                 "Valid from 2026-06-01",
                 "Valid, with no expiry date",
-                "Valid, 40 days left",
+                "Valid until 2026-06-19",
                 "Expiring soon: valid until 2026-05-11 (1 day left)",
                 "Expiring soon: valid until 2026-05-10 (last day today)",
-                "Expired on 2026-05-01",
+                "Expired: its last day was 2026-05-01",
                 "Withdrawn by the client on 2026-05-02",
             ]
         );
         assert_eq!(Validity::Revoked { on: d(TODAY) }.label(), "Withdrawn");
         assert_eq!(Validity::NotSigned.label(), "Not signed");
+    }
+
+    /// The date named is the consent's last valid day, before and after it passes (issue 17
+    /// point 5): "expired on" the expiry day would read as if it was not valid that day.
+    #[test]
+    fn expiry_names_the_last_valid_day() {
+        let c = consent(&[], Some("2026-01-01"), Some("2026-12-01"));
+        let on = |day: &str| validity(&c, d(day), 0).describe();
+        assert_eq!(on("2026-11-01"), "Valid until 2026-12-01");
+        assert_eq!(on("2026-12-01"), "Expiring soon: valid until 2026-12-01 (last day today)");
+        assert_eq!(on("2026-12-02"), "Expired: its last day was 2026-12-01");
+        assert!(is_valid_for(&c, d("2026-12-01"), "").is_ok());
+        assert_eq!(
+            is_valid_for(&c, d("2026-12-02"), "").unwrap_err().to_string(),
+            "This consent has expired: its last day was 2026-12-01. Ask the client to sign a new one before sharing."
+        );
     }
 
     #[test]
@@ -418,7 +450,7 @@ mod tests {
             is_valid_for(&consent(&[], Some("2025-01-01"), Some("2026-01-31")), today, "x")
                 .unwrap_err()
                 .to_string(),
-            "This consent expired on 2026-01-31. Ask the client to sign a new one before sharing."
+            "This consent has expired: its last day was 2026-01-31. Ask the client to sign a new one before sharing."
         );
         let mut c = consent(&[], Some("2025-01-01"), None);
         c.revoked_on = Some(d("2026-04-01"));

@@ -995,7 +995,7 @@ fn coordination(w: &mut W<'_>) {
                 state.push(format!("signed {}", day(c, "signed_on")));
             }
             if !s(c, "expires_on").is_empty() {
-                state.push(format!("expires {}", day(c, "expires_on")));
+                state.push(format!("valid until {}", day(c, "expires_on")));
             }
             if !s(c, "revoked_on").is_empty() {
                 state.push(format!("withdrawn {} ({})", day(c, "revoked_on"), md(&s(c, "revoked_reason"))));

@@ -395,12 +395,12 @@ fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueIt
         // what matters first (expired or not), then to whom: the line is often cut at 80 columns
         let title = if due <= ctx.today {
             format!(
-                "Consent expired {}: {} — renew or let it lapse",
+                "Consent expired (last day {}): {} — renew or let it lapse",
                 format_date(expires),
                 crate::domain::text::fit(&to, 30)
             )
         } else {
-            format!("Consent expires {}: {}", format_date(expires), crate::domain::text::fit(&to, 30))
+            format!("Consent valid until {}: {}", format_date(expires), crate::domain::text::fit(&to, 30))
         };
         out.push(DueItem {
             rule: "consent",

@@ -80,7 +80,7 @@ fn consents_link_to_people_and_expire_onto_today() {
         "covers only what it says"
     );
     let due = due_rules(&store);
-    assert!(due.iter().any(|(r, t)| r == "consent" && t.contains("expires 2026-12-10")), "{due:?}");
+    assert!(due.iter().any(|(r, t)| r == "consent" && t.contains("valid until 2026-12-10")), "{due:?}");
     // withdrawn: nothing more may be shared and it leaves Today
     store.withdraw_consent(id, today(), "changed her mind", fixed_now()).unwrap();
     assert!(store.usable_consent(c, Some(rao), "", "", today()).unwrap().is_none());
@@ -98,7 +98,9 @@ fn consents_link_to_people_and_expire_onto_today() {
     )
     .unwrap();
     let old = store.add_consent(c, &old, None, fixed_now()).unwrap();
-    assert!(due_rules(&store).iter().any(|(r, t)| r == "consent" && t.contains("expired 2026-11-01")));
+    assert!(due_rules(&store)
+        .iter()
+        .any(|(r, t)| r == "consent" && t.contains("expired (last day 2026-11-01)")));
     store.let_consent_lapse(old, fixed_now()).unwrap();
     assert!(!due_rules(&store).iter().any(|(r, _)| r == "consent"));
 }
