@@ -76,6 +76,21 @@ impl Section {
         Section::LivingSituation,
     ];
 
+    /// The order a reader meets the sections on the form, the screen and the export: strengths
+    /// first ("before the problems"), then the needs, then the rest. `ALL` is the stored order.
+    pub const SHOWN: [Section; 10] = [
+        Section::Strengths,
+        Section::Needs,
+        Section::Barriers,
+        Section::FamilyHistory,
+        Section::MedicalHistory,
+        Section::Medications,
+        Section::Providers,
+        Section::Socioeconomic,
+        Section::Cultural,
+        Section::LivingSituation,
+    ];
+
     /// The form field (and column) holding the section's text.
     pub fn field(self) -> &'static str {
         match self {
@@ -387,10 +402,10 @@ impl Assessment {
     /// The parts of the assessment not filled in yet, by name.
     pub fn empty_parts(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if self.needs.is_empty() {
-            out.push("Presenting needs (list)");
-        }
-        for s in Section::ALL {
+        for s in Section::SHOWN {
+            if s == Section::Needs && self.needs.is_empty() {
+                out.push("Presenting needs (list)");
+            }
             if self.section(s).trim().is_empty() {
                 out.push(s.label());
             }

@@ -637,8 +637,8 @@ fn assessments(w: &mut W<'_>) {
     for a in &list {
         w.heading(3, &format!("{} of {}", make("A", a), day(a, "assessed_on")));
         for (col, label) in [
-            ("needs_narrative", "Presenting needs"),
             ("strengths", "Strengths and resources"),
+            ("needs_narrative", "Presenting needs"),
             ("barriers", "Barriers"),
             ("family_history", "Family history and household"),
             ("medical_history", "Medical and mental health history"),

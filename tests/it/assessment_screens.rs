@@ -3,7 +3,7 @@
 use crate::common;
 
 use crate::common::*;
-use caseload::domain::assessment::{validate_assessment, AssessmentInput, RiskArea};
+use caseload::domain::assessment::{validate_assessment, AssessmentInput, RiskArea, Section};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::instruments::{builtin, find, parse_answer_list};
 use caseload::domain::people::{validate_person, PersonInput};
@@ -210,7 +210,8 @@ fn an_assessment_typed_halfway_comes_back_after_a_crash() {
     let mut app = file(&path);
     key(&mut app, KeyCode::Char('a'));
     key(&mut app, KeyCode::Char('n'));
-    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab); // strengths
+    key(&mut app, KeyCode::Tab); // the needs list
     type_text(&mut app, "legal: court letter about the tenancy");
     app.save_draft_now();
     drop(app); // the terminal closes
@@ -220,6 +221,7 @@ fn an_assessment_typed_halfway_comes_back_after_a_crash() {
     let mut app = common::app(&path);
     assert!(screen(&mut app, 80, 24).contains("Assessment of C-0001"));
     key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Tab);
     key(&mut app, KeyCode::Tab);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("legal: court letter about the tenancy"), "{s}");
@@ -322,4 +324,30 @@ fn the_genogram_is_drawn_from_the_recorded_links() {
     key(&mut app, KeyCode::Char('g'));
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Family links"), "g goes back to the list: {s}");
+}
+
+/// Issue 17 point 11: strengths come before the presenting needs, on the form and the screen.
+#[test]
+fn strengths_come_before_the_presenting_needs() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = file(&path);
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 40);
+    let strengths = s.find("│Strengths and resources").expect("strengths shown");
+    let needs = s.find("│Presenting needs").expect("needs shown");
+    assert!(strengths < needs, "strengths first on the screen: {s}");
+    key(&mut app, KeyCode::Char('e'));
+    let s = screen(&mut app, 80, 40);
+    let strengths = s.find("Strengths and resources").expect("strengths on the form");
+    let needs = s.find("Presenting needs (domain: need)").expect("needs on the form");
+    assert!(strengths < needs, "strengths first on the form: {s}");
+    // the first field after the date is the strengths
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::End);
+    type_text(&mut app, " Walks her dog daily.");
+    ctrl(&mut app, 's');
+    let a = open(&path).assessment(2).unwrap();
+    assert_eq!(a.assessment.section(Section::Strengths), "Close to her sister. Walks her dog daily.");
 }

@@ -42,14 +42,17 @@ const NEEDS_HELP: &str = "One need per line: its life domain, a colon, the need 
     income, education, relationships, legal, transport.";
 
 fn fields() -> Vec<Field> {
-    let mut f = vec![
-        Field::date("assessed_on", "Date of assessment").required(),
-        Field::multiline("needs", "Presenting needs (domain: need)", 3).heading("Needs").help(NEEDS_HELP),
-    ];
-    for s in Section::ALL {
+    let mut f = vec![Field::date("assessed_on", "Date of assessment").required()];
+    // strengths come first, before the problems, as the field's own hint says
+    for s in Section::SHOWN {
         let mut field = Field::multiline(s.field(), s.label(), 3).help(s.help());
-        if s == Section::Strengths {
-            field = field.heading("Strengths, barriers and history");
+        match s {
+            Section::Strengths => field = field.heading("Strengths and needs"),
+            Section::Barriers => field = field.heading("Barriers and history"),
+            _ => {}
+        }
+        if s == Section::Needs {
+            f.push(Field::multiline("needs", "Presenting needs (domain: need)", 3).help(NEEDS_HELP));
         }
         f.push(field);
     }

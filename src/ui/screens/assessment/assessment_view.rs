@@ -67,19 +67,25 @@ impl AssessmentScreen {
             }
             lines.push(Line::from(""));
         }
-        lines.push(head("Presenting needs"));
-        if a.needs.is_empty() {
-            lines.push(Line::from(Span::styled("  (none listed)", theme::dim())));
-        }
-        for n in &a.needs {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  • {:<14}", n.life_domain), theme::dim()),
-                Span::raw(display_safe(&n.text).into_owned()),
-            ]));
-        }
-        for sec in Section::ALL {
+        // strengths first ("before the problems"), then the needs listed, then the narratives
+        for sec in Section::SHOWN {
             let text = a.section(sec);
-            lines.push(Line::from(""));
+            if sec == Section::Needs {
+                lines.push(Line::from(""));
+                lines.push(head("Presenting needs"));
+                if a.needs.is_empty() {
+                    lines.push(Line::from(Span::styled("  (none listed)", theme::dim())));
+                }
+                for n in &a.needs {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  • {:<14}", n.life_domain), theme::dim()),
+                        Span::raw(display_safe(&n.text).into_owned()),
+                    ]));
+                }
+            }
+            if sec != Section::SHOWN[0] {
+                lines.push(Line::from(""));
+            }
             lines.push(head(sec.label()));
             if text.trim().is_empty() {
                 lines.push(Line::from(Span::styled("  (empty)", theme::dim())));
