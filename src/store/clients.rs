@@ -492,7 +492,7 @@ fn changed_fields(a: &Client, b: &Client) -> Vec<&'static str> {
 /// A dated entry of a client's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
-    pub occurred_at: String,
+    pub occurred_at: DateTime<Utc>,
     pub kind: String,
     pub summary: String,
 }
@@ -506,7 +506,11 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![client_id, limit as i64, offset as i64], |r| {
-                Ok(Event { occurred_at: r.get(0)?, kind: r.get(1)?, summary: r.get(2)? })
+                Ok(Event {
+                    occurred_at: super::moment_col(r, 0)?.unwrap_or_default(),
+                    kind: r.get(1)?,
+                    summary: r.get(2)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)

@@ -1,6 +1,6 @@
 //! Full-text search over everything written about clients (SQLite FTS5), and the timeline.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -128,7 +128,7 @@ fn hit_ref(kind: SearchKind, record_id: i64) -> String {
 /// One dated line of a client's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimelineEntry {
-    pub occurred_at: String,
+    pub occurred_at: DateTime<Utc>,
     pub kind: String,
     pub summary: String,
     /// The record the line is about (a note id for notes and addenda), if any.
@@ -142,6 +142,23 @@ pub struct TimelineEntry {
     /// Tie-breaker for keyset paging.
     #[serde(skip)]
     pub seq: i64,
+    /// Where the next page starts: the moment as stored, so paging never depends on reading it.
+    #[serde(skip)]
+    page_key: TimelinePageKey,
+}
+
+/// The place of an entry in a client's timeline, newest first (`Store::timeline`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TimelinePageKey {
+    at: String,
+    seq: i64,
+}
+
+impl TimelineEntry {
+    /// The page after this entry starts below it.
+    pub fn page_key(&self) -> TimelinePageKey {
+        self.page_key.clone()
+    }
 }
 
 /// Kinds of timeline entries, for the filter.
@@ -178,9 +195,10 @@ impl Store {
         client_id: i64,
         filter: TimelineFilter,
         limit: usize,
-        before: Option<(&str, i64)>,
+        before: Option<&TimelinePageKey>,
     ) -> Result<Vec<TimelineEntry>> {
-        let (at, seq) = before.unwrap_or(("9999", i64::MAX));
+        // the first page starts above any stored text (SQLite compares text byte by byte)
+        let (at, seq) = before.map(|k| (k.at.as_str(), k.seq)).unwrap_or(("\u{10FFFF}", i64::MAX));
         let notes = filter != TimelineFilter::Case;
         let events = filter != TimelineFilter::Notes;
         let mut parts = Vec::new();
@@ -208,14 +226,17 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params![client_id, at, seq, limit as i64], |r| {
+                let stored: String = r.get(0)?;
+                let seq: i64 = r.get(5)?;
                 Ok(TimelineEntry {
-                    occurred_at: r.get(0)?,
+                    occurred_at: crate::domain::dates::from_db(&stored).unwrap_or_default(),
                     kind: r.get(1)?,
                     summary: r.get(2)?,
                     record_id: r.get(3)?,
                     in_error: r.get(4)?,
-                    seq: r.get(5)?,
+                    seq,
                     record_kind: r.get::<_, Option<String>>(6)?.as_deref().and_then(RecordKind::parse),
+                    page_key: TimelinePageKey { at: stored, seq },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

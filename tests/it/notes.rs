@@ -175,15 +175,13 @@ fn timeline_pages_through_everything_without_gaps() {
         }
     }
     let mut seen = Vec::new();
-    let mut before: Option<(String, i64)> = None;
+    let mut before = None;
     loop {
-        let page = store
-            .timeline(a, TimelineFilter::All, 40, before.as_ref().map(|(s, i)| (s.as_str(), *i)))
-            .unwrap();
+        let page = store.timeline(a, TimelineFilter::All, 40, before.as_ref()).unwrap();
         if page.is_empty() {
             break;
         }
-        before = page.last().map(|e| (e.occurred_at.clone(), e.seq));
+        before = page.last().map(|e| e.page_key());
         seen.extend(page);
     }
     let notes = seen.iter().filter(|e| e.kind == "note").count();
@@ -191,9 +189,7 @@ fn timeline_pages_through_everything_without_gaps() {
     assert_eq!(notes, 250);
     assert_eq!(addenda, 5);
     assert!(seen.iter().any(|e| e.kind == "intake"));
-    assert!(seen
-        .windows(2)
-        .all(|w| (w[0].occurred_at.as_str(), w[0].seq) > (w[1].occurred_at.as_str(), w[1].seq)));
+    assert!(seen.windows(2).all(|w| (w[0].occurred_at, w[0].seq) > (w[1].occurred_at, w[1].seq)));
     let only_notes = store.timeline(a, TimelineFilter::Notes, 1000, None).unwrap();
     assert!(only_notes.iter().all(|e| e.kind == "note" || e.kind == "addendum"));
     let only_case = store.timeline(a, TimelineFilter::Case, 1000, None).unwrap();
@@ -339,15 +335,13 @@ fn timeline_pages_keep_every_addendum_written_in_the_same_second() {
     }
     for page_size in [1, 2] {
         let mut seen = Vec::new();
-        let mut before: Option<(String, i64)> = None;
+        let mut before = None;
         loop {
-            let page = store
-                .timeline(a, TimelineFilter::Notes, page_size, before.as_ref().map(|(s, i)| (s.as_str(), *i)))
-                .unwrap();
+            let page = store.timeline(a, TimelineFilter::Notes, page_size, before.as_ref()).unwrap();
             if page.is_empty() {
                 break;
             }
-            before = page.last().map(|e| (e.occurred_at.clone(), e.seq));
+            before = page.last().map(|e| e.page_key());
             seen.extend(page);
         }
         let addenda: Vec<_> =
@@ -439,4 +433,14 @@ fn a_notes_moments_are_typed_and_a_bad_moment_never_hides_the_other_notes() {
     }
     assert_eq!(seen.len(), 4, "every note is listed, page by page: {seen:?}");
     assert!(seen.contains(&first));
+    // the timeline too
+    let mut lines = 0;
+    let mut before = None;
+    loop {
+        let page = store.timeline(c, TimelineFilter::Notes, 1, before.as_ref()).unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.page_key());
+        lines += page.len();
+    }
+    assert_eq!(lines, 4, "every note is on the timeline");
 }

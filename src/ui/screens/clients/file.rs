@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::app::message::CloseMsg;
 use crate::app::message::{AssessMsg, Message};
 use crate::domain::client::Client;
-use crate::domain::dates::{format_date, format_local, from_db};
+use crate::domain::dates::{format_date, format_local};
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::clients::{Episode, Event};
@@ -310,7 +310,7 @@ impl View for ClientFileScreen {
 
         section(&mut lines, "History (newest first)");
         for ev in &self.events {
-            let when = from_db(&ev.occurred_at).map(format_local).unwrap_or_else(|| ev.occurred_at.clone());
+            let when = format_local(ev.occurred_at);
             lines.push(Line::from(vec![
                 Span::styled(format!("  {when}  "), theme::dim()),
                 Span::raw(display_safe(&ev.summary).into_owned()),

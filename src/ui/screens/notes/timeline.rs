@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::format_local;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::search::{TimelineEntry, TimelineFilter};
@@ -79,13 +79,8 @@ impl View for TimelineScreen {
             self.stale = false;
         }
         while !self.exhausted && self.cursor.offset + self.cursor.height * 2 >= self.entries.len() {
-            let before = self.entries.last().map(|e| (e.occurred_at.clone(), e.seq));
-            let page = store.timeline(
-                self.client_id,
-                self.filter,
-                PAGE,
-                before.as_ref().map(|(a, s)| (a.as_str(), *s)),
-            )?;
+            let before = self.entries.last().map(TimelineEntry::page_key);
+            let page = store.timeline(self.client_id, self.filter, PAGE, before.as_ref())?;
             self.exhausted = page.len() < PAGE;
             self.entries.extend(page);
         }
@@ -144,7 +139,7 @@ impl View for TimelineScreen {
                 format!(
                     "{}{:<16} {:<9} {}",
                     if selected { "▶ " } else { "  " },
-                    from_db(&e.occurred_at).map(format_local).unwrap_or_default(),
+                    format_local(e.occurred_at),
                     fit(&display_safe(kind), 9),
                     fit(&display_safe(&e.summary), summary_w)
                 ),
