@@ -10,7 +10,7 @@ use super::common::{
     bad, day, empty_list, json_with, open_existing, open_if_exists, open_to_read, print_json, refusal, today,
     ClientRef, Output,
 };
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::{format_local, Stamp};
 use crate::domain::note::{note_ref, validate_note, NoteInput};
 use crate::domain::search::snippet_plain;
 use crate::domain::text::display_safe;
@@ -65,10 +65,6 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
     #[command(flatten)]
     pub output: Output,
-}
-
-fn local_date(s: &str) -> String {
-    from_db(s).map(format_local).unwrap_or_else(|| s.to_string())
 }
 
 /// `caseload note REF "text"`: one command, one transaction, the new note's ref first.
@@ -195,7 +191,7 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
             "{:<8} {:<7} {}  {} {}",
             h.reference,
             h.client.as_deref().unwrap_or(""),
-            local_date(&h.occurred_at),
+            h.occurred_at.map(Stamp::local).unwrap_or_default(),
             super::common::column(&h.client_name, 24),
             display_safe(&snippet_plain(&h.snippet))
         );

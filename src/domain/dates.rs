@@ -280,6 +280,47 @@ pub fn from_db(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
+/// When a record happened, as stored: a moment (a note, an event) or a day (a goal, a
+/// consent). Search hits carry both kinds; a screen shows each as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stamp {
+    Day(NaiveDate),
+    Moment(DateTime<Utc>),
+}
+
+impl Stamp {
+    /// A stored moment or day; None for text that is neither.
+    pub fn parse(s: &str) -> Option<Stamp> {
+        match from_db(s) {
+            Some(t) => Some(Stamp::Moment(t)),
+            None if s.len() == 10 => parse_ymd(s).map(Stamp::Day),
+            None => None,
+        }
+    }
+
+    /// As stored (and in JSON): `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DD`.
+    pub fn to_db(self) -> String {
+        match self {
+            Stamp::Day(d) => format_date(d),
+            Stamp::Moment(t) => to_db(t),
+        }
+    }
+
+    /// For a person: a moment in local time, a day as a day.
+    pub fn local(self) -> String {
+        match self {
+            Stamp::Day(d) => format_date(d),
+            Stamp::Moment(t) => format_local(t),
+        }
+    }
+}
+
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(&self.to_db())
+    }
+}
+
 /// A stored moment shown in local time (as it was stored, if it does not read as one).
 pub fn local_from_db(s: &str) -> String {
     from_db(s).map(format_local).unwrap_or_else(|| s.to_string())
@@ -430,5 +471,18 @@ mod tests {
         let t = parse_datetime("2026-11-20 09:30", now).unwrap();
         assert_eq!(from_db(&to_db(t)), Some(t));
         assert!(parse_datetime("2026-11-20 25:99", now).is_err());
+    }
+
+    #[test]
+    fn a_stamp_is_a_moment_or_a_day_and_keeps_its_stored_text() {
+        let m = Stamp::parse("2026-03-01T09:30:00Z").unwrap();
+        assert!(matches!(m, Stamp::Moment(_)));
+        assert_eq!(m.to_db(), "2026-03-01T09:30:00Z");
+        let d = Stamp::parse("2026-03-01").unwrap();
+        assert_eq!(d, Stamp::Day(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
+        assert_eq!(d.local(), "2026-03-01");
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2026-03-01\"");
+        assert_eq!(Stamp::parse("not a date"), None);
+        assert_eq!(Stamp::parse("2026-03-01 junk"), None);
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Result, Store};
 use crate::domain::client::client_ref;
-use crate::domain::dates::format_date;
+use crate::domain::dates::{format_date, Stamp};
 use crate::domain::record::{RecordKind, SearchKind};
 use crate::domain::search::{fts_query, HIT_END, HIT_START};
 
@@ -26,7 +26,8 @@ pub struct SearchHit {
     pub client_id: Option<i64>,
     pub client: Option<String>,
     pub client_name: String,
-    pub occurred_at: String,
+    /// When the record happened (None: stored text that is neither a moment nor a day).
+    pub occurred_at: Option<Stamp>,
     /// The matching passage; hits are marked with \u{2}…\u{3} (see `domain::search`).
     pub snippet: String,
 }
@@ -94,7 +95,7 @@ impl Store {
                     record_id,
                     client: client_id.map(client_ref),
                     client_id,
-                    occurred_at: r.get(3)?,
+                    occurred_at: r.get::<_, Option<String>>(3)?.as_deref().and_then(Stamp::parse),
                     snippet: r.get(4)?,
                     client_name: r.get(5)?,
                 }))

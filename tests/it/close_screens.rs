@@ -336,6 +336,21 @@ fn exporting_a_long_file_shows_progress_and_closes_when_the_file_is_whole() {
     assert!(!app.busy());
 }
 
+/// A search hit on a record dated by a day (a goal) shows its day, as a note's hit shows its
+/// moment (issue 14 point 6: the hit's date is typed; a day used to show as nothing).
+#[test]
+fn a_search_hit_on_a_goal_shows_its_day() {
+    let (_d, path, _r) = seeded();
+    let mut app = app_at(&path, now());
+    keys(&mut app, "fPay the rent");
+    let s = screen(&mut app, 120, 30);
+    // a hit is two lines: reference, client, when, name; then the passage
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines.iter().position(|l| l.contains("Pay the rent on time")).unwrap_or_else(|| panic!("{s}"));
+    let head = lines[at.saturating_sub(1)];
+    assert!(head.contains("G-") && head.contains("2026-"), "the goal's day is shown: {head}");
+}
+
 /// A file that cannot be written says why at the path, and the form stays to try again.
 #[test]
 fn an_export_the_job_cannot_write_says_why_at_the_path() {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::dates::{format_local, from_db};
+use crate::domain::dates::Stamp;
 use crate::domain::record::RecordKind;
 use crate::domain::search::snippet_runs;
 use crate::domain::text::{display_safe, fit, width};
@@ -141,7 +141,7 @@ impl View for SearchScreen {
             let h = &self.hits[i];
             let selected = i == self.cursor.selected;
             let style = if selected { theme::selected() } else { Style::default() };
-            let when = from_db(&h.occurred_at).map(format_local).unwrap_or_default();
+            let when = h.occurred_at.map(Stamp::local).unwrap_or_default();
             lines.push(Line::from(Span::styled(
                 format!(
                     "{}{:<8} {:<7} {}  {}",
