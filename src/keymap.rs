@@ -293,7 +293,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Quit, C::Global, &[k('q'), ctrl('c')], "q", "quit"),
     b(A::GoToday, C::Global, &[k('t')], "t", "today (what needs you now)"),
     b(A::QuickNote, C::Global, &[k('W')], "W", "quick note (for this or a chosen client)"),
-    b(A::Find, C::Global, &[k('f')], "f", "find in notes (search everything)"),
+    b(A::Find, C::Global, &[k('f')], "f", "search the record (notes, plans, referrals, people...)"),
     b(A::GoTime, C::Global, &[k('M')], "M", "minutes per client (time report)"),
     b(A::GoDirectory, C::Global, &[k('R')], "R", "resources (the service directory)"),
     b(A::GoBoard, C::Global, &[k('B')], "B", "board (every open referral)"),

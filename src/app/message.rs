@@ -279,6 +279,8 @@ pub enum PlanMsg {
     /// A client's case plan.
     OpenPlan(i64),
     OpenGoal(i64),
+    /// A step's goal, with the step selected (a search hit in a step's words).
+    OpenStep(i64),
     /// The goal form for a client.
     NewGoal(i64),
     EditGoal(i64),

@@ -250,6 +250,11 @@ impl Store {
         if !flag.is_open() {
             return Err(StoreError::Refused(format!("Flag {} was already lowered.", flag.reference)));
         }
+        if by.trim().is_empty() {
+            return Err(StoreError::Refused(
+                "A change on a flag says who made it: set your name in Settings first.".into(),
+            ));
+        }
         let reason = clean_multiline(reason);
         if reason.trim().is_empty() {
             return Err(StoreError::invalid(

@@ -30,6 +30,9 @@ pub struct SearchHit {
     pub occurred_at: Option<Stamp>,
     /// The matching passage; hits are marked with \u{2}…\u{3} (see `domain::search`).
     pub snippet: String,
+    /// For a hit in a goal's steps: the step whose words matched (opening the hit selects it).
+    #[serde(skip)]
+    pub step_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -98,12 +101,42 @@ impl Store {
                     occurred_at: r.get::<_, Option<String>>(3)?.as_deref().and_then(Stamp::parse),
                     snippet: r.get(4)?,
                     client_name: r.get(5)?,
+                    step_id: None,
                 }))
             })?
             .filter_map(|h| h.transpose())
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut hits = hits;
+        for h in hits.iter_mut().filter(|h| h.kind == SearchKind::GoalNotes) {
+            h.step_id = self.step_matching(h.record_id, &h.snippet)?;
+        }
         debug_assert!(hits.iter().all(|h| !h.snippet.contains(HIT_START) || h.snippet.contains(HIT_END)));
         Ok(hits)
+    }
+}
+
+impl Store {
+    /// The first of a goal's steps holding a word the snippet marks as a hit (none when the
+    /// words were found in its progress notes).
+    fn step_matching(&self, goal_id: i64, snippet: &str) -> Result<Option<i64>> {
+        let words: Vec<String> = crate::domain::search::snippet_runs(snippet)
+            .into_iter()
+            .filter(|(_, hit)| *hit)
+            .map(|(t, _)| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let steps: Vec<(i64, String)> = self
+            .steps(goal_id)?
+            .into_iter()
+            .map(|s| (s.id, format!("{} {}", s.text, s.owner_name).to_lowercase()))
+            .collect();
+        // the step holding every word found, else the first holding one of them
+        let all = steps.iter().find(|(_, t)| words.iter().all(|w| t.contains(w.as_str())));
+        let any = || steps.iter().find(|(_, t)| words.iter().any(|w| t.contains(w.as_str())));
+        Ok(all.or_else(any).map(|(id, _)| *id))
     }
 }
 

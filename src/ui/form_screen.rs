@@ -30,6 +30,11 @@ pub trait FormSpec {
     fn client_id(&self) -> Option<i64> {
         None
     }
+    /// What it saves carries the practitioner's name (`View::signs`): opening it asks for the
+    /// name first when Settings has none.
+    fn signs(&self) -> bool {
+        false
+    }
     /// How the unsaved form is kept as a draft (None: it keeps none).
     fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         None
@@ -125,6 +130,9 @@ impl<S: FormSpec> View for FormScreen<S> {
     }
     fn is_form(&self) -> bool {
         true
+    }
+    fn signs(&self) -> bool {
+        self.spec.signs()
     }
     fn sync(&mut self, ctx: &SyncCtx<'_>) -> Result<()> {
         self.spec.sync(&mut self.form, ctx)

@@ -108,6 +108,12 @@ fn high_risk_raises_a_flag_that_only_a_review_with_a_reason_lowers() {
         Err(StoreError::Invalid(_))
     ));
     assert!(store.risk_flag(id).unwrap().is_open());
+    // nor is one with no name to say who made it (issue 17 point 13)
+    assert!(matches!(
+        store.review_flag(id, true, None, "Stable.", " ", fixed_now()),
+        Err(StoreError::Refused(_))
+    ));
+    assert!(store.risk_flag(id).unwrap().is_open());
     // reviewed at medium, then lowered
     store
         .review_flag(id, false, Some(RiskLevel::Medium), "Seen today; plan holding.", "Sam", fixed_now())

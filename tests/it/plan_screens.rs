@@ -496,6 +496,25 @@ fn today_search_and_the_timeline_open_the_goal() {
     assert!(s.contains("Goal G-3 · ON HOLD"), "{s}");
 }
 
+/// A search hit in a goal's steps opens the goal with that step selected, not its first step
+/// (issue 17 point 12).
+#[test]
+fn a_search_hit_on_a_step_selects_the_step() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = common::app(&path);
+    keys(&mut app, "ftogether");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Search the whole record — 1 found"), "{s}");
+    keys(&mut app, "<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Goal G-1 · ACTIVE"), "{s}");
+    let line = s.lines().find(|l| l.contains("Visit the flat together")).unwrap_or_default();
+    assert!(line.contains('▶'), "the step found is selected: {s}");
+    let first = s.lines().find(|l| l.contains("Call the housing office")).unwrap_or_default();
+    assert!(!first.contains('▶'), "{s}");
+}
+
 #[test]
 fn the_help_lists_the_plan_keys() {
     let (_d, path) = temp_db();

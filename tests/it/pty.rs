@@ -140,7 +140,7 @@ fn writes_a_soap_note_and_finds_it_by_search() {
     t.send(CTRL_S);
     t.wait_for("Saved note N-1");
     t.send(b"f");
-    t.wait_for("Search all notes");
+    t.wait_for("Search the whole record");
     t.type_text("zebrafinch");
     t.wait_for("1 found");
     t.send(ENTER);

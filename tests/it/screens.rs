@@ -398,7 +398,7 @@ fn search_as_you_type_and_jump_to_the_note() {
     assert!(screen(&mut app, 80, 24).contains("Note N-"), "Enter opens the note");
     keys(&mut app, "<esc><bs><bs><bs><bs>AND (\"unclosed NEAR/3");
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("No notes contain those words"), "{s}");
+    assert!(s.contains("Nothing in the record contains those words"), "{s}");
 }
 
 #[test]

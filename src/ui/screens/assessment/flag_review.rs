@@ -2,9 +2,10 @@
 
 use chrono::NaiveDate;
 
+use crate::app::message::Message;
 use crate::domain::assessment::RiskLevel;
 use crate::domain::draft::DraftKind;
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::safety::RiskFlag;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
@@ -66,6 +67,10 @@ impl FormSpec for FlagReview {
     fn client_id(&self) -> Option<i64> {
         Some(self.flag.client_id)
     }
+    /// Every change on a flag says who made it: the name is asked for before the form.
+    fn signs(&self) -> bool {
+        true
+    }
     fn draft(&self, _form: &Form) -> Option<DraftInfo> {
         Some(DraftInfo {
             key: format!("flag-review:{}:{}", self.flag.id, if self.lower { "lower" } else { "review" }),
@@ -80,6 +85,15 @@ impl FormSpec for FlagReview {
         }
         let level = RiskLevel::parse(&form.value("level"));
         let by = ctx.settings.signature();
+        if by.trim().is_empty() {
+            // the name prompt was put off: ask again, the form keeps what was typed
+            let why = format!(
+                "Not recorded: a change on a flag says who made it. Add your name, then {} again.",
+                key_label(Context::Form, Action::Save)
+            );
+            form.notice = Some(why.clone());
+            return Ok(Submitted::Then(vec![Message::Status(why), Message::AskName]));
+        }
         match ctx.store.review_flag(self.flag.id, self.lower, level, &form.value("reason"), &by, ctx.now) {
             Ok(()) => Ok(Submitted::Done {
                 status: if self.lower {

@@ -1,4 +1,5 @@
-//! Search as you type across notes (one client's or everyone's), ranked, hits highlighted.
+//! Search as you type across the whole record (one client's or everyone's): notes, assessments,
+//! goals and their steps, referrals, people..., ranked, hits highlighted.
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -113,7 +114,8 @@ impl View for SearchScreen {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
-        let scope = if self.client_id.is_some() { "this client's notes" } else { "all notes" };
+        // notes, assessments, goals and their steps, referrals, people...: the whole record
+        let scope = if self.client_id.is_some() { "this client's whole record" } else { "the whole record" };
         let title = format!(" Search {scope} — {} found ", self.hits.len());
         let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         let inner = block.inner(area);
@@ -127,10 +129,10 @@ impl View for SearchScreen {
             Line::from(""),
         ];
         if self.hits.is_empty() && !self.query.trim().is_empty() {
-            lines.push(Line::from(Span::styled("No notes contain those words.", theme::dim())));
+            lines.push(Line::from(Span::styled("Nothing in the record contains those words.", theme::dim())));
         } else if self.query.trim().is_empty() {
             lines.push(Line::from(Span::styled(
-                "Type words to find; \"quoted phrases\" and word* work too. Enter opens the note.",
+                "Type words; \"quoted phrases\" and word* work too. Enter opens what was found.",
                 theme::dim(),
             )));
         }
@@ -177,6 +179,9 @@ impl View for SearchScreen {
 }
 
 fn open_hit(h: &SearchHit) -> Message {
+    if let Some(step) = h.step_id {
+        return Message::Plan(crate::app::message::PlanMsg::OpenStep(step));
+    }
     match h.kind.record() {
         RecordKind::Note => Message::OpenNote(h.record_id),
         kind if h.client_id.is_some() => Message::OpenRecord { kind, id: h.record_id },

@@ -37,6 +37,8 @@ pub struct GoalScreen {
     follow_selection: bool,
     height: usize,
     stale: bool,
+    /// A step to select once the steps are loaded (opened from a search hit on it).
+    select_step: Option<i64>,
 }
 
 impl GoalScreen {
@@ -51,9 +53,16 @@ impl GoalScreen {
             selected: 0,
             scroll: 0,
             follow_selection: true,
+            select_step: None,
             height: 20,
             stale: true,
         }
+    }
+
+    /// The same screen with `step_id` selected once it loads.
+    pub fn selecting(mut self, step_id: i64) -> Self {
+        self.select_step = Some(step_id);
+        self
     }
 
     fn selected_step(&self) -> Option<&Step> {
@@ -211,6 +220,10 @@ impl View for GoalScreen {
             self.progress = ctx.store.progress(self.goal_id)?;
             self.history = ctx.store.goal_history(self.goal_id)?;
             self.goal = Some(g);
+            if let Some(step) = self.select_step.take() {
+                self.selected = self.steps.iter().position(|s| s.id == step).unwrap_or(0);
+                self.follow_selection = true;
+            }
             self.selected = self.selected.min(self.steps.len().saturating_sub(1));
             self.stale = false;
         }

@@ -32,6 +32,11 @@ pub fn open(ctx: &mut SubmitCtx<'_>, m: PlanMsg) -> Result<Opened> {
             let g = ctx.store.goal(id)?;
             Opened::screen(GoalScreen::new(id, g.client_id))
         }
+        PlanMsg::OpenStep(step_id) => {
+            let step = ctx.store.step(step_id)?;
+            let g = ctx.store.goal(step.goal_id)?;
+            Opened::screen(GoalScreen::new(g.id, g.client_id).selecting(step_id))
+        }
         PlanMsg::NewGoal(c) => {
             ctx.store.client(c)?;
             let data = goal_form_data(ctx, c, None)?;
