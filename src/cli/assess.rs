@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::common::{bad, day, open, open_to_read, print_json, today, ClientRef, Output};
 use crate::domain::assessment::parse_ref;
 use crate::domain::dates::format_date;
-use crate::domain::instruments::{builtin, find, loinc_export, parse_answer_list, Answer, LoincExport};
+use crate::domain::instruments::{
+    attribution_for, builtin, find, loinc_export, parse_answer_list, Answer, LoincExport,
+};
 use crate::store::safety::alert_ref;
 use crate::store::screenings::{screening_ref, summary, Screening};
 
@@ -83,6 +85,8 @@ struct ResultJson<'a> {
     loinc: LoincExport,
     alerts: Vec<String>,
     entered_in_error: bool,
+    /// The lines the instrument's owner asks to be shown with every result (PHQ-9, GAD-7).
+    attribution: &'a [String],
 }
 
 fn to_json<'a>(
@@ -113,6 +117,7 @@ fn to_json<'a>(
         loinc,
         alerts,
         entered_in_error: s.entered_in_error,
+        attribution: inst.map(|i| i.licence.attribution.as_slice()).unwrap_or(&[]),
     }
 }
 
@@ -181,6 +186,9 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
                         x.reference, x.message, x.reference
                     );
                 }
+                for line in &inst.licence.attribution {
+                    println!("  {line}");
+                }
             }
             Ok(())
         }
@@ -213,6 +221,9 @@ pub fn screen(db: Option<PathBuf>, cmd: ScreenCommand) -> anyhow::Result<()> {
                         if open_alerts > 0 { "  ALERT OPEN" } else { "" },
                         if s.entered_in_error { "  (entered in error)" } else { "" }
                     );
+                }
+                for line in attribution_for(list.iter().map(|s| s.instrument.as_str())) {
+                    println!("{line}");
                 }
             }
             Ok(())

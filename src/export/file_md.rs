@@ -723,6 +723,12 @@ fn screeners(w: &mut W<'_>) {
             md(&s(sc, "note"))
         ));
     }
+    let ids: Vec<String> = list.iter().map(|sc| s(sc, "instrument_id")).collect();
+    let attribution = crate::domain::instruments::attribution_for(ids.iter().map(String::as_str));
+    for a in attribution {
+        w.blank();
+        w.line(format!("_{}_", md(a)));
+    }
 }
 
 fn plan(w: &mut W<'_>) {

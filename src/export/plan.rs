@@ -115,6 +115,18 @@ pub fn plan_markdown(plan: &PlanOverview, settings: &Settings, today: NaiveDate)
         }
         line(String::new());
     }
+    // a goal measured by a screener shows its scores: the screener's attribution goes with them
+    let attribution =
+        crate::domain::instruments::attribution_for(plan.goals.iter().filter_map(|(g, _)| match &g.source {
+            MeasureSource::Screener { instrument } => Some(instrument.as_str()),
+            MeasureSource::Manual => None,
+        }));
+    if !attribution.is_empty() {
+        for a in attribution {
+            line(format!("_{}_", md(a)));
+            line(String::new());
+        }
+    }
     line("## Signatures".into());
     line(String::new());
     line("We have agreed this plan together.".into());

@@ -382,3 +382,34 @@ fn strengths_come_before_the_presenting_needs() {
     let a = open(&path).assessment(2).unwrap();
     assert_eq!(a.assessment.section(Section::Strengths), "Close to her sister. Walks her dog daily.");
 }
+
+const DEVELOPED: &str = "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke";
+const COPYRIGHT: &str = "Copyright © Pfizer Inc. All rights reserved.";
+
+/// The screen as one text with line breaks and borders taken out, so a wrapped line reads whole.
+fn flat(s: &str) -> String {
+    let lines: Vec<String> =
+        s.lines().map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()).to_string()).collect();
+    lines.join(" ")
+}
+
+/// Issue 17 point 9: PHQ-9 and GAD-7 results show both attribution lines on screen.
+#[test]
+fn phq9_and_gad7_results_show_both_attribution_lines() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = file(&path);
+    key(&mut app, KeyCode::Char('s'));
+    let s = flat(&screen(&mut app, 140, 40));
+    assert!(s.contains(DEVELOPED) && s.contains(COPYRIGHT), "the list of results: {s}");
+    key(&mut app, KeyCode::Enter);
+    let s = flat(&screen(&mut app, 140, 50));
+    assert!(s.contains("PHQ-9") || s.contains("GAD-7"), "{s}");
+    assert!(s.contains(DEVELOPED) && s.contains(COPYRIGHT), "one result: {s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('n'));
+    key(&mut app, KeyCode::Char('2'));
+    let s = flat(&screen(&mut app, 140, 40));
+    assert!(s.contains("GAD-7 — 1 of 8"), "{s}");
+    assert!(s.contains(DEVELOPED) && s.contains(COPYRIGHT), "the form: {s}");
+}

@@ -200,3 +200,28 @@ fn retention_lists_nothing_on_a_young_caseload() {
     let o = caseload(&db, &["retention"]);
     assert!(stdout(&o).contains("No closed file is past its retention date (7 years"));
 }
+
+/// Issue 17 point 9: every export that shows a PHQ-9 or GAD-7 score carries both attribution
+/// lines; the AHC HRSN carries none of Pfizer's.
+#[test]
+fn screener_scores_carry_their_attribution_in_every_export() {
+    const DEVELOPED: &str = "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, \
+        with an educational grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute.";
+    const COPYRIGHT: &str = "Copyright © Pfizer Inc. All rights reserved.";
+    let (_d, db, _r) = seeded();
+    let md = stdout(&caseload(&db, &["export", "C-0001", "--format", "md"]));
+    assert!(md.contains("## Screeners"), "{md}");
+    assert!(md.contains(DEVELOPED) && md.contains(COPYRIGHT), "{md}");
+    let o = caseload(&db, &["screen", "add", "C-0001", "gad7", "--answers", "1,1,1,1,1,1,1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(DEVELOPED) && out.contains(COPYRIGHT), "{out}");
+    let out = stdout(&caseload(&db, &["screen", "list", "C-0001"]));
+    assert!(out.contains(DEVELOPED) && out.contains(COPYRIGHT), "{out}");
+    let list = common::json(&caseload(&db, &["screen", "list", "C-0001", "--json"]));
+    let first = &list.as_array().expect("a list")[0];
+    assert_eq!(first["attribution"], serde_json::json!([DEVELOPED, COPYRIGHT]), "{first}");
+    let o = caseload(&db, &["screen", "add", "C-0001", "ahc", "--answers", "2,8,2,3,2,3,1,1,1,1", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(common::json(&o)["attribution"], serde_json::json!([]));
+}

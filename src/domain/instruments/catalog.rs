@@ -54,6 +54,26 @@ pub fn short_name_of(id: &str) -> &str {
     shipped().iter().find(|i| i.id == id).map(|i| i.short_name.as_str()).unwrap_or(id)
 }
 
+/// The attribution lines a shipped instrument asks to be shown with its results (none if
+/// unknown or none asked).
+pub fn attribution_of(id: &str) -> &'static [String] {
+    shipped().iter().find(|i| i.id == id).map(|i| i.licence.attribution.as_slice()).unwrap_or(&[])
+}
+
+/// The attribution lines for results of these instruments, each line once, in first-seen order
+/// (PHQ-9 and GAD-7 share theirs).
+pub fn attribution_for<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for id in ids {
+        for line in attribution_of(id) {
+            if !out.contains(&line.as_str()) {
+                out.push(line.as_str());
+            }
+        }
+    }
+    out
+}
+
 /// The shipped instruments given again on a schedule while a case is open, in file order.
 pub fn regiven() -> impl Iterator<Item = &'static Instrument> {
     shipped().iter().filter(|i| i.regiven_after_days.is_some())

@@ -65,6 +65,11 @@ pub struct Licence {
     pub copyright: Option<String>,
     /// `None` when no source settles it.
     pub permission_required: Option<bool>,
+    /// The lines the owner asks to be shown with every result, on screen and in every export
+    /// that shows a score (PHQ-9 and GAD-7: who developed it, and the copyright). Empty when
+    /// the instrument asks for none.
+    #[serde(default)]
+    pub attribution: Vec<String>,
 }
 
 /// One question, with its exact wording.

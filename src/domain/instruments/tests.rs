@@ -74,6 +74,18 @@ fn item_text_and_licence_copied_exactly() {
     assert_eq!(item10.loinc.as_deref(), Some("69722-7"));
     assert_eq!(phq9.licence.copyright.as_deref(), Some("Copyright © Pfizer Inc. All rights reserved."));
     assert!(phq9.licence.terms.starts_with("Developed by Drs. Robert L. Spitzer"));
+    // issue 17 point 9: both lines are shown with every PHQ-9 and GAD-7 result
+    let lines = [
+        "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, with an \
+         educational grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute.",
+        "Copyright © Pfizer Inc. All rights reserved.",
+    ];
+    for id in ["phq9", "gad7"] {
+        assert_eq!(get(id).licence.attribution, lines, "{id}");
+        assert_eq!(super::attribution_of(id), lines, "{id}");
+    }
+    assert!(super::attribution_of("ahc_hrsn_core").is_empty());
+    assert_eq!(super::attribution_for(["phq9", "gad7", "phq9"]), lines, "each line once");
     assert_eq!(phq9.loinc.panel, "44249-1");
     assert_eq!(phq9.loinc.total.as_deref(), Some("44261-6"));
     let phq2 = &phq9.derived[0];

@@ -25,6 +25,9 @@ pub(super) fn validate(inst: &Instrument) -> Result<(), String> {
     ] {
         check_text(what, text)?;
     }
+    for line in &inst.licence.attribution {
+        check_text("licence.attribution", line)?;
+    }
     if inst.regiven_after_days == Some(0) {
         return Err("regiven_after_days must be at least 1 (leave it out for a screener given once)".into());
     }

@@ -464,6 +464,13 @@ impl View for AdministerScreen {
         if let Some(m) = &self.message {
             lines.push(Line::from(Span::styled(display_safe(m).into_owned(), theme::error())));
         }
+        // the owner's attribution goes with the form and its result (PHQ-9, GAD-7)
+        if !inst.licence.attribution.is_empty() {
+            lines.push(Line::from(""));
+        }
+        for line in &inst.licence.attribution {
+            lines.push(Line::from(Span::styled(display_safe(line).into_owned(), theme::dim())));
+        }
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
     }
 }

@@ -6,12 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
 use crate::domain::dates::format_date;
-use crate::domain::instruments::{Instrument, Scoring};
+use crate::domain::instruments::{attribution_for, Instrument, Scoring};
 use crate::domain::text::fit;
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::screenings::{summary, Screening, TrendPoint};
@@ -300,6 +300,21 @@ impl View for ScreenersScreen {
         Handled::Yes(vec![])
     }
     fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
+        // the owners' attribution for the results listed (PHQ-9, GAD-7), at the foot, wrapped
+        let attribution = attribution_for(self.list.iter().map(|s| s.instrument.as_str()));
+        let width = area.width.max(1) as usize;
+        let attr_h: u16 = attribution
+            .iter()
+            .map(|l| l.chars().count().div_ceil(width).max(1) as u16)
+            .sum::<u16>()
+            .min(area.height / 3);
+        let foot = Rect { y: area.y + area.height - attr_h, height: attr_h, ..area };
+        if attr_h > 0 {
+            let text: Vec<Line<'static>> =
+                attribution.iter().map(|l| Line::from(Span::styled(l.to_string(), theme::dim()))).collect();
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), foot);
+        }
+        let area = Rect { height: area.height - attr_h, ..area };
         let list_h = (area.height / 2).max(6);
         let top = Rect { height: list_h, ..area };
         let bottom = Rect { y: area.y + list_h, height: area.height.saturating_sub(list_h), ..area };

@@ -144,8 +144,15 @@ impl View for ScreeningScreen {
                 ),
                 theme::dim(),
             )));
-            lines
-                .push(Line::from(Span::styled(display_safe(&inst.licence.terms).into_owned(), theme::dim())));
+            if inst.licence.attribution.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    display_safe(&inst.licence.terms).into_owned(),
+                    theme::dim(),
+                )));
+            }
+            for line in &inst.licence.attribution {
+                lines.push(Line::from(Span::styled(display_safe(line).into_owned(), theme::dim())));
+            }
         }
         frame.render_widget(
             Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((self.scroll, 0)),
