@@ -7,8 +7,60 @@ use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 
 use chrono::Utc;
 
-use super::message::{ClientExportJob, Job, JobEvent, JobKind, JobReport, JobUpdate};
-use crate::store::Store;
+use super::message::{ClientExportJob, Job, JobEvent, JobKind, JobReport, JobUpdate, Message};
+use super::App;
+use crate::store::{Store, StoreError};
+
+impl App {
+    /// True while a background job (an import, an export) is running.
+    pub fn busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    /// Takes in what background jobs reported since the last frame.
+    pub fn poll_jobs(&mut self) {
+        let updates = self.jobs.poll();
+        self.run(updates.into_iter().map(Message::JobUpdate).collect());
+    }
+
+    /// A job's report: every screen hears it; the screen on top started the job, and its end
+    /// may finish that screen's save.
+    pub(super) fn job_update(&mut self, u: JobUpdate) -> Result<(), StoreError> {
+        let top = self.stack.len().saturating_sub(1);
+        let mut finished = None;
+        for (i, v) in self.stack.iter_mut().enumerate() {
+            let answer = v.job_update(&u);
+            if i == top {
+                finished = answer;
+            }
+        }
+        match (&u.job, &u.event) {
+            (JobKind::QuickCheck, JobEvent::Finished(Ok(report))) if !report.lines.is_empty() => {
+                self.banner = Some(damage_banner(&report.lines));
+            }
+            (JobKind::DirectoryImport, JobEvent::Finished(r)) => {
+                self.status = Some(match r {
+                    Ok(report) => report.status.clone(),
+                    Err(_) => "Nothing was imported.".to_string(),
+                });
+                self.invalidate_all();
+            }
+            _ => {}
+        }
+        match finished {
+            Some(submitted) => self.submitted(submitted),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What the practitioner reads when the background check found damage, and what to do.
+fn damage_banner(damage: &[String]) -> String {
+    format!(
+        "DAMAGED DATABASE — stop adding records, run `caseload check` and restore your latest backup. Damaged: {}.",
+        damage.join(", ")
+    )
+}
 
 struct Running {
     kind: JobKind,

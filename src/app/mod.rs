@@ -28,15 +28,6 @@ use crate::ui::view::{Handled, SubmitCtx, Submitted, SyncCtx, View};
 use crate::ui::widgets::form::FormEvent;
 use drafts::DraftTimer;
 use jobs::Jobs;
-use message::{JobEvent, JobKind};
-
-/// What the practitioner reads when the background check found damage, and what to do.
-fn damage_banner(damage: &[String]) -> String {
-    format!(
-        "DAMAGED DATABASE — stop adding records, run `caseload check` and restore your latest backup. Damaged: {}.",
-        damage.join(", ")
-    )
-}
 
 pub struct App {
     pub store: Store,
@@ -99,17 +90,6 @@ impl App {
         }
         app.sync();
         Ok(app)
-    }
-
-    /// True while a background job (a directory import) is running.
-    pub fn busy(&self) -> bool {
-        self.jobs.busy()
-    }
-
-    /// Takes in what background jobs reported since the last frame.
-    pub fn poll_jobs(&mut self) {
-        let updates = self.jobs.poll();
-        self.run(updates.into_iter().map(Message::JobUpdate).collect());
     }
 
     /// Advances the clock (render never reads it), writes a pending draft, and reloads every
@@ -358,33 +338,7 @@ impl App {
                 let db = self.store.path().to_path_buf();
                 self.jobs.start(job, &db);
             }
-            Message::JobUpdate(u) => {
-                // the screen on top started the job; its end may finish that screen's save
-                let top = self.stack.len().saturating_sub(1);
-                let mut finished = None;
-                for (i, v) in self.stack.iter_mut().enumerate() {
-                    let answer = v.job_update(&u);
-                    if i == top {
-                        finished = answer;
-                    }
-                }
-                match (&u.job, &u.event) {
-                    (JobKind::QuickCheck, JobEvent::Finished(Ok(report))) if !report.lines.is_empty() => {
-                        self.banner = Some(damage_banner(&report.lines));
-                    }
-                    (JobKind::DirectoryImport, JobEvent::Finished(r)) => {
-                        self.status = Some(match r {
-                            Ok(report) => report.status.clone(),
-                            Err(_) => "Nothing was imported.".to_string(),
-                        });
-                        self.invalidate_all();
-                    }
-                    _ => {}
-                }
-                if let Some(submitted) = finished {
-                    self.submitted(submitted)?;
-                }
-            }
+            Message::JobUpdate(u) => self.job_update(u)?,
             other => self.navigate(other)?,
         }
         Ok(())
@@ -417,7 +371,7 @@ impl App {
     }
 
     /// What a save of the screen on top came to (at once, or when the job it started ended).
-    fn submitted(&mut self, submitted: Submitted) -> Result<(), StoreError> {
+    pub(super) fn submitted(&mut self, submitted: Submitted) -> Result<(), StoreError> {
         match submitted {
             // refused: the form shows why, and so does the status line, always
             Submitted::Stay => {

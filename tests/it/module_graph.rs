@@ -84,3 +84,12 @@ fn the_checker_sees_a_use_in_code_and_not_in_a_comment() {
         "a comment naming crate::import is not a use"
     );
 }
+
+/// `app/mod.rs` is routing only (issue 14 point 3: under 500 lines); jobs, drafts, modals and
+/// navigation live in files of their own.
+#[test]
+fn the_apps_routing_file_stays_small() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app/mod.rs");
+    let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+    assert!(lines < 500, "src/app/mod.rs has {lines} lines: move a job out to its own file in src/app/");
+}
