@@ -210,8 +210,9 @@ impl FormSpec for AssessmentForm {
         let mut status = format!("{verb} assessment {}.", assessment_ref(id));
         if empty > 0 {
             status.push_str(&format!(
-                " {} still empty: fill them in later with e.",
-                crate::domain::words::count(empty, "part", "parts")
+                " {} still empty: fill them in later with {}.",
+                crate::domain::words::count(empty, "part", "parts"),
+                crate::keymap::key_label(crate::keymap::Context::AssessmentView, Action::Edit)
             ));
         }
         if !flagged.is_empty() {
