@@ -762,18 +762,20 @@ fn the_summary_is_drafted_from_the_record() {
     .unwrap();
     let s = caseload::domain::closure::draft_summary(&facts, &decisions, &det);
     for want in [
-        "Episode 1 opened 2026-03-02 and closed 2026-11-23",
-        "Reason for closing: Moved away.",
-        "Contacts: 2 case notes (1 home visit, 1 phone)",
-        "1 h 20 min",
-        "- G-1 Pay the rent on time: active, left open; 50 % of the way",
-        "- G-2 Find work near home: cancelled at closure: Client moved away (was proposed)",
-        "- PHQ-9: 16, moderately severe on 2026-03-05, then 6, mild on 2026-10-01, down 10.",
-        "Unsigned note N-3",
-        "signed at closure",
-        "Still open after closure:",
-        "Action item AI-1",
-        "Follow-up: a post-closure check on 2027-02-21. A call to check on the new tenancy.",
+        "Why the case opened\nThe case opened on 2026-03-02; the client was referred by GP.",
+        "The reason given: Rent arrears after losing work. Two children at home.",
+        "2 case notes were recorded from 2026-03-03 to 2026-11-20 (home visit 1, phone 1), 1 h 20 min",
+        "G-1 \"Pay the rent on time\" stays active after closure",
+        "50 % of the way",
+        "G-2 \"Find work near home\" was cancelled at closure (Client moved away).",
+        "PHQ-9 fell from 16 (moderately severe) on 2026-03-05 to 6 (mild) on 2026-10-01, 10 points lower.",
+        "A safety alert (AL-1) was raised by the PHQ-9 of 2026-10-01 (SC-2): PHQ-9 item 9",
+        "it was acknowledged at closure with the note: Safety plan checked.",
+        "The case closes on 2026-11-23 because the client moved away.",
+        "At closure note N-3 was signed.",
+        "Still open after closure: goal G-1 (active): Pay the rent on time; action item AI-1 (due 2026-11-30, Lee)",
+        "By then neither goal was met in full.",
+        "A post-closure check is planned for 2027-02-21: A call to check on the new tenancy.",
     ] {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }

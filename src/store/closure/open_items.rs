@@ -111,6 +111,7 @@ impl OpenKind for GoalItems {
                     status.label().to_lowercase(),
                     fit(&statement, 60)
                 ),
+                full: format!("goal {reference} ({}): {statement}", status.label().to_lowercase()),
                 reference,
                 choices: goal_choices(status),
             });
@@ -194,14 +195,19 @@ impl OpenKind for ActionItems {
             if let Some(d) = day_opt(due) {
                 about.push(format!("due {}", format_date(d)));
             }
+            let mut full_about = about.clone();
             if !owner.is_empty() {
                 about.push(fit(&owner, 20));
+                full_about.push(owner.clone());
             }
             let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
+            let full_about =
+                if full_about.is_empty() { String::new() } else { format!(" ({})", full_about.join(", ")) };
             out.push(OpenItem {
                 kind: RecordKind::ActionItem,
                 id,
                 label: format!("Action item {reference}{about}: {}", fit(&text, 60)),
+                full: format!("action item {reference}{full_about}: {text}"),
                 reference,
                 choices: action_item_choices(),
             });
@@ -281,6 +287,7 @@ impl OpenKind for AdvocacyItems {
                     fit(&target, 30),
                     fit(&barrier, 50)
                 ),
+                full: format!("advocacy {reference} with {target}{deadline}: {barrier}"),
                 reference,
                 choices: advocacy_choices(),
             });
@@ -362,6 +369,11 @@ impl OpenKind for AlertItems {
                 id,
                 label: format!(
                     "Safety alert {reference} from screener result {} (raised {})",
+                    crate::domain::assessment::screening_ref(screening),
+                    raised.get(..10).unwrap_or("")
+                ),
+                full: format!(
+                    "safety alert {reference} from screener result {} (raised {})",
                     crate::domain::assessment::screening_ref(screening),
                     raised.get(..10).unwrap_or("")
                 ),
@@ -480,6 +492,7 @@ impl OpenKind for ReferralItems {
             let (id, provider, need, status) = row?;
             let status: ReferralStatus = status.parse().unwrap_or(ReferralStatus::Draft);
             let reference = crate::domain::referral::referral_ref(id);
+            let full_need = if need.is_empty() { String::new() } else { format!(" for {need}") };
             let need = if need.is_empty() { String::new() } else { format!(" for {}", fit(&need, 30)) };
             out.push(OpenItem {
                 kind: RecordKind::Referral,
@@ -488,6 +501,10 @@ impl OpenKind for ReferralItems {
                     "Referral {reference} ({}) to {}{need}",
                     status.label().to_lowercase(),
                     fit(&provider, 60)
+                ),
+                full: format!(
+                    "referral {reference} ({}) to {provider}{full_need}",
+                    status.label().to_lowercase()
                 ),
                 reference,
                 choices: referral_choices(status),
@@ -629,6 +646,7 @@ impl OpenKind for UnsignedNotes {
                 kind: RecordKind::Note,
                 id,
                 label: format!("Unsigned note {reference} ({kind}, {day}): {}", fit(first, 50)),
+                full: format!("unsigned note {reference} ({kind}, {day}): {first}"),
                 reference,
                 choices: note_choices(),
             });
