@@ -206,6 +206,44 @@ pub fn note_choices() -> Vec<Choice> {
     ]
 }
 
+/// A consent to share that is still valid at closure: let it run to its end date (the safe
+/// default: nothing changes), end it at closure (its last valid day becomes the closing day),
+/// or keep it because of the post-closure follow-up (which then needs a date).
+pub fn consent_choices(has_end_date: bool) -> Vec<Choice> {
+    vec![
+        Choice {
+            disposition: Disposition::Leave,
+            label: if has_end_date {
+                "Let it run to its end date"
+            } else {
+                "Let it run (it has no end date)"
+            },
+            needs_text: false,
+        },
+        Choice { disposition: Disposition::Cancel, label: "End it at closure", needs_text: false },
+        Choice {
+            disposition: Disposition::Complete,
+            label: "Keep it for the post-closure follow-up",
+            needs_text: false,
+        },
+    ]
+}
+
+/// A consent kept for the post-closure follow-up needs a follow-up to be kept for: the
+/// refusal for the follow-up date when none is set.
+pub fn check_consents_kept(decisions: &[Decision], details: &CloseDetails) -> Result<(), FieldError> {
+    let kept =
+        decisions.iter().any(|d| d.kind == RecordKind::Consent && d.disposition == Disposition::Complete);
+    if kept && details.follow_up_on.is_none() {
+        return Err(FieldError {
+            field: "follow_up_on",
+            message: "A consent is kept for the post-closure follow-up: give the follow-up date, or let the consent run or end it."
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 /// A referral still open at closure: completed only once the client is in service (the
 /// referral state machine); cancelled from any open state, saying why.
 pub fn referral_choices(status: super::referral::ReferralStatus) -> Vec<Choice> {

@@ -622,6 +622,17 @@ pub fn summary_parts(
             // the goals, referrals and alerts are told in their parts above
             (RecordKind::Goal | RecordKind::Referral | RecordKind::Alert, Disposition::Complete)
             | (RecordKind::Goal | RecordKind::Referral, Disposition::Cancel) => {}
+            (RecordKind::Consent, Disposition::Leave) => {
+                remaining.push(format!("{} (left to run)", clause(&item.full)))
+            }
+            (RecordKind::Consent, Disposition::Cancel) => settled.push(format!(
+                "consent {} was ended on {}",
+                item.reference,
+                format_date(details.closed_on)
+            )),
+            (RecordKind::Consent, Disposition::Complete) => {
+                remaining.push(format!("{} (kept for the post-closure follow-up)", clause(&item.full)))
+            }
             (_, Disposition::Leave) => remaining.push(clause(&item.full)),
             (RecordKind::Note, _) => settled.push(format!("note {} was signed", item.reference)),
             (RecordKind::ActionItem, Disposition::Complete) => {

@@ -236,7 +236,10 @@ impl CloseCaseScreen {
         if !self.details.check_fields() {
             return false;
         }
-        match read_close(&self.close_input(), today, self.data.facts.opened_on) {
+        let read = read_close(&self.close_input(), today, self.data.facts.opened_on).and_then(|d| {
+            crate::domain::closure::check_consents_kept(&self.decisions, &d).map(|_| d).map_err(|e| vec![e])
+        });
+        match read {
             Ok(d) => {
                 self.details.clear_errors();
                 self.close = Some(d);
