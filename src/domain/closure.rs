@@ -11,7 +11,6 @@ use super::client::FieldError;
 use super::dates::{format_date, local_day_of, parse_date};
 use super::record::RecordKind;
 use super::text::{clean_line, clean_multiline};
-use super::words::count;
 
 /// Longest reason, outcome or follow-up plan typed at closure.
 pub const TEXT_MAX: usize = 2_000;
@@ -150,8 +149,10 @@ pub struct OpenItem {
     pub id: i64,
     /// `G-3`, `AI-7`...
     pub reference: String,
-    /// What it is, in a line: "Goal G-3 (active): Find a stable home".
+    /// What it is, in a line: "Goal G-3 (active): Find a stable home" (long text shortened).
     pub label: String,
+    /// The same in full, never shortened: what the closing summary says of it.
+    pub full: String,
     /// Allowed choices, "leave open" first (the safe default).
     pub choices: Vec<Choice>,
 }
@@ -203,6 +204,44 @@ pub fn note_choices() -> Vec<Choice> {
         Choice { disposition: Disposition::Leave, label: "Leave unsigned", needs_text: false },
         Choice { disposition: Disposition::Complete, label: "Sign it now", needs_text: false },
     ]
+}
+
+/// A consent to share that is still valid at closure: let it run to its end date (the safe
+/// default: nothing changes), end it at closure (its last valid day becomes the closing day),
+/// or keep it because of the post-closure follow-up (which then needs a date).
+pub fn consent_choices(has_end_date: bool) -> Vec<Choice> {
+    vec![
+        Choice {
+            disposition: Disposition::Leave,
+            label: if has_end_date {
+                "Let it run to its end date"
+            } else {
+                "Let it run (it has no end date)"
+            },
+            needs_text: false,
+        },
+        Choice { disposition: Disposition::Cancel, label: "End it at closure", needs_text: false },
+        Choice {
+            disposition: Disposition::Complete,
+            label: "Keep it for the post-closure follow-up",
+            needs_text: false,
+        },
+    ]
+}
+
+/// A consent kept for the post-closure follow-up needs a follow-up to be kept for: the
+/// refusal for the follow-up date when none is set.
+pub fn check_consents_kept(decisions: &[Decision], details: &CloseDetails) -> Result<(), FieldError> {
+    let kept =
+        decisions.iter().any(|d| d.kind == RecordKind::Consent && d.disposition == Disposition::Complete);
+    if kept && details.follow_up_on.is_none() {
+        return Err(FieldError {
+            field: "follow_up_on",
+            message: "A consent is kept for the post-closure follow-up: give the follow-up date, or let the consent run or end it."
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// A referral still open at closure: completed only once the client is in service (the
@@ -536,338 +575,8 @@ pub fn read_reopen(
         _ => Err(errors),
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// The closing summary
-// ---------------------------------------------------------------------------------------------
-
-/// A goal as the summary tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoalFact {
-    pub reference: String,
-    pub statement: String,
-    /// Its status now, in words ("active", "completed").
-    pub status: String,
-    /// How it was going at the last review ("improving").
-    pub achievement: String,
-    /// The outcome given at the latest evaluation, in words.
-    pub outcome: Option<String>,
-    /// Progress towards the target, when measured.
-    pub progress: Option<String>,
-}
-
-/// A referral and where it ended (filled once referrals are recorded; see `store::closure`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReferralFact {
-    pub reference: String,
-    /// The service or provider.
-    pub to: String,
-    /// Its last state, in words ("completed", "declined by provider").
-    pub state: String,
-    /// Since when (the last change), if known.
-    pub since: Option<NaiveDate>,
-    /// The reason or note given with the last change.
-    pub note: String,
-}
-
-/// One result of a screener, as the summary tells it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScreenPoint {
-    pub on: NaiveDate,
-    pub total: Option<i32>,
-    /// "14, moderate" or "needs: housing, food".
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScreenerFact {
-    pub name: String,
-    pub first: ScreenPoint,
-    /// The last result, when there was more than one.
-    pub last: Option<ScreenPoint>,
-}
-
-/// Contacts recorded in case notes during the episode (notes entered in error left out).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ContactFacts {
-    pub notes: usize,
-    /// (contact type in words, how many), most frequent first.
-    pub by_type: Vec<(String, usize)>,
-    pub minutes: i64,
-    pub first: Option<NaiveDate>,
-    pub last: Option<NaiveDate>,
-}
-
-/// Everything the summary is drafted from; the store fills it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClosureFacts {
-    pub episode_number: i64,
-    pub opened_on: NaiveDate,
-    pub goals: Vec<GoalFact>,
-    /// None while referrals are not recorded by this version.
-    pub referrals: Option<Vec<ReferralFact>>,
-    pub screeners: Vec<ScreenerFact>,
-    pub contacts: ContactFacts,
-    /// The items the closing checklist asks about.
-    pub open_items: Vec<OpenItem>,
-    /// Other things that stay as they are (open risk flags, transition follow-ups...), in words.
-    pub also_open: Vec<String>,
-    /// The latest evaluation of the episode (the plan's `v`), if one was recorded.
-    pub evaluation: Option<EvaluationFact>,
-}
-
-/// The client's view at the latest evaluation of the episode, for the closing summary.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EvaluationFact {
-    pub reference: String,
-    pub on: NaiveDate,
-    /// "review" or "closure".
-    pub occasion: String,
-    /// 1–5, when the client gave one.
-    pub satisfaction: Option<i64>,
-    /// The client's words.
-    pub feedback: String,
-}
-
-/// "3 h 05 min", "45 min".
-pub fn hours_minutes(minutes: i64) -> String {
-    if minutes < 60 {
-        format!("{minutes} min")
-    } else {
-        format!("{} h {:02} min", minutes / 60, minutes % 60)
-    }
-}
-
-/// "about 7 months", "12 days".
-fn duration_words(from: NaiveDate, to: NaiveDate) -> String {
-    let days = (to - from).num_days().max(0);
-    match days {
-        0 => "the same day".to_string(),
-        1..=59 => count(days, "day", "days"),
-        60..=729 => format!("about {} months", (days as f64 / 30.44).round() as i64),
-        _ => format!("about {} years", (days as f64 / 365.25 * 10.0).round() / 10.0),
-    }
-}
-
-/// A line without the full stop (or colon) it may end with, to go on with more words.
-fn unstop(s: &str) -> &str {
-    s.trim_end().trim_end_matches(['.', ':', ';', ','])
-}
-
-/// What a decision does to an item, in the summary's words.
-fn decided(item: &OpenItem, d: &Decision) -> String {
-    let text = if d.text.is_empty() { String::new() } else { format!(": {}", d.text) };
-    match (item.kind, d.disposition) {
-        (_, Disposition::Leave) => "left open".to_string(),
-        (RecordKind::Note, Disposition::Complete) => "signed at closure".to_string(),
-        (RecordKind::Alert, Disposition::Complete) => format!("acknowledged at closure{text}"),
-        (RecordKind::Advocacy, Disposition::Complete) => format!("closed at closure{text}"),
-        (RecordKind::Advocacy, Disposition::Cancel) => format!("withdrawn at closure{text}"),
-        (RecordKind::ActionItem, Disposition::Complete) => "done at closure".to_string(),
-        (_, Disposition::Complete) => "completed at closure".to_string(),
-        (_, Disposition::Cancel) => format!("cancelled at closure{text}"),
-    }
-}
-
-/// A goal's or referral's state with what closing does to it: "active, left open",
-/// "cancelled at closure: moved away (was active)".
-fn with_decision(state: &str, item: &OpenItem, d: &Decision) -> String {
-    match d.disposition {
-        Disposition::Leave => format!("{state}, left open"),
-        _ => format!("{} (was {state})", decided(item, d)),
-    }
-}
-
-/// The closing summary drafted from the record, for the practitioner to edit and sign. It
-/// takes the decisions about the open items as planned (not yet saved), so the text says what
-/// closing will do.
-pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &CloseDetails) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let decision_for = |kind: RecordKind, reference: &str| -> Option<(&OpenItem, &Decision)> {
-        let item = facts.open_items.iter().find(|i| i.kind == kind && i.reference == reference)?;
-        let d = decisions.iter().find(|d| d.kind == item.kind && d.id == item.id)?;
-        Some((item, d))
-    };
-
-    out.push(format!(
-        "Episode {} opened {} and closed {} ({}).",
-        facts.episode_number,
-        format_date(facts.opened_on),
-        format_date(details.closed_on),
-        duration_words(facts.opened_on, details.closed_on)
-    ));
-    let note =
-        if details.reason_note.is_empty() { String::new() } else { format!(": {}", details.reason_note) };
-    out.push(format!("Reason for closing: {}{note}.", details.reason.label()));
-    out.push(String::new());
-
-    // contacts
-    let c = &facts.contacts;
-    if c.notes == 0 {
-        out.push("Contacts: no case notes were recorded in this episode.".into());
-    } else {
-        let kinds: Vec<String> = c.by_type.iter().map(|(k, n)| format!("{n} {k}")).collect();
-        let span = match (c.first, c.last) {
-            (Some(f), Some(l)) if f != l => format!(", from {} to {}", format_date(f), format_date(l)),
-            (Some(f), _) => format!(", on {}", format_date(f)),
-            _ => String::new(),
-        };
-        out.push(format!(
-            "Contacts: {} ({}){span}; {} recorded.",
-            count(c.notes, "case note", "case notes"),
-            kinds.join(", "),
-            hours_minutes(c.minutes)
-        ));
-    }
-    out.push(String::new());
-
-    // goals
-    if facts.goals.is_empty() {
-        out.push("Goals: no goals were set in this episode.".into());
-    } else {
-        out.push("Goals and outcomes:".into());
-        for g in &facts.goals {
-            let mut parts = vec![g.status.clone()];
-            if let Some((item, d)) = decision_for(RecordKind::Goal, &g.reference) {
-                parts = vec![with_decision(&g.status, item, d)];
-            }
-            if !g.achievement.is_empty() && g.achievement != "in progress" {
-                parts.push(format!("last assessed as {}", g.achievement));
-            }
-            if let Some(o) = &g.outcome {
-                parts.push(format!("evaluated as {o}"));
-            }
-            if let Some(p) = &g.progress {
-                parts.push(p.clone());
-            }
-            out.push(format!("- {} {}: {}.", g.reference, g.statement, parts.join("; ")));
-        }
-    }
-    out.push(String::new());
-
-    // referrals (once they are recorded)
-    if let Some(referrals) = &facts.referrals {
-        if referrals.is_empty() {
-            out.push("Referrals: none were made in this episode.".into());
-        } else {
-            out.push("Referrals and where they ended:".into());
-            for r in referrals {
-                let since = r.since.map(|d| format!(" since {}", format_date(d))).unwrap_or_default();
-                let note = if r.note.is_empty() { String::new() } else { format!(" ({})", r.note) };
-                let mut state = format!("{}{since}{note}", r.state);
-                if let Some((item, d)) = decision_for(RecordKind::Referral, &r.reference) {
-                    state = with_decision(&state, item, d);
-                }
-                out.push(format!("- {} to {}: {state}.", r.reference, r.to));
-            }
-        }
-        out.push(String::new());
-    }
-
-    // screeners
-    if facts.screeners.is_empty() {
-        out.push("Screeners: none were given in this episode.".into());
-    } else {
-        out.push("Screeners (first and last result in this episode):".into());
-        for s in &facts.screeners {
-            match &s.last {
-                None => out.push(format!(
-                    "- {}: {} on {}, given once.",
-                    s.name,
-                    s.first.text,
-                    format_date(s.first.on)
-                )),
-                Some(l) => {
-                    let change = match (s.first.total, l.total) {
-                        (Some(a), Some(b)) if b < a => format!(", down {}", a - b),
-                        (Some(a), Some(b)) if b > a => format!(", up {}", b - a),
-                        (Some(_), Some(_)) => ", no change".to_string(),
-                        _ => String::new(),
-                    };
-                    out.push(format!(
-                        "- {}: {} on {}, then {} on {}{change}.",
-                        s.name,
-                        s.first.text,
-                        format_date(s.first.on),
-                        l.text,
-                        format_date(l.on)
-                    ));
-                }
-            }
-        }
-    }
-    out.push(String::new());
-
-    // the client's view, from the latest evaluation
-    if let Some(e) = &facts.evaluation {
-        let at = if e.occasion == "closure" { "at closure" } else { "at a review" };
-        let mut view = Vec::new();
-        if let Some(n) = e.satisfaction {
-            view.push(format!("satisfaction {n} of 5"));
-        }
-        let words = e.feedback.trim();
-        if !words.is_empty() {
-            view.push(format!("\"{}\"", words.replace('\n', " ")));
-        }
-        if view.is_empty() {
-            view.push("no feedback given".into());
-        }
-        out.push(format!("Evaluation {} {at} on {}: {}.", e.reference, format_date(e.on), view.join("; ")));
-        out.push(String::new());
-    }
-
-    // what stays open
-    let mut remaining: Vec<String> = Vec::new();
-    let mut done_now: Vec<String> = Vec::new();
-    for item in &facts.open_items {
-        if item.kind == RecordKind::Goal || item.kind == RecordKind::Referral {
-            // told with the goals and referrals above
-            if let Some(d) = decisions.iter().find(|d| d.kind == item.kind && d.id == item.id) {
-                if d.disposition == Disposition::Leave {
-                    remaining.push(item.label.clone());
-                }
-            }
-            continue;
-        }
-        match decisions.iter().find(|d| d.kind == item.kind && d.id == item.id) {
-            Some(d) if d.disposition != Disposition::Leave => {
-                done_now.push(format!("{}: {}", unstop(&item.label), decided(item, d)))
-            }
-            _ => remaining.push(item.label.clone()),
-        }
-    }
-    remaining.extend(facts.also_open.iter().cloned());
-    let remaining: Vec<String> = remaining.iter().map(|l| unstop(l).to_string()).collect();
-    if !done_now.is_empty() {
-        out.push("Dealt with at closure:".into());
-        out.extend(done_now.iter().map(|l| format!("- {l}.")));
-        out.push(String::new());
-    }
-    if remaining.is_empty() {
-        out.push("Nothing remains open.".into());
-    } else {
-        out.push("Still open after closure:".into());
-        out.extend(remaining.iter().map(|l| format!("- {l}.")));
-    }
-    out.push(String::new());
-
-    let plan = if details.follow_up_plan.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", details.follow_up_plan)
-    };
-    match details.follow_up_on {
-        Some(d) => out.push(format!("Follow-up: a post-closure check on {}.{plan}", format_date(d))),
-        None if !plan.is_empty() => out.push(format!("Follow-up:{plan}")),
-        None => out.push("Follow-up: none planned.".into()),
-    }
-    let mut text = out.join("\n");
-    // punctuation doubled by text that already ended a sentence
-    for (from, to) in [("..", "."), ("!.", "!"), ("?.", "?")] {
-        text = text.replace(from, to);
-    }
-    text
-}
+mod summary;
+pub use summary::*;
 
 #[cfg(test)]
 mod tests {
@@ -946,7 +655,14 @@ mod tests {
     }
 
     fn item(kind: RecordKind, id: i64, choices: Vec<Choice>) -> OpenItem {
-        OpenItem { kind, id, reference: format!("X-{id}"), label: format!("{kind} X-{id}"), choices }
+        OpenItem {
+            kind,
+            id,
+            reference: format!("X-{id}"),
+            label: format!("{kind} X-{id}"),
+            full: format!("{kind} X-{id}"),
+            choices,
+        }
     }
 
     #[test]
@@ -1011,219 +727,6 @@ mod tests {
         let e = read_reopen(&i("new-episode", "back", "2026-10-01"), today, closed, true).unwrap_err();
         assert_eq!(e[0].field, "opened_on");
         assert!(read_reopen(&i("undo", "wrong client", ""), today, closed, true).is_ok());
-    }
-
-    fn facts() -> ClosureFacts {
-        ClosureFacts {
-            episode_number: 1,
-            opened_on: d("2025-03-04"),
-            goals: vec![
-                GoalFact {
-                    reference: "G-1".into(),
-                    statement: "Find a stable home".into(),
-                    status: "completed".into(),
-                    achievement: "achieved".into(),
-                    outcome: Some("achieved".into()),
-                    progress: None,
-                },
-                GoalFact {
-                    reference: "G-2".into(),
-                    statement: "Pay off the rent arrears".into(),
-                    status: "active".into(),
-                    achievement: "improving".into(),
-                    outcome: None,
-                    progress: Some("60 % of the way (latest 300 on 2026-10-01)".into()),
-                },
-            ],
-            referrals: None,
-            screeners: vec![
-                ScreenerFact {
-                    name: "PHQ-9".into(),
-                    first: ScreenPoint {
-                        on: d("2025-03-05"),
-                        total: Some(17),
-                        text: "17, moderately severe".into(),
-                    },
-                    last: Some(ScreenPoint { on: d("2026-10-01"), total: Some(8), text: "8, mild".into() }),
-                },
-                ScreenerFact {
-                    name: "GAD-7".into(),
-                    first: ScreenPoint { on: d("2025-03-05"), total: Some(12), text: "12, moderate".into() },
-                    last: None,
-                },
-            ],
-            contacts: ContactFacts {
-                notes: 14,
-                by_type: vec![("home visit".into(), 9), ("phone".into(), 5)],
-                minutes: 695,
-                first: Some(d("2025-03-05")),
-                last: Some(d("2026-11-20")),
-            },
-            open_items: vec![
-                OpenItem {
-                    kind: RecordKind::Goal,
-                    id: 2,
-                    reference: "G-2".into(),
-                    label: "Goal G-2 (active): Pay off the rent arrears".into(),
-                    choices: goal_choices(GoalStatus::Active),
-                },
-                OpenItem {
-                    kind: RecordKind::ActionItem,
-                    id: 5,
-                    reference: "AI-5".into(),
-                    label: "Action item AI-5: Send the tenancy letter".into(),
-                    choices: action_item_choices(),
-                },
-                OpenItem {
-                    kind: RecordKind::Note,
-                    id: 9,
-                    reference: "N-9".into(),
-                    label: "Unsigned note N-9 (phone, 2026-11-20)".into(),
-                    choices: note_choices(),
-                },
-            ],
-            also_open: vec!["Risk flag F-1: risk to self MEDIUM".into()],
-            evaluation: Some(EvaluationFact {
-                reference: "EV-3".into(),
-                on: d("2026-11-20"),
-                occasion: "closure".into(),
-                satisfaction: Some(4),
-                feedback: "You listened.\nThe flat is warm now.".into(),
-            }),
-        }
-    }
-
-    #[test]
-    fn the_summary_tells_the_episode_from_the_record() {
-        let details = CloseDetails {
-            reason: ClosureReason::GoalsMet,
-            reason_note: String::new(),
-            closed_on: d("2026-11-23"),
-            follow_up_on: Some(d("2027-02-21")),
-            follow_up_plan: "Phone call to check the tenancy holds.".into(),
-        };
-        let decisions = vec![
-            Decision {
-                kind: RecordKind::Goal,
-                id: 2,
-                disposition: Disposition::Cancel,
-                text: "client moved".into(),
-            },
-            Decision {
-                kind: RecordKind::ActionItem,
-                id: 5,
-                disposition: Disposition::Leave,
-                text: String::new(),
-            },
-            Decision {
-                kind: RecordKind::Note,
-                id: 9,
-                disposition: Disposition::Complete,
-                text: String::new(),
-            },
-        ];
-        let s = draft_summary(&facts(), &decisions, &details);
-        assert!(s.starts_with("Episode 1 opened 2025-03-04 and closed 2026-11-23 (about 21 months)."), "{s}");
-        assert!(s.contains("Reason for closing: Goals met."));
-        assert!(s.contains("Contacts: 14 case notes (9 home visit, 5 phone), from 2025-03-05 to 2026-11-20; 11 h 35 min recorded."), "{s}");
-        assert!(
-            s.contains(
-                "- G-1 Find a stable home: completed; last assessed as achieved; evaluated as achieved."
-            ),
-            "{s}"
-        );
-        assert!(s.contains("- G-2 Pay off the rent arrears: cancelled at closure: client moved (was active); last assessed as improving; 60 %"), "{s}");
-        assert!(
-            s.contains("- PHQ-9: 17, moderately severe on 2025-03-05, then 8, mild on 2026-10-01, down 9."),
-            "{s}"
-        );
-        assert!(s.contains("- GAD-7: 12, moderate on 2025-03-05, given once."));
-        assert!(
-            s.contains("Dealt with at closure:\n- Unsigned note N-9 (phone, 2026-11-20): signed at closure."),
-            "{s}"
-        );
-        assert!(
-            s.contains(
-                "Still open after closure:\n- Action item AI-5: Send the tenancy letter.\n- Risk flag F-1"
-            ),
-            "{s}"
-        );
-        assert!(
-            s.ends_with(
-                "Follow-up: a post-closure check on 2027-02-21. Phone call to check the tenancy holds."
-            ),
-            "{s}"
-        );
-        assert!(!s.contains("Referrals"), "no referral section while referrals are not recorded");
-        assert!(
-            s.contains("Evaluation EV-3 at closure on 2026-11-20: satisfaction 4 of 5; \"You listened. The flat is warm now.\"."),
-            "{s}"
-        );
-    }
-
-    #[test]
-    fn referrals_are_told_when_recorded() {
-        let mut f = facts();
-        f.referrals = Some(vec![ReferralFact {
-            reference: "R-4".into(),
-            to: "Springfield Food Bank".into(),
-            state: "in service".into(),
-            since: Some(d("2026-09-01")),
-            note: String::new(),
-        }]);
-        f.open_items.push(OpenItem {
-            kind: RecordKind::Referral,
-            id: 4,
-            reference: "R-4".into(),
-            label: "Referral R-4 (in service) to Springfield Food Bank".into(),
-            choices: vec![LEAVE, CANCEL],
-        });
-        let details = CloseDetails {
-            reason: ClosureReason::MovedAway,
-            reason_note: "to Shelbyville".into(),
-            closed_on: d("2026-11-23"),
-            follow_up_on: None,
-            follow_up_plan: String::new(),
-        };
-        let decisions = vec![Decision {
-            kind: RecordKind::Referral,
-            id: 4,
-            disposition: Disposition::Cancel,
-            text: "moved away".into(),
-        }];
-        let s = draft_summary(&f, &decisions, &details);
-        assert!(s.contains("Reason for closing: Moved away: to Shelbyville."));
-        assert!(s.contains("- R-4 to Springfield Food Bank: cancelled at closure: moved away (was in service since 2026-09-01)."), "{s}");
-        assert!(s.ends_with("Follow-up: none planned."));
-        f.referrals = Some(vec![]);
-        assert!(draft_summary(&f, &[], &details).contains("Referrals: none were made in this episode."));
-    }
-
-    #[test]
-    fn an_empty_episode_still_reads_well() {
-        let f = ClosureFacts {
-            episode_number: 2,
-            opened_on: d("2026-11-23"),
-            goals: vec![],
-            referrals: None,
-            screeners: vec![],
-            contacts: ContactFacts::default(),
-            open_items: vec![],
-            also_open: vec![],
-            evaluation: None,
-        };
-        let details = CloseDetails {
-            reason: ClosureReason::NoContact,
-            reason_note: String::new(),
-            closed_on: d("2026-11-23"),
-            follow_up_on: None,
-            follow_up_plan: "Letter sent.".into(),
-        };
-        let s = draft_summary(&f, &[], &details);
-        assert!(s.contains("(the same day)"));
-        assert!(s.contains("no case notes were recorded"));
-        assert!(s.contains("Nothing remains open."));
-        assert!(s.ends_with("Follow-up: Letter sent."), "{s}");
     }
 
     #[test]

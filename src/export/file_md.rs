@@ -511,6 +511,13 @@ fn episodes(w: &mut W<'_>, ctx: &MdContext) {
                 for i in mine {
                     let kind = RecordKind::parse(&s(i, "record_kind"));
                     let action = match (kind, Disposition::parse(&s(i, "action"))) {
+                        (Some(RecordKind::Consent), Some(Disposition::Leave)) => {
+                            "left to run to its end date"
+                        }
+                        (Some(RecordKind::Consent), Some(Disposition::Complete)) => {
+                            "kept for the post-closure follow-up"
+                        }
+                        (Some(RecordKind::Consent), _) => "ended at closure",
                         (_, Some(Disposition::Leave)) => "left open",
                         (Some(RecordKind::Note), _) => "signed",
                         (Some(RecordKind::Alert), _) => "acknowledged",

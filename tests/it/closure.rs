@@ -81,8 +81,9 @@ fn the_checklist_lists_every_open_item_with_its_allowed_choices() {
             ("advocacy", r.advocacy),
             ("alert", r.alert),
             ("note", r.unsigned_note),
+            ("consent", 1),
         ],
-        "signed notes and notes entered in error are not open"
+        "signed notes and notes entered in error are not open; a valid consent is asked about"
     );
     let proposed = &items[1];
     assert!(proposed.choice(Disposition::Complete).is_none(), "a proposed goal cannot be completed");
@@ -130,7 +131,7 @@ fn closing_carries_out_each_decision_in_one_transaction() {
     assert!(store.note(r.unsigned_note).unwrap().is_signed());
 
     let items = store.closure_items(id).unwrap();
-    assert_eq!(items.len(), 6, "every open item is recorded, left open ones too");
+    assert_eq!(items.len(), 7, "every open item is recorded, left open ones too");
     assert!(items.iter().any(|i| i.kind == "action-item" && i.action == Disposition::Leave));
     let tl = store.timeline(r.client, Default::default(), 100, None).unwrap();
     assert!(tl.iter().any(|e| e.kind == "closed" && e.record_kind.map(|k| k.as_str()) == Some("closure")));
@@ -736,7 +737,7 @@ fn the_summary_is_drafted_from_the_record() {
     let r = rich_client(&mut store, "Ada");
     let instruments = caseload::domain::instruments::builtin().unwrap();
     let facts = store.closure_facts(r.client, &instruments, now()).unwrap();
-    assert_eq!(facts.open_items.len(), 6);
+    assert_eq!(facts.open_items.len(), 7);
     let typed: Vec<(String, String)> = facts
         .open_items
         .iter()
@@ -762,18 +763,20 @@ fn the_summary_is_drafted_from_the_record() {
     .unwrap();
     let s = caseload::domain::closure::draft_summary(&facts, &decisions, &det);
     for want in [
-        "Episode 1 opened 2026-03-02 and closed 2026-11-23",
-        "Reason for closing: Moved away.",
-        "Contacts: 2 case notes (1 home visit, 1 phone)",
-        "1 h 20 min",
-        "- G-1 Pay the rent on time: active, left open; 50 % of the way",
-        "- G-2 Find work near home: cancelled at closure: Client moved away (was proposed)",
-        "- PHQ-9: 16, moderately severe on 2026-03-05, then 6, mild on 2026-10-01, down 10.",
-        "Unsigned note N-3",
-        "signed at closure",
-        "Still open after closure:",
-        "Action item AI-1",
-        "Follow-up: a post-closure check on 2027-02-21. A call to check on the new tenancy.",
+        "Why the case opened\nThe case opened on 2026-03-02; the client was referred by GP.",
+        "The reason given: Rent arrears after losing work. Two children at home.",
+        "2 case notes were recorded from 2026-03-03 to 2026-11-20 (home visit 1, phone 1), 1 h 20 min",
+        "G-1 \"Pay the rent on time\" stays active after closure",
+        "50 % of the way",
+        "G-2 \"Find work near home\" was cancelled at closure (Client moved away).",
+        "PHQ-9 fell from 16 (moderately severe) on 2026-03-05 to 6 (mild) on 2026-10-01, 10 points lower.",
+        "A safety alert (AL-1) was raised by the PHQ-9 of 2026-10-01 (SC-2): PHQ-9 item 9",
+        "it was acknowledged at closure with the note: Safety plan checked.",
+        "The case closes on 2026-11-23 because the client moved away.",
+        "At closure note N-3 was signed.",
+        "Still open after closure: goal G-1 (active): Pay the rent on time; action item AI-1 (due 2026-11-30, Lee)",
+        "By then neither goal was met in full.",
+        "A post-closure check is planned for 2027-02-21: A call to check on the new tenancy.",
     ] {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }
@@ -869,4 +872,99 @@ fn consent_and_rescreen_reminders_follow_the_case_being_open() {
     let mut back = reminders(&store);
     back.sort();
     assert_eq!(back, vec!["consent", "rescreen"]);
+}
+
+/// Each consent to share still valid at closure is listed with a choice: let it run to its end
+/// date, end it at closure (its last day becomes the closing day, with a timeline line), or
+/// keep it for the post-closure follow-up (which then needs a date). A same-day undo puts the
+/// ended consent's end date back.
+#[test]
+fn consents_still_valid_at_closure_are_each_decided() {
+    use caseload::domain::coordination::{validate_consent, ConsentInput};
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let r = rich_client(&mut store, "Ada");
+    let mut add = |to: &str, covers: &str, expires: &str| {
+        let c = validate_consent(
+            &ConsentInput {
+                to_name: to.into(),
+                covers: covers.into(),
+                signed_on: "2026-03-03".into(),
+                expires_on: expires.into(),
+                ..Default::default()
+            },
+            today(),
+        )
+        .unwrap();
+        store.add_consent(r.client, &c, None, now()).unwrap()
+    };
+    let school = add("Hillside School", "attendance", "2027-01-31");
+    let housing = add("Northside Housing", "tenancy and rent", "2027-06-30");
+    let expired = add("Old Landlord", "", "2026-06-30");
+    let items = store.open_items(r.client).unwrap();
+    let consents: Vec<_> = items.iter().filter(|i| i.kind == RecordKind::Consent).collect();
+    // the GP's (covering everything), the school's and the housing office's; not the expired one
+    assert_eq!(consents.len(), 3, "{consents:?}");
+    assert!(consents.iter().all(|c| c.id != expired));
+    let gp = consents[0];
+    assert!(gp.label.contains("Dr Anika Rao (everything), valid until 2027-03-03"), "{}", gp.label);
+    for c in &consents {
+        assert_eq!(c.choices[0].disposition, Disposition::Leave, "letting it run is the default");
+        assert_eq!(c.choices[0].label, "Let it run to its end date");
+        assert!(c.choice(Disposition::Cancel).is_some_and(|x| x.label == "End it at closure"));
+        assert!(c.choice(Disposition::Complete).is_some_and(|x| x.label.contains("post-closure follow-up")));
+    }
+    let decisions = vec![
+        decide("consent", gp.id, Disposition::Cancel, ""),
+        decide("consent", school, Disposition::Leave, ""),
+        decide("consent", housing, Disposition::Complete, ""),
+    ];
+    // kept for a follow-up that is not planned: refused, nothing written
+    let e = store
+        .close_case(
+            r.client,
+            &details(ClosureReason::MovedAway, "2026-11-23", None),
+            &decisions,
+            "Summary.",
+            "Sam Worker, MSW",
+            now(),
+        )
+        .unwrap_err();
+    assert!(matches!(&e, StoreError::Invalid(v) if v[0].field == "follow_up_on"), "{e:?}");
+    assert_eq!(store.client(r.client).unwrap().status.as_str(), "open");
+
+    let det = details(ClosureReason::MovedAway, "2026-11-23", Some("2027-02-21"));
+    let instruments = caseload::domain::instruments::builtin().unwrap();
+    let facts = store.closure_facts(r.client, &instruments, now()).unwrap();
+    let summary = caseload::domain::closure::draft_summary(&facts, &decisions, &det);
+    assert!(summary.contains("consent RI-1 was ended on 2026-11-23"), "{summary}");
+    assert!(summary.contains("valid until 2027-01-31 (left to run)"), "{summary}");
+    assert!(summary.contains("to share tenancy and rent with Northside Housing, valid until 2027-06-30 (kept for the post-closure follow-up)"), "{summary}");
+    let id = store.close_case(r.client, &det, &decisions, &summary, "Sam Worker, MSW", now()).unwrap();
+
+    let by_id =
+        |store: &Store, id: i64| store.consents(r.client).unwrap().into_iter().find(|c| c.id == id).unwrap();
+    assert_eq!(
+        by_id(&store, gp.id).expires_on,
+        Some(d("2026-11-23")),
+        "ended: its last day is the closing day"
+    );
+    assert_eq!(by_id(&store, school).expires_on, Some(d("2027-01-31")), "left to run");
+    assert_eq!(by_id(&store, housing).expires_on, Some(d("2027-06-30")), "kept");
+    let recorded = store.closure_items(id).unwrap();
+    let consent_items: Vec<_> = recorded.iter().filter(|i| i.kind == "consent").collect();
+    assert_eq!(consent_items.len(), 3, "every choice is recorded with the closure");
+    let tl = store.timeline(r.client, Default::default(), 100, None).unwrap();
+    assert!(
+        tl.iter().any(|e| e.summary == "Consent RI-1 ended at case closure: its last day is 2026-11-23"
+            && e.record_kind == Some(RecordKind::Consent)),
+        "{:?}",
+        tl.iter().map(|e| &e.summary).collect::<Vec<_>>()
+    );
+    assert!(tl.iter().any(|e| e.summary.contains("kept after case closure for the post-closure follow-up")));
+
+    // undone the same day: the GP's consent runs to its own end date again
+    let undo = Reopen { mode: ReopenMode::Undo, reason: "Closed too soon".into(), opened_on: today() };
+    store.reopen_case(r.client, &undo, "Sam Worker, MSW", now()).unwrap();
+    assert_eq!(by_id(&store, gp.id).expires_on, Some(d("2027-03-03")));
 }

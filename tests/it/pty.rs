@@ -529,11 +529,9 @@ fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() 
     t.wait_for("‹ Goals met ›");
     t.send(CTRL_S);
     t.wait_for("step 3 of 3: the closing summary");
-    t.wait_for("Reason for closing: Goals met.");
-    t.wait_for("G-1 Keep the flat warm: completed at closure (was active)");
-    t.wait_for("Referrals and where they ended:");
-    t.wait_for("R-1 to Hillside Family Centre: cancelled at closure");
-    t.wait_for("Nothing remains open.");
+    t.wait_for("Why the case opened");
+    t.wait_for("Why it ends now");
+    t.wait_for("What stays open and the follow-up");
     t.wait_for("Ctrl-S signs it as Sam Worker");
     t.send(CTRL_S);
     t.wait_for("summary signed");
@@ -545,13 +543,21 @@ fn closes_a_case_with_an_open_goal_and_referral_and_reads_the_drafted_summary() 
     let store = common::open(&path);
     assert_eq!(store.client(1).unwrap().status.as_str(), "closed");
     let c = store.current_closure(1).unwrap().unwrap();
-    assert!(c.summary.contains("completed at closure"), "{}", c.summary);
+    assert!(c.summary.contains("G-1 \"Keep the flat warm\" was completed at closure"), "{}", c.summary);
+    assert!(
+        c.summary.contains("because the goals were met.") && c.summary.contains("Nothing else stays open.")
+    );
     assert_eq!(c.signed_by.as_deref(), Some("Sam Worker"));
     assert_eq!(store.goal(1).unwrap().status, caseload::domain::goal::GoalStatus::Completed);
     let r = store.referral(1).unwrap();
     assert_eq!(r.status, caseload::domain::referral::ReferralStatus::Cancelled);
     assert!(r.outcome.contains("Client moved away"), "{}", r.outcome);
-    assert!(c.summary.contains("R-1 to Hillside Family Centre: cancelled at closure"), "{}", c.summary);
+    assert!(
+        c.summary
+            .contains("Referral R-1 to Hillside Family Centre was cancelled at closure (Client moved away)"),
+        "{}",
+        c.summary
+    );
 }
 
 /// The quick check after start finds damage and says so, with what to do, on every screen.

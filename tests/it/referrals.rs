@@ -398,7 +398,7 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     let instruments = caseload::domain::instruments::builtin().unwrap();
     let facts = store.closure_facts(client, &instruments, fixed_now()).unwrap();
     let summary = draft_summary(&facts, &decisions, &details);
-    assert!(summary.contains("Referrals"), "{summary}");
+    assert!(summary.contains("Referral R-"), "{summary}");
     assert!(summary.contains(&caseload::domain::referral::referral_ref(sent)), "{summary}");
     store.close_case(client, &details, &decisions, &summary, "Sam Worker", fixed_now()).unwrap();
     assert_eq!(store.referral(in_service).unwrap().status, ReferralStatus::Completed);

@@ -45,6 +45,8 @@ pub(crate) fn close_in(
                 .into(),
         ));
     }
+    crate::domain::closure::check_consents_kept(decisions, details)
+        .map_err(|e| StoreError::Invalid(vec![e]))?;
     // the decisions were made on a list that may have changed since: each must still apply
     let items = open_items_in(tx, client_id)?;
     for d in decisions {

@@ -6,8 +6,8 @@ use rusqlite::{params, Connection, Transaction};
 
 use super::record::day_opt;
 use crate::domain::closure::{
-    action_item_choices, advocacy_choices, alert_choices, goal_choices, note_choices, referral_choices,
-    Decision, Disposition, OpenItem, ReferralFact,
+    action_item_choices, advocacy_choices, alert_choices, consent_choices, goal_choices, note_choices,
+    referral_choices, Decision, Disposition, OpenItem, ReferralFact,
 };
 use crate::domain::dates::{format_date, local_day, local_offset_secs, moment_of_day, parse_ymd};
 use crate::domain::goal::GoalStatus;
@@ -60,8 +60,11 @@ pub trait OpenKind: Sync {
 /// Open referrals (draft, sent, acknowledged, accepted, in service, on hold) are one kind:
 /// "complete" only from in service, "cancel" through the referral state machine with the
 /// reason, or "leave open"; undo returns a referral to its previous state with a history row.
+///
+/// Consents to share still valid come last: each runs to its end date, ends at closure, or is
+/// kept for the post-closure follow-up.
 pub const OPEN_KINDS: &[&dyn OpenKind] =
-    &[&GoalItems, &ReferralItems, &ActionItems, &AdvocacyItems, &AlertItems, &UnsignedNotes];
+    &[&GoalItems, &ReferralItems, &ActionItems, &AdvocacyItems, &AlertItems, &UnsignedNotes, &ConsentItems];
 
 /// Each referral of the episode with its final state, for the closing summary.
 pub const REFERRAL_FACTS: Option<ReferralFacts> = Some(episode_referrals);
@@ -111,6 +114,7 @@ impl OpenKind for GoalItems {
                     status.label().to_lowercase(),
                     fit(&statement, 60)
                 ),
+                full: format!("goal {reference} ({}): {statement}", status.label().to_lowercase()),
                 reference,
                 choices: goal_choices(status),
             });
@@ -194,14 +198,19 @@ impl OpenKind for ActionItems {
             if let Some(d) = day_opt(due) {
                 about.push(format!("due {}", format_date(d)));
             }
+            let mut full_about = about.clone();
             if !owner.is_empty() {
                 about.push(fit(&owner, 20));
+                full_about.push(owner.clone());
             }
             let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
+            let full_about =
+                if full_about.is_empty() { String::new() } else { format!(" ({})", full_about.join(", ")) };
             out.push(OpenItem {
                 kind: RecordKind::ActionItem,
                 id,
                 label: format!("Action item {reference}{about}: {}", fit(&text, 60)),
+                full: format!("action item {reference}{full_about}: {text}"),
                 reference,
                 choices: action_item_choices(),
             });
@@ -281,6 +290,7 @@ impl OpenKind for AdvocacyItems {
                     fit(&target, 30),
                     fit(&barrier, 50)
                 ),
+                full: format!("advocacy {reference} with {target}{deadline}: {barrier}"),
                 reference,
                 choices: advocacy_choices(),
             });
@@ -362,6 +372,11 @@ impl OpenKind for AlertItems {
                 id,
                 label: format!(
                     "Safety alert {reference} from screener result {} (raised {})",
+                    crate::domain::assessment::screening_ref(screening),
+                    raised.get(..10).unwrap_or("")
+                ),
+                full: format!(
+                    "safety alert {reference} from screener result {} (raised {})",
                     crate::domain::assessment::screening_ref(screening),
                     raised.get(..10).unwrap_or("")
                 ),
@@ -480,6 +495,7 @@ impl OpenKind for ReferralItems {
             let (id, provider, need, status) = row?;
             let status: ReferralStatus = status.parse().unwrap_or(ReferralStatus::Draft);
             let reference = crate::domain::referral::referral_ref(id);
+            let full_need = if need.is_empty() { String::new() } else { format!(" for {need}") };
             let need = if need.is_empty() { String::new() } else { format!(" for {}", fit(&need, 30)) };
             out.push(OpenItem {
                 kind: RecordKind::Referral,
@@ -488,6 +504,10 @@ impl OpenKind for ReferralItems {
                     "Referral {reference} ({}) to {}{need}",
                     status.label().to_lowercase(),
                     fit(&provider, 60)
+                ),
+                full: format!(
+                    "referral {reference} ({}) to {provider}{full_need}",
+                    status.label().to_lowercase()
                 ),
                 reference,
                 choices: referral_choices(status),
@@ -629,6 +649,7 @@ impl OpenKind for UnsignedNotes {
                 kind: RecordKind::Note,
                 id,
                 label: format!("Unsigned note {reference} ({kind}, {day}): {}", fit(first, 50)),
+                full: format!("unsigned note {reference} ({kind}, {day}): {first}"),
                 reference,
                 choices: note_choices(),
             });
@@ -676,6 +697,116 @@ impl OpenKind for UnsignedNotes {
             "note {} stays signed (a signed note is locked; add an addendum to correct it)",
             note_ref(record_id)
         )))
+    }
+}
+
+/// A consent to share still valid at closure (signed, not withdrawn or let lapse, its last
+/// valid day not past).
+pub struct ConsentItems;
+impl OpenKind for ConsentItems {
+    fn kind(&self) -> RecordKind {
+        RecordKind::Consent
+    }
+    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+        let today = crate::domain::dates::local_day_of(Utc::now(), local_offset_secs(Utc::now()));
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, to_name, covers, expires_on FROM consents WHERE client_id = ?1 AND signed_on IS NOT NULL \
+             AND signed_on <= ?2 AND revoked_on IS NULL AND lapsed_on IS NULL \
+             AND (expires_on IS NULL OR expires_on >= ?2) ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![client_id, format_date(today)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, to, covers, expires) = row?;
+            let reference = crate::domain::coordination::consent_ref(id);
+            let expires = day_opt(expires);
+            let until = match expires {
+                Some(d) => format!("valid until {}", format_date(d)),
+                None => "valid with no end date".to_string(),
+            };
+            let what = |s: &str| if s.trim().is_empty() { "everything".to_string() } else { s.to_string() };
+            out.push(OpenItem {
+                kind: RecordKind::Consent,
+                id,
+                label: format!(
+                    "Consent {reference} to {} ({}), {until}",
+                    fit(&to, 40),
+                    fit(&what(&covers), 30)
+                ),
+                full: format!("consent {reference} to share {} with {to}, {until}", what(&covers)),
+                reference,
+                choices: consent_choices(expires.is_some()),
+            });
+        }
+        Ok(out)
+    }
+    fn apply(
+        &self,
+        tx: &Transaction<'_>,
+        client_id: i64,
+        item: &OpenItem,
+        d: &Decision,
+        ctx: &ItemCtx<'_>,
+    ) -> Result<String> {
+        let before: Option<String> =
+            tx.query_row("SELECT expires_on FROM consents WHERE id = ?1", [item.id], |r| r.get(0))?;
+        let what = match d.disposition {
+            Disposition::Cancel => {
+                // its last valid day becomes the closing day (never later than it was)
+                let end = match day_opt(before.clone()) {
+                    Some(e) if e < ctx.on => e,
+                    _ => ctx.on,
+                };
+                tx.execute(
+                    "UPDATE consents SET expires_on = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![item.id, format_date(end), now_db(ctx.now)],
+                )?;
+                format!(
+                    "Consent {} ended at case closure: its last day is {}",
+                    item.reference,
+                    format_date(end)
+                )
+            }
+            _ => format!("Consent {} kept after case closure for the post-closure follow-up", item.reference),
+        };
+        event(tx, client_id, ctx, "consent", &what, Some((RecordKind::Consent, item.id)))?;
+        Ok(before.unwrap_or_default())
+    }
+    fn undo(
+        &self,
+        tx: &Transaction<'_>,
+        client_id: i64,
+        record_id: i64,
+        action: Disposition,
+        previous: &str,
+        ctx: &ItemCtx<'_>,
+    ) -> Result<Option<String>> {
+        if action != Disposition::Cancel {
+            return Ok(None);
+        }
+        let previous = if previous.is_empty() { None } else { Some(previous) };
+        tx.execute(
+            "UPDATE consents SET expires_on = ?2, updated_at = ?3 WHERE id = ?1",
+            params![record_id, previous, now_db(ctx.now)],
+        )?;
+        let r = crate::domain::coordination::consent_ref(record_id);
+        let until = previous.map(|p| format!("valid until {p}")).unwrap_or_else(|| "with no end date".into());
+        event(
+            tx,
+            client_id,
+            ctx,
+            "consent",
+            &format!("Consent {r} {until} again: the closure was undone"),
+            Some((RecordKind::Consent, record_id)),
+        )?;
+        Ok(None)
     }
 }
 

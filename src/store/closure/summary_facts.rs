@@ -7,7 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::open_items::{open_items_in, REFERRAL_FACTS};
 use super::record::latest_episode;
 use crate::domain::closure::{
-    ClosureFacts, ContactFacts, EvaluationFact, GoalFact, ScreenPoint, ScreenerFact,
+    AlertFact, ClosureFacts, ContactFacts, EvaluationFact, GoalFact, OpeningFact, RiskFact, ScreenPoint,
+    ScreenerFact,
 };
 use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd};
 use crate::store::clients::require_client;
@@ -46,6 +47,16 @@ pub fn closure_facts_in(
                 }),
                 _ => None,
             };
+            // the practitioner's words when the goal last changed to where it is now
+            let note: String = conn
+                .query_row(
+                    "SELECT reason FROM goal_changes WHERE goal_id = ?1 AND what = 'status' AND to_value = ?2 \
+                     ORDER BY recorded_at DESC, id DESC LIMIT 1",
+                    params![id, g.status.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or_default();
             goals.push(GoalFact {
                 reference: g.reference.clone(),
                 statement: g.statement.clone(),
@@ -53,6 +64,7 @@ pub fn closure_facts_in(
                 achievement: g.achievement.label().to_lowercase(),
                 outcome: g.outcome.map(|o| o.label().to_lowercase()),
                 progress,
+                note,
             });
         }
     }
@@ -114,22 +126,12 @@ pub fn closure_facts_in(
         }
         contacts.by_type.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
-    // what stays as it is: open risk flags, follow-ups after a transition, the next review
+    let opening = opening_in(conn, client_id, episode_id)?;
+    let risks = risks_in(conn, client_id, opened_on)?;
+    let alerts = alerts_in(conn, client_id, episode_id, instruments, offset_secs)?;
+    // what stays as it is: follow-ups after a transition (risk flags are told with the risks)
     let mut also_open = Vec::new();
     {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, area, level FROM risk_flags WHERE client_id = ?1 AND lowered_at IS NULL ORDER BY id",
-        )?;
-        for row in stmt.query_map([client_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })? {
-            let (id, area, level) = row?;
-            let area = crate::domain::assessment::RiskArea::parse(&area).map(|a| a.label()).unwrap_or("Risk");
-            also_open.push(format!(
-                "Risk flag {} ({area}, {level}) is still raised",
-                crate::domain::assessment::flag_ref(id)
-            ));
-        }
         let mut stmt = conn.prepare_cached(
             "SELECT id, follow_up_on FROM transitions WHERE client_id = ?1 AND follow_up_on IS NOT NULL \
              AND follow_up_done IS NULL ORDER BY follow_up_on",
@@ -175,6 +177,9 @@ pub fn closure_facts_in(
     Ok(ClosureFacts {
         episode_number: number,
         opened_on,
+        opening,
+        risks,
+        alerts,
         goals,
         referrals,
         screeners,
@@ -185,22 +190,157 @@ pub fn closure_facts_in(
     })
 }
 
-/// "17, moderately severe", "needs: housing, food", "incomplete".
+/// "17 (moderately severe)", "needs in housing and food" (each need once), "incomplete".
 fn point_text(r: &crate::domain::instruments::ScoreResult) -> String {
     if !r.domains.is_empty() {
-        let positive: Vec<&str> =
-            r.domains.iter().filter(|d| d.positive == Some(true)).map(|d| d.life_domain.as_str()).collect();
-        return if positive.is_empty() {
-            "no needs".into()
-        } else {
-            format!("needs: {}", positive.join(", "))
+        let mut positive: Vec<&str> = Vec::new();
+        for d in r.domains.iter().filter(|d| d.positive == Some(true)) {
+            if !positive.contains(&d.life_domain.as_str()) {
+                positive.push(&d.life_domain);
+            }
+        }
+        return match positive.as_slice() {
+            [] => "no needs".into(),
+            [one] => format!("a need in {one}"),
+            [rest @ .., last] => format!("needs in {} and {last}", rest.join(", ")),
         };
     }
     match (r.total, &r.band) {
-        (Some(t), Some(b)) => format!("{t}, {}", b.to_lowercase()),
+        (Some(t), Some(b)) => format!("{t} ({})", b.to_lowercase()),
         (Some(t), None) => t.to_string(),
-        _ => "incomplete".into(),
+        _ => "an incomplete result".into(),
     }
+}
+
+/// Why the case opened: the referral at intake, and the needs the episode's first
+/// assessment named (each life domain once).
+fn opening_in(conn: &Connection, client_id: i64, episode_id: i64) -> Result<OpeningFact> {
+    let (source, reason): (String, String) = conn.query_row(
+        "SELECT referral_source, referral_reason FROM clients WHERE id = ?1",
+        [client_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let first: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, assessed_on FROM assessments WHERE client_id = ?1 AND (episode_id = ?2 OR episode_id IS NULL) \
+             ORDER BY assessed_on, id LIMIT 1",
+            params![client_id, episode_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let mut needs: Vec<String> = Vec::new();
+    let mut assessed = None;
+    if let Some((id, on)) = first {
+        let mut stmt = conn.prepare_cached(
+            "SELECT life_domain FROM assessment_needs WHERE assessment_id = ?1 ORDER BY position",
+        )?;
+        for d in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+            let d = d?.trim().replace('-', " ");
+            if !d.is_empty() && !needs.contains(&d) {
+                needs.push(d);
+            }
+        }
+        assessed = parse_ymd(&on).map(|on| (crate::domain::assessment::assessment_ref(id), on));
+    }
+    Ok(OpeningFact { source, reason, assessed, needs })
+}
+
+/// The risk flags raised in the episode or still raised, with their history.
+fn risks_in(conn: &Connection, client_id: i64, opened_on: chrono::NaiveDate) -> Result<Vec<RiskFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, area, level, raised_at, lowered_at FROM risk_flags WHERE client_id = ?1 \
+         AND (lowered_at IS NULL OR lowered_at >= ?2) ORDER BY raised_at, id",
+    )?;
+    let flags: Vec<(i64, String, String, String, Option<String>)> = stmt
+        .query_map(params![client_id, format_date(opened_on)], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let rank = |l: &str| match l.to_lowercase().as_str() {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    for (id, area, level, raised_at, lowered_at) in flags {
+        let mut ev = conn.prepare_cached(
+            "SELECT action, level, reason FROM risk_flag_events WHERE flag_id = ?1 ORDER BY at, id",
+        )?;
+        let events: Vec<(String, Option<String>, String)> = ev
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let levels: Vec<String> =
+            events.iter().filter_map(|e| e.1.clone()).filter(|l| !l.is_empty()).collect();
+        let raised_level = levels.first().cloned().unwrap_or_else(|| level.clone()).to_uppercase();
+        let highest = levels
+            .iter()
+            .chain(std::iter::once(&level))
+            .max_by_key(|l| rank(l))
+            .cloned()
+            .unwrap_or_else(|| level.clone())
+            .to_uppercase();
+        let lowered_reason =
+            events.iter().rev().find(|e| e.0 == "lowered").map(|e| e.2.clone()).unwrap_or_default();
+        let Some(raised_on) = raised_at.get(..10).and_then(parse_ymd) else { continue };
+        let area = crate::domain::assessment::RiskArea::parse(&area)
+            .map(|a| a.label().to_lowercase())
+            .unwrap_or_else(|| "risk".into());
+        out.push(RiskFact {
+            reference: crate::domain::assessment::flag_ref(id),
+            area,
+            raised_on,
+            raised_level,
+            highest,
+            level: level.to_uppercase(),
+            lowered_on: lowered_at.as_deref().and_then(|l| l.get(..10)).and_then(parse_ymd),
+            lowered_reason,
+        });
+    }
+    Ok(out)
+}
+
+/// An alert's id, screening id, instrument, day given, message, acknowledged at, note.
+type AlertRow = (i64, i64, String, String, String, Option<String>, String);
+
+/// The safety alerts raised by the episode's screener results.
+fn alerts_in(
+    conn: &Connection,
+    client_id: i64,
+    episode_id: i64,
+    instruments: &[crate::domain::instruments::Instrument],
+    offset_secs: i64,
+) -> Result<Vec<AlertFact>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.screening_id, s.instrument_id, s.administered_on, a.message, a.acknowledged_at, \
+         coalesce(a.ack_note, '') FROM alerts a JOIN screenings s ON s.id = a.screening_id \
+         WHERE a.client_id = ?1 AND (s.episode_id = ?2 OR s.episode_id IS NULL OR a.acknowledged_at IS NULL) \
+         ORDER BY a.raised_at, a.id",
+    )?;
+    let rows: Vec<AlertRow> = stmt
+        .query_map(params![client_id, episode_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, screening, instrument, on, message, acknowledged_at, note) in rows {
+        let Some(on) = parse_ymd(&on) else { continue };
+        let screener = crate::domain::instruments::find(instruments, &instrument)
+            .map(|i| i.short_name.clone())
+            .unwrap_or_else(|| crate::domain::instruments::short_name_of(&instrument).to_string());
+        // the message's first sentence, without its "Safety alert:" label
+        let first = message.split(". ").next().unwrap_or("").trim();
+        let what = first.split_once(": ").map(|(_, rest)| rest).unwrap_or(first).to_string();
+        out.push(AlertFact {
+            reference: crate::domain::assessment::alert_ref(id),
+            screener,
+            screening: crate::domain::assessment::screening_ref(screening),
+            on,
+            what,
+            acknowledged_on: acknowledged_at.as_deref().and_then(|a| local_day(a, offset_secs)),
+            note,
+        });
+    }
+    Ok(out)
 }
 
 impl Store {

@@ -236,7 +236,10 @@ impl CloseCaseScreen {
         if !self.details.check_fields() {
             return false;
         }
-        match read_close(&self.close_input(), today, self.data.facts.opened_on) {
+        let read = read_close(&self.close_input(), today, self.data.facts.opened_on).and_then(|d| {
+            crate::domain::closure::check_consents_kept(&self.decisions, &d).map(|_| d).map_err(|e| vec![e])
+        });
+        match read {
             Ok(d) => {
                 self.details.clear_errors();
                 self.close = Some(d);
@@ -289,10 +292,18 @@ impl CloseCaseScreen {
                         theme::warn(),
                     )));
                 }
-                if !self.data.facts.also_open.is_empty() {
+                let raised: Vec<String> = self
+                    .data
+                    .facts
+                    .risks
+                    .iter()
+                    .filter(|r| r.lowered_on.is_none())
+                    .map(|r| format!("Risk flag {} ({}, {}) is still raised", r.reference, r.area, r.level))
+                    .collect();
+                if !self.data.facts.also_open.is_empty() || !raised.is_empty() {
                     out.push(Line::from(""));
                     out.push(Line::from("These stay as they are:"));
-                    for a in &self.data.facts.also_open {
+                    for a in raised.iter().chain(&self.data.facts.also_open) {
                         out.push(dim(format!("  {}", display_safe(a))));
                     }
                 }

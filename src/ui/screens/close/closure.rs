@@ -91,10 +91,14 @@ pub fn closure_lines(
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("What closing did with the items still open", theme::title())));
         for i in items {
-            let action = match i.action {
-                Disposition::Complete => "DONE",
-                Disposition::Cancel => "CANCELLED",
-                Disposition::Leave => "LEFT OPEN",
+            let consent = i.kind == crate::domain::record::RecordKind::Consent.as_str();
+            let action = match (consent, i.action) {
+                (true, Disposition::Complete) => "KEPT",
+                (true, Disposition::Cancel) => "ENDED",
+                (true, Disposition::Leave) => "RUNS ON",
+                (_, Disposition::Complete) => "DONE",
+                (_, Disposition::Cancel) => "CANCELLED",
+                (_, Disposition::Leave) => "LEFT OPEN",
             };
             let reason =
                 if i.reason.is_empty() { String::new() } else { format!(" — {}", display_safe(&i.reason)) };
