@@ -31,7 +31,8 @@ pub enum ReferralCommand {
         output: Output,
     },
     /// Record what happened next: sent, acknowledged, accepted, in-service, completed,
-    /// declined (--reason), client-declined, no-response, cancelled, on-hold.
+    /// declined (--reason), client-declined, no-response, cancelled, on-hold. A no-response
+    /// referral that hears back is reopened with `sent --reason`.
     Status(ReferralStatusArgs),
     /// Appointments arranged with the provider: add (at a day and time), edit, remove.
     #[command(subcommand)]

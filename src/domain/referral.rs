@@ -112,7 +112,7 @@ impl ReferralStatus {
     }
 
     /// Nothing can follow: completed, declined, client-declined, cancelled. (`no-response` is
-    /// closed but not final: a late answer from the provider is still recorded.)
+    /// closed but not final: a referral that hears back late is reopened, with a reason.)
     pub fn is_terminal(self) -> bool {
         matches!(self, Self::Completed | Self::Declined | Self::ClientDeclined | Self::Cancelled)
     }
@@ -177,6 +177,8 @@ pub enum TransitionError {
     HoldOriginUnknown,
     #[error("Write down the provider's reason for declining the referral.")]
     ReasonRequired,
+    #[error("Say why the referral is reopened after no response: who answered, and when.")]
+    ReopenReasonRequired,
     #[error("The client's consent to share information is needed before a referral is marked sent.")]
     ConsentRequired,
 }
@@ -204,8 +206,9 @@ fn check_move(
         Acknowledged => matches!(to, Accepted | Declined | ClientDeclined | NoResponse | Cancelled | OnHold),
         Accepted => matches!(to, InService | Declined | ClientDeclined | Cancelled | OnHold),
         InService => matches!(to, Completed | ClientDeclined | Cancelled | OnHold),
-        // A late answer from the provider.
-        NoResponse => matches!(to, Acknowledged | Accepted | Declined),
+        // A late answer from the provider reopens it (back to sent, with a reason); what the
+        // provider said is recorded next, as its own change.
+        NoResponse => to == Sent,
         OnHold => {
             if matches!(to, Cancelled | ClientDeclined) {
                 return Ok(());
@@ -231,7 +234,8 @@ fn check_move(
 /// * `held_from`: for a referral on hold, the state it was in before the hold (ignored
 ///   otherwise). A held referral may return only there; if it is unknown, only cancelled and
 ///   client-declined remain.
-/// * `reason`: the note given with the change; required (not blank) for `declined`.
+/// * `reason`: the note given with the change; required (not blank) for `declined`, and for
+///   reopening a referral closed with no response.
 /// * `has_consent`: whether a valid consent to share is on file; required whenever the referral
 ///   becomes `sent`.
 ///
@@ -247,10 +251,19 @@ pub fn check_transition(
     if to == ReferralStatus::Sent && !has_consent {
         return Err(TransitionError::ConsentRequired);
     }
-    if to.requires_reason() && reason.is_none_or(|r| r.trim().is_empty()) {
+    let no_reason = reason.is_none_or(|r| r.trim().is_empty());
+    if to.requires_reason() && no_reason {
         return Err(TransitionError::ReasonRequired);
     }
+    if is_reopening(from, to) && no_reason {
+        return Err(TransitionError::ReopenReasonRequired);
+    }
     Ok(())
+}
+
+/// The move reopens a referral closed with no response (it heard back after all).
+pub fn is_reopening(from: ReferralStatus, to: ReferralStatus) -> bool {
+    from == ReferralStatus::NoResponse && to.is_open()
 }
 
 /// The states the referral may move to next, in [`ReferralStatus::ALL`] order, for menus. The
@@ -480,7 +493,7 @@ mod tests {
         completed           .  .  .  .  .  .  .  .  .  .  .
         declined            .  .  .  .  .  .  .  .  .  .  .
         client-declined     .  .  .  .  .  .  .  .  .  .  .
-        no-response         .  .  x  x  .  .  x  .  .  .  .
+        no-response         .  x  .  .  .  .  .  .  .  .  .
         cancelled           .  .  .  .  .  .  .  .  .  .  .
         on-hold             .  x  .  .  .  .  .  x  .  x  .
     ";
@@ -601,7 +614,7 @@ mod tests {
 
     #[test]
     fn declined_needs_a_reason() {
-        for from in [Sent, Acknowledged, Accepted, NoResponse] {
+        for from in [Sent, Acknowledged, Accepted] {
             for reason in [None, Some(""), Some("   \n")] {
                 assert_eq!(
                     check_transition(from, Declined, None, reason, true),
@@ -615,7 +628,7 @@ mod tests {
         // No other move needs one.
         for (from, flags) in matrix() {
             for (to, allowed) in ReferralStatus::ALL.iter().zip(flags) {
-                if allowed && *to != Declined {
+                if allowed && *to != Declined && from != NoResponse {
                     assert!(
                         check_transition(from, *to, Some(Sent), None, true).is_ok(),
                         "{from:?} -> {to:?}"
@@ -646,7 +659,7 @@ mod tests {
         assert!(check_transition(Draft, Sent, None, None, true).is_ok());
         // Other moves do not need it.
         for (from, to) in
-            [(Draft, Cancelled), (Sent, Acknowledged), (NoResponse, Acknowledged), (Accepted, InService)]
+            [(Draft, Cancelled), (Sent, Acknowledged), (Acknowledged, NoResponse), (Accepted, InService)]
         {
             assert!(check_transition(from, to, None, None, false).is_ok());
         }
@@ -659,11 +672,35 @@ mod tests {
         assert!(allowed_next(Draft, None).contains(&Sent));
     }
 
+    /// A referral closed as "no response" that hears back is reopened with a reason, its own
+    /// recorded change, before what the provider said (issue 17 point 10).
     #[test]
-    fn late_answer_after_no_response() {
+    fn late_answer_after_no_response_reopens_with_a_reason() {
         assert!(!NoResponse.is_open());
         assert!(!NoResponse.is_terminal());
-        assert_eq!(allowed_next(NoResponse, None), vec![Acknowledged, Accepted, Declined]);
+        assert_eq!(allowed_next(NoResponse, None), vec![Sent]);
+        for to in [Acknowledged, Accepted, Declined] {
+            assert_eq!(
+                check_transition(NoResponse, to, None, Some("they called"), true),
+                Err(TransitionError::NotAllowed { from: NoResponse, to }),
+                "no jump straight to {to:?}"
+            );
+        }
+        for reason in [None, Some(""), Some("  ")] {
+            assert_eq!(
+                check_transition(NoResponse, Sent, None, reason, true),
+                Err(TransitionError::ReopenReasonRequired)
+            );
+        }
+        assert!(
+            check_transition(NoResponse, Sent, None, Some("The intake worker rang on Monday."), true).is_ok()
+        );
+        // sharing again needs the consent still in force
+        assert_eq!(
+            check_transition(NoResponse, Sent, None, Some("rang back"), false),
+            Err(TransitionError::ConsentRequired)
+        );
+        assert!(is_reopening(NoResponse, Sent) && !is_reopening(Draft, Sent));
     }
 
     #[test]

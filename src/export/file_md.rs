@@ -946,6 +946,8 @@ fn referrals(w: &mut W<'_>) {
                     String::new()
                 } else if from.is_empty() {
                     referral_status(&s(e, "to_status"))
+                } else if from == "no-response" && s(e, "to_status") != "no-response" {
+                    format!("Reopened after no response → {}", referral_status(&s(e, "to_status")))
                 } else {
                     format!("{} → {}", referral_status(&from), referral_status(&s(e, "to_status")))
                 };

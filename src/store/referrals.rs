@@ -16,8 +16,8 @@ use crate::domain::coordination::ConsentDraft;
 use crate::domain::dates::{format_date, moment_of_day};
 use crate::domain::record::RecordKind;
 use crate::domain::referral::{
-    age_phrase, check_transition, default_follow_up, referral_ref, ReferralDetails, ReferralStatus,
-    TransitionError, Urgency, OPEN_SQL,
+    age_phrase, check_transition, default_follow_up, is_reopening, referral_ref, ReferralDetails,
+    ReferralStatus, TransitionError, Urgency, OPEN_SQL,
 };
 use crate::domain::text::fit;
 
@@ -305,7 +305,9 @@ impl Store {
             return Err(StoreError::invalid("reason", "Too long: at most 1,000 characters."));
         }
         check_transition(r.status, to, r.held_from, Some(&reason), consent.is_some()).map_err(|e| match e {
-            TransitionError::ReasonRequired => StoreError::invalid("reason", e.to_string()),
+            TransitionError::ReasonRequired | TransitionError::ReopenReasonRequired => {
+                StoreError::invalid("reason", e.to_string())
+            }
             TransitionError::ConsentRequired => StoreError::Refused(format!(
                 "{} Record a consent to share with {} first (C, consents, on the client's file; or --consent).",
                 e,
@@ -357,7 +359,16 @@ impl Store {
                 &moment_of_day(on, now),
                 &now_s,
                 "referral",
-                &format!("Referral {} to {} {}{why}", r.reference, fit(&r.provider, 50), to.label().to_lowercase()),
+                &format!(
+                    "Referral {} to {} {}{why}",
+                    r.reference,
+                    fit(&r.provider, 50),
+                    if is_reopening(r.status, to) {
+                        "reopened after no response".to_string()
+                    } else {
+                        to.label().to_lowercase()
+                    }
+                ),
                 Some((RecordKind::Referral, id)),
             )
         })

@@ -602,3 +602,95 @@ fn the_referral_screen_accepts_with_a_timed_appointment_then_moves_and_removes_i
     assert!(r.appointments.is_empty());
     assert_eq!(r.history.last().unwrap().note, "Appointment removed: 2026-11-27 11:30 at Main hall");
 }
+
+/// A referral closed as "no response" that hears back is reopened with a reason, its own
+/// recorded move, never one jump to accepted; `referral list --json` carries each referral's
+/// history (the reopening with its reason) and appointments (issue 17 point 10).
+#[test]
+fn a_no_response_referral_is_reopened_with_a_reason_and_the_json_list_shows_its_history() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (c, s) = setup(&mut store);
+        let id = referral(&mut store, c, s, true);
+        go(&mut store, id, ReferralStatus::Sent, "2026-11-02", "", None).unwrap();
+        go(&mut store, id, ReferralStatus::NoResponse, "2026-11-16", "", None).unwrap();
+    }
+    let (code, _, err) = cli(&path, &["referral", "status", "R-1", "accepted"]);
+    assert_eq!(code, 2, "no jump straight to accepted");
+    assert!(err.contains("cannot be marked"), "{err}");
+    let (code, _, err) = cli(&path, &["referral", "status", "R-1", "sent"]);
+    assert_eq!(code, 2, "reopening needs a reason");
+    assert!(err.contains("--reason") && err.contains("reopened"), "{err}");
+    let (code, _, err) =
+        cli(&path, &["referral", "status", "R-1", "sent", "--reason", "The intake worker rang back"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        cli(&path, &["referral", "status", "R-1", "accepted", "--appointment", "2026-12-01 10:00"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = cli(&path, &["referral", "list", "Ada", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let history = v[0]["history"].as_array().unwrap();
+    let moves: Vec<String> = history
+        .iter()
+        .filter(|e| e["kind"] == "status")
+        .map(|e| format!("{}→{}", e["from"].as_str().unwrap_or(""), e["to"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        moves,
+        ["→draft", "draft→sent", "sent→no-response", "no-response→sent", "sent→accepted"],
+        "{history:?}"
+    );
+    let reopened = history.iter().find(|e| e["from"] == "no-response").unwrap();
+    assert_eq!(reopened["reason"], "The intake worker rang back");
+    assert_eq!(v[0]["appointments"][0]["ref"], "AP-1");
+    // the board's --json carries them too
+    let (_, out, _) = cli(&path, &["referral", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["history"].as_array().unwrap().len(), history.len());
+    assert_eq!(v[0]["appointments"].as_array().unwrap().len(), 1);
+    // the referral's history and the timeline say it was reopened
+    let store = Store::open(&path).unwrap();
+    let tl = store.timeline(1, Default::default(), 50, None).unwrap();
+    assert!(
+        tl.iter().any(|e| e.summary.contains("reopened after no response: The intake worker rang back")),
+        "{tl:?}"
+    );
+    let mut app = app(&path);
+    app.update(caseload::app::message::Message::Referral(caseload::app::message::RefMsg::Open(1))).unwrap();
+    let s = screen(&mut app, 100, 40);
+    assert!(s.contains("reopened after no response → sent"), "{s}");
+}
+
+/// The status form of a no-response referral offers only the reopening, which asks for a
+/// reason (issue 17 point 10).
+#[test]
+fn the_status_form_reopens_a_no_response_referral_with_a_reason() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        let (c, s) = setup(&mut store);
+        let id = referral(&mut store, c, s, true);
+        go(&mut store, id, ReferralStatus::Sent, "2026-11-02", "", None).unwrap();
+        go(&mut store, id, ReferralStatus::NoResponse, "2026-11-16", "", None).unwrap();
+    }
+    let mut app = app(&path);
+    app.update(caseload::app::message::Message::Referral(caseload::app::message::RefMsg::Open(1))).unwrap();
+    screen(&mut app, 100, 30);
+    keys(&mut app, "s");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Reopened (heard back; sent again)"), "{s}");
+    assert!(!s.contains("Accepted"), "{s}");
+    keys(&mut app, "<c-s>");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Say why the referral is reopened"), "{s}");
+    assert_eq!(Store::open(&path).unwrap().referral(1).unwrap().status, ReferralStatus::NoResponse);
+    // the refusal put the cursor in the reason
+    keys(&mut app, "She rang back on Monday<c-s>");
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("reopened; it is sent again"), "{s}");
+    let r = Store::open(&path).unwrap().referral(1).unwrap();
+    assert_eq!(r.status, ReferralStatus::Sent);
+    assert_eq!(r.history.last().unwrap().reason, "She rang back on Monday");
+}

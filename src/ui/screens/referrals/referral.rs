@@ -10,6 +10,7 @@ use ratatui::Frame;
 use super::list::follow_text;
 use crate::app::message::{Message, RefMsg};
 use crate::domain::dates::format_date;
+use crate::domain::referral::is_reopening;
 use crate::domain::text::display_safe;
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::referrals::{Appointment, EventKind, Referral};
@@ -274,7 +275,11 @@ impl View for ReferralScreen {
                 lines.push(Line::from(format!("  {}  {}{by}", format_date(e.on), display_safe(&e.note))));
                 continue;
             }
-            let from = e.from.map(|f| format!("{} → ", f.label().to_lowercase())).unwrap_or_default();
+            let from = match e.from {
+                Some(f) if is_reopening(f, e.to) => "reopened after no response → ".to_string(),
+                Some(f) => format!("{} → ", f.label().to_lowercase()),
+                None => String::new(),
+            };
             let why = [e.reason.as_str(), e.note.as_str()]
                 .iter()
                 .filter(|x| !x.is_empty())

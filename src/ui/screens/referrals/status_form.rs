@@ -4,13 +4,16 @@ use chrono::NaiveDate;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::{parse_date, parse_datetime_with_time};
-use crate::domain::referral::{allowed_next, ReferralStatus};
+use crate::domain::referral::{allowed_next, is_reopening, ReferralStatus};
 use crate::keymap::{key_label, Action, Context};
 use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
 use crate::ui::view::{refusal_to_form, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
+
+/// The choice that reopens a referral closed with no response.
+const REOPEN_LABEL: &str = "Reopened (heard back; sent again)";
 
 pub struct StatusForm {
     pub referral: Referral,
@@ -21,13 +24,25 @@ pub type StatusFormScreen = FormScreen<StatusForm>;
 impl StatusForm {
     pub fn new(referral: Referral, today: NaiveDate) -> StatusFormScreen {
         let next = allowed_next(referral.status, referral.held_from);
-        let opts: Vec<(&str, &str)> = next.iter().map(|s| (s.as_str(), s.label())).collect();
+        let reopens = next.iter().any(|&to| is_reopening(referral.status, to));
+        let opts: Vec<(&str, &str)> = next
+            .iter()
+            .map(|&to| {
+                let label = if is_reopening(referral.status, to) { REOPEN_LABEL } else { to.label() };
+                (to.as_str(), label)
+            })
+            .collect();
+        let reason_help = if reopens {
+            "Required: why it is reopened (who answered, and when). What they said is recorded next."
+        } else {
+            "Required when the provider declines."
+        };
         let form = Form::new(
             &format!("Referral {}: {} → ?", referral.reference, referral.status.label().to_lowercase()),
             vec![
                 Field::choice("to", "Now", &opts).help("Only the moves a referral can make from here are offered."),
                 Field::date("on", "On").help("The day it happened (default today; earlier is fine)."),
-                Field::text("reason", "Reason").max(1000).help("Required when the provider declines."),
+                Field::text("reason", "Reason").max(1000).help(reason_help),
                 Field::date("follow_up_on", "Follow-up date")
                     .help("Empty: a week after sending, the first appointment once accepted, a month into the service."),
                 Field::text("first_appointment", "First appointment").max(40).help(&format!(
@@ -104,7 +119,15 @@ impl FormSpec for StatusForm {
             ctx.now,
         ) {
             Ok(()) => Ok(Submitted::Done {
-                status: format!("Referral {} is now {}.", self.referral.reference, to.label().to_lowercase()),
+                status: if is_reopening(self.referral.status, to) {
+                    format!(
+                        "Referral {} reopened; it is sent again. Record what the provider said next ({}).",
+                        self.referral.reference,
+                        key_label(Context::ReferralView, Action::NextStatus)
+                    )
+                } else {
+                    format!("Referral {} is now {}.", self.referral.reference, to.label().to_lowercase())
+                },
                 then: vec![],
             }),
             Err(e) => refusal_to_form(form, e),
