@@ -217,6 +217,32 @@ pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDr
     }
 }
 
+/// The sex that contradicts the word for a parent: a "father" recorded as female, a "mother"
+/// recorded as male (the genogram would draw the wrong symbol, or the word is a slip).
+pub fn parent_sex_clash(parent: &str, sex: &str) -> Option<&'static str> {
+    match (parent, sex) {
+        ("father", "female") => Some("female"),
+        ("mother", "male") => Some("male"),
+        _ => None,
+    }
+}
+
+/// What to ask before saving someone recorded as the client's `relation` with a sex that
+/// contradicts it. None: no doubt.
+pub fn parent_sex_question(who: &str, relation: &str, sex: &str) -> Option<String> {
+    let clash = parent_sex_clash(relation, sex)?;
+    Some(format!(
+        "{who} is recorded as the client's {relation} but as {clash}: check the relation or the sex (\"parent\" fits a parent of any sex)."
+    ))
+}
+
+/// What to ask before linking `who` as someone's `parent` ("mother", "father") when their
+/// recorded sex contradicts it. None: no doubt.
+pub fn parent_link_question(who: &str, parent: &str, sex: &str) -> Option<String> {
+    let clash = parent_sex_clash(parent, sex)?;
+    Some(format!("{who}, chosen as the {parent}, is recorded as {clash}: check the link or their sex."))
+}
+
 /// True when making `parent` a parent of `child` would make someone their own ancestor.
 /// `links` are (child, parent) pairs.
 pub fn would_create_cycle(links: &[(i64, i64)], child: i64, parent: i64) -> bool {
@@ -274,6 +300,19 @@ mod tests {
         assert_eq!(p.name, "Rosa[31m");
         assert_eq!(p.relation, "mother");
         assert!(p.deceased && !p.in_household && p.family);
+    }
+
+    #[test]
+    fn a_father_recorded_as_female_or_a_mother_as_male_is_questioned() {
+        let q = parent_sex_question("Tom", "father", "female").expect("asked");
+        assert!(q.contains("Tom is recorded as the client's father but as female"), "{q}");
+        let q = parent_link_question("Tom", "mother", "male").expect("asked");
+        assert!(q.contains("Tom, chosen as the mother, is recorded as male"), "{q}");
+        assert_eq!(parent_link_question("Tom", "father", "male"), None);
+        assert!(parent_sex_question("Rosa", "mother", "male").is_some());
+        assert_eq!(parent_sex_question("Rosa", "mother", "female"), None);
+        assert_eq!(parent_sex_question("Sam", "father", "unknown"), None);
+        assert_eq!(parent_sex_question("Sam", "parent", "female"), None);
     }
 
     #[test]

@@ -292,19 +292,52 @@ pub(crate) fn reindex_screening(conn: &rusqlite::Connection, id: i64) -> Result<
 /// "total 14, Moderate", "incomplete: not scored: 1 item missing", "positive: housing, food".
 pub fn summary(result: &ScoreResult) -> String {
     if !result.domains.is_empty() {
-        let positive: Vec<&str> =
-            result.domains.iter().filter(|d| d.positive == Some(true)).map(|d| d.label.as_str()).collect();
-        let base = if positive.is_empty() {
-            "no positive domains".to_string()
-        } else {
-            format!("positive: {}", positive.join(", "))
-        };
-        return if result.complete { base } else { format!("{base} ({})", result.missing_handling) };
+        // a domain left open by a declined or skipped item is said to be open, never read as
+        // negative; a domain the answered items already decide says it was decided on those
+        let positive: Vec<String> = result
+            .domains
+            .iter()
+            .filter(|d| d.positive == Some(true))
+            .map(|d| {
+                if d.positive_on_answered() {
+                    format!("{} (positive on the items answered; {})", d.label, d.missing_words())
+                } else {
+                    d.label.clone()
+                }
+            })
+            .collect();
+        let open: Vec<String> = result
+            .domains
+            .iter()
+            .filter(|d| d.positive.is_none())
+            .map(|d| format!("{} not scored: {}", lower_first(&d.label), d.missing_words()))
+            .collect();
+        let mut parts = Vec::new();
+        if !positive.is_empty() {
+            parts.push(format!("positive: {}", positive.join(", ")));
+        }
+        if !open.is_empty() {
+            parts.push(open.join(", "));
+        }
+        if positive.is_empty() {
+            parts.push(
+                if open.is_empty() { "no positive domains" } else { "no other domain positive" }.into(),
+            );
+        }
+        return parts.join("; ");
     }
     match (result.total, &result.band) {
         (Some(t), Some(b)) => format!("total {t}, {b}"),
         (Some(t), None) => format!("total {t}"),
         _ => format!("incomplete — {}", result.missing_handling),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 
@@ -317,10 +350,19 @@ pub fn compact(short_name: &str, result: &ScoreResult) -> String {
                 positive.push(&d.life_domain);
             }
         }
-        return if positive.is_empty() {
+        let mut open: Vec<&str> = Vec::new();
+        for d in result.domains.iter().filter(|d| d.positive.is_none()) {
+            if !open.contains(&d.life_domain.as_str()) {
+                open.push(&d.life_domain);
+            }
+        }
+        let open = if open.is_empty() { String::new() } else { format!(" ({} not scored)", open.join(", ")) };
+        return if positive.is_empty() && open.is_empty() {
             format!("{short_name}: no needs")
+        } else if positive.is_empty() {
+            format!("{short_name}: no needs found{open}")
         } else {
-            format!("{short_name} needs: {}", positive.join(", "))
+            format!("{short_name} needs: {}{open}", positive.join(", "))
         };
     }
     match (result.total, &result.band) {

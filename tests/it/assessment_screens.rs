@@ -413,3 +413,48 @@ fn phq9_and_gad7_results_show_both_attribution_lines() {
     assert!(s.contains("GAD-7 — 1 of 8"), "{s}");
     assert!(s.contains(DEVELOPED) && s.contains(COPYRIGHT), "the form: {s}");
 }
+
+/// Issue 17 point 6: a "father" recorded as female is questioned before it is saved; a second
+/// Ctrl-S saves it as it is. Choosing a man as someone's mother is questioned too.
+#[test]
+fn a_father_recorded_as_female_is_questioned_before_saving() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let before = open(&path).people(1).unwrap().len();
+    let mut app = file(&path);
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Sam");
+    key(&mut app, KeyCode::Tab);
+    keys(&mut app, "<right><right>"); // relation: father
+    key(&mut app, KeyCode::Tab);
+    keys(&mut app, "<right>"); // sex: female
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("‹ father ›") && s.contains("‹ female ›"), "{s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Sam is recorded as the client's father but as female"), "{s}");
+    assert_eq!(open(&path).people(1).unwrap().len(), before, "nothing saved yet");
+    ctrl(&mut app, 's');
+    assert_eq!(open(&path).people(1).unwrap().len(), before + 1, "the second Ctrl-S saves");
+
+    // a man chosen as a child's mother
+    let store = open(&path);
+    let max = store.people(1).unwrap().into_iter().find(|p| p.name == "Max").expect("Max").reference;
+    drop(store);
+    key(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Noor");
+    keys(&mut app, "<c-g>mother<enter>");
+    for _ in 0..12 {
+        let s = screen(&mut app, 100, 30);
+        if s.contains("Max (former partner)") && s.contains("▶ Mother") {
+            break;
+        }
+        keys(&mut app, "<right>");
+    }
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Max (former partner)"), "{max}: {s}");
+    ctrl(&mut app, 's');
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("Max, chosen as the mother, is recorded as male"), "{s}");
+}

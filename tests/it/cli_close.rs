@@ -225,3 +225,27 @@ fn screener_scores_carry_their_attribution_in_every_export() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(common::json(&o)["attribution"], serde_json::json!([]));
 }
+
+/// Issue 17 point 8: an AHC HRSN with safety items declined never reads as negative, and one
+/// the answered items already decide is positive on the items answered, alert included.
+#[test]
+fn ahc_with_safety_items_declined_says_so() {
+    let (_d, db, _r) = seeded();
+    let o = caseload(&db, &["screen", "add", "C-0001", "ahc", "--answers", "1,8,3,3,2,2,2,2,2,-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("safety not scored: 1 item declined"), "{out}");
+    assert!(!out.contains("no positive domains"), "a declined item is not a negative: {out}");
+    let o = caseload(&db, &["screen", "add", "C-0001", "ahc", "--answers", "1,8,3,3,2,2,5,5,-,-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("positive: Interpersonal safety (positive on the items answered; 2 items declined)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("SAFETY ALERT")
+            && out.contains("AHC interpersonal safety positive on the items answered"),
+        "{out}"
+    );
+}

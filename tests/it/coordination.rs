@@ -433,3 +433,37 @@ fn nasty_input_in_every_coordination_and_referral_field_is_stored_clean_or_refus
         }
     }
 }
+
+/// Issue 17 point 6: someone recorded as deceased is not drawn as a living tie on the ecomap;
+/// they are named apart and stay on the genogram.
+#[test]
+fn a_deceased_relative_is_not_a_living_tie_on_the_ecomap() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut store = open(&path);
+    let grandad = validate_person(
+        &PersonInput {
+            name: "Walter".into(),
+            relation: "grandparent".into(),
+            sex: "male".into(),
+            deceased: "yes".into(),
+            tie_strength: "strong".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    store.add_person(1, &grandad, &Links::default(), fixed_now()).unwrap();
+    drop(store);
+    let mut app = clients(&path);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('m'));
+    let s = screen(&mut app, 140, 40);
+    let map: Vec<&str> = s.lines().take_while(|l| !l.contains("═══ strong")).collect();
+    assert!(!map.join("\n").contains("Walter"), "not drawn as a tie: {s}");
+    assert!(s.contains("✝ deceased, not drawn as ties (see the genogram): Walter (grandparent)"), "{s}");
+    key(&mut app, KeyCode::Char('g'));
+    let s = screen(&mut app, 140, 40);
+    assert!(s.contains("Walter"), "on the genogram: {s}");
+}

@@ -207,7 +207,7 @@ fn genogram_tiny_areas_do_not_panic() {
 }
 
 fn tie(label: &str, detail: &str, kind: TieKind, strength: TieStrength, flow: SupportFlow) -> Tie {
-    Tie { label: label.into(), detail: detail.into(), kind, strength, flow }
+    Tie { label: label.into(), detail: detail.into(), kind, strength: Some(strength), flow }
 }
 
 /// A dozen ties of every kind, strength and flow.
@@ -231,6 +231,7 @@ fn twelve_ties() -> EcomapInput {
             tie("Food bank", "referral sent", Referral, Weak, ToClient),
             tie("Talking therapies", "referral accepted", Referral, Strong, ToClient),
         ],
+        deceased: vec![],
     }
 }
 
@@ -266,6 +267,40 @@ fn ecomap_twelve_ties_80x21_and_wide() {
     insta::assert_snapshot!("ecomap_140x40", s);
 }
 
+/// Issue 17 point 6: a tie never rated is drawn as its own line with its own legend entry, not
+/// as a weak one; someone who has died is named apart, not drawn as a living tie.
+#[test]
+fn ecomap_legend_with_an_unrated_and_a_deceased_tie() {
+    use SupportFlow::*;
+    use TieKind::*;
+    let input = EcomapInput {
+        client: "Sarah Marsh".into(),
+        ties: vec![
+            tie("Ravi Patel", "partner", Family, TieStrength::Strong, Both),
+            tie("Priya", "friend from work", Friend, TieStrength::Weak, ToClient),
+            Tie {
+                label: "Dr Rao".into(),
+                detail: "GP".into(),
+                kind: Professional,
+                strength: Option::None,
+                flow: None,
+            },
+        ],
+        deceased: vec!["David Marsh (father)".into()],
+    };
+    let s = eco(&input, 80, 21);
+    assert!(s.contains("··· not rated"), "its own legend entry: {s}");
+    assert!(s.contains("✝ deceased, not drawn as ties (see the genogram): David Marsh (father)"), "{s}");
+    let map: String = s.lines().take_while(|l| !l.contains("═══ strong")).collect::<Vec<_>>().join("\n");
+    assert!(map.contains('·'), "the unrated tie is dotted: {s}");
+    assert!(map.contains('┄'), "the weak tie is still dashed: {s}");
+    assert!(!map.contains("David Marsh"), "no living tie to him: {s}");
+    insta::assert_snapshot!("ecomap_unrated_and_deceased", s);
+    // in words, beside a map too small: "not rated", never "weak"
+    let s = eco(&input, 34, 8);
+    assert!(s.contains("Dr Rao (GP) — not rated"), "{s}");
+}
+
 #[test]
 fn ecomap_lists_what_does_not_fit() {
     let s = eco(&forty_ties(), 80, 21);
@@ -279,9 +314,13 @@ fn ecomap_lists_what_does_not_fit() {
 
 #[test]
 fn ecomap_none_one_and_small() {
-    let none = EcomapInput { client: "Sarah Marsh".into(), ties: vec![] };
+    let none = EcomapInput { client: "Sarah Marsh".into(), ..Default::default() };
     insta::assert_snapshot!("ecomap_no_ties", eco(&none, 80, 21));
-    let one = EcomapInput { client: "Sarah Marsh".into(), ties: vec![twelve_ties().ties[1].clone()] };
+    let one = EcomapInput {
+        client: "Sarah Marsh".into(),
+        ties: vec![twelve_ties().ties[1].clone()],
+        ..Default::default()
+    };
     insta::assert_snapshot!("ecomap_one_tie", eco(&one, 80, 21));
     // too small for a map: the ties in words
     let s = eco(&twelve_ties(), 34, 8);

@@ -210,6 +210,10 @@ pub struct FlagRule {
     pub when: FlagCondition,
     pub safety: bool,
     pub message: String,
+    /// What the flag says instead when its domain is positive on the items answered only
+    /// (some declined or skipped, and the rest already decide it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_when_partial: Option<String>,
 }
 
 /// Conditions a flag can test.

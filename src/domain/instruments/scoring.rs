@@ -72,6 +72,27 @@ pub struct DomainResult {
     pub sum: Option<i32>,
     pub band: Option<String>,
     pub missing: usize,
+    /// How many of the missing items were asked and declined (the rest were not answered).
+    #[serde(default)]
+    pub declined: usize,
+}
+
+impl DomainResult {
+    /// Positive although some items are missing: the items answered already decide it.
+    pub fn positive_on_answered(&self) -> bool {
+        self.positive == Some(true) && self.missing > 0
+    }
+
+    /// "1 item declined", "2 items not answered", "1 item declined, 1 not answered".
+    pub fn missing_words(&self) -> String {
+        let plural = |n: usize| if n == 1 { "item" } else { "items" };
+        let skipped = self.missing.saturating_sub(self.declined);
+        match (self.declined, skipped) {
+            (0, n) => format!("{n} {} not answered", plural(n)),
+            (d, 0) => format!("{d} {} declined", plural(d)),
+            (d, n) => format!("{d} {} declined, {n} not answered", plural(d)),
+        }
+    }
 }
 
 /// A score derived from the parent's items (PHQ-2 from PHQ-9); never a separate administration.
@@ -165,7 +186,8 @@ pub fn score_with(
             result.derived = instrument.derived.iter().map(|d| derive(d, &values)).collect();
         }
         Scoring::PerDomain(rule) => {
-            result.domains = rule.domains.iter().map(|d| score_domain(instrument, d, &resolved)).collect();
+            result.domains =
+                rule.domains.iter().map(|d| score_domain(instrument, d, &resolved, answers)).collect();
             result.positive = if result.domains.iter().any(|d| d.positive == Some(true)) {
                 Some(true)
             } else if result.domains.iter().all(|d| d.positive == Some(false)) {
@@ -188,7 +210,19 @@ pub fn score_with(
         .flags
         .iter()
         .filter(|flag| flag_holds(instrument, &flag.when, &resolved, &result))
-        .map(|flag| RaisedFlag { id: flag.id.clone(), message: flag.message.clone(), safety: flag.safety })
+        .map(|flag| {
+            let partial = match &flag.when {
+                FlagCondition::DomainPositive { domain } => {
+                    result.domains.iter().any(|d| &d.id == domain && d.positive_on_answered())
+                }
+                _ => false,
+            };
+            let message = match (&flag.message_when_partial, partial) {
+                (Some(m), true) => m.clone(),
+                _ => flag.message.clone(),
+            };
+            RaisedFlag { id: flag.id.clone(), message, safety: flag.safety }
+        })
         .collect();
     result
 }
@@ -241,10 +275,21 @@ fn derive(rule: &DerivedRule, values: &[(&str, Option<i32>)]) -> DerivedScore {
     }
 }
 
-fn score_domain(inst: &Instrument, domain: &DomainRule, resolved: &Resolved) -> DomainResult {
+fn score_domain(
+    inst: &Instrument,
+    domain: &DomainRule,
+    resolved: &Resolved,
+    answers: &[(String, Answer)],
+) -> DomainResult {
     let indices: Vec<usize> =
         domain.items.iter().filter_map(|id| inst.items.iter().position(|i| &i.id == id)).collect();
     let missing = indices.iter().filter(|&&i| resolved.chosen.get(i).is_none_or(|c| c.is_none())).count();
+    let declined = domain
+        .items
+        .iter()
+        .filter(|id| answers.iter().any(|(a_id, a)| a_id == *id && *a == Answer::Declined))
+        .count()
+        .min(missing);
     let mut result = DomainResult {
         id: domain.id.clone(),
         label: domain.label.clone(),
@@ -253,6 +298,7 @@ fn score_domain(inst: &Instrument, domain: &DomainRule, resolved: &Resolved) -> 
         sum: None,
         band: None,
         missing,
+        declined,
     };
     match &domain.rule {
         DomainMethod::AnyPositiveOption => {

@@ -390,6 +390,28 @@ fn ahc_safety_needs_all_four_items() {
     assert_eq!(domain(&r, "safety").positive, None);
 }
 
+/// Issue 17 point 8: a declined safety item leaves the domain open and says so; answers that
+/// already decide it make it positive on the items answered, and the alert says that.
+#[test]
+fn ahc_safety_partly_declined_says_what_is_open_and_what_is_decided() {
+    let ahc = get("ahc");
+    let r = score(&ahc, &answers(&ahc, "1,8,3,3,2,2,2,2,2,-"));
+    let safety = domain(&r, "safety");
+    assert_eq!((safety.missing, safety.declined), (1, 1));
+    assert_eq!(safety.missing_words(), "1 item declined");
+    assert!(!safety.positive_on_answered());
+    let r = score(&ahc, &answers(&ahc, "1,8,3,3,2,2,5,5,-,-"));
+    let safety = domain(&r, "safety");
+    assert_eq!((safety.sum, safety.positive, safety.declined), (None, Some(true), 2));
+    assert!(safety.positive_on_answered());
+    let alert = r.flags.iter().find(|f| f.id == "ahc_safety_positive").expect("alert");
+    assert!(alert.safety && alert.message.contains("positive on the items answered"), "{}", alert.message);
+    // all four answered: the plain alert
+    let r = score(&ahc, &answers(&ahc, "1,8,3,3,2,2,5,5,1,1"));
+    let alert = r.flags.iter().find(|f| f.id == "ahc_safety_positive").expect("alert");
+    assert!(!alert.message.contains("items answered"), "{}", alert.message);
+}
+
 #[test]
 fn ahc_each_domain_positive_and_negative() {
     let ahc = get("ahc");

@@ -62,9 +62,15 @@ pub fn tie_kind(p: &Person) -> TieKind {
 /// most telling first (those who live with the client, then strong and stressful ties), with
 /// `extra` ties (active referrals) after them.
 pub fn ecomap_input(client: &str, people: &[Person], extra: Vec<Tie>) -> EcomapInput {
+    // someone who has died is no living tie: named apart (the genogram draws them)
+    let deceased: Vec<String> = people
+        .iter()
+        .filter(|p| !p.is_self && p.deceased)
+        .map(|p| if p.relation.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.relation) })
+        .collect();
     let mut ranked: Vec<(u8, Tie)> = people
         .iter()
-        .filter(|p| !p.is_self)
+        .filter(|p| !p.is_self && !p.deceased)
         .map(|p| {
             let strength = p.tie_strength.as_deref().and_then(TieStrength::parse);
             let rank = match (p.in_household, strength) {
@@ -89,7 +95,7 @@ pub fn ecomap_input(client: &str, people: &[Person], extra: Vec<Tie>) -> EcomapI
                 label: p.name.clone(),
                 detail,
                 kind: tie_kind(p),
-                strength: strength.unwrap_or(TieStrength::Weak),
+                strength,
                 flow: p.support_flow.as_deref().and_then(SupportFlow::parse).unwrap_or(SupportFlow::None),
             };
             (rank, tie)
@@ -98,7 +104,7 @@ pub fn ecomap_input(client: &str, people: &[Person], extra: Vec<Tie>) -> EcomapI
     ranked.sort_by_key(|(r, _)| *r);
     let mut ties: Vec<Tie> = ranked.into_iter().map(|(_, t)| t).collect();
     ties.extend(extra);
-    EcomapInput { client: client.to_string(), ties }
+    EcomapInput { client: client.to_string(), ties, deceased }
 }
 
 /// Ties the ecomap shows besides people: the client's open referrals, to the service.
@@ -111,11 +117,11 @@ pub fn extra_ties(store: &crate::store::Store, client_id: i64) -> crate::store::
             label: r.provider.clone(),
             detail: format!("referral {}", r.status.label().to_lowercase()),
             kind: TieKind::Referral,
-            strength: if r.status == crate::domain::referral::ReferralStatus::InService {
+            strength: Some(if r.status == crate::domain::referral::ReferralStatus::InService {
                 TieStrength::Strong
             } else {
                 TieStrength::Weak
-            },
+            }),
             flow: SupportFlow::ToClient,
         })
         .collect())

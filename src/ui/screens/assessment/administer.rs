@@ -252,9 +252,12 @@ impl AdministerScreen {
         }
         for d in &result.domains {
             let state = match d.positive {
-                Some(true) => "POSITIVE",
-                Some(false) => "negative",
-                None => "not answered",
+                Some(true) if d.positive_on_answered() => {
+                    format!("POSITIVE on the items answered ({})", d.missing_words())
+                }
+                Some(true) => "POSITIVE".to_string(),
+                Some(false) => "negative".to_string(),
+                None => format!("not scored: {}", d.missing_words()),
             };
             let sum = d.sum.map(|s| format!(" (score {s})")).unwrap_or_default();
             lines.push(Line::from(format!("  {:<22} {state}{sum}", d.label)));

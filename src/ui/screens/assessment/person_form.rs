@@ -4,9 +4,11 @@ use chrono::NaiveDate;
 
 use crate::domain::client::client_ref;
 use crate::domain::draft::DraftKind;
-use crate::domain::people::{person_ref, validate_person, PersonInput, RELATIONS, SEXES};
+use crate::domain::people::{
+    parent_link_question, parent_sex_question, person_ref, validate_person, PersonInput, RELATIONS, SEXES,
+};
 use crate::domain::text::{display_safe, fit};
-use crate::keymap::Action;
+use crate::keymap::{key_label, Action, Context};
 use crate::store::people::{Links, Partnership, Person};
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
@@ -20,6 +22,8 @@ pub struct PersonForm {
     is_self: bool,
     old_partner: Option<i64>,
     consent_warned: bool,
+    /// The form's edit count when a parent's sex was questioned: Ctrl-S again saves as it is.
+    parent_asked_at: Option<u64>,
 }
 
 pub type PersonFormScreen = FormScreen<PersonForm>;
@@ -145,6 +149,7 @@ impl PersonForm {
                 is_self,
                 old_partner,
                 consent_warned: false,
+                parent_asked_at: None,
             },
         )
     }
@@ -229,6 +234,28 @@ impl FormSpec for PersonForm {
             }
         }
         let links = Self::links(form);
+        // a "father" recorded as female or a "mother" as male (this person, or the people
+        // chosen as their mother and father): ask once; Ctrl-S again saves as it is
+        if self.parent_asked_at != Some(form.edits) {
+            let mut questions: Vec<String> = Vec::new();
+            if !self.is_self {
+                questions.extend(parent_sex_question(&fit(&draft.name, 30), &draft.relation, &draft.sex));
+            }
+            for (parent, id) in [("mother", links.mother), ("father", links.father)] {
+                if let Some(p) = id.and_then(|id| ctx.store.person(id).ok()) {
+                    questions.extend(parent_link_question(&fit(&p.name, 30), parent, &p.sex));
+                }
+            }
+            if !questions.is_empty() {
+                self.parent_asked_at = Some(form.edits);
+                form.notice = Some(format!(
+                    "{} {} again saves as it is.",
+                    questions.join(" "),
+                    key_label(Context::Form, Action::Save)
+                ));
+                return Ok(Submitted::Stay);
+            }
+        }
         let result = match self.person_id {
             None => ctx
                 .store

@@ -22,7 +22,8 @@ pub struct Tie {
     /// Role or organisation; may be empty.
     pub detail: String,
     pub kind: TieKind,
-    pub strength: TieStrength,
+    /// `None`: the practitioner has not rated the tie yet (drawn as its own line, never as weak).
+    pub strength: Option<TieStrength>,
     pub flow: SupportFlow,
 }
 
@@ -31,6 +32,9 @@ pub struct Tie {
 pub struct EcomapInput {
     pub client: String,
     pub ties: Vec<Tie>,
+    /// People who have died: not drawn as living ties, named apart under the map
+    /// ("Tom (father)"); the genogram draws them.
+    pub deceased: Vec<String>,
 }
 
 /// A rectangle of cells.
@@ -568,7 +572,7 @@ mod tests {
     use super::*;
 
     fn tie(label: &str, detail: &str, kind: TieKind, strength: TieStrength, flow: SupportFlow) -> Tie {
-        Tie { label: label.into(), detail: detail.into(), kind, strength, flow }
+        Tie { label: label.into(), detail: detail.into(), kind, strength: Some(strength), flow }
     }
 
     fn ties(n: usize) -> EcomapInput {
@@ -584,7 +588,7 @@ mod tests {
                 )
             })
             .collect();
-        EcomapInput { client: "Sarah Marsh".into(), ties }
+        EcomapInput { client: "Sarah Marsh".into(), ties, ..Default::default() }
     }
 
     /// Everything a legible map promises.

@@ -1,5 +1,6 @@
 //! Paints an ecomap laid out by `layout`: the client in a box in the centre, each tie a
-//! line whose drawing shows its strength (`═══` strong, `┄┄┄` weak, `─╫─` stressful) with
+//! line whose drawing shows its strength (`═══` strong, `┄┄┄` weak, `─╫─` stressful, `···` not
+//! rated yet) with
 //! arrowheads where support flows (towards the client: support to them). Ties that do not fit
 //! are listed in words beside or below the map. A legend line explains the marks; colour only
 //! repeats what the marks say.
@@ -29,16 +30,20 @@ impl<'a> Ecomap<'a> {
     }
 }
 
-fn line_style(s: TieStrength) -> Style {
+fn line_style(s: Option<TieStrength>) -> Style {
     match s {
-        TieStrength::Strong => theme::title(),
-        TieStrength::Weak => theme::dim(),
-        TieStrength::Stressful => theme::warn(),
+        Some(TieStrength::Strong) => theme::title(),
+        Some(TieStrength::Weak) | None => theme::dim(),
+        Some(TieStrength::Stressful) => theme::warn(),
     }
 }
 
 /// The mark for one cell of a line: `arms` are the directions towards its neighbours on the line.
-fn glyph(strength: TieStrength, a: Dir, b: Dir, index: usize) -> &'static str {
+fn glyph(strength: Option<TieStrength>, a: Dir, b: Dir, index: usize) -> &'static str {
+    let Some(strength) = strength else {
+        // not rated: a dotted line, unlike any rated one
+        return "·";
+    };
     use Dir::*;
     let horizontal = matches!((a, b), (Left | Right, Left | Right));
     let vertical = matches!((a, b), (Up | Down, Up | Down));
@@ -83,7 +88,7 @@ pub fn tie_words(t: &Tie) -> String {
         SupportFlow::Both => ", support both ways",
         SupportFlow::None => "",
     };
-    format!("{}{flow}", t.strength.as_str())
+    format!("{}{flow}", t.strength.map(TieStrength::as_str).unwrap_or("not rated"))
 }
 
 /// Writes `s` at picture cell `(x, y)` when it lies in `area`, never past its right edge.
@@ -100,7 +105,8 @@ impl Widget for Ecomap<'_> {
         if area.width == 0 || area.height == 0 {
             return;
         }
-        let legend = legend_lines(area.width as usize);
+        let unrated = self.input.ties.iter().any(|t| t.strength.is_none());
+        let legend = legend_lines(area.width as usize, unrated, &self.input.deceased);
         let below =
             if area.height >= layout::MIN_MAP_HEIGHT + legend.len() as u16 { legend.len() as u16 } else { 0 };
         let map_area = Rect { height: area.height - below, ..area };
@@ -244,18 +250,35 @@ fn flowing_list(title: &str, entries: &[(String, Style)], room: usize, rows: usi
     lines.into_iter().map(Line::from).collect()
 }
 
-/// The legend, wrapped to the width.
-fn legend_lines(room: usize) -> Vec<Line<'static>> {
-    let items = [
-        ("═══", "strong", line_style(TieStrength::Strong)),
-        ("┄┄┄", "weak", line_style(TieStrength::Weak)),
-        ("─╫─", "stressful", line_style(TieStrength::Stressful)),
-        ("◀ ▶", "support flows the way the arrow points", Style::default()),
+/// The legend, wrapped to the width: "not rated" when a tie is not, and the people who have
+/// died (not drawn as ties) on a line of their own.
+fn legend_lines(room: usize, unrated: bool, deceased: &[String]) -> Vec<Line<'static>> {
+    let mut items = vec![
+        ("═══", "strong".to_string(), line_style(Some(TieStrength::Strong))),
+        ("┄┄┄", "weak".to_string(), line_style(Some(TieStrength::Weak))),
+        ("─╫─", "stressful".to_string(), line_style(Some(TieStrength::Stressful))),
     ];
+    if unrated {
+        items.push(("···", "not rated".to_string(), line_style(None)));
+    }
+    items.push(("◀ ▶", "support flows the way the arrow points".to_string(), Style::default()));
+    let mut lines = legend_items(room, items);
+    if !deceased.is_empty() {
+        let names: Vec<String> = deceased.iter().map(|d| clean_line(d)).collect();
+        let text = format!(" deceased, not drawn as ties (see the genogram): {}", names.join(", "));
+        lines.push(Line::from(vec![
+            Span::styled("✝", Style::default()),
+            Span::styled(fit(&text, room.saturating_sub(1)), theme::dim()),
+        ]));
+    }
+    lines
+}
+
+fn legend_items(room: usize, items: Vec<(&'static str, String, Style)>) -> Vec<Line<'static>> {
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut used = 0;
     for (sym, what, style) in items {
-        let w = width(sym) + 1 + width(what) + 2;
+        let w = width(sym) + 1 + width(&what) + 2;
         if used + w > room && used > 0 {
             lines.push(Vec::new());
             used = 0;
