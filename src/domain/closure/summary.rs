@@ -619,9 +619,9 @@ pub fn summary_parts(
         let text = d.map(|d| clause(&d.text)).unwrap_or_default();
         let with = |s: &str| if text.is_empty() { s.to_string() } else { format!("{s} ({text})") };
         match (item.kind, plan.disposition(item)) {
-            // the goals, referrals and alerts are told in their parts above
-            (RecordKind::Goal | RecordKind::Referral | RecordKind::Alert, Disposition::Complete)
-            | (RecordKind::Goal | RecordKind::Referral, Disposition::Cancel) => {}
+            // the goals and referrals are told in their parts above, the alerts with the risks
+            (RecordKind::Alert, _)
+            | (RecordKind::Goal | RecordKind::Referral, Disposition::Complete | Disposition::Cancel) => {}
             (RecordKind::Consent, Disposition::Leave) => {
                 remaining.push(format!("{} (left to run)", clause(&item.full)))
             }
