@@ -589,6 +589,7 @@ fn a_closed_case_says_what_its_episode_held() {
     assert!(!s.contains("no goals yet"), "{s}");
     assert!(s.contains("2 goals: 1 completed, 1 cancelled"), "{s}");
     assert!(s.contains("Referrals           none were made"), "{s}");
+    assert!(s.contains("Assessment          none recorded") && !s.contains(" yet"), "{s}");
 }
 
 #[test]
