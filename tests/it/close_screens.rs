@@ -603,4 +603,36 @@ fn a_closed_case_says_what_its_episode_held() {
     let s = screen(&mut app, 120, 40);
     assert!(!s.contains("no goals yet"), "{s}");
     assert!(s.contains("2 goals: 1 completed, 1 cancelled"), "{s}");
+    assert!(s.contains("Referrals           none were made"), "{s}");
+    assert!(s.contains("Assessment          none recorded") && !s.contains(" yet"), "{s}");
+}
+
+#[test]
+fn a_consent_kept_for_the_follow_up_asks_for_the_follow_up_date() {
+    let (_d, path, r) = seeded();
+    let mut app = app_at(&path, now());
+    app.update(Message::OpenClient(r.client)).unwrap();
+    keys(&mut app, "x");
+    // the consent is the last item: its choice is the thirteenth field
+    tabs(&mut app, 12);
+    keys(&mut app, "<right><right>");
+    let s = screen(&mut app, 140, 40);
+    assert!(s.contains("‹ Keep it for the post-closure follow-up ›"), "{s}");
+    keys(&mut app, "<c-s>m<c-s>");
+    let s = screen(&mut app, 140, 40);
+    assert!(
+        s.contains("step 2 of 3") && s.contains("A consent is kept for the post-closure follow-up"),
+        "{s}"
+    );
+    // the focus is at the date: with one it goes on, and signing records the consent as kept
+    keys(&mut app, "+90d<c-s>");
+    let s = screen(&mut app, 140, 40);
+    assert!(s.contains("step 3 of 3"), "{s}");
+    keys(&mut app, "<c-s>");
+    let store = Store::open(&path).unwrap();
+    let closure = store.current_closure(r.client).unwrap().expect("closed");
+    assert!(closure.summary.contains("(kept for the post-closure follow-up)"), "{}", closure.summary);
+    let items = store.closure_items(closure.id).unwrap();
+    let consent = items.iter().find(|i| i.kind == "consent").expect("the consent's choice is recorded");
+    assert_eq!(consent.action, caseload::domain::closure::Disposition::Complete);
 }

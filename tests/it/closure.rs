@@ -968,3 +968,58 @@ fn consents_still_valid_at_closure_are_each_decided() {
     store.reopen_case(r.client, &undo, "Sam Worker, MSW", now()).unwrap();
     assert_eq!(by_id(&store, gp.id).expires_on, Some(d("2027-03-03")));
 }
+
+/// The summary drafted from a stored episode tells why it opened (the needs assessed, each
+/// once), the practitioner's note on a goal completed before closure, and the risk history: a
+/// HIGH risk from others raised by the assessment and lowered with a reason.
+#[test]
+fn the_summary_tells_the_needs_the_goal_notes_and_the_risk_history_from_the_store() {
+    use caseload::domain::assessment::{validate_assessment, AssessmentInput, RiskArea};
+    use caseload::domain::plan::StatusChange;
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let r = rich_client(&mut store, "Ada");
+    let a = validate_assessment(
+        &AssessmentInput {
+            assessed_on: "2026-03-04".into(),
+            needs: "housing: arrears of three months\nfood: skipping meals\nhousing: damp in the bedroom"
+                .into(),
+            sections: vec![],
+            risks: vec![(RiskArea::FromOthers, "high".into(), "Ex-partner knows the address.".into())],
+            ratings: vec![],
+        },
+        today(),
+    )
+    .unwrap();
+    store.add_assessment(r.client, &a, None, now() - Duration::days(200)).unwrap();
+    let flag = store.risk_flags(r.client).unwrap()[0].id;
+    store.review_flag(flag, true, None, "Moved to a safe address.", "Sam Worker, MSW", now()).unwrap();
+    let done = StatusChange {
+        to: GoalStatus::Completed,
+        reason: "Six months paid on time; the landlord wrote to say so.".into(),
+        on: today(),
+    };
+    store.set_goal_status(r.active_goal, &done, "Sam Worker, MSW", now()).unwrap();
+
+    let instruments = caseload::domain::instruments::builtin().unwrap();
+    let facts = store.closure_facts(r.client, &instruments, now()).unwrap();
+    let s = caseload::domain::closure::draft_summary(
+        &facts,
+        &[],
+        &details(ClosureReason::GoalsMet, "2026-11-23", Some("2027-02-21")),
+    );
+    for want in [
+        "named needs in housing and food.",
+        "G-1 \"Pay the rent on time\" was completed",
+        "The practitioner's note on G-1: \"Six months paid on time; the landlord wrote to say so.\"",
+        "A flag for risk from others (F-1) was raised at HIGH on",
+        "and was lowered on 2026-11-23: Moved to a safe address.",
+        "it was never acknowledged. At closure safety alert AL-1 is not acknowledged.",
+        "The case closes on 2026-11-23 because the goals were met.",
+        "Not every goal was met in full, though: G-2 stays proposed after closure.",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in:\n{s}");
+    }
+    assert_eq!(s.matches("AL-1").count(), 2, "the open alert is told with the risks only: {s}");
+    assert!(!s.contains("housing, food, housing") && !s.contains('…'), "{s}");
+}

@@ -388,8 +388,10 @@ pub fn summary_parts(
         } else if !g.achievement.is_empty() && g.achievement != "in progress" {
             s.push_str(&format!(", last assessed as {}", g.achievement));
         }
-        if let Some(pr) = &g.progress {
-            s.push_str(&format!("; it got {pr}"));
+        match &g.progress {
+            Some(pr) if pr.starts_with("milestone") => s.push_str(&format!("; {pr}")),
+            Some(pr) => s.push_str(&format!("; it got {pr}")),
+            None => {}
         }
         p.say(s);
         if !end.note.is_empty() {
@@ -619,9 +621,9 @@ pub fn summary_parts(
         let text = d.map(|d| clause(&d.text)).unwrap_or_default();
         let with = |s: &str| if text.is_empty() { s.to_string() } else { format!("{s} ({text})") };
         match (item.kind, plan.disposition(item)) {
-            // the goals, referrals and alerts are told in their parts above
-            (RecordKind::Goal | RecordKind::Referral | RecordKind::Alert, Disposition::Complete)
-            | (RecordKind::Goal | RecordKind::Referral, Disposition::Cancel) => {}
+            // the goals and referrals are told in their parts above, the alerts with the risks
+            (RecordKind::Alert, _)
+            | (RecordKind::Goal | RecordKind::Referral, Disposition::Complete | Disposition::Cancel) => {}
             (RecordKind::Consent, Disposition::Leave) => {
                 remaining.push(format!("{} (left to run)", clause(&item.full)))
             }
@@ -1042,6 +1044,18 @@ mod tests {
         assert!(s.contains("Nothing else stays open."), "{s}");
         assert!(s.ends_with("Follow-up: Letter sent."), "{s}");
         assert!(s.contains("because contact with the client was lost"), "{s}");
+    }
+
+    #[test]
+    fn a_milestone_is_said_as_reached_or_not() {
+        let mut facts = episode();
+        facts.goals[0].progress = Some("milestone reached".into());
+        let s = draft_summary(&facts, &[], &details());
+        assert!(
+            s.contains("G-1 \"Find a stable home\" was completed, evaluated as achieved; milestone reached."),
+            "{s}"
+        );
+        assert!(!s.contains("got milestone"), "{s}");
     }
 
     #[test]

@@ -326,6 +326,8 @@ impl View for ClientFileScreen {
 
 fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<PhaseSummary> {
     let mut p = PhaseSummary::default();
+    // a closed case says what its episodes held, never "yet"
+    let closed = store.client(client_id)?.status.as_str() == "closed";
     for f in store.risk_flags(client_id)?.iter().filter(|f| f.is_open()) {
         p.safety.push(format!("{} — open since {}", f.headline(), &f.raised_at.get(..10).unwrap_or("")));
     }
@@ -334,6 +336,7 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     }
     let list = store.assessments(client_id)?;
     p.assessment = match list.first() {
+        None if closed => "none recorded".into(),
         None => "none yet".into(),
         Some(a) => {
             let empty = if a.empty_parts == 0 {
@@ -359,16 +362,21 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
             ));
         }
     }
-    p.screeners = if latest.is_empty() { "none given yet".into() } else { latest.join(" · ") };
+    p.screeners = match (latest.is_empty(), closed) {
+        (true, true) => "none given".into(),
+        (true, false) => "none given yet".into(),
+        _ => latest.join(" · "),
+    };
     let people = store.people(client_id)?;
     let others = people.iter().filter(|x| !x.is_self).count();
     let home = people.iter().filter(|x| !x.is_self && x.in_household).count();
-    p.people = if others == 0 {
+    p.people = if others == 0 && closed {
+        "nobody recorded".into()
+    } else if others == 0 {
         "nobody recorded yet".into()
     } else {
         format!("{others} recorded, {home} living with the client")
     };
-    let closed = store.client(client_id)?.status.as_str() == "closed";
     let goals = store.goals(client_id, false)?;
     let past = goals.iter().filter(|g| g.target_date < today && g.status.is_open()).count();
     let review = store.next_review(client_id)?.map(|r| r.due_on);
