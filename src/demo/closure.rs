@@ -117,7 +117,7 @@ pub fn finish(
     store.write(|tx| {
         for case in cases {
             let reason = *pick(rng, REASONS);
-            let facts = crate::store::closure::closure_facts_in(tx, case.client_id, &instruments, 0)?;
+            let facts = crate::store::closure::closure_facts_in(tx, case.client_id, &instruments, 0, today)?;
             // leave one open item now and then, as a practitioner sometimes does
             let leave_one = rng.random_bool(0.2);
             let decisions: Vec<Decision> = facts

@@ -70,7 +70,7 @@ fn the_checklist_lists_every_open_item_with_its_allowed_choices() {
     let (_d, path) = temp_db();
     let mut store = Store::open(&path).unwrap();
     let r = rich_client(&mut store, "Ada");
-    let items = store.open_items(r.client).unwrap();
+    let items = store.open_items(r.client, today()).unwrap();
     let kinds: Vec<(&str, i64)> = items.iter().map(|i| (i.kind.as_str(), i.id)).collect();
     assert_eq!(
         kinds,
@@ -901,11 +901,18 @@ fn consents_still_valid_at_closure_are_each_decided() {
     let school = add("Hillside School", "attendance", "2027-01-31");
     let housing = add("Northside Housing", "tenancy and rent", "2027-06-30");
     let expired = add("Old Landlord", "", "2026-06-30");
-    let items = store.open_items(r.client).unwrap();
+    let items = store.open_items(r.client, today()).unwrap();
     let consents: Vec<_> = items.iter().filter(|i| i.kind == RecordKind::Consent).collect();
     // the GP's (covering everything), the school's and the housing office's; not the expired one
     assert_eq!(consents.len(), 3, "{consents:?}");
     assert!(consents.iter().all(|c| c.id != expired));
+    // still valid is judged on the day the practitioner closes, not the machine's clock
+    let on = |day: &str| {
+        let items = store.open_items(r.client, d(day)).unwrap();
+        items.iter().filter(|i| i.kind == RecordKind::Consent).count()
+    };
+    assert_eq!(on("2026-06-30"), 4, "on its last day the old landlord's is still valid");
+    assert_eq!(on("2027-02-01"), 2, "the school's ended the day before");
     let gp = consents[0];
     assert!(gp.label.contains("Dr Anika Rao (everything), valid until 2027-03-03"), "{}", gp.label);
     for c in &consents {

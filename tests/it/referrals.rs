@@ -348,7 +348,7 @@ fn closing_a_case_settles_open_referrals_and_an_undo_puts_them_back() {
     let cancelled_follow_up = store.referral(sent).unwrap().follow_up_on;
     assert!(cancelled_follow_up.is_some());
 
-    let items = store.open_items(client).unwrap();
+    let items = store.open_items(client, today()).unwrap();
     let refs: Vec<_> = items.iter().filter(|i| i.kind == RecordKind::Referral).collect();
     assert_eq!(refs.iter().map(|i| i.id).collect::<Vec<_>>(), vec![in_service, sent, draft]);
     // only the one in service can be completed

@@ -48,7 +48,8 @@ pub(crate) fn close_in(
     crate::domain::closure::check_consents_kept(decisions, details)
         .map_err(|e| StoreError::Invalid(vec![e]))?;
     // the decisions were made on a list that may have changed since: each must still apply
-    let items = open_items_in(tx, client_id)?;
+    let today = crate::domain::dates::local_day_of(now, crate::domain::dates::local_offset_secs(now));
+    let items = open_items_in(tx, client_id, today)?;
     for d in decisions {
         let Some(item) = items.iter().find(|i| i.kind == d.kind && i.id == d.id) else {
             if d.disposition == Disposition::Leave {

@@ -32,7 +32,7 @@ pub trait OpenKind: Sync {
     /// The record kind, as the timeline and closure items name it.
     fn kind(&self) -> RecordKind;
     /// The client's items of this kind that are still open, oldest first.
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>>;
+    fn open_items(&self, conn: &Connection, client_id: i64, today: NaiveDate) -> Result<Vec<OpenItem>>;
     /// Carries out a decision to complete or cancel; returns what undoing it needs to restore.
     fn apply(
         &self,
@@ -93,7 +93,7 @@ impl OpenKind for GoalItems {
     fn kind(&self) -> RecordKind {
         RecordKind::Goal
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, statement, status FROM goals WHERE client_id = ?1 \
              AND status IN ('proposed', 'active', 'on-hold') ORDER BY id",
@@ -178,7 +178,7 @@ impl OpenKind for ActionItems {
     fn kind(&self) -> RecordKind {
         RecordKind::ActionItem
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, owner, text, due_on FROM action_items WHERE client_id = ?1 AND done_on IS NULL ORDER BY id",
         )?;
@@ -264,7 +264,7 @@ impl OpenKind for AdvocacyItems {
     fn kind(&self) -> RecordKind {
         RecordKind::Advocacy
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, barrier, target, deadline FROM advocacy_items WHERE client_id = ?1 AND closed_on IS NULL ORDER BY id",
         )?;
@@ -356,7 +356,7 @@ impl OpenKind for AlertItems {
     fn kind(&self) -> RecordKind {
         RecordKind::Alert
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, screening_id, message, raised_at FROM alerts WHERE client_id = ?1 AND acknowledged_at IS NULL ORDER BY id",
         )?;
@@ -482,7 +482,7 @@ impl OpenKind for ReferralItems {
     fn kind(&self) -> RecordKind {
         RecordKind::Referral
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT id, provider, need, status FROM referrals WHERE client_id = ?1 AND status IN {} ORDER BY id",
             crate::domain::referral::OPEN_SQL
@@ -628,7 +628,7 @@ impl OpenKind for UnsignedNotes {
     fn kind(&self) -> RecordKind {
         RecordKind::Note
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+    fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, contact_type, contact_at, body FROM notes WHERE client_id = ?1 \
              AND signed_at IS NULL AND error_at IS NULL ORDER BY contact_at, id",
@@ -707,8 +707,7 @@ impl OpenKind for ConsentItems {
     fn kind(&self) -> RecordKind {
         RecordKind::Consent
     }
-    fn open_items(&self, conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
-        let today = crate::domain::dates::local_day_of(Utc::now(), local_offset_secs(Utc::now()));
+    fn open_items(&self, conn: &Connection, client_id: i64, today: NaiveDate) -> Result<Vec<OpenItem>> {
         let mut stmt = conn.prepare_cached(
             "SELECT id, to_name, covers, expires_on FROM consents WHERE client_id = ?1 AND signed_on IS NOT NULL \
              AND signed_on <= ?2 AND revoked_on IS NULL AND lapsed_on IS NULL \
@@ -811,19 +810,20 @@ impl OpenKind for ConsentItems {
 }
 
 /// Every item still open for a client, kind by kind.
-pub fn open_items_in(conn: &Connection, client_id: i64) -> Result<Vec<OpenItem>> {
+/// What is open on a client's file on `today` (the practitioner's local day).
+pub fn open_items_in(conn: &Connection, client_id: i64, today: NaiveDate) -> Result<Vec<OpenItem>> {
     let mut out = Vec::new();
     for k in OPEN_KINDS {
-        out.extend(k.open_items(conn, client_id)?);
+        out.extend(k.open_items(conn, client_id, today)?);
     }
     Ok(out)
 }
 
 impl Store {
     /// What the closing checklist lists for a client.
-    pub fn open_items(&self, client_id: i64) -> Result<Vec<OpenItem>> {
+    pub fn open_items(&self, client_id: i64, today: NaiveDate) -> Result<Vec<OpenItem>> {
         require_client(&self.conn, client_id)?;
-        open_items_in(&self.conn, client_id)
+        open_items_in(&self.conn, client_id, today)
     }
 }
 

@@ -20,6 +20,7 @@ pub fn closure_facts_in(
     client_id: i64,
     instruments: &[crate::domain::instruments::Instrument],
     offset_secs: i64,
+    today: chrono::NaiveDate,
 ) -> Result<ClosureFacts> {
     let (episode_id, number, opened_on, _) = latest_episode(conn, client_id)?;
     // goals of this episode, and goals left open from an earlier one
@@ -184,7 +185,7 @@ pub fn closure_facts_in(
         referrals,
         screeners,
         contacts,
-        open_items: open_items_in(conn, client_id)?,
+        open_items: open_items_in(conn, client_id, today)?,
         also_open,
         evaluation,
     })
@@ -352,6 +353,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<ClosureFacts> {
         require_client(&self.conn, client_id)?;
-        closure_facts_in(&self.conn, client_id, instruments, local_offset_secs(now))
+        let offset = local_offset_secs(now);
+        let today = crate::domain::dates::local_day_of(now, offset);
+        closure_facts_in(&self.conn, client_id, instruments, offset, today)
     }
 }
