@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::clients::log_record_event;
-use super::{now_db, Result, Store, StoreError};
+use super::{moment_col, now_db, Result, Store, StoreError};
 // The references are re-exported for the screens and commands that name them through here.
 pub use crate::domain::assessment::{alert_ref, flag_ref};
 use crate::domain::assessment::{RiskArea, RiskLevel};
@@ -17,7 +17,7 @@ use crate::domain::text::clean_multiline;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlagEvent {
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub action: String,
     pub level: Option<String>,
     pub source: String,
@@ -36,9 +36,9 @@ pub struct RiskFlag {
     pub client: String,
     pub area: RiskArea,
     pub level: RiskLevel,
-    pub raised_at: String,
-    pub reviewed_at: Option<String>,
-    pub lowered_at: Option<String>,
+    pub raised_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub lowered_at: Option<DateTime<Utc>>,
     pub history: Vec<FlagEvent>,
 }
 
@@ -66,8 +66,8 @@ pub struct Alert {
     pub screening_id: i64,
     pub flag: String,
     pub message: String,
-    pub raised_at: String,
-    pub acknowledged_at: Option<String>,
+    pub raised_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
     pub ack_note: Option<String>,
     pub ack_by: Option<String>,
 }
@@ -159,9 +159,9 @@ fn flag_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RiskFlag> {
         client: client_ref(client_id),
         area: RiskArea::parse(&area).unwrap_or(RiskArea::Safeguarding),
         level: RiskLevel::parse(&level).unwrap_or(RiskLevel::High),
-        raised_at: r.get(4)?,
-        reviewed_at: r.get(5)?,
-        lowered_at: r.get(6)?,
+        raised_at: moment_col(r, 4)?.unwrap_or_default(),
+        reviewed_at: moment_col(r, 5)?,
+        lowered_at: moment_col(r, 6)?,
         history: Vec::new(),
     })
 }
@@ -181,8 +181,8 @@ fn alert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alert> {
         screening_id,
         flag: r.get(3)?,
         message: r.get(4)?,
-        raised_at: r.get(5)?,
-        acknowledged_at: r.get(6)?,
+        raised_at: moment_col(r, 5)?.unwrap_or_default(),
+        acknowledged_at: moment_col(r, 6)?,
         ack_note: r.get(7)?,
         ack_by: r.get(8)?,
     })
@@ -223,7 +223,7 @@ impl Store {
         let rows = stmt
             .query_map([flag_id], |r| {
                 Ok(FlagEvent {
-                    at: r.get(0)?,
+                    at: moment_col(r, 0)?.unwrap_or_default(),
                     action: r.get(1)?,
                     level: r.get(2)?,
                     source: r.get(3)?,

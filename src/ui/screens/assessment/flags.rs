@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use crate::app::message::{AssessMsg, Message};
 use crate::domain::dates::format_date;
-use crate::domain::dates::local_from_db;
+use crate::domain::dates::format_local;
 use crate::domain::text::{display_safe, fit, width, wrap};
 use crate::keymap::{lookup, Action, Context};
 use crate::store::assessments::SafetyPlan;
@@ -180,7 +180,7 @@ impl View for FlagsScreen {
                                 "{} {} — raised {}",
                                 flag_ref(f.id),
                                 f.area.label(),
-                                local_from_db(&f.raised_at)
+                                format_local(f.raised_at)
                             ),
                             sel,
                         ),
@@ -196,7 +196,7 @@ impl View for FlagsScreen {
                             fit(
                                 &format!(
                                     "      {} {}{level} ({}){by}{}",
-                                    local_from_db(&e.at),
+                                    format_local(e.at),
                                     e.action,
                                     e.source,
                                     display_safe(&why)
@@ -218,7 +218,7 @@ impl View for FlagsScreen {
 fn alert_lines(a: &Alert, marker: &'static str, sel: Style, w: usize) -> Vec<Line<'static>> {
     let (state, style) = match &a.acknowledged_at {
         None => ("ALERT OPEN".to_string(), theme::flag()),
-        Some(at) => (format!("acknowledged {}", local_from_db(at)), theme::dim()),
+        Some(at) => (format!("acknowledged {}", format_local(*at)), theme::dim()),
     };
     let text = format!("{} ({}): {}", alert_ref(a.id), a.screening, display_safe(&a.message));
     let first_w = w.saturating_sub(width(marker) + width(&state) + 1);

@@ -98,9 +98,7 @@ impl View for ScreeningScreen {
                 (Some(at), note) => lines.push(Line::from(Span::styled(
                     format!(
                         "Alert acknowledged {}{}: {}",
-                        crate::domain::dates::from_db(at)
-                            .map(crate::domain::dates::format_local)
-                            .unwrap_or_default(),
+                        crate::domain::dates::format_local(*at),
                         a.ack_by
                             .as_deref()
                             .filter(|b| !b.is_empty())

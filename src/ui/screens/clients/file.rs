@@ -329,7 +329,11 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
     // a closed case says what its episodes held, never "yet"
     let closed = store.client(client_id)?.status.as_str() == "closed";
     for f in store.risk_flags(client_id)?.iter().filter(|f| f.is_open()) {
-        p.safety.push(format!("{} — open since {}", f.headline(), &f.raised_at.get(..10).unwrap_or("")));
+        p.safety.push(format!(
+            "{} — open since {}",
+            f.headline(),
+            format_date(f.raised_at.with_timezone(&chrono::Local).date_naive())
+        ));
     }
     for a in store.alerts(client_id)?.iter().filter(|a| a.acknowledged_at.is_none()) {
         p.safety.push(format!("SAFETY ALERT from {} — acknowledge it with a note", a.screening));
