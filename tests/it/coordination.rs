@@ -614,3 +614,77 @@ fn the_consent_withdrawal_rule_pages_as_its_full_list_begins() {
     }
     assert!(full[0].due_on < full[full.len() - 1].due_on, "oldest first");
 }
+
+/// `consent withdraw` says what relied on the consent; Today shows each, and `x` marks one
+/// done (issue 17 point 4).
+#[test]
+fn the_command_line_lists_what_relied_on_a_withdrawn_consent_and_today_marks_it_done() {
+    let (_d, path) = temp_db();
+    let (r, consent) = {
+        let mut store = Store::open(&path).unwrap();
+        let (_, r, consent, _) = shared_under_a_consent(&mut store);
+        (r, consent)
+    };
+    let rc = format!("RI-{consent}");
+    let out =
+        caseload(&path, &["consent", "withdraw", &rc, "--on", "2026-11-23", "--reason", "changed her mind"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains(&format!("{rc} withdrawn on 2026-11-23")), "{text}");
+    assert!(text.contains("3 records relied on it; each is on Today"), "{text}");
+    assert!(text.contains(&format!("R-{r} was sent under it — tell the provider")), "{text}");
+    let mut app = app(&path);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains(&format!("Consent {rc} withdrawn: R-{r} was sent under it")), "{s}");
+    let line = s.lines().position(|l| l.contains(&format!("R-{r} was sent under it"))).unwrap();
+    let first = s.lines().position(|l| l.contains('▶')).unwrap();
+    for _ in first..line {
+        keys(&mut app, "j");
+    }
+    keys(&mut app, "x");
+    let s = screen(&mut app, 120, 30);
+    assert!(!s.contains(&format!("R-{r} was sent under it")), "{s}");
+    assert!(s.contains("they were told the consent is withdrawn"), "{s}");
+    assert!(s.contains("Maya Lind"), "the others stay: {s}");
+    // the exported file says what relied on it and what was done, and the referral's history
+    let out = caseload(&path, &["export", "C-0001", "--format", "md"]);
+    let md = stdout(&out);
+    assert!(
+        md.contains(&format!(
+            "  - Consent {rc} withdrawn: R-{r} was sent under it — tell the provider (done "
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("shares in conference CC-1 under it — tell them, share no more (not yet done)"),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("Consent {rc} withdrawn by the client: nothing more may be shared")),
+        "{md}"
+    );
+    assert!(!md.contains("consent_reliances"), "not printed field by field: {md}");
+}
+
+/// The withdrawal form says what relied on the consent and that each is on Today (issue 17
+/// point 4).
+#[test]
+fn the_withdrawal_form_names_what_relied_on_the_consent() {
+    let (_d, path) = temp_db();
+    let r = {
+        let mut store = Store::open(&path).unwrap();
+        shared_under_a_consent(&mut store).1
+    };
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>C");
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Northside Food Bank"), "{s}");
+    keys(&mut app, "w");
+    keys(&mut app, "<c-s>");
+    let s = screen(&mut app, 160, 30);
+    assert!(
+        s.contains(&format!("nothing more may be shared under it. 3 records relied on it (R-{r}, CC-1, P-")),
+        "{s}"
+    );
+    assert!(s.contains("each is on Today"), "{s}");
+}
