@@ -279,8 +279,18 @@ pub fn consent(db: Option<PathBuf>, cmd: ConsentCommand) -> anyhow::Result<()> {
                 today,
             )
             .map_err(|m| bad(format!("--on: {m}")))?;
-            store.withdraw_consent(id, on, reason.as_deref().unwrap_or(""), Utc::now())?;
+            let by = store.settings()?.signature();
+            let relied = store.withdraw_consent(id, on, reason.as_deref().unwrap_or(""), &by, Utc::now())?;
             println!("{} withdrawn on {}", c.reference, format_date(on));
+            if !relied.is_empty() {
+                println!(
+                    "{} on it; each is on Today until you have told them:",
+                    crate::domain::words::count(relied.len(), "record relied", "records relied")
+                );
+                for r in &relied {
+                    println!("  {}", display_safe(&r.line(&c.reference)));
+                }
+            }
             Ok(())
         }
     }

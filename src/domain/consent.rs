@@ -233,6 +233,61 @@ pub fn validate_revocation(signed: Option<NaiveDate>, revoked: NaiveDate) -> Res
     }
 }
 
+/// What relied on a consent when the client withdrew it: each is told (a Today item) and a
+/// referral's history says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reliance {
+    /// An open referral sent under it (`draft`: one that was to be sent under it).
+    Referral {
+        #[serde(rename = "ref")]
+        reference: String,
+        draft: bool,
+    },
+    /// A case conference the recipient attended that is still live (open action items, or not
+    /// yet held).
+    Conference {
+        #[serde(rename = "ref")]
+        reference: String,
+        with: String,
+    },
+    /// The recipient, recorded as one of the client's contacts.
+    Contact {
+        #[serde(rename = "ref")]
+        reference: String,
+        name: String,
+    },
+}
+
+impl Reliance {
+    /// The Today line: "consent RI-8 withdrawn: R-9 was sent under it — tell the provider".
+    pub fn line(&self, consent: &str) -> String {
+        match self {
+            Reliance::Referral { reference, draft: false } => {
+                format!("Consent {consent} withdrawn: {reference} was sent under it — tell the provider")
+            }
+            Reliance::Referral { reference, draft: true } => format!(
+                "Consent {consent} withdrawn: draft {reference} cannot be sent under it — cancel it or ask again"
+            ),
+            Reliance::Conference { reference, with } => format!(
+                "Consent {consent} withdrawn: {with} shares in conference {reference} under it — tell them, share no more"
+            ),
+            Reliance::Contact { reference, name } => {
+                format!("Consent {consent} withdrawn: tell {name} ({reference}) nothing more will be shared")
+            }
+        }
+    }
+
+    /// The reference of the record that relied on the consent.
+    pub fn reference(&self) -> &str {
+        match self {
+            Reliance::Referral { reference, .. }
+            | Reliance::Conference { reference, .. }
+            | Reliance::Contact { reference, .. } => reference,
+        }
+    }
+}
+
 /// The text split at commas, semicolons, slashes, "&", new lines and the word "and", trimmed,
 /// blanks dropped.
 fn split_phrases(text: &str) -> Vec<&str> {
@@ -433,6 +488,18 @@ mod tests {
             is_valid_for(&c, d("2026-12-02"), "").unwrap_err().to_string(),
             "This consent has expired: its last day was 2026-12-01. Ask the client to sign a new one before sharing."
         );
+    }
+
+    #[test]
+    fn what_relied_on_a_withdrawn_consent_in_words() {
+        let r = Reliance::Referral { reference: "R-9".into(), draft: false };
+        assert_eq!(r.line("RI-8"), "Consent RI-8 withdrawn: R-9 was sent under it — tell the provider");
+        let c = Reliance::Contact { reference: "P-3".into(), name: "Dr Anika Rao".into() };
+        assert_eq!(
+            c.line("RI-8"),
+            "Consent RI-8 withdrawn: tell Dr Anika Rao (P-3) nothing more will be shared"
+        );
+        assert_eq!(c.reference(), "P-3");
     }
 
     #[test]

@@ -200,6 +200,7 @@ const RENDERED: &[&str] = &[
     "notes",
     "addenda",
     "events",
+    "consent_reliances",
 ];
 
 /// A document in memory as Markdown (a file of any size is better streamed: `write_markdown`).
@@ -941,7 +942,7 @@ fn referrals(w: &mut W<'_>) {
             w.line("- History:");
             for e in mine {
                 let from = s(e, "from_status");
-                let about_appointment = s(e, "kind") == "appointment";
+                let about_appointment = matches!(s(e, "kind").as_str(), "appointment" | "consent");
                 let what = if about_appointment {
                     String::new()
                 } else if from.is_empty() {
@@ -987,6 +988,7 @@ fn referrals(w: &mut W<'_>) {
 
 fn coordination(w: &mut W<'_>) {
     let consents = w.rows("consents").to_vec();
+    let reliances = w.rows("consent_reliances").to_vec();
     let conferences = w.rows("conferences").to_vec();
     let actions = w.rows("action_items").to_vec();
     let transitions = w.rows("transitions").to_vec();
@@ -1026,6 +1028,15 @@ fn coordination(w: &mut W<'_>) {
                 md(&s(c, "to_name")),
                 state.join(", ")
             ));
+            // what relied on it when it was withdrawn, and whether they were told
+            for r in reliances.iter().filter(|r| id(r, "consent_id") == id(c, "id")) {
+                let done = if s(r, "done_on").is_empty() {
+                    "not yet done".to_string()
+                } else {
+                    format!("done {}", day(r, "done_on"))
+                };
+                w.line(format!("  - {} ({done})", md(&s(r, "what"))));
+            }
         }
     }
     let attendees = w.rows("conference_attendees").to_vec();

@@ -27,6 +27,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("safety-alert", safety_alerts),
     ("rescreen", rescreens),
     ("consent", consents),
+    ("consent-withdrawn", consent_withdrawals),
     ("action-item", action_items),
     ("transition", transition_follow_ups),
     ("advocacy", advocacy_deadlines),
@@ -357,6 +358,50 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
             client_id: Some(client_id),
             record_id: None,
         });
+    }
+    Ok(out)
+}
+
+/// What relied on a consent the client withdrew (a referral sent under it, a conference, the
+/// recipient as a contact), until the practitioner has told them: overdue from the withdrawal.
+fn consent_withdrawals(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT r.id, r.client_id, r.consent_id, r.record_kind, r.record_id, r.what, r.due_on, c.given_name, \
+         c.family_name FROM consent_reliances r INDEXED BY consent_reliances_open \
+         JOIN clients c ON c.id = r.client_id \
+         WHERE r.done_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' \
+         ORDER BY r.due_on, r.client_id, r.id LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get(7)?,
+            r.get(8)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client_id, consent, kind, record, what, due, given, family) = row?;
+        let target = match kind.as_str() {
+            "referral" => Target::Referral(crate::domain::referral::referral_ref(record)),
+            "conference" => Target::Conference(crate::domain::coordination::conference_ref(record)),
+            _ => Target::Consent(crate::domain::coordination::consent_ref(consent)),
+        };
+        out.extend(dated_item(
+            ctx,
+            "consent-withdrawn",
+            (client_id, given, family),
+            &due,
+            Some(id),
+            target,
+            |_| what,
+        ));
     }
     Ok(out)
 }

@@ -30,6 +30,8 @@ pub enum EventKind {
     Status,
     /// An appointment arranged, changed or removed (the note says which); the status is unchanged.
     Appointment,
+    /// The consent it was sent under was withdrawn (the note says so); the status is unchanged.
+    Consent,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -210,7 +212,11 @@ impl Store {
                 let to: String = x.get(3)?;
                 let kind: String = x.get(7)?;
                 Ok(ReferralEvent {
-                    kind: if kind == "appointment" { EventKind::Appointment } else { EventKind::Status },
+                    kind: match kind.as_str() {
+                        "appointment" => EventKind::Appointment,
+                        "consent" => EventKind::Consent,
+                        _ => EventKind::Status,
+                    },
                     on: day_col(x, 0)?.unwrap_or_default(),
                     recorded_at: x.get(1)?,
                     from: from.and_then(|f| f.parse().ok()),

@@ -151,6 +151,7 @@ pub const TABLES: &[TableSpec] = &[
         order_by: "goal_id",
         ..t("evaluation_outcomes", Parent("evaluation_id", "evaluations"), &[To("goal_id", "goals")], &[])
     },
+    t("consent_reliances", Client, &[To("consent_id", "consents"), ByKind("record_kind", "record_id")], &[]),
     t("closures", Client, &[To("episode_id", "episodes")], &[14]),
     t("closure_items", Parent("closure_id", "closures"), &[ByKind("record_kind", "record_id")], &[]),
     t("events", Client, &[To("episode_id", "episodes"), ByKind("record_kind", "record_id")], &[]),

@@ -22,6 +22,8 @@ pub enum Act {
     TransitionDone(i64),
     /// An expired consent is left unrenewed (it leaves Today).
     LapseConsent(i64),
+    /// Those who relied on a withdrawn consent have been told (it leaves Today).
+    RelianceTold(i64),
     /// A closure's post-closure follow-up is done.
     ClosureFollowUpDone(i64),
     /// A plan step ticked done today, or back to not done.
@@ -68,6 +70,10 @@ impl Act {
             Act::ActionDone(id) => {
                 ctx.store.complete_action(id, now)?;
                 "Action item done.".into()
+            }
+            Act::RelianceTold(id) => {
+                ctx.store.reliance_told(id, now)?;
+                "Marked done: they were told the consent is withdrawn.".into()
             }
             Act::TransitionDone(id) => {
                 ctx.store.complete_transition_follow_up(id, now)?;

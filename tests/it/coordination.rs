@@ -82,10 +82,10 @@ fn consents_link_to_people_and_expire_onto_today() {
     let due = due_rules(&store);
     assert!(due.iter().any(|(r, t)| r == "consent" && t.contains("valid until 2026-12-10")), "{due:?}");
     // withdrawn: nothing more may be shared and it leaves Today
-    store.withdraw_consent(id, today(), "changed her mind", fixed_now()).unwrap();
+    store.withdraw_consent(id, today(), "changed her mind", "Sam Worker", fixed_now()).unwrap();
     assert!(store.usable_consent(c, Some(rao), "", "", today()).unwrap().is_none());
     assert!(!due_rules(&store).iter().any(|(r, _)| r == "consent"));
-    assert!(store.withdraw_consent(id, today(), "", fixed_now()).is_err(), "only once");
+    assert!(store.withdraw_consent(id, today(), "", "Sam Worker", fixed_now()).is_err(), "only once");
     // an expired one shows until renewed or let lapse
     let old = validate_consent(
         &ConsentInput {
@@ -466,4 +466,259 @@ fn a_deceased_relative_is_not_a_living_tie_on_the_ecomap() {
     key(&mut app, KeyCode::Char('g'));
     let s = screen(&mut app, 140, 40);
     assert!(s.contains("Walter"), "on the genogram: {s}");
+}
+
+/// A client's referral to the food bank, sent under the consent given with it; a worker there
+/// recorded as a contact; a conference she attended with an action still open; and, apart, a
+/// consent to the GP that nothing else relies on. Returns (client, referral, consent, worker).
+fn shared_under_a_consent(store: &mut Store) -> (i64, i64, i64, i64) {
+    use caseload::domain::consent::Consent;
+    use caseload::domain::coordination::ConsentDraft;
+    use caseload::domain::referral::{ReferralDetails, ReferralStatus};
+    use caseload::store::referrals::NewReferral;
+    let c = with_client(store);
+    gp(store, c);
+    let p = validate_person(
+        &PersonInput {
+            name: "Maya Lind".into(),
+            relation: "professional".into(),
+            role: "intake worker".into(),
+            organisation: "Northside Food Bank".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let maya = store.add_person(c, &p, &Links::default(), fixed_now()).unwrap();
+    let n = NewReferral {
+        details: ReferralDetails {
+            provider: "Northside Food Bank".into(),
+            need: "food parcels".into(),
+            info_shared: "name, address".into(),
+            ..Default::default()
+        },
+        consent: Some(ConsentDraft {
+            consent: Consent {
+                to_name: "Northside Food Bank".into(),
+                covers: vec!["name, address".into()],
+                signed_on: Some(today()),
+                expires_on: today().checked_add_days(chrono::Days::new(365)),
+                revoked_on: None,
+            },
+            notes: "Given with a referral.".into(),
+        }),
+        ..Default::default()
+    };
+    let r = store.add_referral(c, &n, "Sam Worker", fixed_now()).unwrap();
+    store
+        .change_referral_status(
+            r,
+            ReferralStatus::Sent,
+            today(),
+            "",
+            "",
+            None,
+            None,
+            "Sam Worker",
+            fixed_now(),
+        )
+        .unwrap();
+    let consent = store.referral(r).unwrap().consent_id.unwrap();
+    let d = validate_conference(
+        &ConferenceInput {
+            held_at: "2026-11-23 09:00".into(),
+            purpose: "Food and housing".into(),
+            attendees: "Maya Lind\nDr Anika Rao".into(),
+            actions: "Maya: confirm the first parcel by +7d".into(),
+            ..Default::default()
+        },
+        fixed_now(),
+        today(),
+    )
+    .unwrap();
+    store.add_conference(c, &d, fixed_now()).unwrap();
+    let gp_consent = validate_consent(
+        &ConsentInput {
+            to_name: "Dr Anika Rao".into(),
+            signed_on: "2026-11-20".into(),
+            expires_on: "2027-11-20".into(),
+            ..Default::default()
+        },
+        today(),
+    )
+    .unwrap();
+    store.add_consent(c, &gp_consent, None, fixed_now()).unwrap();
+    (c, r, consent, maya)
+}
+
+/// Withdrawing a consent follows the information: every open referral sent under it, live
+/// conference share and contact that relied on it is listed, put on Today until done, and the
+/// referral's history records it (issue 17 point 4).
+#[test]
+fn withdrawing_a_consent_lists_what_relied_on_it_on_today_and_the_referral() {
+    use caseload::domain::referral::ReferralStatus;
+    use caseload::store::referrals::EventKind;
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, r, consent, maya) = shared_under_a_consent(&mut store);
+    let rc = format!("RI-{consent}");
+    let maya_ref = caseload::domain::people::person_ref(maya);
+    assert!(!due_rules(&store).iter().any(|(rule, _)| rule == "consent-withdrawn"));
+    let relied = store
+        .withdraw_consent(consent, today(), "She wants to ask herself", "Sam Worker", fixed_now())
+        .unwrap();
+    let refs: Vec<&str> = relied.iter().map(|x| x.reference()).collect();
+    assert_eq!(refs, [format!("R-{r}").as_str(), "CC-1", maya_ref.as_str()], "{relied:?}");
+    let expected = [
+        format!("Consent {rc} withdrawn: R-{r} was sent under it — tell the provider"),
+        format!(
+            "Consent {rc} withdrawn: Maya Lind shares in conference CC-1 under it — tell them, share no more"
+        ),
+        format!("Consent {rc} withdrawn: tell Maya Lind ({maya_ref}) nothing more will be shared"),
+    ];
+    let lines: Vec<String> = relied.iter().map(|x| x.line(&rc)).collect();
+    assert_eq!(lines, expected);
+    // each is on Today, overdue from the day of the withdrawal
+    let mut on_today: Vec<String> = due_rules(&store)
+        .into_iter()
+        .filter(|(rule, _)| rule == "consent-withdrawn")
+        .map(|(_, t)| t)
+        .collect();
+    on_today.sort();
+    let mut want = expected.to_vec();
+    want.sort();
+    assert_eq!(on_today, want);
+    // the referral is still sent, and its history says the consent went
+    let referral = store.referral(r).unwrap();
+    assert_eq!(referral.status, ReferralStatus::Sent);
+    let last = referral.history.last().unwrap();
+    assert_eq!(last.kind, EventKind::Consent);
+    assert!(last.note.contains(&format!("Consent {rc} withdrawn by the client")), "{last:?}");
+    assert_eq!((last.reason.as_str(), last.by.as_str()), ("She wants to ask herself", "Sam Worker"));
+    // the timeline says what relied on it
+    let tl = store.timeline(c, Default::default(), 50, None).unwrap();
+    assert!(tl.iter().any(|e| e.summary.contains("withdrawn by the client; relied on by")), "{tl:?}");
+    // the GP's consent: no referral went under it, but she attended the live conference
+    let gp_consent = store.consents(c).unwrap().into_iter().find(|x| x.to == "Dr Anika Rao").unwrap();
+    let gp_relied = store.withdraw_consent(gp_consent.id, today(), "", "Sam Worker", fixed_now()).unwrap();
+    let gp_refs: Vec<&str> = gp_relied.iter().map(|x| x.reference()).collect();
+    assert_eq!(gp_refs.len(), 2, "{gp_refs:?}");
+    assert_eq!(gp_refs[0], "CC-1");
+    // done: it leaves Today
+    let settings = store.settings().unwrap();
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let item = store
+        .due_items(&ctx)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.rule == "consent-withdrawn" && i.title.contains("R-"))
+        .unwrap();
+    store.reliance_told(item.record_id.unwrap(), fixed_now()).unwrap();
+    let left: Vec<String> = due_rules(&store)
+        .into_iter()
+        .filter(|(rule, _)| rule == "consent-withdrawn")
+        .map(|(_, t)| t)
+        .collect();
+    assert!(!left.iter().any(|t| t.contains(&format!("R-{r} was sent"))), "{left:?}");
+    assert!(store.reliance_told(item.record_id.unwrap(), fixed_now()).is_err(), "only once");
+}
+
+/// The Today rule reads a page that is the head of its full list.
+#[test]
+fn the_consent_withdrawal_rule_pages_as_its_full_list_begins() {
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, _, consent, _) = shared_under_a_consent(&mut store);
+    // the GP's consent (signed 2026-11-20) withdrawn two days ago, the food bank's today
+    let gp_consent = store.consents(c).unwrap().into_iter().find(|x| x.to == "Dr Anika Rao").unwrap();
+    store
+        .withdraw_consent(gp_consent.id, today() - chrono::Duration::days(2), "", "Sam Worker", fixed_now())
+        .unwrap();
+    store.withdraw_consent(consent, today(), "", "Sam Worker", fixed_now()).unwrap();
+    let (_, _, consent2, _) = shared_under_a_consent(&mut store);
+    store.withdraw_consent(consent2, today(), "", "Sam Worker", fixed_now()).unwrap();
+    let settings = store.settings().unwrap();
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let rule = caseload::store::due::RULES.iter().find(|(n, _)| *n == "consent-withdrawn").unwrap().1;
+    let full = rule(&store, &ctx, -1).unwrap();
+    assert!(full.len() >= 5, "{full:?}");
+    for n in 1..full.len() {
+        let page = rule(&store, &ctx, n as i64).unwrap();
+        assert_eq!(page, full[..n].to_vec(), "page of {n}");
+    }
+    assert!(full[0].due_on < full[full.len() - 1].due_on, "oldest first");
+}
+
+/// `consent withdraw` says what relied on the consent; Today shows each, and `x` marks one
+/// done (issue 17 point 4).
+#[test]
+fn the_command_line_lists_what_relied_on_a_withdrawn_consent_and_today_marks_it_done() {
+    let (_d, path) = temp_db();
+    let (r, consent) = {
+        let mut store = Store::open(&path).unwrap();
+        let (_, r, consent, _) = shared_under_a_consent(&mut store);
+        (r, consent)
+    };
+    let rc = format!("RI-{consent}");
+    let out =
+        caseload(&path, &["consent", "withdraw", &rc, "--on", "2026-11-23", "--reason", "changed her mind"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains(&format!("{rc} withdrawn on 2026-11-23")), "{text}");
+    assert!(text.contains("3 records relied on it; each is on Today"), "{text}");
+    assert!(text.contains(&format!("R-{r} was sent under it — tell the provider")), "{text}");
+    let mut app = app(&path);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains(&format!("Consent {rc} withdrawn: R-{r} was sent under it")), "{s}");
+    let line = s.lines().position(|l| l.contains(&format!("R-{r} was sent under it"))).unwrap();
+    let first = s.lines().position(|l| l.contains('▶')).unwrap();
+    for _ in first..line {
+        keys(&mut app, "j");
+    }
+    keys(&mut app, "x");
+    let s = screen(&mut app, 120, 30);
+    assert!(!s.contains(&format!("R-{r} was sent under it")), "{s}");
+    assert!(s.contains("they were told the consent is withdrawn"), "{s}");
+    assert!(s.contains("Maya Lind"), "the others stay: {s}");
+    // the exported file says what relied on it and what was done, and the referral's history
+    let out = caseload(&path, &["export", "C-0001", "--format", "md"]);
+    let md = stdout(&out);
+    assert!(
+        md.contains(&format!(
+            "  - Consent {rc} withdrawn: R-{r} was sent under it — tell the provider (done "
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("shares in conference CC-1 under it — tell them, share no more (not yet done)"),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("Consent {rc} withdrawn by the client: nothing more may be shared")),
+        "{md}"
+    );
+    assert!(!md.contains("consent_reliances"), "not printed field by field: {md}");
+}
+
+/// The withdrawal form says what relied on the consent and that each is on Today (issue 17
+/// point 4).
+#[test]
+fn the_withdrawal_form_names_what_relied_on_the_consent() {
+    let (_d, path) = temp_db();
+    let r = {
+        let mut store = Store::open(&path).unwrap();
+        shared_under_a_consent(&mut store).1
+    };
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>C");
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Northside Food Bank"), "{s}");
+    keys(&mut app, "w");
+    keys(&mut app, "<c-s>");
+    let s = screen(&mut app, 160, 30);
+    assert!(
+        s.contains(&format!("nothing more may be shared under it. 3 records relied on it (R-{r}, CC-1, P-")),
+        "{s}"
+    );
+    assert!(s.contains("each is on Today"), "{s}");
 }

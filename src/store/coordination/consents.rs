@@ -6,10 +6,11 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
 use crate::domain::client::client_ref;
-use crate::domain::consent::{validity, Consent, Validity};
+use crate::domain::consent::{validity, Consent, Reliance, Validity};
 use crate::domain::coordination::{consent_ref, ConsentDraft};
 use crate::domain::dates::{format_date, moment_of_day};
 use crate::domain::record::RecordKind;
+use crate::domain::referral::{referral_ref, OPEN_SQL};
 use crate::domain::text::{fit, name_key};
 use crate::store::clients::{log_record_event, require_client};
 use crate::store::people::person_named;
@@ -190,14 +191,18 @@ impl Store {
         }))
     }
 
-    /// Records that the client withdrew a consent (from `on`).
+    /// Records that the client withdrew a consent (from `on`), and follows the information:
+    /// every open referral sent under it, live case conference the recipient shares in, and the
+    /// recipient as a contact is returned, kept as a Today item until they are told, and a
+    /// referral's history says so. One transaction.
     pub fn withdraw_consent(
         &mut self,
         id: i64,
         on: NaiveDate,
         reason: &str,
+        by: &str,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<Vec<Reliance>> {
         let c = self.consent(id)?;
         if c.revoked_on.is_some() {
             return Err(StoreError::Refused(format!("Consent {} was already withdrawn.", c.reference)));
@@ -205,20 +210,143 @@ impl Store {
         crate::domain::consent::validate_revocation(c.signed_on, on)
             .map_err(|m| StoreError::invalid("revoked_on", m))?;
         let reason = crate::domain::text::clean_line(reason);
+        let relied = self.relying_on(&c, now)?;
         let now_s = now_db(now);
+        let on_s = format_date(on);
         self.write(|tx| {
             tx.execute(
                 "UPDATE consents SET revoked_on = ?2, revoked_reason = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, format_date(on), reason, now_s],
+                params![id, on_s, reason, now_s],
             )?;
+            let told = if relied.is_empty() {
+                String::new()
+            } else {
+                let refs: Vec<&str> = relied.iter().map(|(r, _, _)| r.reference()).collect();
+                format!("; relied on by {}", refs.join(", "))
+            };
             log_record_event(
                 tx,
                 c.client_id,
                 &moment_of_day(on, now),
                 &now_s,
                 "consent",
-                &format!("Consent {} to {} withdrawn by the client", c.reference, c.to),
+                &format!("Consent {} to {} withdrawn by the client{told}", c.reference, c.to),
                 Some((RecordKind::Consent, id)),
+            )?;
+            for (r, kind, record_id) in &relied {
+                tx.execute(
+                    "INSERT INTO consent_reliances (client_id, consent_id, record_kind, record_id, what, due_on, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![c.client_id, id, kind.as_str(), record_id, r.line(&c.reference), on_s, now_s],
+                )?;
+                if *kind == RecordKind::Referral {
+                    // a row of the referral's history; its status is unchanged
+                    tx.execute(
+                        "INSERT INTO referral_events (referral_id, on_date, recorded_at, from_status, to_status, note, reason, by_whom, kind) \
+                         SELECT id, ?2, ?3, status, status, ?4, ?5, ?6, 'consent' FROM referrals WHERE id = ?1",
+                        params![
+                            record_id,
+                            on_s,
+                            now_s,
+                            format!(
+                                "Consent {} withdrawn by the client: nothing more may be shared under it; tell the provider.",
+                                c.reference
+                            ),
+                            reason,
+                            by
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(relied.into_iter().map(|(r, _, _)| r).collect())
+    }
+
+    /// What relies on a consent now: open referrals sent (or to be sent) under it, case
+    /// conferences the recipient attended that are still live (an open action item, or not yet
+    /// held), and the recipient as one of the client's contacts (the person it names, someone
+    /// of that name, or someone of the organisation it names).
+    fn relying_on(&self, c: &StoredConsent, now: DateTime<Utc>) -> Result<Vec<(Reliance, RecordKind, i64)>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, status FROM referrals WHERE consent_id = ?1 AND status IN {OPEN_SQL} ORDER BY id"
+        ))?;
+        let referrals = stmt
+            .query_map([c.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (rid, status) in referrals {
+            out.push((
+                Reliance::Referral { reference: referral_ref(rid), draft: status == "draft" },
+                RecordKind::Referral,
+                rid,
+            ));
+        }
+        // the recipient among the client's contacts: the person named, someone of that name,
+        // or someone of the organisation named
+        let contacts: Vec<_> = self
+            .people(c.client_id)?
+            .into_iter()
+            .filter(|p| {
+                let of_org =
+                    !p.organisation.trim().is_empty() && name_key(&p.organisation) == name_key(&c.to);
+                !p.is_self && !p.deceased && (c.is_to(Some(p.id), &p.name) || of_org)
+            })
+            .collect();
+        let now_s = now_db(now);
+        let signed = c.signed_on.map(format_date).unwrap_or_default();
+        for conf in self.conferences(c.client_id)? {
+            let live = conf.actions.iter().any(|a| a.done_on.is_none()) || conf.held_at > now_s;
+            // shared under this consent: held on or after its signing
+            if !live || conf.held_at.get(..10).unwrap_or("") < signed.as_str() {
+                continue;
+            }
+            let recipient = conf.attendees.iter().find(|a| {
+                c.is_to(a.person_id, &a.name)
+                    || a.person_id.is_some_and(|p| contacts.iter().any(|k| k.id == p))
+            });
+            if let Some(a) = recipient {
+                out.push((
+                    Reliance::Conference { reference: conf.reference.clone(), with: a.name.clone() },
+                    RecordKind::Conference,
+                    conf.id,
+                ));
+            }
+        }
+        for p in contacts {
+            out.push((Reliance::Contact { reference: p.reference, name: p.name }, RecordKind::Person, p.id));
+        }
+        Ok(out)
+    }
+
+    /// The practitioner has told those who relied on a withdrawn consent: it leaves Today.
+    pub fn reliance_told(&mut self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let row: Option<(i64, Option<String>, String)> = self
+            .conn
+            .query_row("SELECT client_id, done_on, what FROM consent_reliances WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let Some((client_id, done, what)) = row else {
+            return Err(StoreError::NotFound("That item is no longer recorded.".into()));
+        };
+        if done.is_some() {
+            return Err(StoreError::Refused("That was marked done already.".into()));
+        }
+        let now_s = now_db(now);
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE consent_reliances SET done_on = ?2 WHERE id = ?1",
+                params![id, format_date(now.date_naive())],
+            )?;
+            log_record_event(
+                tx,
+                client_id,
+                &now_s,
+                &now_s,
+                "consent",
+                &format!("Done: {}", fit(&what, 160)),
+                None,
             )
         })
     }

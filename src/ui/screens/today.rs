@@ -218,6 +218,7 @@ fn done_act(rule: &str, id: i64) -> Option<Act> {
         "action-item" => Act::ActionDone(id),
         "closure-follow-up" => Act::ClosureFollowUpDone(id),
         "transition" => Act::TransitionDone(id),
+        "consent-withdrawn" => Act::RelianceTold(id),
         _ => return None,
     })
 }

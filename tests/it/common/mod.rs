@@ -137,7 +137,8 @@ pub fn clients(path: &Path) -> App {
     app
 }
 
-/// A caseload with enough records to span many pages, then 64 bytes flipped in the middle.
+/// A caseload with enough records to span many pages, then 64 bytes flipped at the start of
+/// the middle page of a table of filler rows.
 pub fn damaged_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let (d, path) = temp_db();
     {
@@ -159,12 +160,28 @@ pub fn damaged_db() -> (tempfile::TempDir, std::path::PathBuf) {
             )
             .unwrap();
         }
+        tx.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT NOT NULL)", []).unwrap();
+        for i in 0..300 {
+            tx.execute("INSERT INTO filler (body) VALUES (?1)", [format!("{i} {}", "y".repeat(500))])
+                .unwrap();
+        }
         tx.commit().unwrap();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
     }
+    // the middle page of a table nothing reads at start (so the app opens and the check finds
+    // it), wherever the schema's own pages fall: a new migration must not move the damage
+    let page: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT pageno FROM dbstat WHERE name = 'filler' AND pagetype = 'leaf' ORDER BY pageno \
+             LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'filler' AND pagetype = 'leaf')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
-    // the start of the middle page: its b-tree header
-    let mid = bytes.len() / 2 / 4096 * 4096;
+    // the start of that page
+    let mid = (page as usize - 1) * 4096;
     for b in &mut bytes[mid..mid + 64] {
         *b ^= 0xFF;
     }

@@ -233,15 +233,32 @@ impl FormSpec for CoordinationForm {
                         return Ok(Submitted::Stay);
                     }
                     Ok(on) => {
-                        ctx.store.withdraw_consent(consent_id, on, &form.value("reason"), now).map(|_| {
-                            (
-                                format!(
-                                    "Consent {} withdrawn; nothing more may be shared under it.",
-                                    c.reference
-                                ),
-                                vec![],
-                            )
-                        })
+                        let by = ctx.settings.signature();
+                        ctx.store.withdraw_consent(consent_id, on, &form.value("reason"), &by, now).map(
+                            |relied| {
+                                let told = if relied.is_empty() {
+                                    String::new()
+                                } else {
+                                    let refs: Vec<&str> = relied.iter().map(|r| r.reference()).collect();
+                                    format!(
+                                        " {} on it ({}): each is on Today until you have told them.",
+                                        crate::domain::words::count(
+                                            relied.len(),
+                                            "record relied",
+                                            "records relied"
+                                        ),
+                                        refs.join(", ")
+                                    )
+                                };
+                                (
+                                    format!(
+                                        "Consent {} withdrawn; nothing more may be shared under it.{told}",
+                                        c.reference
+                                    ),
+                                    vec![],
+                                )
+                            },
+                        )
                     }
                 }
             }

@@ -270,7 +270,7 @@ impl View for ReferralScreen {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("History", theme::title())));
         for e in &r.history {
-            if e.kind == EventKind::Appointment {
+            if matches!(e.kind, EventKind::Appointment | EventKind::Consent) {
                 let by = if e.by.is_empty() { String::new() } else { format!(" ({})", e.by) };
                 lines.push(Line::from(format!("  {}  {}{by}", format_date(e.on), display_safe(&e.note))));
                 continue;
