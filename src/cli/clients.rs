@@ -57,6 +57,9 @@ pub struct ClientAddArgs {
     /// Pronouns (she/her, they/them...).
     #[arg(long)]
     pub pronouns: Option<String>,
+    /// Sex / gender for the client's genogram symbol: female, male or other (f, m, o).
+    #[arg(long)]
+    pub sex: Option<String>,
     /// Email address.
     #[arg(long)]
     pub email: Option<String>,
@@ -170,6 +173,7 @@ fn add(db: Option<PathBuf>, a: ClientAddArgs) -> anyhow::Result<()> {
         family_name: a.family,
         preferred_name: a.preferred.unwrap_or_default(),
         pronouns: a.pronouns.unwrap_or_default(),
+        sex: a.sex.unwrap_or_default(),
         date_of_birth: a.dob.unwrap_or_default(),
         phone: a.phone.unwrap_or_default(),
         email: a.email.unwrap_or_default(),
@@ -230,6 +234,7 @@ fn print_client(c: &Client, store: &Store) -> anyhow::Result<()> {
         }
     };
     line("Pronouns", &c.pronouns);
+    line("Sex / gender", if c.sex == "unknown" { "" } else { &c.sex });
     line("Age", &c.age_text(today));
     line(
         "Date of birth",

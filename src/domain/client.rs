@@ -77,6 +77,9 @@ pub struct Client {
     pub family_name: String,
     pub preferred_name: String,
     pub pronouns: String,
+    /// Sex (or gender) as the client's own genogram symbol: female, male, other or unknown.
+    #[serde(default = "unknown_sex")]
+    pub sex: String,
     pub date_of_birth: Option<NaiveDate>,
     /// True when the birth date was derived from an age estimate.
     pub birth_date_estimated: bool,
@@ -194,6 +197,9 @@ pub struct IntakeInput {
     pub family_name: String,
     pub preferred_name: String,
     pub pronouns: String,
+    /// female, male, other, or empty / unknown (not recorded).
+    #[serde(default)]
+    pub sex: String,
     pub date_of_birth: String,
     pub age_estimate: String,
     pub phone: String,
@@ -258,6 +264,10 @@ pub fn yes_no_text(v: Option<bool>) -> &'static str {
     }
 }
 
+fn unknown_sex() -> String {
+    "unknown".into()
+}
+
 /// Validates intake input. All problems are returned at once, each keyed by field.
 pub fn validate_intake(input: &IntakeInput, today: NaiveDate) -> Result<Client, Vec<FieldError>> {
     let mut e = Vec::new();
@@ -271,6 +281,13 @@ pub fn validate_intake(input: &IntakeInput, today: NaiveDate) -> Result<Client, 
     }
     let preferred_name = line("preferred_name", &input.preferred_name, NAME_MAX, &mut e);
     let pronouns = line("pronouns", &input.pronouns, 50, &mut e);
+    let sex = match crate::domain::genogram::Sex::parse(&input.sex) {
+        Some(s) => s.as_str().to_string(),
+        None => {
+            e.push(err("sex", "Choose female, male, other or not recorded."));
+            String::new()
+        }
+    };
 
     let mut date_of_birth = None;
     let mut birth_date_estimated = false;
@@ -371,6 +388,7 @@ pub fn validate_intake(input: &IntakeInput, today: NaiveDate) -> Result<Client, 
         family_name,
         preferred_name,
         pronouns,
+        sex,
         date_of_birth,
         birth_date_estimated,
         phone,
@@ -402,6 +420,7 @@ pub fn intake_input_of(c: &Client) -> IntakeInput {
         family_name: c.family_name.clone(),
         preferred_name: c.preferred_name.clone(),
         pronouns: c.pronouns.clone(),
+        sex: if c.sex == "unknown" { String::new() } else { c.sex.clone() },
         date_of_birth: if c.birth_date_estimated {
             String::new()
         } else {

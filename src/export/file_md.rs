@@ -399,6 +399,7 @@ fn intake(w: &mut W<'_>, c: &Row) {
         ("Name", format!("{} {}", s(c, "given_name"), s(c, "family_name"))),
         ("Preferred name", s(c, "preferred_name")),
         ("Pronouns", s(c, "pronouns")),
+        ("Sex / gender", if s(c, "sex") == "unknown" { String::new() } else { s(c, "sex") }),
     ];
     let dob = if yes(c, "birth_date_estimated") {
         day_of(c, "date_of_birth")

@@ -20,7 +20,7 @@ const CLIENT_COLUMNS: &str = "id, given_name, family_name, preferred_name, prono
     birth_date_estimated, phone, email, address, language, interpreter_needed, best_contact, \
     safe_to_leave_message, referral_source, referral_reason, intake_date, programme, \
     emergency_contact_name, emergency_contact_phone, emergency_contact_relation, external_id, status, \
-    last_contact_at, risk_level, open_alerts";
+    last_contact_at, risk_level, open_alerts, sex";
 
 fn client_from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
     let id: i64 = r.get(0)?;
@@ -55,6 +55,7 @@ fn client_from_row(r: &Row<'_>) -> rusqlite::Result<Client> {
         last_contact_at: r.get(23)?,
         risk_level: r.get(24)?,
         open_alerts: r.get(25)?,
+        sex: r.get(26)?,
     })
 }
 
@@ -141,7 +142,17 @@ pub(crate) fn insert_client_row(tx: &Transaction<'_>, c: &Client, now: &str) -> 
         now,
         id,
     )?;
+    write_sex(tx, id, &c.sex)?;
     Ok(id)
+}
+
+/// The client's sex, in the intake and on their own row of the family tree (the genogram's
+/// symbol for the client), which always agree.
+pub(crate) fn write_sex(tx: &rusqlite::Connection, id: i64, sex: &str) -> Result<()> {
+    let sex = if sex.is_empty() { "unknown" } else { sex };
+    tx.execute("UPDATE clients SET sex = ?2 WHERE id = ?1", params![id, sex])?;
+    tx.execute("UPDATE people SET sex = ?2 WHERE client_id = ?1 AND is_self = 1", params![id, sex])?;
+    Ok(())
 }
 
 /// Runs `sql` with a client's intake fields as ?1..?23, `now` as ?24 and the id as ?25: the
@@ -278,6 +289,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound("That client no longer exists.".into()));
             }
+            write_sex(tx, id, &c.sex)?;
             if !changed.is_empty() {
                 log_event(
                     tx,
@@ -463,6 +475,12 @@ fn changed_fields(a: &Client, b: &Client) -> Vec<&'static str> {
     cmp("name", a.given_name == b.given_name && a.family_name == b.family_name);
     cmp("preferred name", a.preferred_name == b.preferred_name);
     cmp("pronouns", a.pronouns == b.pronouns);
+    cmp(
+        "sex",
+        a.sex == b.sex
+            || (a.sex.is_empty() && b.sex == "unknown")
+            || (b.sex.is_empty() && a.sex == "unknown"),
+    );
     cmp(
         "date of birth",
         a.date_of_birth == b.date_of_birth && a.birth_date_estimated == b.birth_date_estimated,

@@ -121,17 +121,18 @@ pub(crate) fn ensure_self(tx: &Transaction<'_>, client_id: i64, now: &str) -> Re
     if let Some(id) = found {
         return Ok(id);
     }
-    let (name, year): (String, Option<String>) = tx.query_row(
-        "SELECT trim(coalesce(nullif(preferred_name, ''), given_name) || ' ' || family_name), date_of_birth \
+    let (name, year, sex): (String, Option<String>, String) = tx.query_row(
+        "SELECT trim(coalesce(nullif(preferred_name, ''), given_name) || ' ' || family_name), date_of_birth, sex \
          FROM clients WHERE id = ?1",
         [client_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let year: Option<i32> = year.and_then(|d| d.get(..4).and_then(|y| y.parse().ok()));
+    // the client's symbol on the genogram is the sex recorded at intake
     tx.execute(
-        "INSERT INTO people (client_id, is_self, name, relation, birth_year, in_household, family, created_at, updated_at) \
-         VALUES (?1, 1, ?2, 'client', ?3, 1, 1, ?4, ?4)",
-        params![client_id, name, year, now],
+        "INSERT INTO people (client_id, is_self, name, relation, sex, birth_year, in_household, family, created_at, updated_at) \
+         VALUES (?1, 1, ?2, 'client', ?5, ?3, 1, 1, ?4, ?4)",
+        params![client_id, name, year, now, sex],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -392,6 +393,10 @@ impl Store {
                     let (a, b) = if id < old { (id, old) } else { (old, id) };
                     tx.execute("DELETE FROM partnerships WHERE person_a = ?1 AND person_b = ?2", params![a, b])?;
                 }
+            }
+            if before.is_self {
+                // the client's own row and the intake say the same
+                super::clients::write_sex(tx, before.client_id, &p.sex)?;
             }
             link_organisation(tx, id, &p.organisation)?;
             write_links(tx, before.client_id, id, links)?;

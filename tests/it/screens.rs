@@ -90,11 +90,47 @@ fn intake_form_refuses_bad_input_at_the_field() {
     keys(&mut app, "n");
     insta::assert_snapshot!("intake_empty", screen(&mut app, 80, 24));
     // skip the names, give a future birth date
-    keys(&mut app, "<tab><tab><tab><tab>+2d<c-s>");
+    keys(&mut app, "<tab><tab><tab><tab><tab>+2d<c-s>");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("intake_errors", s);
     assert!(s.contains("Given name is required"), "{s}");
     assert_eq!(open(&path).count_clients().unwrap(), 0, "nothing saved");
+}
+
+/// Issue 17 point 6: the intake records the client's own sex / gender, and the genogram draws
+/// the client's symbol from it instead of always "unknown"; the family tree and the intake agree.
+#[test]
+fn the_intake_records_the_clients_sex_for_the_genogram() {
+    let (_d, path) = temp_db();
+    let mut app = clients(&path);
+    keys(&mut app, "nSam<tab>Example<tab><tab>he/him<tab><right><right><c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("C-0001 is now on your caseload"), "{s}");
+    let store = open(&path);
+    assert_eq!(store.client(1).unwrap().sex, "male");
+    drop(store);
+    open(&path).self_person(1, fixed_now()).unwrap(); // the client's row on the family tree
+    let me = open(&path).people(1).unwrap().into_iter().find(|p| p.is_self).expect("the client's row");
+    assert_eq!(me.sex, "male", "the client's own symbol is a square, not unknown");
+    let layout = caseload::ui::widgets::family::geno_input(&open(&path).people(1).unwrap(), &[]);
+    let client = layout.people.iter().find(|p| p.is_client).expect("client drawn");
+    assert_eq!(client.sex, caseload::domain::genogram::Sex::Male);
+    // changing it on the family tree changes the intake too
+    let mut store = open(&path);
+    let mut draft = caseload::domain::people::validate_person(
+        &caseload::domain::people::PersonInput {
+            name: "x".into(),
+            sex: "female".into(),
+            ..Default::default()
+        },
+        fixed_now().date_naive(),
+    )
+    .unwrap();
+    draft.name = me.name.clone();
+    store.update_person(me.id, &draft, &Default::default(), None, fixed_now()).unwrap();
+    assert_eq!(store.client(1).unwrap().sex, "female");
+    let out = stdout(&caseload(&path, &["client", "show", "C-0001"]));
+    assert!(out.contains("Sex / gender") && out.contains("female"), "{out}");
 }
 
 #[test]

@@ -36,6 +36,12 @@ pub fn intake_fields() -> Vec<Field> {
         Field::text("family_name", "Family name").required().max(200),
         Field::text("preferred_name", "Preferred name").max(200).help("What the client likes to be called."),
         Field::text("pronouns", "Pronouns").max(50),
+        Field::choice(
+            "sex",
+            "Sex / gender",
+            &[("", "(not recorded)"), ("female", "female"), ("male", "male"), ("other", "other")],
+        )
+        .help("The client's own symbol on the genogram: a circle (female), a square (male) or neither."),
         Field::date("date_of_birth", "Date of birth"),
         Field::number("age_estimate", "Age (if no birth date)")
             .help("An estimate in whole years when the birth date is unknown."),
