@@ -176,8 +176,8 @@ pub fn retention(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     }
     if list.is_empty() {
         println!(
-            "No closed file is past its retention date ({} years after closure).",
-            settings.retention_years
+            "No closed file is past its retention date ({} after closure).",
+            crate::domain::words::count(settings.retention_years, "year", "years")
         );
     }
     Ok(())

@@ -479,9 +479,9 @@ fn episodes(w: &mut W<'_>, ctx: &MdContext) {
             } else if Some(number) == latest {
                 if let Some(closed_on) = day_of(cl, "closed_on") {
                     w.line(format!(
-                        "- May be destroyed after: {} ({} years after closure)",
+                        "- May be destroyed after: {} ({} after closure)",
                         format_date(retain_until(closed_on, ctx.retention_years)),
-                        ctx.retention_years
+                        crate::domain::words::count(ctx.retention_years, "year", "years")
                     ));
                 }
             }

@@ -388,6 +388,10 @@ fn retention_lists_old_files_and_destroying_leaves_only_the_minimal_record() {
     let e =
         store.destroy_file(old.client, &list[0].reference, years, "Sam", d("2033-11-22"), now()).unwrap_err();
     assert!(e.to_string().contains("must be kept until 2033-11-23"), "{e}");
+    assert!(e.to_string().contains("(7 years after closure)"), "{e}");
+    // one year is a year, not "1 years"
+    let e = store.destroy_file(old.client, &list[0].reference, 1, "Sam", d("2026-11-24"), now()).unwrap_err();
+    assert!(e.to_string().contains("(1 year after closure)"), "{e}");
     // the reference must be typed
     assert!(store.destroy_file(old.client, "C-9999", years, "Sam", later, now()).is_err());
     // an open case is never destroyed

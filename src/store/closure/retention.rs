@@ -130,8 +130,9 @@ impl Store {
             };
             if !past_retention(c.closed_on, years, today) {
                 return Err(StoreError::Refused(format!(
-                    "{reference} must be kept until {} ({years} years after closure). Nothing was destroyed.",
-                    format_date(retain_until(c.closed_on, years))
+                    "{reference} must be kept until {} ({} after closure). Nothing was destroyed.",
+                    format_date(retain_until(c.closed_on, years)),
+                    crate::domain::words::count(years, "year", "years")
                 )));
             }
             tx.execute("INSERT INTO destroying (client_id) VALUES (?1)", [client_id])?;

@@ -319,8 +319,8 @@ impl CloseCaseScreen {
                 let n = |k: usize| crate::domain::words::count(k, "item", "items");
                 out.push(dim(format!("{} dealt with at closure, {} left open.", n(changes), n(left))));
                 out.push(dim(format!(
-                    "The file may be destroyed {} years after the closing date (Settings).",
-                    self.data.retention_years
+                    "The file may be destroyed {} after the closing date (Settings).",
+                    crate::domain::words::count(self.data.retention_years, "year", "years")
                 )));
                 match &self.data.facts.evaluation {
                     Some(e) if e.occasion == "closure" => out.push(dim(format!(

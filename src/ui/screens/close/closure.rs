@@ -52,8 +52,9 @@ pub fn closure_lines(
         lines.push(field(
             "May be destroyed after",
             format!(
-                "{} ({retention_years} years after closure)",
-                format_date(retain_until(c.closed_on, retention_years))
+                "{} ({} after closure)",
+                format_date(retain_until(c.closed_on, retention_years)),
+                crate::domain::words::count(retention_years, "year", "years")
             ),
         ));
     }

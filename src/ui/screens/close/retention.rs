@@ -137,7 +137,10 @@ impl View for RetentionScreen {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let block = Block::default().borders(Borders::ALL).title(Span::styled(
-            format!(" Closed files past their retention date ({} years after closure) ", self.years),
+            format!(
+                " Closed files past their retention date ({} after closure) ",
+                crate::domain::words::count(self.years, "year", "years")
+            ),
             theme::title(),
         ));
         let inner = block.inner(area);
