@@ -44,7 +44,7 @@ pub struct Conference {
     #[serde(skip)]
     pub client_id: i64,
     pub client: String,
-    pub held_at: String,
+    pub held_at: DateTime<Utc>,
     pub purpose: String,
     pub agenda: String,
     pub minutes: String,
@@ -134,7 +134,7 @@ impl Store {
                         id,
                         client_id,
                         client: client_ref(client_id),
-                        held_at: r.get(2)?,
+                        held_at: crate::store::moment_col(r, 2)?.unwrap_or_default(),
                         purpose: r.get(3)?,
                         agenda: r.get(4)?,
                         minutes: r.get(5)?,

@@ -293,12 +293,11 @@ impl Store {
                 !p.is_self && !p.deceased && (c.is_to(Some(p.id), &p.name) || of_org)
             })
             .collect();
-        let now_s = now_db(now);
-        let signed = c.signed_on.map(format_date).unwrap_or_default();
         for conf in self.conferences(c.client_id)? {
-            let live = conf.actions.iter().any(|a| a.done_on.is_none()) || conf.held_at > now_s;
-            // shared under this consent: held on or after its signing
-            if !live || conf.held_at.get(..10).unwrap_or("") < signed.as_str() {
+            let live = conf.actions.iter().any(|a| a.done_on.is_none()) || conf.held_at > now;
+            // shared under this consent: held on or after its signing (the practitioner's day)
+            let held_on = conf.held_at.with_timezone(&chrono::Local).date_naive();
+            if !live || c.signed_on.is_some_and(|signed| held_on < signed) {
                 continue;
             }
             let recipient = conf.attendees.iter().find(|a| {

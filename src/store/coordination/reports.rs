@@ -13,7 +13,7 @@ use crate::store::{now_db, Result, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportAddendum {
-    pub written_at: String,
+    pub written_at: DateTime<Utc>,
     pub written_by: String,
     pub body: String,
 }
@@ -28,11 +28,11 @@ pub struct MandatedReport {
     pub client_id: i64,
     pub kind: String,
     pub agency: String,
-    pub reported_at: String,
+    pub reported_at: DateTime<Utc>,
     pub reference_number: String,
     pub what_reported: String,
     pub reported_by: String,
-    pub created_at: String,
+    pub created_at: DateTime<Utc>,
     pub addenda: Vec<ReportAddendum>,
 }
 
@@ -100,11 +100,11 @@ impl Store {
                         client_id: r.get(1)?,
                         kind: r.get(2)?,
                         agency: r.get(3)?,
-                        reported_at: r.get(4)?,
+                        reported_at: crate::store::moment_col(r, 4)?.unwrap_or_default(),
                         reference_number: r.get(5)?,
                         what_reported: r.get(6)?,
                         reported_by: r.get(7)?,
-                        created_at: r.get(8)?,
+                        created_at: crate::store::moment_col(r, 8)?.unwrap_or_default(),
                         addenda: Vec::new(),
                     })
                 },
@@ -116,7 +116,11 @@ impl Store {
         )?;
         m.addenda = stmt
             .query_map([id], |r| {
-                Ok(ReportAddendum { written_at: r.get(0)?, written_by: r.get(1)?, body: r.get(2)? })
+                Ok(ReportAddendum {
+                    written_at: crate::store::moment_col(r, 0)?.unwrap_or_default(),
+                    written_by: r.get(1)?,
+                    body: r.get(2)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(m)

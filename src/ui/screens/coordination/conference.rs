@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use crate::app::message::{CoordForm, CoordMsg, Message};
 use crate::domain::dates::format_date;
-use crate::domain::dates::local_from_db;
+use crate::domain::dates::format_local;
 use crate::domain::text::display_safe;
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::coordination::Conference;
@@ -95,7 +95,7 @@ impl View for ConferenceScreen {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, _today: NaiveDate) {
         let Some(c) = &self.c else { return };
         let block = Block::default().borders(Borders::ALL).title(Span::styled(
-            format!(" Case conference {} — {} ", c.reference, local_from_db(&c.held_at)),
+            format!(" Case conference {} — {} ", c.reference, format_local(c.held_at)),
             theme::title(),
         ));
         let head = |t: &str| Line::from(Span::styled(t.to_string(), theme::title()));

@@ -9,7 +9,7 @@ use crate::domain::coordination::{
     validate_transition, validate_withdrawal, AdvocacyInput, ConferenceInput, ConsentInput, MandatedInput,
     TransitionInput, ADVOCACY_TARGETS, MANDATED_KINDS, TRANSITION_KINDS,
 };
-use crate::domain::dates::{format_date, from_db, parse_date};
+use crate::domain::dates::{format_date, parse_date};
 use crate::domain::draft::DraftKind;
 use crate::domain::text::fit;
 use crate::keymap::Action;
@@ -151,11 +151,7 @@ impl CoordinationForm {
         if let Some(c) = existing {
             form.set_value(
                 "held_at",
-                &from_db(&c.held_at)
-                    .map(|t| {
-                        t.with_timezone(&Local).format(crate::domain::dates::DATETIME_FORMAT).to_string()
-                    })
-                    .unwrap_or_default(),
+                &c.held_at.with_timezone(&Local).format(crate::domain::dates::DATETIME_FORMAT).to_string(),
             );
             form.set_value("purpose", &c.purpose);
             form.set_value(

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use crate::app::message::{CoordForm, CoordMsg, CoordTab, Message};
 use crate::domain::coordination::transition_label;
 use crate::domain::dates::format_date;
-use crate::domain::dates::local_from_db;
+use crate::domain::dates::format_local;
 use crate::domain::text::{display_safe, fit};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::coordination::{AdvocacyItem, Conference, MandatedReport, StoredConsent, Transition};
@@ -85,7 +85,7 @@ impl CoordinationScreen {
                     format!(
                         "{:<6} {:<16} {}  ({} attending, {})",
                         c.reference,
-                        local_from_db(&c.held_at),
+                        format_local(c.held_at),
                         fit(&c.purpose, width.saturating_sub(60).max(12)),
                         c.attendees.len(),
                         crate::domain::words::count(open, "open action", "open actions")
@@ -136,7 +136,7 @@ impl CoordinationScreen {
                     format!(
                         "{:<6} {}  {:<18} {:<22} ref {}",
                         r.reference,
-                        local_from_db(&r.reported_at),
+                        format_local(r.reported_at),
                         fit(&r.kind.replace('-', " "), 18),
                         fit(&r.agency, 22),
                         if r.reference_number.is_empty() { "—" } else { &r.reference_number }

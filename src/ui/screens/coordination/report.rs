@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::message::{CoordForm, CoordMsg, Message};
-use crate::domain::dates::local_from_db;
+use crate::domain::dates::format_local;
 use crate::domain::text::display_safe;
 use crate::keymap::{lookup, Action, Context};
 use crate::store::coordination::MandatedReport;
@@ -82,10 +82,10 @@ impl View for ReportScreen {
         let mut lines = vec![
             kv("Kind", r.kind.replace('-', " ")),
             kv("Reported to", display_safe(&r.agency).into_owned()),
-            kv("Date and time", local_from_db(&r.reported_at)),
+            kv("Date and time", format_local(r.reported_at)),
             kv("Reference number", display_safe(&r.reference_number).into_owned()),
             kv("Reported by", display_safe(&r.reported_by).into_owned()),
-            kv("Recorded", local_from_db(&r.created_at)),
+            kv("Recorded", format_local(r.created_at)),
             Line::from(""),
             Line::from(Span::styled("What was reported", theme::title())),
         ];
@@ -96,7 +96,7 @@ impl View for ReportScreen {
             lines.push(Line::from(""));
             let by = if a.written_by.is_empty() { String::new() } else { format!(" by {}", a.written_by) };
             lines.push(Line::from(Span::styled(
-                format!("Addendum, {}{by}:", local_from_db(&a.written_at)),
+                format!("Addendum, {}{by}:", format_local(a.written_at)),
                 theme::title(),
             )));
             for l in a.body.lines() {
