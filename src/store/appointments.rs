@@ -10,7 +10,7 @@ use super::clients::log_record_event;
 use super::referrals::Referral;
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::assessment::make_ref;
-use crate::domain::dates::{format_date, format_local, from_db, to_db};
+use crate::domain::dates::{format_date, format_local, to_db};
 use crate::domain::record::RecordKind;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::text::{clean_line, clean_multiline, fit};
@@ -32,8 +32,7 @@ pub struct Appointment {
     pub id: i64,
     #[serde(skip)]
     pub referral_id: i64,
-    /// UTC, as stored.
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub place: String,
     pub transport: String,
     pub transport_how: String,
@@ -43,13 +42,13 @@ pub struct Appointment {
 impl Appointment {
     /// When, in local time ("2026-11-27 10:00").
     pub fn when(&self) -> String {
-        from_db(&self.at).map(format_local).unwrap_or_else(|| self.at.clone())
+        format_local(self.at)
     }
 
     /// The details as a form or the command line gives them (to change one of them).
     pub fn details(&self) -> AppointmentDetails {
         AppointmentDetails {
-            at: from_db(&self.at).unwrap_or_default(),
+            at: self.at,
             place: self.place.clone(),
             transport: self.transport.clone(),
             how: self.transport_how.clone(),
@@ -152,7 +151,7 @@ pub(crate) fn appointments_of(conn: &rusqlite::Connection, referral_id: i64) -> 
                 reference: appointment_ref(id),
                 id,
                 referral_id,
-                at: x.get(1)?,
+                at: crate::store::moment_col(x, 1)?.unwrap_or_default(),
                 place: x.get(2)?,
                 transport: x.get(3)?,
                 transport_how: x.get(4)?,
