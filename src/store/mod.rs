@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (12, include_str!("migrations/0012_time_report_index.sql")),
     (13, include_str!("migrations/0013_appointment_history.sql")),
     (14, include_str!("migrations/0014_client_sex.sql")),
+    (15, include_str!("migrations/0015_relations.sql")),
 ];
 
 pub fn latest_version() -> u32 {
