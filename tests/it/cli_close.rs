@@ -224,6 +224,30 @@ fn screener_scores_carry_their_attribution_in_every_export() {
     let o = caseload(&db, &["screen", "add", "C-0001", "ahc", "--answers", "2,8,2,3,2,3,1,1,1,1", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(common::json(&o)["attribution"], serde_json::json!([]));
+    // a plan with a goal measured by the PHQ-9 shows its scores, and so the attribution
+    let o = caseload(
+        &db,
+        &[
+            "goal",
+            "add",
+            "C-0001",
+            "--statement",
+            "Feel less low",
+            "--measure",
+            "PHQ-9 total",
+            "--screener",
+            "phq9",
+            "--baseline",
+            "16",
+            "--target",
+            "9",
+            "--target-date",
+            "+90d",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = stdout(&caseload(&db, &["plan", "export", "C-0001"]));
+    assert!(plan.contains(DEVELOPED) && plan.contains(COPYRIGHT), "{plan}");
 }
 
 /// Issue 17 point 8: an AHC HRSN with safety items declined never reads as negative, and one
