@@ -23,7 +23,7 @@ pub const RELATIONS: &[&str] = &[
     "half-sibling",
     "partner / spouse",
     "spouse (married)",
-    "partner (living together)",
+    "cohabiting partner",
     "former partner",
     "separated partner",
     "divorced partner",

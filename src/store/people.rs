@@ -240,7 +240,7 @@ fn link_by_relation(tx: &Transaction<'_>, client_id: i64, id: i64, p: &PersonDra
         }
         "partner / spouse" => set_partnership(tx, client_id, me, id, PartnerStatus::Current)?,
         "spouse (married)" => set_partnership(tx, client_id, me, id, PartnerStatus::Married)?,
-        "partner (living together)" => set_partnership(tx, client_id, me, id, PartnerStatus::Cohabiting)?,
+        "cohabiting partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Cohabiting)?,
         "former partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Former)?,
         "separated partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Separated)?,
         "divorced partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Divorced)?,
