@@ -60,6 +60,7 @@ fn person(
         notes: String::new(),
         tie_strength: None,
         support_flow: None,
+        emotional_tie: None,
     }
 }
 

@@ -69,6 +69,7 @@ fn contact(name: &str, role: &str, org: &str, rng: &mut StdRng) -> PersonDraft {
         notes: String::new(),
         tie_strength: Some(pick::<&str>(rng, &["strong", "weak", "weak", "stressful"]).to_string()),
         support_flow: Some(pick::<&str>(rng, &["to-client", "to-client", "both", "none"]).to_string()),
+        emotional_tie: None,
     }
 }
 

@@ -1,5 +1,6 @@
-//! What is recorded for a genogram: a person's sex (for the symbol) and whether a partnership
-//! still holds. The drawing itself is laid out and painted in `ui::widgets::genogram`.
+//! What is recorded for a genogram: a person's sex (for the symbol), what a partnership is
+//! (married, living together, separated, divorced) and emotional ties to the client. The
+//! drawing itself is laid out and painted in `ui::widgets::genogram`.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,43 +51,112 @@ impl Sex {
     }
 }
 
-/// Whether a partnership still holds. Separated and divorced couples are `Former`.
+/// What a partnership is: married or living together (or partners, not said which), and when
+/// it has ended, separated or divorced (or former, not said which). Genograms draw each
+/// differently: a solid line, a dashed one, one stroke across it, two strokes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartnerStatus {
     #[default]
     Current,
+    Married,
+    Cohabiting,
     Former,
+    Separated,
+    Divorced,
 }
 
 impl PartnerStatus {
-    pub const ALL: &'static [Self] = &[Self::Current, Self::Former];
+    pub const ALL: &'static [Self] =
+        &[Self::Current, Self::Married, Self::Cohabiting, Self::Former, Self::Separated, Self::Divorced];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Current => "current",
+            Self::Married => "married",
+            Self::Cohabiting => "cohabiting",
             Self::Former => "former",
+            Self::Separated => "separated",
+            Self::Divorced => "divorced",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Current => "Current partner",
+            Self::Married => "Married",
+            Self::Cohabiting => "Living together",
             Self::Former => "Former partner",
+            Self::Separated => "Separated",
+            Self::Divorced => "Divorced",
         }
     }
 
-    /// Accepts the stored form, the label, any case, and common words for a former partner
-    /// (ex, separated, divorced).
+    /// The partnership still holds.
+    pub fn is_current(self) -> bool {
+        matches!(self, Self::Current | Self::Married | Self::Cohabiting)
+    }
+
+    /// Accepts the stored form, the label, any case, and common words (ex, spouse, living
+    /// together).
     pub fn parse(s: &str) -> Option<Self> {
         let k = s.trim().to_lowercase();
         Self::ALL.iter().copied().find(|v| v.as_str() == k || v.label().to_lowercase() == k).or(
             match k.as_str() {
-                "ex" | "separated" | "divorced" | "past" => Some(Self::Former),
-                "partner" | "spouse" | "married" => Some(Self::Current),
+                "ex" | "past" => Some(Self::Former),
+                "partner" => Some(Self::Current),
+                "spouse" | "wife" | "husband" => Some(Self::Married),
+                "living together" | "cohabiting" | "cohabit" | "lives together" => Some(Self::Cohabiting),
                 _ => None,
             },
         )
+    }
+}
+
+/// An emotional tie between a person and the client, as the genogram marks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmotionalTie {
+    Close,
+    Conflict,
+    CutOff,
+}
+
+impl EmotionalTie {
+    pub const ALL: &'static [Self] = &[Self::Close, Self::Conflict, Self::CutOff];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Close => "close",
+            Self::Conflict => "conflict",
+            Self::CutOff => "cut-off",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Close => "close",
+            Self::Conflict => "conflict",
+            Self::CutOff => "cut off",
+        }
+    }
+
+    /// The mark drawn by the person on the genogram: a shape, never colour alone.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::Close => "═",
+            Self::Conflict => "⚡",
+            Self::CutOff => "┤├",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let k = s.trim().to_lowercase().replace(' ', "-");
+        Self::ALL.iter().copied().find(|v| v.as_str() == k).or(match k.as_str() {
+            "cutoff" | "estranged" => Some(Self::CutOff),
+            "conflictual" | "hostile" => Some(Self::Conflict),
+            _ => None,
+        })
     }
 }
 
@@ -106,7 +176,13 @@ mod tests {
             assert_eq!(PartnerStatus::parse(s.as_str()), Some(*s));
             assert_eq!(PartnerStatus::parse(&s.label().to_uppercase()), Some(*s));
         }
-        assert_eq!(PartnerStatus::parse("divorced"), Some(PartnerStatus::Former));
+        assert_eq!(PartnerStatus::parse("divorced"), Some(PartnerStatus::Divorced));
+        assert_eq!(PartnerStatus::parse("living together"), Some(PartnerStatus::Cohabiting));
+        assert!(PartnerStatus::Married.is_current() && !PartnerStatus::Separated.is_current());
+        for t in EmotionalTie::ALL {
+            assert_eq!(EmotionalTie::parse(t.as_str()), Some(*t));
+            assert_eq!(EmotionalTie::parse(t.label()), Some(*t));
+        }
         assert_eq!(PartnerStatus::parse("maybe"), None);
     }
 }

@@ -22,9 +22,18 @@ pub const RELATIONS: &[&str] = &[
     "sibling",
     "half-sibling",
     "partner / spouse",
+    "spouse (married)",
+    "cohabiting partner",
     "former partner",
+    "separated partner",
+    "divorced partner",
+    "adoptive parent",
+    "foster parent",
+    "twin",
     "child",
     "step-child",
+    "adopted child",
+    "foster child",
     "grandparent",
     "grandchild",
     "aunt / uncle",
@@ -65,6 +74,9 @@ pub struct PersonDraft {
     pub tie_strength: Option<String>,
     /// Which way support flows: to-client, from-client, both, none.
     pub support_flow: Option<String>,
+    /// The emotional tie to the client the genogram marks: close, conflict, cut-off.
+    #[serde(default)]
+    pub emotional_tie: Option<String>,
 }
 
 /// What the form holds, as typed.
@@ -83,6 +95,7 @@ pub struct PersonInput {
     pub notes: String,
     pub tie_strength: String,
     pub support_flow: String,
+    pub emotional_tie: String,
 }
 
 /// Relations drawn in the family tree: kin, and people whose relation is not recorded yet.
@@ -192,6 +205,19 @@ pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDr
             }
         },
     };
+    let emotional_tie = match input.emotional_tie.trim() {
+        "" => None,
+        t => match crate::domain::genogram::EmotionalTie::parse(t) {
+            Some(v) => Some(v.as_str().to_string()),
+            None => {
+                errors.push(FieldError {
+                    field: "emotional_tie",
+                    message: "Choose close, conflict or cut off (or leave it empty).".into(),
+                });
+                None
+            }
+        },
+    };
     if !email.is_empty() && !email.contains('@') {
         errors.push(FieldError { field: "email", message: "An email address has an @ in it.".into() });
     }
@@ -211,6 +237,7 @@ pub fn validate_person(input: &PersonInput, today: NaiveDate) -> Result<PersonDr
             notes,
             tie_strength,
             support_flow,
+            emotional_tie,
         })
     } else {
         Err(errors)

@@ -122,6 +122,12 @@ fn import_with(
             spool.each(s.table, &mut |row| ins.insert(s, row))?;
         }
         let map = ins.finish()?;
+        // a file from before the intake recorded sex keeps what its family tree said
+        tx.execute(
+            "UPDATE clients SET sex = (SELECT p.sex FROM people p WHERE p.client_id = ?1 AND p.is_self = 1) \
+             WHERE id = ?1 AND sex = 'unknown' AND EXISTS (SELECT 1 FROM people p WHERE p.client_id = ?1 AND p.is_self = 1)",
+            [client_id],
+        )?;
         log_transfer(tx, client_id, &head, &now_s)?;
         spool.close()?;
         Ok((client_id, map, head))

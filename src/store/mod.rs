@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (13, include_str!("migrations/0013_appointment_history.sql")),
     (14, include_str!("migrations/0014_consent_withdrawal.sql")),
     (15, include_str!("migrations/0015_client_sex.sql")),
+    (16, include_str!("migrations/0016_relations.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::clients::{log_record_event, require_client};
 use super::{now_db, Result, Store, StoreError};
 use crate::domain::client::client_ref;
+use crate::domain::genogram::PartnerStatus;
 use crate::domain::people::{person_ref, would_create_cycle, PersonDraft};
 use crate::domain::record::RecordKind;
 use crate::domain::text::name_key;
@@ -38,6 +39,8 @@ pub struct Person {
     pub notes: String,
     pub tie_strength: Option<String>,
     pub support_flow: Option<String>,
+    /// Close, conflict or cut-off: the emotional tie to the client the genogram marks.
+    pub emotional_tie: Option<String>,
     /// The directory organisation they work for (`O-0003`), when it is in the directory.
     pub organisation_ref: Option<String>,
 }
@@ -47,6 +50,8 @@ pub struct Partnership {
     pub a: i64,
     pub b: i64,
     pub current: bool,
+    /// Married, living together, separated, divorced (or current / former, not said which).
+    pub status: PartnerStatus,
 }
 
 /// Family links chosen on a person's form: ids of other people of the same client.
@@ -54,13 +59,13 @@ pub struct Partnership {
 pub struct Links {
     pub mother: Option<i64>,
     pub father: Option<i64>,
-    /// A partner and whether the partnership is current.
-    pub partner: Option<(i64, bool)>,
+    /// A partner and what the partnership is (married, separated...).
+    pub partner: Option<(i64, PartnerStatus)>,
 }
 
 const COLUMNS: &str =
     "id, client_id, is_self, name, relation, sex, birth_year, deceased, in_household, family, \
-    mother_id, father_id, role, organisation, phone, email, notes, tie_strength, support_flow, organisation_id";
+    mother_id, father_id, role, organisation, phone, email, notes, tie_strength, support_flow, organisation_id, emotional_tie";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     let id: i64 = r.get(0)?;
@@ -88,6 +93,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         tie_strength: r.get(17)?,
         support_flow: r.get(18)?,
         organisation_ref: r.get::<_, Option<i64>>(19)?.map(crate::domain::directory::organisation_ref),
+        emotional_tie: r.get(20)?,
     })
 }
 
@@ -194,12 +200,18 @@ fn write_links(tx: &Transaction<'_>, client_id: i64, id: i64, links: &Links) -> 
     Ok(())
 }
 
-fn set_partnership(tx: &Transaction<'_>, client_id: i64, x: i64, y: i64, current: bool) -> Result<()> {
+fn set_partnership(
+    tx: &Transaction<'_>,
+    client_id: i64,
+    x: i64,
+    y: i64,
+    status: PartnerStatus,
+) -> Result<()> {
     let (a, b) = if x < y { (x, y) } else { (y, x) };
     tx.execute(
         "INSERT INTO partnerships (client_id, person_a, person_b, status) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (person_a, person_b) DO UPDATE SET status = excluded.status",
-        params![client_id, a, b, if current { "current" } else { "former" }],
+        params![client_id, a, b, status.as_str()],
     )?;
     Ok(())
 }
@@ -216,7 +228,9 @@ fn link_by_relation(tx: &Transaction<'_>, client_id: i64, id: i64, p: &PersonDra
         "father" if self_row.father_id.is_none() => {
             tx.execute("UPDATE people SET father_id = ?2 WHERE id = ?1", params![me, id])?;
         }
-        "parent" | "step-parent" if self_row.mother_id.is_none() || self_row.father_id.is_none() => {
+        "parent" | "step-parent" | "adoptive parent" | "foster parent"
+            if self_row.mother_id.is_none() || self_row.father_id.is_none() =>
+        {
             let col = if p.sex == "male" && self_row.father_id.is_none() || self_row.mother_id.is_some() {
                 "father_id"
             } else {
@@ -224,9 +238,13 @@ fn link_by_relation(tx: &Transaction<'_>, client_id: i64, id: i64, p: &PersonDra
             };
             tx.execute(&format!("UPDATE people SET {col} = ?2 WHERE id = ?1"), params![me, id])?;
         }
-        "partner / spouse" => set_partnership(tx, client_id, me, id, true)?,
-        "former partner" => set_partnership(tx, client_id, me, id, false)?,
-        "child" => {
+        "partner / spouse" => set_partnership(tx, client_id, me, id, PartnerStatus::Current)?,
+        "spouse (married)" => set_partnership(tx, client_id, me, id, PartnerStatus::Married)?,
+        "cohabiting partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Cohabiting)?,
+        "former partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Former)?,
+        "separated partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Separated)?,
+        "divorced partner" => set_partnership(tx, client_id, me, id, PartnerStatus::Divorced)?,
+        "child" | "adopted child" | "foster child" => {
             let me_male = self_row.sex == "male";
             let col = if me_male { "father_id" } else { "mother_id" };
             tx.execute(
@@ -234,7 +252,7 @@ fn link_by_relation(tx: &Transaction<'_>, client_id: i64, id: i64, p: &PersonDra
                 params![id, me],
             )?;
         }
-        "sibling" => {
+        "sibling" | "twin" => {
             tx.execute(
                 "UPDATE people SET mother_id = coalesce(mother_id, ?2), father_id = coalesce(father_id, ?3) WHERE id = ?1",
                 params![id, self_row.mother_id, self_row.father_id],
@@ -256,8 +274,8 @@ pub(crate) fn insert_person(
     ensure_self(tx, client_id, now_s)?;
     tx.execute(
         "INSERT INTO people (client_id, name, relation, sex, birth_year, deceased, in_household, family, \
-         role, organisation, phone, email, notes, created_at, updated_at, tie_strength, support_flow) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15,?16)",
+         role, organisation, phone, email, notes, created_at, updated_at, tie_strength, support_flow, emotional_tie) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14,?15,?16,?17)",
         params![
             client_id,
             p.name,
@@ -274,7 +292,8 @@ pub(crate) fn insert_person(
             p.notes,
             now_s,
             p.tie_strength,
-            p.support_flow
+            p.support_flow,
+            p.emotional_tie
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -319,7 +338,8 @@ impl Store {
         )?;
         let rows = stmt
             .query_map([client_id], |r| {
-                Ok(Partnership { a: r.get(0)?, b: r.get(1)?, current: r.get::<_, String>(2)? == "current" })
+                let status = PartnerStatus::parse(&r.get::<_, String>(2)?).unwrap_or_default();
+                Ok(Partnership { a: r.get(0)?, b: r.get(1)?, current: status.is_current(), status })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -368,7 +388,7 @@ impl Store {
             tx.execute(
                 "UPDATE people SET name=?2, relation=?3, sex=?4, birth_year=?5, deceased=?6, in_household=?7, family=?8, \
                  role=?9, organisation=?10, phone=?11, email=?12, notes=?13, updated_at=?14, tie_strength=?15, \
-                 support_flow=?16 WHERE id=?1",
+                 support_flow=?16, emotional_tie=?17 WHERE id=?1",
                 params![
                     id,
                     name,
@@ -385,7 +405,8 @@ impl Store {
                     p.notes,
                     now_s,
                     p.tie_strength,
-                    p.support_flow
+                    p.support_flow,
+                    p.emotional_tie
                 ],
             )?;
             if let Some(old) = old_partner {

@@ -434,3 +434,89 @@ fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].client_id, Some(other), "{:?}", page[0].title);
 }
+
+/// Issue 17 point 7: the relation types practice needs — married vs living together, separated
+/// vs divorced, adoptive and foster parents and children, twins — link the family tree, and the
+/// genogram draws each its own way, with emotional ties to the client where recorded.
+#[test]
+fn married_separated_divorced_adoptive_foster_twins_and_emotional_ties_on_the_genogram() {
+    use caseload::domain::genogram::PartnerStatus;
+    use caseload::ui::widgets::family::genogram_layout;
+    use caseload::ui::widgets::genogram::Genogram;
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = with_client(&mut store);
+    let add = |store: &mut Store, name: &str, relation: &str, sex: &str, tie: &str| {
+        let mut p = person(name, relation, sex, "1980");
+        p.emotional_tie = (!tie.is_empty()).then(|| tie.to_string());
+        store.add_person(c, &p, &Links::default(), fixed_now()).unwrap()
+    };
+    let wife = add(&mut store, "Ines", "spouse (married)", "female", "close");
+    let ex = add(&mut store, "Marco", "divorced partner", "male", "conflict");
+    let foster = add(&mut store, "Greta", "foster parent", "female", "");
+    let adopted = add(&mut store, "Kim", "adopted child", "unknown", "");
+    let twin = add(&mut store, "Ada", "twin", "female", "");
+    let me = store.people(c).unwrap().into_iter().find(|p| p.is_self).unwrap();
+    // the client's adoptive father, separated from Greta; the twin's partner, living together
+    let mut hugo = person("Hugo", "adoptive parent", "male", "1950");
+    hugo.emotional_tie = Some("cut-off".into());
+    let hugo = store
+        .add_person(
+            c,
+            &hugo,
+            &Links { partner: Some((foster, PartnerStatus::Separated)), ..Default::default() },
+            fixed_now(),
+        )
+        .unwrap();
+    store
+        .update_person(
+            me.id,
+            &person(&me.name, "client", "unknown", ""),
+            &Links { mother: Some(foster), father: Some(hugo), partner: None },
+            None,
+            fixed_now(),
+        )
+        .unwrap();
+    let live = store
+        .add_person(
+            c,
+            &person("Jon", "other relative", "male", "1981"),
+            &Links { partner: Some((twin, PartnerStatus::Cohabiting)), ..Default::default() },
+            fixed_now(),
+        )
+        .unwrap();
+    let status = |store: &Store, id: i64| {
+        store.partnerships(c).unwrap().into_iter().find(|p| p.a == id || p.b == id).map(|p| p.status)
+    };
+    assert_eq!(status(&store, wife), Some(PartnerStatus::Married));
+    assert_eq!(status(&store, ex), Some(PartnerStatus::Divorced));
+    assert_eq!(status(&store, hugo), Some(PartnerStatus::Separated));
+    assert_eq!(status(&store, live), Some(PartnerStatus::Cohabiting));
+    assert!(!store.partnerships(c).unwrap().iter().find(|p| p.a == ex || p.b == ex).unwrap().current);
+    assert_eq!(store.people(c).unwrap()[0].mother_id, Some(foster), "a foster parent links as a parent");
+    let kim = store.person(adopted).unwrap();
+    assert_eq!(kim.mother_id.or(kim.father_id), Some(me.id), "an adopted child links to the client");
+    assert_eq!(store.person(twin).unwrap().mother_id, Some(foster), "a twin shares the client's parents");
+    assert_eq!(store.person(wife).unwrap().emotional_tie.as_deref(), Some("close"));
+
+    let people = store.people(c).unwrap();
+    let layout = genogram_layout(&people, &store.partnerships(c).unwrap());
+    let s = crate::graphs::draw(160, 30, |f| f.render_widget(Genogram::new(&layout).year(2026), f.area()));
+    for expected in [
+        "married",
+        "living together",
+        "separated (not divorced)",
+        "divorced",
+        "═ close (tie to the client)",
+        "⚡ conflict (tie to the client)",
+        "┤├ cut off (tie to the client)",
+        "┤├ adoptive",
+        "adopted",
+        "foster",
+        "twin",
+        "─/─",
+        "╌",
+    ] {
+        assert!(s.contains(expected), "{expected}: {s}");
+    }
+}

@@ -224,6 +224,30 @@ fn screener_scores_carry_their_attribution_in_every_export() {
     let o = caseload(&db, &["screen", "add", "C-0001", "ahc", "--answers", "2,8,2,3,2,3,1,1,1,1", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(common::json(&o)["attribution"], serde_json::json!([]));
+    // a plan with a goal measured by the PHQ-9 shows its scores, and so the attribution
+    let o = caseload(
+        &db,
+        &[
+            "goal",
+            "add",
+            "C-0001",
+            "--statement",
+            "Feel less low",
+            "--measure",
+            "PHQ-9 total",
+            "--screener",
+            "phq9",
+            "--baseline",
+            "16",
+            "--target",
+            "9",
+            "--target-date",
+            "+90d",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = stdout(&caseload(&db, &["plan", "export", "C-0001"]));
+    assert!(plan.contains(DEVELOPED) && plan.contains(COPYRIGHT), "{plan}");
 }
 
 /// Issue 17 point 8: an AHC HRSN with safety items declined never reads as negative, and one
@@ -248,4 +272,26 @@ fn ahc_with_safety_items_declined_says_so() {
             && out.contains("AHC interpersonal safety positive on the items answered"),
         "{out}"
     );
+}
+
+/// Issue 17 point 6: a client file written before the intake recorded sex keeps the sex its
+/// family tree gave the client.
+#[test]
+fn an_older_client_file_keeps_the_clients_sex_from_its_family_tree() {
+    let (d, db, _r) = seeded();
+    let o = caseload(&db, &["export", "C-0001", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let tables = &mut v["tables"];
+    tables["clients"][0].as_object_mut().unwrap().remove("sex");
+    let me =
+        tables["people"].as_array_mut().unwrap().iter_mut().find(|p| p["is_self"] == 1).expect("self row");
+    me["sex"] = "male".into();
+    let file = d.path().join("old.json");
+    std::fs::write(&file, serde_json::to_string(&v).unwrap()).unwrap();
+    let other = d.path().join("colleague.db");
+    let o = caseload(&other, &["import", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = common::json(&caseload(&other, &["client", "show", "C-0001", "--json"]));
+    assert_eq!(shown["sex"], "male", "{shown}");
 }

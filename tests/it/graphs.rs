@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 /// Renders a widget into a test terminal and returns the screen as text.
-fn draw(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame<'_>)) -> String {
+pub(crate) fn draw(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame<'_>)) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(f).unwrap();
     let buf = term.backend().buffer().clone();

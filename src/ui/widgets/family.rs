@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::domain::ecomap::{SupportFlow, TieKind, TieStrength};
-use crate::domain::genogram::{PartnerStatus, Sex};
+use crate::domain::genogram::{EmotionalTie, Sex};
 use crate::store::people::{Partnership, Person};
 use crate::ui::widgets::ecomap::{EcomapInput, Tie};
 use crate::ui::widgets::genogram::{layout, GenoInput, GenoLayout, GenoPerson};
@@ -24,6 +24,15 @@ pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {
                 deceased: p.deceased,
                 in_household: p.in_household,
                 is_client: p.is_self,
+                kind_note: match p.relation.as_str() {
+                    "adopted child" => "adopted",
+                    "adoptive parent" => "adoptive",
+                    "foster parent" | "foster child" => "foster",
+                    "twin" => "twin",
+                    _ => "",
+                }
+                .to_string(),
+                emotional: p.emotional_tie.as_deref().and_then(EmotionalTie::parse),
             })
             .collect(),
         parents: family
@@ -35,7 +44,7 @@ pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {
         partners: partners
             .iter()
             .filter(|pt| in_tree(&pt.a) && in_tree(&pt.b))
-            .map(|pt| (pt.a, pt.b, if pt.current { PartnerStatus::Current } else { PartnerStatus::Former }))
+            .map(|pt| (pt.a, pt.b, pt.status))
             .collect(),
     }
 }

@@ -1,6 +1,7 @@
 //! The people around a client: household and family (with their family links), as a list,
 //! as a genogram drawn from those links, or as an ecomap of the client's ties.
 
+use crate::domain::genogram::PartnerStatus;
 use chrono::{Datelike, NaiveDate};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -73,7 +74,14 @@ impl PeopleScreen {
             let other = if pt.a == p.id { pt.b } else { pt.a };
             parts.push(format!(
                 "{} {}",
-                if pt.current { "partner of" } else { "ex of" },
+                match pt.status {
+                    PartnerStatus::Current => "partner of",
+                    PartnerStatus::Married => "married to",
+                    PartnerStatus::Cohabiting => "lives with",
+                    PartnerStatus::Former => "ex of",
+                    PartnerStatus::Separated => "separated from",
+                    PartnerStatus::Divorced => "divorced from",
+                },
                 self.name_of(Some(other))
             ));
         }

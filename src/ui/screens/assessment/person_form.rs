@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::domain::client::client_ref;
 use crate::domain::draft::DraftKind;
+use crate::domain::genogram::PartnerStatus;
 use crate::domain::people::{
     parent_link_question, parent_sex_question, person_ref, validate_person, PersonInput, RELATIONS, SEXES,
 };
@@ -77,8 +78,16 @@ impl PersonForm {
             Field::choice(
                 "partnership",
                 "Partnership",
-                &[("current", "current"), ("former", "former (separated, divorced)")],
-            ),
+                &[
+                    ("current", "current"),
+                    ("married", "married"),
+                    ("cohabiting", "living together"),
+                    ("separated", "separated"),
+                    ("divorced", "divorced"),
+                    ("former", "former (ended, not said how)"),
+                ],
+            )
+            .help("Drawn on the genogram: married ──, living together ╌╌, separated ─/─, divorced ─//─."),
             Field::text("role", "Role")
                 .max(200)
                 .heading("Contact")
@@ -106,6 +115,17 @@ impl PersonForm {
                     ("none", "neither way"),
                 ],
             ),
+            Field::choice(
+                "emotional_tie",
+                "Emotional tie",
+                &[
+                    ("", "(not recorded)"),
+                    ("close", "close"),
+                    ("conflict", "conflict"),
+                    ("cut-off", "cut off"),
+                ],
+            )
+            .help("Marked by the person on the genogram: ═ close, ⚡ conflict, ┤├ cut off."),
             Field::multiline("notes", "Notes", 3),
         ]);
         let title = match person {
@@ -130,12 +150,13 @@ impl PersonForm {
                 let other = if pt.a == p.id { pt.b } else { pt.a };
                 old_partner = Some(other);
                 form.set_value("partner", &person_ref(other));
-                form.set_value("partnership", if pt.current { "current" } else { "former" });
+                form.set_value("partnership", pt.status.as_str());
             }
             form.set_value("role", &p.role);
             form.set_value("organisation", &p.organisation);
             form.set_value("tie_strength", p.tie_strength.as_deref().unwrap_or(""));
             form.set_value("support_flow", p.support_flow.as_deref().unwrap_or(""));
+            form.set_value("emotional_tie", p.emotional_tie.as_deref().unwrap_or(""));
             form.set_value("phone", &p.phone);
             form.set_value("email", &p.email);
             form.set_value("notes", &p.notes);
@@ -159,7 +180,8 @@ impl PersonForm {
         Links {
             mother: id("mother"),
             father: id("father"),
-            partner: id("partner").map(|p| (p, form.value("partnership") != "former")),
+            partner: id("partner")
+                .map(|p| (p, PartnerStatus::parse(&form.value("partnership")).unwrap_or_default())),
         }
     }
 }
@@ -207,6 +229,7 @@ impl FormSpec for PersonForm {
             notes: v("notes"),
             tie_strength: v("tie_strength"),
             support_flow: v("support_flow"),
+            emotional_tie: v("emotional_tie"),
         };
         let draft = match validate_person(&input, ctx.today) {
             Err(errors) => {

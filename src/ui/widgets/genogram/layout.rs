@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::domain::genogram::{PartnerStatus, Sex};
+use crate::domain::genogram::{EmotionalTie, PartnerStatus, Sex};
 use crate::domain::text::{clean_line, fit, width};
 
 /// One person around the client, as the genogram needs them.
@@ -28,6 +28,10 @@ pub struct GenoPerson {
     /// Lives with the client: drawn inside the household outline.
     pub in_household: bool,
     pub is_client: bool,
+    /// How they belong when not by birth or marriage: "adopted", "adoptive", "foster", "twin".
+    pub kind_note: String,
+    /// Their emotional tie to the client, where recorded (close, conflict, cut off).
+    pub emotional: Option<EmotionalTie>,
 }
 
 /// Everything the genogram is drawn from.
@@ -43,7 +47,14 @@ pub struct GenoInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CoupleKind {
     Current,
+    Married,
+    /// Living together, not married: a dashed line.
+    Cohabiting,
     Former,
+    /// One stroke across the line.
+    Separated,
+    /// Two strokes across the line.
+    Divorced,
     /// Both recorded as a child's parents, but no partnership was recorded between them.
     CoParents,
 }
@@ -260,7 +271,11 @@ pub fn layout(input: &GenoInput) -> GenoLayout {
         groups.union(a, b);
         let kind = match status {
             PartnerStatus::Current => CoupleKind::Current,
+            PartnerStatus::Married => CoupleKind::Married,
+            PartnerStatus::Cohabiting => CoupleKind::Cohabiting,
             PartnerStatus::Former => CoupleKind::Former,
+            PartnerStatus::Separated => CoupleKind::Separated,
+            PartnerStatus::Divorced => CoupleKind::Divorced,
         };
         couple_links.push((a, b, kind));
     }
@@ -490,9 +505,9 @@ fn linearise(members: &[usize], links: &[(usize, usize, CoupleKind)], people: &[
         return members.to_vec();
     }
     let rank = |k: CoupleKind| match k {
-        CoupleKind::Current => 0,
+        CoupleKind::Current | CoupleKind::Married | CoupleKind::Cohabiting => 0,
         CoupleKind::CoParents => 1,
-        CoupleKind::Former => 2,
+        CoupleKind::Former | CoupleKind::Separated | CoupleKind::Divorced => 2,
     };
     let mut adj: HashMap<usize, Vec<(usize, u8)>> = HashMap::new();
     for &(a, b, k) in links {
@@ -1129,7 +1144,9 @@ fn line_span(left_x: i32, left_name_cells: i32, right_x: i32) -> (i32, i32) {
 fn line_junction(from: i32, to: i32, kind: CoupleKind) -> i32 {
     let mid = (from + to) / 2;
     match kind {
-        CoupleKind::Former => mid.max(from + 4).min(to - 1).max(from),
+        CoupleKind::Former | CoupleKind::Separated | CoupleKind::Divorced => {
+            mid.max(from + 4).min(to - 1).max(from)
+        }
         _ => mid,
     }
 }
@@ -1560,13 +1577,14 @@ mod tests {
                     deceased: lcg(&mut seed).is_multiple_of(5),
                     in_household: lcg(&mut seed).is_multiple_of(3),
                     is_client: i == 0,
+                    ..Default::default()
                 })
                 .collect();
             let links = (lcg(&mut seed) % (3 * n as u64 + 1)) as usize;
             let id = |s: &mut u64| (lcg(s) % (n as u64 + 2)) as i64;
             let parents = (0..links).map(|_| (id(&mut seed), id(&mut seed))).collect();
             let partners = (0..links / 2)
-                .map(|_| (id(&mut seed), id(&mut seed), PartnerStatus::ALL[(lcg(&mut seed) % 2) as usize]))
+                .map(|_| (id(&mut seed), id(&mut seed), PartnerStatus::ALL[(lcg(&mut seed) % 6) as usize]))
                 .collect();
             let l = layout(&GenoInput { people, parents, partners });
             let placed = l.place((20 + round * 5) as u16);

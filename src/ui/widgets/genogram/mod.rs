@@ -1,8 +1,10 @@
 //! Paints a genogram laid out by `layout` with the usual symbols in text form:
 //! `[ ]` a man, `( )` a woman, `< >` other or not known; an `X` inside for someone who has
-//! died (and `✝` by the year), `◆` inside for the client; partners joined by a line (`─//─` when
-//! separated or divorced), children hanging from their parents' line, and a dashed outline
-//! round the household. Every meaning carries a shape or a word, never colour alone.
+//! died (and `✝` by the year), `◆` inside for the client; partners joined by a line (`╌╌` living
+//! together, `─/─` separated, `─//─` divorced or former), children hanging from their parents'
+//! line, a dashed outline round the household, and under a name how they belong (adopted,
+//! foster, twin) and a mark for their emotional tie to the client (`═` close, `⚡` conflict,
+//! `┤├` cut off). Every meaning carries a shape or a word, never colour alone.
 //!
 //! The picture scrolls: the caller passes an offset, and arrows in the legend line say where
 //! more of it lies.
@@ -18,7 +20,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 pub use layout::*;
 
 use crate::domain::genogram::Sex;
-use crate::domain::text::{display_safe, fit, width};
+use crate::domain::text::{clean_line, display_safe, fit, width};
 use crate::ui::theme;
 
 /// A genogram widget: `Genogram::new(&layout).year(2026).offset(x, y)`.
@@ -76,8 +78,35 @@ fn symbol(p: &GenoPerson) -> [&'static str; 3] {
     }
 }
 
-/// The line under the name: birth year, age, died.
+/// What the card says besides the year: their emotional tie to the client as a mark (the
+/// legend names it) and how they belong ("adopted", "foster", "twin").
+fn note_text(p: &GenoPerson) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(t) = p.emotional {
+        parts.push(t.mark().to_string());
+    }
+    if !p.kind_note.is_empty() {
+        parts.push(clean_line(&p.kind_note));
+    }
+    parts.join(" ")
+}
+
+/// The line under the name: birth year, age, died, and the note when it fits (the note alone
+/// when nothing else does).
 fn year_line(p: &GenoPerson, this_year: Option<i32>, room: usize) -> String {
+    let note = note_text(p);
+    let years = year_options(p, this_year);
+    if !note.is_empty() {
+        let with_note =
+            years.iter().map(|y| if y.is_empty() { note.clone() } else { format!("{y} · {note}") });
+        if let Some(found) = with_note.chain(std::iter::once(note.clone())).find(|o| width(o) <= room) {
+            return found;
+        }
+    }
+    years.into_iter().find(|o| width(o) <= room).unwrap_or_default()
+}
+
+fn year_options(p: &GenoPerson, this_year: Option<i32>) -> Vec<String> {
     let died = if p.deceased { " ✝" } else { "" };
     let mut options = Vec::new();
     match p.birth_year {
@@ -94,7 +123,7 @@ fn year_line(p: &GenoPerson, this_year: Option<i32>, room: usize) -> String {
         None => {}
     }
     options.push(died.trim().to_string());
-    options.into_iter().find(|o| width(o) <= room).unwrap_or_default()
+    options
 }
 
 /// Draws into a scratch buffer holding the visible rows and every column up to the right edge
@@ -236,8 +265,9 @@ impl Genogram<'_> {
         }
         for l in &placed.partner_lines {
             let (style, fill) = match l.kind {
-                CoupleKind::Current => (Style::default(), "─"),
-                CoupleKind::Former => (Style::default(), "─"),
+                CoupleKind::Current | CoupleKind::Married => (Style::default(), "─"),
+                CoupleKind::Cohabiting => (Style::default(), "╌"),
+                CoupleKind::Former | CoupleKind::Separated | CoupleKind::Divorced => (Style::default(), "─"),
                 CoupleKind::CoParents => (line, "┈"),
             };
             for x in l.from..=l.to {
@@ -246,13 +276,20 @@ impl Genogram<'_> {
             if let Some(j) = l.junction {
                 canvas.cell(j, l.y, "┬", style);
             }
-            if l.kind == CoupleKind::Former {
+            if matches!(l.kind, CoupleKind::Former | CoupleKind::Divorced) {
                 // the two strokes sit before the children's line, or mid-line
                 let (lo, hi) = (l.from, l.junction.map_or(l.to, |j| j - 1));
                 if hi - lo >= 1 {
                     let start = lo + (hi - lo - 1) / 2;
                     canvas.cell(start, l.y, "/", style);
                     canvas.cell(start + 1, l.y, "/", style);
+                }
+            }
+            if l.kind == CoupleKind::Separated {
+                // one stroke: separated, not (yet) divorced
+                let (lo, hi) = (l.from, l.junction.map_or(l.to, |j| j - 1));
+                if hi - lo >= 1 {
+                    canvas.cell(lo + (hi - lo) / 2, l.y, "/", style);
                 }
             }
         }
@@ -323,8 +360,25 @@ impl Genogram<'_> {
         if kinds(CoupleKind::Current) {
             items.push(("──".into(), "partners".into()));
         }
+        if kinds(CoupleKind::Married) {
+            items.push(("──".into(), "married".into()));
+        }
+        if kinds(CoupleKind::Cohabiting) {
+            items.push(("╌╌".into(), "living together".into()));
+        }
         if kinds(CoupleKind::Former) {
             items.push(("─//─".into(), "separated".into()));
+        }
+        if kinds(CoupleKind::Separated) {
+            items.push(("─/─".into(), "separated (not divorced)".into()));
+        }
+        if kinds(CoupleKind::Divorced) {
+            items.push(("─//─".into(), "divorced".into()));
+        }
+        for t in crate::domain::genogram::EmotionalTie::ALL {
+            if has(&|p| p.emotional == Some(*t)) {
+                items.push((t.mark().into(), format!("{} (tie to the client)", t.label())));
+            }
         }
         if kinds(CoupleKind::CoParents) {
             items.push(("┈┈".into(), "co-parents".into()));
