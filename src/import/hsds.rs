@@ -12,8 +12,8 @@ use serde_json::Value;
 use super::ImportRefused;
 use crate::domain::dates::parse_ymd;
 use crate::domain::directory::{
-    tidy_phone, DirectoryData, ImportedService, LocationRecord, OrganisationLink, OrganisationRecord,
-    PhoneRecord, ServiceRecord, SkippedRow,
+    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord,
+    OrganisationLink, OrganisationRecord, PhoneRecord, Reading, ServiceRecord, SkippedRow,
 };
 use crate::domain::text::{clean_line, clean_multiline, name_key};
 
@@ -498,22 +498,37 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
     let org_ids: BTreeSet<&String> = org_index.keys().collect();
     let mut svc_phones: HashMap<String, Vec<PhoneRecord>> = HashMap::new();
     let mut loc_phones: HashMap<String, Vec<PhoneRecord>> = HashMap::new();
+    let mut interpreted: Vec<Interpreted> = Vec::new();
     for row in &phone_rows {
         let r = R(row);
-        let number = tidy_phone(r.raw("number"));
-        if number.is_empty() {
-            skip(&mut skipped, &r, "phone has no number");
+        let parsed = parse_phones(r.raw("number"));
+        if parsed.is_empty() {
+            if says_no_phone(r.raw("number")) {
+                interpreted.push(Interpreted { reading: Reading::NoPhone, origin: r.origin() });
+            } else {
+                skip(&mut skipped, &r, "phone has no number");
+            }
             continue;
+        }
+        if parsed.len() > 1 {
+            interpreted.push(Interpreted { reading: Reading::SeveralPhones, origin: r.origin() });
         }
         let mut langs = vec![r.get(&["language", "languages"])];
         langs.extend(phone_langs.get(&r.id()).cloned().unwrap_or_default());
-        let phone = PhoneRecord {
-            number,
-            extension: r.get(&["extension"]),
-            kind: r.get(&["type"]),
-            description: r.get(&["description"]),
-            languages: join_nonempty(&langs, ", "),
-        };
+        let languages = join_nonempty(&langs, ", ");
+        let column_ext = r.get(&["extension"]);
+        let phones: Vec<PhoneRecord> = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| PhoneRecord {
+                number: p.number,
+                // the extension column belongs to the first number when the field had none inside
+                extension: if p.extension.is_empty() && i == 0 { column_ext.clone() } else { p.extension },
+                kind: r.get(&["type"]),
+                description: r.get(&["description"]),
+                languages: languages.clone(),
+            })
+            .collect();
         let (svc, sal, loc, org) = (
             r.get(&["service_id"]),
             r.get(&["service_at_location_id"]),
@@ -522,14 +537,14 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         );
         let sal_svc = sal_service.get(&sal).cloned().unwrap_or_default();
         if svc_ids.contains(&svc) {
-            svc_phones.entry(svc).or_default().push(phone);
+            svc_phones.entry(svc).or_default().extend(phones);
         } else if svc_ids.contains(&sal_svc) {
-            svc_phones.entry(sal_svc).or_default().push(phone);
+            svc_phones.entry(sal_svc).or_default().extend(phones);
         } else if loc_ids.contains(&loc) {
-            loc_phones.entry(loc).or_default().push(phone);
+            loc_phones.entry(loc).or_default().extend(phones);
         } else if org_ids.contains(&org) {
             if let Some(&i) = org_index.get(&org) {
-                data.organisations[i].phones.push(phone);
+                data.organisations[i].phones.extend(phones);
             }
         } else {
             let named = [
@@ -804,6 +819,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
 
     data.skipped = skipped;
     data.duplicates_collapsed = collapsed;
+    data.interpreted = interpreted;
     Ok(data)
 }
 

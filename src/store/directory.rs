@@ -15,8 +15,8 @@ use super::{now_db, Result, Store, StoreError};
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::directory::{
     fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, plan_typed_search, service_ref,
-    DirectoryData, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, ServiceEntry,
-    ServiceRecord, SkippedRow, TypedSearch, Verification,
+    DirectoryData, Interpreted, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, Reading,
+    ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
 use crate::domain::search::fts_query_with;
 use crate::domain::synonyms::directory_synonyms;
@@ -192,6 +192,8 @@ pub struct ImportReport {
     pub services: Counts,
     pub locations: Counts,
     pub duplicates_collapsed: usize,
+    /// What was read into values the file did not say plainly, each with where it was.
+    pub interpreted: Vec<Interpreted>,
     pub skipped: Vec<SkippedRow>,
     pub placeholder_organisations: Vec<PlaceholderOrganisation>,
 }
@@ -216,6 +218,15 @@ impl ImportReport {
                 "{} {were} merged into the first.",
                 count(self.duplicates_collapsed, "repeated row", "repeated rows")
             ));
+        }
+        let mut readings: Vec<Reading> = self.interpreted.iter().map(|i| i.reading).collect();
+        readings.sort_unstable();
+        readings.dedup();
+        for reading in readings {
+            let origins: Vec<&str> =
+                self.interpreted.iter().filter(|i| i.reading == reading).map(|i| i.origin.as_str()).collect();
+            out.push(format!("{}:", reading.summary(origins.len())));
+            out.push(format!("  {}", origins.join(", ")));
         }
         if self.skipped.is_empty() {
             out.push("No rows were skipped.".into());
@@ -781,6 +792,7 @@ pub(crate) fn import_in(
     let mut report = ImportReport {
         format: data.format.clone(),
         duplicates_collapsed: data.duplicates_collapsed,
+        interpreted: data.interpreted.clone(),
         skipped: data.skipped.clone(),
         ..Default::default()
     };

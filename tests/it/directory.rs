@@ -499,3 +499,61 @@ fn search_finds_services_by_what_they_offer_through_categories_and_synonyms() {
         }
     }
 }
+
+// ---- messy real directories (issue 20) -----------------------------------------------------
+
+fn phones_of(s: &caseload::store::directory::Service) -> Vec<(String, String)> {
+    s.phones.iter().map(|p| (p.number.clone(), p.extension.clone())).collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(n, e)| (n.to_string(), e.to_string())).collect()
+}
+
+#[test]
+fn phones_in_many_shapes_import_as_numbers_and_extensions_and_no_phone_as_none() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/phones").unwrap();
+    let eviction = store.resolve_service("Eviction defence").unwrap();
+    assert_eq!(
+        phones_of(&eviction),
+        pairs(&[("(312) 555-0106", ""), ("847-555-0100", "321"), ("618.555.0115", "")])
+    );
+    let benefits = store.resolve_service("Benefits appeals").unwrap();
+    assert_eq!(
+        phones_of(&benefits),
+        pairs(&[("3125550100", ""), ("312-555-0107", "715"), ("312-555-0108", "331")])
+    );
+    let desk = store.resolve_service("Court help desk").unwrap();
+    assert_eq!(
+        phones_of(&desk),
+        pairs(&[
+            ("1-800-LAW-REP-4", ""),
+            ("844-RIGHTS-9 (844-744-4879)", ""),
+            ("312-555-0109", ""),
+            ("312-555-0110", ""),
+            ("312-555-0111", ""),
+            ("312-555-0112", "9"),
+        ])
+    );
+    // "none" and "n/a" are no phone; the extension column still reaches its number
+    let org: Vec<(String, String)> =
+        desk.organisation.phones.iter().map(|p| (p.number.clone(), p.extension.clone())).collect();
+    assert_eq!(org, pairs(&[("312-555-0113", "44")]));
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    let no_phone: Vec<&str> = r
+        .interpreted
+        .iter()
+        .filter(|i| i.reading == caseload::domain::directory::Reading::NoPhone)
+        .map(|i| i.origin.as_str())
+        .collect();
+    assert_eq!(no_phone, vec!["phones.csv line 12", "phones.csv line 13", "phones.csv line 14"]);
+    let lines = r.lines().join("\n");
+    assert!(lines.contains("3 phone fields say there is no phone"), "{lines}");
+    assert!(lines.contains("2 phone fields hold several numbers"), "{lines}");
+    assert!(!lines.contains("no phone ext"), "{lines}");
+    // a second import changes nothing
+    let again = import(&mut store, "hsds-messy/phones").unwrap();
+    assert_eq!((again.services.unchanged, again.services.updated), (3, 0));
+}
