@@ -204,12 +204,7 @@ fn print_service(s: &Service, today: NaiveDate) {
     line("Email", &s.email);
     line("Website", &s.website);
     for l in &s.locations {
-        let place = [l.record.name.clone(), l.record.full_address()]
-            .into_iter()
-            .filter(|x| !x.is_empty())
-            .collect::<Vec<_>>()
-            .join(" — ");
-        line("Where", &place);
+        line("Where", &l.record.place_line());
         for p in &l.record.phones {
             line("Phone (there)", &p.display());
         }

@@ -299,9 +299,41 @@ pub struct LocationRecord {
     pub transport: String,
     pub hours: String,
     pub phones: Vec<PhoneRecord>,
+    /// Whose record the address came from when the file gave it to the organisation or the
+    /// service instead of a location (`CARRIED_BY_ORGANISATION`, `CARRIED_BY_SERVICE`); empty
+    /// for a location of the file itself.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub carried_by: String,
 }
 
+/// `LocationRecord::carried_by` of an address the file gave to the organisation.
+pub const CARRIED_BY_ORGANISATION: &str = "organisation";
+/// `LocationRecord::carried_by` of an address the file gave to the service itself.
+pub const CARRIED_BY_SERVICE: &str = "service";
+
 impl LocationRecord {
+    /// "address of the organisation" when the address came from another record than a location.
+    pub fn carried_note(&self) -> Option<&'static str> {
+        match self.carried_by.as_str() {
+            CARRIED_BY_ORGANISATION => Some("address of the organisation"),
+            CARRIED_BY_SERVICE => Some("address of the service"),
+            _ => None,
+        }
+    }
+
+    /// What a service's "Where" line says: name, address, and whose address it is.
+    pub fn place_line(&self) -> String {
+        let mut place = [self.name.clone(), self.full_address()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — ");
+        if let Some(note) = self.carried_note() {
+            place.push_str(&format!(" ({note})"));
+        }
+        place
+    }
+
     pub fn is_empty(&self) -> bool {
         self.name.is_empty() && self.address.is_empty() && self.town.is_empty() && self.postcode.is_empty()
     }

@@ -14,6 +14,7 @@ use crate::domain::dates::parse_ymd;
 use crate::domain::directory::{
     parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord,
     OrganisationLink, OrganisationRecord, PhoneRecord, Reading, ServiceRecord, SkippedRow,
+    CARRIED_BY_ORGANISATION, CARRIED_BY_SERVICE,
 };
 use crate::domain::text::{clean_line, clean_multiline, name_key};
 
@@ -120,6 +121,16 @@ fn source_id(id: &str) -> Option<String> {
 
 fn skip(out: &mut Vec<SkippedRow>, r: &R<'_>, reason: impl Into<String>) {
     out.push(SkippedRow { origin: r.origin(), reason: reason.into() });
+}
+
+/// Why a row's link could not be followed, never with an empty id: "refers to service s7,
+/// which is not in the file", or "names no service (its service_id is empty)".
+fn unknown_ref(what: &str, column: &str, id: &str) -> String {
+    if id.trim().is_empty() {
+        format!("names no {what} (its {column} is empty)")
+    } else {
+        format!("refers to {what} {}, which is not in the file", short_id(id))
+    }
 }
 
 fn short_id(id: &str) -> String {
@@ -324,6 +335,19 @@ pub fn hours_text(rows: &[&Row]) -> String {
     out.join("\n")
 }
 
+/// The address columns of an address row, into a location.
+fn fill_address(l: &mut LocationRecord, a: &Row) {
+    let a = R(a);
+    l.address = join_nonempty(
+        &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
+        ", ",
+    );
+    l.town = a.get(&["city"]);
+    l.region = a.get(&["state_province", "region"]);
+    l.postcode = a.get(&["postal_code"]);
+    l.country = a.get(&["country"]);
+}
+
 fn join_nonempty(parts: &[String], sep: &str) -> String {
     let mut seen: Vec<&str> = Vec::new();
     for p in parts {
@@ -437,32 +461,53 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         }
     }
 
-    // addresses, by location
-    let mut address_of: HashMap<String, (u8, &Row)> = HashMap::new();
+    // addresses, by location, else by the service or the organisation the file gave them to
+    let svc_ids: BTreeSet<String> = svc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
+    let mut address_of: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
+    let mut svc_address: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
+    let mut org_address: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
     let loc_ids: BTreeSet<String> = loc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
     for row in &addr_rows {
         let r = R(row);
         let loc = r.get(&["location_id"]);
-        if !loc_ids.contains(&loc) {
-            skip(
-                &mut skipped,
-                &r,
-                format!("address refers to location {}, which is not in the file", short_id(&loc)),
-            );
-            continue;
-        }
+        let svc = r.get(&["service_id"]);
+        let org = r.get(&["organization_id", "organisation_id"]);
         let kind = r.get(&["address_type"]).to_lowercase();
         let rank = if row.origin.contains("postal") || kind == "postal" { 1 } else { 0 };
-        match address_of.get(&loc) {
+        let (by, key) = if loc_ids.contains(&loc) {
+            (&mut address_of, loc)
+        } else if svc_ids.contains(&svc) {
+            (&mut svc_address, svc)
+        } else if org_index.contains_key(&org) {
+            (&mut org_address, org)
+        } else {
+            let named = [
+                ("location", "location_id", &loc),
+                ("service", "service_id", &svc),
+                ("organisation", "organization_id", &org),
+            ]
+            .into_iter()
+            .find(|(_, _, v)| !v.is_empty());
+            let reason = match named {
+                Some((what, col, id)) => format!("address {}", unknown_ref(what, col, id)),
+                None => {
+                    "address names no location, service or organisation (its location_id, service_id and \
+                         organization_id are empty)"
+                        .to_string()
+                }
+            };
+            skip(&mut skipped, &r, reason);
+            continue;
+        };
+        match by.get(&key) {
             Some((best, _)) if *best <= rank => {}
             _ => {
-                address_of.insert(loc, (rank, row));
+                by.insert(key, (rank, row));
             }
         }
     }
 
     // schedules, by who they are for
-    let svc_ids: BTreeSet<String> = svc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
     let sal_service: HashMap<String, String> = sal_rows
         .iter()
         .map(|r| (R(r).id(), R(r).get(&["service_id"])))
@@ -584,15 +629,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             ..Default::default()
         };
         if let Some((_, a)) = address_of.get(&id) {
-            let a = R(a);
-            l.address = join_nonempty(
-                &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
-                ", ",
-            );
-            l.town = a.get(&["city"]);
-            l.region = a.get(&["state_province", "region"]);
-            l.postcode = a.get(&["postal_code"]);
-            l.country = a.get(&["country"]);
+            fill_address(&mut l, a);
         }
         if !id.is_empty() {
             loc_index.insert(id, data.locations.len());
@@ -638,12 +675,12 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             (false, _) => skip(
                 &mut skipped,
                 &r,
-                format!("category link refers to service {}, which is not in the file", short_id(&svc)),
+                format!("category link {}", unknown_ref("service", "service_id", &svc)),
             ),
             (true, None) => skip(
                 &mut skipped,
                 &r,
-                format!("category link refers to taxonomy term {}, which is not in the file", short_id(&tax)),
+                format!("category link {}", unknown_ref("taxonomy term", "taxonomy_id", &tax)),
             ),
         }
     }
@@ -656,10 +693,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
                 None => skip(
                     &mut skipped,
                     &r,
-                    format!(
-                        "attribute refers to taxonomy term {}, which is not in the file",
-                        short_id(&term)
-                    ),
+                    format!("attribute {}", unknown_ref("taxonomy term", "taxonomy_term_id", &term)),
                 ),
             }
         }
@@ -804,17 +838,69 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             (None, _) => skip(
                 &mut skipped,
                 &r,
-                format!("service-at-location refers to service {}, which is not in the file", short_id(&svc)),
+                format!("service-at-location {}", unknown_ref("service", "service_id", &svc)),
             ),
             (_, None) => skip(
                 &mut skipped,
                 &r,
-                format!(
-                    "service-at-location refers to location {}, which is not in the file",
-                    short_id(&loc)
-                ),
+                format!("service-at-location {}", unknown_ref("location", "location_id", &loc)),
             ),
         }
+    }
+
+    // addresses the file gave to a service itself, or to its organisation, instead of a location:
+    // each becomes a place of the service, marked with whose address it is
+    for (svc, (_, a)) in &svc_address {
+        let Some(&s) = svc_index.get(svc) else { continue };
+        let mut l = LocationRecord {
+            source_id: source_id(svc).map(|id| format!("service {id} address")),
+            carried_by: CARRIED_BY_SERVICE.into(),
+            ..Default::default()
+        };
+        fill_address(&mut l, a);
+        let org = match data.services[s].organisation {
+            OrganisationLink::InFile(o) => Some(o),
+            OrganisationLink::Missing { .. } => None,
+        };
+        data.services[s].locations.push(data.locations.len());
+        data.locations.push((l, org));
+        interpreted.push(Interpreted { reading: Reading::AddressOfService, origin: R(a).origin() });
+    }
+    let mut org_place: HashMap<usize, usize> = HashMap::new();
+    let org_address: HashMap<usize, &Row> =
+        org_address.iter().filter_map(|(id, (_, a))| org_index.get(id).map(|&i| (i, *a))).collect();
+    for s in 0..data.services.len() {
+        let OrganisationLink::InFile(o) = data.services[s].organisation else { continue };
+        let Some(a) = org_address.get(&o) else { continue };
+        let has_address = data.services[s]
+            .locations
+            .iter()
+            .any(|&l| !data.locations[l].0.address.is_empty() || !data.locations[l].0.town.is_empty());
+        if has_address {
+            continue;
+        }
+        let place = match org_place.get(&o) {
+            Some(&p) => p,
+            None => {
+                let mut l = LocationRecord {
+                    source_id: data.organisations[o]
+                        .source_id
+                        .as_ref()
+                        .map(|id| format!("organisation {id} address")),
+                    carried_by: CARRIED_BY_ORGANISATION.into(),
+                    ..Default::default()
+                };
+                fill_address(&mut l, a);
+                data.locations.push((l, Some(o)));
+                org_place.insert(o, data.locations.len() - 1);
+                data.locations.len() - 1
+            }
+        };
+        data.services[s].locations.push(place);
+        interpreted.push(Interpreted {
+            reading: Reading::AddressOfOrganisation,
+            origin: data.services[s].origin.clone(),
+        });
     }
 
     data.skipped = skipped;

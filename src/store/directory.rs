@@ -527,7 +527,7 @@ impl Store {
         let categories = cats.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut locs = self.conn.prepare_cached(
             "SELECT l.id, l.name, l.description, l.address, l.town, l.region, l.postcode, l.country, l.transport, \
-             l.hours, l.source_id FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
+             l.hours, l.source_id, l.carried_by FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
              WHERE sl.service_id = ?1 ORDER BY l.id",
         )?;
         let mut locations: Vec<Location> = locs
@@ -546,6 +546,7 @@ impl Store {
                         hours: r.get(9)?,
                         source_id: r.get(10)?,
                         phones: Vec::new(),
+                        carried_by: r.get(11)?,
                     },
                 })
             })?
@@ -976,8 +977,8 @@ fn insert_location(
     execute_location(
         tx,
         "INSERT INTO locations (organisation_id, name, description, address, town, region, postcode, country, \
-         transport, hours, source_id, import_fingerprint, created_at, updated_at) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
+         transport, hours, source_id, import_fingerprint, created_at, updated_at, carried_by) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,?14)",
         l,
         org,
         fp,
@@ -1010,7 +1011,7 @@ fn upsert_location(
                 tx,
                 "UPDATE locations SET organisation_id=?1, name=?2, description=?3, address=?4, town=?5, region=?6, \
                  postcode=?7, country=?8, transport=?9, hours=?10, source_id=?11, import_fingerprint=?12, \
-                 updated_at=?13 WHERE id=?14",
+                 updated_at=?13, carried_by=?14 WHERE id=?15",
                 l,
                 org,
                 Some(&fp),
@@ -1107,6 +1108,7 @@ fn execute_location(
         &l.source_id,
         &fp,
         &now,
+        &l.carried_by,
     ];
     if let Some(id) = &id {
         values.push(id);

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("migrations/0011_open_case_indexes.sql")),
     (12, include_str!("migrations/0012_time_report_index.sql")),
     (13, include_str!("migrations/0013_appointment_history.sql")),
+    (14, include_str!("migrations/0014_directory_address_carrier.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -190,3 +190,28 @@ fn show_prints_each_phone_as_number_and_extension() {
     assert_eq!(v["phones"][1]["number"], "847-555-0100");
     assert_eq!(v["phones"][1]["extension"], "321");
 }
+
+/// Issue 20 point 2: `directory show` says where, from whichever record carries the address.
+#[test]
+fn show_marks_an_address_taken_from_the_organisation() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["directory", "import", fixture("hsds-messy/addresses").to_str().unwrap()]);
+    assert!(stdout(&o).contains("2 addresses taken from their organisation"), "{}", stdout(&o));
+    let shown = stdout(&caseload(&db, &["directory", "show", "Tenant hotline"]));
+    assert!(
+        shown.contains("150 Court Street, Northfield, IL 60601, US (address of the organisation)"),
+        "{shown}"
+    );
+    let v = json(&caseload(
+        &db,
+        &["directory", "import", fixture("hsds-messy/addresses").to_str().unwrap(), "--json"],
+    ));
+    let of_org: Vec<&serde_json::Value> = v["interpreted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["reading"] == "address-of-organisation")
+        .map(|i| &i["origin"])
+        .collect();
+    assert_eq!(of_org, vec!["services.csv line 2", "services.csv line 3"]);
+}

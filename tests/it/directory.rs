@@ -557,3 +557,67 @@ fn phones_in_many_shapes_import_as_numbers_and_extensions_and_no_phone_as_none()
     let again = import(&mut store, "hsds-messy/phones").unwrap();
     assert_eq!((again.services.unchanged, again.services.updated), (3, 0));
 }
+
+#[test]
+fn addresses_given_to_the_organisation_or_the_service_say_where_and_whose_they_are() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/addresses").unwrap();
+    // no location link at all: the organisation's address, marked as such
+    let hotline = store.resolve_service("Tenant hotline").unwrap();
+    assert_eq!(hotline.locations.len(), 1);
+    let place = &hotline.locations[0].record;
+    assert_eq!((place.address.as_str(), place.town.as_str()), ("150 Court Street", "Northfield"));
+    assert_eq!(
+        place.place_line(),
+        "150 Court Street, Northfield, IL 60601, US (address of the organisation)"
+    );
+    // a location without an address: the location stays, the organisation's address is added
+    let clinic = store.resolve_service("Family court clinic").unwrap();
+    let lines: Vec<String> = clinic.locations.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "Northfield courthouse desk".to_string(),
+            "150 Court Street, Northfield, IL 60601, US (address of the organisation)".to_string()
+        ]
+    );
+    // the service's own address, with its leading zero
+    let mobile = store.resolve_service("Mobile housing advice").unwrap();
+    assert_eq!(mobile.locations.len(), 1);
+    assert_eq!(
+        mobile.locations[0].record.place_line(),
+        "9 Harbour Road, Riverbend, CT 06010, US (address of the service)"
+    );
+    // a location's own address wins over the organisation's
+    let repairs = store.resolve_service("Repairs advice").unwrap();
+    let lines: Vec<String> = repairs.locations.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(lines, vec!["Riverbend drop-in — 2 Mill Row, Riverbend, CT 06011, US".to_string()]);
+    // the list shows the town
+    let list = store.services_page(0, 10).unwrap();
+    let hot = list.iter().find(|s| s.name == "Tenant hotline").unwrap();
+    assert_eq!(hot.town, "Northfield");
+    // the report says what was interpreted, and each skip names the file, the line and what was missing
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!(count(Reading::AddressOfOrganisation), 2);
+    assert_eq!(count(Reading::AddressOfService), 1);
+    let text = r.lines().join("\n");
+    assert!(text.contains("2 addresses taken from their organisation"), "{text}");
+    assert!(text.contains("1 address taken from the service's own record"), "{text}");
+    let skips: Vec<String> = r.skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+    assert_eq!(
+        skips,
+        vec![
+            "physical_addresses.csv line 6: address names no location, service or organisation (its location_id, \
+             service_id and organization_id are empty)",
+            "physical_addresses.csv line 7: address refers to location loc9, which is not in the file",
+            "physical_addresses.csv line 8: address refers to organisation org9, which is not in the file",
+            "services_at_location.csv line 4: service-at-location names no location (its location_id is empty)",
+        ]
+    );
+    // importing the same folder again changes nothing
+    let again = import(&mut store, "hsds-messy/addresses").unwrap();
+    assert_eq!((again.locations.added, again.locations.updated), (0, 0));
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
+}

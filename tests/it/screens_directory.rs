@@ -200,3 +200,21 @@ fn the_service_screen_shows_each_phone_with_its_extension() {
     assert!(s.contains("312-555-0108 ext. 331"), "{s}");
     assert!(s.contains("3125550100"), "{s}");
 }
+
+/// Issue 20 point 2: the service screen says where, marking an address of the organisation.
+#[test]
+fn the_service_screen_marks_an_address_of_the_organisation() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/addresses");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "hotline");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("150 Court Street, Northfield, IL 60601, US (address of the"), "{s}");
+}
