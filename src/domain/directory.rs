@@ -715,6 +715,8 @@ pub enum Reading {
     AddressOfService,
     /// A closing time before the opening time read as afternoon (12-hour times without am/pm).
     Afternoon,
+    /// A service's opening hours came from its organisation's schedule.
+    HoursOfOrganisation,
 }
 
 impl Reading {
@@ -731,6 +733,9 @@ impl Reading {
             }
             Reading::AddressOfOrganisation => ("address", "addresses", "taken from their organisation"),
             Reading::AddressOfService => ("address", "addresses", "taken from the service's own record"),
+            Reading::HoursOfOrganisation => {
+                ("service's opening hours", "services' opening hours", "taken from their organisation")
+            }
             Reading::Afternoon => {
                 ("opening time", "opening times", "read as afternoon (12-hour times without am/pm) — check")
             }

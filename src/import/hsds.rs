@@ -211,10 +211,33 @@ fn weekday(s: &str) -> Option<usize> {
     if s.len() < 2 {
         return None;
     }
+    // "Mondays", "Tues.", "Thurs"
+    let s = s.trim_end_matches('.');
+    let s = if s.len() > 6 && s.ends_with("days") { &s[..s.len() - 1] } else { s };
     NAMES
         .iter()
-        .position(|n| n.starts_with(&s) && s.len() >= 3)
+        .position(|n| n.starts_with(s) && s.len() >= 3)
         .or_else(|| CODES.iter().position(|c| *c == s))
+}
+
+/// One token of a weekday column: a day (`1`, `Mon`, `Tuesdays`) or a range (`Mon-Fri`).
+fn days_of(token: &str) -> Option<Vec<usize>> {
+    if let Some((a, b)) = token.split_once(['-', '–']) {
+        let (a, b) = (weekday(a)?, weekday(b)?);
+        return (a <= b).then(|| (a..=b).collect());
+    }
+    weekday(token).map(|d| vec![d])
+}
+
+/// A closing time before the opening time, as 12-hour times without am/pm are written
+/// (`10:00`–`4:00`): the closing time read as afternoon (`16:00`). Midnight is left alone.
+fn afternoon_closing(opens: &str, closes: &str) -> Option<String> {
+    let hm = |t: &str| -> Option<(u32, u32)> {
+        let (h, m) = t.split_once(':')?;
+        Some((h.parse().ok()?, m.parse().ok()?))
+    };
+    let (o, (ch, cm)) = (hm(opens)?, hm(closes)?);
+    ((1..12).contains(&ch) && (ch, cm) < o && (ch + 12, cm) > o).then(|| format!("{:02}:{cm:02}", ch + 12))
 }
 
 const DAY_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -256,6 +279,14 @@ fn day_ranges(days: &[usize]) -> String {
 /// Opening hours as one text: weekly times grouped by day ("Mon–Wed 09:00–17:00"), holiday
 /// closures, and descriptions. Anything that cannot be read is kept as given.
 pub fn hours_text(rows: &[&Row]) -> String {
+    hours_noting(rows, &mut Vec::new())
+}
+
+/// `hours_text`, noting each time it read as afternoon (12-hour times without am/pm). A day
+/// with both times empty is closed; a closing time before the opening time is read as pm and
+/// marked "check".
+fn hours_noting(rows: &[&Row], interpreted: &mut Vec<Interpreted>) -> String {
+    let mut closed_days: Vec<usize> = Vec::new();
     let mut by_time: Vec<(String, Vec<usize>)> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
     let push_line = |lines: &mut Vec<String>, l: String| {
@@ -268,7 +299,13 @@ pub fn hours_text(rows: &[&Row]) -> String {
         let (opens, closes) = (r.get(&["opens_at"]), r.get(&["closes_at"]));
         let readable_times = clock(&opens).is_some() && clock(&closes).is_some();
         let times = match (clock(&opens), clock(&closes)) {
-            (Some(o), Some(c)) => Some(format!("{o}–{c}")),
+            (Some(o), Some(c)) => match afternoon_closing(&o, &c) {
+                Some(pm) => {
+                    interpreted.push(Interpreted { reading: Reading::Afternoon, origin: row.origin.clone() });
+                    Some(format!("{o}–{pm} (closing time read as pm — check)"))
+                }
+                None => Some(format!("{o}–{c}")),
+            },
             _ if opens.is_empty() && closes.is_empty() => None,
             _ => Some(format!("{opens}–{closes}").trim_matches('–').to_string()),
         };
@@ -292,7 +329,12 @@ pub fn hours_text(rows: &[&Row]) -> String {
         let days: Option<Vec<usize>> = if day_text.is_empty() {
             None
         } else {
-            day_text.split([',', ' ']).filter(|d| !d.is_empty()).map(weekday).collect()
+            day_text
+                .split([',', ' ', ';'])
+                .filter(|d| !d.is_empty())
+                .map(days_of)
+                .collect::<Option<Vec<Vec<usize>>>>()
+                .map(|v| v.concat())
         };
         match (days, &times) {
             (Some(days), Some(t)) if readable_times && !days.is_empty() => {
@@ -300,6 +342,9 @@ pub fn hours_text(rows: &[&Row]) -> String {
                     Some((_, d)) => d.extend(days),
                     None => by_time.push((t.clone(), days)),
                 }
+            }
+            (Some(days), None) if !days.is_empty() && opens.is_empty() && closes.is_empty() => {
+                closed_days.extend(days);
             }
             _ if day_text.is_empty() && times.is_none() => {}
             _ => {
@@ -317,6 +362,11 @@ pub fn hours_text(rows: &[&Row]) -> String {
         push_line(&mut lines, desc);
         let notes = r.text(&["notes"]);
         push_line(&mut lines, notes);
+    }
+    let open_days: BTreeSet<usize> = by_time.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+    closed_days.retain(|d| !open_days.contains(d));
+    if !closed_days.is_empty() {
+        by_time.push(("closed".to_string(), closed_days));
     }
     let mut weekly: Vec<(usize, String)> = by_time
         .into_iter()
@@ -515,19 +565,40 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         .collect();
     let mut svc_hours: HashMap<String, Vec<&Row>> = HashMap::new();
     let mut loc_hours: HashMap<String, Vec<&Row>> = HashMap::new();
+    let mut org_hours: HashMap<usize, Vec<&Row>> = HashMap::new();
     for row in &sched_rows {
         let r = R(row);
         let svc = r.get(&["service_id"]);
-        let sal = sal_service.get(&r.get(&["service_at_location_id"])).cloned().unwrap_or_default();
+        let sal_id = r.get(&["service_at_location_id"]);
+        let sal = sal_service.get(&sal_id).cloned().unwrap_or_default();
         let loc = r.get(&["location_id"]);
+        let org = r.get(&["organization_id", "organisation_id"]);
         if svc_ids.contains(&svc) {
             svc_hours.entry(svc).or_default().push(row);
         } else if svc_ids.contains(&sal) {
             svc_hours.entry(sal).or_default().push(row);
         } else if loc_ids.contains(&loc) && svc.is_empty() {
             loc_hours.entry(loc).or_default().push(row);
+        } else if let (Some(&o), true) = (org_index.get(&org), svc.is_empty() && loc.is_empty()) {
+            org_hours.entry(o).or_default().push(row);
         } else {
-            skip(&mut skipped, &r, "schedule is not linked to a service or location in the file");
+            let named = [
+                ("service", "service_id", &svc),
+                ("service-at-location", "service_at_location_id", &sal_id),
+                ("location", "location_id", &loc),
+                ("organisation", "organization_id", &org),
+            ]
+            .into_iter()
+            .find(|(_, _, v)| !v.is_empty());
+            let reason = match named {
+                Some((what, col, id)) => format!("schedule {}", unknown_ref(what, col, id)),
+                None => {
+                    "schedule names no service, location or organisation (its service_id, location_id and \
+                         organization_id are empty)"
+                        .to_string()
+                }
+            };
+            skip(&mut skipped, &r, reason);
         }
     }
 
@@ -624,7 +695,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             name: r.get(&["name"]),
             description: r.text(&["description"]),
             transport: r.text(&["transportation"]),
-            hours: loc_hours.get(&id).map(|v| hours_text(v)).unwrap_or_default(),
+            hours: loc_hours.get(&id).map(|v| hours_noting(v, &mut interpreted)).unwrap_or_default(),
             phones: loc_phones.remove(&id).unwrap_or_default(),
             ..Default::default()
         };
@@ -699,6 +770,12 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         }
         // attributes of anything other than a service are not directory details
     }
+
+    // an organisation's own schedule, read once, for its services that have none
+    let mut org_hours_read: Vec<(usize, Vec<&Row>)> = org_hours.into_iter().collect();
+    org_hours_read.sort_by_key(|(o, _)| *o);
+    let org_hours: HashMap<usize, String> =
+        org_hours_read.into_iter().map(|(o, rows)| (o, hours_noting(&rows, &mut interpreted))).collect();
 
     // services
     let mut svc_index: HashMap<String, usize> = HashMap::new();
@@ -803,7 +880,15 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             status: if status.is_empty() { "active".into() } else { status },
             email: r.get(&["email"]),
             website: r.get(&["url", "website"]),
-            hours: svc_hours.get(&id).map(|v| hours_text(v)).unwrap_or_default(),
+            hours: match (svc_hours.get(&id), &organisation) {
+                (Some(v), _) => hours_noting(v, &mut interpreted),
+                (None, OrganisationLink::InFile(o)) if org_hours.contains_key(o) => {
+                    interpreted
+                        .push(Interpreted { reading: Reading::HoursOfOrganisation, origin: r.origin() });
+                    format!("Hours of the organisation: {}", org_hours[o])
+                }
+                _ => String::new(),
+            },
             eligibility: join_nonempty(&eligibility, "\n"),
             fees: join_nonempty(&fees, "\n"),
             languages,
@@ -905,6 +990,11 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
 
     data.skipped = skipped;
     data.duplicates_collapsed = collapsed;
+    // in the order of the file: by file, then by line
+    interpreted.sort_by_key(|i| {
+        let (file, line) = i.origin.rsplit_once(" line ").unwrap_or((i.origin.as_str(), ""));
+        (i.reading, file.to_string(), line.parse::<usize>().unwrap_or(0), i.origin.clone())
+    });
     data.interpreted = interpreted;
     Ok(data)
 }
@@ -1163,6 +1253,32 @@ mod tests {
             "Thu, Fri 10:00–18:00\nNot on public holidays."
         );
         assert_eq!(day_ranges(&[0, 1, 2, 3, 4, 6]), "Mon–Fri, Sun");
+    }
+
+    #[test]
+    fn closed_days_afternoon_times_names_and_ranges_read_as_a_person_would() {
+        let rows = [
+            row(&[("weekday", "Mondays"), ("opens_at", "9:00"), ("closes_at", "17:00")]),
+            row(&[("weekday", "Tue-Thu"), ("opens_at", "10:00"), ("closes_at", "4:00")]),
+            row(&[("weekday", "Fri"), ("opens_at", "9:00"), ("closes_at", "00:00")]),
+            row(&[("weekday", "Saturday"), ("opens_at", ""), ("closes_at", "")]),
+            row(&[("weekday", "7"), ("opens_at", ""), ("closes_at", "")]),
+            // a day both open and listed empty is open
+            row(&[("weekday", "1"), ("opens_at", ""), ("closes_at", "")]),
+        ];
+        let refs: Vec<&Row> = rows.iter().collect();
+        let mut noted = Vec::new();
+        assert_eq!(
+            hours_noting(&refs, &mut noted),
+            "Mon 09:00–17:00; Tue–Thu 10:00–16:00 (closing time read as pm — check); Fri 09:00–00:00; Sat, Sun closed"
+        );
+        assert_eq!(noted.len(), 1);
+        assert_eq!(noted[0].reading, Reading::Afternoon);
+        assert_eq!(afternoon_closing("10:00", "04:00").as_deref(), Some("16:00"));
+        assert_eq!(afternoon_closing("09:00", "17:00"), None);
+        assert_eq!(afternoon_closing("18:00", "05:00"), None, "an evening to early morning stays as given");
+        assert_eq!(days_of("Mon-Fri"), Some(vec![0, 1, 2, 3, 4]));
+        assert_eq!(days_of("Fri-Mon"), None);
     }
 
     #[test]

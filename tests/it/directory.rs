@@ -621,3 +621,47 @@ fn addresses_given_to_the_organisation_or_the_service_say_where_and_whose_they_a
     assert_eq!((again.locations.added, again.locations.updated), (0, 0));
     assert_eq!((again.services.added, again.services.updated), (0, 0));
 }
+
+#[test]
+fn schedules_with_day_names_short_times_closed_days_and_12_hour_times_read_in_words() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/schedules").unwrap();
+    let walk_in = store.resolve_service("Walk-in advice").unwrap();
+    assert_eq!(
+        walk_in.hours,
+        "Mon, Tue, Thu 09:00–17:00; Wed 10:00–16:00 (closing time read as pm — check); Fri 09:00–12:30; \
+         Sat, Sun closed"
+    );
+    let phone = store.resolve_service("Phone advice").unwrap();
+    assert_eq!(
+        phone.hours,
+        "Hours of the organisation: Mon, Tue 08:30–17:00 (closing time read as pm — check)"
+    );
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!(count(Reading::Afternoon), 3);
+    assert_eq!(count(Reading::HoursOfOrganisation), 1);
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains("3 opening times read as afternoon (12-hour times without am/pm) — check"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "regular_schedules.csv line 4, regular_schedules.csv line 9, regular_schedules.csv line 10"
+        ),
+        "{text}"
+    );
+    let skips: Vec<String> = r.skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+    assert_eq!(
+        skips,
+        vec![
+            "regular_schedules.csv line 11: schedule refers to service svc9, which is not in the file",
+            "regular_schedules.csv line 12: schedule names no service, location or organisation (its service_id, \
+             location_id and organization_id are empty)",
+        ]
+    );
+    let again = import(&mut store, "hsds-messy/schedules").unwrap();
+    assert_eq!((again.services.unchanged, again.services.updated), (2, 0));
+}

@@ -218,3 +218,23 @@ fn the_service_screen_marks_an_address_of_the_organisation() {
     let s = screen(&mut app, 100, 24);
     assert!(s.contains("150 Court Street, Northfield, IL 60601, US (address of the"), "{s}");
 }
+
+/// Issue 20 point 3: the service screen shows opening hours in words, a closed day as closed
+/// and a 12-hour closing time read as pm marked "check".
+#[test]
+fn the_service_screen_shows_opening_hours_in_words() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/schedules");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "walk");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("Wed 10:00–16:00 (closing time read as pm — check)"), "{s}");
+    assert!(s.contains("Sat, Sun closed"), "{s}");
+}
