@@ -678,6 +678,8 @@ pub struct DirectoryData {
     pub duplicates_collapsed: usize,
     /// Values read into something the file did not say plainly (see `Reading`).
     pub interpreted: Vec<Interpreted>,
+    /// What the reader had to assume about the files (no datapackage.json, a listed file absent).
+    pub assumed: Vec<String>,
 }
 
 /// Who runs an imported service.

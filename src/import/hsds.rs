@@ -214,10 +214,7 @@ fn weekday(s: &str) -> Option<usize> {
     // "Mondays", "Tues.", "Thurs"
     let s = s.trim_end_matches('.');
     let s = if s.len() > 6 && s.ends_with("days") { &s[..s.len() - 1] } else { s };
-    NAMES
-        .iter()
-        .position(|n| n.starts_with(s) && s.len() >= 3)
-        .or_else(|| CODES.iter().position(|c| *c == s))
+    NAMES.iter().position(|n| n.starts_with(s) && s.len() >= 3).or_else(|| CODES.iter().position(|c| *c == s))
 }
 
 /// One token of a weekday column: a day (`1`, `Mon`, `Tuesdays`) or a range (`Mon-Fri`).

@@ -192,6 +192,8 @@ pub struct ImportReport {
     pub services: Counts,
     pub locations: Counts,
     pub duplicates_collapsed: usize,
+    /// What the reader assumed about the files (no datapackage.json, a listed file absent).
+    pub assumed: Vec<String>,
     /// What was read into values the file did not say plainly, each with where it was.
     pub interpreted: Vec<Interpreted>,
     pub skipped: Vec<SkippedRow>,
@@ -202,6 +204,9 @@ impl ImportReport {
     /// The report as plain lines, for the CLI and the TUI.
     pub fn lines(&self) -> Vec<String> {
         let mut out = vec![format!("Read as: {}", self.format)];
+        for a in &self.assumed {
+            out.push(format!("Assumed: {a}."));
+        }
         for (what, c) in [
             ("organisations", self.organisations),
             ("services", self.services),
@@ -794,6 +799,7 @@ pub(crate) fn import_in(
         format: data.format.clone(),
         duplicates_collapsed: data.duplicates_collapsed,
         interpreted: data.interpreted.clone(),
+        assumed: data.assumed.clone(),
         skipped: data.skipped.clone(),
         ..Default::default()
     };

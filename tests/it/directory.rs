@@ -317,7 +317,7 @@ fn unreadable_files_refuse_the_whole_import_and_change_nothing() {
         ("hsds-broken/missing-columns", "services.csv has no \"name\" column"),
         ("hsds-broken/bad-utf8", "services.csv is not UTF-8"),
         ("hsds-broken/broken-quoting", "services.csv cannot be read: line 2: a quoted field"),
-        ("hsds-broken/not-a-package", "has no datapackage.json"),
+        ("hsds-messy/not-hsds-folder", "none of its CSV files is named as an HSDS table"),
         ("hsds-broken/not-hsds.json", "not HSDS"),
         ("hsds-broken/broken.json", "not valid JSON (line 2"),
         ("hsds-broken/no-such-folder", "There is nothing at"),
@@ -664,4 +664,52 @@ fn schedules_with_day_names_short_times_closed_days_and_12_hour_times_read_in_wo
     );
     let again = import(&mut store, "hsds-messy/schedules").unwrap();
     assert_eq!((again.services.unchanged, again.services.updated), (2, 0));
+}
+
+#[test]
+fn a_folder_without_datapackage_json_is_read_by_file_names_and_says_so() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/no-package").unwrap();
+    assert_eq!(r.format, "HSDS 1.x/2.x CSV tables (no datapackage.json)");
+    assert_eq!((r.organisations.added, r.services.added), (1, 1));
+    assert_eq!(
+        r.assumed,
+        vec![
+            "there is no datapackage.json: the tables were read by their file names and headers \
+             (organizations.csv as organization, phones.csv as phone, services.csv as service)"
+        ]
+    );
+    assert!(
+        r.lines().iter().any(|l| l.starts_with("Assumed: there is no datapackage.json")),
+        "{:?}",
+        r.lines()
+    );
+    let s = store.resolve_service("Debt clinic").unwrap();
+    assert_eq!(s.organisation.name, "Westbrook Debt Advice");
+    assert_eq!((s.phones[0].number.as_str(), s.phones[0].extension.as_str()), ("312-555-0120", "5"));
+    // the one-table folder that used to be refused is read too
+    let r = import(&mut store, "hsds-broken/not-a-package").unwrap();
+    assert_eq!(r.services.added, 1);
+}
+
+#[test]
+fn a_datapackage_that_does_not_match_its_files_is_read_from_what_is_there() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/package-mismatch").unwrap();
+    assert_eq!(r.format, "HSDS 1.x/2.x datapackage (CSV)");
+    assert_eq!(
+        r.assumed,
+        vec![
+            "datapackage.json lists organizations.csv, which is not there; data/organizations.csv was read instead",
+            "datapackage.json lists services.csv, which is not there; data/services.csv was read instead",
+            "datapackage.json lists locations.csv, but there is no such file: read without it",
+        ]
+    );
+    let s = store.resolve_service("Custody advice").unwrap();
+    assert_eq!(s.organisation.name, "Southport Family Law Centre");
+    assert!(!s.organisation.placeholder);
+    let again = import(&mut store, "hsds-messy/package-mismatch").unwrap();
+    assert_eq!((again.services.unchanged, again.organisations.unchanged), (1, 1));
 }
