@@ -175,7 +175,17 @@ pub fn says_no_phone(raw: &str) -> bool {
 /// field (`; ` or ` or `), each listed on its own, and words for no phone (`no phone`, `none`,
 /// `n/a`): no numbers at all. The digits and their grouping are kept as given.
 pub fn parse_phones(raw: &str) -> Vec<ParsedPhone> {
-    let s = tidy_phone(raw);
+    // zero-width characters go, curly quotes are read as straight ones
+    let raw: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .map(|c| match c {
+            '\u{201C}' | '\u{201D}' => '"',
+            '\u{2018}' | '\u{2019}' => '\'',
+            c => c,
+        })
+        .collect();
+    let s = tidy_phone(&raw);
     if s.is_empty() || says_no_phone(&s) {
         return Vec::new();
     }
@@ -900,6 +910,57 @@ mod tests {
         // text that is not a number is kept as given, never dropped
         assert_eq!(one("ring the front desk"), n("ring the front desk", ""));
         assert!(!says_no_phone("ring the front desk"));
+    }
+
+    /// Every phone read from any shape, with any decoration around it, is clean: no control or
+    /// zero-width character, nothing empty, no whitespace at either end.
+    #[test]
+    fn no_parsed_phone_holds_a_control_character_or_stray_whitespace() {
+        let shapes = [
+            "(312) 938-2106",
+            "847-564-4800 ext. 321",
+            "618.594.6615 x 715",
+            "3125542000x331",
+            "1-800-LAW-REP-4",
+            "844-RIGHTS-9 (844-744-4879)",
+            "312-555-0109; 312-555-0110",
+            "312-555-0111 or 312-555-0112 x 9",
+            "no phone",
+            "n/a",
+            "ring the desk",
+        ];
+        let around = [
+            ("", ""),
+            ("  ", "\t"),
+            ("\n", "\r\n"),
+            ("\u{200B}", "\u{FEFF}"),
+            ("\u{7}", "\u{0}"),
+            ("\"", "\""),
+            ("\u{201C}", "\u{201D}"),
+            (" \u{200B} ", " ; "),
+        ];
+        let inside = ["", "\u{200B}", "\t", "\u{1b}"];
+        let mut seen = 0;
+        for shape in shapes {
+            for (before, after) in around {
+                for mark in inside {
+                    let raw = format!("{before}{}{after}", shape.replacen(' ', &format!(" {mark}"), 1));
+                    for p in parse_phones(&raw) {
+                        for v in [&p.number, &p.extension] {
+                            assert!(
+                                !v.chars().any(|c| c.is_control() || matches!(c, '\u{200B}' | '\u{FEFF}')),
+                                "{raw:?} → {v:?}"
+                            );
+                            assert_eq!(v.trim(), v.as_str(), "{raw:?} → {v:?}");
+                        }
+                        assert!(!p.number.is_empty(), "{raw:?}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 200, "{seen}");
+        assert_eq!(parse_phones("\u{201C}847-564-4800 x 12\u{201D}")[0].extension, "12");
     }
 
     #[test]

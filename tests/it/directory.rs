@@ -713,3 +713,58 @@ fn a_datapackage_that_does_not_match_its_files_is_read_from_what_is_there() {
     let again = import(&mut store, "hsds-messy/package-mismatch").unwrap();
     assert_eq!((again.services.unchanged, again.organisations.unchanged), (1, 1));
 }
+
+/// No imported phone, address or schedule text holds a control character or starts or ends
+/// with whitespace, whatever messy package it came from.
+#[test]
+fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for rel in [
+        "hsds-messy/phones",
+        "hsds-messy/addresses",
+        "hsds-messy/schedules",
+        "hsds-messy/no-package",
+        "hsds-messy/package-mismatch",
+        "hsds-broken/messy",
+        "hsds-sample",
+    ] {
+        import(&mut store, rel).unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (what, sql) in [
+        ("phone", "SELECT number FROM directory_phones"),
+        ("extension", "SELECT extension FROM directory_phones"),
+        ("address", "SELECT address FROM locations"),
+        ("town", "SELECT town FROM locations"),
+        ("postcode", "SELECT postcode FROM locations"),
+        ("location hours", "SELECT hours FROM locations"),
+        ("service hours", "SELECT hours FROM services"),
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        texts.extend(rows.map(|v| (what.to_string(), v.unwrap())));
+    }
+    assert!(texts.len() > 60, "{}", texts.len());
+    for (what, v) in &texts {
+        assert!(!v.chars().any(|c| c.is_control() && c != '\n'), "{what}: {v:?}");
+        assert_eq!(v.trim(), v.as_str(), "{what}: {v:?}");
+        if what != "location hours" && what != "service hours" {
+            assert!(!v.contains('\n'), "{what}: {v:?}");
+        }
+    }
+}
+
+/// The clean samples read exactly as before: nothing interpreted, nothing assumed.
+#[test]
+fn the_clean_samples_need_no_interpretation_and_no_assumption() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for rel in ["hsds-sample", "hsds3/csv", "hsds3/service_full.json"] {
+        let r = import(&mut store, rel).unwrap();
+        assert!(r.interpreted.is_empty(), "{rel}: {:?}", r.interpreted);
+        assert!(r.assumed.is_empty(), "{rel}: {:?}", r.assumed);
+        assert!(!r.lines().iter().any(|l| l.starts_with("Assumed")), "{rel}");
+    }
+}
