@@ -18,11 +18,11 @@ use crate::store::directory::{ImportProgress, ImportReport, Service, ServiceSumm
 
 #[derive(Subcommand, Debug)]
 pub enum DirectoryCommand {
-    /// Import an Open Referral HSDS directory: a datapackage folder (CSV files and
+    /// Import an Open Referral HSDS directory: a folder of CSV tables (with or without
     /// datapackage.json, HSDS 1.x/2.x/3.0) or HSDS 3.0 JSON. Importing the same directory again
     /// updates its services in place.
     Import {
-        /// The datapackage folder, its datapackage.json, or an HSDS 3.0 JSON file.
+        /// The folder of CSV tables, its datapackage.json, or an HSDS 3.0 JSON file.
         path: PathBuf,
         /// Print the report as JSON.
         #[arg(long)]
@@ -204,12 +204,7 @@ fn print_service(s: &Service, today: NaiveDate) {
     line("Email", &s.email);
     line("Website", &s.website);
     for l in &s.locations {
-        let place = [l.record.name.clone(), l.record.full_address()]
-            .into_iter()
-            .filter(|x| !x.is_empty())
-            .collect::<Vec<_>>()
-            .join(" — ");
-        line("Where", &place);
+        line("Where", &l.record.place_line());
         for p in &l.record.phones {
             line("Phone (there)", &p.display());
         }

@@ -150,6 +150,138 @@ pub fn tidy_phone(raw: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// One number read from a phone field: the number as written (vanity letters kept) and its
+/// extension, if the field had one inside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedPhone {
+    pub number: String,
+    pub extension: String,
+}
+
+/// Words a directory writes in a phone field when there is no phone.
+const NO_PHONE_WORDS: &[&str] =
+    &["no phone", "no phone number", "no number", "none", "n/a", "na", "not available", "-", "--", "\"\""];
+
+/// True when a phone field says in words that there is no phone (`no phone`, `none`, `n/a`).
+pub fn says_no_phone(raw: &str) -> bool {
+    let s = tidy_phone(raw).to_lowercase();
+    let s = s.trim_end_matches('.').trim();
+    NO_PHONE_WORDS.contains(&s)
+}
+
+/// Reads a phone field as real directories write it: `(312) 938-2106`, `618.594.6615`,
+/// `3125542000`, an extension inside (`ext. 321`, `x 715`, `x331`), a vanity number
+/// (`1-800-LAW-REP-4`, `844-RIGHTS-9 (844-744-4879)`, kept as written), two numbers in one
+/// field (`; ` or ` or `), each listed on its own, and words for no phone (`no phone`, `none`,
+/// `n/a`): no numbers at all. The digits and their grouping are kept as given.
+pub fn parse_phones(raw: &str) -> Vec<ParsedPhone> {
+    // zero-width characters go, curly quotes are read as straight ones
+    let raw: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        .map(|c| match c {
+            '\u{201C}' | '\u{201D}' => '"',
+            '\u{2018}' | '\u{2019}' => '\'',
+            c => c,
+        })
+        .collect();
+    let s = tidy_phone(&raw);
+    if s.is_empty() || says_no_phone(&s) {
+        return Vec::new();
+    }
+    let mut out: Vec<ParsedPhone> = Vec::new();
+    for part in split_numbers(&s) {
+        if says_no_phone(&part) {
+            continue;
+        }
+        let (number, extension) = split_extension(&part);
+        let number = number.trim_end_matches([',', ';', '-', ' ']).trim().to_string();
+        if number.is_empty() {
+            continue;
+        }
+        let p = ParsedPhone { number, extension };
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// `a; b`, `a or b`, `a / b` → `a`, `b`.
+fn split_numbers(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    for chunk in s.split(';') {
+        let lower = chunk.to_lowercase();
+        let mut rest = chunk;
+        let mut rest_lower = lower.as_str();
+        loop {
+            let cut =
+                [" or ", " / "].iter().filter_map(|sep| rest_lower.find(sep).map(|i| (i, sep.len()))).min();
+            match cut {
+                // byte offsets agree: lower-casing ASCII keeps lengths, and the separators are ASCII
+                Some((i, n))
+                    if rest.is_char_boundary(i)
+                        && rest.is_char_boundary(i + n)
+                        && rest.len() == rest_lower.len() =>
+                {
+                    parts.push(rest[..i].trim().to_string());
+                    rest = &rest[i + n..];
+                    rest_lower = &rest_lower[i + n..];
+                }
+                _ => break,
+            }
+        }
+        parts.push(rest.trim().to_string());
+    }
+    parts.into_iter().filter(|p| !p.is_empty()).collect()
+}
+
+/// `847-564-4800 ext. 321`, `… x 715`, `…x331`, `… extension 4` → number and extension. The
+/// marker must follow a digit, a space or a bracket, so the X of a vanity word stays.
+fn split_extension(part: &str) -> (String, String) {
+    let chars: Vec<char> = part.chars().collect();
+    let lower: Vec<char> = part.to_lowercase().chars().collect();
+    if chars.len() != lower.len() {
+        return (part.to_string(), String::new());
+    }
+    for start in 1..chars.len() {
+        let before = chars[start - 1];
+        if !(before.is_ascii_digit() || before.is_whitespace() || before == ')' || before == ',') {
+            continue;
+        }
+        let mut i = start;
+        let mut matched = false;
+        for marker in ["extension", "ext", "x"] {
+            let m: Vec<char> = marker.chars().collect();
+            if lower[start..].starts_with(&m) {
+                i = start + m.len();
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            continue;
+        }
+        while i < chars.len() && matches!(chars[i], '.' | ':' | '#' | ' ') {
+            i += 1;
+        }
+        let digits_start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == digits_start || chars[i..].iter().any(|c| !c.is_whitespace() && *c != ')') {
+            continue;
+        }
+        let number: String = chars[..start].iter().collect();
+        if !number.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let ext: String = chars[digits_start..i].iter().collect();
+        return (number.trim().to_string(), ext);
+    }
+    (part.to_string(), String::new())
+}
+
 /// An organisation as imported or typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrganisationRecord {
@@ -177,9 +309,41 @@ pub struct LocationRecord {
     pub transport: String,
     pub hours: String,
     pub phones: Vec<PhoneRecord>,
+    /// Whose record the address came from when the file gave it to the organisation or the
+    /// service instead of a location (`CARRIED_BY_ORGANISATION`, `CARRIED_BY_SERVICE`); empty
+    /// for a location of the file itself.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub carried_by: String,
 }
 
+/// `LocationRecord::carried_by` of an address the file gave to the organisation.
+pub const CARRIED_BY_ORGANISATION: &str = "organisation";
+/// `LocationRecord::carried_by` of an address the file gave to the service itself.
+pub const CARRIED_BY_SERVICE: &str = "service";
+
 impl LocationRecord {
+    /// "address of the organisation" when the address came from another record than a location.
+    pub fn carried_note(&self) -> Option<&'static str> {
+        match self.carried_by.as_str() {
+            CARRIED_BY_ORGANISATION => Some("address of the organisation"),
+            CARRIED_BY_SERVICE => Some("address of the service"),
+            _ => None,
+        }
+    }
+
+    /// What a service's "Where" line says: name, address, and whose address it is.
+    pub fn place_line(&self) -> String {
+        let mut place = [self.name.clone(), self.full_address()]
+            .into_iter()
+            .filter(|x| !x.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — ");
+        if let Some(note) = self.carried_note() {
+            place.push_str(&format!(" ({note})"));
+        }
+        place
+    }
+
     pub fn is_empty(&self) -> bool {
         self.name.is_empty() && self.address.is_empty() && self.town.is_empty() && self.postcode.is_empty()
     }
@@ -522,6 +686,10 @@ pub struct DirectoryData {
     pub skipped: Vec<SkippedRow>,
     /// Rows that repeated an earlier row exactly and were merged into it.
     pub duplicates_collapsed: usize,
+    /// Values read into something the file did not say plainly (see `Reading`).
+    pub interpreted: Vec<Interpreted>,
+    /// What the reader had to assume about the files (no datapackage.json, a listed file absent).
+    pub assumed: Vec<String>,
 }
 
 /// Who runs an imported service.
@@ -541,6 +709,58 @@ pub struct ImportedService {
     /// Indexes into `DirectoryData::locations`.
     pub locations: Vec<usize>,
     /// Where it was in the file ("services.csv row 4"), for the report.
+    pub origin: String,
+}
+
+/// What an import read into a value that the file did not say plainly, so the report can say
+/// so and the practitioner can check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reading {
+    /// A phone field said in words that there is no phone (`no phone`, `none`, `n/a`).
+    NoPhone,
+    /// A phone field held several numbers, listed separately.
+    SeveralPhones,
+    /// A service's address came from its organisation's record.
+    AddressOfOrganisation,
+    /// A service's address came from its own record (not a location).
+    AddressOfService,
+    /// A closing time before the opening time read as afternoon (12-hour times without am/pm).
+    Afternoon,
+    /// A service's opening hours came from its organisation's schedule.
+    HoursOfOrganisation,
+}
+
+impl Reading {
+    /// The report's line for `n` of them: "33 addresses taken from their organisation".
+    pub fn summary(self, n: usize) -> String {
+        let (one, many, rest) = match self {
+            Reading::NoPhone => (
+                "phone field says",
+                "phone fields say",
+                "there is no phone (\"no phone\", \"none\", \"n/a\"): no number recorded",
+            ),
+            Reading::SeveralPhones => {
+                ("phone field holds", "phone fields hold", "several numbers: each listed on its own")
+            }
+            Reading::AddressOfOrganisation => ("address", "addresses", "taken from their organisation"),
+            Reading::AddressOfService => ("address", "addresses", "taken from the service's own record"),
+            Reading::HoursOfOrganisation => {
+                ("service's opening hours", "services' opening hours", "taken from their organisation")
+            }
+            Reading::Afternoon => {
+                ("opening time", "opening times", "read as afternoon (12-hour times without am/pm) — check")
+            }
+        };
+        format!("{n} {} {rest}", if n == 1 { one } else { many })
+    }
+}
+
+/// One value an import interpreted, and where it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interpreted {
+    pub reading: Reading,
+    /// "phones.csv line 7".
     pub origin: String,
 }
 
@@ -647,6 +867,100 @@ mod tests {
         assert_eq!(tidy_phone("  (0123)   4567 8900 "), "(0123) 4567 8900");
         assert_eq!(tidy_phone("call reception"), "call reception");
         assert_eq!(tidy_phone("\"\""), "\"\"");
+    }
+
+    #[test]
+    fn phone_fields_in_every_shape_read_as_numbers_and_extensions() {
+        let one = |raw: &str| -> Vec<(String, String)> {
+            parse_phones(raw).into_iter().map(|p| (p.number, p.extension)).collect()
+        };
+        let n = |num: &str, ext: &str| vec![(num.to_string(), ext.to_string())];
+        // the plain shapes keep their digits and grouping
+        assert_eq!(one("(312) 938-2106"), n("(312) 938-2106", ""));
+        assert_eq!(one("847-564-4800"), n("847-564-4800", ""));
+        assert_eq!(one("618.594.6615"), n("618.594.6615", ""));
+        assert_eq!(one("3125542000"), n("3125542000", ""));
+        assert_eq!(one("  \"+44 20 7946 0000\" "), n("+44 20 7946 0000", ""));
+        // extensions inside the number
+        assert_eq!(one("847-564-4800 ext. 321"), n("847-564-4800", "321"));
+        assert_eq!(one("(312) 938-2106 x 715"), n("(312) 938-2106", "715"));
+        assert_eq!(one("312-938-2106x331"), n("312-938-2106", "331"));
+        assert_eq!(one("312-938-2106 Ext 12"), n("312-938-2106", "12"));
+        assert_eq!(one("312-938-2106, extension 4"), n("312-938-2106", "4"));
+        // vanity numbers stay readable, the X of a word is not an extension
+        assert_eq!(one("1-800-LAW-REP-4"), n("1-800-LAW-REP-4", ""));
+        assert_eq!(one("844-RIGHTS-9 (844-744-4879)"), n("844-RIGHTS-9 (844-744-4879)", ""));
+        assert_eq!(one("1-800-TAX-HELP"), n("1-800-TAX-HELP", ""));
+        // two numbers in one field, each on its own
+        assert_eq!(
+            one("(312) 938-2106; 847-564-4800 x 12"),
+            vec![("(312) 938-2106".into(), String::new()), ("847-564-4800".into(), "12".into())]
+        );
+        assert_eq!(
+            one("618.594.6615 or 618.594.6616"),
+            vec![("618.594.6615".into(), String::new()), ("618.594.6616".into(), String::new())]
+        );
+        assert_eq!(one("847-564-4800; 847-564-4800"), n("847-564-4800", ""));
+        // words instead of a number: no phone
+        for none in ["no phone", "None", "N/A", "n/a.", "  NO PHONE ", "\"\"", "", "-"] {
+            assert!(parse_phones(none).is_empty(), "{none:?}");
+            assert!(none.trim().is_empty() || says_no_phone(none), "{none:?}");
+        }
+        assert_eq!(one("847-564-4800 or none"), n("847-564-4800", ""));
+        // text that is not a number is kept as given, never dropped
+        assert_eq!(one("ring the front desk"), n("ring the front desk", ""));
+        assert!(!says_no_phone("ring the front desk"));
+    }
+
+    /// Every phone read from any shape, with any decoration around it, is clean: no control or
+    /// zero-width character, nothing empty, no whitespace at either end.
+    #[test]
+    fn no_parsed_phone_holds_a_control_character_or_stray_whitespace() {
+        let shapes = [
+            "(312) 938-2106",
+            "847-564-4800 ext. 321",
+            "618.594.6615 x 715",
+            "3125542000x331",
+            "1-800-LAW-REP-4",
+            "844-RIGHTS-9 (844-744-4879)",
+            "312-555-0109; 312-555-0110",
+            "312-555-0111 or 312-555-0112 x 9",
+            "no phone",
+            "n/a",
+            "ring the desk",
+        ];
+        let around = [
+            ("", ""),
+            ("  ", "\t"),
+            ("\n", "\r\n"),
+            ("\u{200B}", "\u{FEFF}"),
+            ("\u{7}", "\u{0}"),
+            ("\"", "\""),
+            ("\u{201C}", "\u{201D}"),
+            (" \u{200B} ", " ; "),
+        ];
+        let inside = ["", "\u{200B}", "\t", "\u{1b}"];
+        let mut seen = 0;
+        for shape in shapes {
+            for (before, after) in around {
+                for mark in inside {
+                    let raw = format!("{before}{}{after}", shape.replacen(' ', &format!(" {mark}"), 1));
+                    for p in parse_phones(&raw) {
+                        for v in [&p.number, &p.extension] {
+                            assert!(
+                                !v.chars().any(|c| c.is_control() || matches!(c, '\u{200B}' | '\u{FEFF}')),
+                                "{raw:?} → {v:?}"
+                            );
+                            assert_eq!(v.trim(), v.as_str(), "{raw:?} → {v:?}");
+                        }
+                        assert!(!p.number.is_empty(), "{raw:?}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 200, "{seen}");
+        assert_eq!(parse_phones("\u{201C}847-564-4800 x 12\u{201D}")[0].extension, "12");
     }
 
     #[test]

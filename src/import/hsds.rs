@@ -12,8 +12,9 @@ use serde_json::Value;
 use super::ImportRefused;
 use crate::domain::dates::parse_ymd;
 use crate::domain::directory::{
-    tidy_phone, DirectoryData, ImportedService, LocationRecord, OrganisationLink, OrganisationRecord,
-    PhoneRecord, ServiceRecord, SkippedRow,
+    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord,
+    OrganisationLink, OrganisationRecord, PhoneRecord, Reading, ServiceRecord, SkippedRow,
+    CARRIED_BY_ORGANISATION, CARRIED_BY_SERVICE,
 };
 use crate::domain::text::{clean_line, clean_multiline, name_key};
 
@@ -122,6 +123,16 @@ fn skip(out: &mut Vec<SkippedRow>, r: &R<'_>, reason: impl Into<String>) {
     out.push(SkippedRow { origin: r.origin(), reason: reason.into() });
 }
 
+/// Why a row's link could not be followed, never with an empty id: "refers to service s7,
+/// which is not in the file", or "names no service (its service_id is empty)".
+fn unknown_ref(what: &str, column: &str, id: &str) -> String {
+    if id.trim().is_empty() {
+        format!("names no {what} (its {column} is empty)")
+    } else {
+        format!("refers to {what} {}, which is not in the file", short_id(id))
+    }
+}
+
 fn short_id(id: &str) -> String {
     if id.starts_with(GENERATED) {
         "(no id)".into()
@@ -200,10 +211,30 @@ fn weekday(s: &str) -> Option<usize> {
     if s.len() < 2 {
         return None;
     }
-    NAMES
-        .iter()
-        .position(|n| n.starts_with(&s) && s.len() >= 3)
-        .or_else(|| CODES.iter().position(|c| *c == s))
+    // "Mondays", "Tues.", "Thurs"
+    let s = s.trim_end_matches('.');
+    let s = if s.len() > 6 && s.ends_with("days") { &s[..s.len() - 1] } else { s };
+    NAMES.iter().position(|n| n.starts_with(s) && s.len() >= 3).or_else(|| CODES.iter().position(|c| *c == s))
+}
+
+/// One token of a weekday column: a day (`1`, `Mon`, `Tuesdays`) or a range (`Mon-Fri`).
+fn days_of(token: &str) -> Option<Vec<usize>> {
+    if let Some((a, b)) = token.split_once(['-', '–']) {
+        let (a, b) = (weekday(a)?, weekday(b)?);
+        return (a <= b).then(|| (a..=b).collect());
+    }
+    weekday(token).map(|d| vec![d])
+}
+
+/// A closing time before the opening time, as 12-hour times without am/pm are written
+/// (`10:00`–`4:00`): the closing time read as afternoon (`16:00`). Midnight is left alone.
+fn afternoon_closing(opens: &str, closes: &str) -> Option<String> {
+    let hm = |t: &str| -> Option<(u32, u32)> {
+        let (h, m) = t.split_once(':')?;
+        Some((h.parse().ok()?, m.parse().ok()?))
+    };
+    let (o, (ch, cm)) = (hm(opens)?, hm(closes)?);
+    ((1..12).contains(&ch) && (ch, cm) < o && (ch + 12, cm) > o).then(|| format!("{:02}:{cm:02}", ch + 12))
 }
 
 const DAY_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -245,6 +276,14 @@ fn day_ranges(days: &[usize]) -> String {
 /// Opening hours as one text: weekly times grouped by day ("Mon–Wed 09:00–17:00"), holiday
 /// closures, and descriptions. Anything that cannot be read is kept as given.
 pub fn hours_text(rows: &[&Row]) -> String {
+    hours_noting(rows, &mut Vec::new())
+}
+
+/// `hours_text`, noting each time it read as afternoon (12-hour times without am/pm). A day
+/// with both times empty is closed; a closing time before the opening time is read as pm and
+/// marked "check".
+fn hours_noting(rows: &[&Row], interpreted: &mut Vec<Interpreted>) -> String {
+    let mut closed_days: Vec<usize> = Vec::new();
     let mut by_time: Vec<(String, Vec<usize>)> = Vec::new();
     let mut lines: Vec<String> = Vec::new();
     let push_line = |lines: &mut Vec<String>, l: String| {
@@ -257,7 +296,13 @@ pub fn hours_text(rows: &[&Row]) -> String {
         let (opens, closes) = (r.get(&["opens_at"]), r.get(&["closes_at"]));
         let readable_times = clock(&opens).is_some() && clock(&closes).is_some();
         let times = match (clock(&opens), clock(&closes)) {
-            (Some(o), Some(c)) => Some(format!("{o}–{c}")),
+            (Some(o), Some(c)) => match afternoon_closing(&o, &c) {
+                Some(pm) => {
+                    interpreted.push(Interpreted { reading: Reading::Afternoon, origin: row.origin.clone() });
+                    Some(format!("{o}–{pm} (closing time read as pm — check)"))
+                }
+                None => Some(format!("{o}–{c}")),
+            },
             _ if opens.is_empty() && closes.is_empty() => None,
             _ => Some(format!("{opens}–{closes}").trim_matches('–').to_string()),
         };
@@ -281,7 +326,12 @@ pub fn hours_text(rows: &[&Row]) -> String {
         let days: Option<Vec<usize>> = if day_text.is_empty() {
             None
         } else {
-            day_text.split([',', ' ']).filter(|d| !d.is_empty()).map(weekday).collect()
+            day_text
+                .split([',', ' ', ';'])
+                .filter(|d| !d.is_empty())
+                .map(days_of)
+                .collect::<Option<Vec<Vec<usize>>>>()
+                .map(|v| v.concat())
         };
         match (days, &times) {
             (Some(days), Some(t)) if readable_times && !days.is_empty() => {
@@ -289,6 +339,9 @@ pub fn hours_text(rows: &[&Row]) -> String {
                     Some((_, d)) => d.extend(days),
                     None => by_time.push((t.clone(), days)),
                 }
+            }
+            (Some(days), None) if !days.is_empty() && opens.is_empty() && closes.is_empty() => {
+                closed_days.extend(days);
             }
             _ if day_text.is_empty() && times.is_none() => {}
             _ => {
@@ -307,6 +360,11 @@ pub fn hours_text(rows: &[&Row]) -> String {
         let notes = r.text(&["notes"]);
         push_line(&mut lines, notes);
     }
+    let open_days: BTreeSet<usize> = by_time.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+    closed_days.retain(|d| !open_days.contains(d));
+    if !closed_days.is_empty() {
+        by_time.push(("closed".to_string(), closed_days));
+    }
     let mut weekly: Vec<(usize, String)> = by_time
         .into_iter()
         .map(|(t, mut d)| {
@@ -322,6 +380,19 @@ pub fn hours_text(rows: &[&Row]) -> String {
     }
     out.extend(lines);
     out.join("\n")
+}
+
+/// The address columns of an address row, into a location.
+fn fill_address(l: &mut LocationRecord, a: &Row) {
+    let a = R(a);
+    l.address = join_nonempty(
+        &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
+        ", ",
+    );
+    l.town = a.get(&["city"]);
+    l.region = a.get(&["state_province", "region"]);
+    l.postcode = a.get(&["postal_code"]);
+    l.country = a.get(&["country"]);
 }
 
 fn join_nonempty(parts: &[String], sep: &str) -> String {
@@ -437,32 +508,53 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         }
     }
 
-    // addresses, by location
-    let mut address_of: HashMap<String, (u8, &Row)> = HashMap::new();
+    // addresses, by location, else by the service or the organisation the file gave them to
+    let svc_ids: BTreeSet<String> = svc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
+    let mut address_of: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
+    let mut svc_address: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
+    let mut org_address: BTreeMap<String, (u8, &Row)> = BTreeMap::new();
     let loc_ids: BTreeSet<String> = loc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
     for row in &addr_rows {
         let r = R(row);
         let loc = r.get(&["location_id"]);
-        if !loc_ids.contains(&loc) {
-            skip(
-                &mut skipped,
-                &r,
-                format!("address refers to location {}, which is not in the file", short_id(&loc)),
-            );
-            continue;
-        }
+        let svc = r.get(&["service_id"]);
+        let org = r.get(&["organization_id", "organisation_id"]);
         let kind = r.get(&["address_type"]).to_lowercase();
         let rank = if row.origin.contains("postal") || kind == "postal" { 1 } else { 0 };
-        match address_of.get(&loc) {
+        let (by, key) = if loc_ids.contains(&loc) {
+            (&mut address_of, loc)
+        } else if svc_ids.contains(&svc) {
+            (&mut svc_address, svc)
+        } else if org_index.contains_key(&org) {
+            (&mut org_address, org)
+        } else {
+            let named = [
+                ("location", "location_id", &loc),
+                ("service", "service_id", &svc),
+                ("organisation", "organization_id", &org),
+            ]
+            .into_iter()
+            .find(|(_, _, v)| !v.is_empty());
+            let reason = match named {
+                Some((what, col, id)) => format!("address {}", unknown_ref(what, col, id)),
+                None => {
+                    "address names no location, service or organisation (its location_id, service_id and \
+                         organization_id are empty)"
+                        .to_string()
+                }
+            };
+            skip(&mut skipped, &r, reason);
+            continue;
+        };
+        match by.get(&key) {
             Some((best, _)) if *best <= rank => {}
             _ => {
-                address_of.insert(loc, (rank, row));
+                by.insert(key, (rank, row));
             }
         }
     }
 
     // schedules, by who they are for
-    let svc_ids: BTreeSet<String> = svc_rows.iter().map(|r| R(r).id()).filter(|id| !id.is_empty()).collect();
     let sal_service: HashMap<String, String> = sal_rows
         .iter()
         .map(|r| (R(r).id(), R(r).get(&["service_id"])))
@@ -470,19 +562,40 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         .collect();
     let mut svc_hours: HashMap<String, Vec<&Row>> = HashMap::new();
     let mut loc_hours: HashMap<String, Vec<&Row>> = HashMap::new();
+    let mut org_hours: HashMap<usize, Vec<&Row>> = HashMap::new();
     for row in &sched_rows {
         let r = R(row);
         let svc = r.get(&["service_id"]);
-        let sal = sal_service.get(&r.get(&["service_at_location_id"])).cloned().unwrap_or_default();
+        let sal_id = r.get(&["service_at_location_id"]);
+        let sal = sal_service.get(&sal_id).cloned().unwrap_or_default();
         let loc = r.get(&["location_id"]);
+        let org = r.get(&["organization_id", "organisation_id"]);
         if svc_ids.contains(&svc) {
             svc_hours.entry(svc).or_default().push(row);
         } else if svc_ids.contains(&sal) {
             svc_hours.entry(sal).or_default().push(row);
         } else if loc_ids.contains(&loc) && svc.is_empty() {
             loc_hours.entry(loc).or_default().push(row);
+        } else if let (Some(&o), true) = (org_index.get(&org), svc.is_empty() && loc.is_empty()) {
+            org_hours.entry(o).or_default().push(row);
         } else {
-            skip(&mut skipped, &r, "schedule is not linked to a service or location in the file");
+            let named = [
+                ("service", "service_id", &svc),
+                ("service-at-location", "service_at_location_id", &sal_id),
+                ("location", "location_id", &loc),
+                ("organisation", "organization_id", &org),
+            ]
+            .into_iter()
+            .find(|(_, _, v)| !v.is_empty());
+            let reason = match named {
+                Some((what, col, id)) => format!("schedule {}", unknown_ref(what, col, id)),
+                None => {
+                    "schedule names no service, location or organisation (its service_id, location_id and \
+                         organization_id are empty)"
+                        .to_string()
+                }
+            };
+            skip(&mut skipped, &r, reason);
         }
     }
 
@@ -498,22 +611,37 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
     let org_ids: BTreeSet<&String> = org_index.keys().collect();
     let mut svc_phones: HashMap<String, Vec<PhoneRecord>> = HashMap::new();
     let mut loc_phones: HashMap<String, Vec<PhoneRecord>> = HashMap::new();
+    let mut interpreted: Vec<Interpreted> = Vec::new();
     for row in &phone_rows {
         let r = R(row);
-        let number = tidy_phone(r.raw("number"));
-        if number.is_empty() {
-            skip(&mut skipped, &r, "phone has no number");
+        let parsed = parse_phones(r.raw("number"));
+        if parsed.is_empty() {
+            if says_no_phone(r.raw("number")) {
+                interpreted.push(Interpreted { reading: Reading::NoPhone, origin: r.origin() });
+            } else {
+                skip(&mut skipped, &r, "phone has no number");
+            }
             continue;
+        }
+        if parsed.len() > 1 {
+            interpreted.push(Interpreted { reading: Reading::SeveralPhones, origin: r.origin() });
         }
         let mut langs = vec![r.get(&["language", "languages"])];
         langs.extend(phone_langs.get(&r.id()).cloned().unwrap_or_default());
-        let phone = PhoneRecord {
-            number,
-            extension: r.get(&["extension"]),
-            kind: r.get(&["type"]),
-            description: r.get(&["description"]),
-            languages: join_nonempty(&langs, ", "),
-        };
+        let languages = join_nonempty(&langs, ", ");
+        let column_ext = r.get(&["extension"]);
+        let phones: Vec<PhoneRecord> = parsed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| PhoneRecord {
+                number: p.number,
+                // the extension column belongs to the first number when the field had none inside
+                extension: if p.extension.is_empty() && i == 0 { column_ext.clone() } else { p.extension },
+                kind: r.get(&["type"]),
+                description: r.get(&["description"]),
+                languages: languages.clone(),
+            })
+            .collect();
         let (svc, sal, loc, org) = (
             r.get(&["service_id"]),
             r.get(&["service_at_location_id"]),
@@ -522,14 +650,14 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
         );
         let sal_svc = sal_service.get(&sal).cloned().unwrap_or_default();
         if svc_ids.contains(&svc) {
-            svc_phones.entry(svc).or_default().push(phone);
+            svc_phones.entry(svc).or_default().extend(phones);
         } else if svc_ids.contains(&sal_svc) {
-            svc_phones.entry(sal_svc).or_default().push(phone);
+            svc_phones.entry(sal_svc).or_default().extend(phones);
         } else if loc_ids.contains(&loc) {
-            loc_phones.entry(loc).or_default().push(phone);
+            loc_phones.entry(loc).or_default().extend(phones);
         } else if org_ids.contains(&org) {
             if let Some(&i) = org_index.get(&org) {
-                data.organisations[i].phones.push(phone);
+                data.organisations[i].phones.extend(phones);
             }
         } else {
             let named = [
@@ -564,20 +692,12 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             name: r.get(&["name"]),
             description: r.text(&["description"]),
             transport: r.text(&["transportation"]),
-            hours: loc_hours.get(&id).map(|v| hours_text(v)).unwrap_or_default(),
+            hours: loc_hours.get(&id).map(|v| hours_noting(v, &mut interpreted)).unwrap_or_default(),
             phones: loc_phones.remove(&id).unwrap_or_default(),
             ..Default::default()
         };
         if let Some((_, a)) = address_of.get(&id) {
-            let a = R(a);
-            l.address = join_nonempty(
-                &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
-                ", ",
-            );
-            l.town = a.get(&["city"]);
-            l.region = a.get(&["state_province", "region"]);
-            l.postcode = a.get(&["postal_code"]);
-            l.country = a.get(&["country"]);
+            fill_address(&mut l, a);
         }
         if !id.is_empty() {
             loc_index.insert(id, data.locations.len());
@@ -623,12 +743,12 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             (false, _) => skip(
                 &mut skipped,
                 &r,
-                format!("category link refers to service {}, which is not in the file", short_id(&svc)),
+                format!("category link {}", unknown_ref("service", "service_id", &svc)),
             ),
             (true, None) => skip(
                 &mut skipped,
                 &r,
-                format!("category link refers to taxonomy term {}, which is not in the file", short_id(&tax)),
+                format!("category link {}", unknown_ref("taxonomy term", "taxonomy_id", &tax)),
             ),
         }
     }
@@ -641,15 +761,18 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
                 None => skip(
                     &mut skipped,
                     &r,
-                    format!(
-                        "attribute refers to taxonomy term {}, which is not in the file",
-                        short_id(&term)
-                    ),
+                    format!("attribute {}", unknown_ref("taxonomy term", "taxonomy_term_id", &term)),
                 ),
             }
         }
         // attributes of anything other than a service are not directory details
     }
+
+    // an organisation's own schedule, read once, for its services that have none
+    let mut org_hours_read: Vec<(usize, Vec<&Row>)> = org_hours.into_iter().collect();
+    org_hours_read.sort_by_key(|(o, _)| *o);
+    let org_hours: HashMap<usize, String> =
+        org_hours_read.into_iter().map(|(o, rows)| (o, hours_noting(&rows, &mut interpreted))).collect();
 
     // services
     let mut svc_index: HashMap<String, usize> = HashMap::new();
@@ -754,7 +877,15 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             status: if status.is_empty() { "active".into() } else { status },
             email: r.get(&["email"]),
             website: r.get(&["url", "website"]),
-            hours: svc_hours.get(&id).map(|v| hours_text(v)).unwrap_or_default(),
+            hours: match (svc_hours.get(&id), &organisation) {
+                (Some(v), _) => hours_noting(v, &mut interpreted),
+                (None, OrganisationLink::InFile(o)) if org_hours.contains_key(o) => {
+                    interpreted
+                        .push(Interpreted { reading: Reading::HoursOfOrganisation, origin: r.origin() });
+                    format!("Hours of the organisation: {}", org_hours[o])
+                }
+                _ => String::new(),
+            },
             eligibility: join_nonempty(&eligibility, "\n"),
             fees: join_nonempty(&fees, "\n"),
             languages,
@@ -789,21 +920,79 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             (None, _) => skip(
                 &mut skipped,
                 &r,
-                format!("service-at-location refers to service {}, which is not in the file", short_id(&svc)),
+                format!("service-at-location {}", unknown_ref("service", "service_id", &svc)),
             ),
             (_, None) => skip(
                 &mut skipped,
                 &r,
-                format!(
-                    "service-at-location refers to location {}, which is not in the file",
-                    short_id(&loc)
-                ),
+                format!("service-at-location {}", unknown_ref("location", "location_id", &loc)),
             ),
         }
     }
 
+    // addresses the file gave to a service itself, or to its organisation, instead of a location:
+    // each becomes a place of the service, marked with whose address it is
+    for (svc, (_, a)) in &svc_address {
+        let Some(&s) = svc_index.get(svc) else { continue };
+        let mut l = LocationRecord {
+            source_id: source_id(svc).map(|id| format!("service {id} address")),
+            carried_by: CARRIED_BY_SERVICE.into(),
+            ..Default::default()
+        };
+        fill_address(&mut l, a);
+        let org = match data.services[s].organisation {
+            OrganisationLink::InFile(o) => Some(o),
+            OrganisationLink::Missing { .. } => None,
+        };
+        data.services[s].locations.push(data.locations.len());
+        data.locations.push((l, org));
+        interpreted.push(Interpreted { reading: Reading::AddressOfService, origin: R(a).origin() });
+    }
+    let mut org_place: HashMap<usize, usize> = HashMap::new();
+    let org_address: HashMap<usize, &Row> =
+        org_address.iter().filter_map(|(id, (_, a))| org_index.get(id).map(|&i| (i, *a))).collect();
+    for s in 0..data.services.len() {
+        let OrganisationLink::InFile(o) = data.services[s].organisation else { continue };
+        let Some(a) = org_address.get(&o) else { continue };
+        let has_address = data.services[s]
+            .locations
+            .iter()
+            .any(|&l| !data.locations[l].0.address.is_empty() || !data.locations[l].0.town.is_empty());
+        if has_address {
+            continue;
+        }
+        let place = match org_place.get(&o) {
+            Some(&p) => p,
+            None => {
+                let mut l = LocationRecord {
+                    source_id: data.organisations[o]
+                        .source_id
+                        .as_ref()
+                        .map(|id| format!("organisation {id} address")),
+                    carried_by: CARRIED_BY_ORGANISATION.into(),
+                    ..Default::default()
+                };
+                fill_address(&mut l, a);
+                data.locations.push((l, Some(o)));
+                org_place.insert(o, data.locations.len() - 1);
+                data.locations.len() - 1
+            }
+        };
+        data.services[s].locations.push(place);
+        interpreted.push(Interpreted {
+            reading: Reading::AddressOfOrganisation,
+            origin: data.services[s].origin.clone(),
+        });
+    }
+
     data.skipped = skipped;
     data.duplicates_collapsed = collapsed;
+    // in the order of the file: by file, then by line
+    interpreted.sort_by_key(|i| {
+        let (file, line) = i.origin.rsplit_once(" line ").unwrap_or((i.origin.as_str(), ""));
+        (i.reading, file.to_string(), line.parse::<usize>().unwrap_or(0), i.origin.clone())
+    });
+    data.interpreted = interpreted;
     Ok(data)
 }
 
@@ -1061,6 +1250,32 @@ mod tests {
             "Thu, Fri 10:00–18:00\nNot on public holidays."
         );
         assert_eq!(day_ranges(&[0, 1, 2, 3, 4, 6]), "Mon–Fri, Sun");
+    }
+
+    #[test]
+    fn closed_days_afternoon_times_names_and_ranges_read_as_a_person_would() {
+        let rows = [
+            row(&[("weekday", "Mondays"), ("opens_at", "9:00"), ("closes_at", "17:00")]),
+            row(&[("weekday", "Tue-Thu"), ("opens_at", "10:00"), ("closes_at", "4:00")]),
+            row(&[("weekday", "Fri"), ("opens_at", "9:00"), ("closes_at", "00:00")]),
+            row(&[("weekday", "Saturday"), ("opens_at", ""), ("closes_at", "")]),
+            row(&[("weekday", "7"), ("opens_at", ""), ("closes_at", "")]),
+            // a day both open and listed empty is open
+            row(&[("weekday", "1"), ("opens_at", ""), ("closes_at", "")]),
+        ];
+        let refs: Vec<&Row> = rows.iter().collect();
+        let mut noted = Vec::new();
+        assert_eq!(
+            hours_noting(&refs, &mut noted),
+            "Mon 09:00–17:00; Tue–Thu 10:00–16:00 (closing time read as pm — check); Fri 09:00–00:00; Sat, Sun closed"
+        );
+        assert_eq!(noted.len(), 1);
+        assert_eq!(noted[0].reading, Reading::Afternoon);
+        assert_eq!(afternoon_closing("10:00", "04:00").as_deref(), Some("16:00"));
+        assert_eq!(afternoon_closing("09:00", "17:00"), None);
+        assert_eq!(afternoon_closing("18:00", "05:00"), None, "an evening to early morning stays as given");
+        assert_eq!(days_of("Mon-Fri"), Some(vec![0, 1, 2, 3, 4]));
+        assert_eq!(days_of("Fri-Mon"), None);
     }
 
     #[test]

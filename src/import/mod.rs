@@ -152,14 +152,10 @@ fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
     if meta.is_dir() {
         let package = path.join("datapackage.json");
         if !package.is_file() {
-            return Err(ImportRefused(format!(
-                "{} has no datapackage.json, so it is not an HSDS datapackage. Give a folder with one, or an HSDS \
-                 3.0 JSON file. Nothing was imported.",
-                quote_path(path)
-            )));
+            return read_folder(path, None);
         }
         let json = parse_json(&decode(&read(&package)?, "datapackage.json")?, "datapackage.json")?;
-        return read_package(path, &json);
+        return read_folder(path, Some(&json));
     }
     let name = file_name(path);
     let lower = name.to_lowercase();
@@ -172,7 +168,7 @@ fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
     let json = parse_json(&decode(&read(path)?, &name)?, &name)?;
     if json.get("resources").is_some_and(Value::is_array) {
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        return read_package(folder, &json);
+        return read_folder(folder, Some(&json));
     }
     let (tables, mut skipped) = hsds::flatten_json(&json)?;
     let mut data = hsds::map_tables(&tables, "HSDS 3.0 JSON")?;
@@ -181,12 +177,48 @@ fn read_any(path: &Path) -> Result<DirectoryData, ImportRefused> {
     Ok(data)
 }
 
-/// Reads the tables of a datapackage that the mapping uses. Tables are found by resource name
-/// or file name, singular or plural; CSV files the package does not list are found by name too.
-fn read_package(folder: &Path, package: &Value) -> Result<DirectoryData, ImportRefused> {
-    let Some(resources) = package.get("resources").and_then(Value::as_array) else {
-        return Err(ImportRefused("datapackage.json lists no resources. Nothing was imported.".into()));
+/// The CSV files of a folder and of the folders directly in it ("services.csv",
+/// "data/services.csv"), sorted, the folder's own first.
+fn csv_files(folder: &Path) -> Vec<String> {
+    let list = |dir: &Path| -> (Vec<String>, Vec<String>) {
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.filter_map(|e| e.ok()) {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if e.path().is_dir() && !name.starts_with('.') {
+                    dirs.push(name);
+                } else if name.to_lowercase().ends_with(".csv") {
+                    files.push(name);
+                }
+            }
+        }
+        files.sort();
+        dirs.sort();
+        (files, dirs)
     };
+    let (mut out, dirs) = list(folder);
+    for d in dirs {
+        let (files, _) = list(&folder.join(&d));
+        out.extend(files.into_iter().map(|f| format!("{d}/{f}")));
+    }
+    out
+}
+
+/// Reads the tables the mapping uses from a folder of CSV files, with its `datapackage.json`
+/// or without one. Tables are found by resource name or file name, singular or plural; CSV
+/// files the package does not list, or that sit in a folder inside it, are found by name too.
+/// What had to be assumed (no package, a listed file absent or elsewhere) is said in the report.
+fn read_folder(folder: &Path, package: Option<&Value>) -> Result<DirectoryData, ImportRefused> {
+    let no_resources = Vec::new();
+    let resources = match package {
+        Some(p) => p.get("resources").and_then(Value::as_array).ok_or_else(|| {
+            ImportRefused("datapackage.json lists no resources. Nothing was imported.".into())
+        })?,
+        None => &no_resources,
+    };
+    let files = csv_files(folder);
+    let mut assumed: Vec<String> = Vec::new();
     // canonical table name → (relative path, delimiter)
     let mut found: Vec<(String, String, char)> = Vec::new();
     let mut add = |canonical: String, rel: &str, delimiter: char| {
@@ -206,22 +238,35 @@ fn read_package(folder: &Path, package: &Value) -> Result<DirectoryData, ImportR
             .and_then(|d| d.chars().next())
             .unwrap_or(',');
         for p in paths.iter().take(1) {
-            if let Some(name) = r.get("name").and_then(Value::as_str) {
-                add(canonical_table_name(name), p, delimiter);
+            let used = |n: &str| TABLES_USED.contains(&canonical_table_name(n).as_str());
+            let name = r.get("name").and_then(Value::as_str);
+            let mut rel = p.to_string();
+            if !rel.contains("://") && !folder.join(&rel).is_file() && (used(p) || name.is_some_and(used)) {
+                // listed but not there: the same file name elsewhere in the folder, else none
+                let base = rel.rsplit(['/', '\\']).next().unwrap_or(&rel).to_lowercase();
+                match files.iter().find(|f| f.rsplit('/').next().unwrap_or(f).to_lowercase() == base) {
+                    Some(f) => {
+                        assumed.push(format!(
+                            "datapackage.json lists {rel}, which is not there; {f} was read instead"
+                        ));
+                        rel = f.clone();
+                    }
+                    None => {
+                        assumed.push(format!(
+                            "datapackage.json lists {rel}, but there is no such file: read without it"
+                        ));
+                        continue;
+                    }
+                }
             }
-            add(canonical_table_name(p), p, delimiter);
+            if let Some(name) = name {
+                add(canonical_table_name(name), &rel, delimiter);
+            }
+            add(canonical_table_name(&rel), &rel, delimiter);
         }
     }
-    if let Ok(entries) = std::fs::read_dir(folder) {
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.to_lowercase().ends_with(".csv"))
-            .collect();
-        names.sort();
-        for n in names {
-            add(canonical_table_name(&n), &n, ',');
-        }
+    for f in &files {
+        add(canonical_table_name(f), f, ',');
     }
     let mut tables = Tables::default();
     for (canonical, rel, delimiter) in found {
@@ -246,7 +291,7 @@ fn read_package(folder: &Path, package: &Value) -> Result<DirectoryData, ImportR
                 "datapackage.json lists {rel}, but there is no such file in the folder. Nothing was imported."
             )));
         }
-        let display = file_name(&full);
+        let display = if rel.contains('/') { rel.clone() } else { file_name(&full) };
         let text = decode(&read(&full)?, &display)?;
         let csv = csv::parse(&text, delimiter)
             .map_err(|e| ImportRefused(format!("{display} cannot be read: {e}. Nothing was imported.")))?;
@@ -260,11 +305,38 @@ fn read_package(folder: &Path, package: &Value) -> Result<DirectoryData, ImportR
             .collect();
         tables.insert(canonical, Table { file: display, columns: csv.headers.into_iter().collect(), rows });
     }
-    let v3 = package.get("version").and_then(Value::as_str).is_some_and(|v| v.starts_with('3'))
-        || tables.tables.contains_key("schedule")
-        || tables.tables.contains_key("address");
-    let format = if v3 { "HSDS 3.0 datapackage (CSV)" } else { "HSDS 1.x/2.x datapackage (CSV)" };
-    hsds::map_tables(&tables, format)
+    let v3 =
+        package.and_then(|p| p.get("version")).and_then(Value::as_str).is_some_and(|v| v.starts_with('3'))
+            || tables.tables.contains_key("schedule")
+            || tables.tables.contains_key("address");
+    if package.is_none() {
+        if tables.tables.is_empty() {
+            return Err(ImportRefused(format!(
+                "{} has no datapackage.json, and none of its CSV files is named as an HSDS table (services.csv, \
+                 organizations.csv, locations.csv…). Give an HSDS datapackage folder or an HSDS 3.0 JSON file. \
+                 Nothing was imported.",
+                quote_path(folder)
+            )));
+        }
+        let read: Vec<String> =
+            tables.tables.iter().map(|(canonical, t)| format!("{} as {canonical}", t.file)).collect();
+        assumed.insert(
+            0,
+            format!(
+                "there is no datapackage.json: the tables were read by their file names and headers ({})",
+                read.join(", ")
+            ),
+        );
+    }
+    let format = match (package.is_some(), v3) {
+        (true, true) => "HSDS 3.0 datapackage (CSV)",
+        (true, false) => "HSDS 1.x/2.x datapackage (CSV)",
+        (false, true) => "HSDS 3.0 CSV tables (no datapackage.json)",
+        (false, false) => "HSDS 1.x/2.x CSV tables (no datapackage.json)",
+    };
+    let mut data = hsds::map_tables(&tables, format)?;
+    data.assumed = assumed;
+    Ok(data)
 }
 
 /// Reads a path and imports what it holds, in one transaction.

@@ -15,8 +15,8 @@ use super::{now_db, Result, Store, StoreError};
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::directory::{
     fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, plan_typed_search, service_ref,
-    DirectoryData, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, ServiceEntry,
-    ServiceRecord, SkippedRow, TypedSearch, Verification,
+    DirectoryData, Interpreted, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, Reading,
+    ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
 use crate::domain::search::fts_query_with;
 use crate::domain::synonyms::directory_synonyms;
@@ -192,6 +192,10 @@ pub struct ImportReport {
     pub services: Counts,
     pub locations: Counts,
     pub duplicates_collapsed: usize,
+    /// What the reader assumed about the files (no datapackage.json, a listed file absent).
+    pub assumed: Vec<String>,
+    /// What was read into values the file did not say plainly, each with where it was.
+    pub interpreted: Vec<Interpreted>,
     pub skipped: Vec<SkippedRow>,
     pub placeholder_organisations: Vec<PlaceholderOrganisation>,
 }
@@ -200,6 +204,9 @@ impl ImportReport {
     /// The report as plain lines, for the CLI and the TUI.
     pub fn lines(&self) -> Vec<String> {
         let mut out = vec![format!("Read as: {}", self.format)];
+        for a in &self.assumed {
+            out.push(format!("Assumed: {a}."));
+        }
         for (what, c) in [
             ("organisations", self.organisations),
             ("services", self.services),
@@ -216,6 +223,15 @@ impl ImportReport {
                 "{} {were} merged into the first.",
                 count(self.duplicates_collapsed, "repeated row", "repeated rows")
             ));
+        }
+        let mut readings: Vec<Reading> = self.interpreted.iter().map(|i| i.reading).collect();
+        readings.sort_unstable();
+        readings.dedup();
+        for reading in readings {
+            let origins: Vec<&str> =
+                self.interpreted.iter().filter(|i| i.reading == reading).map(|i| i.origin.as_str()).collect();
+            out.push(format!("{}:", reading.summary(origins.len())));
+            out.push(format!("  {}", origins.join(", ")));
         }
         if self.skipped.is_empty() {
             out.push("No rows were skipped.".into());
@@ -516,7 +532,7 @@ impl Store {
         let categories = cats.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut locs = self.conn.prepare_cached(
             "SELECT l.id, l.name, l.description, l.address, l.town, l.region, l.postcode, l.country, l.transport, \
-             l.hours, l.source_id FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
+             l.hours, l.source_id, l.carried_by FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
              WHERE sl.service_id = ?1 ORDER BY l.id",
         )?;
         let mut locations: Vec<Location> = locs
@@ -535,6 +551,7 @@ impl Store {
                         hours: r.get(9)?,
                         source_id: r.get(10)?,
                         phones: Vec::new(),
+                        carried_by: r.get(11)?,
                     },
                 })
             })?
@@ -781,6 +798,8 @@ pub(crate) fn import_in(
     let mut report = ImportReport {
         format: data.format.clone(),
         duplicates_collapsed: data.duplicates_collapsed,
+        interpreted: data.interpreted.clone(),
+        assumed: data.assumed.clone(),
         skipped: data.skipped.clone(),
         ..Default::default()
     };
@@ -964,8 +983,8 @@ fn insert_location(
     execute_location(
         tx,
         "INSERT INTO locations (organisation_id, name, description, address, town, region, postcode, country, \
-         transport, hours, source_id, import_fingerprint, created_at, updated_at) \
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
+         transport, hours, source_id, import_fingerprint, created_at, updated_at, carried_by) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13,?14)",
         l,
         org,
         fp,
@@ -998,7 +1017,7 @@ fn upsert_location(
                 tx,
                 "UPDATE locations SET organisation_id=?1, name=?2, description=?3, address=?4, town=?5, region=?6, \
                  postcode=?7, country=?8, transport=?9, hours=?10, source_id=?11, import_fingerprint=?12, \
-                 updated_at=?13 WHERE id=?14",
+                 updated_at=?13, carried_by=?14 WHERE id=?15",
                 l,
                 org,
                 Some(&fp),
@@ -1095,6 +1114,7 @@ fn execute_location(
         &l.source_id,
         &fp,
         &now,
+        &l.carried_by,
     ];
     if let Some(id) = &id {
         values.push(id);

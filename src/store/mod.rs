@@ -54,6 +54,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (14, include_str!("migrations/0014_consent_withdrawal.sql")),
     (15, include_str!("migrations/0015_client_sex.sql")),
     (16, include_str!("migrations/0016_relations.sql")),
+    (17, include_str!("migrations/0017_directory_address_carrier.sql")),
 ];
 
 pub fn latest_version() -> u32 {

@@ -172,3 +172,46 @@ fn choices_are_choices_on_the_command_line() {
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Issue 20 point 1: `directory show` prints each phone as number + extension.
+#[test]
+fn show_prints_each_phone_as_number_and_extension() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["directory", "import", fixture("hsds-messy/phones").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("3 phone fields say there is no phone"), "{}", stdout(&o));
+    let shown = stdout(&caseload(&db, &["directory", "show", "Benefits appeals"]));
+    assert!(shown.contains("312-555-0107 ext. 715"), "{shown}");
+    assert!(shown.contains("312-555-0108 ext. 331"), "{shown}");
+    let shown = stdout(&caseload(&db, &["directory", "show", "Court help desk"]));
+    assert!(shown.contains("312-555-0112 ext. 9"), "{shown}");
+    assert!(!shown.to_lowercase().contains("no phone"), "{shown}");
+    let v = json(&caseload(&db, &["directory", "show", "Eviction defence", "--json"]));
+    assert_eq!(v["phones"][1]["number"], "847-555-0100");
+    assert_eq!(v["phones"][1]["extension"], "321");
+}
+
+/// Issue 20 point 2: `directory show` says where, from whichever record carries the address.
+#[test]
+fn show_marks_an_address_taken_from_the_organisation() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["directory", "import", fixture("hsds-messy/addresses").to_str().unwrap()]);
+    assert!(stdout(&o).contains("2 addresses taken from their organisation"), "{}", stdout(&o));
+    let shown = stdout(&caseload(&db, &["directory", "show", "Tenant hotline"]));
+    assert!(
+        shown.contains("150 Court Street, Northfield, IL 60601, US (address of the organisation)"),
+        "{shown}"
+    );
+    let v = json(&caseload(
+        &db,
+        &["directory", "import", fixture("hsds-messy/addresses").to_str().unwrap(), "--json"],
+    ));
+    let of_org: Vec<&serde_json::Value> = v["interpreted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["reading"] == "address-of-organisation")
+        .map(|i| &i["origin"])
+        .collect();
+    assert_eq!(of_org, vec!["services.csv line 2", "services.csv line 3"]);
+}

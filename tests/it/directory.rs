@@ -317,7 +317,7 @@ fn unreadable_files_refuse_the_whole_import_and_change_nothing() {
         ("hsds-broken/missing-columns", "services.csv has no \"name\" column"),
         ("hsds-broken/bad-utf8", "services.csv is not UTF-8"),
         ("hsds-broken/broken-quoting", "services.csv cannot be read: line 2: a quoted field"),
-        ("hsds-broken/not-a-package", "has no datapackage.json"),
+        ("hsds-messy/not-hsds-folder", "none of its CSV files is named as an HSDS table"),
         ("hsds-broken/not-hsds.json", "not HSDS"),
         ("hsds-broken/broken.json", "not valid JSON (line 2"),
         ("hsds-broken/no-such-folder", "There is nothing at"),
@@ -497,5 +497,274 @@ fn search_finds_services_by_what_they_offer_through_categories_and_synonyms() {
         for typed in [true, false] {
             assert!(store.search_directory_ids(odd, typed, 50).is_ok(), "{odd}");
         }
+    }
+}
+
+// ---- messy real directories (issue 20) -----------------------------------------------------
+
+fn phones_of(s: &caseload::store::directory::Service) -> Vec<(String, String)> {
+    s.phones.iter().map(|p| (p.number.clone(), p.extension.clone())).collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(n, e)| (n.to_string(), e.to_string())).collect()
+}
+
+#[test]
+fn phones_in_many_shapes_import_as_numbers_and_extensions_and_no_phone_as_none() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/phones").unwrap();
+    let eviction = store.resolve_service("Eviction defence").unwrap();
+    assert_eq!(
+        phones_of(&eviction),
+        pairs(&[("(312) 555-0106", ""), ("847-555-0100", "321"), ("618.555.0115", "")])
+    );
+    let benefits = store.resolve_service("Benefits appeals").unwrap();
+    assert_eq!(
+        phones_of(&benefits),
+        pairs(&[("3125550100", ""), ("312-555-0107", "715"), ("312-555-0108", "331")])
+    );
+    let desk = store.resolve_service("Court help desk").unwrap();
+    assert_eq!(
+        phones_of(&desk),
+        pairs(&[
+            ("1-800-LAW-REP-4", ""),
+            ("844-RIGHTS-9 (844-744-4879)", ""),
+            ("312-555-0109", ""),
+            ("312-555-0110", ""),
+            ("312-555-0111", ""),
+            ("312-555-0112", "9"),
+        ])
+    );
+    // "none" and "n/a" are no phone; the extension column still reaches its number
+    let org: Vec<(String, String)> =
+        desk.organisation.phones.iter().map(|p| (p.number.clone(), p.extension.clone())).collect();
+    assert_eq!(org, pairs(&[("312-555-0113", "44")]));
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+    let no_phone: Vec<&str> = r
+        .interpreted
+        .iter()
+        .filter(|i| i.reading == caseload::domain::directory::Reading::NoPhone)
+        .map(|i| i.origin.as_str())
+        .collect();
+    assert_eq!(no_phone, vec!["phones.csv line 12", "phones.csv line 13", "phones.csv line 14"]);
+    let lines = r.lines().join("\n");
+    assert!(lines.contains("3 phone fields say there is no phone"), "{lines}");
+    assert!(lines.contains("2 phone fields hold several numbers"), "{lines}");
+    assert!(!lines.contains("no phone ext"), "{lines}");
+    // a second import changes nothing
+    let again = import(&mut store, "hsds-messy/phones").unwrap();
+    assert_eq!((again.services.unchanged, again.services.updated), (3, 0));
+}
+
+#[test]
+fn addresses_given_to_the_organisation_or_the_service_say_where_and_whose_they_are() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/addresses").unwrap();
+    // no location link at all: the organisation's address, marked as such
+    let hotline = store.resolve_service("Tenant hotline").unwrap();
+    assert_eq!(hotline.locations.len(), 1);
+    let place = &hotline.locations[0].record;
+    assert_eq!((place.address.as_str(), place.town.as_str()), ("150 Court Street", "Northfield"));
+    assert_eq!(
+        place.place_line(),
+        "150 Court Street, Northfield, IL 60601, US (address of the organisation)"
+    );
+    // a location without an address: the location stays, the organisation's address is added
+    let clinic = store.resolve_service("Family court clinic").unwrap();
+    let lines: Vec<String> = clinic.locations.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "Northfield courthouse desk".to_string(),
+            "150 Court Street, Northfield, IL 60601, US (address of the organisation)".to_string()
+        ]
+    );
+    // the service's own address, with its leading zero
+    let mobile = store.resolve_service("Mobile housing advice").unwrap();
+    assert_eq!(mobile.locations.len(), 1);
+    assert_eq!(
+        mobile.locations[0].record.place_line(),
+        "9 Harbour Road, Riverbend, CT 06010, US (address of the service)"
+    );
+    // a location's own address wins over the organisation's
+    let repairs = store.resolve_service("Repairs advice").unwrap();
+    let lines: Vec<String> = repairs.locations.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(lines, vec!["Riverbend drop-in — 2 Mill Row, Riverbend, CT 06011, US".to_string()]);
+    // the list shows the town
+    let list = store.services_page(0, 10).unwrap();
+    let hot = list.iter().find(|s| s.name == "Tenant hotline").unwrap();
+    assert_eq!(hot.town, "Northfield");
+    // the report says what was interpreted, and each skip names the file, the line and what was missing
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!(count(Reading::AddressOfOrganisation), 2);
+    assert_eq!(count(Reading::AddressOfService), 1);
+    let text = r.lines().join("\n");
+    assert!(text.contains("2 addresses taken from their organisation"), "{text}");
+    assert!(text.contains("1 address taken from the service's own record"), "{text}");
+    let skips: Vec<String> = r.skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+    assert_eq!(
+        skips,
+        vec![
+            "physical_addresses.csv line 6: address names no location, service or organisation (its location_id, \
+             service_id and organization_id are empty)",
+            "physical_addresses.csv line 7: address refers to location loc9, which is not in the file",
+            "physical_addresses.csv line 8: address refers to organisation org9, which is not in the file",
+            "services_at_location.csv line 4: service-at-location names no location (its location_id is empty)",
+        ]
+    );
+    // importing the same folder again changes nothing
+    let again = import(&mut store, "hsds-messy/addresses").unwrap();
+    assert_eq!((again.locations.added, again.locations.updated), (0, 0));
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
+}
+
+#[test]
+fn schedules_with_day_names_short_times_closed_days_and_12_hour_times_read_in_words() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/schedules").unwrap();
+    let walk_in = store.resolve_service("Walk-in advice").unwrap();
+    assert_eq!(
+        walk_in.hours,
+        "Mon, Tue, Thu 09:00–17:00; Wed 10:00–16:00 (closing time read as pm — check); Fri 09:00–12:30; \
+         Sat, Sun closed"
+    );
+    let phone = store.resolve_service("Phone advice").unwrap();
+    assert_eq!(
+        phone.hours,
+        "Hours of the organisation: Mon, Tue 08:30–17:00 (closing time read as pm — check)"
+    );
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!(count(Reading::Afternoon), 3);
+    assert_eq!(count(Reading::HoursOfOrganisation), 1);
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains("3 opening times read as afternoon (12-hour times without am/pm) — check"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "regular_schedules.csv line 4, regular_schedules.csv line 9, regular_schedules.csv line 10"
+        ),
+        "{text}"
+    );
+    let skips: Vec<String> = r.skipped.iter().map(|s| format!("{}: {}", s.origin, s.reason)).collect();
+    assert_eq!(
+        skips,
+        vec![
+            "regular_schedules.csv line 11: schedule refers to service svc9, which is not in the file",
+            "regular_schedules.csv line 12: schedule names no service, location or organisation (its service_id, \
+             location_id and organization_id are empty)",
+        ]
+    );
+    let again = import(&mut store, "hsds-messy/schedules").unwrap();
+    assert_eq!((again.services.unchanged, again.services.updated), (2, 0));
+}
+
+#[test]
+fn a_folder_without_datapackage_json_is_read_by_file_names_and_says_so() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/no-package").unwrap();
+    assert_eq!(r.format, "HSDS 1.x/2.x CSV tables (no datapackage.json)");
+    assert_eq!((r.organisations.added, r.services.added), (1, 1));
+    assert_eq!(
+        r.assumed,
+        vec![
+            "there is no datapackage.json: the tables were read by their file names and headers \
+             (organizations.csv as organization, phones.csv as phone, services.csv as service)"
+        ]
+    );
+    assert!(
+        r.lines().iter().any(|l| l.starts_with("Assumed: there is no datapackage.json")),
+        "{:?}",
+        r.lines()
+    );
+    let s = store.resolve_service("Debt clinic").unwrap();
+    assert_eq!(s.organisation.name, "Westbrook Debt Advice");
+    assert_eq!((s.phones[0].number.as_str(), s.phones[0].extension.as_str()), ("312-555-0120", "5"));
+    // the one-table folder that used to be refused is read too
+    let r = import(&mut store, "hsds-broken/not-a-package").unwrap();
+    assert_eq!(r.services.added, 1);
+}
+
+#[test]
+fn a_datapackage_that_does_not_match_its_files_is_read_from_what_is_there() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/package-mismatch").unwrap();
+    assert_eq!(r.format, "HSDS 1.x/2.x datapackage (CSV)");
+    assert_eq!(
+        r.assumed,
+        vec![
+            "datapackage.json lists organizations.csv, which is not there; data/organizations.csv was read instead",
+            "datapackage.json lists services.csv, which is not there; data/services.csv was read instead",
+            "datapackage.json lists locations.csv, but there is no such file: read without it",
+        ]
+    );
+    let s = store.resolve_service("Custody advice").unwrap();
+    assert_eq!(s.organisation.name, "Southport Family Law Centre");
+    assert!(!s.organisation.placeholder);
+    let again = import(&mut store, "hsds-messy/package-mismatch").unwrap();
+    assert_eq!((again.services.unchanged, again.organisations.unchanged), (1, 1));
+}
+
+/// No imported phone, address or schedule text holds a control character or starts or ends
+/// with whitespace, whatever messy package it came from.
+#[test]
+fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for rel in [
+        "hsds-messy/phones",
+        "hsds-messy/addresses",
+        "hsds-messy/schedules",
+        "hsds-messy/no-package",
+        "hsds-messy/package-mismatch",
+        "hsds-broken/messy",
+        "hsds-sample",
+    ] {
+        import(&mut store, rel).unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (what, sql) in [
+        ("phone", "SELECT number FROM directory_phones"),
+        ("extension", "SELECT extension FROM directory_phones"),
+        ("address", "SELECT address FROM locations"),
+        ("town", "SELECT town FROM locations"),
+        ("postcode", "SELECT postcode FROM locations"),
+        ("location hours", "SELECT hours FROM locations"),
+        ("service hours", "SELECT hours FROM services"),
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        texts.extend(rows.map(|v| (what.to_string(), v.unwrap())));
+    }
+    assert!(texts.len() > 60, "{}", texts.len());
+    for (what, v) in &texts {
+        assert!(!v.chars().any(|c| c.is_control() && c != '\n'), "{what}: {v:?}");
+        assert_eq!(v.trim(), v.as_str(), "{what}: {v:?}");
+        if what != "location hours" && what != "service hours" {
+            assert!(!v.contains('\n'), "{what}: {v:?}");
+        }
+    }
+}
+
+/// The clean samples read exactly as before: nothing interpreted, nothing assumed.
+#[test]
+fn the_clean_samples_need_no_interpretation_and_no_assumption() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    for rel in ["hsds-sample", "hsds3/csv", "hsds3/service_full.json"] {
+        let r = import(&mut store, rel).unwrap();
+        assert!(r.interpreted.is_empty(), "{rel}: {:?}", r.interpreted);
+        assert!(r.assumed.is_empty(), "{rel}: {:?}", r.assumed);
+        assert!(!r.lines().iter().any(|l| l.starts_with("Assumed")), "{rel}");
     }
 }

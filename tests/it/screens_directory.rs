@@ -181,3 +181,60 @@ fn a_running_import_shows_progress_in_words() {
     assert!(shown.contains("2500 of 10000 records written"), "{shown}");
     assert!(shown.contains("Importing"), "{shown}");
 }
+
+/// Issue 20 point 1: the service screen lists each phone as number + extension.
+#[test]
+fn the_service_screen_shows_each_phone_with_its_extension() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/phones");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "benefits");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("312-555-0107 ext. 715"), "{s}");
+    assert!(s.contains("312-555-0108 ext. 331"), "{s}");
+    assert!(s.contains("3125550100"), "{s}");
+}
+
+/// Issue 20 point 2: the service screen says where, marking an address of the organisation.
+#[test]
+fn the_service_screen_marks_an_address_of_the_organisation() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/addresses");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "hotline");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("150 Court Street, Northfield, IL 60601, US (address of the"), "{s}");
+}
+
+/// Issue 20 point 3: the service screen shows opening hours in words, a closed day as closed
+/// and a 12-hour closing time read as pm marked "check".
+#[test]
+fn the_service_screen_shows_opening_hours_in_words() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/schedules");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "walk");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 160, 30);
+    assert!(s.contains("Wed 10:00–16:00 (closing time read as pm — check)"), "{s}");
+    assert!(s.contains("Sat, Sun closed"), "{s}");
+}

@@ -40,7 +40,7 @@ impl ImportScreen {
             vec![Field::text("path", "File or folder")
                 .required()
                 .max(4_096)
-                .help("An HSDS datapackage folder (with datapackage.json) or an HSDS 3.0 JSON file.")],
+                .help("An HSDS folder of CSV tables (datapackage.json optional) or an HSDS 3.0 JSON file.")],
             today,
         );
         ImportScreen { form, state: ImportState::Asking, path_shown: String::new(), scroll: 0 }

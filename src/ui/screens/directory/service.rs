@@ -124,9 +124,7 @@ impl View for ServiceScreen {
         field(&mut lines, "How to refer", &s.how_to_refer);
         for l in &s.locations {
             let r = &l.record;
-            let place =
-                [r.name.clone(), r.full_address()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>();
-            field(&mut lines, "Where", &place.join(" — "));
+            field(&mut lines, "Where", &r.place_line());
             field(&mut lines, "  getting there", &r.transport);
             field(&mut lines, "  hours there", &r.hours);
             for p in &r.phones {
