@@ -255,9 +255,13 @@ impl FormSpec for ReferralForm {
         let value = service_ref(*id);
         let changed = form.choose("service", &value, label);
         self.labelled = value;
-        // on to the next field: the service is chosen
+        // on to the need it serves: the service is chosen, so the provider typed by hand
+        // (its alternative) is skipped
         if form.fields.get(form.focus).is_some_and(|f| f.id == "service") {
-            form.focus_next();
+            match form.fields.iter().position(|f| f.id == "need_choice") {
+                Some(i) => form.focus = i,
+                None => form.focus_next(),
+            }
         }
         changed
     }
