@@ -1915,6 +1915,11 @@ mod tests {
                     deceased: lcg(&mut seed).is_multiple_of(5),
                     in_household: lcg(&mut seed).is_multiple_of(3),
                     is_client: i == 0,
+                    // twins, adoption, fostering and emotional ties tangled in too
+                    bond: [Bond::None, Bond::Twin, Bond::AdoptiveParent, Bond::FosterChild, Bond::Twin]
+                        [(lcg(&mut seed) % 5) as usize],
+                    emotional: [None, Some(EmotionalTie::Close), Some(EmotionalTie::CutOff)]
+                        [(lcg(&mut seed) % 3) as usize],
                     ..Default::default()
                 })
                 .collect();
@@ -1929,6 +1934,15 @@ mod tests {
             assert_eq!(placed.cards.len(), n as usize, "everyone is drawn (round {round})");
             for c in &placed.cards {
                 assert!(c.x >= 0 && c.y >= 0 && c.y < placed.height && c.x < placed.width);
+            }
+            for d in &placed.descents {
+                assert!(d.drop_y >= d.bar_y && d.drop_y < placed.height, "{d:?}");
+                for f in &d.forks {
+                    assert!(f.children.len() >= 2 && f.children.iter().all(|x| d.children.contains(x)));
+                }
+            }
+            for t in &placed.ties {
+                assert!(t.from <= t.to && t.from >= 0 && t.to < placed.width, "{t:?}");
             }
         }
     }
