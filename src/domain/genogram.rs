@@ -160,6 +160,67 @@ impl EmotionalTie {
     }
 }
 
+/// How a person belongs to the client when not by birth or marriage, as recorded in their
+/// relation ("adoptive parent", "foster child", "twin"): it decides how the genogram draws the
+/// line between them and the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Bond {
+    #[default]
+    None,
+    AdoptiveParent,
+    FosterParent,
+    AdoptedChild,
+    FosterChild,
+    Twin,
+}
+
+impl Bond {
+    /// From the relation to the client as stored.
+    pub fn from_relation(relation: &str) -> Self {
+        match relation.trim().to_lowercase().as_str() {
+            "adoptive parent" => Self::AdoptiveParent,
+            "foster parent" => Self::FosterParent,
+            "adopted child" => Self::AdoptedChild,
+            "foster child" => Self::FosterChild,
+            "twin" => Self::Twin,
+            _ => Self::None,
+        }
+    }
+}
+
+/// The line between a parent and a child: by birth (solid), adoption (dashed) or fostering
+/// (dotted), as in standard genogram notation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ChildLine {
+    #[default]
+    Birth,
+    Adoptive,
+    Foster,
+}
+
+impl ChildLine {
+    /// The line between `child` and `parent`, from how each belongs to the client: the client's
+    /// adoptive or foster parent, or the client's adopted or foster child.
+    pub fn between(child: Bond, child_is_client: bool, parent: Bond, parent_is_client: bool) -> Self {
+        match (child_is_client, parent, parent_is_client, child) {
+            (true, Bond::AdoptiveParent, _, _) => Self::Adoptive,
+            (true, Bond::FosterParent, _, _) => Self::Foster,
+            (_, _, true, Bond::AdoptedChild) => Self::Adoptive,
+            (_, _, true, Bond::FosterChild) => Self::Foster,
+            _ => Self::Birth,
+        }
+    }
+
+    /// Glyphs for a vertical and a horizontal stretch of the line.
+    pub fn glyphs(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Birth => ("│", "─"),
+            Self::Adoptive => ("╎", "╌"),
+            Self::Foster => ("⋮", "⋯"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +245,18 @@ mod tests {
             assert_eq!(EmotionalTie::parse(t.label()), Some(*t));
         }
         assert_eq!(PartnerStatus::parse("maybe"), None);
+    }
+
+    #[test]
+    fn a_childs_line_follows_adoption_and_fostering() {
+        use Bond::*;
+        assert_eq!(ChildLine::between(None, true, AdoptiveParent, false), ChildLine::Adoptive);
+        assert_eq!(ChildLine::between(None, true, FosterParent, false), ChildLine::Foster);
+        assert_eq!(ChildLine::between(AdoptedChild, false, None, true), ChildLine::Adoptive);
+        assert_eq!(ChildLine::between(FosterChild, false, None, true), ChildLine::Foster);
+        // a sibling sharing the adoptive parent: not said, drawn as birth
+        assert_eq!(ChildLine::between(None, false, AdoptiveParent, false), ChildLine::Birth);
+        assert_eq!(Bond::from_relation("Foster child"), FosterChild);
+        assert_eq!(Bond::from_relation("twin"), Twin);
     }
 }

@@ -507,8 +507,13 @@ fn married_separated_divorced_adoptive_foster_twins_and_emotional_ties_on_the_ge
         "living together",
         "separated (not divorced)",
         "divorced",
-        "═ close (tie to the client)",
-        "⚡ conflict (tie to the client)",
+        // the wife and the former husband sit beside the client: their ties are lines
+        "══ close (tie to the client)",
+        "╱╲ conflict (tie to the client)",
+        "═══",
+        "╱╲╱",
+        // the adoptive father's line to the client is dashed
+        "╎╌ adoptive parent and child",
         "┤├ cut off (tie to the client)",
         "┤├ adoptive",
         "adopted",

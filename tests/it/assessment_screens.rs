@@ -458,3 +458,36 @@ fn a_father_recorded_as_female_is_questioned_before_saving() {
     let s = screen(&mut app, 100, 30);
     assert!(s.contains("Max, chosen as the mother, is recorded as male"), "{s}");
 }
+
+/// Issue 17 point 9: the client file shows the PHQ-9/GAD-7 attribution lines at the very end
+/// of its body, dim, where scrolling reaches them; the first screen at 80x24 and 140x40 is what
+/// it was before (the snapshots were taken before the change and did not move).
+#[test]
+fn the_client_file_ends_with_the_screeners_attribution() {
+    let (_d, path) = temp_db();
+    seed(&path);
+    let mut app = file(&path);
+    let first = screen(&mut app, 80, 24);
+    assert!(first.contains("s Screeners") && first.contains("PHQ-9 6 Mild"), "{first}");
+    assert!(first.contains("x Close the case") && first.contains("E Export"), "{first}");
+    insta::assert_snapshot!("client_file_attribution_80x24", first);
+    let wide = screen(&mut app, 140, 40);
+    assert!(wide.contains("x Close the case") && wide.contains("E Export"), "{wide}");
+    insta::assert_snapshot!("client_file_attribution_140x40", wide);
+    // j scrolls to the end: the lines are there, verbatim, after the history
+    let mut s = flat(&screen(&mut app, 140, 40));
+    for _ in 0..200 {
+        if s.contains(COPYRIGHT) {
+            break;
+        }
+        key(&mut app, KeyCode::Char('j'));
+        s = flat(&screen(&mut app, 140, 40));
+    }
+    let lines = caseload::domain::instruments::attribution_for(["phq9"]);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for l in &lines {
+        assert!(s.contains(l), "{l}: {s}");
+    }
+    let at = s.find(DEVELOPED).expect("attribution shown");
+    assert!(s.find("History (newest first)").is_some_and(|h| h < at), "after the history: {s}");
+}

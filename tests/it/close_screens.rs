@@ -636,3 +636,61 @@ fn a_consent_kept_for_the_follow_up_asks_for_the_follow_up_date() {
     let consent = items.iter().find(|i| i.kind == "consent").expect("the consent's choice is recorded");
     assert_eq!(consent.action, caseload::domain::closure::Disposition::Complete);
 }
+
+/// Issue 17 point 2: three consents valid at closure, one given each choice in the checklist;
+/// the closure screen afterwards says what became of each: RUNS ON, ENDED, KEPT.
+#[test]
+fn the_closure_view_says_what_became_of_each_consent() {
+    use caseload::app::message::CloseMsg;
+    use caseload::domain::coordination::{validate_consent, ConsentInput};
+    let (_d, path, r) = seeded();
+    {
+        let mut store = Store::open(&path).unwrap();
+        for to in ["Northside Housing", "Eastgate Food Bank"] {
+            let consent = validate_consent(
+                &ConsentInput {
+                    to_name: to.into(),
+                    signed_on: "2026-04-01".into(),
+                    expires_on: "2027-04-01".into(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap();
+            store.add_consent(r.client, &consent, None, now()).unwrap();
+        }
+    }
+    let mut app = app_at(&path, now());
+    app.update(Message::OpenClient(r.client)).unwrap();
+    keys(&mut app, "x");
+    // the consents are the last three items: their choices are fields 13, 14 and 15
+    tabs(&mut app, 12);
+    // RI-1 ended at closure, RI-2 kept for the follow-up, RI-3 left to run to its end date
+    keys(&mut app, "<right><tab><tab><right><right>");
+    let s = screen(&mut app, 140, 60);
+    assert!(s.contains("‹ End it at closure") || s.contains("‹ End"), "{s}");
+    assert!(s.contains("‹ Keep it for the post-closure follow-up ›"), "{s}");
+    keys(&mut app, "<c-s>m<c-s>+90d<c-s>");
+    let s = screen(&mut app, 140, 60);
+    assert!(s.contains("step 3 of 3"), "{s}");
+    keys(&mut app, "<c-s>");
+    let closure = Store::open(&path).unwrap().current_closure(r.client).unwrap().expect("closed");
+    app.update(Message::Close(CloseMsg::OpenClosure(closure.id))).unwrap();
+    let s = screen(&mut app, 140, 80);
+    assert!(s.contains("ENDED     Consent RI-1 to Dr Anika Rao"), "{s}");
+    assert!(s.contains("KEPT      Consent RI-2 to Northside Housing"), "{s}");
+    assert!(s.contains("RUNS ON   Consent RI-3 to Eastgate Food Bank"), "{s}");
+    // at 80x24 the list is below the summary: j scrolls down to it
+    let mut s = screen(&mut app, 80, 24);
+    for _ in 0..80 {
+        if s.contains("RUNS ON   Consent RI-3") {
+            break;
+        }
+        keys(&mut app, "j");
+        s = screen(&mut app, 80, 24);
+    }
+    for word in ["ENDED     Consent RI-1", "KEPT      Consent RI-2", "RUNS ON   Consent RI-3"] {
+        assert!(s.contains(word), "{word}: {s}");
+    }
+    insta::assert_snapshot!("closure_view_consents_80x24", s);
+}

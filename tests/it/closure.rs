@@ -776,6 +776,8 @@ fn the_summary_is_drafted_from_the_record() {
         "PHQ-9 fell from 16 (moderately severe) on 2026-03-05 to 6 (mild) on 2026-10-01, 10 points lower.",
         "A safety alert (AL-1) was raised by the PHQ-9 of 2026-10-01 (SC-2): PHQ-9 item 9",
         "it was acknowledged at closure with the note: Safety plan checked.",
+        // issue 17 point 4: what the client answered, not the rule's aside on when it fires
+        "(SC-2): PHQ-9 item 9 (thoughts of being better off dead or of self-harm) was answered above \"Not at all\"; it was acknowledged at closure",
         "The case closes on 2026-11-23 because the client moved away.",
         "At closure note N-3 was signed.",
         "Still open after closure: goal G-1 (active): Pay the rent on time; action item AI-1 (due 2026-11-30, Lee)",
@@ -784,6 +786,7 @@ fn the_summary_is_drafted_from_the_record() {
     ] {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }
+    assert!(!s.contains("whatever the total"), "{s}");
 }
 
 #[test]

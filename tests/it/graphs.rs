@@ -421,3 +421,67 @@ fn genogram_scrolls_across_a_very_wide_family() {
     assert!(s.contains("b.2014"), "the youngest at the right end: {s}");
     assert!(s.contains("more ◀"), "{s}");
 }
+
+/// Issue 17 point 7: the client adopted by Hugo and Greta, with a twin; an older brother; the
+/// client's partner and their adopted and foster children. Emotional ties: close to the partner
+/// (side by side: a line on the year row), conflict with the twin (side by side: a line on the
+/// name row), cut off from Hugo (another row: the mark stays).
+pub fn adoptive_family() -> GenoInput {
+    use caseload::domain::genogram::{Bond, EmotionalTie};
+    use Sex::*;
+    let mut people = vec![
+        person(1, "Hugo Brandt", Male, 1950),
+        person(2, "Greta Brandt", Female, 1952),
+        person(3, "Ada Brandt", Female, 1984),
+        person(4, "Eva Brandt", Female, 1984),
+        person(5, "Jon Brandt", Male, 1980),
+        person(6, "Ines Roth", Female, 1983),
+        person(7, "Kim Roth", Unknown, 2012),
+        person(8, "Lou Roth", Male, 2015),
+    ];
+    people[0].bond = Bond::AdoptiveParent;
+    people[0].kind_note = "adoptive".into();
+    people[0].emotional = Some(EmotionalTie::CutOff);
+    people[1].bond = Bond::AdoptiveParent;
+    people[1].kind_note = "adoptive".into();
+    people[2].is_client = true;
+    people[3].bond = Bond::Twin;
+    people[3].kind_note = "twin".into();
+    people[3].emotional = Some(EmotionalTie::Conflict);
+    people[5].emotional = Some(EmotionalTie::Close);
+    people[6].bond = Bond::AdoptedChild;
+    people[6].kind_note = "adopted".into();
+    people[7].bond = Bond::FosterChild;
+    people[7].kind_note = "foster".into();
+    for i in [2, 5, 6, 7] {
+        people[i].in_household = true;
+    }
+    GenoInput {
+        people,
+        parents: vec![(3, 1), (3, 2), (4, 1), (4, 2), (5, 1), (5, 2), (7, 3), (7, 6), (8, 3)],
+        partners: vec![(1, 2, PartnerStatus::Married), (3, 6, PartnerStatus::Cohabiting)],
+    }
+}
+
+#[test]
+fn genogram_adoption_fostering_twins_and_emotional_lines_80x24_and_wide() {
+    let layout = genogram::layout(&adoptive_family());
+    assert!(layout.warnings.is_empty(), "{:?}", layout.warnings);
+    for (w, h) in [(80, 24), (140, 40)] {
+        let s = geno(&adoptive_family(), w, h, (0, 0));
+        // adoptive: a dashed line from the parents to the client; fostering: dotted
+        assert!(s.contains('╎') && s.contains("╎╌ adoptive parent and child"), "{w}: {s}");
+        assert!(s.contains('⋮') && s.contains("⋮⋯ foster parent and child"), "{w}: {s}");
+        // the twins hang from one point on their parents' bar
+        assert!(s.contains("┌┴┐ twins"), "{w}: {s}");
+        let fork = s.lines().find(|l| l.contains('┴') && l.contains('┌') && l.contains('┐')).expect("fork");
+        assert!(!fork.contains('('), "the fork has its own row: {fork}");
+        // side by side: the ties are lines; Hugo's cut-off, a row away, keeps its mark
+        assert!(s.contains("══ close (tie to the client)"), "{w}: {s}");
+        assert!(s.contains("╱╲ conflict (tie to the client)"), "{w}: {s}");
+        assert!(s.contains("┤├ cut off (tie to the client)") && !s.contains("─┤├─ cut off"), "{w}: {s}");
+        assert!(s.contains("╱╲╱"), "{w}: {s}");
+        assert!(s.contains("═══"), "{w}: {s}");
+        insta::assert_snapshot!(format!("genogram_adoption_twins_{w}x{h}"), s);
+    }
+}

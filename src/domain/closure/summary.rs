@@ -185,6 +185,20 @@ fn clause(s: &str) -> String {
     one_line(s).trim_end_matches(['.', ':', ';', ',', ' ']).to_string()
 }
 
+/// What raised a safety alert, as a clause a supervisor reads in the closing summary: the
+/// alert message's first sentence without its "Safety alert:" label, and without the rule's own
+/// aside on when it fires ("…, whatever the total"), which tells the practitioner how the
+/// screener works, not what happened.
+pub fn alert_clause(message: &str) -> String {
+    let first = message.split(". ").next().unwrap_or("").trim();
+    let what = first.split_once(": ").map(|(_, rest)| rest).unwrap_or(first);
+    let what = match what.find(", whatever") {
+        Some(i) => &what[..i],
+        None => what,
+    };
+    what.trim().trim_end_matches(['.', ',', ';', ':', ' ']).to_string()
+}
+
 /// Typed text quoted whole: "You listened. The flat is warm now."
 fn quoted(s: &str) -> String {
     format!("\"{}\"", one_line(s).trim_end_matches([',', ';', ':', ' ']))
@@ -691,6 +705,19 @@ pub fn draft_summary(facts: &ClosureFacts, decisions: &[Decision], details: &Clo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alert_is_told_as_what_the_client_answered() {
+        let m = "Safety alert: PHQ-9 item 9 (thoughts of being better off dead or of self-harm) was answered above \"Not at all\", whatever the total. Follow up with a risk assessment; acknowledge the alert with a note.";
+        assert_eq!(
+            alert_clause(m),
+            "PHQ-9 item 9 (thoughts of being better off dead or of self-harm) was answered above \"Not at all\""
+        );
+        assert_eq!(
+            alert_clause("Safety alert: AHC interpersonal safety score above 10 — the client may not be safe. Follow up."),
+            "AHC interpersonal safety score above 10 — the client may not be safe"
+        );
+    }
     use crate::domain::closure::{action_item_choices, goal_choices, note_choices};
     use crate::domain::goal::GoalStatus;
 

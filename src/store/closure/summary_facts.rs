@@ -328,9 +328,7 @@ fn alerts_in(
         let screener = crate::domain::instruments::find(instruments, &instrument)
             .map(|i| i.short_name.clone())
             .unwrap_or_else(|| crate::domain::instruments::short_name_of(&instrument).to_string());
-        // the message's first sentence, without its "Safety alert:" label
-        let first = message.split(". ").next().unwrap_or("").trim();
-        let what = first.split_once(": ").map(|(_, rest)| rest).unwrap_or(first).to_string();
+        let what = crate::domain::closure::alert_clause(&message);
         out.push(AlertFact {
             reference: crate::domain::assessment::alert_ref(id),
             screener,

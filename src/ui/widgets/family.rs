@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::domain::ecomap::{SupportFlow, TieKind, TieStrength};
-use crate::domain::genogram::{EmotionalTie, Sex};
+use crate::domain::genogram::{Bond, EmotionalTie, Sex};
 use crate::store::people::{Partnership, Person};
 use crate::ui::widgets::ecomap::{EcomapInput, Tie};
 use crate::ui::widgets::genogram::{layout, GenoInput, GenoLayout, GenoPerson};
@@ -33,6 +33,7 @@ pub fn geno_input(people: &[Person], partners: &[Partnership]) -> GenoInput {
                 }
                 .to_string(),
                 emotional: p.emotional_tie.as_deref().and_then(EmotionalTie::parse),
+                bond: Bond::from_relation(&p.relation),
             })
             .collect(),
         parents: family

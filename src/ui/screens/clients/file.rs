@@ -31,6 +31,9 @@ struct PhaseSummary {
     referrals: String,
     /// Open advocacy items, one line each (they carry deadlines).
     advocacy: Vec<String>,
+    /// The attribution lines of the screeners whose results the file shows (PHQ-9, GAD-7),
+    /// verbatim: at the very end of the file, so they never push the case actions off screen.
+    attribution: Vec<&'static str>,
 }
 
 pub struct ClientFileScreen {
@@ -316,6 +319,14 @@ impl View for ClientFileScreen {
                 Span::raw(display_safe(&ev.summary).into_owned()),
             ]));
         }
+        // the screeners' attribution, verbatim, after everything else: with the results, and
+        // scrolling with the file
+        if !self.phases.attribution.is_empty() {
+            lines.push(Line::from(""));
+            for a in &self.phases.attribution {
+                lines.push(Line::from(Span::styled(format!("  {a}"), theme::dim())));
+            }
+        }
         let _ = today;
         frame.render_widget(
             Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((self.scroll, 0)),
@@ -366,6 +377,7 @@ fn phase_summary(store: &Store, client_id: i64, today: NaiveDate) -> Result<Phas
             ));
         }
     }
+    p.attribution = crate::domain::instruments::attribution_for(seen.iter().copied());
     p.screeners = match (latest.is_empty(), closed) {
         (true, true) => "none given".into(),
         (true, false) => "none given yet".into(),

@@ -14,7 +14,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::domain::genogram::{EmotionalTie, PartnerStatus, Sex};
+use crate::domain::genogram::{Bond, ChildLine, EmotionalTie, PartnerStatus, Sex};
 use crate::domain::text::{clean_line, fit, width};
 
 /// One person around the client, as the genogram needs them.
@@ -32,6 +32,9 @@ pub struct GenoPerson {
     pub kind_note: String,
     /// Their emotional tie to the client, where recorded (close, conflict, cut off).
     pub emotional: Option<EmotionalTie>,
+    /// How they belong to the client when not by birth: decides the line to the client
+    /// (dashed for adoption, dotted for fostering) and who are the client's twins.
+    pub bond: Bond,
 }
 
 /// Everything the genogram is drawn from.
@@ -103,6 +106,9 @@ pub struct GenoLayout {
     pub families: Vec<Family>,
     /// Links left out of the picture and why, in plain words; safe to display.
     pub warnings: Vec<String>,
+    /// The client and their twins (or triplets) when they share their parents: drawn hanging
+    /// from one point on their parents' line.
+    pub twins: Vec<Vec<i64>>,
 }
 
 /// Longest name kept in a warning; the picture itself fits names to their card.
@@ -235,6 +241,26 @@ pub fn layout(input: &GenoInput) -> GenoLayout {
         parents_of[c].push(p);
         children_of[p].push(c);
     }
+
+    // the client's twins: recorded as "twin", with the same recorded parents as the client
+    let twin_group: Vec<usize> = match people.iter().position(|p| p.is_client) {
+        Some(c) if !parents_of[c].is_empty() => {
+            let same = |i: usize| {
+                let (mut a, mut b) = (parents_of[i].clone(), parents_of[c].clone());
+                a.sort_unstable();
+                b.sort_unstable();
+                a == b
+            };
+            let mut g: Vec<usize> = (0..n).filter(|&i| people[i].bond == Bond::Twin && same(i)).collect();
+            if g.is_empty() {
+                g
+            } else {
+                g.insert(0, c);
+                g
+            }
+        }
+        _ => Vec::new(),
+    };
 
     // partner links join two people on one row; a link that would put someone on the row of
     // their own ancestor or descendant is left out
@@ -406,7 +432,16 @@ pub fn layout(input: &GenoInput) -> GenoLayout {
         rows[r].push(Unit { members: chain, comp: rank, key: 0.0 });
     }
 
-    let ctx = OrderCtx { parents_of: &parents_of, children_of: &children_of, people: &people };
+    // twins sort as one among their brothers and sisters, so they sit side by side
+    let twin_key: HashMap<usize, (i32, i64)> = twin_group
+        .first()
+        .map(|&c| {
+            let key = (people[c].birth_year.unwrap_or(i32::MAX), people[c].id);
+            twin_group.iter().map(|&i| (i, key)).collect()
+        })
+        .unwrap_or_default();
+    let ctx =
+        OrderCtx { parents_of: &parents_of, children_of: &children_of, people: &people, twin_key: &twin_key };
     order_rows(&mut rows, &ctx);
 
     // couples: adjacent pairs in a chain that are linked; others cannot be drawn
@@ -479,7 +514,12 @@ pub fn layout(input: &GenoInput) -> GenoLayout {
             unlinked: true,
         });
     }
-    GenoLayout { people, rows: out_rows, couples, families, warnings }
+    let twins = if twin_group.is_empty() {
+        Vec::new()
+    } else {
+        vec![twin_group.iter().map(|&i| people[i].id).collect()]
+    };
+    GenoLayout { people, rows: out_rows, couples, families, warnings, twins }
 }
 
 /// A chain of partners while rows are being ordered.
@@ -495,6 +535,8 @@ struct OrderCtx<'a> {
     parents_of: &'a [Vec<usize>],
     children_of: &'a [Vec<usize>],
     people: &'a [GenoPerson],
+    /// The birth order key shared by twins.
+    twin_key: &'a HashMap<usize, (i32, i64)>,
 }
 
 /// Orders a partner group as a chain so that as many partners as possible sit side by side:
@@ -578,6 +620,9 @@ fn mean(xs: &[f64]) -> Option<f64> {
 /// Birth order key of a unit: its oldest member with parents (siblings oldest first).
 fn birth_key(u: &Unit, ctx: &OrderCtx<'_>) -> (i32, i64) {
     let blood = u.members.iter().copied().find(|&m| !ctx.parents_of[m].is_empty()).unwrap_or(u.members[0]);
+    if let Some(&k) = ctx.twin_key.get(&blood) {
+        return k;
+    }
     (ctx.people[blood].birth_year.unwrap_or(i32::MAX), ctx.people[blood].id)
 }
 
@@ -653,6 +698,14 @@ fn orient(row: &mut [Unit], down: bool, pos: &HashMap<usize, f64>, ctx: &OrderCt
         } else {
             false
         };
+        // a twin in a chain faces the other twins
+        let twin_at = row[idx].members.iter().position(|m| ctx.twin_key.contains_key(m));
+        let others = |r: &[Unit]| r.iter().any(|v| v.members.iter().any(|m| ctx.twin_key.contains_key(m)));
+        let reverse = match twin_at {
+            Some(t) if others(&row[idx + 1..]) && !others(&row[..idx]) => t != len - 1,
+            Some(t) if others(&row[..idx]) && !others(&row[idx + 1..]) => t != 0,
+            _ => reverse,
+        };
         if reverse {
             row[idx].members.reverse();
         }
@@ -698,13 +751,78 @@ pub struct PartnerLine {
 }
 
 /// The line from parents down to their children: a vertical at `x` from `from_y` to `bar_y`,
-/// and along `bar_y` a bar with a drop to each child's symbol column.
+/// and along `bar_y` a bar with a drop to each child's symbol column (down to `drop_y`, the
+/// row just above the cards). Twins hang from one point on the bar (`forks`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Descent {
     pub x: i32,
     pub from_y: i32,
     pub bar_y: i32,
     pub children: Vec<i32>,
+    /// The row just above the children's cards: `bar_y`, or one row lower when twins fork.
+    pub drop_y: i32,
+    /// How each child (in the order of `children`) is joined: birth, adoption, fostering.
+    pub lines: Vec<ChildLine>,
+    pub forks: Vec<Fork>,
+}
+
+/// Twins hanging from one point `at` on their parents' bar: the fork runs on the row below
+/// the bar, from that point to each twin's symbol column in `children`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fork {
+    pub at: i32,
+    pub children: Vec<i32>,
+}
+
+impl Descent {
+    /// Where the bar goes down: each child not a twin, and each fork's point, with its line.
+    pub fn stops(&self) -> Vec<(i32, ChildLine)> {
+        let mut out: Vec<(i32, ChildLine)> = self
+            .children
+            .iter()
+            .zip(&self.lines)
+            .filter(|(x, _)| !self.forks.iter().any(|f| f.children.contains(x)))
+            .map(|(&x, &l)| (x, l))
+            .collect();
+        for f in &self.forks {
+            out.push((f.at, common_line(f.children.iter().map(|x| self.line_of(*x)))));
+        }
+        out.sort_unstable_by_key(|s| s.0);
+        out
+    }
+
+    /// The line of the child at symbol column `x`.
+    pub fn line_of(&self, x: i32) -> ChildLine {
+        self.children
+            .iter()
+            .position(|&c| c == x)
+            .and_then(|i| self.lines.get(i).copied())
+            .unwrap_or_default()
+    }
+}
+
+/// The line shared by all, or a birth line when they differ.
+pub fn common_line(lines: impl IntoIterator<Item = ChildLine>) -> ChildLine {
+    let mut it = lines.into_iter();
+    let Some(first) = it.next() else { return ChildLine::Birth };
+    if it.all(|l| l == first) {
+        first
+    } else {
+        ChildLine::Birth
+    }
+}
+
+/// An emotional tie between the client and someone next to them on their row, drawn as a line
+/// on row `y` from `from` to `to`: on the name row, or the year row when a partner line holds
+/// the name row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TieLine {
+    /// The person (not the client) the tie is with.
+    pub id: i64,
+    pub y: i32,
+    pub from: i32,
+    pub to: i32,
+    pub tie: EmotionalTie,
 }
 
 /// Which piece of the household outline a cell holds.
@@ -728,6 +846,8 @@ pub struct GenoPlacement {
     pub cards: Vec<PlacedCard>,
     pub partner_lines: Vec<PartnerLine>,
     pub descents: Vec<Descent>,
+    /// Emotional ties drawn as lines; a tie not here is marked on the person's card.
+    pub ties: Vec<TieLine>,
     pub outline: Vec<(i32, i32, Edge)>,
     /// Row captions such as "not linked", at `(x, y)`.
     pub labels: Vec<(i32, i32, &'static str)>,
@@ -791,6 +911,21 @@ impl GenoLayout {
 
     fn person(&self, id: i64) -> Option<&GenoPerson> {
         self.people.iter().find(|p| p.id == id)
+    }
+
+    /// The line between a child and one of their parents: birth, adoption or fostering.
+    pub fn child_line(&self, child: i64, parent: i64) -> ChildLine {
+        match (self.person(child), self.person(parent)) {
+            // a twin shares the client's parents, and how the client is joined to them
+            (Some(c), Some(_)) if !c.is_client && self.twins.iter().any(|g| g.contains(&child)) => {
+                match self.people.iter().find(|p| p.is_client) {
+                    Some(me) => self.child_line(me.id, parent),
+                    None => ChildLine::Birth,
+                }
+            }
+            (Some(c), Some(p)) => ChildLine::between(c.bond, c.is_client, p.bond, p.is_client),
+            _ => ChildLine::Birth,
+        }
     }
 
     /// Cell positions for a picture at most `max_width` cells wide when that can be done by
@@ -963,7 +1098,6 @@ impl GenoLayout {
         }
 
         let mut out = GenoPlacement { text_width: text, ..Default::default() };
-        let band_top = |b: usize| 1 + BAND * b as i32;
         let mut bands: Vec<Vec<(i64, i32)>> = Vec::new();
         for slots in &rows {
             let mut band = Vec::new();
@@ -994,19 +1128,50 @@ impl GenoLayout {
                 bands.push(band);
             }
         }
+        let band_of = |id: i64| at.get(&id).map(|a| a.0);
+        let final_x = |id: i64| card_x(&rows, id);
+        // twins that sit side by side under their parents fork from one point: their band gets
+        // a row for the fork
+        let mut forks: Vec<(usize, Fork)> = Vec::new();
+        for group in &self.twins {
+            let Some(f) = self.families.iter().find(|f| group.iter().all(|t| f.children.contains(t))) else {
+                continue;
+            };
+            let Some(b) = band_of(group[0]) else { continue };
+            if group.iter().any(|&t| band_of(t) != Some(b)) {
+                continue;
+            }
+            let mut xs: Vec<i32> = group.iter().filter_map(|&t| final_x(t).map(|x| x + 1)).collect();
+            xs.sort_unstable();
+            let (Some(&lo), Some(&hi)) = (xs.first(), xs.last()) else { continue };
+            let between = f
+                .children
+                .iter()
+                .filter(|c| !group.contains(c) && band_of(**c) == Some(b))
+                .any(|&c| final_x(c).is_some_and(|x| x + 1 > lo && x + 1 < hi));
+            if xs.len() == group.len() && !between {
+                forks.push((b, Fork { at: (lo + hi) / 2, children: xs }));
+            }
+        }
+        let lift: Vec<i32> = (0..bands.len()).map(|b| forks.iter().any(|f| f.0 == b) as i32).collect();
+        let mut tops: Vec<i32> = Vec::with_capacity(bands.len() + 1);
+        let mut y = 1;
+        for l in &lift {
+            tops.push(y);
+            y += BAND + l;
+        }
+        let band_top = |b: usize| tops.get(b).copied().unwrap_or(1 + BAND * b as i32);
+        let card_y = |b: usize| band_top(b) + 1 + lift.get(b).copied().unwrap_or(0);
         for (b, band) in bands.iter().enumerate() {
             for &(id, x) in band {
                 let Some(p) = self.person(id) else { continue };
-                out.cards.push(PlacedCard { id, x, y: band_top(b) + 1, name: card_name(p, text) });
+                out.cards.push(PlacedCard { id, x, y: card_y(b), name: card_name(p, text) });
             }
         }
         if let Some(b) = first_unlinked {
             let caption = if b == 0 { "no family links recorded yet:" } else { "not linked to the family:" };
             out.labels.push((2, band_top(b), caption));
         }
-        let band_of = |id: i64| at.get(&id).map(|a| a.0);
-        let final_x = |id: i64| card_x(&rows, id);
-
         // partner lines
         for c in &self.couples {
             let (Some(a), Some(b), Some(r)) = (final_x(c.left), final_x(c.right), band_of(c.left)) else {
@@ -1018,7 +1183,7 @@ impl GenoLayout {
                 .any(|f| f.parents.len() == 2 && f.parents.contains(&c.left) && f.parents.contains(&c.right));
             let (from, to) = line_span(a, name_cells.get(&c.left).copied().unwrap_or(0), b);
             out.partner_lines.push(PartnerLine {
-                y: band_top(r) + 1,
+                y: card_y(r),
                 from,
                 to,
                 kind: c.kind,
@@ -1033,17 +1198,66 @@ impl GenoLayout {
             child_rows.sort_unstable();
             child_rows.dedup();
             for cr in child_rows {
-                let children: Vec<i32> = f
-                    .children
+                let mut children = Vec::new();
+                let mut lines = Vec::new();
+                for &c in f.children.iter().filter(|&&c| band_of(c) == Some(cr)) {
+                    let Some(x) = final_x(c) else { continue };
+                    children.push(x + 1);
+                    // a child adopted or fostered by one of the two (the client) is drawn so
+                    lines.push(
+                        f.parents
+                            .iter()
+                            .map(|&p| self.child_line(c, p))
+                            .find(|l| *l != ChildLine::Birth)
+                            .unwrap_or_default(),
+                    );
+                }
+                let forks_here: Vec<Fork> = forks
                     .iter()
-                    .filter(|&&c| band_of(c) == Some(cr))
-                    .filter_map(|&c| final_x(c).map(|x| x + 1))
+                    .filter(|(b, fk)| *b == cr && fk.children.iter().all(|x| children.contains(x)))
+                    .map(|(_, fk)| fk.clone())
                     .collect();
-                out.descents.push(Descent { x: jx, from_y: band_top(pr) + 2, bar_y: band_top(cr), children });
+                out.descents.push(Descent {
+                    x: jx,
+                    from_y: card_y(pr) + 1,
+                    bar_y: band_top(cr),
+                    children,
+                    drop_y: card_y(cr) - 1,
+                    lines,
+                    forks: forks_here,
+                });
+            }
+        }
+        // emotional ties of the client's neighbours on their row, as lines between the two
+        let couple_of = |a: i64, b: i64| {
+            self.couples.iter().any(|c| (c.left, c.right) == (a, b) || (c.left, c.right) == (b, a))
+        };
+        if let Some(client) = self.people.iter().find(|p| p.is_client) {
+            if let Some((b, k)) = bands
+                .iter()
+                .enumerate()
+                .find_map(|(b, band)| band.iter().position(|&(id, _)| id == client.id).map(|k| (b, k)))
+            {
+                let band = &bands[b];
+                for nk in [k.wrapping_sub(1), k + 1] {
+                    let Some(&(other, ox)) = band.get(nk) else { continue };
+                    let Some(tie) = self.person(other).and_then(|p| p.emotional) else { continue };
+                    let ((lid, lx), (_, rx)) =
+                        if nk < k { ((other, ox), band[k]) } else { (band[k], (other, ox)) };
+                    let (y, from) = if couple_of(client.id, other) {
+                        (card_y(b) + 1, lx + cw + 1)
+                    } else {
+                        (card_y(b), line_span(lx, name_cells.get(&lid).copied().unwrap_or(0), rx).0)
+                    };
+                    let to = rx - 1;
+                    if to > from {
+                        out.ties.push(TieLine { id: other, y, from, to, tie });
+                    }
+                }
             }
         }
         if outline {
-            out.outline = household_outline(self, &bands, cw, &band_top);
+            out.outline = household_outline(self, &bands, cw, &band_top, &card_y);
         }
 
         // trim empty rows above and columns to the left, measure
@@ -1052,7 +1266,7 @@ impl GenoLayout {
             .iter()
             .flat_map(|c| [c.y, c.y + 1])
             .chain(out.partner_lines.iter().map(|l| l.y))
-            .chain(out.descents.iter().flat_map(|d| [d.from_y, d.bar_y]))
+            .chain(out.descents.iter().flat_map(|d| [d.from_y, d.bar_y, d.drop_y]))
             .chain(out.outline.iter().map(|o| o.1))
             .chain(out.labels.iter().map(|l| l.1));
         let (mut top, mut bottom) = (i32::MAX, i32::MIN);
@@ -1086,10 +1300,22 @@ impl GenoLayout {
         for d in &mut out.descents {
             d.from_y -= top;
             d.bar_y -= top;
+            d.drop_y -= top;
             d.x -= left;
             for c in &mut d.children {
                 *c -= left;
             }
+            for f in &mut d.forks {
+                f.at -= left;
+                for c in &mut f.children {
+                    *c -= left;
+                }
+            }
+        }
+        for t in &mut out.ties {
+            t.y -= top;
+            t.from -= left;
+            t.to -= left;
         }
         for o in &mut out.outline {
             o.1 -= top;
@@ -1170,6 +1396,7 @@ fn household_outline(
     bands: &[Vec<(i64, i32)>],
     cw: i32,
     band_top: &dyn Fn(usize) -> i32,
+    card_y: &dyn Fn(usize) -> i32,
 ) -> Vec<(i32, i32, Edge)> {
     let home: HashSet<i64> = layout.people.iter().filter(|p| p.in_household).map(|p| p.id).collect();
     if home.is_empty() {
@@ -1218,8 +1445,8 @@ fn household_outline(
     // on neighbouring rows that overlap
     let mut rects: Vec<(i32, i32, i32, i32)> = Vec::new();
     for (b, segs) in segments.iter().enumerate() {
-        let top = band_top(b);
-        rects.extend(segs.iter().map(|&(lo, hi)| (lo - 1, hi + 1, top, top + 2)));
+        let (top, bottom) = (band_top(b), card_y(b) + 1);
+        rects.extend(segs.iter().map(|&(lo, hi)| (lo - 1, hi + 1, top, bottom)));
     }
     for b in 1..segments.len() {
         let y = band_top(b) - 1;
@@ -1545,6 +1772,117 @@ mod tests {
         assert!(l.warnings.iter().any(|w| w.contains("too many partners")), "{:?}", l.warnings);
     }
 
+    /// The client (3) adopted by 1 and 2, with a twin (4) and an older brother (5); the client's
+    /// partner (6), their adopted child (7) and the client's foster child (8).
+    fn adoptive() -> GenoInput {
+        use Sex::*;
+        let mut people = vec![
+            p(1, Male, 1950),
+            p(2, Female, 1952),
+            p(3, Female, 1984),
+            p(4, Female, 1984),
+            p(5, Male, 1980),
+            p(6, Female, 1983),
+            p(7, Unknown, 2012),
+            p(8, Male, 2015),
+        ];
+        people[0].bond = Bond::AdoptiveParent;
+        people[1].bond = Bond::AdoptiveParent;
+        people[2].is_client = true;
+        people[3].bond = Bond::Twin;
+        people[3].emotional = Some(EmotionalTie::Conflict);
+        people[5].emotional = Some(EmotionalTie::Close);
+        people[0].emotional = Some(EmotionalTie::CutOff);
+        people[6].bond = Bond::AdoptedChild;
+        people[7].bond = Bond::FosterChild;
+        GenoInput {
+            people,
+            parents: vec![(3, 1), (3, 2), (4, 1), (4, 2), (5, 1), (5, 2), (7, 3), (7, 6), (8, 3)],
+            partners: vec![(1, 2, PartnerStatus::Married), (3, 6, PartnerStatus::Cohabiting)],
+        }
+    }
+
+    #[test]
+    fn twins_fork_from_one_point_and_sit_side_by_side() {
+        let l = layout(&adoptive());
+        assert_eq!(l.twins, vec![vec![3, 4]]);
+        let row: Vec<i64> = l.rows[1].ids().collect();
+        let pos = |id| row.iter().position(|&i| i == id).expect("in row");
+        assert_eq!(pos(4).abs_diff(pos(3)), 1, "the client faces the twin: {row:?}");
+        for w in [80, 140] {
+            let placed = l.place(w);
+            let x = |id| placed.card(id).expect("card").x + 1;
+            let d = placed.descents.iter().find(|d| d.children.contains(&x(3))).expect("descent");
+            assert_eq!(d.forks.len(), 1);
+            let f = &d.forks[0];
+            assert_eq!(f.children, {
+                let mut v = vec![x(3), x(4)];
+                v.sort();
+                v
+            });
+            assert_eq!(f.at, (x(3) + x(4)) / 2, "one point between the twins");
+            assert_eq!(d.drop_y, d.bar_y + 1, "the fork has its own row");
+            assert_eq!(placed.card(3).expect("card").y, d.drop_y + 1);
+            // the bar goes down once for both twins, and once for the brother
+            let stops: Vec<i32> = d.stops().iter().map(|s| s.0).collect();
+            assert_eq!(stops, {
+                let mut v = vec![f.at, x(5)];
+                v.sort();
+                v
+            });
+        }
+        // without the twin, no fork and no extra row
+        let mut single = adoptive();
+        single.people[3].bond = Bond::None;
+        let l = layout(&single);
+        assert!(l.twins.is_empty());
+        assert!(l.place(80).descents.iter().all(|d| d.forks.is_empty() && d.drop_y == d.bar_y));
+    }
+
+    #[test]
+    fn adoptive_and_foster_lines_are_told_apart_from_birth() {
+        let l = layout(&adoptive());
+        assert_eq!(l.child_line(3, 1), ChildLine::Adoptive, "the client and an adoptive parent");
+        assert_eq!(l.child_line(4, 2), ChildLine::Adoptive, "the twin shares the client's line");
+        assert_eq!(l.child_line(5, 1), ChildLine::Birth, "nothing recorded for the brother");
+        assert_eq!(l.child_line(7, 3), ChildLine::Adoptive);
+        assert_eq!(l.child_line(8, 3), ChildLine::Foster);
+        let placed = l.place(80);
+        let x = |id| placed.card(id).expect("card").x + 1;
+        let line =
+            |id| placed.descents.iter().find(|d| d.children.contains(&x(id))).map(|d| d.line_of(x(id)));
+        assert_eq!(line(3), Some(ChildLine::Adoptive));
+        assert_eq!(line(5), Some(ChildLine::Birth));
+        assert_eq!(line(7), Some(ChildLine::Adoptive), "adopted by the client and her partner");
+        assert_eq!(line(8), Some(ChildLine::Foster));
+    }
+
+    #[test]
+    fn emotional_ties_beside_the_client_are_lines_others_stay_marks() {
+        let l = layout(&adoptive());
+        for w in [80, 140] {
+            let placed = l.place(w);
+            let client = placed.card(3).expect("card");
+            let tie = |id| placed.ties.iter().find(|t| t.id == id);
+            let partner = tie(6).expect("partner's tie drawn");
+            assert_eq!(partner.tie, EmotionalTie::Close);
+            assert_eq!(partner.y, client.y + 1, "under the partner line, on the year row");
+            let twin = tie(4).expect("twin's tie drawn");
+            assert_eq!(twin.y, client.y, "on the name row");
+            assert!(twin.to - twin.from >= 1, "{twin:?}");
+            // between the two cards, never on a symbol, a name or a year line
+            let cw = placed.card_width();
+            for t in &placed.ties {
+                for c in &placed.cards {
+                    let end = if t.y == c.y { c.x + SYMBOL_CELLS + width(&c.name) as i32 } else { c.x + cw };
+                    let on_card = (t.y == c.y || t.y == c.y + 1) && t.from <= end && t.to >= c.x;
+                    assert!(!on_card, "{t:?} {c:?}");
+                }
+            }
+            assert!(tie(1).is_none(), "a parent a row above keeps the mark");
+        }
+    }
+
     #[test]
     fn empty_and_single() {
         let l = layout(&GenoInput::default());
@@ -1577,6 +1915,11 @@ mod tests {
                     deceased: lcg(&mut seed).is_multiple_of(5),
                     in_household: lcg(&mut seed).is_multiple_of(3),
                     is_client: i == 0,
+                    // twins, adoption, fostering and emotional ties tangled in too
+                    bond: [Bond::None, Bond::Twin, Bond::AdoptiveParent, Bond::FosterChild, Bond::Twin]
+                        [(lcg(&mut seed) % 5) as usize],
+                    emotional: [None, Some(EmotionalTie::Close), Some(EmotionalTie::CutOff)]
+                        [(lcg(&mut seed) % 3) as usize],
                     ..Default::default()
                 })
                 .collect();
@@ -1591,6 +1934,15 @@ mod tests {
             assert_eq!(placed.cards.len(), n as usize, "everyone is drawn (round {round})");
             for c in &placed.cards {
                 assert!(c.x >= 0 && c.y >= 0 && c.y < placed.height && c.x < placed.width);
+            }
+            for d in &placed.descents {
+                assert!(d.drop_y >= d.bar_y && d.drop_y < placed.height, "{d:?}");
+                for f in &d.forks {
+                    assert!(f.children.len() >= 2 && f.children.iter().all(|x| d.children.contains(x)));
+                }
+            }
+            for t in &placed.ties {
+                assert!(t.from <= t.to && t.from >= 0 && t.to < placed.width, "{t:?}");
             }
         }
     }

@@ -2,9 +2,12 @@
 //! `[ ]` a man, `( )` a woman, `< >` other or not known; an `X` inside for someone who has
 //! died (and `✝` by the year), `◆` inside for the client; partners joined by a line (`╌╌` living
 //! together, `─/─` separated, `─//─` divorced or former), children hanging from their parents'
-//! line, a dashed outline round the household, and under a name how they belong (adopted,
-//! foster, twin) and a mark for their emotional tie to the client (`═` close, `⚡` conflict,
-//! `┤├` cut off). Every meaning carries a shape or a word, never colour alone.
+//! line (dashed `╎╌` for an adoptive parent and child, dotted `⋮⋯` for a foster one), twins
+//! hanging from one point on that line, a dashed outline round the household, and under a name
+//! how they belong (adopted, foster, twin). An emotional tie to the client is a line between
+//! the two when they sit side by side (`══` close, `╱╲` conflict, `─┤├─` cut off), or else a
+//! mark under the name (`═`, `⚡`, `┤├`). Every meaning carries a shape or a word, never colour
+//! alone.
 //!
 //! The picture scrolls: the caller passes an offset, and arrows in the legend line say where
 //! more of it lies.
@@ -19,7 +22,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub use layout::*;
 
-use crate::domain::genogram::Sex;
+use crate::domain::genogram::{ChildLine, EmotionalTie, Sex};
 use crate::domain::text::{clean_line, display_safe, fit, width};
 use crate::ui::theme;
 
@@ -79,10 +82,11 @@ fn symbol(p: &GenoPerson) -> [&'static str; 3] {
 }
 
 /// What the card says besides the year: their emotional tie to the client as a mark (the
-/// legend names it) and how they belong ("adopted", "foster", "twin").
-fn note_text(p: &GenoPerson) -> String {
+/// legend names it) unless it is drawn as a line (`tie_drawn`), and how they belong
+/// ("adopted", "foster", "twin").
+fn note_text(p: &GenoPerson, tie_drawn: bool) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if let Some(t) = p.emotional {
+    if let (Some(t), false) = (p.emotional, tie_drawn) {
         parts.push(t.mark().to_string());
     }
     if !p.kind_note.is_empty() {
@@ -93,8 +97,8 @@ fn note_text(p: &GenoPerson) -> String {
 
 /// The line under the name: birth year, age, died, and the note when it fits (the note alone
 /// when nothing else does).
-fn year_line(p: &GenoPerson, this_year: Option<i32>, room: usize) -> String {
-    let note = note_text(p);
+fn year_line(p: &GenoPerson, this_year: Option<i32>, room: usize, tie_drawn: bool) -> String {
+    let note = note_text(p, tie_drawn);
     let years = year_options(p, this_year);
     if !note.is_empty() {
         let with_note =
@@ -238,17 +242,39 @@ impl Genogram<'_> {
             };
             canvas.cell(x, y, sym, theme::ok());
         }
-        for d in &placed.descents {
-            for y in d.from_y..d.bar_y {
-                canvas.cell(d.x, y, "│", Style::default());
+        // emotional ties next: the lines of the family cross them
+        for t in &placed.ties {
+            let n = t.to - t.from + 1;
+            for (i, x) in (t.from..=t.to).enumerate() {
+                let i = i as i32;
+                let sym = match t.tie {
+                    EmotionalTie::Close => "═",
+                    EmotionalTie::Conflict if i % 2 == 0 => "╱",
+                    EmotionalTie::Conflict => "╲",
+                    EmotionalTie::CutOff if i == (n - 2) / 2 => "┤",
+                    EmotionalTie::CutOff if i == (n - 2) / 2 + 1 => "├",
+                    EmotionalTie::CutOff => "─",
+                };
+                canvas.cell(x, t.y, sym, Style::default());
             }
-            let lo = d.children.iter().copied().chain([d.x]).min().unwrap_or(d.x);
-            let hi = d.children.iter().copied().chain([d.x]).max().unwrap_or(d.x);
+        }
+        for d in &placed.descents {
+            let stops = d.stops();
+            let down = crate::ui::widgets::genogram::common_line(stops.iter().map(|s| s.1));
+            for y in d.from_y..d.bar_y {
+                canvas.cell(d.x, y, down.glyphs().0, Style::default());
+            }
+            let lo = stops.iter().map(|s| s.0).chain([d.x]).min().unwrap_or(d.x);
+            let hi = stops.iter().map(|s| s.0).chain([d.x]).max().unwrap_or(d.x);
             for x in lo..=hi {
-                let child = d.children.contains(&x);
+                let child = stops.iter().any(|s| s.0 == x);
                 let from_above = x == d.x;
+                // a stretch of the bar takes the line of the children beyond it
+                let beyond = crate::ui::widgets::genogram::common_line(
+                    stops.iter().filter(|s| if x < d.x { s.0 <= x } else { s.0 >= x }).map(|s| s.1),
+                );
                 let sym = match (child, from_above, x == lo, x == hi) {
-                    (true, true, true, true) => "│",
+                    (true, true, true, true) => down.glyphs().0,
                     (true, true, true, false) => "├",
                     (true, true, false, true) => "┤",
                     (true, true, false, false) => "┼",
@@ -258,9 +284,36 @@ impl Genogram<'_> {
                     (false, true, true, _) => "└",
                     (false, true, _, true) => "┘",
                     (false, true, false, false) => "┴",
-                    (false, false, _, _) => "─",
+                    (false, false, _, _) => beyond.glyphs().1,
                 };
                 canvas.cell(x, d.bar_y, sym, Style::default());
+            }
+            // drops to children below a fork's row
+            for &(x, l) in &stops {
+                if d.forks.iter().any(|f| f.at == x) {
+                    continue;
+                }
+                for y in d.bar_y + 1..=d.drop_y {
+                    canvas.cell(x, y, l.glyphs().0, Style::default());
+                }
+            }
+            for f in &d.forks {
+                let (flo, fhi) = (
+                    f.children.iter().copied().min().unwrap_or(f.at),
+                    f.children.iter().copied().max().unwrap_or(f.at),
+                );
+                let fy = d.drop_y.max(d.bar_y + 1);
+                for x in flo..=fhi {
+                    let sym = match (f.children.contains(&x), x == f.at, x == flo, x == fhi) {
+                        (true, _, true, _) => "┌",
+                        (true, _, _, true) => "┐",
+                        (true, true, _, _) => "┼",
+                        (true, false, _, _) => "┬",
+                        (false, true, _, _) => "┴",
+                        (false, false, _, _) => d.line_of(if x < f.at { flo } else { fhi }).glyphs().1,
+                    };
+                    canvas.cell(x, fy, sym, Style::default());
+                }
             }
         }
         for l in &placed.partner_lines {
@@ -301,7 +354,8 @@ impl Genogram<'_> {
             canvas.cell(c.x + 1, c.y, inner, strong);
             canvas.cell(c.x + 2, c.y, close, strong);
             canvas.text(c.x + SYMBOL_CELLS, c.y, &c.name, placed.text_width, strong);
-            let year = year_line(p, self.year, placed.text_width);
+            let tie_drawn = placed.ties.iter().any(|t| t.id == p.id);
+            let year = year_line(p, self.year, placed.text_width, tie_drawn);
             canvas.text(c.x + SYMBOL_CELLS, c.y + 1, &year, placed.text_width, theme::dim());
         }
         for &(x, y, text) in &placed.labels {
@@ -375,10 +429,31 @@ impl Genogram<'_> {
         if kinds(CoupleKind::Divorced) {
             items.push(("─//─".into(), "divorced".into()));
         }
-        for t in crate::domain::genogram::EmotionalTie::ALL {
-            if has(&|p| p.emotional == Some(*t)) {
-                items.push((t.mark().into(), format!("{} (tie to the client)", t.label())));
-            }
+        let lines_of = |l: ChildLine| placed.descents.iter().any(|d| d.lines.contains(&l));
+        if lines_of(ChildLine::Adoptive) {
+            items.push(("╎╌".into(), "adoptive parent and child".into()));
+        }
+        if lines_of(ChildLine::Foster) {
+            items.push(("⋮⋯".into(), "foster parent and child".into()));
+        }
+        if placed.descents.iter().any(|d| !d.forks.is_empty()) {
+            items.push(("┌┴┐".into(), "twins".into()));
+        }
+        for t in EmotionalTie::ALL {
+            let drawn = placed.ties.iter().any(|l| l.tie == *t);
+            let marked = has(&|p| p.emotional == Some(*t) && !placed.ties.iter().any(|l| l.id == p.id));
+            let line = match t {
+                EmotionalTie::Close => "══",
+                EmotionalTie::Conflict => "╱╲",
+                EmotionalTie::CutOff => "─┤├─",
+            };
+            let sym = match (drawn, marked) {
+                (true, true) => format!("{line} {}", t.mark()),
+                (true, false) => line.to_string(),
+                (false, true) => t.mark().to_string(),
+                (false, false) => continue,
+            };
+            items.push((sym, format!("{} (tie to the client)", t.label())));
         }
         if kinds(CoupleKind::CoParents) {
             items.push(("┈┈".into(), "co-parents".into()));
