@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::ImportRefused;
 use crate::domain::dates::parse_ymd;
 use crate::domain::directory::{
-    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord,
+    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord, MergedService,
     OrganisationLink, OrganisationRecord, PhoneRecord, Reading, ServiceRecord, SkippedRow,
     CARRIED_BY_ORGANISATION, CARRIED_BY_SERVICE,
 };
@@ -794,14 +794,41 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             OrganisationLink::InFile(i) => i.to_string(),
             OrganisationLink::Missing { source_id } => source_id.clone().unwrap_or_default(),
         };
-        if source_id(&id).is_none() {
-            if let Some(&i) = svc_by_name.get(&(org_key.clone(), name_key(&name))) {
+        if let Some(&i) = svc_by_name.get(&(org_key.clone(), name_key(&name))) {
+            if source_id(&id).is_none() {
                 collapsed += 1;
                 if !id.is_empty() {
                     svc_index.insert(id, i);
                 }
                 continue;
             }
+            // its own id, but another's name and organisation (or all of it but the id): merged
+            // into the first, what it adds (phones, categories, places) kept, its id an alias
+            let kept = &mut data.services[i];
+            for p in svc_phones.remove(&id).unwrap_or_default() {
+                if !kept.record.phones.contains(&p) {
+                    kept.record.phones.push(p);
+                }
+            }
+            for c in svc_cats.get(&id).cloned().unwrap_or_default() {
+                if !kept.record.categories.iter().any(|x| name_key(x) == name_key(&c)) {
+                    kept.record.categories.push(c);
+                }
+            }
+            if kept.record.hours.is_empty() {
+                if let Some(v) = svc_hours.get(&id) {
+                    kept.record.hours = hours_noting(v, &mut interpreted);
+                }
+            }
+            kept.aliases.push(id.clone());
+            data.merged_services.push(MergedService {
+                origin: r.origin(),
+                source_id: source_id(&id),
+                into_origin: kept.origin.clone(),
+                name: kept.record.name.clone(),
+            });
+            svc_index.insert(id, i);
+            continue;
         }
         let rows_of = |m: &HashMap<String, Vec<Row>>| m.get(&id).cloned().unwrap_or_default();
         let col_of = |m: &HashMap<String, Vec<Row>>, cols: &[&str]| -> Vec<String> {
@@ -900,6 +927,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             organisation,
             locations: Vec::new(),
             origin: r.origin(),
+            aliases: Vec::new(),
         });
         svc_by_name.insert((org_key, name_key(&name)), i);
         if !id.is_empty() {
@@ -940,6 +968,11 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             ..Default::default()
         };
         fill_address(&mut l, a);
+        // a duplicate merged into this service may carry the same address again
+        if data.services[s].locations.iter().any(|&x| data.locations[x].0.full_address() == l.full_address())
+        {
+            continue;
+        }
         let org = match data.services[s].organisation {
             OrganisationLink::InFile(o) => Some(o),
             OrganisationLink::Missing { .. } => None,

@@ -15,12 +15,12 @@ use super::{now_db, Result, Store, StoreError};
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::directory::{
     fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, plan_typed_search, service_ref,
-    DirectoryData, Interpreted, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, Reading,
-    ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
+    DirectoryData, Interpreted, LocationRecord, MergedService, OrganisationLink, OrganisationRecord,
+    PhoneRecord, Reading, ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
 use crate::domain::search::fts_query_with;
 use crate::domain::synonyms::directory_synonyms;
-use crate::domain::text::name_key;
+use crate::domain::text::{name_key, quote};
 use crate::domain::words::count;
 
 /// Characters of a search that are used; the rest is ignored.
@@ -198,6 +198,8 @@ pub struct ImportReport {
     pub interpreted: Vec<Interpreted>,
     pub skipped: Vec<SkippedRow>,
     pub placeholder_organisations: Vec<PlaceholderOrganisation>,
+    /// Services merged into another as its duplicates (their ids kept as aliases).
+    pub merged_services: Vec<MergedService>,
 }
 
 impl ImportReport {
@@ -223,6 +225,22 @@ impl ImportReport {
                 "{} {were} merged into the first.",
                 count(self.duplicates_collapsed, "repeated row", "repeated rows")
             ));
+        }
+        if !self.merged_services.is_empty() {
+            let into: BTreeSet<&str> = self.merged_services.iter().map(|m| m.into_origin.as_str()).collect();
+            let n = self.merged_services.len();
+            out.push(format!(
+                "{} {} like {} of others: merged into {} (their ids are kept as aliases, so a re-import still \
+                 matches):",
+                count(n, "service", "services"),
+                if n == 1 { "looks" } else { "look" },
+                if n == 1 { "a duplicate" } else { "duplicates" },
+                into.len()
+            ));
+            for m in &self.merged_services {
+                let id = m.source_id.as_deref().map(|id| format!(" (id {})", quote(id))).unwrap_or_default();
+                out.push(format!("  {}{id} into {} {}", m.origin, m.into_origin, quote(&m.name)));
+            }
         }
         let mut readings: Vec<Reading> = self.interpreted.iter().map(|i| i.reading).collect();
         readings.sort_unstable();
@@ -801,6 +819,7 @@ pub(crate) fn import_in(
         interpreted: data.interpreted.clone(),
         assumed: data.assumed.clone(),
         skipped: data.skipped.clone(),
+        merged_services: data.merged_services.clone(),
         ..Default::default()
     };
     let mut to_reindex: BTreeSet<i64> = BTreeSet::new();
@@ -847,7 +866,8 @@ pub(crate) fn import_in(
             }
         };
         let locations: Vec<i64> = s.locations.iter().filter_map(|i| loc_ids.get(*i).copied()).collect();
-        let (id, outcome) = upsert_service(tx, &s.record, org_id, &locations, &now)?;
+        let (id, outcome) = upsert_service(tx, &s.record, &s.aliases, org_id, &locations, &now)?;
+        set_aliases(tx, id, &s.aliases)?;
         if let Some(p) = placeholders.get_mut(&org_id) {
             p.services.push(service_ref(id));
         }
@@ -1031,23 +1051,65 @@ fn upsert_location(
     }
 }
 
+/// The service row an imported service updates: the one imported under its id or under one of
+/// its aliases (the ids of duplicates merged into it), else one of the same name and
+/// organisation that no other import claims.
+fn existing_service(
+    tx: &Transaction<'_>,
+    s: &ServiceRecord,
+    aliases: &[String],
+    org: i64,
+    key: &str,
+) -> Result<Option<(i64, Option<String>)>> {
+    for sid in s.source_id.iter().chain(aliases) {
+        let found = tx
+            .prepare_cached("SELECT id, import_fingerprint FROM services WHERE source_id = ?1")?
+            .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+        let found = tx
+            .prepare_cached(
+                "SELECT s.id, s.import_fingerprint FROM service_aliases a JOIN services s ON s.id = a.service_id \
+                 WHERE a.source_id = ?1",
+            )?
+            .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    existing(tx, "services", None, "organisation_id = ?1 AND name_key = ?2", &[&org, &key])
+}
+
+/// Keeps the ids of duplicates merged into a service, so a later import finds it under them.
+fn set_aliases(tx: &Transaction<'_>, service_id: i64, aliases: &[String]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO service_aliases (source_id, service_id) VALUES (?1, ?2) \
+         ON CONFLICT (source_id) DO UPDATE SET service_id = excluded.service_id",
+    )?;
+    for a in aliases {
+        stmt.execute(params![a, service_id])?;
+    }
+    Ok(())
+}
+
 fn upsert_service(
     tx: &Transaction<'_>,
     s: &ServiceRecord,
+    aliases: &[String],
     org: i64,
     locations: &[i64],
     now: &str,
 ) -> Result<(i64, Outcome)> {
-    let links = format!("{org}:{locations:?}");
+    let mut links = format!("{org}:{locations:?}");
+    if !aliases.is_empty() {
+        links.push_str(&format!(":{aliases:?}"));
+    }
     let fp = json_fingerprint(s, &links);
     let key = name_key(&s.name);
-    let found = existing(
-        tx,
-        "services",
-        s.source_id.as_deref(),
-        "organisation_id = ?1 AND name_key = ?2",
-        &[&org, &key],
-    )?;
+    let found = existing_service(tx, s, aliases, org, &key)?;
     let verified = day_text(s.last_verified_on);
     // ?1..?17 in the order of both statements; an update adds the id as ?18
     let mut values = service_columns(&org, s);

@@ -340,6 +340,7 @@ fn an_import_that_fails_half_way_leaves_nothing_behind() {
         organisation: org,
         locations: vec![],
         origin: "test".into(),
+        aliases: vec![],
     };
     let data = DirectoryData {
         services: vec![
@@ -767,4 +768,52 @@ fn the_clean_samples_need_no_interpretation_and_no_assumption() {
         assert!(r.assumed.is_empty(), "{rel}: {:?}", r.assumed);
         assert!(!r.lines().iter().any(|l| l.starts_with("Assumed")), "{rel}");
     }
+}
+
+#[test]
+fn services_repeated_under_another_id_are_merged_and_their_ids_kept_as_aliases() {
+    let (d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/duplicates").unwrap();
+    assert_eq!(r.services.added, 3, "{:?}", r.lines());
+    assert_eq!(store.count_services().unwrap(), 3);
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains(
+            "3 services look like duplicates of others: merged into 2 (their ids are kept as aliases, so a \
+             re-import still matches):"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  services.csv line 3 (id \"svc2\") into services.csv line 2 \"Eviction defence\""),
+        "{text}"
+    );
+    assert!(text.contains("  services.csv line 4 (id \"svc3\") into services.csv line 2"), "{text}");
+    assert!(text.contains("  services.csv line 7 (id \"svc6\") into services.csv line 6"), "{text}");
+    // what a duplicate added is kept: its phone and its place
+    let page = store.services_page(0, 10).unwrap();
+    let eviction: Vec<_> = page.iter().filter(|s| s.name == "Eviction defence").collect();
+    assert_eq!(eviction.len(), 2, "another organisation's service of the same name stays its own");
+    let ours = eviction.iter().find(|s| s.organisation == "Eastgate Legal Aid").unwrap();
+    let s = store.service(ours.id).unwrap();
+    let numbers: Vec<&str> = s.phones.iter().map(|p| p.number.as_str()).collect();
+    assert_eq!(numbers, vec!["312-555-0101", "312-555-0199"]);
+    assert_eq!(s.locations.len(), 1);
+    assert_eq!(s.locations[0].record.name, "Eastgate county court");
+    // the same folder again changes nothing
+    let again = import(&mut store, "hsds-messy/duplicates").unwrap();
+    assert_eq!((again.services.added, again.services.updated, again.services.unchanged), (0, 0, 3));
+    // a newer export that lists the service only under a merged id still finds it
+    let newer = d.path().join("newer");
+    std::fs::create_dir(&newer).unwrap();
+    for f in ["organizations.csv", "locations.csv", "services_at_location.csv", "phones.csv"] {
+        std::fs::copy(fixture("hsds-messy/duplicates").join(f), newer.join(f)).unwrap();
+    }
+    let services = std::fs::read_to_string(fixture("hsds-messy/duplicates/services.csv")).unwrap();
+    let without_first: Vec<&str> = services.lines().filter(|l| !l.starts_with("svc1,")).collect();
+    std::fs::write(newer.join("services.csv"), without_first.join("\n") + "\n").unwrap();
+    let r = import_path(&mut store, &newer, fixed_now(), &mut |_| {}).unwrap();
+    assert_eq!(r.services.added, 0, "{:?}", r.lines());
+    assert_eq!(store.count_services().unwrap(), 3);
 }
