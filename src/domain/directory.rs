@@ -747,6 +747,8 @@ pub enum Reading {
     Afternoon,
     /// A service's opening hours came from its organisation's schedule.
     HoursOfOrganisation,
+    /// An address line with street, suite and town run together, split where it was glued.
+    GluedAddress,
 }
 
 impl Reading {
@@ -766,6 +768,11 @@ impl Reading {
             Reading::HoursOfOrganisation => {
                 ("service's opening hours", "services' opening hours", "taken from their organisation")
             }
+            Reading::GluedAddress => (
+                "address",
+                "addresses",
+                "had street, suite and town run together: split where one word was glued to the next — check",
+            ),
             Reading::Afternoon => {
                 ("opening time", "opening times", "read as afternoon (12-hour times without am/pm) — check")
             }

@@ -382,17 +382,171 @@ fn hours_noting(rows: &[&Row], interpreted: &mut Vec<Interpreted>) -> String {
     out.join("\n")
 }
 
-/// The address columns of an address row, into a location.
-fn fill_address(l: &mut LocationRecord, a: &Row) {
+/// Words that begin the suite part of an address line.
+const SUITE_WORDS: [&str; 6] = ["Floor", "Suite", "Room", "Unit", "Ste", "Fl"];
+
+/// Words a street line ends with, after which a capitalised word glued on is the town.
+const STREET_WORDS: &[&str] = &[
+    "Street",
+    "St",
+    "Avenue",
+    "Ave",
+    "Road",
+    "Rd",
+    "Boulevard",
+    "Blvd",
+    "Lane",
+    "Ln",
+    "Drive",
+    "Dr",
+    "Way",
+    "Place",
+    "Pl",
+    "Court",
+    "Ct",
+    "Plaza",
+    "Highway",
+    "Hwy",
+    "Parkway",
+    "Pkwy",
+    "Square",
+    "Sq",
+    "Terrace",
+    "Circle",
+    "Row",
+    "Floor",
+    "Fl",
+    "Suite",
+    "Ste",
+    "Room",
+    "Unit",
+];
+
+/// Whether `s` starts with a suite word standing as a word of its own (`Floor`, `Fl 2`,
+/// `FloorBrooklyn`), not as the start of another word (`Florida`, `Stevens`, `United`).
+fn starts_with_suite_word(s: &str) -> bool {
+    SUITE_WORDS
+        .iter()
+        .any(|w| s.strip_prefix(w).is_some_and(|rest| !rest.starts_with(|c: char| c.is_lowercase())))
+}
+
+/// `2nd`, `14th`: the ordinal a floor is numbered with, as the whole of `s`.
+fn is_ordinal(s: &str) -> bool {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &s[digits.len()..];
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(suffix.to_lowercase().as_str(), "st" | "nd" | "rd" | "th")
+}
+
+/// The word (letters and digits) that ends at byte `end` of `s`.
+fn word_ending_at(s: &str, end: usize) -> &str {
+    let start = s[..end].rfind(|c: char| !c.is_alphanumeric()).map(|i| i + 1).unwrap_or(0);
+    &s[start..end]
+}
+
+/// An address line with street, suite and town run together (`150 Court Street2nd
+/// FloorBrooklyn`), split where it is clearly glued: before a suite part that follows a
+/// lower-case letter or digit with no space (`Street2nd Floor`, `StreetSuite 4`), and — only
+/// when the town is not given — before a capitalised word glued to a street or suite word or a
+/// number at the end (`FloorBrooklyn`, `200Brooklyn`). Anything less clear is left as written.
+/// Returns the street (and suite) lines, and the town if one was split off.
+pub fn split_glued_address(line: &str, town_given: bool) -> Option<(String, Option<String>)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest_from = 0usize;
+    // the suite: "Street2nd Floor", "StreetSuite 200", "12Room 4"
+    for k in 1..chars.len() {
+        let (i, c) = chars[k];
+        let prev = chars[k - 1].1;
+        let tail = &line[i..];
+        let suite = if c.is_ascii_digit() && prev.is_lowercase() {
+            let ord_end = tail.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(tail.len());
+            let ord_end = (1..=ord_end).rev().find(|&e| is_ordinal(&tail[..e])).unwrap_or(0);
+            ord_end > 0 && starts_with_suite_word(tail[ord_end..].trim_start())
+        } else {
+            c.is_uppercase()
+                && (prev.is_lowercase() || prev.is_ascii_digit())
+                && starts_with_suite_word(tail)
+                && !is_ordinal(word_ending_at(line, i))
+        };
+        if suite {
+            parts.push(line[..i].trim_end().to_string());
+            rest_from = i;
+            break;
+        }
+    }
+    let mut rest = line[rest_from..].to_string();
+    // "2ndFloor" → "2nd Floor"
+    if !parts.is_empty() {
+        if let Some(k) = rest.find(|c: char| c.is_uppercase()) {
+            if k > 0 && is_ordinal(&rest[..k]) {
+                rest = format!("{} {}", &rest[..k], &rest[k..]);
+            }
+        }
+    }
+    let mut town = None;
+    if !town_given {
+        let rc: Vec<(usize, char)> = rest.char_indices().collect();
+        for k in 1..rc.len() {
+            let (i, c) = rc[k];
+            let prev = rc[k - 1].1;
+            if !c.is_uppercase() || !(prev.is_lowercase() || prev.is_ascii_digit()) {
+                continue;
+            }
+            let tail = &rest[i..];
+            let words: Vec<&str> = tail.split(' ').collect();
+            let capitalised = words.len() <= 3
+                && words.iter().all(|w| {
+                    let mut cs = w.chars();
+                    cs.next().is_some_and(char::is_uppercase)
+                        && w.chars().count() >= 3
+                        && cs.all(|c| c.is_lowercase() || matches!(c, '\'' | '-' | '.'))
+                });
+            let before = word_ending_at(&rest, i);
+            let after_street = STREET_WORDS.contains(&before)
+                || before.chars().all(|c| c.is_ascii_digit())
+                || is_ordinal(before);
+            if capitalised && after_street && !starts_with_suite_word(tail) {
+                town = Some(tail.to_string());
+                rest.truncate(i);
+                break;
+            }
+        }
+    }
+    if parts.is_empty() && town.is_none() {
+        return None;
+    }
+    parts.push(rest.trim().to_string());
+    parts.retain(|p| !p.is_empty());
+    Some((parts.join(", "), town))
+}
+
+/// The address columns of an address row, into a location; true when a line with street,
+/// suite and town run together was split (see `split_glued_address`).
+fn fill_address(l: &mut LocationRecord, a: &Row) -> bool {
     let a = R(a);
-    l.address = join_nonempty(
-        &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
-        ", ",
-    );
-    l.town = a.get(&["city"]);
+    let mut lines =
+        vec![a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])];
+    let mut town = a.get(&["city"]);
+    let mut split = false;
+    let last = lines.iter().rposition(|x| !x.is_empty());
+    for (n, line) in lines.iter_mut().enumerate() {
+        let town_given = !town.is_empty() || Some(n) != last;
+        if let Some((street, t)) = split_glued_address(line, town_given) {
+            *line = street;
+            if let Some(t) = t {
+                town = t;
+            }
+            split = true;
+        }
+    }
+    l.address = join_nonempty(&lines, ", ");
+    l.town = town;
     l.region = a.get(&["state_province", "region"]);
     l.postcode = a.get(&["postal_code"]);
     l.country = a.get(&["country"]);
+    split
 }
 
 fn join_nonempty(parts: &[String], sep: &str) -> String {
@@ -697,7 +851,9 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             ..Default::default()
         };
         if let Some((_, a)) = address_of.get(&id) {
-            fill_address(&mut l, a);
+            if fill_address(&mut l, a) {
+                interpreted.push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
+            }
         }
         if !id.is_empty() {
             loc_index.insert(id, data.locations.len());
@@ -967,11 +1123,14 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             carried_by: CARRIED_BY_SERVICE.into(),
             ..Default::default()
         };
-        fill_address(&mut l, a);
+        let split = fill_address(&mut l, a);
         // a duplicate merged into this service may carry the same address again
         if data.services[s].locations.iter().any(|&x| data.locations[x].0.full_address() == l.full_address())
         {
             continue;
+        }
+        if split {
+            interpreted.push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
         }
         let org = match data.services[s].organisation {
             OrganisationLink::InFile(o) => Some(o),
@@ -1005,7 +1164,10 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
                     carried_by: CARRIED_BY_ORGANISATION.into(),
                     ..Default::default()
                 };
-                fill_address(&mut l, a);
+                if fill_address(&mut l, a) {
+                    interpreted
+                        .push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
+                }
                 data.locations.push((l, Some(o)));
                 org_place.insert(o, data.locations.len() - 1);
                 data.locations.len() - 1
@@ -1242,6 +1404,37 @@ mod tests {
 
     fn tables(list: Vec<(String, Table)>) -> Tables {
         Tables { tables: list.into_iter().collect() }
+    }
+
+    #[test]
+    fn street_suite_and_town_run_together_are_split_only_where_clearly_glued() {
+        let split = |l: &str, town_given: bool| split_glued_address(l, town_given);
+        let some = |a: &str, t: Option<&str>| Some((a.to_string(), t.map(str::to_string)));
+        assert_eq!(
+            split("150 Court Street2nd FloorBrooklyn", false),
+            some("150 Court Street, 2nd Floor", Some("Brooklyn"))
+        );
+        assert_eq!(
+            split("150 Court Street2nd FloorBrooklyn", true),
+            some("150 Court Street, 2nd FloorBrooklyn", None)
+        );
+        assert_eq!(split("9 Mill RoadSuite 200", true), some("9 Mill Road, Suite 200", None));
+        assert_eq!(
+            split("9 Mill RoadSuite 200New Haven", false),
+            some("9 Mill Road, Suite 200", Some("New Haven"))
+        );
+        assert_eq!(split("12 Quay StreetRiverbend", false), some("12 Quay Street", Some("Riverbend")));
+        assert_eq!(split("4 Elm AveFl 3", true), some("4 Elm Ave, Fl 3", None));
+        assert_eq!(split("40 Main Street3rdFloor", true), some("40 Main Street, 3rd Floor", None));
+        // not clearly glued: left as written
+        assert_eq!(split("150 Court Street", false), None);
+        assert_eq!(split("12 McDonald Avenue", false), None);
+        assert_eq!(split("3 MainStreet", false), None);
+        assert_eq!(split("7 Floral Way", false), None);
+        assert_eq!(split("1 Stevens Road", true), None);
+        assert_eq!(split("2 United Plaza", true), None);
+        assert_eq!(split("Unit 4B", false), None);
+        assert_eq!(split("2nd Floor", false), None);
     }
 
     #[test]

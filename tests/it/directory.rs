@@ -727,6 +727,8 @@ fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace
         "hsds-messy/schedules",
         "hsds-messy/no-package",
         "hsds-messy/package-mismatch",
+        "hsds-messy/duplicates",
+        "hsds-messy/glued-addresses",
         "hsds-broken/messy",
         "hsds-sample",
     ] {
@@ -816,4 +818,49 @@ fn services_repeated_under_another_id_are_merged_and_their_ids_kept_as_aliases()
     let r = import_path(&mut store, &newer, fixed_now(), &mut |_| {}).unwrap();
     assert_eq!(r.services.added, 0, "{:?}", r.lines());
     assert_eq!(store.count_services().unwrap(), 3);
+}
+
+#[test]
+fn street_suite_and_town_run_together_are_split_where_clearly_glued_and_reported() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/glued-addresses").unwrap();
+    let place = |name: &str| {
+        let s = store.resolve_service(name).unwrap();
+        let l = &s.locations[0].record;
+        (l.address.clone(), l.town.clone(), l.postcode.clone())
+    };
+    let owned = |a: &str, t: &str, p: &str| (a.to_string(), t.to_string(), p.to_string());
+    assert_eq!(place("Housing court desk"), owned("150 Court Street, 2nd Floor", "Brooklyn", "02134"));
+    assert_eq!(place("Debt advice"), owned("9 Mill Road, Suite 200", "Riverbend", "06010"));
+    assert_eq!(place("Advice line"), owned("12 Quay Street", "Northfield", "60601"));
+    assert_eq!(place("Outreach van"), owned("7 Floral Way", "", "06011"), "nothing glued: left as written");
+    let list = store.services_page(0, 10).unwrap();
+    assert_eq!(list.iter().find(|s| s.name == "Housing court desk").unwrap().town, "Brooklyn");
+    let glued: Vec<&str> = r
+        .interpreted
+        .iter()
+        .filter(|i| i.reading == Reading::GluedAddress)
+        .map(|i| i.origin.as_str())
+        .collect();
+    assert_eq!(
+        glued,
+        vec![
+            "physical_addresses.csv line 2",
+            "physical_addresses.csv line 3",
+            "physical_addresses.csv line 4"
+        ]
+    );
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains(
+            "3 addresses had street, suite and town run together: split where one word was glued to the next — \
+             check:\n  physical_addresses.csv line 2, physical_addresses.csv line 3, physical_addresses.csv line 4"
+        ),
+        "{text}"
+    );
+    let again = import(&mut store, "hsds-messy/glued-addresses").unwrap();
+    assert_eq!((again.locations.added, again.locations.updated), (0, 0));
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
 }
