@@ -749,6 +749,12 @@ pub enum Reading {
     HoursOfOrganisation,
     /// An address line with street, suite and town run together, split where it was glued.
     GluedAddress,
+    /// A service whose organisation is not in the file, filed under the organisation of the
+    /// places it is at.
+    ProviderOfLocation,
+    /// A service whose organisation is not in the file, filed under the organisation its
+    /// organisation name column names.
+    ProviderByName,
 }
 
 impl Reading {
@@ -772,6 +778,16 @@ impl Reading {
                 "address",
                 "addresses",
                 "had street, suite and town run together: split where one word was glued to the next — check",
+            ),
+            Reading::ProviderOfLocation => (
+                "service's organisation",
+                "services' organisations",
+                "not in the file: each filed under the organisation of the place it is at",
+            ),
+            Reading::ProviderByName => (
+                "service's organisation",
+                "services' organisations",
+                "taken from its organisation name column, as its organisation id names none in the file",
             ),
             Reading::Afternoon => {
                 ("opening time", "opening times", "read as afternoon (12-hour times without am/pm) — check")

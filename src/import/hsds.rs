@@ -559,6 +559,11 @@ fn join_nonempty(parts: &[String], sep: &str) -> String {
     seen.join(sep)
 }
 
+/// Columns of a service row that name its provider in words (not an HSDS column, but real
+/// files have them).
+const PROVIDER_NAME_COLUMNS: [&str; 6] =
+    ["organization_name", "organisation_name", "provider_name", "provider", "agency_name", "agency"];
+
 /// Columns a table cannot do without; a file missing one is refused as a whole.
 const REQUIRED: &[(&str, &[&str])] = &[
     ("organization", &["name"]),
@@ -930,6 +935,24 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
     let org_hours: HashMap<usize, String> =
         org_hours_read.into_iter().map(|(o, rows)| (o, hours_noting(&rows, &mut interpreted))).collect();
 
+    // the organisations of the locations each service is at, by service id: who provides a
+    // service whose own organisation id is not in the file
+    let loc_org: HashMap<String, usize> = loc_rows
+        .iter()
+        .filter_map(|row| {
+            let r = R(row);
+            org_index.get(&r.get(&["organization_id", "organisation_id"])).map(|&o| (r.id(), o))
+        })
+        .filter(|(id, _)| !id.is_empty())
+        .collect();
+    let mut svc_loc_orgs: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    for row in &sal_rows {
+        let r = R(row);
+        if let Some(&o) = loc_org.get(&r.get(&["location_id"])) {
+            svc_loc_orgs.entry(r.get(&["service_id"])).or_default().insert(o);
+        }
+    }
+
     // services
     let mut svc_index: HashMap<String, usize> = HashMap::new();
     let mut svc_by_name: HashMap<(String, String), usize> = HashMap::new();
@@ -942,9 +965,37 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             continue;
         }
         let org_id = r.get(&["organization_id", "organisation_id"]);
-        let organisation = match org_index.get(&org_id) {
-            Some(&i) => OrganisationLink::InFile(i),
-            None => OrganisationLink::Missing { source_id: source_id(&org_id) },
+        // a placeholder only when nothing else names the provider: the organisation of the
+        // places it is at, else an organisation name column
+        let provider_name = r.get(&PROVIDER_NAME_COLUMNS);
+        let at_orgs = svc_loc_orgs.get(&id).filter(|o| o.len() == 1).and_then(|o| o.first().copied());
+        let organisation = match (org_index.get(&org_id), at_orgs) {
+            (Some(&i), _) => OrganisationLink::InFile(i),
+            (None, Some(o)) => {
+                interpreted.push(Interpreted { reading: Reading::ProviderOfLocation, origin: r.origin() });
+                OrganisationLink::InFile(o)
+            }
+            (None, None) if !provider_name.is_empty() => {
+                interpreted.push(Interpreted { reading: Reading::ProviderByName, origin: r.origin() });
+                let i = match org_by_name.get(&name_key(&provider_name)) {
+                    Some(&i) => i,
+                    None => {
+                        let i = data.organisations.len();
+                        data.organisations.push(OrganisationRecord {
+                            source_id: source_id(&org_id),
+                            name: provider_name.clone(),
+                            ..Default::default()
+                        });
+                        org_by_name.insert(name_key(&provider_name), i);
+                        i
+                    }
+                };
+                if !org_id.is_empty() {
+                    org_index.insert(org_id.clone(), i);
+                }
+                OrganisationLink::InFile(i)
+            }
+            (None, None) => OrganisationLink::Missing { source_id: source_id(&org_id) },
         };
         let org_key = match &organisation {
             OrganisationLink::InFile(i) => i.to_string(),

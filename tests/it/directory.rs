@@ -289,7 +289,10 @@ fn a_messy_package_imports_with_a_clear_report() {
     assert!(reasons.iter().any(|r| r.contains("refers to location l9")));
     assert!(reasons.iter().any(|r| r.contains("refers to service s9")));
     let names: Vec<&str> = r.placeholder_organisations.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, vec!["Unknown organisation (id o-missing)", "Unknown organisation"]);
+    assert_eq!(
+        names,
+        vec!["Organisation not in the file (id o-missing)", "Organisation not named in the file"]
+    );
     assert_eq!(r.placeholder_organisations[0].services, vec!["S-0002"]);
 
     let warm = store.resolve_service("Warm Space").unwrap();
@@ -729,6 +732,7 @@ fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace
         "hsds-messy/package-mismatch",
         "hsds-messy/duplicates",
         "hsds-messy/glued-addresses",
+        "hsds-messy/providers",
         "hsds-broken/messy",
         "hsds-sample",
     ] {
@@ -863,4 +867,35 @@ fn street_suite_and_town_run_together_are_split_where_clearly_glued_and_reported
     let again = import(&mut store, "hsds-messy/glued-addresses").unwrap();
     assert_eq!((again.locations.added, again.locations.updated), (0, 0));
     assert_eq!((again.services.added, again.services.updated), (0, 0));
+}
+
+#[test]
+fn a_placeholder_organisation_is_made_only_when_nothing_else_names_the_provider() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/providers").unwrap();
+    let org_of = |name: &str| store.resolve_service(name).unwrap().organisation;
+    assert_eq!(org_of("Repairs clinic").name, "Greenfield Tenants Union", "the organisation of its place");
+    assert_eq!(org_of("Deposit help").name, "Greenfield Tenants Union", "its organisation name column");
+    let food = org_of("Food parcels");
+    assert_eq!((food.name.as_str(), food.placeholder), ("Hillside Food Bank", false));
+    let line = org_of("Legal line");
+    assert!(line.placeholder);
+    assert_eq!(line.name, "Organisation not in the file (id 91676)");
+    assert!(line.placeholder_note().starts_with("not in the file (id 91676)"), "{}", line.placeholder_note());
+    assert!(line.placeholder_note().contains("Import a file that holds it"));
+    let names: Vec<&str> = r.placeholder_organisations.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["Organisation not in the file (id 91676)"]);
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!((count(Reading::ProviderOfLocation), count(Reading::ProviderByName)), (1, 2));
+    // a place no service is linked to is shown under its organisation
+    let rent = store.resolve_service("Rent advice").unwrap();
+    let unlinked: Vec<String> =
+        rent.organisation.places_without_service.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(unlinked, vec!["Greenfield east office — 5 East Road, Greenfield, MA 01302, US".to_string()]);
+    let again = import(&mut store, "hsds-messy/providers").unwrap();
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
+    assert_eq!((again.organisations.added, again.organisations.updated), (0, 0));
+    assert_eq!(store.count_organisations().unwrap(), 3);
 }
