@@ -96,16 +96,13 @@ impl R<'_> {
     fn raw(&self, col: &str) -> &str {
         self.0.fields.get(col).map(String::as_str).unwrap_or("")
     }
-    /// The first non-empty of the columns, on one line.
+    /// The first non-empty of the columns, on one line (see `import_line`).
     fn get(&self, cols: &[&str]) -> String {
-        cols.iter().map(|c| clean_line(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
+        cols.iter().map(|c| import_line(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
     }
-    /// Multi-line text, kept as written (stray whitespace at the ends trimmed).
+    /// Multi-line text, its lines kept (see `import_text`).
     fn text(&self, cols: &[&str]) -> String {
-        cols.iter()
-            .map(|c| clean_multiline(self.raw(c)).trim().to_string())
-            .find(|v| !v.is_empty())
-            .unwrap_or_default()
+        cols.iter().map(|c| import_text(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
     }
     fn id(&self) -> String {
         self.get(&["id"])
@@ -113,6 +110,38 @@ impl R<'_> {
     fn origin(&self) -> String {
         self.0.origin.clone()
     }
+}
+
+/// Zero-width characters that real exports leave in text (zero-width space and non-joiner,
+/// word joiner, byte-order mark): never meant, so removed. A joiner inside an emoji is kept.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// The quoted empty string some exports write for "no value": `""` (or `''`, `“”`) alone.
+fn is_quoted_empty(s: &str) -> bool {
+    matches!(s.trim(), "\"\"" | "''" | "\u{201C}\u{201D}")
+}
+
+/// One line of imported text: controls and zero-width characters removed, embedded line
+/// breaks and runs of spaces or indentation collapsed to one space, the quoted empty string as
+/// empty. Curly quotes and every other character are kept.
+pub fn import_line(raw: &str) -> String {
+    if is_quoted_empty(raw) {
+        return String::new();
+    }
+    let cleaned: String = clean_line(raw).chars().filter(|&c| !is_zero_width(c)).collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Multi-line imported text: each line as `import_line` makes it (indentation and runs of
+/// spaces collapsed), runs of blank lines collapsed to one line break, the quoted empty string
+/// as empty.
+pub fn import_text(raw: &str) -> String {
+    if is_quoted_empty(raw) {
+        return String::new();
+    }
+    clean_multiline(raw).split('\n').map(import_line).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 fn source_id(id: &str) -> Option<String> {

@@ -733,6 +733,7 @@ fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace
         "hsds-messy/duplicates",
         "hsds-messy/glued-addresses",
         "hsds-messy/providers",
+        "hsds-messy/text",
         "hsds-broken/messy",
         "hsds-sample",
     ] {
@@ -898,4 +899,29 @@ fn a_placeholder_organisation_is_made_only_when_nothing_else_names_the_provider(
     assert_eq!((again.services.added, again.services.updated), (0, 0));
     assert_eq!((again.organisations.added, again.organisations.updated), (0, 0));
     assert_eq!(store.count_organisations().unwrap(), 3);
+}
+
+#[test]
+fn imported_text_loses_embedded_newlines_indentation_quoted_empties_and_zero_width_spaces() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    import(&mut store, "hsds-messy/text").unwrap();
+    let s = store.resolve_service("safe haven").unwrap();
+    assert_eq!(
+        s.name, "The \u{201c}Safe Haven\u{201d} project",
+        "curly quotes kept, runs of spaces collapsed"
+    );
+    assert_eq!(s.alternate_name, "", "the quoted empty string is empty");
+    assert_eq!(s.description, "Advice on housing.\nDrop in\non Mondays.\nBring ID.");
+    assert_eq!(s.how_to_refer, "Call first,\nthen visit.");
+    assert_eq!(s.organisation.name, "St Anne\u{2019}s Advice", "zero-width spaces removed");
+    assert_eq!(s.organisation.email, "");
+    let l = &s.locations[0].record;
+    assert_eq!(l.name, "Main hall");
+    assert_eq!(
+        (l.address.as_str(), l.town.as_str(), l.postcode.as_str()),
+        ("12 Chapel Street", "Lowerton", "07102")
+    );
+    let again = import(&mut store, "hsds-messy/text").unwrap();
+    assert_eq!((again.services.updated, again.services.unchanged), (0, 1));
 }
