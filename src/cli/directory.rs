@@ -192,6 +192,9 @@ fn print_service(s: &Service, today: NaiveDate) {
     };
     println!("{}  {}", s.reference, display_safe(&s.name));
     line("Organisation", &format!("{} {}", s.organisation.reference, s.organisation.name));
+    if s.organisation.placeholder {
+        line("", &s.organisation.placeholder_note());
+    }
     line("Verified", &s.verification(today).sentence(s.last_verified_on));
     if s.status != "active" {
         line("Status", &s.status.to_uppercase());
@@ -208,6 +211,10 @@ fn print_service(s: &Service, today: NaiveDate) {
         for p in &l.record.phones {
             line("Phone (there)", &p.display());
         }
+        line("Hours (there)", &l.record.hours);
+    }
+    for l in &s.organisation.places_without_service {
+        line("Org. place", &format!("{} (no service linked to it)", l.record.place_line()));
         line("Hours (there)", &l.record.hours);
     }
     line("Hours", &s.hours);

@@ -195,6 +195,7 @@ pub fn demo_directory(services: usize, seed: u64, today: NaiveDate) -> Result<Di
                 organisation: OrganisationLink::InFile(org_index),
                 locations,
                 origin: format!("demo service {made}"),
+                aliases: Vec::new(),
             });
         }
     }

@@ -690,6 +690,21 @@ pub struct DirectoryData {
     pub interpreted: Vec<Interpreted>,
     /// What the reader had to assume about the files (no datapackage.json, a listed file absent).
     pub assumed: Vec<String>,
+    /// Services that repeated another's name and organisation (or all of it but the id), each
+    /// merged into the first; their ids are kept as aliases of it.
+    pub merged_services: Vec<MergedService>,
+}
+
+/// One service row merged into an earlier one that has the same name and organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergedService {
+    /// Where the merged row was ("services.csv line 9").
+    pub origin: String,
+    /// Its id in the file, kept as an alias of the service it was merged into.
+    pub source_id: Option<String>,
+    /// Where the service it was merged into is, and its name.
+    pub into_origin: String,
+    pub name: String,
 }
 
 /// Who runs an imported service.
@@ -710,6 +725,9 @@ pub struct ImportedService {
     pub locations: Vec<usize>,
     /// Where it was in the file ("services.csv row 4"), for the report.
     pub origin: String,
+    /// The ids of the rows merged into it as duplicates: a re-import that meets one of them
+    /// (or finds this service under one of them) updates this service.
+    pub aliases: Vec<String>,
 }
 
 /// What an import read into a value that the file did not say plainly, so the report can say
@@ -729,6 +747,14 @@ pub enum Reading {
     Afternoon,
     /// A service's opening hours came from its organisation's schedule.
     HoursOfOrganisation,
+    /// An address line with street, suite and town run together, split where it was glued.
+    GluedAddress,
+    /// A service whose organisation is not in the file, filed under the organisation of the
+    /// places it is at.
+    ProviderOfLocation,
+    /// A service whose organisation is not in the file, filed under the organisation its
+    /// organisation name column names.
+    ProviderByName,
 }
 
 impl Reading {
@@ -748,6 +774,21 @@ impl Reading {
             Reading::HoursOfOrganisation => {
                 ("service's opening hours", "services' opening hours", "taken from their organisation")
             }
+            Reading::GluedAddress => (
+                "address",
+                "addresses",
+                "had street, suite and town run together: split where one word was glued to the next — check",
+            ),
+            Reading::ProviderOfLocation => (
+                "service's organisation",
+                "services' organisations",
+                "not in the file: each filed under the organisation of the place it is at",
+            ),
+            Reading::ProviderByName => (
+                "service's organisation",
+                "services' organisations",
+                "taken from its organisation name column, as its organisation id names none in the file",
+            ),
             Reading::Afternoon => {
                 ("opening time", "opening times", "read as afternoon (12-hour times without am/pm) — check")
             }

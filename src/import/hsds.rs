@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::ImportRefused;
 use crate::domain::dates::parse_ymd;
 use crate::domain::directory::{
-    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord,
+    parse_phones, says_no_phone, DirectoryData, ImportedService, Interpreted, LocationRecord, MergedService,
     OrganisationLink, OrganisationRecord, PhoneRecord, Reading, ServiceRecord, SkippedRow,
     CARRIED_BY_ORGANISATION, CARRIED_BY_SERVICE,
 };
@@ -96,16 +96,13 @@ impl R<'_> {
     fn raw(&self, col: &str) -> &str {
         self.0.fields.get(col).map(String::as_str).unwrap_or("")
     }
-    /// The first non-empty of the columns, on one line.
+    /// The first non-empty of the columns, on one line (see `import_line`).
     fn get(&self, cols: &[&str]) -> String {
-        cols.iter().map(|c| clean_line(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
+        cols.iter().map(|c| import_line(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
     }
-    /// Multi-line text, kept as written (stray whitespace at the ends trimmed).
+    /// Multi-line text, its lines kept (see `import_text`).
     fn text(&self, cols: &[&str]) -> String {
-        cols.iter()
-            .map(|c| clean_multiline(self.raw(c)).trim().to_string())
-            .find(|v| !v.is_empty())
-            .unwrap_or_default()
+        cols.iter().map(|c| import_text(self.raw(c))).find(|v| !v.is_empty()).unwrap_or_default()
     }
     fn id(&self) -> String {
         self.get(&["id"])
@@ -113,6 +110,38 @@ impl R<'_> {
     fn origin(&self) -> String {
         self.0.origin.clone()
     }
+}
+
+/// Zero-width characters that real exports leave in text (zero-width space and non-joiner,
+/// word joiner, byte-order mark): never meant, so removed. A joiner inside an emoji is kept.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// The quoted empty string some exports write for "no value": `""` (or `''`, `“”`) alone.
+fn is_quoted_empty(s: &str) -> bool {
+    matches!(s.trim(), "\"\"" | "''" | "\u{201C}\u{201D}")
+}
+
+/// One line of imported text: controls and zero-width characters removed, embedded line
+/// breaks and runs of spaces or indentation collapsed to one space, the quoted empty string as
+/// empty. Curly quotes and every other character are kept.
+pub fn import_line(raw: &str) -> String {
+    if is_quoted_empty(raw) {
+        return String::new();
+    }
+    let cleaned: String = clean_line(raw).chars().filter(|&c| !is_zero_width(c)).collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Multi-line imported text: each line as `import_line` makes it (indentation and runs of
+/// spaces collapsed), runs of blank lines collapsed to one line break, the quoted empty string
+/// as empty.
+pub fn import_text(raw: &str) -> String {
+    if is_quoted_empty(raw) {
+        return String::new();
+    }
+    clean_multiline(raw).split('\n').map(import_line).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
 fn source_id(id: &str) -> Option<String> {
@@ -382,17 +411,171 @@ fn hours_noting(rows: &[&Row], interpreted: &mut Vec<Interpreted>) -> String {
     out.join("\n")
 }
 
-/// The address columns of an address row, into a location.
-fn fill_address(l: &mut LocationRecord, a: &Row) {
+/// Words that begin the suite part of an address line.
+const SUITE_WORDS: [&str; 6] = ["Floor", "Suite", "Room", "Unit", "Ste", "Fl"];
+
+/// Words a street line ends with, after which a capitalised word glued on is the town.
+const STREET_WORDS: &[&str] = &[
+    "Street",
+    "St",
+    "Avenue",
+    "Ave",
+    "Road",
+    "Rd",
+    "Boulevard",
+    "Blvd",
+    "Lane",
+    "Ln",
+    "Drive",
+    "Dr",
+    "Way",
+    "Place",
+    "Pl",
+    "Court",
+    "Ct",
+    "Plaza",
+    "Highway",
+    "Hwy",
+    "Parkway",
+    "Pkwy",
+    "Square",
+    "Sq",
+    "Terrace",
+    "Circle",
+    "Row",
+    "Floor",
+    "Fl",
+    "Suite",
+    "Ste",
+    "Room",
+    "Unit",
+];
+
+/// Whether `s` starts with a suite word standing as a word of its own (`Floor`, `Fl 2`,
+/// `FloorBrooklyn`), not as the start of another word (`Florida`, `Stevens`, `United`).
+fn starts_with_suite_word(s: &str) -> bool {
+    SUITE_WORDS
+        .iter()
+        .any(|w| s.strip_prefix(w).is_some_and(|rest| !rest.starts_with(|c: char| c.is_lowercase())))
+}
+
+/// `2nd`, `14th`: the ordinal a floor is numbered with, as the whole of `s`.
+fn is_ordinal(s: &str) -> bool {
+    let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &s[digits.len()..];
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(suffix.to_lowercase().as_str(), "st" | "nd" | "rd" | "th")
+}
+
+/// The word (letters and digits) that ends at byte `end` of `s`.
+fn word_ending_at(s: &str, end: usize) -> &str {
+    let start = s[..end].rfind(|c: char| !c.is_alphanumeric()).map(|i| i + 1).unwrap_or(0);
+    &s[start..end]
+}
+
+/// An address line with street, suite and town run together (`150 Court Street2nd
+/// FloorBrooklyn`), split where it is clearly glued: before a suite part that follows a
+/// lower-case letter or digit with no space (`Street2nd Floor`, `StreetSuite 4`), and — only
+/// when the town is not given — before a capitalised word glued to a street or suite word or a
+/// number at the end (`FloorBrooklyn`, `200Brooklyn`). Anything less clear is left as written.
+/// Returns the street (and suite) lines, and the town if one was split off.
+pub fn split_glued_address(line: &str, town_given: bool) -> Option<(String, Option<String>)> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest_from = 0usize;
+    // the suite: "Street2nd Floor", "StreetSuite 200", "12Room 4"
+    for k in 1..chars.len() {
+        let (i, c) = chars[k];
+        let prev = chars[k - 1].1;
+        let tail = &line[i..];
+        let suite = if c.is_ascii_digit() && prev.is_lowercase() {
+            let ord_end = tail.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(tail.len());
+            let ord_end = (1..=ord_end).rev().find(|&e| is_ordinal(&tail[..e])).unwrap_or(0);
+            ord_end > 0 && starts_with_suite_word(tail[ord_end..].trim_start())
+        } else {
+            c.is_uppercase()
+                && (prev.is_lowercase() || prev.is_ascii_digit())
+                && starts_with_suite_word(tail)
+                && !is_ordinal(word_ending_at(line, i))
+        };
+        if suite {
+            parts.push(line[..i].trim_end().to_string());
+            rest_from = i;
+            break;
+        }
+    }
+    let mut rest = line[rest_from..].to_string();
+    // "2ndFloor" → "2nd Floor"
+    if !parts.is_empty() {
+        if let Some(k) = rest.find(|c: char| c.is_uppercase()) {
+            if k > 0 && is_ordinal(&rest[..k]) {
+                rest = format!("{} {}", &rest[..k], &rest[k..]);
+            }
+        }
+    }
+    let mut town = None;
+    if !town_given {
+        let rc: Vec<(usize, char)> = rest.char_indices().collect();
+        for k in 1..rc.len() {
+            let (i, c) = rc[k];
+            let prev = rc[k - 1].1;
+            if !c.is_uppercase() || !(prev.is_lowercase() || prev.is_ascii_digit()) {
+                continue;
+            }
+            let tail = &rest[i..];
+            let words: Vec<&str> = tail.split(' ').collect();
+            let capitalised = words.len() <= 3
+                && words.iter().all(|w| {
+                    let mut cs = w.chars();
+                    cs.next().is_some_and(char::is_uppercase)
+                        && w.chars().count() >= 3
+                        && cs.all(|c| c.is_lowercase() || matches!(c, '\'' | '-' | '.'))
+                });
+            let before = word_ending_at(&rest, i);
+            let after_street = STREET_WORDS.contains(&before)
+                || before.chars().all(|c| c.is_ascii_digit())
+                || is_ordinal(before);
+            if capitalised && after_street && !starts_with_suite_word(tail) {
+                town = Some(tail.to_string());
+                rest.truncate(i);
+                break;
+            }
+        }
+    }
+    if parts.is_empty() && town.is_none() {
+        return None;
+    }
+    parts.push(rest.trim().to_string());
+    parts.retain(|p| !p.is_empty());
+    Some((parts.join(", "), town))
+}
+
+/// The address columns of an address row, into a location; true when a line with street,
+/// suite and town run together was split (see `split_glued_address`).
+fn fill_address(l: &mut LocationRecord, a: &Row) -> bool {
     let a = R(a);
-    l.address = join_nonempty(
-        &[a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])],
-        ", ",
-    );
-    l.town = a.get(&["city"]);
+    let mut lines =
+        vec![a.get(&["address_1"]), a.get(&["address_2"]), a.get(&["address_3"]), a.get(&["address_4"])];
+    let mut town = a.get(&["city"]);
+    let mut split = false;
+    let last = lines.iter().rposition(|x| !x.is_empty());
+    for (n, line) in lines.iter_mut().enumerate() {
+        let town_given = !town.is_empty() || Some(n) != last;
+        if let Some((street, t)) = split_glued_address(line, town_given) {
+            *line = street;
+            if let Some(t) = t {
+                town = t;
+            }
+            split = true;
+        }
+    }
+    l.address = join_nonempty(&lines, ", ");
+    l.town = town;
     l.region = a.get(&["state_province", "region"]);
     l.postcode = a.get(&["postal_code"]);
     l.country = a.get(&["country"]);
+    split
 }
 
 fn join_nonempty(parts: &[String], sep: &str) -> String {
@@ -404,6 +587,11 @@ fn join_nonempty(parts: &[String], sep: &str) -> String {
     }
     seen.join(sep)
 }
+
+/// Columns of a service row that name its provider in words (not an HSDS column, but real
+/// files have them).
+const PROVIDER_NAME_COLUMNS: [&str; 6] =
+    ["organization_name", "organisation_name", "provider_name", "provider", "agency_name", "agency"];
 
 /// Columns a table cannot do without; a file missing one is refused as a whole.
 const REQUIRED: &[(&str, &[&str])] = &[
@@ -697,7 +885,9 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             ..Default::default()
         };
         if let Some((_, a)) = address_of.get(&id) {
-            fill_address(&mut l, a);
+            if fill_address(&mut l, a) {
+                interpreted.push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
+            }
         }
         if !id.is_empty() {
             loc_index.insert(id, data.locations.len());
@@ -774,6 +964,24 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
     let org_hours: HashMap<usize, String> =
         org_hours_read.into_iter().map(|(o, rows)| (o, hours_noting(&rows, &mut interpreted))).collect();
 
+    // the organisations of the locations each service is at, by service id: who provides a
+    // service whose own organisation id is not in the file
+    let loc_org: HashMap<String, usize> = loc_rows
+        .iter()
+        .filter_map(|row| {
+            let r = R(row);
+            org_index.get(&r.get(&["organization_id", "organisation_id"])).map(|&o| (r.id(), o))
+        })
+        .filter(|(id, _)| !id.is_empty())
+        .collect();
+    let mut svc_loc_orgs: HashMap<String, BTreeSet<usize>> = HashMap::new();
+    for row in &sal_rows {
+        let r = R(row);
+        if let Some(&o) = loc_org.get(&r.get(&["location_id"])) {
+            svc_loc_orgs.entry(r.get(&["service_id"])).or_default().insert(o);
+        }
+    }
+
     // services
     let mut svc_index: HashMap<String, usize> = HashMap::new();
     let mut svc_by_name: HashMap<(String, String), usize> = HashMap::new();
@@ -786,22 +994,77 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             continue;
         }
         let org_id = r.get(&["organization_id", "organisation_id"]);
-        let organisation = match org_index.get(&org_id) {
-            Some(&i) => OrganisationLink::InFile(i),
-            None => OrganisationLink::Missing { source_id: source_id(&org_id) },
+        // a placeholder only when nothing else names the provider: the organisation of the
+        // places it is at, else an organisation name column
+        let provider_name = r.get(&PROVIDER_NAME_COLUMNS);
+        let at_orgs = svc_loc_orgs.get(&id).filter(|o| o.len() == 1).and_then(|o| o.first().copied());
+        let organisation = match (org_index.get(&org_id), at_orgs) {
+            (Some(&i), _) => OrganisationLink::InFile(i),
+            (None, Some(o)) => {
+                interpreted.push(Interpreted { reading: Reading::ProviderOfLocation, origin: r.origin() });
+                OrganisationLink::InFile(o)
+            }
+            (None, None) if !provider_name.is_empty() => {
+                interpreted.push(Interpreted { reading: Reading::ProviderByName, origin: r.origin() });
+                let i = match org_by_name.get(&name_key(&provider_name)) {
+                    Some(&i) => i,
+                    None => {
+                        let i = data.organisations.len();
+                        data.organisations.push(OrganisationRecord {
+                            source_id: source_id(&org_id),
+                            name: provider_name.clone(),
+                            ..Default::default()
+                        });
+                        org_by_name.insert(name_key(&provider_name), i);
+                        i
+                    }
+                };
+                if !org_id.is_empty() {
+                    org_index.insert(org_id.clone(), i);
+                }
+                OrganisationLink::InFile(i)
+            }
+            (None, None) => OrganisationLink::Missing { source_id: source_id(&org_id) },
         };
         let org_key = match &organisation {
             OrganisationLink::InFile(i) => i.to_string(),
             OrganisationLink::Missing { source_id } => source_id.clone().unwrap_or_default(),
         };
-        if source_id(&id).is_none() {
-            if let Some(&i) = svc_by_name.get(&(org_key.clone(), name_key(&name))) {
+        if let Some(&i) = svc_by_name.get(&(org_key.clone(), name_key(&name))) {
+            if source_id(&id).is_none() {
                 collapsed += 1;
                 if !id.is_empty() {
                     svc_index.insert(id, i);
                 }
                 continue;
             }
+            // its own id, but another's name and organisation (or all of it but the id): merged
+            // into the first, what it adds (phones, categories, places) kept, its id an alias
+            let kept = &mut data.services[i];
+            for p in svc_phones.remove(&id).unwrap_or_default() {
+                if !kept.record.phones.contains(&p) {
+                    kept.record.phones.push(p);
+                }
+            }
+            for c in svc_cats.get(&id).cloned().unwrap_or_default() {
+                if !kept.record.categories.iter().any(|x| name_key(x) == name_key(&c)) {
+                    kept.record.categories.push(c);
+                }
+            }
+            if kept.record.hours.is_empty() {
+                if let Some(v) = svc_hours.get(&id) {
+                    kept.record.hours = hours_noting(v, &mut interpreted);
+                }
+            }
+            kept.aliases.push(id.clone());
+            data.merged_services.push(MergedService {
+                origin: r.origin(),
+                source_id: source_id(&id),
+                into_origin: kept.origin.clone(),
+                name: kept.record.name.clone(),
+            });
+            svc_index.insert(id, i);
+            continue;
         }
         let rows_of = |m: &HashMap<String, Vec<Row>>| m.get(&id).cloned().unwrap_or_default();
         let col_of = |m: &HashMap<String, Vec<Row>>, cols: &[&str]| -> Vec<String> {
@@ -900,6 +1163,7 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             organisation,
             locations: Vec::new(),
             origin: r.origin(),
+            aliases: Vec::new(),
         });
         svc_by_name.insert((org_key, name_key(&name)), i);
         if !id.is_empty() {
@@ -939,7 +1203,15 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
             carried_by: CARRIED_BY_SERVICE.into(),
             ..Default::default()
         };
-        fill_address(&mut l, a);
+        let split = fill_address(&mut l, a);
+        // a duplicate merged into this service may carry the same address again
+        if data.services[s].locations.iter().any(|&x| data.locations[x].0.full_address() == l.full_address())
+        {
+            continue;
+        }
+        if split {
+            interpreted.push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
+        }
         let org = match data.services[s].organisation {
             OrganisationLink::InFile(o) => Some(o),
             OrganisationLink::Missing { .. } => None,
@@ -972,7 +1244,10 @@ pub fn map_tables(tables: &Tables, format: &str) -> Result<DirectoryData, Import
                     carried_by: CARRIED_BY_ORGANISATION.into(),
                     ..Default::default()
                 };
-                fill_address(&mut l, a);
+                if fill_address(&mut l, a) {
+                    interpreted
+                        .push(Interpreted { reading: Reading::GluedAddress, origin: a.origin.clone() });
+                }
                 data.locations.push((l, Some(o)));
                 org_place.insert(o, data.locations.len() - 1);
                 data.locations.len() - 1
@@ -1209,6 +1484,37 @@ mod tests {
 
     fn tables(list: Vec<(String, Table)>) -> Tables {
         Tables { tables: list.into_iter().collect() }
+    }
+
+    #[test]
+    fn street_suite_and_town_run_together_are_split_only_where_clearly_glued() {
+        let split = |l: &str, town_given: bool| split_glued_address(l, town_given);
+        let some = |a: &str, t: Option<&str>| Some((a.to_string(), t.map(str::to_string)));
+        assert_eq!(
+            split("150 Court Street2nd FloorBrooklyn", false),
+            some("150 Court Street, 2nd Floor", Some("Brooklyn"))
+        );
+        assert_eq!(
+            split("150 Court Street2nd FloorBrooklyn", true),
+            some("150 Court Street, 2nd FloorBrooklyn", None)
+        );
+        assert_eq!(split("9 Mill RoadSuite 200", true), some("9 Mill Road, Suite 200", None));
+        assert_eq!(
+            split("9 Mill RoadSuite 200New Haven", false),
+            some("9 Mill Road, Suite 200", Some("New Haven"))
+        );
+        assert_eq!(split("12 Quay StreetRiverbend", false), some("12 Quay Street", Some("Riverbend")));
+        assert_eq!(split("4 Elm AveFl 3", true), some("4 Elm Ave, Fl 3", None));
+        assert_eq!(split("40 Main Street3rdFloor", true), some("40 Main Street, 3rd Floor", None));
+        // not clearly glued: left as written
+        assert_eq!(split("150 Court Street", false), None);
+        assert_eq!(split("12 McDonald Avenue", false), None);
+        assert_eq!(split("3 MainStreet", false), None);
+        assert_eq!(split("7 Floral Way", false), None);
+        assert_eq!(split("1 Stevens Road", true), None);
+        assert_eq!(split("2 United Plaza", true), None);
+        assert_eq!(split("Unit 4B", false), None);
+        assert_eq!(split("2nd Floor", false), None);
     }
 
     #[test]

@@ -15,12 +15,12 @@ use super::{now_db, Result, Store, StoreError};
 use crate::domain::dates::{format_date, parse_ymd};
 use crate::domain::directory::{
     fingerprint, organisation_ref, parse_organisation_ref, parse_service_ref, plan_typed_search, service_ref,
-    DirectoryData, Interpreted, LocationRecord, OrganisationLink, OrganisationRecord, PhoneRecord, Reading,
-    ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
+    DirectoryData, Interpreted, LocationRecord, MergedService, OrganisationLink, OrganisationRecord,
+    PhoneRecord, Reading, ServiceEntry, ServiceRecord, SkippedRow, TypedSearch, Verification,
 };
 use crate::domain::search::fts_query_with;
 use crate::domain::synonyms::directory_synonyms;
-use crate::domain::text::name_key;
+use crate::domain::text::{display_safe, name_key, quote};
 use crate::domain::words::count;
 
 /// Characters of a search that are used; the rest is ignored.
@@ -69,6 +69,9 @@ pub struct Organisation {
     pub source_id: Option<String>,
     pub last_verified_on: Option<NaiveDate>,
     pub phones: Vec<PhoneRecord>,
+    /// Its places that no service is linked to (the file listed them without saying which
+    /// service is there), so they are not lost.
+    pub places_without_service: Vec<Location>,
 }
 
 /// A place where a service is delivered.
@@ -106,6 +109,21 @@ pub struct Service {
     pub locations: Vec<Location>,
     pub source_id: Option<String>,
     pub updated_at: String,
+}
+
+impl Organisation {
+    /// What a placeholder organisation is, in words the practitioner can act on.
+    pub fn placeholder_note(&self) -> String {
+        match &self.source_id {
+            Some(sid) => format!(
+                "not in the file (id {}): the import filed services under an organisation the file did not \
+                 contain. Import a file that holds it (it takes this one's place), or edit the service to \
+                 choose its organisation.",
+                display_safe(sid)
+            ),
+            None => "not named in the file: edit the service to choose its organisation.".to_string(),
+        }
+    }
 }
 
 impl Service {
@@ -198,6 +216,8 @@ pub struct ImportReport {
     pub interpreted: Vec<Interpreted>,
     pub skipped: Vec<SkippedRow>,
     pub placeholder_organisations: Vec<PlaceholderOrganisation>,
+    /// Services merged into another as its duplicates (their ids kept as aliases).
+    pub merged_services: Vec<MergedService>,
 }
 
 impl ImportReport {
@@ -224,6 +244,22 @@ impl ImportReport {
                 count(self.duplicates_collapsed, "repeated row", "repeated rows")
             ));
         }
+        if !self.merged_services.is_empty() {
+            let into: BTreeSet<&str> = self.merged_services.iter().map(|m| m.into_origin.as_str()).collect();
+            let n = self.merged_services.len();
+            out.push(format!(
+                "{} {} like {} of others: merged into {} (their ids are kept as aliases, so a re-import still \
+                 matches):",
+                count(n, "service", "services"),
+                if n == 1 { "looks" } else { "look" },
+                if n == 1 { "a duplicate" } else { "duplicates" },
+                into.len()
+            ));
+            for m in &self.merged_services {
+                let id = m.source_id.as_deref().map(|id| format!(" (id {})", quote(id))).unwrap_or_default();
+                out.push(format!("  {}{id} into {} {}", m.origin, m.into_origin, quote(&m.name)));
+            }
+        }
         let mut readings: Vec<Reading> = self.interpreted.iter().map(|i| i.reading).collect();
         readings.sort_unstable();
         readings.dedup();
@@ -241,7 +277,9 @@ impl ImportReport {
         }
         if !self.placeholder_organisations.is_empty() {
             out.push(
-                "Services filed under a placeholder organisation (the file did not contain theirs):".into(),
+                "Services filed under a placeholder organisation, as the file names an organisation it does not \
+                 contain (import a file that holds it and they move to it, or edit the services):"
+                    .into(),
             );
             for p in &self.placeholder_organisations {
                 out.push(format!("  {} {}: {}", p.reference, p.name, p.services.join(", ")));
@@ -264,6 +302,32 @@ const SUMMARY_SELECT: &str = "SELECT s.id, s.name, o.id, o.name, s.status, s.las
     coalesce((SELECT group_concat(c.name, ', ') FROM service_categories sc \
         JOIN need_categories c ON c.id = sc.category_id WHERE sc.service_id = s.id), '') \
     FROM services s JOIN organisations o ON o.id = s.organisation_id";
+
+/// The columns `location_from_row` reads, of `locations l`.
+const LOCATION_COLUMNS: &str =
+    "l.id, l.name, l.description, l.address, l.town, l.region, l.postcode, l.country, \
+     l.transport, l.hours, l.source_id, l.carried_by";
+
+/// A location (without its phones) from a row of `LOCATION_COLUMNS`.
+fn location_from_row(r: &Row<'_>) -> rusqlite::Result<Location> {
+    Ok(Location {
+        id: r.get(0)?,
+        record: LocationRecord {
+            name: r.get(1)?,
+            description: r.get(2)?,
+            address: r.get(3)?,
+            town: r.get(4)?,
+            region: r.get(5)?,
+            postcode: r.get(6)?,
+            country: r.get(7)?,
+            transport: r.get(8)?,
+            hours: r.get(9)?,
+            source_id: r.get(10)?,
+            phones: Vec::new(),
+            carried_by: r.get(11)?,
+        },
+    })
+}
 
 fn day(s: Option<String>) -> Option<NaiveDate> {
     s.as_deref().and_then(parse_ymd)
@@ -530,32 +594,12 @@ impl Store {
              WHERE sc.service_id = ?1 ORDER BY c.name_key",
         )?;
         let categories = cats.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let mut locs = self.conn.prepare_cached(
-            "SELECT l.id, l.name, l.description, l.address, l.town, l.region, l.postcode, l.country, l.transport, \
-             l.hours, l.source_id, l.carried_by FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
-             WHERE sl.service_id = ?1 ORDER BY l.id",
-        )?;
-        let mut locations: Vec<Location> = locs
-            .query_map([id], |r| {
-                Ok(Location {
-                    id: r.get(0)?,
-                    record: LocationRecord {
-                        name: r.get(1)?,
-                        description: r.get(2)?,
-                        address: r.get(3)?,
-                        town: r.get(4)?,
-                        region: r.get(5)?,
-                        postcode: r.get(6)?,
-                        country: r.get(7)?,
-                        transport: r.get(8)?,
-                        hours: r.get(9)?,
-                        source_id: r.get(10)?,
-                        phones: Vec::new(),
-                        carried_by: r.get(11)?,
-                    },
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut locs = self.conn.prepare_cached(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM service_locations sl JOIN locations l ON l.id = sl.location_id \
+             WHERE sl.service_id = ?1 ORDER BY l.id"
+        ))?;
+        let mut locations: Vec<Location> =
+            locs.query_map([id], location_from_row)?.collect::<rusqlite::Result<_>>()?;
         for l in &mut locations {
             l.record.phones = phones_of(&self.conn, Owner::Location(l.id))?;
         }
@@ -604,6 +648,7 @@ impl Store {
                     source_id: r.get(6)?,
                     last_verified_on: day(r.get(7)?),
                     phones: Vec::new(),
+                    places_without_service: Vec::new(),
                 })
             })
             .optional()?
@@ -611,6 +656,15 @@ impl Store {
                 StoreError::NotFound(format!("There is no organisation {}.", organisation_ref(id)))
             })?;
         o.phones = phones_of(&self.conn, Owner::Organisation(id))?;
+        let mut places = self.conn.prepare_cached(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations l WHERE l.organisation_id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM service_locations sl WHERE sl.location_id = l.id) ORDER BY l.id"
+        ))?;
+        o.places_without_service =
+            places.query_map([id], location_from_row)?.collect::<rusqlite::Result<_>>()?;
+        for l in &mut o.places_without_service {
+            l.record.phones = phones_of(&self.conn, Owner::Location(l.id))?;
+        }
         Ok(o)
     }
 
@@ -801,6 +855,7 @@ pub(crate) fn import_in(
         interpreted: data.interpreted.clone(),
         assumed: data.assumed.clone(),
         skipped: data.skipped.clone(),
+        merged_services: data.merged_services.clone(),
         ..Default::default()
     };
     let mut to_reindex: BTreeSet<i64> = BTreeSet::new();
@@ -847,7 +902,8 @@ pub(crate) fn import_in(
             }
         };
         let locations: Vec<i64> = s.locations.iter().filter_map(|i| loc_ids.get(*i).copied()).collect();
-        let (id, outcome) = upsert_service(tx, &s.record, org_id, &locations, &now)?;
+        let (id, outcome) = upsert_service(tx, &s.record, &s.aliases, org_id, &locations, &now)?;
+        set_aliases(tx, id, &s.aliases)?;
         if let Some(p) = placeholders.get_mut(&org_id) {
             p.services.push(service_ref(id));
         }
@@ -955,20 +1011,26 @@ fn organisation_for_missing(tx: &Transaction<'_>, source_id: Option<&str>, now: 
     if let Some(f) = found {
         return Ok(f);
     }
-    let name = match source_id {
-        Some(sid) => format!("Unknown organisation (id {sid})"),
-        None => "Unknown organisation".to_string(),
+    let (name, notes) = match source_id {
+        Some(sid) => (
+            format!("Organisation not in the file (id {sid})"),
+            format!(
+                "Made by an import: the file filed services under organisation id {sid}, which it does not \
+                 contain. Import a file that holds that organisation (it takes this one's place), or give this \
+                 one its real name."
+            ),
+        ),
+        None => (
+            "Organisation not named in the file".to_string(),
+            "Made by an import: the file gave some services no organisation. Edit a service to give it \
+             its organisation."
+                .to_string(),
+        ),
     };
     tx.execute(
         "INSERT INTO organisations (name, placeholder, source_id, name_key, notes, created_at, updated_at) \
          VALUES (?1, 1, ?2, ?3, ?4, ?5, ?5)",
-        params![
-            name,
-            source_id,
-            name_key(&name),
-            "Made by an import: the file listed services under an organisation it did not contain.",
-            now
-        ],
+        params![name, source_id, name_key(&name), notes, now],
     )?;
     Ok((tx.last_insert_rowid(), true))
 }
@@ -1031,23 +1093,65 @@ fn upsert_location(
     }
 }
 
+/// The service row an imported service updates: the one imported under its id or under one of
+/// its aliases (the ids of duplicates merged into it), else one of the same name and
+/// organisation that no other import claims.
+fn existing_service(
+    tx: &Transaction<'_>,
+    s: &ServiceRecord,
+    aliases: &[String],
+    org: i64,
+    key: &str,
+) -> Result<Option<(i64, Option<String>)>> {
+    for sid in s.source_id.iter().chain(aliases) {
+        let found = tx
+            .prepare_cached("SELECT id, import_fingerprint FROM services WHERE source_id = ?1")?
+            .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+        let found = tx
+            .prepare_cached(
+                "SELECT s.id, s.import_fingerprint FROM service_aliases a JOIN services s ON s.id = a.service_id \
+                 WHERE a.source_id = ?1",
+            )?
+            .query_row([sid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    existing(tx, "services", None, "organisation_id = ?1 AND name_key = ?2", &[&org, &key])
+}
+
+/// Keeps the ids of duplicates merged into a service, so a later import finds it under them.
+fn set_aliases(tx: &Transaction<'_>, service_id: i64, aliases: &[String]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO service_aliases (source_id, service_id) VALUES (?1, ?2) \
+         ON CONFLICT (source_id) DO UPDATE SET service_id = excluded.service_id",
+    )?;
+    for a in aliases {
+        stmt.execute(params![a, service_id])?;
+    }
+    Ok(())
+}
+
 fn upsert_service(
     tx: &Transaction<'_>,
     s: &ServiceRecord,
+    aliases: &[String],
     org: i64,
     locations: &[i64],
     now: &str,
 ) -> Result<(i64, Outcome)> {
-    let links = format!("{org}:{locations:?}");
+    let mut links = format!("{org}:{locations:?}");
+    if !aliases.is_empty() {
+        links.push_str(&format!(":{aliases:?}"));
+    }
     let fp = json_fingerprint(s, &links);
     let key = name_key(&s.name);
-    let found = existing(
-        tx,
-        "services",
-        s.source_id.as_deref(),
-        "organisation_id = ?1 AND name_key = ?2",
-        &[&org, &key],
-    )?;
+    let found = existing_service(tx, s, aliases, org, &key)?;
     let verified = day_text(s.last_verified_on);
     // ?1..?17 in the order of both statements; an update adds the id as ?18
     let mut values = service_columns(&org, s);

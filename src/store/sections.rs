@@ -179,6 +179,7 @@ pub const NOT_IN_THE_FILE: &[&str] = &[
     "need_categories",
     "service_categories",
     "directory_index",
+    "service_aliases",
 ];
 
 /// The table a record kind (as stored on timeline lines and closure items) lives in.

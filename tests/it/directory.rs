@@ -289,7 +289,10 @@ fn a_messy_package_imports_with_a_clear_report() {
     assert!(reasons.iter().any(|r| r.contains("refers to location l9")));
     assert!(reasons.iter().any(|r| r.contains("refers to service s9")));
     let names: Vec<&str> = r.placeholder_organisations.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, vec!["Unknown organisation (id o-missing)", "Unknown organisation"]);
+    assert_eq!(
+        names,
+        vec!["Organisation not in the file (id o-missing)", "Organisation not named in the file"]
+    );
     assert_eq!(r.placeholder_organisations[0].services, vec!["S-0002"]);
 
     let warm = store.resolve_service("Warm Space").unwrap();
@@ -340,6 +343,7 @@ fn an_import_that_fails_half_way_leaves_nothing_behind() {
         organisation: org,
         locations: vec![],
         origin: "test".into(),
+        aliases: vec![],
     };
     let data = DirectoryData {
         services: vec![
@@ -726,6 +730,10 @@ fn no_imported_phone_address_or_schedule_text_holds_controls_or_stray_whitespace
         "hsds-messy/schedules",
         "hsds-messy/no-package",
         "hsds-messy/package-mismatch",
+        "hsds-messy/duplicates",
+        "hsds-messy/glued-addresses",
+        "hsds-messy/providers",
+        "hsds-messy/text",
         "hsds-broken/messy",
         "hsds-sample",
     ] {
@@ -767,4 +775,153 @@ fn the_clean_samples_need_no_interpretation_and_no_assumption() {
         assert!(r.assumed.is_empty(), "{rel}: {:?}", r.assumed);
         assert!(!r.lines().iter().any(|l| l.starts_with("Assumed")), "{rel}");
     }
+}
+
+#[test]
+fn services_repeated_under_another_id_are_merged_and_their_ids_kept_as_aliases() {
+    let (d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/duplicates").unwrap();
+    assert_eq!(r.services.added, 3, "{:?}", r.lines());
+    assert_eq!(store.count_services().unwrap(), 3);
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains(
+            "3 services look like duplicates of others: merged into 2 (their ids are kept as aliases, so a \
+             re-import still matches):"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  services.csv line 3 (id \"svc2\") into services.csv line 2 \"Eviction defence\""),
+        "{text}"
+    );
+    assert!(text.contains("  services.csv line 4 (id \"svc3\") into services.csv line 2"), "{text}");
+    assert!(text.contains("  services.csv line 7 (id \"svc6\") into services.csv line 6"), "{text}");
+    // what a duplicate added is kept: its phone and its place
+    let page = store.services_page(0, 10).unwrap();
+    let eviction: Vec<_> = page.iter().filter(|s| s.name == "Eviction defence").collect();
+    assert_eq!(eviction.len(), 2, "another organisation's service of the same name stays its own");
+    let ours = eviction.iter().find(|s| s.organisation == "Eastgate Legal Aid").unwrap();
+    let s = store.service(ours.id).unwrap();
+    let numbers: Vec<&str> = s.phones.iter().map(|p| p.number.as_str()).collect();
+    assert_eq!(numbers, vec!["312-555-0101", "312-555-0199"]);
+    assert_eq!(s.locations.len(), 1);
+    assert_eq!(s.locations[0].record.name, "Eastgate county court");
+    // the same folder again changes nothing
+    let again = import(&mut store, "hsds-messy/duplicates").unwrap();
+    assert_eq!((again.services.added, again.services.updated, again.services.unchanged), (0, 0, 3));
+    // a newer export that lists the service only under a merged id still finds it
+    let newer = d.path().join("newer");
+    std::fs::create_dir(&newer).unwrap();
+    for f in ["organizations.csv", "locations.csv", "services_at_location.csv", "phones.csv"] {
+        std::fs::copy(fixture("hsds-messy/duplicates").join(f), newer.join(f)).unwrap();
+    }
+    let services = std::fs::read_to_string(fixture("hsds-messy/duplicates/services.csv")).unwrap();
+    let without_first: Vec<&str> = services.lines().filter(|l| !l.starts_with("svc1,")).collect();
+    std::fs::write(newer.join("services.csv"), without_first.join("\n") + "\n").unwrap();
+    let r = import_path(&mut store, &newer, fixed_now(), &mut |_| {}).unwrap();
+    assert_eq!(r.services.added, 0, "{:?}", r.lines());
+    assert_eq!(store.count_services().unwrap(), 3);
+}
+
+#[test]
+fn street_suite_and_town_run_together_are_split_where_clearly_glued_and_reported() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/glued-addresses").unwrap();
+    let place = |name: &str| {
+        let s = store.resolve_service(name).unwrap();
+        let l = &s.locations[0].record;
+        (l.address.clone(), l.town.clone(), l.postcode.clone())
+    };
+    let owned = |a: &str, t: &str, p: &str| (a.to_string(), t.to_string(), p.to_string());
+    assert_eq!(place("Housing court desk"), owned("150 Court Street, 2nd Floor", "Brooklyn", "02134"));
+    assert_eq!(place("Debt advice"), owned("9 Mill Road, Suite 200", "Riverbend", "06010"));
+    assert_eq!(place("Advice line"), owned("12 Quay Street", "Northfield", "60601"));
+    assert_eq!(place("Outreach van"), owned("7 Floral Way", "", "06011"), "nothing glued: left as written");
+    let list = store.services_page(0, 10).unwrap();
+    assert_eq!(list.iter().find(|s| s.name == "Housing court desk").unwrap().town, "Brooklyn");
+    let glued: Vec<&str> = r
+        .interpreted
+        .iter()
+        .filter(|i| i.reading == Reading::GluedAddress)
+        .map(|i| i.origin.as_str())
+        .collect();
+    assert_eq!(
+        glued,
+        vec![
+            "physical_addresses.csv line 2",
+            "physical_addresses.csv line 3",
+            "physical_addresses.csv line 4"
+        ]
+    );
+    let text = r.lines().join("\n");
+    assert!(
+        text.contains(
+            "3 addresses had street, suite and town run together: split where one word was glued to the next — \
+             check:\n  physical_addresses.csv line 2, physical_addresses.csv line 3, physical_addresses.csv line 4"
+        ),
+        "{text}"
+    );
+    let again = import(&mut store, "hsds-messy/glued-addresses").unwrap();
+    assert_eq!((again.locations.added, again.locations.updated), (0, 0));
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
+}
+
+#[test]
+fn a_placeholder_organisation_is_made_only_when_nothing_else_names_the_provider() {
+    use caseload::domain::directory::Reading;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let r = import(&mut store, "hsds-messy/providers").unwrap();
+    let org_of = |name: &str| store.resolve_service(name).unwrap().organisation;
+    assert_eq!(org_of("Repairs clinic").name, "Greenfield Tenants Union", "the organisation of its place");
+    assert_eq!(org_of("Deposit help").name, "Greenfield Tenants Union", "its organisation name column");
+    let food = org_of("Food parcels");
+    assert_eq!((food.name.as_str(), food.placeholder), ("Hillside Food Bank", false));
+    let line = org_of("Legal line");
+    assert!(line.placeholder);
+    assert_eq!(line.name, "Organisation not in the file (id 91676)");
+    assert!(line.placeholder_note().starts_with("not in the file (id 91676)"), "{}", line.placeholder_note());
+    assert!(line.placeholder_note().contains("Import a file that holds it"));
+    let names: Vec<&str> = r.placeholder_organisations.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, vec!["Organisation not in the file (id 91676)"]);
+    let count = |reading: Reading| r.interpreted.iter().filter(|i| i.reading == reading).count();
+    assert_eq!((count(Reading::ProviderOfLocation), count(Reading::ProviderByName)), (1, 2));
+    // a place no service is linked to is shown under its organisation
+    let rent = store.resolve_service("Rent advice").unwrap();
+    let unlinked: Vec<String> =
+        rent.organisation.places_without_service.iter().map(|l| l.record.place_line()).collect();
+    assert_eq!(unlinked, vec!["Greenfield east office — 5 East Road, Greenfield, MA 01302, US".to_string()]);
+    let again = import(&mut store, "hsds-messy/providers").unwrap();
+    assert_eq!((again.services.added, again.services.updated), (0, 0));
+    assert_eq!((again.organisations.added, again.organisations.updated), (0, 0));
+    assert_eq!(store.count_organisations().unwrap(), 3);
+}
+
+#[test]
+fn imported_text_loses_embedded_newlines_indentation_quoted_empties_and_zero_width_spaces() {
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    import(&mut store, "hsds-messy/text").unwrap();
+    let s = store.resolve_service("safe haven").unwrap();
+    assert_eq!(
+        s.name, "The \u{201c}Safe Haven\u{201d} project",
+        "curly quotes kept, runs of spaces collapsed"
+    );
+    assert_eq!(s.alternate_name, "", "the quoted empty string is empty");
+    assert_eq!(s.description, "Advice on housing.\nDrop in\non Mondays.\nBring ID.");
+    assert_eq!(s.how_to_refer, "Call first,\nthen visit.");
+    assert_eq!(s.organisation.name, "St Anne\u{2019}s Advice", "zero-width spaces removed");
+    assert_eq!(s.organisation.email, "");
+    let l = &s.locations[0].record;
+    assert_eq!(l.name, "Main hall");
+    assert_eq!(
+        (l.address.as_str(), l.town.as_str(), l.postcode.as_str()),
+        ("12 Chapel Street", "Lowerton", "07102")
+    );
+    let again = import(&mut store, "hsds-messy/text").unwrap();
+    assert_eq!((again.services.updated, again.services.unchanged), (0, 1));
 }

@@ -238,3 +238,35 @@ fn the_service_screen_shows_opening_hours_in_words() {
     assert!(s.contains("Wed 10:00–16:00 (closing time read as pm — check)"), "{s}");
     assert!(s.contains("Sat, Sun closed"), "{s}");
 }
+
+/// Issue 20 point 3: a place no service is linked to is shown under its organisation, and a
+/// placeholder organisation says what is missing in words the practitioner can act on.
+#[test]
+fn the_service_screen_shows_the_organisations_unlinked_places_and_what_a_placeholder_is() {
+    let (_d, path) = temp_db();
+    {
+        let mut store = open(&path);
+        let pkg =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-messy/providers");
+        caseload::import::import_path(&mut store, &pkg, fixed_now(), &mut |_| {}).unwrap();
+    }
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "rent advice");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains(
+            "Org. place      Greenfield east office — 5 East Road, Greenfield, MA 01302, US (no service"
+        ),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Esc);
+    let mut app = directory(&path);
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "legal line");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("Organisation not in the file (id 91676)"), "{s}");
+    assert!(s.contains("not in the file (id 91676): the import filed services under"), "{s}");
+}

@@ -104,12 +104,10 @@ impl View for ServiceScreen {
             }
         };
         let org = &s.organisation;
-        let org_line = if org.placeholder {
-            format!("{} {} (placeholder made by an import)", org.reference, org.name)
-        } else {
-            format!("{} {}", org.reference, org.name)
-        };
-        field(&mut lines, "Organisation", &org_line);
+        field(&mut lines, "Organisation", &format!("{} {}", org.reference, org.name));
+        if org.placeholder {
+            field(&mut lines, "", &org.placeholder_note());
+        }
         field(&mut lines, "Need categories", &s.categories.join(", "));
         field(&mut lines, "Description", &s.description);
         for p in &s.phones {
@@ -133,6 +131,13 @@ impl View for ServiceScreen {
         }
         for p in &org.phones {
             field(&mut lines, "Org. phone", &p.display());
+        }
+        for l in &org.places_without_service {
+            field(&mut lines, "Org. place", &format!("{} (no service linked to it)", l.record.place_line()));
+            field(&mut lines, "  hours there", &l.record.hours);
+            for p in &l.record.phones {
+                field(&mut lines, "  phone there", &p.display());
+            }
         }
         field(&mut lines, "Org. email", &org.email);
         field(&mut lines, "Org. website", &org.website);
