@@ -209,6 +209,14 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     }
     if items.is_empty() {
         println!("Nothing is due. (Follow-ups, unsigned notes, drafts and quiet cases appear here.)");
+    } else {
+        // every item is loaded here: the count is of the list printed
+        let count = crate::domain::due::DueCount::of(&items);
+        println!(
+            "{}, {} overdue or urgent",
+            crate::domain::words::count(count.items, "item", "items"),
+            count.urgent
+        );
     }
     for i in &items {
         println!(

@@ -176,6 +176,32 @@ impl Serialize for DueItem {
     }
 }
 
+/// How many items there are in all (a rule's, or Today's), and how many of them are overdue or
+/// safety items: counted by the rules' queries without loading the items (issue 19 point 8).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DueCount {
+    pub items: usize,
+    /// Overdue or safety (`Urgency::Overdue` and above).
+    pub urgent: usize,
+}
+
+impl std::ops::Add for DueCount {
+    type Output = DueCount;
+    fn add(self, o: DueCount) -> DueCount {
+        DueCount { items: self.items + o.items, urgent: self.urgent + o.urgent }
+    }
+}
+
+impl DueCount {
+    /// The count of a list of items already loaded.
+    pub fn of(items: &[DueItem]) -> DueCount {
+        DueCount {
+            items: items.len(),
+            urgent: items.iter().filter(|i| i.urgency <= Urgency::Overdue).count(),
+        }
+    }
+}
+
 /// Urgency of something due on `due`; None when it is further away than `soon_days`.
 pub fn urgency_for(due: NaiveDate, today: NaiveDate, soon_days: u32) -> Option<Urgency> {
     let days = (due - today).num_days();
