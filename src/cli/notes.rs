@@ -200,24 +200,48 @@ pub fn search(db: Option<PathBuf>, a: SearchArgs) -> anyhow::Result<()> {
 }
 
 pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+    use crate::domain::due::{arrange, DueCount, DueItem, Section};
     let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let settings = store.settings()?;
     let ctx = DueContext { now: Utc::now(), today: today(), settings: &settings };
     let items = store.due_items(&ctx)?;
+    // every item is loaded here: the count is of the list printed
+    let count = DueCount::of(&items);
+    let arranged = arrange(items, ctx.today, settings.overdue_horizon_days);
     if json {
-        return print_json(&items);
+        /// A line as scripts see it: its section, then the item.
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            section: Section,
+            #[serde(flatten)]
+            item: &'a DueItem,
+        }
+        let lines: Vec<Line<'_>> =
+            arranged.iter().map(|(section, item)| Line { section: *section, item }).collect();
+        return print_json(&lines);
     }
-    if items.is_empty() {
+    if arranged.is_empty() {
         println!("Nothing is due. (Follow-ups, unsigned notes, drafts and quiet cases appear here.)");
+        return Ok(());
     }
-    for i in &items {
-        println!(
-            "{:<8} {:<7} {} {}",
-            i.urgency.marker(),
-            i.client_ref.as_deref().unwrap_or(""),
-            super::common::column(&i.client_name, 24),
-            display_safe(&i.title)
-        );
+    println!(
+        "{}, {} overdue or urgent",
+        crate::domain::words::count(count.items, "item", "items"),
+        count.urgent
+    );
+    for section in Section::ALL {
+        let these: Vec<&DueItem> = arranged.iter().filter(|(s, _)| *s == section).map(|(_, i)| i).collect();
+        println!();
+        println!("{} ({})", section.label(), these.len());
+        for i in these {
+            println!(
+                "{:<8} {:<7} {} {}",
+                i.urgency.marker(),
+                i.client_ref.as_deref().unwrap_or(""),
+                super::common::column(&i.client_name, 24),
+                display_safe(&i.title)
+            );
+        }
     }
     Ok(())
 }

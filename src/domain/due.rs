@@ -3,7 +3,7 @@
 //! shared item type, what every rule may use, how a due date becomes an urgency and an item,
 //! and the order of the list.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc};
 use serde::Serialize;
 
 use super::client::{client_ref, joined_name};
@@ -176,6 +176,32 @@ impl Serialize for DueItem {
     }
 }
 
+/// How many items there are in all (a rule's, or Today's), and how many of them are overdue or
+/// safety items: counted by the rules' queries without loading the items (issue 19 point 8).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DueCount {
+    pub items: usize,
+    /// Overdue or safety (`Urgency::Overdue` and above).
+    pub urgent: usize,
+}
+
+impl std::ops::Add for DueCount {
+    type Output = DueCount;
+    fn add(self, o: DueCount) -> DueCount {
+        DueCount { items: self.items + o.items, urgent: self.urgent + o.urgent }
+    }
+}
+
+impl DueCount {
+    /// The count of a list of items already loaded.
+    pub fn of(items: &[DueItem]) -> DueCount {
+        DueCount {
+            items: items.len(),
+            urgent: items.iter().filter(|i| i.urgency <= Urgency::Overdue).count(),
+        }
+    }
+}
+
 /// Urgency of something due on `due`; None when it is further away than `soon_days`.
 pub fn urgency_for(due: NaiveDate, today: NaiveDate, soon_days: u32) -> Option<Urgency> {
     let days = (due - today).num_days();
@@ -246,6 +272,181 @@ pub fn sort_items(items: &mut [DueItem]) {
             .then_with(|| a.due_on.unwrap_or(NaiveDate::MAX).cmp(&b.due_on.unwrap_or(NaiveDate::MAX)))
             .then_with(|| a.client_name.cmp(&b.client_name))
     });
+}
+
+/// Today's sections (issue 19 point 6), in the order they are shown and printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    /// Flags to review, unacknowledged alerts.
+    Safety,
+    /// What happens today at a time or by the day: referral appointments, court dates and
+    /// other deadlines today.
+    Diary,
+    /// Due today, overdue by up to the overdue horizon (Settings), or due soon: what can still
+    /// be done.
+    Due,
+    /// Long-overdue housekeeping, collapsed by client and kind.
+    Backlog,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [Section::Safety, Section::Diary, Section::Due, Section::Backlog];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Safety => "Safety",
+            Section::Diary => "Today's diary",
+            Section::Due => "Due now",
+            Section::Backlog => "Backlog",
+        }
+    }
+}
+
+/// Rules whose items due today are the day's diary: appointments and dated deadlines (an
+/// advocacy item's deadline, e.g. a court date).
+const DIARY_RULES: &[&str] = &["appointment", "advocacy"];
+
+/// Rules with no date that are housekeeping (the rest, e.g. a draft, is work in hand).
+const UNDATED_BACKLOG: &[&str] = &["retention"];
+
+/// Which section an item belongs to, on `today` with the overdue horizon in days.
+pub fn section_of(item: &DueItem, today: NaiveDate, overdue_horizon_days: u32) -> Section {
+    if item.urgency == Urgency::Safety {
+        return Section::Safety;
+    }
+    if DIARY_RULES.contains(&item.rule) && item.due_on == Some(today) {
+        return Section::Diary;
+    }
+    match item.due_on {
+        Some(due) if (today - due).num_days() > i64::from(overdue_horizon_days) => Section::Backlog,
+        None if UNDATED_BACKLOG.contains(&item.rule) => Section::Backlog,
+        _ => Section::Due,
+    }
+}
+
+/// The time a diary line is at, when its title starts with one ("10:00 Appointment…");
+/// deadlines for the whole day have none and come first.
+pub fn diary_time(item: &DueItem) -> Option<chrono::NaiveTime> {
+    let head = item.title.get(..5)?;
+    chrono::NaiveTime::parse_from_str(head, "%H:%M").ok()
+}
+
+/// The order within a section, before a client's items are brought together.
+fn section_key(section: Section, item: &DueItem, today: NaiveDate) -> (u8, String, i64) {
+    let rank = rule_rank(item.rule);
+    match section {
+        Section::Safety => (rank, String::new(), 0),
+        // in time order, the day's deadlines first
+        Section::Diary => {
+            let at = diary_time(item).map_or(-1, |t| i64::from(t.num_seconds_from_midnight()));
+            (0, String::new(), at)
+        }
+        // due today, then overdue most recent first, then due soon soonest first, then undated
+        Section::Due => match item.due_on {
+            Some(due) if due <= today => (0, String::new(), (today - due).num_days()),
+            Some(due) => (1, String::new(), (due - today).num_days()),
+            None => (2, String::new(), i64::from(rank)),
+        },
+        // by client, then by kind, the oldest first
+        Section::Backlog => (
+            0,
+            format!("{}\u{0}{}", item.client_name, item.rule),
+            item.due_on.map_or(0, |d| i64::from(d.num_days_from_ce())),
+        ),
+    }
+}
+
+/// Today in sections: each item with its section, Safety first, then the diary, what is due
+/// now and the backlog; within a section a client's items stay together (where the client's
+/// first item falls), and the backlog is by client, then by kind.
+pub fn arrange(items: Vec<DueItem>, today: NaiveDate, overdue_horizon_days: u32) -> Vec<(Section, DueItem)> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut by_section: Vec<(Section, DueItem)> =
+        items.into_iter().map(|i| (section_of(&i, today, overdue_horizon_days), i)).collect();
+    by_section.sort_by(|(sa, a), (sb, b)| {
+        sa.cmp(sb)
+            .then_with(|| section_key(*sa, a, today).cmp(&section_key(*sb, b, today)))
+            .then_with(|| a.client_name.cmp(&b.client_name))
+    });
+    // within each section, a client's items join the client's first
+    let mut groups: Vec<(Section, Vec<DueItem>)> = Vec::new();
+    let mut at: std::collections::HashMap<(Section, i64), usize> = std::collections::HashMap::new();
+    for (section, item) in by_section {
+        match item.client_id {
+            Some(c) => match at.get(&(section, c)) {
+                Some(&g) => groups[g].1.push(item),
+                None => {
+                    at.insert((section, c), groups.len());
+                    groups.push((section, vec![item]));
+                }
+            },
+            None => groups.push((section, vec![item])),
+        }
+    }
+    for (section, items) in groups {
+        out.extend(items.into_iter().map(|i| (section, i)));
+    }
+    out
+}
+
+/// The backlog's groups: runs of one client's items of one kind, as index ranges into an
+/// arranged list.
+pub fn backlog_groups(arranged: &[(Section, DueItem)]) -> Vec<std::ops::Range<usize>> {
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for (k, (section, item)) in arranged.iter().enumerate() {
+        if *section != Section::Backlog {
+            continue;
+        }
+        match groups.last_mut() {
+            Some(g)
+                if g.end == k && {
+                    let first = &arranged[g.start].1;
+                    first.client_id == item.client_id && first.rule == item.rule && item.client_id.is_some()
+                } =>
+            {
+                g.end = k + 1
+            }
+            _ => groups.push(k..k + 1),
+        }
+    }
+    groups
+}
+
+/// Words for a kind of item, one and many ("expired consent", "expired consents").
+pub fn kind_words(rule: &str) -> (&'static str, &'static str) {
+    match rule {
+        "consent" => ("consent to renew", "consents to renew"),
+        "rescreen" => ("rescreen", "rescreens"),
+        "no-contact" => ("quiet case", "quiet cases"),
+        "follow-up" => ("follow-up", "follow-ups"),
+        "unsigned-notes" => ("set of unsigned notes", "sets of unsigned notes"),
+        "action-item" => ("action item", "action items"),
+        "referral" => ("referral follow-up", "referral follow-ups"),
+        "goal-step" => ("goal step", "goal steps"),
+        "goal-target" => ("goal past its target", "goals past their target"),
+        "plan-review" => ("plan review", "plan reviews"),
+        "transition" => ("transition follow-up", "transition follow-ups"),
+        "advocacy" => ("advocacy deadline", "advocacy deadlines"),
+        "consent-withdrawn" => ("withdrawal to tell", "withdrawals to tell"),
+        _ => ("item", "items"),
+    }
+}
+
+/// The one line a collapsed group shows: how many of what, and how overdue the oldest is.
+pub fn group_line(items: &[DueItem], today: NaiveDate) -> String {
+    let Some(first) = items.first() else { return String::new() };
+    if items.len() == 1 {
+        return first.title.clone();
+    }
+    let (one, many) = kind_words(first.rule);
+    let oldest = items.iter().filter_map(|i| i.due_on).min();
+    match oldest {
+        Some(d) => {
+            format!("{} (oldest {})", super::words::count(items.len(), one, many), due_phrase(d, today))
+        }
+        None => super::words::count(items.len(), one, many),
+    }
 }
 
 #[cfg(test)]
@@ -325,5 +526,85 @@ mod tests {
         sort_items(&mut v);
         let names: Vec<_> = v.iter().map(|i| i.client_name.as_str()).collect();
         assert_eq!(names, vec!["e", "d", "c", "a", "b"]);
+    }
+
+    fn it(rule: &'static str, u: Urgency, due: Option<&str>, client: Option<i64>, title: &str) -> DueItem {
+        DueItem {
+            rule,
+            urgency: u,
+            due_on: due.map(d),
+            client_ref: client.map(client_ref),
+            client_name: client.map(|c| format!("Client {c}")).unwrap_or_default(),
+            title: title.into(),
+            target: Target::Client("C-0001".into()),
+            client_id: client,
+            record_id: None,
+        }
+    }
+
+    #[test]
+    fn sections_by_kind_and_the_overdue_horizon() {
+        let today = d("2026-11-23");
+        let s = |i: &DueItem| section_of(i, today, 30);
+        assert_eq!(s(&it("safety-flag", Urgency::Safety, None, Some(1), "")), Section::Safety);
+        assert_eq!(s(&it("advocacy", Urgency::DueToday, Some("2026-11-23"), Some(1), "")), Section::Diary);
+        assert_eq!(s(&it("appointment", Urgency::DueToday, Some("2026-11-23"), Some(1), "")), Section::Diary);
+        // a deadline already past is due now, not in the diary
+        assert_eq!(s(&it("advocacy", Urgency::Overdue, Some("2026-11-22"), Some(1), "")), Section::Due);
+        assert_eq!(s(&it("follow-up", Urgency::DueToday, Some("2026-11-23"), Some(1), "")), Section::Due);
+        assert_eq!(s(&it("follow-up", Urgency::Overdue, Some("2026-10-24"), Some(1), "")), Section::Due);
+        assert_eq!(s(&it("follow-up", Urgency::Overdue, Some("2026-10-23"), Some(1), "")), Section::Backlog);
+        assert_eq!(s(&it("consent", Urgency::Overdue, Some("2023-01-01"), Some(1), "")), Section::Backlog);
+        assert_eq!(s(&it("rescreen", Urgency::DueSoon, Some("2026-11-25"), Some(1), "")), Section::Due);
+        assert_eq!(s(&it("draft", Urgency::Info, None, None, "")), Section::Due);
+        assert_eq!(s(&it("retention", Urgency::Info, None, None, "")), Section::Backlog);
+        assert_eq!(
+            section_of(&it("follow-up", Urgency::Overdue, Some("2026-11-20"), Some(1), ""), today, 2),
+            Section::Backlog
+        );
+    }
+
+    #[test]
+    fn arranged_in_section_order_most_recent_first_a_clients_items_together() {
+        let today = d("2026-11-23");
+        let items = vec![
+            it("consent", Urgency::Overdue, Some("2023-01-01"), Some(2), "old consent"),
+            it("rescreen", Urgency::Overdue, Some("2022-06-01"), Some(2), "old rescreen"),
+            it("consent", Urgency::Overdue, Some("2023-03-01"), Some(2), "older consent 2"),
+            it("no-contact", Urgency::Overdue, Some("2025-01-01"), Some(1), "quiet"),
+            it("follow-up", Urgency::Overdue, Some("2026-11-01"), Some(3), "three weeks"),
+            it("referral", Urgency::Overdue, Some("2026-11-21"), Some(4), "two days"),
+            it("follow-up", Urgency::DueToday, Some("2026-11-23"), Some(5), "today"),
+            it("action-item", Urgency::DueSoon, Some("2026-11-25"), Some(3), "soon, client 3"),
+            it("advocacy", Urgency::DueToday, Some("2026-11-23"), Some(6), "court"),
+            it("appointment", Urgency::DueToday, Some("2026-11-23"), Some(7), "14:00 appointment"),
+            it("appointment", Urgency::DueToday, Some("2026-11-23"), Some(8), "09:30 appointment"),
+            it("safety-alert", Urgency::Safety, None, Some(9), "alert"),
+        ];
+        let arranged = arrange(items, today, 30);
+        let got: Vec<(Section, &str)> = arranged.iter().map(|(s, i)| (*s, i.title.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Section::Safety, "alert"),
+                (Section::Diary, "court"),
+                (Section::Diary, "09:30 appointment"),
+                (Section::Diary, "14:00 appointment"),
+                (Section::Due, "today"),
+                (Section::Due, "two days"),
+                (Section::Due, "three weeks"),
+                // client 3's item due soon stays with the client's overdue one
+                (Section::Due, "soon, client 3"),
+                (Section::Backlog, "quiet"),
+                (Section::Backlog, "old consent"),
+                (Section::Backlog, "older consent 2"),
+                (Section::Backlog, "old rescreen"),
+            ]
+        );
+        let groups = backlog_groups(&arranged);
+        assert_eq!(groups, vec![8..9, 9..11, 11..12]);
+        let consents: Vec<DueItem> = arranged[groups[1].clone()].iter().map(|(_, i)| i.clone()).collect();
+        assert_eq!(group_line(&consents, today), "2 consents to renew (oldest 1422 days overdue)");
+        assert_eq!(group_line(&consents[..1], today), "old consent");
     }
 }

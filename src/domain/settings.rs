@@ -22,6 +22,8 @@ pub struct Settings {
     pub rescreen_days: u32,
     /// Consents expiring within this many days are flagged.
     pub consent_warning_days: u32,
+    /// Today's "Due now" holds items overdue by up to this many days; older ones are backlog.
+    pub overdue_horizon_days: u32,
 }
 
 impl Default for Settings {
@@ -37,6 +39,7 @@ impl Default for Settings {
             retention_years: 7,
             rescreen_days: 90,
             consent_warning_days: 30,
+            overdue_horizon_days: 30,
         }
     }
 }
@@ -94,6 +97,12 @@ pub const SPECS: &[SettingSpec] = &[
         "Consents expiring this soon are flagged.",
         Some((1, 365)),
     ),
+    spec(
+        "overdue_horizon_days",
+        "Overdue horizon (days)",
+        "Today's Due now holds items overdue up to this long; older ones are backlog.",
+        Some((1, 365)),
+    ),
 ];
 
 impl Settings {
@@ -109,6 +118,7 @@ impl Settings {
             "retention_years" => self.retention_years.to_string(),
             "rescreen_days" => self.rescreen_days.to_string(),
             "consent_warning_days" => self.consent_warning_days.to_string(),
+            "overdue_horizon_days" => self.overdue_horizon_days.to_string(),
             _ => String::new(),
         }
     }
@@ -131,6 +141,7 @@ impl Settings {
                 "due_soon_days" => self.due_soon_days = n,
                 "retention_years" => self.retention_years = n,
                 "rescreen_days" => self.rescreen_days = n,
+                "overdue_horizon_days" => self.overdue_horizon_days = n,
                 _ => self.consent_warning_days = n,
             }
             return Ok(());

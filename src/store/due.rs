@@ -10,6 +10,7 @@ use crate::domain::client::{client_ref, joined_name};
 use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd, to_db};
 // Callers outside store name the context through here as well.
 pub use crate::domain::due::DueContext;
+pub use crate::domain::due::DueCount;
 use crate::domain::due::{dated_item, due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
 use crate::domain::instruments::{regiven, short_name_of};
 use crate::domain::note::note_ref;
@@ -39,10 +40,136 @@ pub const RULES: &[(&str, Rule)] = &[
     ("retention", super::closure::due_retention),
 ];
 
+/// How many items a rule has, counted by its own query (the same tables, index and WHERE)
+/// without loading a row.
+pub type Counter = fn(&Store, &DueContext<'_>) -> Result<DueCount>;
+
+/// Each rule's count, in the order of `RULES` (a test checks the two lists match).
+pub const COUNTS: &[(&str, Counter)] = &[
+    ("follow-up", |s, c| count_dated(s, FOLLOW_UPS_SQL, "n.follow_up_on", c.horizon(), c)),
+    ("unsigned-notes", count_unsigned_notes),
+    ("no-contact", count_no_contact),
+    ("draft", |s, c| Ok(DueCount::of(&drafts(s, c, -1)?))),
+    ("safety-flag", |s, _| count_safety(s, SAFETY_FLAGS_SQL)),
+    ("safety-alert", |s, _| count_safety(s, SAFETY_ALERTS_SQL)),
+    ("rescreen", count_rescreens),
+    ("consent", |s, c| count_dated(s, CONSENTS_SQL, "s.expires_on", consent_horizon(c), c)),
+    ("consent-withdrawn", |s, c| count_dated(s, CONSENT_WITHDRAWALS_SQL, "r.due_on", c.horizon(), c)),
+    ("action-item", |s, c| count_dated(s, ACTION_ITEMS_SQL, "a.due_on", c.horizon(), c)),
+    ("transition", |s, c| count_dated(s, TRANSITIONS_SQL, "t.follow_up_on", c.horizon(), c)),
+    ("advocacy", |s, c| count_dated(s, ADVOCACY_SQL, "a.deadline", c.horizon(), c)),
+    ("referral", |s, c| count_dated(s, &referrals_sql(), "r.follow_up_on", c.horizon(), c)),
+    ("goal-step", |s, c| count_dated(s, super::plan::DUE_GOAL_STEPS_SQL, "s.due_on", c.horizon(), c)),
+    ("goal-target", |s, c| {
+        count_dated(s, super::plan::DUE_GOALS_PAST_TARGET_SQL, "g.target_on", c.horizon(), c)
+    }),
+    ("plan-review", |s, c| count_dated(s, super::plan::DUE_PLAN_REVIEWS_SQL, "r.due_on", c.horizon(), c)),
+    ("closure-follow-up", |s, c| {
+        count_dated(s, super::closure::DUE_CLOSURE_FOLLOW_UPS_SQL, "cl.follow_up_on", c.horizon(), c)
+    }),
+    // one line at most
+    ("retention", |s, c| Ok(DueCount::of(&super::closure::due_retention(s, c, -1)?))),
+];
+
+/// A rule's query turned into its count: the same FROM (and index) and WHERE, the ORDER BY and
+/// LIMIT dropped, `urgent` summed (it may name `?2`, free once the LIMIT is gone).
+pub fn count_sql(rule_sql: &str, urgent: &str) -> String {
+    let from = rule_sql.find(" FROM ").unwrap_or(0);
+    let end = rule_sql.rfind(" ORDER BY").filter(|&e| e > from).unwrap_or(rule_sql.len());
+    format!("SELECT count(*), coalesce(sum({urgent}), 0){}", &rule_sql[from..end])
+}
+
+fn count_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DueCount> {
+    let (n, urgent): (i64, i64) = (r.get(0)?, r.get(1)?);
+    Ok(DueCount { items: usize::try_from(n).unwrap_or(0), urgent: usize::try_from(urgent).unwrap_or(0) })
+}
+
+/// The count of a rule of dated items (`?1` the horizon): overdue when due before today.
+fn count_dated(
+    store: &Store,
+    rule_sql: &str,
+    due: &str,
+    horizon: NaiveDate,
+    ctx: &DueContext<'_>,
+) -> Result<DueCount> {
+    let mut stmt = store.conn.prepare_cached(&count_sql(rule_sql, &format!("{due} < ?2")))?;
+    Ok(stmt.query_row(params![format_date(horizon), format_date(ctx.today)], count_row)?)
+}
+
+/// Safety items are all urgent.
+fn count_safety(store: &Store, rule_sql: &str) -> Result<DueCount> {
+    let mut stmt = store.conn.prepare_cached(&count_sql(rule_sql, "1"))?;
+    Ok(stmt.query_row([], count_row)?)
+}
+
+/// One line per client with notes to sign; overdue when the oldest is past the window.
+fn count_unsigned_notes(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let overdue = day_start(ctx, days_ago(ctx, i64::from(ctx.settings.signing_window_days)));
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(g.oldest < ?2), 0) FROM \
+         (SELECT client_id, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
+          WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id) g \
+         JOIN clients c ON c.id = g.client_id",
+    )?;
+    Ok(stmt.query_row(params![unsigned_cutoff(ctx), overdue], count_row)?)
+}
+
+/// Quiet cases; overdue when the last contact (or the intake) is more than the days ago.
+fn count_no_contact(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let cutoff = no_contact_cutoff(ctx);
+    let overdue = days_ago(ctx, i64::from(ctx.settings.no_contact_days));
+    let sql = count_sql(
+        NO_CONTACT_SQL,
+        "CASE WHEN last_contact_at IS NOT NULL THEN last_contact_at < ?4 ELSE intake_date < ?5 END",
+    );
+    let mut stmt = store.conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row(
+        params![
+            day_start(ctx, cutoff),
+            format_date(cutoff),
+            0,
+            day_start(ctx, overdue),
+            format_date(overdue)
+        ],
+        count_row,
+    )?)
+}
+
+/// Screeners due again; those given the same day (PHQ-9 and GAD-7) make one line, as in the rule.
+fn count_rescreens(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let every = i64::from(ctx.settings.rescreen_days);
+    let cutoff = ctx.horizon() - chrono::Duration::days(every);
+    let ids: Vec<String> = regiven().map(|i| i.id.clone()).collect();
+    if ids.is_empty() {
+        return Ok(DueCount::default());
+    }
+    let slots: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 3)).collect();
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(d.last_on < ?2), 0) FROM (SELECT DISTINCT l.client_id, l.last_on \
+         FROM screening_latest l INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
+         WHERE l.instrument_id IN ({}) AND l.last_on <= ?1 AND l.case_open = 1 AND c.status = 'open') d",
+        slots.join(", ")
+    );
+    let mut values = vec![format_date(cutoff), format_date(days_ago(ctx, every))];
+    values.extend(ids);
+    let mut stmt = store.conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row(rusqlite::params_from_iter(values), count_row)?)
+}
+
 impl Store {
     /// Everything that needs the practitioner, most urgent first.
     pub fn due_items(&self, ctx: &DueContext<'_>) -> Result<Vec<DueItem>> {
         self.due_items_limited(ctx, None).map(|(items, _)| items)
+    }
+
+    /// How many items Today has in all, and how many are overdue or safety items: each rule's
+    /// count (`COUNTS`), never loading the items.
+    pub fn due_count(&self, ctx: &DueContext<'_>) -> Result<DueCount> {
+        let mut total = DueCount::default();
+        for (_, count) in COUNTS {
+            total = total + count(self, ctx)?;
+        }
+        Ok(total)
     }
 
     /// The most urgent items, at most about `limit` of each rule (the screen shows a page and
@@ -75,18 +202,21 @@ fn name(given: String, family: String) -> String {
     joined_name(&given, &family)
 }
 
+/// Open follow-ups (`?1` the horizon, `?2` the page).
+const FOLLOW_UPS_SQL: &str =
+    "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
+     INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
+     WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
+     AND n.follow_up_on <= ?1 AND c.status = 'open' \
+     AND (c.last_contact_at IS NULL OR c.last_contact_at <= n.contact_at) ORDER BY n.follow_up_on LIMIT ?2";
+
 /// Follow-up dates set on notes, overdue or due soon, until done or until a later contact.
 fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
     // Start from the partial index of open follow-ups. A later contact with the client clears a
     // follow-up: clients.last_contact_at is the latest client contact (kept by the notes store),
     // so no per-note lookup is needed.
-    let sql = "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
-         INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
-         WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
-         AND n.follow_up_on <= ?1 AND c.status = 'open' \
-         AND (c.last_contact_at IS NULL OR c.last_contact_at <= n.contact_at) ORDER BY n.follow_up_on LIMIT ?2";
-    let mut stmt = store.conn.prepare_cached(sql)?;
+    let mut stmt = store.conn.prepare_cached(FOLLOW_UPS_SQL)?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
@@ -106,12 +236,30 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     Ok(out)
 }
 
+/// The moment (stored UTC) local `day` begins: a stored moment is before it exactly when its
+/// local day (`local_day`) is before `day`.
+fn day_start(ctx: &DueContext<'_>, day: NaiveDate) -> String {
+    let start = day.and_time(chrono::NaiveTime::MIN).and_utc();
+    to_db(start - chrono::Duration::seconds(local_offset_secs(ctx.now)))
+}
+
+/// `days` before (negative: after) today.
+fn days_ago(ctx: &DueContext<'_>, days: i64) -> NaiveDate {
+    ctx.today - chrono::Duration::days(days)
+}
+
+/// Notes written before this are due to be signed by the horizon: written on a day before
+/// today − window + due-soon + 1.
+fn unsigned_cutoff(ctx: &DueContext<'_>) -> String {
+    let window = i64::from(ctx.settings.signing_window_days);
+    let soon = i64::from(ctx.settings.due_soon_days);
+    day_start(ctx, days_ago(ctx, window - soon - 1))
+}
+
 /// Unsigned notes past the signing window (overdue) or reaching it soon, one line per client.
 fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let window = chrono::Duration::days(i64::from(ctx.settings.signing_window_days));
-    let soon = chrono::Duration::days(i64::from(ctx.settings.due_soon_days) + 1);
-    let cutoff = to_db(ctx.now - window + soon);
     let offset = local_offset_secs(ctx.now);
+    let cutoff = unsigned_cutoff(ctx);
     let mut stmt = store.conn.prepare_cached(
         "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
          (SELECT client_id, count(*) AS n, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
@@ -150,23 +298,30 @@ fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec
     Ok(out)
 }
 
+/// Quiet open cases (`?1` the moment and `?2` the day before which the last contact or the
+/// intake makes a case due by the horizon, `?3` the page).
+const NO_CONTACT_SQL: &str = "SELECT id, last_contact_at, intake_date, given_name, family_name FROM clients \
+     WHERE status = 'open' AND ((last_contact_at IS NOT NULL AND last_contact_at < ?1) \
+     OR (last_contact_at IS NULL AND intake_date < ?2)) ORDER BY coalesce(last_contact_at, intake_date) LIMIT ?3";
+
+/// The day before which a last contact (or intake) makes a case due by the horizon.
+fn no_contact_cutoff(ctx: &DueContext<'_>) -> NaiveDate {
+    let days = u64::from(ctx.settings.no_contact_days);
+    let soon = u64::from(ctx.settings.due_soon_days);
+    ctx.today
+        .checked_add_days(Days::new(soon + 1))
+        .and_then(|d| d.checked_sub_days(Days::new(days)))
+        .unwrap_or(ctx.today)
+}
+
 /// Open clients with no contact for the configured number of days (or none since intake),
 /// and those who will reach it within the due-soon window.
 fn no_contact(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let days = u64::from(ctx.settings.no_contact_days);
-    let soon = u64::from(ctx.settings.due_soon_days);
     let offset = local_offset_secs(ctx.now);
-    let cutoff_day = ctx
-        .today
-        .checked_add_days(Days::new(soon + 1))
-        .and_then(|d| d.checked_sub_days(Days::new(days)))
-        .unwrap_or(ctx.today);
-    let cutoff = format!("{}T00:00:00Z", format_date(cutoff_day));
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT id, last_contact_at, intake_date, given_name, family_name FROM clients \
-         WHERE status = 'open' AND ((last_contact_at IS NOT NULL AND last_contact_at < ?1) \
-         OR (last_contact_at IS NULL AND intake_date < ?2)) ORDER BY coalesce(last_contact_at, intake_date) LIMIT ?3",
-    )?;
+    let cutoff_day = no_contact_cutoff(ctx);
+    let cutoff = day_start(ctx, cutoff_day);
+    let mut stmt = store.conn.prepare_cached(NO_CONTACT_SQL)?;
     let rows = stmt.query_map(params![cutoff, format_date(cutoff_day), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -228,13 +383,14 @@ fn drafts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueIt
         .collect())
 }
 
+const SAFETY_FLAGS_SQL: &str =
+    "SELECT f.id, f.client_id, f.area, f.level, f.raised_at, c.given_name, c.family_name \
+     FROM risk_flags f INDEXED BY risk_flags_open JOIN clients c ON c.id = f.client_id \
+     WHERE f.lowered_at IS NULL AND c.status = 'open'";
+
 /// Open risk flags head the list until reviewed and lowered.
 fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT f.id, f.client_id, f.area, f.level, f.raised_at, c.given_name, c.family_name \
-         FROM risk_flags f INDEXED BY risk_flags_open JOIN clients c ON c.id = f.client_id \
-         WHERE f.lowered_at IS NULL AND c.status = 'open'",
-    )?;
+    let mut stmt = store.conn.prepare_cached(SAFETY_FLAGS_SQL)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -266,13 +422,14 @@ fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec
     Ok(out)
 }
 
+const SAFETY_ALERTS_SQL: &str =
+    "SELECT a.id, a.client_id, a.screening_id, a.raised_at, c.given_name, c.family_name \
+     FROM alerts a INDEXED BY alerts_open JOIN clients c ON c.id = a.client_id \
+     WHERE a.acknowledged_at IS NULL AND c.status = 'open'";
+
 /// Safety alerts from screener results, until acknowledged with a note.
 fn safety_alerts(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT a.id, a.client_id, a.screening_id, a.raised_at, c.given_name, c.family_name \
-         FROM alerts a INDEXED BY alerts_open JOIN clients c ON c.id = a.client_id \
-         WHERE a.acknowledged_at IS NULL AND c.status = 'open'",
-    )?;
+    let mut stmt = store.conn.prepare_cached(SAFETY_ALERTS_SQL)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -362,16 +519,17 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     Ok(out)
 }
 
+const CONSENT_WITHDRAWALS_SQL: &str =
+    "SELECT r.id, r.client_id, r.consent_id, r.record_kind, r.record_id, r.what, r.due_on, c.given_name, \
+     c.family_name FROM consent_reliances r INDEXED BY consent_reliances_open \
+     JOIN clients c ON c.id = r.client_id \
+     WHERE r.done_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' \
+     ORDER BY r.due_on, r.client_id, r.id LIMIT ?2";
+
 /// What relied on a consent the client withdrew (a referral sent under it, a conference, the
 /// recipient as a contact), until the practitioner has told them: overdue from the withdrawal.
 fn consent_withdrawals(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT r.id, r.client_id, r.consent_id, r.record_kind, r.record_id, r.what, r.due_on, c.given_name, \
-         c.family_name FROM consent_reliances r INDEXED BY consent_reliances_open \
-         JOIN clients c ON c.id = r.client_id \
-         WHERE r.done_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' \
-         ORDER BY r.due_on, r.client_id, r.id LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(CONSENT_WITHDRAWALS_SQL)?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -406,20 +564,25 @@ fn consent_withdrawals(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Resul
     Ok(out)
 }
 
+const CONSENTS_SQL: &str = "SELECT s.id, s.client_id, s.to_name, s.expires_on, c.given_name, c.family_name FROM consents s \
+     INDEXED BY consents_expiring JOIN clients c ON c.id = s.client_id \
+     WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL AND s.case_open = 1 \
+     AND s.expires_on <= ?1 AND c.status = 'open' \
+     AND NOT EXISTS (SELECT 1 FROM consents n WHERE n.client_id = s.client_id AND n.to_name = s.to_name \
+         AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on)) \
+     ORDER BY s.expires_on LIMIT ?2";
+
+/// The last expiry day a consent is shown for: the warning window (Settings) from today.
+fn consent_horizon(ctx: &DueContext<'_>) -> NaiveDate {
+    let warn = u64::from(ctx.settings.consent_warning_days);
+    ctx.today.checked_add_days(Days::new(warn)).unwrap_or(ctx.today)
+}
+
 /// Consents expiring within the warning window (Settings) and expired ones not yet renewed
 /// or let lapse, while the case is open.
 fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let warn = u64::from(ctx.settings.consent_warning_days);
-    let horizon = ctx.today.checked_add_days(Days::new(warn)).unwrap_or(ctx.today);
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT s.id, s.client_id, s.to_name, s.expires_on, c.given_name, c.family_name FROM consents s \
-         INDEXED BY consents_expiring JOIN clients c ON c.id = s.client_id \
-         WHERE s.expires_on IS NOT NULL AND s.revoked_on IS NULL AND s.lapsed_on IS NULL AND s.case_open = 1 \
-         AND s.expires_on <= ?1 AND c.status = 'open' \
-         AND NOT EXISTS (SELECT 1 FROM consents n WHERE n.client_id = s.client_id AND n.to_name = s.to_name \
-             AND n.id != s.id AND n.revoked_on IS NULL AND (n.expires_on IS NULL OR n.expires_on > s.expires_on)) \
-         ORDER BY s.expires_on LIMIT ?2",
-    )?;
+    let horizon = consent_horizon(ctx);
+    let mut stmt = store.conn.prepare_cached(CONSENTS_SQL)?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -462,15 +625,16 @@ fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueIt
     Ok(out)
 }
 
+const ACTION_ITEMS_SQL: &str =
+    "SELECT a.id, a.client_id, a.conference_id, a.owner, a.text, a.due_on, c.given_name, c.family_name \
+     FROM action_items a INDEXED BY action_items_open JOIN clients c ON c.id = a.client_id \
+     WHERE a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on <= ?1 AND c.status = 'open' \
+     ORDER BY a.due_on LIMIT ?2";
+
 /// Open action items from case conferences, due or overdue.
 fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT a.id, a.client_id, a.conference_id, a.owner, a.text, a.due_on, c.given_name, c.family_name \
-         FROM action_items a INDEXED BY action_items_open JOIN clients c ON c.id = a.client_id \
-         WHERE a.done_on IS NULL AND a.due_on IS NOT NULL AND a.due_on <= ?1 AND c.status = 'open' \
-         ORDER BY a.due_on LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(ACTION_ITEMS_SQL)?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -519,17 +683,15 @@ fn dated_rows(store: &Store, sql: &str, ctx: &DueContext<'_>, limit: i64) -> Res
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+const TRANSITIONS_SQL: &str =
+    "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
+     FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
+     WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open' \
+     ORDER BY t.follow_up_on LIMIT ?2";
+
 /// Follow-ups after a move between services (a hospital discharge, a new agency).
 fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let rows = dated_rows(
-        store,
-        "SELECT t.id, t.client_id, t.kind, t.to_service, t.follow_up_on, c.given_name, c.family_name \
-         FROM transitions t INDEXED BY transitions_follow_up JOIN clients c ON c.id = t.client_id \
-         WHERE t.follow_up_on IS NOT NULL AND t.follow_up_done IS NULL AND t.follow_up_on <= ?1 AND c.status = 'open' \
-         ORDER BY t.follow_up_on LIMIT ?2",
-        ctx,
-        limit,
-    )?;
+    let rows = dated_rows(store, TRANSITIONS_SQL, ctx, limit)?;
     let mut out = Vec::new();
     for (id, client_id, kind, to, due, given, family) in rows {
         let to =
@@ -554,17 +716,15 @@ fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Res
     Ok(out)
 }
 
+const ADVOCACY_SQL: &str =
+    "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
+     FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
+     WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open' \
+     ORDER BY a.deadline LIMIT ?2";
+
 /// Advocacy deadlines (appeal dates) of open items.
 fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let rows = dated_rows(
-        store,
-        "SELECT a.id, a.client_id, a.target, a.barrier, a.deadline, c.given_name, c.family_name \
-         FROM advocacy_items a INDEXED BY advocacy_deadlines JOIN clients c ON c.id = a.client_id \
-         WHERE a.deadline IS NOT NULL AND a.closed_on IS NULL AND a.deadline <= ?1 AND c.status = 'open' \
-         ORDER BY a.deadline LIMIT ?2",
-        ctx,
-        limit,
-    )?;
+    let rows = dated_rows(store, ADVOCACY_SQL, ctx, limit)?;
     let mut out = Vec::new();
     for (id, client_id, with, barrier, due, given, family) in rows {
         let target = Target::Advocacy(crate::domain::coordination::advocacy_ref(id));
@@ -580,17 +740,22 @@ fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result
     Ok(out)
 }
 
-/// Referral follow-ups due or overdue (a sent referral is chased a week later, an accepted one
-/// on its first appointment), urgent referrals said first.
-fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency, OPEN_SQL};
-    let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(&format!(
+fn referrals_sql() -> String {
+    use crate::domain::referral::OPEN_SQL;
+    format!(
         "SELECT r.id, r.client_id, r.provider, r.status, r.status_since, r.follow_up_on, r.urgency, c.given_name, \
          c.family_name FROM referrals r INDEXED BY referrals_open JOIN clients c ON c.id = r.client_id \
          WHERE r.status IN {OPEN_SQL} AND r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?1 AND c.status = 'open' \
          ORDER BY r.follow_up_on LIMIT ?2"
-    ))?;
+    )
+}
+
+/// Referral follow-ups due or overdue (a sent referral is chased a week later, an accepted one
+/// on its first appointment), urgent referrals said first.
+fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency};
+    let horizon = ctx.horizon();
+    let mut stmt = store.conn.prepare_cached(&referrals_sql())?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -626,4 +791,26 @@ fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Resul
     // within a day, urgent referrals come first
     out.sort_by_key(|i| (i.due_on, !i.title.starts_with("URGENT")));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's count keeps its FROM, index and WHERE, and loads no page (issue 19 point 8).
+    #[test]
+    fn a_count_is_the_rules_query_without_order_or_page() {
+        let sql = count_sql(super::super::closure::DUE_CLOSURE_FOLLOW_UPS_SQL, "cl.follow_up_on < ?2");
+        assert!(sql.starts_with("SELECT count(*), coalesce(sum(cl.follow_up_on < ?2), 0) FROM closures cl"));
+        assert!(sql.contains("INDEXED BY closures_follow_up"), "{sql}");
+        // the subquery's ORDER BY stays, the rule's own order and page go
+        assert!(sql.ends_with("ORDER BY e.number DESC LIMIT 1)"), "{sql}");
+        assert!(!sql.contains("LIMIT ?2"), "{sql}");
+        let flags = count_sql(SAFETY_FLAGS_SQL, "1");
+        assert!(
+            flags.contains("INDEXED BY risk_flags_open")
+                && flags.ends_with("WHERE f.lowered_at IS NULL AND c.status = 'open'"),
+            "{flags}"
+        );
+    }
 }

@@ -392,17 +392,14 @@ fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
     let answers = parse_answer_list(phq9, "1,1,1,1,1,1,1,1,0").unwrap();
     let due = |store: &Store| -> Vec<String> {
         let settings = store.settings().unwrap();
-        store
-            .due_items(&caseload::store::due::DueContext {
-                now: fixed_now(),
-                today: today(),
-                settings: &settings,
-            })
-            .unwrap()
-            .into_iter()
-            .filter(|i| i.rule == "rescreen")
-            .map(|i| i.title)
-            .collect()
+        crate::common::due_checked(
+            store,
+            &caseload::store::due::DueContext { now: fixed_now(), today: today(), settings: &settings },
+        )
+        .into_iter()
+        .filter(|i| i.rule == "rescreen")
+        .map(|i| i.title)
+        .collect()
     };
     store
         .add_screening(c, phq9, &answers, NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), "", fixed_now())

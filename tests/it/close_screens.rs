@@ -391,13 +391,14 @@ fn the_post_closure_follow_up_comes_to_today_and_opens_the_closure() {
     let row = {
         let store = Store::open(&path).unwrap();
         let settings = store.settings().unwrap();
-        let items = store
-            .due_items(&caseload::store::due::DueContext {
+        let items = crate::common::due_checked(
+            &store,
+            &caseload::store::due::DueContext {
                 now: now() + Duration::days(8),
                 today: d("2026-12-02"),
                 settings: &settings,
-            })
-            .unwrap();
+            },
+        );
         items.iter().position(|i| i.rule == "closure-follow-up").unwrap()
     };
     for _ in 0..row {

@@ -46,9 +46,7 @@ fn decisions(r: &Rich) -> Vec<Decision> {
 fn due(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {
     let settings = store.settings().unwrap();
     let today = now.date_naive();
-    store
-        .due_items(&DueContext { now, today, settings: &settings })
-        .unwrap()
+    crate::common::due_checked(store, &DueContext { now, today, settings: &settings })
         .into_iter()
         .map(|i| (i.rule.to_string(), i.title))
         .collect()
@@ -375,13 +373,10 @@ fn retention_lists_old_files_and_destroying_leaves_only_the_minimal_record() {
     assert_eq!(list[0].reference, caseload::domain::client::client_ref(old.client));
     let info = {
         let settings = store.settings().unwrap();
-        store
-            .due_items(&DueContext {
-                now: now() + Duration::days(7 * 366),
-                today: later,
-                settings: &settings,
-            })
-            .unwrap()
+        crate::common::due_checked(
+            &store,
+            &DueContext { now: now() + Duration::days(7 * 366), today: later, settings: &settings },
+        )
     };
     assert!(info.iter().any(|i| i.rule == "retention" && i.title.contains("past its retention date")));
     // the day before, it must be kept

@@ -45,9 +45,7 @@ fn gp(store: &mut Store, c: i64) -> i64 {
 
 fn due_rules(store: &Store) -> Vec<(String, String)> {
     let settings = store.settings().unwrap();
-    store
-        .due_items(&DueContext { now: fixed_now(), today: today(), settings: &settings })
-        .unwrap()
+    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings: &settings })
         .into_iter()
         .map(|i| (i.rule.to_string(), i.title))
         .collect()
@@ -607,9 +605,7 @@ fn withdrawing_a_consent_lists_what_relied_on_it_on_today_and_the_referral() {
     // done: it leaves Today
     let settings = store.settings().unwrap();
     let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
-    let item = store
-        .due_items(&ctx)
-        .unwrap()
+    let item = crate::common::due_checked(&store, &ctx)
         .into_iter()
         .find(|i| i.rule == "consent-withdrawn" && i.title.contains("R-"))
         .unwrap();

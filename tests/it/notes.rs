@@ -197,7 +197,7 @@ fn timeline_pages_through_everything_without_gaps() {
 }
 
 fn due(store: &Store, settings: &Settings) -> Vec<caseload::domain::due::DueItem> {
-    store.due_items(&DueContext { now: fixed_now(), today: today(), settings }).unwrap()
+    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings })
 }
 
 #[test]
@@ -234,9 +234,10 @@ fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
     assert!(soon[0].title.contains("due in 3 days"), "{}", soon[0].title);
     // four days later it is overdue
     let later = today() + Duration::days(4);
-    let items = store
-        .due_items(&DueContext { now: fixed_now() + Duration::days(4), today: later, settings: &settings })
-        .unwrap();
+    let items = crate::common::due_checked(
+        &store,
+        &DueContext { now: fixed_now() + Duration::days(4), today: later, settings: &settings },
+    );
     assert!(items.iter().any(|i| i.rule == "unsigned-notes" && i.urgency == Urgency::Overdue));
     // a narrow look-ahead leaves it out until it is due
     let narrow = Settings { due_soon_days: 1, ..settings.clone() };
@@ -248,7 +249,10 @@ fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
     assert!(quiet[0].title.contains("since intake"));
     // a's last contact (Nov 20) reaches 30 days on Dec 20: SOON from Dec 13
     let dec14 = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
-    let items = store.due_items(&DueContext { now: fixed_now(), today: dec14, settings: &settings }).unwrap();
+    let items = crate::common::due_checked(
+        &store,
+        &DueContext { now: fixed_now(), today: dec14, settings: &settings },
+    );
     let a_soon = items.iter().find(|i| i.rule == "no-contact" && i.client_id == Some(a)).expect("soon");
     assert_eq!(a_soon.urgency, Urgency::DueSoon);
     assert!(a_soon.title.contains("due in 6 days"), "{}", a_soon.title);
@@ -372,7 +376,7 @@ fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
         );
     }
     let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
-    let all = store.due_items(&ctx).unwrap();
+    let all = crate::common::due_checked(&store, &ctx);
     assert!(all.len() > 60, "{}", all.len());
     let (page, more) = store.due_items_limited(&ctx, Some(25)).unwrap();
     assert!(more, "a rule had more than one page");
@@ -382,6 +386,39 @@ fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
     let (everything, more) = store.due_items_limited(&ctx, Some(10_000)).unwrap();
     assert!(!more);
     assert_eq!(everything.len(), all.len());
+}
+
+/// Issue 19 point 8: the header's count is the true count of items, not the page size. 320
+/// quiet cases are more than Today's first page of 300: no rule loads more than the page, and
+/// the header (and `caseload due`) say 320.
+#[test]
+fn today_counts_every_item_while_loading_one_page() {
+    let (d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    for i in 0..320 {
+        add_client(&mut store, &format!("Quiet{i}"), "Example", "2026-01-05");
+    }
+    let settings = store.settings().unwrap();
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let all = crate::common::due_checked(&store, &ctx);
+    assert_eq!(all.len(), 320);
+    assert_eq!(store.due_count(&ctx).unwrap(), caseload::domain::due::DueCount { items: 320, urgent: 320 });
+    for (name, rule) in caseload::store::due::RULES {
+        let page = rule(&store, &ctx, 300).unwrap();
+        assert!(page.len() <= 300, "rule {name} loaded {} for a page of 300", page.len());
+    }
+    let (page, more) = store.due_items_limited(&ctx, Some(300)).unwrap();
+    assert_eq!(page.len(), 300);
+    assert!(more);
+    drop(store);
+    let mut app = crate::common::app(&path);
+    let screen = crate::common::screen(&mut app, 120, 30);
+    let head = screen.lines().find(|l| l.contains("Today,")).unwrap_or_default();
+    assert!(head.contains("320 items, 320 overdue or urgent"), "{screen}");
+    let out = crate::common::stdout(&crate::common::caseload(&path, &["due"]));
+    assert!(out.starts_with("320 items, "), "{}", &out[..out.len().min(200)]);
+    assert_eq!(out.lines().filter(|l| l.starts_with("OVERDUE")).count(), 320);
+    drop(d);
 }
 
 /// The month's time report reads the notes' covering index, never the notes themselves (at

@@ -186,7 +186,10 @@ fn follow_ups_feed_today_and_the_board_is_most_overdue_first() {
     let board = store.open_referrals().unwrap();
     assert_eq!(board.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a, b], "oldest overdue first");
     let settings = store.settings().unwrap();
-    let due = store.due_items(&DueContext { now: fixed_now(), today: today(), settings: &settings }).unwrap();
+    let due = crate::common::due_checked(
+        &store,
+        &DueContext { now: fixed_now(), today: today(), settings: &settings },
+    );
     let lines: Vec<&str> = due.iter().filter(|i| i.rule == "referral").map(|i| i.title.as_str()).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(lines[0].starts_with("URGENT Referral to Northside Food Bank"), "{lines:?}");

@@ -107,3 +107,60 @@ fn the_safety_screen_shows_the_plan_in_force_next_to_each_flag() {
     assert!(s.contains("safety plan (A-1, 2026-01-12):"), "{s}");
     insta::assert_snapshot!("safety_plans_160x48", s);
 }
+
+/// Issue 19 point 6: `caseload due --json` gives each item its section, in the order Safety,
+/// diary, due now, backlog; `caseload due` prints the same sections with their counts.
+#[test]
+fn due_gives_each_item_its_section_in_order() {
+    let (_d, path) = temp_db();
+    seed_flagged(&path);
+    caseload(&path, &["client", "add", "--given", "Bo", "--family", "Sample"]);
+    let now = chrono::Local::now().date_naive();
+    let yesterday = (now - chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let soon = (now + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
+    let o = caseload(
+        &path,
+        &[
+            "note",
+            "C-0002",
+            "Called about rent.",
+            "--at",
+            &format!("{yesterday} 10:00"),
+            "--follow-up",
+            &soon,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let due: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&caseload(&path, &["due", "--json"]))).unwrap();
+    let sections: Vec<&str> = due.iter().map(|i| i["section"].as_str().unwrap_or("none")).collect();
+    let order = |s: &str| ["safety", "diary", "due", "backlog"].iter().position(|x| *x == s).unwrap_or(9);
+    assert!(sections.windows(2).all(|w| order(w[0]) <= order(w[1])), "{sections:?}");
+    let of = |rule: &str| due.iter().find(|i| i["rule"] == rule).map(|i| i["section"].clone());
+    assert_eq!(of("safety-flag"), Some("safety".into()), "{due:?}");
+    assert_eq!(of("safety-alert"), Some("safety".into()));
+    assert_eq!(of("follow-up"), Some("due".into()));
+    // the quiet case since January and the PHQ-9 of February are long overdue: backlog
+    assert_eq!(of("rescreen"), Some("backlog".into()));
+    assert!(due.iter().any(|i| i["rule"] == "no-contact" && i["section"] == "backlog"), "{due:?}");
+    let text = stdout(&caseload(&path, &["due"]));
+    let heads: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            ["Safety (", "Today's diary (", "Due now (", "Backlog ("].iter().any(|h| l.starts_with(h))
+        })
+        .collect();
+    let flags = due.iter().filter(|i| i["section"] == "safety").count();
+    let backlog = due.iter().filter(|i| i["section"] == "backlog").count();
+    assert_eq!(
+        heads,
+        vec![
+            format!("Safety ({flags})"),
+            "Today's diary (0)".to_string(),
+            // the follow-up, and the note waiting to be signed
+            "Due now (2)".to_string(),
+            format!("Backlog ({backlog})")
+        ],
+        "{text}"
+    );
+}

@@ -40,6 +40,14 @@ impl Store {
     }
 }
 
+/// Today's post-closure follow-ups (`?1` the horizon, `?2` the page).
+pub(crate) const DUE_CLOSURE_FOLLOW_UPS_SQL: &str = "SELECT cl.id, cl.client_id, cl.follow_up_on, c.given_name, c.family_name \
+     FROM closures cl INDEXED BY closures_follow_up JOIN clients c ON c.id = cl.client_id \
+     WHERE cl.follow_up_on IS NOT NULL AND cl.follow_up_done_on IS NULL AND cl.undone_at IS NULL \
+     AND cl.follow_up_on <= ?1 AND c.status = 'closed' \
+     AND cl.episode_id = (SELECT e.id FROM episodes e WHERE e.client_id = cl.client_id ORDER BY e.number DESC LIMIT 1) \
+     ORDER BY cl.follow_up_on LIMIT ?2";
+
 /// Post-closure follow-ups, due or overdue, until marked done.
 pub(crate) fn due_closure_follow_ups(
     store: &Store,
@@ -47,14 +55,7 @@ pub(crate) fn due_closure_follow_ups(
     limit: i64,
 ) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT cl.id, cl.client_id, cl.follow_up_on, c.given_name, c.family_name \
-         FROM closures cl INDEXED BY closures_follow_up JOIN clients c ON c.id = cl.client_id \
-         WHERE cl.follow_up_on IS NOT NULL AND cl.follow_up_done_on IS NULL AND cl.undone_at IS NULL \
-         AND cl.follow_up_on <= ?1 AND c.status = 'closed' \
-         AND cl.episode_id = (SELECT e.id FROM episodes e WHERE e.client_id = cl.client_id ORDER BY e.number DESC LIMIT 1) \
-         ORDER BY cl.follow_up_on LIMIT ?2",
-    )?;
+    let mut stmt = store.conn.prepare_cached(DUE_CLOSURE_FOLLOW_UPS_SQL)?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,

@@ -12,7 +12,7 @@ mod retention;
 mod summary_facts;
 
 pub(crate) use close::close_in;
-pub(crate) use follow_up::due_closure_follow_ups;
+pub(crate) use follow_up::{due_closure_follow_ups, DUE_CLOSURE_FOLLOW_UPS_SQL};
 pub use open_items::{
     open_items_in, ActionItems, AdvocacyItems, AlertItems, GoalItems, ItemCtx, OpenKind, ReferralFacts,
     ReferralItems, UnsignedNotes, OPEN_KINDS, REFERRAL_FACTS,

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::due::{DueItem, Target, Urgency};
+use crate::domain::due::{DueCount, DueItem, Target, Urgency};
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::due::DueContext;
@@ -26,6 +26,8 @@ pub struct TodayScreen {
     limit: usize,
     /// Some rule had more items than loaded.
     more: bool,
+    /// How many items there are in all (not the page), counted by the rules.
+    count: DueCount,
     stale: bool,
     /// Settings has no name to sign with yet: a line at the foot of the list offers to add one.
     needs_name: bool,
@@ -41,6 +43,7 @@ impl TodayScreen {
             cursor: ListCursor::default(),
             limit: FIRST_PAGE,
             more: false,
+            count: DueCount::default(),
             stale: true,
             needs_name: false,
         }
@@ -97,10 +100,11 @@ impl View for TodayScreen {
             self.stale = true;
         }
         if self.stale {
-            let (items, more) =
-                store.due_items_limited(&DueContext { now, today, settings }, Some(self.limit))?;
+            let ctx = DueContext { now, today, settings };
+            let (items, _) = store.due_items_limited(&ctx, Some(self.limit))?;
+            self.count = store.due_count(&ctx)?;
+            self.more = self.count.items > items.len();
             self.items = items;
-            self.more = more;
             self.stale = false;
             self.cursor.clamp(self.items.len());
         }
@@ -137,18 +141,12 @@ impl View for TodayScreen {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
-        let overdue = self.items.iter().filter(|i| i.urgency <= Urgency::Overdue).count();
-        // with more not yet loaded, the counts are "at least" (they grow as the list scrolls)
+        // the true counts, also when only the most urgent page is loaded
         let title = format!(
-            " Today, {} — {}, {}{} overdue or urgent ",
+            " Today, {} — {}, {} overdue or urgent ",
             today.format("%A %-d %B"),
-            if self.more {
-                format!("{}+ items", self.items.len())
-            } else {
-                crate::domain::words::count(self.items.len(), "item", "items")
-            },
-            overdue,
-            if self.more && overdue == self.items.len() { "+" } else { "" }
+            crate::domain::words::count(self.count.items, "item", "items"),
+            self.count.urgent,
         );
         let mut block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme::title()));
         if self.needs_name {

@@ -188,3 +188,25 @@ pub fn damaged_db() -> (tempfile::TempDir, std::path::PathBuf) {
     std::fs::write(&path, &bytes).unwrap();
     (d, path)
 }
+
+/// Today's full list, after checking that each rule's count (issue 19 point 8: counted by the
+/// rule's own query, no rows loaded) is the count of the rule's full list.
+pub fn due_checked(
+    store: &Store,
+    ctx: &caseload::store::due::DueContext<'_>,
+) -> Vec<caseload::domain::due::DueItem> {
+    use caseload::domain::due::DueCount;
+    use caseload::store::due::{COUNTS, RULES};
+    assert_eq!(
+        RULES.iter().map(|r| r.0).collect::<Vec<_>>(),
+        COUNTS.iter().map(|c| c.0).collect::<Vec<_>>(),
+        "every rule has its count"
+    );
+    for ((name, rule), (_, count)) in RULES.iter().zip(COUNTS) {
+        let full = rule(store, ctx, -1).unwrap();
+        assert_eq!(count(store, ctx).unwrap(), DueCount::of(&full), "the count of rule {name}");
+    }
+    let all = store.due_items(ctx).unwrap();
+    assert_eq!(store.due_count(ctx).unwrap(), DueCount::of(&all), "Today's count");
+    all
+}
