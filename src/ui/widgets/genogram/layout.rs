@@ -7,6 +7,10 @@
 //! and partners share a row. Within a row, partners sit side by side (a chain such as
 //! `former ─//─ person ─── current`), and brothers and sisters sit together, oldest first,
 //! under their parents' line. People with no link at all go on a "not linked" row at the bottom.
+//! The client's twins sit beside the client and hang from one point on the parents' bar (their
+//! row gets one more line for the fork); each child's line says whether they are joined by
+//! birth, adoption or fostering; an emotional tie between the client and someone beside them on
+//! their row is placed as a line between the two cards.
 //!
 //! Recorded links can contradict each other (someone their own ancestor, three parents, a
 //! partner link to oneself, partners who are also parent and child). Such a link is left out of
