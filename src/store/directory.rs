@@ -816,6 +816,18 @@ impl Store {
         Ok(ids)
     }
 
+    /// Of `ids`, in their order, the services that are active and were verified in the last
+    /// year on `today` (the directory's "ready to refer" view).
+    pub fn active_and_verified(&self, ids: &[i64], today: NaiveDate) -> Result<Vec<i64>> {
+        let since = format_date(Verification::current_since(today));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM services WHERE (status = 'active' OR status = '') AND last_verified_on >= ?1",
+        )?;
+        let ready: std::collections::HashSet<i64> =
+            stmt.query_map([since], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().copied().filter(|id| ready.contains(id)).collect())
+    }
+
     /// Ranked services for what was typed (best first), as summaries.
     pub fn search_directory(
         &self,
