@@ -445,6 +445,13 @@ pub const KEYMAP: &[Binding] = &[
     b(A::New, C::Directory, &[k('n')], "n", "new (add a service by hand)"),
     b(A::Edit, C::Directory, &[k('e')], "e", "edit (the selected service)"),
     b(A::Import, C::Directory, &[k('i')], "i", "import (an HSDS file or folder)"),
+    b(
+        A::CycleFilter,
+        C::Directory,
+        &[k('v')],
+        "v",
+        "view (all services, or only active ones verified in the last year)",
+    ),
     b(A::Back, C::Directory, &[code(KeyCode::Esc)], "Esc", "back (or clear the search)"),
     b(A::Edit, C::Service, &[k('e')], "e", "edit (this service)"),
     b(A::Refer, C::Service, &[k('r')], "r", "refer (a client to this service)"),

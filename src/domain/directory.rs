@@ -63,7 +63,7 @@ impl Verification {
         match last_verified_on {
             None => Verification::Never,
             Some(d) => {
-                let year_ago = today.checked_sub_months(Months::new(VERIFY_EVERY_MONTHS)).unwrap_or(today);
+                let year_ago = Verification::current_since(today);
                 if d < year_ago {
                     Verification::Stale
                 } else {
@@ -74,6 +74,11 @@ impl Verification {
     }
 
     /// True when the entry should carry the "unverified" word.
+    /// The first day on which a check still counts as current on `today`.
+    pub fn current_since(today: NaiveDate) -> NaiveDate {
+        today.checked_sub_months(Months::new(VERIFY_EVERY_MONTHS)).unwrap_or(today)
+    }
+
     pub fn needs_check(self) -> bool {
         self != Verification::Current
     }

@@ -797,12 +797,35 @@ impl Store {
         let Some(query) = fts_query_with(&text, prefix_last, |w| synonyms.alternatives(w)) else {
             return Ok(Vec::new());
         };
+        // what a service offers first: every word (or a synonym of it) in its need categories,
+        // then in its name, then in its town and address; then the rest, each tier by relevance
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid FROM directory_index WHERE directory_index MATCH ?1 ORDER BY rank LIMIT ?2",
+            "SELECT h.rowid FROM directory_index h WHERE h.directory_index MATCH ?1 ORDER BY \
+             CASE WHEN h.rowid IN (SELECT rowid FROM directory_index WHERE directory_index MATCH ?2) THEN 0 \
+                  WHEN h.rowid IN (SELECT rowid FROM directory_index WHERE directory_index MATCH ?3) THEN 1 \
+                  WHEN h.rowid IN (SELECT rowid FROM directory_index WHERE directory_index MATCH ?4) THEN 2 \
+                  ELSE 3 END, h.rank LIMIT ?5",
         )?;
-        let ids =
-            stmt.query_map(params![query, limit as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let column = |c: &str| format!("{c} : ({query})");
+        let ids = stmt
+            .query_map(
+                params![query, column("categories"), column("name"), column("places"), limit as i64],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(ids)
+    }
+
+    /// Of `ids`, in their order, the services that are active and were verified in the last
+    /// year on `today` (the directory's "ready to refer" view).
+    pub fn active_and_verified(&self, ids: &[i64], today: NaiveDate) -> Result<Vec<i64>> {
+        let since = format_date(Verification::current_since(today));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM services WHERE (status = 'active' OR status = '') AND last_verified_on >= ?1",
+        )?;
+        let ready: std::collections::HashSet<i64> =
+            stmt.query_map([since], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().copied().filter(|id| ready.contains(id)).collect())
     }
 
     /// Ranked services for what was typed (best first), as summaries.

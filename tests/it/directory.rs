@@ -925,3 +925,36 @@ fn imported_text_loses_embedded_newlines_indentation_quoted_empties_and_zero_wid
     let again = import(&mut store, "hsds-messy/text").unwrap();
     assert_eq!((again.services.updated, again.services.unchanged), (0, 1));
 }
+
+/// Issue 20 point 6: what a service offers ranks first (its need categories and their
+/// synonyms), then its name, then its town, then the rest.
+#[test]
+fn search_ranks_what_a_service_offers_then_its_name_then_its_town() {
+    use crate::common::food::*;
+    let (_d, path) = temp_db();
+    let mut store = open(&path);
+    let (pantry, kitchen, course) = food_directory(&mut store);
+    let in_town = add(
+        &mut store,
+        &ServiceInput {
+            description: "Meals on wheels for Food Town and around.".into(),
+            town: "Food Town".into(),
+            ..entry("Wheels Co", "Home visits")
+        },
+    );
+    let in_text = add(
+        &mut store,
+        &ServiceInput {
+            description: "Food, food and more food: ask us about food parcels.".into(),
+            ..entry("Talk Co", "Advice desk")
+        },
+    );
+    for typed in [false, true] {
+        let ids = store.search_directory_ids("food", typed, 50).unwrap();
+        assert_eq!(ids.len(), 5, "{ids:?}");
+        let mut offers = ids[..2].to_vec();
+        offers.sort_unstable();
+        assert_eq!(offers, vec![pantry, kitchen], "categories and synonyms first (typing {typed}): {ids:?}");
+        assert_eq!(ids[2..], [course, in_town, in_text], "then name, then town (typing {typed})");
+    }
+}

@@ -270,3 +270,29 @@ fn the_service_screen_shows_the_organisations_unlinked_places_and_what_a_placeho
     assert!(s.contains("Organisation not in the file (id 91676)"), "{s}");
     assert!(s.contains("not in the file (id 91676): the import filed services under"), "{s}");
 }
+
+/// Issue 20 point 6: `v` narrows the directory, and its search, to services that are active and
+/// were verified in the last year; `v` again shows them all.
+#[test]
+fn v_filters_the_directory_to_active_and_verified_services() {
+    use crate::common::food::*;
+    let (_d, path) = temp_db();
+    food_directory(&mut open(&path));
+    let mut app = directory(&path);
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("3 services") && s.contains(COURSE), "{s}");
+    key(&mut app, KeyCode::Char('v'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("2 services, active and verified in the last year only"), "{s}");
+    assert!(s.contains(PANTRY) && s.contains("St Anne's Soup"), "{s}");
+    assert!(!s.contains("Food hygiene"), "inactive and unverified: not shown\n{s}");
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "food");
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("2 matching, active and verified"), "{s}");
+    assert!(!s.contains("Food hygiene"), "{s}");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Char('v'));
+    let s = screen(&mut app, 100, 24);
+    assert!(s.contains("3 services") && s.contains("Food hygiene"), "{s}");
+}

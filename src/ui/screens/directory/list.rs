@@ -29,6 +29,8 @@ pub struct DirectoryScreen {
     pub cursor: ListCursor,
     pub query: String,
     pub searching: bool,
+    /// Only services that are active and were verified in the last year.
+    pub only_ready: bool,
     page_start: usize,
     page: Vec<ServiceSummary>,
     stale: bool,
@@ -74,7 +76,16 @@ impl View for DirectoryScreen {
     }
 
     fn hints(&self) -> &'static [Action] {
-        &[Action::Open, Action::Filter, Action::New, Action::Edit, Action::Import, Action::Help, Action::Back]
+        &[
+            Action::Open,
+            Action::Filter,
+            Action::CycleFilter,
+            Action::New,
+            Action::Edit,
+            Action::Import,
+            Action::Help,
+            Action::Back,
+        ]
     }
 
     /// True while the search box takes every key as text.
@@ -134,6 +145,11 @@ impl View for DirectoryScreen {
                 self.searching = true;
                 Handled::Yes(vec![])
             }
+            Action::CycleFilter => {
+                self.only_ready = !self.only_ready;
+                self.stale = true;
+                Handled::Yes(vec![])
+            }
             Action::Back if !self.query.is_empty() => {
                 self.query.clear();
                 self.stale = true;
@@ -164,6 +180,9 @@ impl View for DirectoryScreen {
             } else {
                 store.search_directory_ids(&self.query, true, MATCHES)?
             };
+            if self.only_ready {
+                self.ids = store.active_and_verified(&self.ids, ctx.today)?;
+            }
             self.stale = false;
             self.page.clear();
             self.cursor.selected = 0;
@@ -186,11 +205,14 @@ impl View for DirectoryScreen {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, today: NaiveDate) {
-        let what = if self.query.trim().is_empty() {
+        let mut what = if self.query.trim().is_empty() {
             crate::domain::words::count(self.ids.len(), "service", "services")
         } else {
             format!("{} matching", self.ids.len())
         };
+        if self.only_ready {
+            what.push_str(", active and verified in the last year only");
+        }
         let block = Block::default()
             .borders(Borders::ALL)
             .title(Span::styled(format!(" Resource directory — {what} "), theme::title()));
@@ -234,7 +256,13 @@ impl View for DirectoryScreen {
         let mut lines = vec![search, header];
         if self.ids.is_empty() {
             lines.push(Line::from(""));
-            let msg = if self.query.trim().is_empty() {
+            let msg = if self.only_ready {
+                format!(
+                    "No active service verified in the last year {}. Press {} to see them all.",
+                    if self.query.trim().is_empty() { "is in the directory" } else { "matches" },
+                    key_label(Context::Directory, Action::CycleFilter)
+                )
+            } else if self.query.trim().is_empty() {
                 format!(
                     "The directory is empty. Press {} to import an HSDS file, or {} to add a service.",
                     key_label(Context::Directory, Action::Import),
