@@ -27,6 +27,10 @@ pub enum DirectoryCommand {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Say what the import would add, update, merge and skip, and change nothing (no
+        /// database is made either).
+        #[arg(long)]
+        dry_run: bool,
     },
     /// List services (each with its organisation), by name.
     List {
@@ -117,7 +121,7 @@ pub struct DirectoryAddArgs {
 pub fn run(db: Option<PathBuf>, cmd: DirectoryCommand) -> anyhow::Result<()> {
     let today = today();
     match cmd {
-        DirectoryCommand::Import { path, json } => import(db, &path, json),
+        DirectoryCommand::Import { path, json, dry_run } => import(db, &path, json, dry_run),
         DirectoryCommand::List { output } => {
             // a database that does not exist yet holds no services (and is not made by looking)
             let Some(store) = open_if_exists(db)? else { return empty_list(output.json) };
@@ -227,8 +231,11 @@ fn print_service(s: &Service, today: NaiveDate) {
 
 /// Reads the file first: a path that is wrong or a file that is refused leaves no database
 /// behind; a good file makes one if there was none (a directory may come before any client).
-fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Result<()> {
+fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool, dry_run: bool) -> anyhow::Result<()> {
     let data = read_directory(path).map_err(|e| bad(e.to_string()))?;
+    if dry_run {
+        return preview(db, &data, path, json);
+    }
     let mut store = open(db)?;
     let terminal = std::io::stderr().is_terminal();
     let mut last_shown = 0usize;
@@ -252,6 +259,40 @@ fn import(db: Option<PathBuf>, path: &std::path::Path, json: bool) -> anyhow::Re
         print_json(&report)?;
     } else {
         print_report(&report, path);
+    }
+    Ok(())
+}
+
+/// A dry run: the import in a transaction rolled back, on the database if there is one, else
+/// on an empty one made for the purpose and removed again.
+fn preview(
+    db: Option<PathBuf>,
+    data: &crate::domain::directory::DirectoryData,
+    path: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (mut store, scratch) = match super::common::open_if_exists(db.clone())? {
+        Some(_) => (open(db)?, None),
+        None => {
+            let dir = std::env::temp_dir().join(format!("caseload-dry-run-{}", std::process::id()));
+            std::fs::create_dir_all(&dir)?;
+            let file = dir.join("preview.db");
+            (crate::store::Store::open(&file)?, Some(dir))
+        }
+    };
+    let report = store.preview_directory_import(data, Utc::now(), &mut |_| {});
+    drop(store);
+    if let Some(dir) = scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    let report = report?;
+    if json {
+        print_json(&report)?;
+    } else {
+        println!("Dry run of {}: nothing was changed.", quote_path(path));
+        for l in report.lines() {
+            println!("{}", display_safe(&l));
+        }
     }
     Ok(())
 }

@@ -852,6 +852,21 @@ impl Store {
         let now = now_db(now);
         self.write(|tx| import_in(tx, data, &now, progress))
     }
+
+    /// What importing `data` would do, without doing it: the same import inside a
+    /// transaction that is rolled back (`directory import --dry-run`).
+    pub fn preview_directory_import(
+        &mut self,
+        data: &DirectoryData,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        let now = now_db(now);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let report = import_in(&tx, data, &now, progress)?;
+        tx.rollback()?;
+        Ok(report)
+    }
 }
 
 /// Writes an import inside a transaction someone else holds (`caseload demo` adds its

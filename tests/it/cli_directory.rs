@@ -215,3 +215,26 @@ fn show_marks_an_address_taken_from_the_organisation() {
         .collect();
     assert_eq!(of_org, vec!["services.csv line 2", "services.csv line 3"]);
 }
+
+/// `--dry-run` says what an import would do and changes nothing: no database is made where
+/// there was none, and an existing one keeps what it had (issue 20: the command's contract).
+#[test]
+fn a_dry_run_reports_the_import_and_changes_nothing() {
+    let (_d, db) = common::temp_db();
+    let sample = fixture("hsds-sample");
+    let o = caseload(&db, &["directory", "import", sample.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Dry run of") && out.contains("nothing was changed"), "{out}");
+    assert!(out.contains("added"), "the report says what would be added: {out}");
+    assert!(!db.exists(), "no database was made");
+    // on a database that holds one service of its own: still only that one after
+    caseload(&db, &["directory", "add", "--organisation", "Own Org", "--name", "Own service"]);
+    let before = json(&caseload(&db, &["directory", "list", "--json"]));
+    let o = caseload(&db, &["directory", "import", sample.to_str().unwrap(), "--dry-run", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report = json(&o);
+    assert!(report["services"]["added"].as_u64().unwrap_or(0) > 0, "{report}");
+    let after = json(&caseload(&db, &["directory", "list", "--json"]));
+    assert_eq!(before, after, "nothing was imported");
+}
