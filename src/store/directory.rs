@@ -1202,7 +1202,8 @@ fn upsert_service(
             tx.execute(
                 "UPDATE services SET organisation_id=?1, name=?2, alternate_name=?3, description=?4, status=?5, \
                  email=?6, website=?7, hours=?8, eligibility=?9, fees=?10, languages=?11, how_to_refer=?12, \
-                 last_verified_on=coalesce(?13, last_verified_on), source_id=?14, import_fingerprint=?15, \
+                 last_verified_on=CASE WHEN ?13 IS NULL THEN last_verified_on \
+                 WHEN last_verified_on IS NULL OR ?13 > last_verified_on THEN ?13 ELSE last_verified_on END, source_id=?14, import_fingerprint=?15, \
                  name_key=?16, updated_at=?17 WHERE id=?18",
                 &with_id[..],
             )?;

@@ -958,3 +958,35 @@ fn search_ranks_what_a_service_offers_then_its_name_then_its_town() {
         assert_eq!(ids[2..], [course, in_town, in_text], "then name, then town (typing {typed})");
     }
 }
+
+/// A newer export of the same directory updates what changed and keeps what the practitioner
+/// added by hand: the notes, and a verified date later than the file's (issue 20 point 5).
+#[test]
+fn a_newer_export_updates_the_service_and_keeps_the_practitioners_notes_and_verification() {
+    let (d, path) = temp_db();
+    let mut store = open(&path);
+    import(&mut store, "hsds3/service_full.json").unwrap();
+    let id = store.resolve_service("Community Counselling").unwrap().id;
+    let mut input = store.service(id).unwrap().input();
+    input.notes = "Ask for Sam at the front desk.".into();
+    input.last_verified_on = "2026-11-01".into();
+    store
+        .update_service(id, &validate_service(&input, fixed_now().date_naive()).unwrap(), fixed_now())
+        .unwrap();
+    // the agency's next export: one description changed, its assured date still 2005
+    let text = std::fs::read_to_string(fixture("hsds3/service_full.json")).unwrap();
+    let newer = text.replacen("\"description\": \"", "\"description\": \"Now also on Saturdays. ", 1);
+    assert_ne!(newer, text, "the fixture has a description to change");
+    let file = d.path().join("newer.json");
+    std::fs::write(&file, newer).unwrap();
+    let r = import_path(&mut store, &file, fixed_now(), &mut |_| {}).unwrap();
+    assert_eq!((r.services.added, r.services.updated), (0, 1), "{:?}", r.lines());
+    let s = store.service(id).unwrap();
+    assert!(s.description.contains("Now also on Saturdays."), "{}", s.description);
+    assert_eq!(s.notes, "Ask for Sam at the front desk.");
+    assert_eq!(
+        s.last_verified_on.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-01"),
+        "the later check stays"
+    );
+}
