@@ -38,6 +38,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("plan-review", super::plan::due_plan_reviews),
     ("closure-follow-up", super::closure::due_closure_follow_ups),
     ("retention", super::closure::due_retention),
+    ("appointment", appointments_today),
 ];
 
 /// How many items a rule has, counted by its own query (the same tables, index and WHERE)
@@ -69,6 +70,7 @@ pub const COUNTS: &[(&str, Counter)] = &[
     }),
     // one line at most
     ("retention", |s, c| Ok(DueCount::of(&super::closure::due_retention(s, c, -1)?))),
+    ("appointment", count_appointments_today),
 ];
 
 /// A rule's query turned into its count: the same FROM (and index) and WHERE, the ORDER BY and
@@ -791,6 +793,76 @@ fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Resul
     // within a day, urgent referrals come first
     out.sort_by_key(|i| (i.due_on, !i.title.starts_with("URGENT")));
     Ok(out)
+}
+
+/// Today's referral appointments (`?1` the moment today begins, `?3` tomorrow's, `?2` the page).
+fn appointments_sql() -> String {
+    use crate::domain::referral::OPEN_SQL;
+    format!(
+        "SELECT a.id, r.id, r.client_id, a.at, a.place, r.provider, c.given_name, c.family_name \
+         FROM appointments a INDEXED BY appointments_by_at CROSS JOIN referrals r ON r.id = a.referral_id \
+         CROSS JOIN clients c ON c.id = r.client_id \
+         WHERE a.at >= ?1 AND a.at < ?3 AND r.status IN {OPEN_SQL} AND c.status = 'open' ORDER BY a.at LIMIT ?2"
+    )
+}
+
+/// The moments today begins and ends (stored UTC), as `appointments_sql` reads them.
+fn today_span(ctx: &DueContext<'_>) -> (String, String) {
+    (day_start(ctx, ctx.today), day_start(ctx, ctx.today + chrono::Duration::days(1)))
+}
+
+/// Referral appointments today, in time order: the day's diary (issue 19 point 6). The title
+/// starts with the local time, which orders the diary (`domain::due::diary_time`).
+fn appointments_today(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    use crate::domain::referral::referral_ref;
+    let (from, to) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&appointments_sql())?;
+    let rows = stmt.query_map(params![from, limit, to], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    let offset = chrono::Duration::seconds(local_offset_secs(ctx.now));
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, referral, client_id, at, place, provider, given, family) = row?;
+        let Some(at) = crate::domain::dates::from_db(&at) else { continue };
+        let place = if place.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", crate::domain::text::fit(&place, 30))
+        };
+        out.push(DueItem {
+            rule: "appointment",
+            urgency: Urgency::DueToday,
+            due_on: Some(ctx.today),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "{} Appointment with {}{place}",
+                (at + offset).format("%H:%M"),
+                crate::domain::text::fit(&provider, 30)
+            ),
+            target: Target::Referral(referral_ref(referral)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Today's appointments are due today, none overdue.
+fn count_appointments_today(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let (from, to) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&count_sql(&appointments_sql(), "0"))?;
+    Ok(stmt.query_row(params![from, 0, to], count_row)?)
 }
 
 #[cfg(test)]

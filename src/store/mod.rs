@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (15, include_str!("migrations/0015_client_sex.sql")),
     (16, include_str!("migrations/0016_relations.sql")),
     (17, include_str!("migrations/0017_directory_address_carrier.sql")),
+    (18, include_str!("migrations/0018_appointments_by_day.sql")),
 ];
 
 pub fn latest_version() -> u32 {
