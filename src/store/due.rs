@@ -74,11 +74,17 @@ pub const COUNTS: &[(&str, Counter)] = &[
 ];
 
 /// A rule's query turned into its count: the same FROM (and index) and WHERE, the ORDER BY and
-/// LIMIT dropped, `urgent` summed (it may name `?2`, free once the LIMIT is gone).
+/// LIMIT dropped, `urgent` summed (it may name `?2`, free once the LIMIT is gone). The client is
+/// joined as a CROSS JOIN, so the rule's table and index lead as they do in the rule.
 pub fn count_sql(rule_sql: &str, urgent: &str) -> String {
     let from = rule_sql.find(" FROM ").unwrap_or(0);
     let end = rule_sql.rfind(" ORDER BY").filter(|&e| e > from).unwrap_or(rule_sql.len());
-    format!("SELECT count(*), coalesce(sum({urgent}), 0){}", &rule_sql[from..end])
+    // the rule's table stays the outer loop, read through its index as the rule reads it (a
+    // count without ORDER BY would otherwise let the planner start from the clients)
+    let body = rule_sql[from..end]
+        .replace(" CROSS JOIN clients c ON", " JOIN clients c ON")
+        .replace(" JOIN clients c ON", " CROSS JOIN clients c ON");
+    format!("SELECT count(*), coalesce(sum({urgent}), 0){body}")
 }
 
 fn count_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DueCount> {

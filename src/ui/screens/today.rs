@@ -291,7 +291,8 @@ impl View for TodayScreen {
             let row_style = if selected { theme::selected() } else { Style::default() };
             let (it, title) = match &self.rows[r] {
                 Row::Heading(section, n) => {
-                    let more = if self.more && *section == Section::Backlog { "+" } else { "" };
+                    // only the most urgent page is loaded: a section may hold more than it shows
+                    let more = if self.more { "+" } else { "" };
                     lines.push(Line::from(Span::styled(
                         format!("{} ({n}{more})", section.label()),
                         theme::title(),
