@@ -188,7 +188,7 @@ fn follow_ups_feed_today_and_the_board_is_most_overdue_first() {
     let settings = store.settings().unwrap();
     let due = crate::common::due_checked(
         &store,
-        &DueContext { now: fixed_now(), today: today(), settings: &settings },
+        &DueContext { now: fixed_now(), today: today(), settings: &settings, since: None },
     );
     let lines: Vec<&str> = due.iter().filter(|i| i.rule == "referral").map(|i| i.title.as_str()).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
@@ -717,7 +717,7 @@ fn todays_appointments_are_the_diary_in_time_order() {
     early.at = local("2026-11-24 09:00");
     store.add_appointment(id, &early, "Sam Worker", fixed_now()).unwrap();
     let settings = store.settings().unwrap();
-    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
     let all = crate::common::due_checked(&store, &ctx);
     let diary: Vec<String> = arrange(all, today(), settings.overdue_horizon_days)
         .into_iter()

@@ -189,8 +189,16 @@ impl View for TodayScreen {
             self.stale = true;
         }
         if self.stale {
-            let ctx = DueContext { now, today, settings };
-            let (items, _) = store.due_items_limited(&ctx, Some(self.limit))?;
+            let ctx = DueContext { now, today, settings, since: None };
+            let (mut items, _) = store.due_items_limited(&ctx, Some(self.limit))?;
+            // and the page of what is due now, which a long backlog (the most overdue, first in
+            // the list) would otherwise crowd out of the first page
+            let horizon = chrono::Duration::days(i64::from(settings.overdue_horizon_days));
+            let recent = DueContext { since: Some(today - horizon), ..ctx };
+            let (now_due, _) = store.due_items_limited(&recent, Some(self.limit))?;
+            let key = |i: &DueItem| (i.rule, i.target.reference().to_string(), i.client_id, i.title.clone());
+            let mut seen: HashSet<_> = items.iter().map(key).collect();
+            items.extend(now_due.into_iter().filter(|i| seen.insert(key(i))));
             self.count = store.due_count(&ctx)?;
             self.more = self.count.items > items.len();
             self.items = arrange(items, today, settings.overdue_horizon_days);
