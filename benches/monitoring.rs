@@ -179,17 +179,17 @@ fn main() {
     // the Today screen loads the most urgent items a page at a time (more as it scrolls)
     let (today_med, today_p99) = in_process(20, |_| {
         store
-            .due_items_limited(&DueContext { now, today, settings: &settings }, Some(300))
+            .due_items_limited(&DueContext { now, today, settings: &settings, since: None }, Some(300))
             .expect("due")
             .0
             .len()
     });
     // the complete list, as `caseload due --json` prints it
     let (all_med, all_p99) = in_process(5, |_| {
-        store.due_items(&DueContext { now, today, settings: &settings }).expect("due").len()
+        store.due_items(&DueContext { now, today, settings: &settings, since: None }).expect("due").len()
     });
     println!("\nagency scale (20,000 clients, 1,000,000 notes), in process:");
-    let ctx = DueContext { now, today, settings: &settings };
+    let ctx = DueContext { now, today, settings: &settings, since: None };
     for (name, rule) in caseload::store::due::RULES {
         let (med, _) = in_process(10, |_| rule(&store, &ctx, 300).expect("rule").len());
         let (all, _) = in_process(3, |_| rule(&store, &ctx, -1).expect("rule").len());

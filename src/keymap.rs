@@ -309,6 +309,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Sort, C::List, &[k('s')], "s", "sort (name, last contact)"),
     b(A::ToggleClosed, C::List, &[k('a')], "a", "closed too (show closed cases)"),
     b(A::Back, C::List, &[code(KeyCode::Esc)], "Esc", "clear filter"),
+    b(A::Open, C::Today, &[code(KeyCode::Enter)], "Enter", "open (an item; a backlog group opens in place)"),
     b(A::FollowUpDone, C::Today, &[k('x')], "x", "done (a follow-up or an action item)"),
     b(A::SetName, C::Today, &[k('N')], "N", "your name (the name signatures carry)"),
     b(A::WriteNote, C::Notes, &[k('w')], "w", "write (a new note)"),

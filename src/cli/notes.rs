@@ -203,7 +203,7 @@ pub fn due(db: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     use crate::domain::due::{arrange, DueCount, DueItem, Section};
     let Some(store) = open_if_exists(db)? else { return empty_list(json) };
     let settings = store.settings()?;
-    let ctx = DueContext { now: Utc::now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: Utc::now(), today: today(), settings: &settings, since: None };
     let items = store.due_items(&ctx)?;
     // every item is loaded here: the count is of the list printed
     let count = DueCount::of(&items);

@@ -12,10 +12,15 @@ use super::record::RecordKind;
 use super::settings::Settings;
 
 /// What every rule may use.
+#[derive(Clone, Copy)]
 pub struct DueContext<'a> {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub settings: &'a Settings,
+    /// Only items due on or after this day (None: all). Today reads the page of what is due now
+    /// (overdue up to the overdue horizon) this way, besides the most overdue page, so the
+    /// recent items are never crowded out by a long backlog.
+    pub since: Option<NaiveDate>,
 }
 
 impl DueContext<'_> {
@@ -471,7 +476,7 @@ mod tests {
     fn dated_item_within_the_horizon_only() {
         let settings = Settings::default();
         let now = chrono::Utc::now();
-        let ctx = DueContext { now, today: d("2026-11-23"), settings: &settings };
+        let ctx = DueContext { now, today: d("2026-11-23"), settings: &settings, since: None };
         let soon = ctx.horizon();
         assert_eq!(soon, d("2026-11-23") + chrono::Duration::days(i64::from(settings.due_soon_days)));
         let client = || (42, "Ana".to_string(), "López".to_string());

@@ -59,7 +59,7 @@ pub fn write_caseload_csv(
     today: NaiveDate,
     out: &mut dyn Write,
 ) -> std::result::Result<(), StreamError> {
-    let due = store.due_items(&DueContext { now, today, settings })?;
+    let due = store.due_items(&DueContext { now, today, settings, since: None })?;
     let mut next: HashMap<i64, (Option<NaiveDate>, String)> = HashMap::new();
     for item in due {
         if let Some(c) = item.client_id {

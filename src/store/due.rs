@@ -38,6 +38,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("plan-review", super::plan::due_plan_reviews),
     ("closure-follow-up", super::closure::due_closure_follow_ups),
     ("retention", super::closure::due_retention),
+    ("appointment", appointments_today),
 ];
 
 /// How many items a rule has, counted by its own query (the same tables, index and WHERE)
@@ -69,14 +70,21 @@ pub const COUNTS: &[(&str, Counter)] = &[
     }),
     // one line at most
     ("retention", |s, c| Ok(DueCount::of(&super::closure::due_retention(s, c, -1)?))),
+    ("appointment", count_appointments_today),
 ];
 
 /// A rule's query turned into its count: the same FROM (and index) and WHERE, the ORDER BY and
-/// LIMIT dropped, `urgent` summed (it may name `?2`, free once the LIMIT is gone).
+/// LIMIT dropped, `urgent` summed (it may name `?2`, free once the LIMIT is gone). The client is
+/// joined as a CROSS JOIN, so the rule's table and index lead as they do in the rule.
 pub fn count_sql(rule_sql: &str, urgent: &str) -> String {
     let from = rule_sql.find(" FROM ").unwrap_or(0);
     let end = rule_sql.rfind(" ORDER BY").filter(|&e| e > from).unwrap_or(rule_sql.len());
-    format!("SELECT count(*), coalesce(sum({urgent}), 0){}", &rule_sql[from..end])
+    // the rule's table stays the outer loop, read through its index as the rule reads it (a
+    // count without ORDER BY would otherwise let the planner start from the clients)
+    let body = rule_sql[from..end]
+        .replace(" CROSS JOIN clients c ON", " JOIN clients c ON")
+        .replace(" JOIN clients c ON", " CROSS JOIN clients c ON");
+    format!("SELECT count(*), coalesce(sum({urgent}), 0){body}")
 }
 
 fn count_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DueCount> {
@@ -197,6 +205,26 @@ impl Store {
     }
 }
 
+/// A rule's query kept to items due on or after `ctx.since`, when set: `cond(day)` (a condition
+/// on the rule's own columns, given a day or moment written by us, never user text) is added
+/// before the query's last `before` (" ORDER BY", or " GROUP BY").
+fn bounded(
+    sql: &str,
+    before: &str,
+    ctx: &DueContext<'_>,
+    cond: impl FnOnce(NaiveDate) -> String,
+) -> std::borrow::Cow<'static, str> {
+    match (ctx.since, sql.rfind(before)) {
+        (Some(since), Some(at)) => format!("{} AND {}{}", &sql[..at], cond(since), &sql[at..]).into(),
+        _ => sql.to_string().into(),
+    }
+}
+
+/// The same for a rule of dated items: due on `due` (a column of dates) on or after the day.
+pub(crate) fn bounded_dated(sql: &str, due: &str, ctx: &DueContext<'_>) -> std::borrow::Cow<'static, str> {
+    bounded(sql, " ORDER BY", ctx, |since| format!("{due} >= '{}'", format_date(since)))
+}
+
 /// The rows give owned names; this fixes their type for the row closures.
 fn name(given: String, family: String) -> String {
     joined_name(&given, &family)
@@ -216,7 +244,7 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     // Start from the partial index of open follow-ups. A later contact with the client clears a
     // follow-up: clients.last_contact_at is the latest client contact (kept by the notes store),
     // so no per-note lookup is needed.
-    let mut stmt = store.conn.prepare_cached(FOLLOW_UPS_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&bounded_dated(FOLLOW_UPS_SQL, "n.follow_up_on", ctx))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
@@ -260,13 +288,18 @@ fn unsigned_cutoff(ctx: &DueContext<'_>) -> String {
 fn unsigned_notes(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let offset = local_offset_secs(ctx.now);
     let cutoff = unsigned_cutoff(ctx);
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
+    let sql = "SELECT g.client_id, g.n, g.oldest, c.given_name, c.family_name FROM \
          (SELECT client_id, count(*) AS n, min(written_at) AS oldest FROM notes INDEXED BY notes_unsigned \
           WHERE signed_at IS NULL AND error_at IS NULL AND written_at < ?1 GROUP BY client_id \
           ORDER BY oldest LIMIT ?2) g \
-         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest",
-    )?;
+         JOIN clients c ON c.id = g.client_id ORDER BY g.oldest";
+    // signing due on or after the day: written on or after it less the window (a day early,
+    // as moments and local days meet; a line seen twice is kept once)
+    let window = i64::from(ctx.settings.signing_window_days);
+    let sql = bounded(sql, " GROUP BY", ctx, |since| {
+        format!("written_at >= '{}'", day_start(ctx, since - chrono::Duration::days(window + 1)))
+    });
+    let mut stmt = store.conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![cutoff, limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
     })?;
@@ -321,7 +354,10 @@ fn no_contact(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     let offset = local_offset_secs(ctx.now);
     let cutoff_day = no_contact_cutoff(ctx);
     let cutoff = day_start(ctx, cutoff_day);
-    let mut stmt = store.conn.prepare_cached(NO_CONTACT_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&bounded(NO_CONTACT_SQL, " ORDER BY", ctx, |since| {
+        let quiet_from = since - chrono::Duration::days(i64::from(ctx.settings.no_contact_days) + 1);
+        format!("coalesce(last_contact_at, intake_date) >= '{}'", format_date(quiet_from))
+    }))?;
     let rows = stmt.query_map(params![cutoff, format_date(cutoff_day), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -468,12 +504,14 @@ fn rescreens(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueI
     // The latest of each client is kept by triggers (migrations 9 and 11). One query per
     // instrument walks its index in date order and stops at the page (an IN over both would
     // sort every due row first); the two are merged by date.
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
+    let sql = "SELECT l.client_id, l.instrument_id, l.last_on, c.given_name, c.family_name FROM screening_latest l \
          INDEXED BY screening_latest_by_day JOIN clients c ON c.id = l.client_id \
          WHERE l.instrument_id = ?1 AND l.last_on <= ?2 AND l.case_open = 1 AND c.status = 'open' \
-         ORDER BY l.last_on LIMIT ?3",
-    )?;
+         ORDER BY l.last_on LIMIT ?3";
+    let sql = bounded(sql, " ORDER BY", ctx, |since| {
+        format!("l.last_on >= '{}'", format_date(since - chrono::Duration::days(every as i64)))
+    });
+    let mut stmt = store.conn.prepare_cached(&sql)?;
     let mut rows: Vec<(i64, String, String, String, String)> = Vec::new();
     for instrument in regiven() {
         let got = stmt.query_map(params![instrument.id, format_date(cutoff), limit], |r| {
@@ -529,7 +567,7 @@ const CONSENT_WITHDRAWALS_SQL: &str =
 /// What relied on a consent the client withdrew (a referral sent under it, a conference, the
 /// recipient as a contact), until the practitioner has told them: overdue from the withdrawal.
 fn consent_withdrawals(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(CONSENT_WITHDRAWALS_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&bounded_dated(CONSENT_WITHDRAWALS_SQL, "r.due_on", ctx))?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -582,7 +620,10 @@ fn consent_horizon(ctx: &DueContext<'_>) -> NaiveDate {
 /// or let lapse, while the case is open.
 fn consents(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon = consent_horizon(ctx);
-    let mut stmt = store.conn.prepare_cached(CONSENTS_SQL)?;
+    // overdue from the day after the last valid day
+    let mut stmt = store.conn.prepare_cached(&bounded(CONSENTS_SQL, " ORDER BY", ctx, |since| {
+        format!("s.expires_on >= '{}'", format_date(since - chrono::Duration::days(1)))
+    }))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -634,7 +675,7 @@ const ACTION_ITEMS_SQL: &str =
 /// Open action items from case conferences, due or overdue.
 fn action_items(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(ACTION_ITEMS_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&bounded_dated(ACTION_ITEMS_SQL, "a.due_on", ctx))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -691,7 +732,7 @@ const TRANSITIONS_SQL: &str =
 
 /// Follow-ups after a move between services (a hospital discharge, a new agency).
 fn transition_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let rows = dated_rows(store, TRANSITIONS_SQL, ctx, limit)?;
+    let rows = dated_rows(store, &bounded_dated(TRANSITIONS_SQL, "t.follow_up_on", ctx), ctx, limit)?;
     let mut out = Vec::new();
     for (id, client_id, kind, to, due, given, family) in rows {
         let to =
@@ -724,7 +765,7 @@ const ADVOCACY_SQL: &str =
 
 /// Advocacy deadlines (appeal dates) of open items.
 fn advocacy_deadlines(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let rows = dated_rows(store, ADVOCACY_SQL, ctx, limit)?;
+    let rows = dated_rows(store, &bounded_dated(ADVOCACY_SQL, "a.deadline", ctx), ctx, limit)?;
     let mut out = Vec::new();
     for (id, client_id, with, barrier, due, given, family) in rows {
         let target = Target::Advocacy(crate::domain::coordination::advocacy_ref(id));
@@ -755,7 +796,7 @@ fn referrals_sql() -> String {
 fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
     use crate::domain::referral::{age_phrase, referral_ref, ReferralStatus, Urgency as RUrgency};
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(&referrals_sql())?;
+    let mut stmt = store.conn.prepare_cached(&bounded_dated(&referrals_sql(), "r.follow_up_on", ctx))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -791,6 +832,76 @@ fn referral_follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Resul
     // within a day, urgent referrals come first
     out.sort_by_key(|i| (i.due_on, !i.title.starts_with("URGENT")));
     Ok(out)
+}
+
+/// Today's referral appointments (`?1` the moment today begins, `?3` tomorrow's, `?2` the page).
+fn appointments_sql() -> String {
+    use crate::domain::referral::OPEN_SQL;
+    format!(
+        "SELECT a.id, r.id, r.client_id, a.at, a.place, r.provider, c.given_name, c.family_name \
+         FROM appointments a INDEXED BY appointments_by_at CROSS JOIN referrals r ON r.id = a.referral_id \
+         CROSS JOIN clients c ON c.id = r.client_id \
+         WHERE a.at >= ?1 AND a.at < ?3 AND r.status IN {OPEN_SQL} AND c.status = 'open' ORDER BY a.at LIMIT ?2"
+    )
+}
+
+/// The moments today begins and ends (stored UTC), as `appointments_sql` reads them.
+fn today_span(ctx: &DueContext<'_>) -> (String, String) {
+    (day_start(ctx, ctx.today), day_start(ctx, ctx.today + chrono::Duration::days(1)))
+}
+
+/// Referral appointments today, in time order: the day's diary (issue 19 point 6). The title
+/// starts with the local time, which orders the diary (`domain::due::diary_time`).
+fn appointments_today(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    use crate::domain::referral::referral_ref;
+    let (from, to) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&appointments_sql())?;
+    let rows = stmt.query_map(params![from, limit, to], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    let offset = chrono::Duration::seconds(local_offset_secs(ctx.now));
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, referral, client_id, at, place, provider, given, family) = row?;
+        let Some(at) = crate::domain::dates::from_db(&at) else { continue };
+        let place = if place.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", crate::domain::text::fit(&place, 30))
+        };
+        out.push(DueItem {
+            rule: "appointment",
+            urgency: Urgency::DueToday,
+            due_on: Some(ctx.today),
+            client_ref: Some(client_ref(client_id)),
+            client_name: name(given, family),
+            title: format!(
+                "{} Appointment with {}{place}",
+                (at + offset).format("%H:%M"),
+                crate::domain::text::fit(&provider, 30)
+            ),
+            target: Target::Referral(referral_ref(referral)),
+            client_id: Some(client_id),
+            record_id: Some(id),
+        });
+    }
+    Ok(out)
+}
+
+/// Today's appointments are due today, none overdue.
+fn count_appointments_today(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let (from, to) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&count_sql(&appointments_sql(), "0"))?;
+    Ok(stmt.query_row(params![from, 0, to], count_row)?)
 }
 
 #[cfg(test)]

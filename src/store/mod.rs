@@ -56,6 +56,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (16, include_str!("migrations/0016_relations.sql")),
     (17, include_str!("migrations/0017_directory_address_carrier.sql")),
     (18, include_str!("migrations/0018_service_aliases.sql")),
+    (19, include_str!("migrations/0019_appointments_by_day.sql")),
 ];
 
 pub fn latest_version() -> u32 {

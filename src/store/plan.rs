@@ -412,7 +412,8 @@ pub const DUE_GOAL_STEPS_SQL: &str =
 
 /// Today: steps of active and proposed goals not done by their due date, or due soon.
 pub(crate) fn due_goal_steps(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(DUE_GOAL_STEPS_SQL)?;
+    let mut stmt =
+        store.conn.prepare_cached(&crate::store::due::bounded_dated(DUE_GOAL_STEPS_SQL, "s.due_on", ctx))?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -449,7 +450,11 @@ pub const DUE_GOALS_PAST_TARGET_SQL: &str =
 
 /// Today: open goals past their target date (and those reaching it soon).
 pub(crate) fn due_goals_past_target(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(DUE_GOALS_PAST_TARGET_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&crate::store::due::bounded_dated(
+        DUE_GOALS_PAST_TARGET_SQL,
+        "g.target_on",
+        ctx,
+    ))?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -492,7 +497,11 @@ pub const DUE_PLAN_REVIEWS_SQL: &str =
 
 /// Today: plan reviews due soon or overdue.
 pub(crate) fn due_plan_reviews(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(DUE_PLAN_REVIEWS_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&crate::store::due::bounded_dated(
+        DUE_PLAN_REVIEWS_SQL,
+        "r.due_on",
+        ctx,
+    ))?;
     let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
     })?;

@@ -394,7 +394,12 @@ fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
         let settings = store.settings().unwrap();
         crate::common::due_checked(
             store,
-            &caseload::store::due::DueContext { now: fixed_now(), today: today(), settings: &settings },
+            &caseload::store::due::DueContext {
+                now: fixed_now(),
+                today: today(),
+                settings: &settings,
+                since: None,
+            },
         )
         .into_iter()
         .filter(|i| i.rule == "rescreen")
@@ -426,7 +431,12 @@ fn rescreening_is_due_from_the_latest_result_not_entered_in_error() {
         .add_screening(other, gad7, &g, NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(), "", fixed_now())
         .unwrap();
     let settings = store.settings().unwrap();
-    let ctx = caseload::store::due::DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = caseload::store::due::DueContext {
+        now: fixed_now(),
+        today: today(),
+        settings: &settings,
+        since: None,
+    };
     let (page, _) = store.due_items_limited(&ctx, Some(1)).unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].client_id, Some(other), "{:?}", page[0].title);

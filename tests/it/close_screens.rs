@@ -397,6 +397,7 @@ fn the_post_closure_follow_up_comes_to_today_and_opens_the_closure() {
                 now: now() + Duration::days(8),
                 today: d("2026-12-02"),
                 settings: &settings,
+                since: None,
             },
         );
         items.iter().position(|i| i.rule == "closure-follow-up").unwrap()

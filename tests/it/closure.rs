@@ -46,7 +46,7 @@ fn decisions(r: &Rich) -> Vec<Decision> {
 fn due(store: &Store, now: chrono::DateTime<chrono::Utc>) -> Vec<(String, String)> {
     let settings = store.settings().unwrap();
     let today = now.date_naive();
-    crate::common::due_checked(store, &DueContext { now, today, settings: &settings })
+    crate::common::due_checked(store, &DueContext { now, today, settings: &settings, since: None })
         .into_iter()
         .map(|i| (i.rule.to_string(), i.title))
         .collect()
@@ -375,7 +375,12 @@ fn retention_lists_old_files_and_destroying_leaves_only_the_minimal_record() {
         let settings = store.settings().unwrap();
         crate::common::due_checked(
             &store,
-            &DueContext { now: now() + Duration::days(7 * 366), today: later, settings: &settings },
+            &DueContext {
+                now: now() + Duration::days(7 * 366),
+                today: later,
+                settings: &settings,
+                since: None,
+            },
         )
     };
     assert!(info.iter().any(|i| i.rule == "retention" && i.title.contains("past its retention date")));

@@ -45,10 +45,13 @@ fn gp(store: &mut Store, c: i64) -> i64 {
 
 fn due_rules(store: &Store) -> Vec<(String, String)> {
     let settings = store.settings().unwrap();
-    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings: &settings })
-        .into_iter()
-        .map(|i| (i.rule.to_string(), i.title))
-        .collect()
+    crate::common::due_checked(
+        store,
+        &DueContext { now: fixed_now(), today: today(), settings: &settings, since: None },
+    )
+    .into_iter()
+    .map(|i| (i.rule.to_string(), i.title))
+    .collect()
 }
 
 #[test]
@@ -604,7 +607,7 @@ fn withdrawing_a_consent_lists_what_relied_on_it_on_today_and_the_referral() {
     assert_eq!(gp_refs[0], "CC-1");
     // done: it leaves Today
     let settings = store.settings().unwrap();
-    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
     let item = crate::common::due_checked(&store, &ctx)
         .into_iter()
         .find(|i| i.rule == "consent-withdrawn" && i.title.contains("R-"))
@@ -634,7 +637,7 @@ fn the_consent_withdrawal_rule_pages_as_its_full_list_begins() {
     let (_, _, consent2, _) = shared_under_a_consent(&mut store);
     store.withdraw_consent(consent2, today(), "", "Sam Worker", fixed_now()).unwrap();
     let settings = store.settings().unwrap();
-    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
     let rule = caseload::store::due::RULES.iter().find(|(n, _)| *n == "consent-withdrawn").unwrap().1;
     let full = rule(&store, &ctx, -1).unwrap();
     assert!(full.len() >= 5, "{full:?}");

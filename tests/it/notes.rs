@@ -197,7 +197,7 @@ fn timeline_pages_through_everything_without_gaps() {
 }
 
 fn due(store: &Store, settings: &Settings) -> Vec<caseload::domain::due::DueItem> {
-    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings })
+    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings, since: None })
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
     let later = today() + Duration::days(4);
     let items = crate::common::due_checked(
         &store,
-        &DueContext { now: fixed_now() + Duration::days(4), today: later, settings: &settings },
+        &DueContext { now: fixed_now() + Duration::days(4), today: later, settings: &settings, since: None },
     );
     assert!(items.iter().any(|i| i.rule == "unsigned-notes" && i.urgency == Urgency::Overdue));
     // a narrow look-ahead leaves it out until it is due
@@ -251,7 +251,7 @@ fn today_lists_unsigned_notes_quiet_cases_and_drafts_most_urgent_first() {
     let dec14 = NaiveDate::from_ymd_opt(2026, 12, 14).unwrap();
     let items = crate::common::due_checked(
         &store,
-        &DueContext { now: fixed_now(), today: dec14, settings: &settings },
+        &DueContext { now: fixed_now(), today: dec14, settings: &settings, since: None },
     );
     let a_soon = items.iter().find(|i| i.rule == "no-contact" && i.client_id == Some(a)).expect("soon");
     assert_eq!(a_soon.urgency, Urgency::DueSoon);
@@ -375,7 +375,7 @@ fn today_loads_the_most_urgent_page_first_and_the_same_as_the_full_list() {
             &format!("2026-10-{:02}", 2 + i % 27),
         );
     }
-    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
     let all = crate::common::due_checked(&store, &ctx);
     assert!(all.len() > 60, "{}", all.len());
     let (page, more) = store.due_items_limited(&ctx, Some(25)).unwrap();
@@ -398,11 +398,13 @@ fn today_counts_every_item_while_loading_one_page() {
     for i in 0..320 {
         add_client(&mut store, &format!("Quiet{i}"), "Example", "2026-01-05");
     }
+    // and one quiet for two days past the 30: due now, though 320 older ones come first
+    add_client(&mut store, "Recent", "Sample", "2026-10-22");
     let settings = store.settings().unwrap();
-    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings };
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
     let all = crate::common::due_checked(&store, &ctx);
-    assert_eq!(all.len(), 320);
-    assert_eq!(store.due_count(&ctx).unwrap(), caseload::domain::due::DueCount { items: 320, urgent: 320 });
+    assert_eq!(all.len(), 321);
+    assert_eq!(store.due_count(&ctx).unwrap(), caseload::domain::due::DueCount { items: 321, urgent: 321 });
     for (name, rule) in caseload::store::due::RULES {
         let page = rule(&store, &ctx, 300).unwrap();
         assert!(page.len() <= 300, "rule {name} loaded {} for a page of 300", page.len());
@@ -414,10 +416,16 @@ fn today_counts_every_item_while_loading_one_page() {
     let mut app = crate::common::app(&path);
     let screen = crate::common::screen(&mut app, 120, 30);
     let head = screen.lines().find(|l| l.contains("Today,")).unwrap_or_default();
-    assert!(head.contains("320 items, 320 overdue or urgent"), "{screen}");
+    assert!(head.contains("321 items, 321 overdue or urgent"), "{screen}");
+    // the quiet cases are long overdue: the backlog, of which one page is loaded
+    assert!(screen.contains("│Backlog (300+)"), "{screen}");
+    // the recent one is loaded too, in Due now, above the backlog
+    let due_now = screen.lines().position(|l| l.contains("│Due now (1+)"));
+    let recent = screen.lines().position(|l| l.contains("Recent Sample"));
+    assert!(due_now.is_some() && recent == due_now.map(|p| p + 1), "{screen}");
     let out = crate::common::stdout(&crate::common::caseload(&path, &["due"]));
-    assert!(out.starts_with("320 items, "), "{}", &out[..out.len().min(200)]);
-    assert_eq!(out.lines().filter(|l| l.starts_with("OVERDUE")).count(), 320);
+    assert!(out.starts_with("321 items, "), "{}", &out[..out.len().min(200)]);
+    assert_eq!(out.lines().filter(|l| l.starts_with("OVERDUE")).count(), 321);
     drop(d);
 }
 

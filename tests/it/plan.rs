@@ -375,7 +375,10 @@ fn a_goal_measured_by_a_screener_takes_its_progress_from_new_screenings() {
 
 fn due(store: &Store) -> Vec<caseload::domain::due::DueItem> {
     let settings = Settings::default();
-    crate::common::due_checked(store, &DueContext { now: fixed_now(), today: today(), settings: &settings })
+    crate::common::due_checked(
+        store,
+        &DueContext { now: fixed_now(), today: today(), settings: &settings, since: None },
+    )
 }
 
 #[test]

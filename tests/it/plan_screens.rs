@@ -465,7 +465,14 @@ fn today_search_and_the_timeline_open_the_goal() {
     assert!(s.contains("Goal G-2 is past its target date"), "{s}");
     assert!(s.contains("Plan review due in 5 days"), "{s}");
     let line = s.lines().position(|l| l.contains("Step of goal G-1")).unwrap();
-    for _ in 0..line.saturating_sub(2) {
+    let first = s.lines().position(|l| l.contains('▶')).unwrap();
+    // the cursor passes over the sections' headings (issue 19 point 6)
+    let heading = |l: &str| {
+        let l = l.trim_start_matches('│');
+        ["Safety (", "Today's diary (", "Due now (", "Backlog ("].iter().any(|h| l.starts_with(h))
+    };
+    let moves = s.lines().skip(first).take(line - first).filter(|l| !heading(l)).count();
+    for _ in 0..moves {
         key(&mut app, KeyCode::Char('j'));
     }
     key(&mut app, KeyCode::Enter);

@@ -174,3 +174,33 @@ fn a_sequence_cut_short_then_the_terminal_closing_ends_caseload_with_the_draft()
     let drafts = common::open(&path).drafts().unwrap();
     assert!(drafts.iter().any(|d| d.payload.contains("a closed window")), "the note is kept as a draft");
 }
+
+/// Issue 19 point 6, in the real binary: Enter on a collapsed backlog group opens it in place,
+/// and Enter on its line again closes it.
+#[test]
+fn enter_opens_a_backlog_group_in_place_and_closes_it() {
+    use caseload::domain::coordination::{validate_consent, ConsentInput};
+    let (_d, path) = seeded_db();
+    let mut store = common::open(&path);
+    let today = chrono::Local::now().date_naive();
+    for to in ["Northside Housing", "Dr Anika Rao"] {
+        let input = ConsentInput {
+            to_name: to.into(),
+            covers: "housing".into(),
+            signed_on: "2024-06-01".into(),
+            expires_on: "2025-01-01".into(),
+            ..Default::default()
+        };
+        let c = validate_consent(&input, today).unwrap();
+        store.add_consent(1, &c, None, chrono::Utc::now()).unwrap();
+    }
+    drop(store);
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("▸ 2 consents to renew");
+    assert!(!t.screen().contains("Dr Anika Rao"), "collapsed:\n{}", t.screen());
+    t.send(b"\x1b[F"); // End: the last line, the group
+    press(&mut t, ENTER, "▾ 2 consents to renew");
+    assert!(t.screen().contains("Dr Anika Rao") && t.screen().contains("Northside Housin"), "{}", t.screen());
+    press(&mut t, ENTER, "▸ 2 consents to renew");
+    assert!(!t.screen().contains("Dr Anika Rao"), "closed again:\n{}", t.screen());
+}

@@ -188,7 +188,7 @@ fn follow_ups_feed_today_and_the_board_is_most_overdue_first() {
     let settings = store.settings().unwrap();
     let due = crate::common::due_checked(
         &store,
-        &DueContext { now: fixed_now(), today: today(), settings: &settings },
+        &DueContext { now: fixed_now(), today: today(), settings: &settings, since: None },
     );
     let lines: Vec<&str> = due.iter().filter(|i| i.rule == "referral").map(|i| i.title.as_str()).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
@@ -696,4 +696,45 @@ fn the_status_form_reopens_a_no_response_referral_with_a_reason() {
     let r = Store::open(&path).unwrap().referral(1).unwrap();
     assert_eq!(r.status, ReferralStatus::Sent);
     assert_eq!(r.history.last().unwrap().reason, "She rang back on Monday");
+}
+
+/// Issue 19 point 6: the day's referral appointments are Today's diary, in time order, read a
+/// page at a time through their index and counted like every rule.
+#[test]
+fn todays_appointments_are_the_diary_in_time_order() {
+    use caseload::domain::due::{arrange, Section};
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let (c, s) = setup(&mut store);
+    let id = referral(&mut store, c, s, true);
+    go(&mut store, id, ReferralStatus::Sent, "2026-11-16", "", None).unwrap();
+    go(&mut store, id, ReferralStatus::Accepted, "2026-11-20", "", Some("2026-11-23")).unwrap();
+    let mut early = store.referral(id).unwrap().appointments[0].details();
+    early.at = local("2026-11-23 08:30");
+    early.place = "Room 2".into();
+    store.add_appointment(id, &early, "Sam Worker", fixed_now()).unwrap();
+    // tomorrow's is not today's diary
+    early.at = local("2026-11-24 09:00");
+    store.add_appointment(id, &early, "Sam Worker", fixed_now()).unwrap();
+    let settings = store.settings().unwrap();
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
+    let all = crate::common::due_checked(&store, &ctx);
+    let diary: Vec<String> = arrange(all, today(), settings.overdue_horizon_days)
+        .into_iter()
+        .filter(|(s, _)| *s == Section::Diary)
+        .map(|(_, i)| i.title)
+        .collect();
+    assert_eq!(diary.len(), 2, "{diary:?}");
+    assert!(diary[0].starts_with("08:30 Appointment with ") && diary[0].ends_with("(Room 2)"), "{diary:?}");
+    assert!(diary[1].starts_with("10:00 Appointment with "), "{diary:?}");
+    let rule = caseload::store::due::RULES.iter().find(|(n, _)| *n == "appointment").unwrap().1;
+    let page = rule(&store, &ctx, 1).unwrap();
+    assert_eq!(page.len(), 1);
+    assert!(page[0].title.starts_with("08:30"), "{page:?}");
+    let plan = crate::common::query_plan(
+        &path,
+        "SELECT a.id FROM appointments a WHERE a.at >= ?1 AND a.at < ?2 ORDER BY a.at",
+        rusqlite::params!["2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z"],
+    );
+    assert!(plan.iter().any(|p| p.contains("appointments_by_at")), "{plan:?}");
 }

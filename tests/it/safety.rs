@@ -164,3 +164,64 @@ fn due_gives_each_item_its_section_in_order() {
         "{text}"
     );
 }
+
+/// Issue 19 point 6 on the screen: Today in sections with their counts, Safety first; the
+/// backlog shows one line per client and kind until Enter opens it in place (and closes it).
+#[test]
+fn today_in_sections_with_the_backlog_collapsed_until_opened() {
+    use caseload::domain::coordination::{validate_consent, ConsentInput};
+    let (_d, path) = temp_db();
+    seed_flagged(&path);
+    {
+        let mut store = open(&path);
+        for to in ["Northside Housing", "Dr Anika Rao"] {
+            let c = validate_consent(
+                &ConsentInput {
+                    to_name: to.into(),
+                    covers: "housing".into(),
+                    signed_on: "2025-01-02".into(),
+                    expires_on: "2025-07-01".into(),
+                    ..Default::default()
+                },
+                today(),
+            )
+            .unwrap();
+            store.add_consent(1, &c, None, fixed_now()).unwrap();
+        }
+        let input = IntakeInput {
+            given_name: "Bo".into(),
+            family_name: "Sample".into(),
+            // quiet for 4 days past the 30: due now
+            intake_date: "2026-10-20".into(),
+            ..Default::default()
+        };
+        store.add_client(&validate_intake(&input, today()).unwrap(), fixed_now()).unwrap();
+    }
+    let mut app = app(&path);
+    let s = screen(&mut app, 80, 24);
+    let at = |s: &str, what: &str| s.lines().position(|l| l.contains(what));
+    let (safety, due, backlog) = (at(&s, "│Safety (3)"), at(&s, "│Due now ("), at(&s, "│Backlog ("));
+    assert!(safety < due && due < backlog && safety.is_some(), "{s}");
+    assert!(s.contains("▸ 2 consents to renew (oldest"), "{s}");
+    assert!(!s.contains("Dr Anika Rao"), "collapsed: {s}");
+    insta::assert_snapshot!("today_sections_80x24", s);
+    // down to the group (the cursor steps over headings) and open it
+    let rows = s.lines().skip(at(&s, "▶").unwrap()).take_while(|l| !l.contains('▸')).count();
+    let heads = s
+        .lines()
+        .skip(at(&s, "▶").unwrap())
+        .take(rows)
+        .filter(|l| l.starts_with("│Backlog") || l.starts_with("│Due"))
+        .count();
+    for _ in 0..rows - heads {
+        keys(&mut app, "j");
+    }
+    keys(&mut app, "<enter>");
+    let s = screen(&mut app, 160, 48);
+    assert!(s.contains("▾ 2 consents to renew (oldest 509 days overdue)"), "{s}");
+    assert!(s.contains("Dr Anika Rao") && s.contains("Northside Housing"), "{s}");
+    insta::assert_snapshot!("today_sections_group_open_160x48", s);
+    keys(&mut app, "<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("▸ 2 consents to renew") && !s.contains("Dr Anika Rao"), "closed again: {s}");
+}

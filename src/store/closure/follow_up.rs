@@ -55,7 +55,11 @@ pub(crate) fn due_closure_follow_ups(
     limit: i64,
 ) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(DUE_CLOSURE_FOLLOW_UPS_SQL)?;
+    let mut stmt = store.conn.prepare_cached(&crate::store::due::bounded_dated(
+        DUE_CLOSURE_FOLLOW_UPS_SQL,
+        "cl.follow_up_on",
+        ctx,
+    ))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,

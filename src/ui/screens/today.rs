@@ -1,4 +1,5 @@
-//! Today: what needs the practitioner now, most urgent first. The screen caseload opens on.
+//! Today: what needs the practitioner now, in sections (Safety, today's diary, due now, the
+//! backlog collapsed by client and kind). The screen caseload opens on.
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
@@ -9,7 +10,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 use crate::app::message::Message;
-use crate::domain::due::{DueCount, DueItem, Target, Urgency};
+use std::collections::HashSet;
+
+use crate::domain::due::{arrange, backlog_groups, group_line, DueCount, DueItem, Section, Target, Urgency};
 use crate::domain::text::{display_safe, fit, width};
 use crate::keymap::{key_label, lookup, Action, Context};
 use crate::store::due::DueContext;
@@ -19,8 +22,21 @@ use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
 use crate::ui::widgets::list::ListCursor;
 
+/// A line of the list: a section's heading, an item, or a backlog group (one client's items of
+/// one kind) shown as one line until opened.
+#[derive(Debug, Clone, PartialEq)]
+enum Row {
+    Heading(Section, usize),
+    Item(usize),
+    Group { items: std::ops::Range<usize>, open: bool },
+}
+
 pub struct TodayScreen {
-    pub items: Vec<DueItem>,
+    /// The loaded items, arranged in sections (`domain::due::arrange`).
+    pub items: Vec<(Section, DueItem)>,
+    rows: Vec<Row>,
+    /// The backlog groups opened with Enter, by client and kind (kept across reloads).
+    opened: HashSet<(Option<i64>, &'static str)>,
     pub cursor: ListCursor,
     /// How many of the most urgent items are loaded; more as the cursor nears the end.
     limit: usize,
@@ -40,6 +56,8 @@ impl TodayScreen {
     pub fn new() -> Self {
         TodayScreen {
             items: Vec::new(),
+            rows: Vec::new(),
+            opened: HashSet::new(),
             cursor: ListCursor::default(),
             limit: FIRST_PAGE,
             more: false,
@@ -59,6 +77,77 @@ impl Default for TodayScreen {
 impl TodayScreen {
     pub fn rows_for(area: Rect) -> usize {
         area.height.saturating_sub(2) as usize
+    }
+
+    /// The key of a backlog group: its client and kind.
+    fn group_key(&self, items: &std::ops::Range<usize>) -> Option<(Option<i64>, &'static str)> {
+        self.items.get(items.start).map(|(_, i)| (i.client_id, i.rule))
+    }
+
+    /// The lines from the arranged items: each non-empty section under its heading, the backlog's
+    /// groups collapsed unless opened.
+    fn build_rows(&mut self) {
+        let groups = backlog_groups(&self.items);
+        let mut rows = Vec::with_capacity(self.items.len() + 4);
+        for section in Section::ALL {
+            let n = self.items.iter().filter(|(s, _)| *s == section).count();
+            if n == 0 {
+                continue;
+            }
+            rows.push(Row::Heading(section, n));
+            if section == Section::Backlog {
+                for g in &groups {
+                    if g.len() == 1 {
+                        rows.push(Row::Item(g.start));
+                        continue;
+                    }
+                    let open = self.group_key(g).is_some_and(|k| self.opened.contains(&k));
+                    rows.push(Row::Group { items: g.clone(), open });
+                    if open {
+                        rows.extend(g.clone().map(Row::Item));
+                    }
+                }
+            } else {
+                rows.extend(
+                    self.items
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (s, _))| *s == section)
+                        .map(|(k, _)| Row::Item(k)),
+                );
+            }
+        }
+        self.rows = rows;
+    }
+
+    /// After a move, the cursor never rests on a heading: it goes on in the direction it moved.
+    fn skip_heading(&mut self, down: bool) {
+        let len = self.rows.len();
+        while matches!(self.rows.get(self.cursor.selected), Some(Row::Heading(..))) {
+            let next = if down { self.cursor.selected + 1 } else { self.cursor.selected.wrapping_sub(1) };
+            if next >= len {
+                // nothing selectable that way: try the other
+                if !down {
+                    self.cursor.selected = 0;
+                    return self.skip_heading(true);
+                }
+                break;
+            }
+            self.cursor.selected = next;
+        }
+        // a heading just above the first line stays in view
+        if self.cursor.selected == 1 {
+            self.cursor.offset = 0;
+        }
+        self.cursor.keep_visible();
+    }
+
+    /// The item under the cursor, if the line is one.
+    fn selected_item(&self) -> Option<&DueItem> {
+        match self.rows.get(self.cursor.selected) {
+            Some(Row::Item(k)) => self.items.get(*k).map(|(_, i)| i),
+            _ => None,
+        }
     }
 }
 
@@ -95,28 +184,56 @@ impl View for TodayScreen {
         let (store, now, today, settings) = (ctx.store, ctx.now, ctx.today, ctx.settings);
         self.needs_name = settings.practitioner_name.trim().is_empty();
         // nearing the end of what is loaded: load twice as many
-        if self.more && self.cursor.selected + self.cursor.height * 2 >= self.items.len() {
+        if self.more && self.cursor.selected + self.cursor.height * 2 >= self.rows.len() {
             self.limit *= 2;
             self.stale = true;
         }
         if self.stale {
-            let ctx = DueContext { now, today, settings };
-            let (items, _) = store.due_items_limited(&ctx, Some(self.limit))?;
+            let ctx = DueContext { now, today, settings, since: None };
+            let (mut items, _) = store.due_items_limited(&ctx, Some(self.limit))?;
+            // and the page of what is due now, which a long backlog (the most overdue, first in
+            // the list) would otherwise crowd out of the first page
+            let horizon = chrono::Duration::days(i64::from(settings.overdue_horizon_days));
+            let recent = DueContext { since: Some(today - horizon), ..ctx };
+            let (now_due, _) = store.due_items_limited(&recent, Some(self.limit))?;
+            let key = |i: &DueItem| (i.rule, i.target.reference().to_string(), i.client_id, i.title.clone());
+            let mut seen: HashSet<_> = items.iter().map(key).collect();
+            items.extend(now_due.into_iter().filter(|i| seen.insert(key(i))));
             self.count = store.due_count(&ctx)?;
             self.more = self.count.items > items.len();
-            self.items = items;
+            self.items = arrange(items, today, settings.overdue_horizon_days);
+            self.build_rows();
             self.stale = false;
-            self.cursor.clamp(self.items.len());
+            self.cursor.clamp(self.rows.len());
+            self.skip_heading(true);
         }
         Ok(())
     }
 
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         let Some(action) = lookup(&[Context::Today, Context::Nav], &ev) else { return Handled::No };
-        if self.cursor.apply(action, self.items.len()) {
+        let before = self.cursor.selected;
+        if self.cursor.apply(action, self.rows.len()) {
+            let down = self.cursor.selected > before || matches!(action, Action::Top);
+            self.skip_heading(down);
             return Handled::Yes(vec![]);
         }
-        let item = self.items.get(self.cursor.selected);
+        if let (Action::Open, Some(Row::Group { items, open })) =
+            (action, self.rows.get(self.cursor.selected))
+        {
+            // a backlog group opens in place (and closes again)
+            let (items, open) = (items.clone(), *open);
+            if let Some(key) = self.group_key(&items) {
+                if open {
+                    self.opened.remove(&key);
+                } else {
+                    self.opened.insert(key);
+                }
+            }
+            self.build_rows();
+            return Handled::Yes(vec![]);
+        }
+        let item = self.selected_item();
         match action {
             Action::SetName => Handled::Yes(vec![Message::AskName]),
             Action::Open => {
@@ -177,9 +294,31 @@ impl View for TodayScreen {
         let w = inner.width as usize;
         let name_w = 22usize;
         let title_w = w.saturating_sub(2 + 8 + 1 + 7 + 1 + name_w + 1);
-        for i in self.cursor.visible(self.items.len()) {
-            let it = &self.items[i];
-            let selected = i == self.cursor.selected;
+        for r in self.cursor.visible(self.rows.len()) {
+            let selected = r == self.cursor.selected;
+            let row_style = if selected { theme::selected() } else { Style::default() };
+            let (it, title) = match &self.rows[r] {
+                Row::Heading(section, n) => {
+                    // only the most urgent page is loaded: a section may hold more than it shows
+                    let more = if self.more { "+" } else { "" };
+                    lines.push(Line::from(Span::styled(
+                        format!("{} ({n}{more})", section.label()),
+                        theme::title(),
+                    )));
+                    continue;
+                }
+                Row::Item(k) => {
+                    let it = &self.items[*k].1;
+                    (it, display_safe(&it.title).to_string())
+                }
+                Row::Group { items, open } => {
+                    let these: Vec<DueItem> =
+                        self.items[items.clone()].iter().map(|(_, i)| i.clone()).collect();
+                    let Some(first) = self.items.get(items.start).map(|(_, i)| i) else { continue };
+                    let sign = if *open { "▾" } else { "▸" };
+                    (first, format!("{sign} {}", display_safe(&group_line(&these, today))))
+                }
+            };
             let marker_style = match it.urgency {
                 Urgency::Safety => theme::flag(),
                 Urgency::Overdue => theme::error(),
@@ -188,7 +327,6 @@ impl View for TodayScreen {
             };
             let name = fit(&display_safe(&it.client_name), name_w);
             let pad = name_w.saturating_sub(width(&name));
-            let row_style = if selected { theme::selected() } else { Style::default() };
             lines.push(Line::from(vec![
                 Span::styled(if selected { "▶ " } else { "  " }, row_style),
                 Span::styled(format!("{:<8}", it.urgency.marker()), marker_style),
@@ -198,7 +336,7 @@ impl View for TodayScreen {
                         it.client_ref.as_deref().unwrap_or(""),
                         name,
                         " ".repeat(pad),
-                        fit(&display_safe(&it.title), title_w)
+                        fit(&title, title_w)
                     ),
                     row_style,
                 ),

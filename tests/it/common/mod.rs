@@ -205,6 +205,15 @@ pub fn due_checked(
     for ((name, rule), (_, count)) in RULES.iter().zip(COUNTS) {
         let full = rule(store, ctx, -1).unwrap();
         assert_eq!(count(store, ctx).unwrap(), DueCount::of(&full), "the count of rule {name}");
+        // what is due now (on or after a day), as Today reads it besides the most overdue page:
+        // every item of the full list due since then, and nothing not in it
+        let since = ctx.today - chrono::Duration::days(30);
+        let recent =
+            rule(store, &caseload::store::due::DueContext { since: Some(since), ..*ctx }, -1).unwrap();
+        assert!(recent.iter().all(|i| full.contains(i)), "rule {name} since {since}: {recent:?}");
+        for i in full.iter().filter(|i| i.due_on.is_none_or(|d| d >= since)) {
+            assert!(recent.contains(i), "rule {name} since {since} misses {i:?}");
+        }
     }
     let all = store.due_items(ctx).unwrap();
     assert_eq!(store.due_count(ctx).unwrap(), DueCount::of(&all), "Today's count");
