@@ -387,14 +387,54 @@ fn phones_of(conn: &Connection, owner: Owner) -> Result<Vec<PhoneRecord>> {
     Ok(rows)
 }
 
-fn set_phones(tx: &Transaction<'_>, owner: Owner, phones: &[PhoneRecord]) -> Result<()> {
+/// Who gives a list of phones: the practitioner (a form, a command) or an import.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PhonesFrom {
+    Hand,
+    Import,
+}
+
+/// Writes an owner's phones. The practitioner's list replaces everything, and a number the
+/// last import did not give is marked as added by hand; an import replaces only what imports
+/// gave, so a local number added by hand survives a newer export (and is not doubled by it).
+fn set_phones(tx: &Transaction<'_>, owner: Owner, phones: &[PhoneRecord], from: PhonesFrom) -> Result<()> {
     let (col, id) = owner.column();
-    tx.prepare_cached(&format!("DELETE FROM directory_phones WHERE {col} = ?1"))?.execute([id])?;
+    // the same line however it is written ("+44 1234 234567 ext 100" is +44 1234 234567, ext. 100)
+    let digits = |number: &str, ext: &str| -> String {
+        number.chars().chain(ext.chars()).filter(char::is_ascii_digit).collect()
+    };
+    let same = |a: &PhoneRecord, b: &(String, String)| {
+        let key = digits(&a.number, &a.extension);
+        !key.is_empty() && key == digits(&b.0, &b.1) || key.is_empty() && a.number.trim() == b.0.trim()
+    };
+    let listed = |by_hand: bool| -> Result<Vec<(String, String)>> {
+        let mut stmt = tx.prepare_cached(&format!(
+            "SELECT number, extension FROM directory_phones WHERE {col} = ?1 AND by_hand = ?2"
+        ))?;
+        let rows = stmt.query_map(params![id, by_hand], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
     let mut ins = tx.prepare_cached(&format!(
-        "INSERT INTO directory_phones ({col}, number, extension, kind, description, languages) VALUES (?1,?2,?3,?4,?5,?6)"
+        "INSERT INTO directory_phones ({col}, number, extension, kind, description, languages, by_hand) \
+         VALUES (?1,?2,?3,?4,?5,?6,?7)"
     ))?;
-    for p in phones {
-        ins.execute(params![id, p.number, p.extension, p.kind, p.description, p.languages])?;
+    match from {
+        PhonesFrom::Hand => {
+            let imported = listed(false)?;
+            tx.prepare_cached(&format!("DELETE FROM directory_phones WHERE {col} = ?1"))?.execute([id])?;
+            for p in phones {
+                let by_hand = !imported.iter().any(|i| same(p, i));
+                ins.execute(params![id, p.number, p.extension, p.kind, p.description, p.languages, by_hand])?;
+            }
+        }
+        PhonesFrom::Import => {
+            tx.prepare_cached(&format!("DELETE FROM directory_phones WHERE {col} = ?1 AND by_hand = 0"))?
+                .execute([id])?;
+            let kept = listed(true)?;
+            for p in phones.iter().filter(|p| !kept.iter().any(|k| same(p, k))) {
+                ins.execute(params![id, p.number, p.extension, p.kind, p.description, p.languages, false])?;
+            }
+        }
     }
     Ok(())
 }
@@ -490,7 +530,7 @@ impl Store {
                 None,
             )?;
             let id = tx.last_insert_rowid();
-            set_phones(tx, Owner::Service(id), &s.phones)?;
+            set_phones(tx, Owner::Service(id), &s.phones, PhonesFrom::Hand)?;
             set_categories(tx, id, &s.categories)?;
             if !e.location.is_empty() {
                 let loc = insert_location(tx, &e.location, Some(org), None, &now)?;
@@ -521,7 +561,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound(format!("There is no service {}.", service_ref(id))));
             }
-            set_phones(tx, Owner::Service(id), &s.phones)?;
+            set_phones(tx, Owner::Service(id), &s.phones, PhonesFrom::Hand)?;
             set_categories(tx, id, &s.categories)?;
             let first: Option<i64> = tx
                 .query_row(
@@ -1025,7 +1065,7 @@ fn upsert_organisation(tx: &Transaction<'_>, o: &OrganisationRecord, now: &str) 
             (tx.last_insert_rowid(), Outcome::Added)
         }
     };
-    set_phones(tx, Owner::Organisation(outcome.0), &o.phones)?;
+    set_phones(tx, Owner::Organisation(outcome.0), &o.phones, PhonesFrom::Import)?;
     Ok(outcome)
 }
 
@@ -1092,7 +1132,7 @@ fn insert_location(
         None,
     )?;
     let id = tx.last_insert_rowid();
-    set_phones(tx, Owner::Location(id), &l.phones)?;
+    set_phones(tx, Owner::Location(id), &l.phones, PhonesFrom::Import)?;
     Ok(id)
 }
 
@@ -1124,7 +1164,7 @@ fn upsert_location(
                 now,
                 Some(id),
             )?;
-            set_phones(tx, Owner::Location(id), &l.phones)?;
+            set_phones(tx, Owner::Location(id), &l.phones, PhonesFrom::Import)?;
             Ok((id, Outcome::Updated))
         }
         None => Ok((insert_location(tx, l, org, Some(&fp), now)?, Outcome::Added)),
@@ -1220,7 +1260,7 @@ fn upsert_service(
             (tx.last_insert_rowid(), Outcome::Added)
         }
     };
-    set_phones(tx, Owner::Service(id), &s.phones)?;
+    set_phones(tx, Owner::Service(id), &s.phones, PhonesFrom::Import)?;
     set_categories(tx, id, &s.categories)?;
     let mut link = tx.prepare_cached(
         "INSERT OR IGNORE INTO service_locations (service_id, location_id) VALUES (?1, ?2)",

@@ -970,6 +970,9 @@ fn a_newer_export_updates_the_service_and_keeps_the_practitioners_notes_and_veri
     let mut input = store.service(id).unwrap().input();
     input.notes = "Ask for Sam at the front desk.".into();
     input.last_verified_on = "2026-11-01".into();
+    let imported_phones = store.service(id).unwrap().phones.len();
+    assert!(imported_phones > 0, "the fixture gives the service a phone");
+    input.phones = format!("{}; 01632 960000", input.phones);
     store
         .update_service(id, &validate_service(&input, fixed_now().date_naive()).unwrap(), fixed_now())
         .unwrap();
@@ -989,4 +992,7 @@ fn a_newer_export_updates_the_service_and_keeps_the_practitioners_notes_and_veri
         Some("2026-11-01"),
         "the later check stays"
     );
+    // the local number added by hand stays; the file's own are not doubled
+    assert!(s.phones.iter().any(|p| p.number == "01632 960000"), "{:?}", s.phones);
+    assert_eq!(s.phones.len(), imported_phones + 1, "{:?}", s.phones);
 }
