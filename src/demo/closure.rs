@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::EN;
 use fake::rand::rngs::StdRng;
@@ -163,7 +163,11 @@ pub fn finish(
             }
             out.closed += 1;
             // some come back: a second episode with a few contacts
-            let back = details.closed_on.checked_add_days(Days::new(rng.random_range(30..200)));
+            // (a case that came back did so lately: its second episode is live, not years old)
+            let back = details
+                .closed_on
+                .checked_add_days(Days::new(rng.random_range(30..200)))
+                .map(|b| b.max(today.checked_sub_days(Days::new(20 + b.ordinal0() as u64 % 100)).unwrap_or(b)));
             if let Some(back) = back.filter(|b| *b < today && rng.random_bool(0.3)) {
                 let r = Reopen { mode: ReopenMode::NewEpisode, reason: pick(rng, &w.back_again).to_string(), opened_on: back };
                 crate::store::closure::new_episode_in(tx, case.client_id, &r, at(back))?;
@@ -190,6 +194,30 @@ pub fn finish(
                     "UPDATE clients SET last_contact_at = (SELECT max(contact_at) FROM notes WHERE client_id = ?1 \
                      AND error_at IS NULL) WHERE id = ?1",
                     [case.client_id],
+                )?;
+                // screened again when the case came back, so no rescreen is years overdue
+                for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
+                    let Some(inst) = crate::domain::instruments::find(&instruments, id) else { continue };
+                    let near = super::assessment::answers_near(rng, items, 8, (id == "phq9").then_some(0));
+                    if let Ok(answers) = crate::domain::instruments::parse_answer_list(inst, &near) {
+                        let result = crate::domain::instruments::score(inst, &answers);
+                        crate::store::screenings::insert_screening(
+                            tx,
+                            case.client_id,
+                            inst,
+                            &answers,
+                            &result,
+                            back,
+                            "",
+                            now,
+                        )?;
+                    }
+                }
+                // the first episode's expired consents were let lapse when the case came back
+                tx.execute(
+                    "UPDATE consents SET lapsed_on = ?2 WHERE client_id = ?1 AND expires_on < ?2 \
+                     AND revoked_on IS NULL AND lapsed_on IS NULL",
+                    params![case.client_id, format_date(back)],
                 )?;
                 out.reopened += 1;
             }

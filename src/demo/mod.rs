@@ -198,6 +198,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             made_clients.push(client);
             report.clients += 1;
         }
+        // two or three live safety items on open cases (their own draws: the rest stays alike)
+        let mut safety_rng = StdRng::seed_from_u64(opts.seed.wrapping_add(0x5AFE));
+        assessment::live_safety(tx, &mut safety_rng, &made_clients, now, &instruments)?;
         // what demo made, so that anything added by hand later is told apart
         for (key, added) in [(DEMO_CLIENTS, report.clients), (DEMO_NOTES, report.notes)] {
             tx.execute(
