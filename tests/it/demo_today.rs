@@ -56,6 +56,28 @@ fn demo_of_forty_is_a_caseload_of_today() {
         assert!(at.as_str() <= after.as_str(), "{sql}: {at} is after {after}");
     }
 
+    // a referral goes to a service that answers its need
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.need_domain, (SELECT group_concat(n.name, '|') FROM service_categories sc \
+             JOIN need_categories n ON n.id = sc.category_id WHERE sc.service_id = r.service_id) \
+             FROM referrals r WHERE r.service_id IS NOT NULL",
+        )
+        .unwrap();
+    let referrals: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(referrals.len() >= 10, "{} referrals to services", referrals.len());
+    for (need, categories) in &referrals {
+        let wanted = caseload::demo::referrals::category_for(need);
+        assert!(
+            categories.split('|').any(|c| c == wanted),
+            "a {need} referral went to a service of {categories}"
+        );
+    }
+
     let o = caseload(&db, &["due", "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let items = json(&o);
