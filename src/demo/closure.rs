@@ -225,20 +225,21 @@ pub fn finish(
         Ok(())
     })?;
     // files that came from a colleague: an open client's file, exported and taken in again
-    // under another synthetic name
-    let open: Vec<i64> = store.client_ids(false, Default::default())?;
+    // under another synthetic name, the first copy then removed, so that no one is in the
+    // caseload twice under two names
+    let mut open: Vec<i64> = store.client_ids(false, Default::default())?;
     for _ in 0..transfers {
-        if open.is_empty() {
+        if open.len() < 2 {
             break;
         }
         let source = *pick(rng, &open);
+        open.retain(|id| *id != source);
         let mut doc = store.client_file(
             source,
             &ExportOptions { include_errors: true, ..Default::default() },
             BY,
             now,
         )?;
-        let notes = doc.rows("notes").len();
         if let Some(row) = doc.tables.get_mut("clients").and_then(|r| r.first_mut()) {
             row.insert("given_name".into(), FirstName(EN).fake_with_rng::<String, _>(rng).into());
             row.insert("family_name".into(), LastName(EN).fake_with_rng::<String, _>(rng).into());
@@ -247,9 +248,14 @@ pub fn finish(
         }
         doc.head.exported_by = "A colleague at Northside Support".into();
         crate::import::client_file::import(store, &doc, true, now)?;
+        store.write(|tx| {
+            tx.execute("INSERT INTO destroying (client_id) VALUES (?1)", [source])?;
+            crate::store::sections::delete_all(tx, source)?;
+            tx.execute("DELETE FROM destroying WHERE client_id = ?1", [source])?;
+            Ok(())
+        })?;
+        // the file came in and its first copy went: as many clients and notes as before
         out.transferred += 1;
-        out.clients_added += 1;
-        out.notes_added += notes;
     }
     Ok(out)
 }

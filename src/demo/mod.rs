@@ -153,14 +153,15 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let mut plans = plan::PlanDemo::default();
     let mut made_clients: Vec<DemoClient> = Vec::new();
     let mut to_close = Vec::new();
-    // a few of the clients asked for come as files transferred from another caseload
+    // a few of the clients asked for come as files transferred from another caseload (made
+    // here, then moved: exported, imported under another name, the first copy removed)
     let transfers = closure::transfers_for(opts.clients);
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
             [DEMO_MARKER],
         )?;
-        for _ in 0..opts.clients - transfers {
+        for _ in 0..opts.clients {
             let c = clients::synthetic_client(&mut rng, today)?;
             let id = insert_client_row(tx, &c, &now_s)?;
             tx.execute(

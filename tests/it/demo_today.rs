@@ -56,6 +56,17 @@ fn demo_of_forty_is_a_caseload_of_today() {
         assert!(at.as_str() <= after.as_str(), "{sql}: {at} is after {after}");
     }
 
+    // a file transferred in is nobody else's under another name
+    let transferred = one(&conn, "SELECT count(*) FROM clients WHERE external_id LIKE 'TRANSFER-%'");
+    assert!(transferred >= 1, "the demo of 40 has a transferred file");
+    let twins = one(
+        &conn,
+        "SELECT count(*) FROM clients t JOIN clients o ON o.id != t.id AND o.date_of_birth IS t.date_of_birth \
+         AND o.address = t.address AND o.phone = t.phone WHERE t.external_id LIKE 'TRANSFER-%'",
+    );
+    assert_eq!(twins, 0, "a transferred file duplicates a client under another name");
+    assert_eq!(one(&conn, "SELECT count(*) FROM clients"), 40);
+
     // a referral goes to a service that answers its need
     let mut stmt = conn
         .prepare(
