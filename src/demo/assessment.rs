@@ -318,7 +318,7 @@ pub fn assessment_phase(
     }
     let mut level: i32 = rng.random_range(6..22);
     // at most the last couple of years of a long case, so that recent results exist
-    let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 90)).unwrap_or(until));
+    let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 77)).unwrap_or(until));
     let mut day = add_days(start, rng.random_range(0..10)).min(until);
     while day <= until && screenings < 16 {
         for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
@@ -341,7 +341,7 @@ pub fn assessment_phase(
             screenings += 1;
         }
         level = (level - rng.random_range(-1..4)).max(0);
-        day = add_days(day, rng.random_range(80..100));
+        day = add_days(day, rng.random_range(65..90));
     }
     crate::store::safety::refresh_safety(tx, client_id)?;
     Ok((people, assessments, screenings))

@@ -213,6 +213,18 @@ pub fn finish(
                         )?;
                     }
                 }
+                // the first episode's advocacy deadlines long past were settled then
+                tx.execute(
+                    "UPDATE advocacy_items SET closed_on = ?2, outcome = 'Settled before the case closed.' \
+                     WHERE client_id = ?1 AND closed_on IS NULL AND deadline < ?2",
+                    params![case.client_id, format_date(back)],
+                )?;
+                // and its follow-ups of a transition were made
+                tx.execute(
+                    "UPDATE transitions SET follow_up_done = follow_up_on WHERE client_id = ?1 \
+                     AND follow_up_done IS NULL AND follow_up_on < ?2",
+                    params![case.client_id, format_date(back)],
+                )?;
                 // the first episode's expired consents were let lapse when the case came back
                 tx.execute(
                     "UPDATE consents SET lapsed_on = ?2 WHERE client_id = ?1 AND expires_on < ?2 \

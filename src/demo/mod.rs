@@ -174,7 +174,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             let age_days = (today - c.intake_date).num_days();
             let mut until = today;
             let mut is_closed = false;
-            if age_days > 365 && rng.random_bool(0.35) {
+            if age_days > 180 && rng.random_bool(0.5) {
                 let closed =
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
                 let closed = closed.min(today);

@@ -77,7 +77,7 @@ pub fn demo_notes(
             if open {
                 // an open case's activity is concentrated in its recent months
                 let x = (span - u) as f64 / span as f64;
-                let back = (span as f64 * x * x * x) as u64;
+                let back = (span as f64 * x * x) as u64;
                 today.checked_sub_days(Days::new(back)).unwrap_or(today).max(c.intake_date)
             } else {
                 c.intake_date.checked_add_days(Days::new(u as u64)).unwrap_or(today)
@@ -102,7 +102,15 @@ pub fn demo_notes(
             .min(now)
             .format("%Y-%m-%dT%H:%M:%SZ")
             .to_string();
-        let kind = *pick(rng, ContactType::ALL);
+        // the latest contact of an open case reached the client
+        let kind = if i == 0 && recent_first {
+            *pick(
+                rng,
+                &ContactType::ALL.iter().copied().filter(|t| t.is_client_contact()).collect::<Vec<_>>(),
+            )
+        } else {
+            *pick(rng, ContactType::ALL)
+        };
         let minutes: Option<u32> = match kind {
             ContactType::Attempted => Some(5),
             ContactType::HomeVisit => Some(rng.random_range(30..120)),
@@ -140,7 +148,7 @@ pub fn demo_notes(
             ),
         };
         let recent = open && (today - day).num_days() < 5;
-        let follow_up = if recent && rng.random_bool(0.2) {
+        let follow_up = if recent && i == 0 && rng.random_bool(0.4) {
             day.checked_add_days(Days::new(rng.random_range(3..14))).map(format_date)
         } else {
             None
