@@ -118,3 +118,13 @@ fn demo_of_forty_is_a_caseload_of_today() {
         assert!((today - due).num_days() <= 200, "long overdue: {i}");
     }
 }
+
+#[test]
+fn demo_of_eighty_still_has_at_most_sixty_open_cases() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["demo", "--clients", "80", "--seed", "7", "--notes-per-client", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let open = one(&conn, "SELECT count(*) FROM clients WHERE status = 'open'");
+    assert!((15..=60).contains(&open), "{open} open cases of 80");
+}
