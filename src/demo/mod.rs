@@ -1,5 +1,10 @@
 //! `caseload demo`: a realistic synthetic caseload to look at and to benchmark. Every person
 //! is made up (the `fake` crate); demo data never mixes with real records.
+//!
+//! It is the caseload a practitioner has today: older cases mostly closed, open ones in touch
+//! lately with their activity in recent months, two or three live safety items, referrals to
+//! services that answer the need, nothing dated after the moment it runs, and files
+//! transferred in moved rather than copied (tests/it/demo_today.rs checks these on a seed).
 
 pub mod assessment;
 pub mod clients;
