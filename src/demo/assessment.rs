@@ -198,7 +198,7 @@ fn risk(rng: &mut StdRng, severe: bool) -> Risk {
 }
 
 /// Answers for a PHQ-9 or GAD-7 adding up to about `total`.
-fn answers_near(rng: &mut StdRng, items: usize, total: i32, item9: Option<u8>) -> String {
+pub(super) fn answers_near(rng: &mut StdRng, items: usize, total: i32, item9: Option<u8>) -> String {
     let mut v = vec![0u8; items];
     let mut left = total.clamp(0, (items * 3) as i32);
     while left > 0 {
@@ -318,7 +318,7 @@ pub fn assessment_phase(
     }
     let mut level: i32 = rng.random_range(6..22);
     // at most the last couple of years of a long case, so that recent results exist
-    let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 90)).unwrap_or(until));
+    let start = c.intake_date.max(until.checked_sub_days(Days::new(7 * 77)).unwrap_or(until));
     let mut day = add_days(start, rng.random_range(0..10)).min(until);
     while day <= until && screenings < 16 {
         for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
@@ -341,8 +341,65 @@ pub fn assessment_phase(
             screenings += 1;
         }
         level = (level - rng.random_range(-1..4)).max(0);
-        day = add_days(day, rng.random_range(80..100));
+        day = add_days(day, rng.random_range(65..90));
     }
     crate::store::safety::refresh_safety(tx, client_id)?;
     Ok((people, assessments, screenings))
+}
+
+/// Live safety items on open cases, as a practitioner has on any given day: one risk flag
+/// raised a few days ago and waiting for review, and one screener safety alert not yet
+/// acknowledged, on two different open cases (fewer when there are fewer open cases). Other
+/// open flags and alerts were dealt with already, so Today's Safety section holds two or three
+/// lines rather than none or a dozen.
+pub fn live_safety(
+    tx: &Transaction<'_>,
+    rng: &mut StdRng,
+    clients: &[super::DemoClient],
+    now: DateTime<Utc>,
+    instruments: &[Instrument],
+) -> Result<()> {
+    let today = now.date_naive();
+    let now_s = crate::store::now_db(now);
+    let open: Vec<i64> = clients.iter().filter(|c| !c.closed).map(|c| c.id).collect();
+    let reviewed = format!("{}T09:00:00Z", crate::domain::dates::format_date(add_days(today, -1)));
+    for &id in &open {
+        tx.execute(
+            "INSERT INTO risk_flag_events (flag_id, at, action, level, source, reason, by_whom) \
+             SELECT id, ?2, 'lowered', 'low', 'review', 'Reviewed at a visit: the safety plan is working; risk now low.', \
+             'Demo Practitioner' FROM risk_flags WHERE client_id = ?1 AND lowered_at IS NULL",
+            rusqlite::params![id, reviewed],
+        )?;
+        tx.execute(
+            "UPDATE risk_flags SET lowered_at = ?2, reviewed_at = ?2 WHERE client_id = ?1 AND lowered_at IS NULL",
+            rusqlite::params![id, reviewed],
+        )?;
+        tx.execute(
+            "UPDATE alerts SET acknowledged_at = ?2, ack_note = 'Risk assessed at the visit; safety plan reviewed.', \
+             ack_by = 'Demo Practitioner' WHERE client_id = ?1 AND acknowledged_at IS NULL",
+            rusqlite::params![id, reviewed],
+        )?;
+    }
+    if let Some(&flagged) = open.first() {
+        let raised = format!("{}T11:30:00Z", crate::domain::dates::format_date(add_days(today, -3)));
+        crate::store::safety::raise_flags(
+            tx,
+            flagged,
+            &[(RiskArea::ToSelf, RiskLevel::Medium)],
+            "assessment",
+            &raised,
+            &now_s,
+        )?;
+    }
+    if let (Some(&alerted), Some(inst)) = (open.get(1).or(open.first()), find(instruments, "phq9")) {
+        let total = rng.random_range(14..20);
+        if let Ok(answers) = parse_answer_list(inst, &answers_near(rng, 9, total, Some(1))) {
+            let result = score(inst, &answers);
+            insert_screening(tx, alerted, inst, &answers, &result, add_days(today, -1), "", now)?;
+        }
+    }
+    for &id in &open {
+        crate::store::safety::refresh_safety(tx, id)?;
+    }
+    Ok(())
 }

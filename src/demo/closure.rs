@@ -5,7 +5,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::EN;
 use fake::rand::rngs::StdRng;
@@ -163,7 +163,11 @@ pub fn finish(
             }
             out.closed += 1;
             // some come back: a second episode with a few contacts
-            let back = details.closed_on.checked_add_days(Days::new(rng.random_range(30..200)));
+            // (a case that came back did so lately: its second episode is live, not years old)
+            let back = details
+                .closed_on
+                .checked_add_days(Days::new(rng.random_range(30..200)))
+                .map(|b| b.max(today.checked_sub_days(Days::new(20 + b.ordinal0() as u64 % 100)).unwrap_or(b)));
             if let Some(back) = back.filter(|b| *b < today && rng.random_bool(0.3)) {
                 let r = Reopen { mode: ReopenMode::NewEpisode, reason: pick(rng, &w.back_again).to_string(), opened_on: back };
                 crate::store::closure::new_episode_in(tx, case.client_id, &r, at(back))?;
@@ -191,26 +195,63 @@ pub fn finish(
                      AND error_at IS NULL) WHERE id = ?1",
                     [case.client_id],
                 )?;
+                // screened again when the case came back, so no rescreen is years overdue
+                for (id, items) in [("phq9", 9usize), ("gad7", 7)] {
+                    let Some(inst) = crate::domain::instruments::find(&instruments, id) else { continue };
+                    let near = super::assessment::answers_near(rng, items, 8, (id == "phq9").then_some(0));
+                    if let Ok(answers) = crate::domain::instruments::parse_answer_list(inst, &near) {
+                        let result = crate::domain::instruments::score(inst, &answers);
+                        crate::store::screenings::insert_screening(
+                            tx,
+                            case.client_id,
+                            inst,
+                            &answers,
+                            &result,
+                            back,
+                            "",
+                            now,
+                        )?;
+                    }
+                }
+                // the first episode's advocacy deadlines long past were settled then
+                tx.execute(
+                    "UPDATE advocacy_items SET closed_on = ?2, outcome = 'Settled before the case closed.' \
+                     WHERE client_id = ?1 AND closed_on IS NULL AND deadline < ?2",
+                    params![case.client_id, format_date(back)],
+                )?;
+                // and its follow-ups of a transition were made
+                tx.execute(
+                    "UPDATE transitions SET follow_up_done = follow_up_on WHERE client_id = ?1 \
+                     AND follow_up_done IS NULL AND follow_up_on < ?2",
+                    params![case.client_id, format_date(back)],
+                )?;
+                // the first episode's expired consents were let lapse when the case came back
+                tx.execute(
+                    "UPDATE consents SET lapsed_on = ?2 WHERE client_id = ?1 AND expires_on < ?2 \
+                     AND revoked_on IS NULL AND lapsed_on IS NULL",
+                    params![case.client_id, format_date(back)],
+                )?;
                 out.reopened += 1;
             }
         }
         Ok(())
     })?;
     // files that came from a colleague: an open client's file, exported and taken in again
-    // under another synthetic name
-    let open: Vec<i64> = store.client_ids(false, Default::default())?;
+    // under another synthetic name, the first copy then removed, so that no one is in the
+    // caseload twice under two names
+    let mut open: Vec<i64> = store.client_ids(false, Default::default())?;
     for _ in 0..transfers {
-        if open.is_empty() {
+        if open.len() < 2 {
             break;
         }
         let source = *pick(rng, &open);
+        open.retain(|id| *id != source);
         let mut doc = store.client_file(
             source,
             &ExportOptions { include_errors: true, ..Default::default() },
             BY,
             now,
         )?;
-        let notes = doc.rows("notes").len();
         if let Some(row) = doc.tables.get_mut("clients").and_then(|r| r.first_mut()) {
             row.insert("given_name".into(), FirstName(EN).fake_with_rng::<String, _>(rng).into());
             row.insert("family_name".into(), LastName(EN).fake_with_rng::<String, _>(rng).into());
@@ -219,9 +260,14 @@ pub fn finish(
         }
         doc.head.exported_by = "A colleague at Northside Support".into();
         crate::import::client_file::import(store, &doc, true, now)?;
+        store.write(|tx| {
+            tx.execute("INSERT INTO destroying (client_id) VALUES (?1)", [source])?;
+            crate::store::sections::delete_all(tx, source)?;
+            tx.execute("DELETE FROM destroying WHERE client_id = ?1", [source])?;
+            Ok(())
+        })?;
+        // the file came in and its first copy went: as many clients and notes as before
         out.transferred += 1;
-        out.clients_added += 1;
-        out.notes_added += notes;
     }
     Ok(out)
 }

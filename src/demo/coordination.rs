@@ -118,9 +118,9 @@ pub fn coordination_phase(
         if rng.random_bool(0.8) {
             let signed = add_days(until, -rng.random_range(30..400)).max(from);
             let expires = match rng.random_range(0..10) {
-                0 | 1 => add_days(until, rng.random_range(1..25)), // expiring soon
-                2 => add_days(until, -rng.random_range(1..40)),    // expired
-                _ => add_days(until, rng.random_range(60..300)),   // valid
+                0 if rng.random_bool(0.25) => add_days(until, rng.random_range(1..25)), // expiring soon
+                1 if rng.random_bool(0.2) => add_days(until, -rng.random_range(1..20)), // expired lately
+                _ => add_days(until, rng.random_range(60..300)),                        // valid
             }
             .max(signed);
             let covers = pick(rng, &w.covers).to_string();
@@ -167,7 +167,7 @@ pub fn coordination_phase(
         // older action items were done at the time
         tx.execute(
             "UPDATE action_items SET done_on = due_on WHERE conference_id = ?1 AND due_on < ?2",
-            rusqlite::params![id, format_date(add_days(until, -10))],
+            rusqlite::params![id, format_date(until)],
         )?;
         n += 1;
     }

@@ -1,5 +1,10 @@
 //! `caseload demo`: a realistic synthetic caseload to look at and to benchmark. Every person
 //! is made up (the `fake` crate); demo data never mixes with real records.
+//!
+//! It is the caseload a practitioner has today: older cases mostly closed, open ones in touch
+//! lately with their activity in recent months, two or three live safety items, referrals to
+//! services that answer the need, nothing dated after the moment it runs, and files
+//! transferred in moved rather than copied (tests/it/demo_today.rs checks these on a seed).
 
 pub mod assessment;
 pub mod clients;
@@ -153,14 +158,15 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     let mut plans = plan::PlanDemo::default();
     let mut made_clients: Vec<DemoClient> = Vec::new();
     let mut to_close = Vec::new();
-    // a few of the clients asked for come as files transferred from another caseload
+    // a few of the clients asked for come as files transferred from another caseload (made
+    // here, then moved: exported, imported under another name, the first copy removed)
     let transfers = closure::transfers_for(opts.clients);
     store.write(|tx| {
         tx.execute(
             "INSERT INTO meta (key, value) VALUES (?1, 'true') ON CONFLICT(key) DO UPDATE SET value = 'true'",
             [DEMO_MARKER],
         )?;
-        for _ in 0..opts.clients - transfers {
+        for _ in 0..opts.clients {
             let c = clients::synthetic_client(&mut rng, today)?;
             let id = insert_client_row(tx, &c, &now_s)?;
             tx.execute(
@@ -173,7 +179,7 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             let age_days = (today - c.intake_date).num_days();
             let mut until = today;
             let mut is_closed = false;
-            if age_days > 365 && rng.random_bool(0.35) {
+            if age_days > 180 && rng.random_bool(0.5) {
                 let closed =
                     c.intake_date.checked_add_days(Days::new(rng.random_range(60..365))).unwrap_or(today);
                 let closed = closed.min(today);
@@ -198,6 +204,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
             made_clients.push(client);
             report.clients += 1;
         }
+        // two or three live safety items on open cases (their own draws: the rest stays alike)
+        let mut safety_rng = StdRng::seed_from_u64(opts.seed.wrapping_add(0x5AFE));
+        assessment::live_safety(tx, &mut safety_rng, &made_clients, now, &instruments)?;
         // what demo made, so that anything added by hand later is told apart
         for (key, added) in [(DEMO_CLIENTS, report.clients), (DEMO_NOTES, report.notes)] {
             tx.execute(

@@ -66,19 +66,51 @@ pub fn demo_notes(
          VALUES (?1, (SELECT id FROM episodes WHERE client_id = ?1 ORDER BY number DESC LIMIT 1), ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     // most open cases were in touch recently, as in a real caseload
-    let recent_first = open && rng.random_bool(0.75);
+    // (every open case was, in the last fortnight: a draw kept so the other phases stay alike)
+    let _ = rng.random_bool(0.75);
+    let recent_first = open;
     for i in 0..count {
         let day = if i == 0 && recent_first {
-            today.checked_sub_days(Days::new(rng.random_range(0..25))).unwrap_or(today).max(c.intake_date)
+            today.checked_sub_days(Days::new(rng.random_range(0..12))).unwrap_or(today).max(c.intake_date)
         } else {
-            c.intake_date.checked_add_days(Days::new(rng.random_range(0..span) as u64)).unwrap_or(today)
+            let u = rng.random_range(0..span);
+            if open {
+                // an open case's activity is concentrated in its recent months
+                let x = (span - u) as f64 / span as f64;
+                let back = (span as f64 * x * x) as u64;
+                today.checked_sub_days(Days::new(back)).unwrap_or(today).max(c.intake_date)
+            } else {
+                c.intake_date.checked_add_days(Days::new(u as u64)).unwrap_or(today)
+            }
         };
         let minute = rng.random_range(8 * 60..18 * 60);
-        let contact_at = format!("{}T{:02}:{:02}:00Z", format_date(day), minute / 60, minute % 60);
+        // never later than the moment the demo runs
+        let at = day
+            .and_hms_opt(minute / 60, minute % 60, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(now)
+            .min(now - chrono::Duration::minutes(30));
+        let contact_at = at.format("%Y-%m-%dT%H:%M:00Z").to_string();
         let written =
             if rng.random_bool(0.8) { day } else { day.checked_add_days(Days::new(1)).unwrap_or(day) };
-        let written_at = format!("{}T19:00:00Z", format_date(written.min(today)));
-        let kind = *pick(rng, ContactType::ALL);
+        let written_at = written
+            .min(today)
+            .and_hms_opt(19, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(now)
+            .max(at)
+            .min(now)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        // the latest contact of an open case reached the client
+        let kind = if i == 0 && recent_first {
+            *pick(
+                rng,
+                &ContactType::ALL.iter().copied().filter(|t| t.is_client_contact()).collect::<Vec<_>>(),
+            )
+        } else {
+            *pick(rng, ContactType::ALL)
+        };
         let minutes: Option<u32> = match kind {
             ContactType::Attempted => Some(5),
             ContactType::HomeVisit => Some(rng.random_range(30..120)),
@@ -116,12 +148,13 @@ pub fn demo_notes(
             ),
         };
         let recent = open && (today - day).num_days() < 5;
-        let follow_up = if recent && rng.random_bool(0.5) {
+        let follow_up = if recent && i == 0 && rng.random_bool(0.4) {
             day.checked_add_days(Days::new(rng.random_range(3..14))).map(format_date)
         } else {
             None
         };
-        let signed = !recent || rng.random_bool(0.5);
+        // only the latest contact may still wait for its signature
+        let signed = !recent || rng.random_bool(0.9) || i > 0;
         stmt.execute(params![
             client_id,
             contact_at,

@@ -86,7 +86,7 @@ pub fn plan_for_client(
             if c.closed { c.intake } else { add_days(c.until, -rng.random_range(20..200)).max(c.intake) };
         let span = (c.until - from).num_days().max(1);
         let start = add_days(from, rng.random_range(0..span.min(30)));
-        let target_date = add_days(start, rng.random_range(45..240));
+        let target_date = add_days(start, rng.random_range(if c.closed { 45..240 } else { 120..400 }));
         let milestone = t.what.is_empty();
         let baseline = if t.phq9 { f64::from(rng.random_range(15..=20)) } else { t.baseline };
         let goal = NewGoal {
@@ -125,8 +125,8 @@ pub fn plan_for_client(
             .steps
             .iter()
             .map(|text| {
-                let due = add_days(c.until, rng.random_range(-20..45));
-                let done = (due < c.until && rng.random_bool(0.75)).then(|| due.min(today));
+                let due = add_days(c.until, rng.random_range(-20..120));
+                let done = (due < c.until && rng.random_bool(0.95)).then(|| due.min(today));
                 NewStep {
                     text: text.to_string(),
                     owner: Some(*pick(rng, crate::domain::goal::StepOwner::ALL)),

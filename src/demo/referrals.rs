@@ -61,11 +61,16 @@ pub fn referrals(
     clients: &[DemoClient],
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let services: Vec<(i64, String)> = {
+    // each service with the need categories it answers, so a referral goes where its need is met
+    let services: Vec<(i64, String, String)> = {
         let mut stmt = tx.prepare(
-            "SELECT s.id, o.name FROM services s JOIN organisations o ON o.id = s.organisation_id ORDER BY s.id",
+            "SELECT s.id, o.name, (SELECT group_concat(n.name, '|') FROM service_categories sc \
+             JOIN need_categories n ON n.id = sc.category_id WHERE sc.service_id = s.id) \
+             FROM services s JOIN organisations o ON o.id = s.organisation_id ORDER BY s.id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, Option<String>>(2)?.unwrap_or_default()))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let w = words()?;
@@ -98,8 +103,11 @@ pub fn referrals(
             };
             let steps = path(last, rng);
             let need = pick(rng, &w.needs);
-            let (service_id, org) = if !services.is_empty() && rng.random_bool(0.85) {
-                let (id, org) = &services[rng.random_range(0..services.len())];
+            let category = category_for(&need.domain);
+            let matching: Vec<&(i64, String, String)> =
+                services.iter().filter(|(_, _, cats)| cats.split('|').any(|c| c == category)).collect();
+            let (service_id, org) = if !matching.is_empty() && rng.random_bool(0.85) {
+                let (id, org, _) = matching[rng.random_range(0..matching.len())];
                 (Some(*id), org.clone())
             } else {
                 (None, "Westside Advice Centre".to_string())
@@ -195,4 +203,18 @@ pub fn referrals(
         [format_date(now.date_naive())],
     )?;
     Ok(made)
+}
+
+/// The directory's need category that answers a referral's life domain (the demo's words).
+pub fn category_for(domain: &str) -> &'static str {
+    match domain {
+        "food" => "Food",
+        "housing" => "Housing",
+        "income" => "Money and debt",
+        "legal" => "Legal",
+        "mental health" => "Mental health",
+        "education" => "Language and migration",
+        "relationships" => "Older people",
+        _ => "Health",
+    }
 }

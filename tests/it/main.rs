@@ -21,6 +21,7 @@ mod close_screens;
 mod closure;
 mod contracts;
 mod coordination;
+mod demo_today;
 mod directory;
 mod forms;
 mod graphs;
