@@ -35,6 +35,8 @@ pub enum Action {
     MoveNote,
     MarkError,
     FollowUpDone,
+    /// Snooze a Today item to a day, with a reason.
+    Snooze,
     CycleFilter,
     PrevPeriod,
     NextPeriod,
@@ -311,6 +313,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::Back, C::List, &[code(KeyCode::Esc)], "Esc", "clear filter"),
     b(A::Open, C::Today, &[code(KeyCode::Enter)], "Enter", "open (an item; a backlog group opens in place)"),
     b(A::FollowUpDone, C::Today, &[k('x')], "x", "done (a follow-up or an action item)"),
+    b(A::Snooze, C::Today, &[k('z')], "z", "snooze (until a day, with a reason)"),
     b(A::SetName, C::Today, &[k('N')], "N", "your name (the name signatures carry)"),
     b(A::WriteNote, C::Notes, &[k('w')], "w", "write (a new note)"),
     b(A::Filter, C::Notes, &[k('/')], "/", "search (this client's notes)"),

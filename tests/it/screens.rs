@@ -361,7 +361,40 @@ fn today_shows_what_needs_doing_most_urgent_first() {
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('x'));
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("marked done") && !s.contains("6 days overdue"), "{s}");
+    assert!(s.contains("marked done") && !s.contains("note N-1 6 days"), "{s}");
+}
+
+/// Issue 19 point 7: `z` snoozes the item under the cursor to a day with a reason (both
+/// asked); it leaves Today, the header's count with it, and the snooze is on the history.
+#[test]
+fn z_snoozes_a_today_item_until_a_day_with_a_reason() {
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    let before = screen(&mut app, 80, 24);
+    assert!(before.contains("note N-1 6 days"), "{before}");
+    keys(&mut app, "z");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_snooze_form", s);
+    assert!(s.contains("Until") && s.contains("Reason"), "{s}");
+    // both are needed: with no reason nothing is written
+    keys(&mut app, "2026-12-01<c-s>");
+    assert!(screen(&mut app, 80, 24).contains("Snooze"), "the form stays without a reason");
+    assert!(open(&path).snoozed(today()).unwrap().is_empty());
+    // the refusal puts the cursor on the field to fix
+    keys(&mut app, "Waiting for the landlord's letter<c-s>");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_after_snooze", s);
+    assert!(s.contains("Snoozed until 2026-12-01") && !s.contains("note N-1 6 days"), "{s}");
+    assert!(
+        before.contains("8 items, 4 overdue") && s.contains("7 items, 3 overdue"),
+        "the count drops: {s}"
+    );
+    let store = open(&path);
+    assert_eq!(store.snoozed(today()).unwrap().len(), 1);
+    let history =
+        format!("{:?}", store.timeline(1, caseload::store::search::TimelineFilter::All, 40, None).unwrap());
+    assert!(history.contains("Waiting for the landlord") && history.contains("2026-12-01"), "{history}");
 }
 
 #[test]

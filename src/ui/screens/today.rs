@@ -168,9 +168,10 @@ impl View for TodayScreen {
         &[
             Action::Open,
             Action::FollowUpDone,
+            Action::Snooze,
             Action::GoClients,
             Action::QuickNote,
-            Action::Find,
+            // search (f) is in help: the footer keeps help and quit in view at 80 columns
             Action::Help,
             Action::Quit,
         ]
@@ -236,6 +237,17 @@ impl View for TodayScreen {
         let item = self.selected_item();
         match action {
             Action::SetName => Handled::Yes(vec![Message::AskName]),
+            Action::Snooze => match item {
+                Some(i) if crate::domain::due::snooze_key(i).is_some() => {
+                    Handled::Yes(vec![Message::Snooze(Box::new(i.clone()))])
+                }
+                Some(_) => Handled::Yes(vec![Message::Status("This line cannot be snoozed.".into())]),
+                None => Handled::Yes(vec![Message::Status(format!(
+                    "{} snoozes an item: choose one (a backlog group opens with {}).",
+                    key_label(Context::Today, Action::Snooze),
+                    key_label(Context::Nav, Action::Open)
+                ))]),
+            },
             Action::Open => {
                 Handled::Yes(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect())
             }
