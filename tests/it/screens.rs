@@ -397,6 +397,39 @@ fn z_snoozes_a_today_item_until_a_day_with_a_reason() {
     assert!(history.contains("Waiting for the landlord") && history.contains("2026-12-01"), "{history}");
 }
 
+/// Issue 19 point 7: `/` filters Today by client or words as you type, `v` shows one rule's
+/// items at a time and then all, Esc clears both.
+#[test]
+fn slash_filters_today_and_v_shows_one_kind_of_item() {
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    keys(&mut app, "/zoë");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_filtered_zoe", s);
+    assert!(s.contains("2 shown") && s.contains("Zoë Bélanger") && !s.contains("María José"), "{s}");
+    // words in the item, by reference too; Enter keeps the filter and moves on the list again
+    keys(&mut app, "<esc>/c-0004 unsigned<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("1 shown") && s.contains("Ana Nuñez") && !s.contains("No contact for"), "{s}");
+    keys(&mut app, "<esc>");
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("shown") && s.contains("María José"), "Esc clears the filter: {s}");
+    // v: the first kind only, the next, and back to all once every kind was shown
+    keys(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_one_kind", s);
+    assert!(s.contains("only follow-up") && !s.contains("unsigned note"), "{s}");
+    keys(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("only ") && !s.contains("only follow-up"), "{s}");
+    keys(&mut app, "vv"); // the third kind (no-contact), then all again
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("only ") && s.contains("8 items"), "back to all: {s}");
+    keys(&mut app, "/nothing like this");
+    assert!(screen(&mut app, 80, 24).contains("No item matches."));
+}
+
 #[test]
 fn writing_a_templated_note_signing_it_and_adding_an_addendum() {
     let (_d, path) = temp_db();
