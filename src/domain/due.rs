@@ -207,6 +207,13 @@ impl DueCount {
     }
 }
 
+/// The first words of a text on one line (whitespace collapsed), at most `max` columns: what a
+/// note's follow-up line says it is for.
+pub fn first_words(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    super::text::fit(&one_line, max)
+}
+
 /// What a Today item is snoozed by: the record it is about (or its client's, for a line about
 /// a client), with its rule. None: the line cannot be snoozed.
 pub fn snooze_key(item: &DueItem) -> Option<i64> {

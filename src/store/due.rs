@@ -294,7 +294,7 @@ fn name(given: String, family: String) -> String {
 
 /// Open follow-ups (`?1` the horizon, `?2` the page).
 const FOLLOW_UPS_SQL: &str =
-    "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
+    "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name, substr(n.body, 1, 200) FROM notes n \
      INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
      WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
      AND n.follow_up_on <= ?1 AND c.status = 'open' \
@@ -308,11 +308,21 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     // so no per-note lookup is needed.
     let mut stmt = store.conn.prepare_cached(&bounded_dated(FOLLOW_UPS_SQL, "n.follow_up_on", ctx))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, client_id, due, given, family) = row?;
+        let (id, client_id, due, given, family, body): (i64, i64, String, String, String, String) = row?;
+        // what the follow-up is for, in the practitioner's words: the note's first words
+        let words = crate::domain::due::first_words(&body, 50);
+        let words = if words.is_empty() { String::new() } else { format!(": {words}") };
         out.extend(dated_item(
             ctx,
             "follow-up",
@@ -320,7 +330,7 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
             &due,
             Some(id),
             Target::Note(note_ref(id)),
-            |due| format!("Follow-up from note {} {}", note_ref(id), due_phrase(due, ctx.today)),
+            |due| format!("Follow-up from note {} {}{words}", note_ref(id), due_phrase(due, ctx.today)),
         ));
     }
     Ok(out)

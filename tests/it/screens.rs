@@ -355,6 +355,8 @@ fn today_shows_what_needs_doing_most_urgent_first() {
     insta::assert_snapshot!("today_80x24", screen(&mut app, 80, 24));
     let first_item = s.lines().find(|l| l.contains("OVERDUE")).unwrap_or_default().to_string();
     assert!(first_item.contains("Follow-up"), "{s}");
+    // the follow-up says what it is for in the note's first words (issue 19 point 7)
+    assert!(first_item.contains("overdue: Eviction notic"), "{first_item}");
     // Enter opens the note the follow-up is on; x marks it done
     key(&mut app, KeyCode::Enter);
     assert!(screen(&mut app, 80, 24).contains("Note N-1"));
