@@ -27,6 +27,8 @@ pub enum Message {
     KeepDraft,
     /// Ask for the name signatures carry (a small form that writes Settings).
     AskName,
+    /// Snooze a Today item: the form asking until when and why.
+    Snooze(Box<crate::domain::due::DueItem>),
     /// Save although the form warned (a likely duplicate, a goal that is not yet SMART).
     SaveAnyway,
     /// Offer the existing files a new client may be (from the intake).

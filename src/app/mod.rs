@@ -310,6 +310,11 @@ impl App {
                 }
             }
             Message::AskName => self.ask_name(),
+            Message::Snooze(item) => {
+                self.save_draft_now();
+                self.drafts.reset();
+                self.stack.push(Box::new(crate::ui::screens::snooze::snooze_form(*item, self.today)));
+            }
             Message::ShowDrafts => {
                 let list = self.store.drafts()?;
                 if list.is_empty() {

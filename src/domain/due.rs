@@ -207,6 +207,40 @@ impl DueCount {
     }
 }
 
+/// The first words of a text on one line (whitespace collapsed), at most `max` columns: what a
+/// note's follow-up line says it is for.
+pub fn first_words(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    super::text::fit(&one_line, max)
+}
+
+/// What a Today item is snoozed by: the record it is about (or its client's, for a line about
+/// a client), with its rule. None: the line cannot be snoozed.
+pub fn snooze_key(item: &DueItem) -> Option<i64> {
+    item.record_id.or(item.client_id)
+}
+
+/// A snooze as asked for: the day the item comes back, and why (issue 19 point 7).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snooze {
+    pub until: NaiveDate,
+    pub reason: String,
+}
+
+impl Snooze {
+    /// Checks a snooze: a day after today, and a reason.
+    pub fn new(until: NaiveDate, reason: &str, today: NaiveDate) -> Result<Snooze, String> {
+        if until <= today {
+            return Err("Snooze to a day after today: the item comes back on that day.".into());
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err("Say why: the reason is kept on the client's history.".into());
+        }
+        Ok(Snooze { until, reason: reason.to_string() })
+    }
+}
+
 /// Urgency of something due on `due`; None when it is further away than `soon_days`.
 pub fn urgency_for(due: NaiveDate, today: NaiveDate, soon_days: u32) -> Option<Urgency> {
     let days = (due - today).num_days();

@@ -1,7 +1,9 @@
 //! The queries behind Today. Each rule reads what is recorded (through indexes) and returns
 //! items built by `domain::due`; a later phase adds its rule to `RULES`, not a screen.
 
-use chrono::{Days, NaiveDate};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::params;
 
 use super::{Result, Store};
@@ -11,7 +13,9 @@ use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd,
 // Callers outside store name the context through here as well.
 pub use crate::domain::due::DueContext;
 pub use crate::domain::due::DueCount;
-use crate::domain::due::{dated_item, due_phrase, sort_items, urgency_for, DueItem, Target, Urgency};
+use crate::domain::due::{
+    dated_item, due_phrase, snooze_key, sort_items, urgency_for, DueItem, Snooze, Target, Urgency,
+};
 use crate::domain::instruments::{regiven, short_name_of};
 use crate::domain::note::note_ref;
 
@@ -173,9 +177,19 @@ impl Store {
     /// How many items Today has in all, and how many are overdue or safety items: each rule's
     /// count (`COUNTS`), never loading the items.
     pub fn due_count(&self, ctx: &DueContext<'_>) -> Result<DueCount> {
+        let snoozed = self.snoozed(ctx.today)?;
         let mut total = DueCount::default();
-        for (_, count) in COUNTS {
+        for ((name, count), (_, rule)) in COUNTS.iter().zip(RULES) {
             total = total + count(self, ctx)?;
+            // a rule with items snoozed: those still in its list are not counted (the few
+            // snoozes in force are read through their index; only such a rule is listed)
+            if snoozed.iter().any(|(r, _)| r == name) {
+                let hidden: Vec<DueItem> =
+                    rule(self, ctx, -1)?.into_iter().filter(|i| is_snoozed(&snoozed, i)).collect();
+                let h = DueCount::of(&hidden);
+                total.items -= h.items.min(total.items);
+                total.urgent -= h.urgent.min(total.urgent);
+            }
         }
         Ok(total)
     }
@@ -189,19 +203,67 @@ impl Store {
         ctx: &DueContext<'_>,
         limit: Option<usize>,
     ) -> Result<(Vec<DueItem>, bool)> {
-        let n = limit.map(|l| l as i64).unwrap_or(-1);
+        let snoozed = self.snoozed(ctx.today)?;
         let mut items = Vec::new();
         let mut more = false;
-        for (_, rule) in RULES {
+        for (name, rule) in RULES {
+            // as many more as this rule has items snoozed, so the page is whole without them
+            let extra = snoozed.iter().filter(|(r, _)| r == name).count();
+            let n = limit.map(|l| (l + extra) as i64).unwrap_or(-1);
             let got = rule(self, ctx, n)?;
-            more |= limit.is_some_and(|l| got.len() >= l);
-            items.extend(got);
+            more |= limit.is_some_and(|l| got.len() >= l + extra);
+            items.extend(got.into_iter().filter(|i| !is_snoozed(&snoozed, i)));
         }
         sort_items(&mut items);
         if let Some(l) = limit {
             items.truncate(l);
         }
         Ok((items, more))
+    }
+}
+
+/// The snoozes in force on a day, by rule and record (`domain::due::snooze_key`).
+pub type Snoozed = HashSet<(String, i64)>;
+
+fn is_snoozed(snoozed: &Snoozed, item: &DueItem) -> bool {
+    !snoozed.is_empty() && snooze_key(item).is_some_and(|k| snoozed.contains(&(item.rule.to_string(), k)))
+}
+
+impl Store {
+    /// The Today items snoozed to a day after `today`, read through the index on that day.
+    pub fn snoozed(&self, today: NaiveDate) -> Result<Snoozed> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rule, record_id FROM snoozes INDEXED BY snoozes_until WHERE until_on > ?1",
+        )?;
+        let rows = stmt.query_map([format_date(today)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Snoozes a Today item to a day with a reason: it leaves Today until that day and comes
+    /// back on it. The snooze is a line on the client's timeline. One transaction.
+    pub fn snooze(&mut self, item: &DueItem, snooze: &Snooze, by: &str, now: DateTime<Utc>) -> Result<i64> {
+        let Some(key) = snooze_key(item) else {
+            return Err(super::StoreError::Refused("This line cannot be snoozed.".into()));
+        };
+        let at = to_db(now);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO snoozes (client_id, rule, record_id, until_on, reason, by_name, created_at) \
+                 VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                params![item.client_id, item.rule, key, format_date(snooze.until), snooze.reason, by, at],
+            )?;
+            let id = tx.last_insert_rowid();
+            if let Some(client) = item.client_id {
+                let summary = format!(
+                    "Snoozed on Today until {}: {} — {}",
+                    format_date(snooze.until),
+                    crate::domain::text::fit(&item.title, 60),
+                    snooze.reason
+                );
+                super::clients::log_event(tx, client, &at, &at, "snooze", &summary)?;
+            }
+            Ok(id)
+        })
     }
 }
 
@@ -232,7 +294,7 @@ fn name(given: String, family: String) -> String {
 
 /// Open follow-ups (`?1` the horizon, `?2` the page).
 const FOLLOW_UPS_SQL: &str =
-    "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name FROM notes n \
+    "SELECT n.id, n.client_id, n.follow_up_on, c.given_name, c.family_name, substr(n.body, 1, 200) FROM notes n \
      INDEXED BY notes_follow_up CROSS JOIN clients c ON c.id = n.client_id \
      WHERE n.follow_up_on IS NOT NULL AND n.follow_up_done_at IS NULL AND n.error_at IS NULL \
      AND n.follow_up_on <= ?1 AND c.status = 'open' \
@@ -246,11 +308,21 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
     // so no per-note lookup is needed.
     let mut stmt = store.conn.prepare_cached(&bounded_dated(FOLLOW_UPS_SQL, "n.follow_up_on", ctx))?;
     let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, client_id, due, given, family) = row?;
+        let (id, client_id, due, given, family, body): (i64, i64, String, String, String, String) = row?;
+        // what the follow-up is for, in the practitioner's words: the note's first words
+        let words = crate::domain::due::first_words(&body, 50);
+        let words = if words.is_empty() { String::new() } else { format!(": {words}") };
         out.extend(dated_item(
             ctx,
             "follow-up",
@@ -258,7 +330,7 @@ fn follow_ups(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<Due
             &due,
             Some(id),
             Target::Note(note_ref(id)),
-            |due| format!("Follow-up from note {} {}", note_ref(id), due_phrase(due, ctx.today)),
+            |due| format!("Follow-up from note {} {}{words}", note_ref(id), due_phrase(due, ctx.today)),
         ));
     }
     Ok(out)

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (18, include_str!("migrations/0018_service_aliases.sql")),
     (19, include_str!("migrations/0019_appointments_by_day.sql")),
     (20, include_str!("migrations/0020_directory_phones_by_hand.sql")),
+    (21, include_str!("migrations/0021_today_snoozes.sql")),
 ];
 
 pub fn latest_version() -> u32 {

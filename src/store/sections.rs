@@ -170,6 +170,9 @@ pub const NOT_IN_THE_FILE: &[&str] = &[
     // kept by triggers from the screenings (rebuilt as they are imported; deleted with the file)
     "screening_latest",
     "destroying",
+    // Today's snoozes: a working state of the list, not a record (each is a line on the
+    // timeline, `events`, which is in the file); deleted with the file
+    "snoozes",
     // the resource directory is not client data
     "organisations",
     "services",
@@ -683,6 +686,7 @@ pub fn delete_all(tx: &Transaction<'_>, client_id: i64) -> Result<()> {
         [client_id],
     )?;
     tx.execute("DELETE FROM screening_latest WHERE client_id = ?1", [client_id])?;
+    tx.execute("DELETE FROM snoozes WHERE client_id = ?1", [client_id])?;
     for s in TABLES.iter().rev() {
         let rows = match s.owner {
             Itself => "id = ?1".to_string(),

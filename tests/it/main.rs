@@ -37,4 +37,5 @@ mod referrals;
 mod safety;
 mod screens;
 mod screens_directory;
+mod snooze;
 mod store;

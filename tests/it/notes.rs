@@ -212,7 +212,7 @@ fn today_lists_follow_ups_until_done_or_a_later_contact() {
     assert_eq!(fu.len(), 2, "{items:#?}");
     assert_eq!(fu[0].urgency, Urgency::Overdue);
     assert_eq!(fu[0].target, Target::Note(format!("N-{n1}")));
-    assert!(fu[0].title.contains("3 days overdue"));
+    assert!(fu[0].title.contains("3 days overdue: Call back."), "{}", fu[0].title);
     assert_eq!(fu[1].urgency, Urgency::DueSoon);
     // a later contact with the client clears a follow-up
     note(&mut store, a, "2026-11-21 10:00", "home visit", "Went round.", "");

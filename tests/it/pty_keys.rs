@@ -204,3 +204,34 @@ fn enter_opens_a_backlog_group_in_place_and_closes_it() {
     press(&mut t, ENTER, "▸ 2 consents to renew");
     assert!(!t.screen().contains("Dr Anika Rao"), "closed again:\n{}", t.screen());
 }
+
+/// Issue 19 point 7, in the real binary: `z` on a Today item opens the snooze form, typed by
+/// the bytes a terminal sends; Ctrl-S without a reason is refused, with one the item leaves Today.
+#[test]
+fn z_snoozes_a_today_item_from_the_bytes_a_terminal_sends() {
+    use caseload::domain::coordination::{validate_consent, ConsentInput};
+    let (_d, path) = seeded_db();
+    let mut store = common::open(&path);
+    let today = chrono::Local::now().date_naive();
+    let input = ConsentInput {
+        to_name: "Northside Housing".into(),
+        covers: "housing".into(),
+        signed_on: "2024-06-01".into(),
+        expires_on: "2025-01-01".into(),
+        ..Default::default()
+    };
+    let c = validate_consent(&input, today).unwrap();
+    store.add_consent(1, &c, None, chrono::Utc::now()).unwrap();
+    drop(store);
+    let mut t = Term::start(&path, 100, 30);
+    t.wait_for("Northside Housin");
+    press(&mut t, b"z", "Reason*");
+    t.send(b"+1w");
+    press(&mut t, b"\x13", "Reason is required");
+    t.send(b"Renewal posted, waiting for the signature");
+    press(&mut t, b"\x13", "Snoozed until");
+    assert!(!t.screen().contains("Consent expired"), "{}", t.screen());
+    let until = today + chrono::Duration::weeks(1);
+    assert!(t.screen().contains(&until.format("%Y-%m-%d").to_string()), "{}", t.screen());
+    assert_eq!(common::open(&path).snoozed(today).unwrap().len(), 1);
+}

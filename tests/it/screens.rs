@@ -355,13 +355,81 @@ fn today_shows_what_needs_doing_most_urgent_first() {
     insta::assert_snapshot!("today_80x24", screen(&mut app, 80, 24));
     let first_item = s.lines().find(|l| l.contains("OVERDUE")).unwrap_or_default().to_string();
     assert!(first_item.contains("Follow-up"), "{s}");
+    // the follow-up says what it is for in the note's first words (issue 19 point 7)
+    assert!(first_item.contains("overdue: Eviction notic"), "{first_item}");
     // Enter opens the note the follow-up is on; x marks it done
     key(&mut app, KeyCode::Enter);
     assert!(screen(&mut app, 80, 24).contains("Note N-1"));
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Char('x'));
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("marked done") && !s.contains("6 days overdue"), "{s}");
+    assert!(s.contains("marked done") && !s.contains("note N-1 6 days"), "{s}");
+}
+
+/// Issue 19 point 7: `z` snoozes the item under the cursor to a day with a reason (both
+/// asked); it leaves Today, the header's count with it, and the snooze is on the history.
+#[test]
+fn z_snoozes_a_today_item_until_a_day_with_a_reason() {
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    let before = screen(&mut app, 80, 24);
+    assert!(before.contains("note N-1 6 days"), "{before}");
+    keys(&mut app, "z");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_snooze_form", s);
+    assert!(s.contains("Until") && s.contains("Reason"), "{s}");
+    // both are needed: with no reason nothing is written
+    keys(&mut app, "2026-12-01<c-s>");
+    assert!(screen(&mut app, 80, 24).contains("Snooze"), "the form stays without a reason");
+    assert!(open(&path).snoozed(today()).unwrap().is_empty());
+    // the refusal puts the cursor on the field to fix
+    keys(&mut app, "Waiting for the landlord's letter<c-s>");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_after_snooze", s);
+    assert!(s.contains("Snoozed until 2026-12-01") && !s.contains("note N-1 6 days"), "{s}");
+    assert!(
+        before.contains("8 items, 4 overdue") && s.contains("7 items, 3 overdue"),
+        "the count drops: {s}"
+    );
+    let store = open(&path);
+    assert_eq!(store.snoozed(today()).unwrap().len(), 1);
+    let history =
+        format!("{:?}", store.timeline(1, caseload::store::search::TimelineFilter::All, 40, None).unwrap());
+    assert!(history.contains("Waiting for the landlord") && history.contains("2026-12-01"), "{history}");
+}
+
+/// Issue 19 point 7: `/` filters Today by client or words as you type, `v` shows one rule's
+/// items at a time and then all, Esc clears both.
+#[test]
+fn slash_filters_today_and_v_shows_one_kind_of_item() {
+    let (_d, path) = temp_db();
+    note_store(&path);
+    let mut app = app(&path);
+    keys(&mut app, "/zoë");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_filtered_zoe", s);
+    assert!(s.contains("2 shown") && s.contains("Zoë Bélanger") && !s.contains("María José"), "{s}");
+    // words in the item, by reference too; Enter keeps the filter and moves on the list again
+    keys(&mut app, "<esc>/c-0004 unsigned<enter>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("1 shown") && s.contains("Ana Nuñez") && !s.contains("No contact for"), "{s}");
+    keys(&mut app, "<esc>");
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("shown") && s.contains("María José"), "Esc clears the filter: {s}");
+    // v: the first kind only, the next, and back to all once every kind was shown
+    keys(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("today_one_kind", s);
+    assert!(s.contains("only follow-up") && !s.contains("unsigned note"), "{s}");
+    keys(&mut app, "v");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("only ") && !s.contains("only follow-up"), "{s}");
+    keys(&mut app, "vv"); // the third kind (no-contact), then all again
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("only ") && s.contains("8 items"), "back to all: {s}");
+    keys(&mut app, "/nothing like this");
+    assert!(screen(&mut app, 80, 24).contains("No item matches."));
 }
 
 #[test]

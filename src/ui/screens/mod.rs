@@ -10,4 +10,5 @@ pub mod notes;
 pub mod plan;
 pub mod referrals;
 pub mod settings;
+pub mod snooze;
 pub mod today;

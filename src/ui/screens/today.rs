@@ -2,7 +2,7 @@
 //! backlog collapsed by client and kind). The screen caseload opens on.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -47,6 +47,11 @@ pub struct TodayScreen {
     stale: bool,
     /// Settings has no name to sign with yet: a line at the foot of the list offers to add one.
     needs_name: bool,
+    /// Words a line must hold (client name or reference, or the item's words), typed after `/`.
+    filter: String,
+    filtering: bool,
+    /// One rule's items only (`v` cycles through the rules that have items).
+    kind: Option<&'static str>,
 }
 
 /// Items loaded at first: a screenful many times over, cheap at any caseload size.
@@ -64,6 +69,9 @@ impl TodayScreen {
             count: DueCount::default(),
             stale: true,
             needs_name: false,
+            filter: String::new(),
+            filtering: false,
+            kind: None,
         }
     }
 }
@@ -84,18 +92,47 @@ impl TodayScreen {
         self.items.get(items.start).map(|(_, i)| (i.client_id, i.rule))
     }
 
+    /// Whether an item passes the filter (`/`) and the kind (`v`).
+    fn shown(&self, item: &DueItem) -> bool {
+        if self.kind.is_some_and(|k| k != item.rule) {
+            return false;
+        }
+        if self.filter.trim().is_empty() {
+            return true;
+        }
+        let hay = format!("{} {} {}", item.client_name, item.client_ref.as_deref().unwrap_or(""), item.title)
+            .to_lowercase();
+        self.filter.to_lowercase().split_whitespace().all(|w| hay.contains(w))
+    }
+
+    fn narrowed(&self) -> bool {
+        self.kind.is_some() || !self.filter.trim().is_empty()
+    }
+
+    /// The rules that have items, in the order they first appear.
+    fn kinds(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (_, i) in &self.items {
+            if !out.contains(&i.rule) {
+                out.push(i.rule);
+            }
+        }
+        out
+    }
+
     /// The lines from the arranged items: each non-empty section under its heading, the backlog's
-    /// groups collapsed unless opened.
+    /// groups collapsed unless opened. Narrowed by a filter or a kind, every item shown is a line.
     fn build_rows(&mut self) {
         let groups = backlog_groups(&self.items);
+        let narrowed = self.narrowed();
         let mut rows = Vec::with_capacity(self.items.len() + 4);
         for section in Section::ALL {
-            let n = self.items.iter().filter(|(s, _)| *s == section).count();
+            let n = self.items.iter().filter(|(s, i)| *s == section && self.shown(i)).count();
             if n == 0 {
                 continue;
             }
             rows.push(Row::Heading(section, n));
-            if section == Section::Backlog {
+            if section == Section::Backlog && !narrowed {
                 for g in &groups {
                     if g.len() == 1 {
                         rows.push(Row::Item(g.start));
@@ -112,12 +149,20 @@ impl TodayScreen {
                     self.items
                         .iter()
                         .enumerate()
-                        .filter(|(_, (s, _))| *s == section)
+                        .filter(|(_, (s, i))| *s == section && self.shown(i))
                         .map(|(k, _)| Row::Item(k)),
                 );
             }
         }
         self.rows = rows;
+    }
+
+    /// The lines again after the filter or the kind changed, the cursor on the first item.
+    fn refilter(&mut self) {
+        self.build_rows();
+        self.cursor.selected = 0;
+        self.cursor.offset = 0;
+        self.skip_heading(true);
     }
 
     /// After a move, the cursor never rests on a heading: it goes on in the direction it moved.
@@ -164,13 +209,18 @@ impl View for TodayScreen {
         &[Context::Today, Context::Nav, Context::Global]
     }
 
+    fn captures_text(&self) -> bool {
+        self.filtering
+    }
+
     fn hints(&self) -> &'static [Action] {
         &[
             Action::Open,
             Action::FollowUpDone,
+            Action::Snooze,
             Action::GoClients,
             Action::QuickNote,
-            Action::Find,
+            // search (f) is in help: the footer keeps help and quit in view at 80 columns
             Action::Help,
             Action::Quit,
         ]
@@ -211,7 +261,48 @@ impl View for TodayScreen {
     }
 
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
+        if self.filtering {
+            match ev.code {
+                KeyCode::Esc => {
+                    self.filtering = false;
+                    self.filter.clear();
+                }
+                KeyCode::Enter => self.filtering = false,
+                KeyCode::Backspace => {
+                    self.filter.pop();
+                }
+                KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
+                    self.filter.push(c)
+                }
+                _ => {}
+            }
+            self.refilter();
+            return Handled::Yes(vec![]);
+        }
         let Some(action) = lookup(&[Context::Today, Context::Nav], &ev) else { return Handled::No };
+        match action {
+            Action::Filter => {
+                self.filtering = true;
+                return Handled::Yes(vec![]);
+            }
+            Action::CycleFilter => {
+                let kinds = self.kinds();
+                let at = self.kind.and_then(|k| kinds.iter().position(|x| *x == k));
+                self.kind = match at {
+                    None => kinds.first().copied(),
+                    Some(i) => kinds.get(i + 1).copied(),
+                };
+                self.refilter();
+                return Handled::Yes(vec![]);
+            }
+            Action::Back if self.narrowed() => {
+                self.filter.clear();
+                self.kind = None;
+                self.refilter();
+                return Handled::Yes(vec![]);
+            }
+            _ => {}
+        }
         let before = self.cursor.selected;
         if self.cursor.apply(action, self.rows.len()) {
             let down = self.cursor.selected > before || matches!(action, Action::Top);
@@ -236,6 +327,17 @@ impl View for TodayScreen {
         let item = self.selected_item();
         match action {
             Action::SetName => Handled::Yes(vec![Message::AskName]),
+            Action::Snooze => match item {
+                Some(i) if crate::domain::due::snooze_key(i).is_some() => {
+                    Handled::Yes(vec![Message::Snooze(Box::new(i.clone()))])
+                }
+                Some(_) => Handled::Yes(vec![Message::Status("This line cannot be snoozed.".into())]),
+                None => Handled::Yes(vec![Message::Status(format!(
+                    "{} snoozes an item: choose one (a backlog group opens with {}).",
+                    key_label(Context::Today, Action::Snooze),
+                    key_label(Context::Nav, Action::Open)
+                ))]),
+            },
             Action::Open => {
                 Handled::Yes(item.map(|i| open_message(&i.target, i.client_id)).into_iter().collect())
             }
@@ -276,9 +378,33 @@ impl View for TodayScreen {
                 theme::warn(),
             ));
         }
+        if self.filtering || self.narrowed() {
+            // what narrows the list, on the frame's foot (right): the header keeps the true count
+            let shown = self.rows.iter().filter(|r| matches!(r, Row::Item(_))).count();
+            let mut what = Vec::new();
+            if self.filtering || !self.filter.is_empty() {
+                what.push(format!(
+                    "/{}{}",
+                    display_safe(&self.filter),
+                    if self.filtering { "▏" } else { "" }
+                ));
+            }
+            if let Some(k) = self.kind {
+                what.push(format!("only {k}"));
+            }
+            let text = format!(
+                " {} · {shown} shown · {} clears ",
+                fit(&what.join(" "), 40),
+                key_label(Context::Today, Action::Back)
+            );
+            block = block.title_bottom(Line::from(Span::styled(text, theme::title())).right_aligned());
+        }
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let mut lines = Vec::new();
+        if !self.items.is_empty() && self.rows.is_empty() {
+            lines.push(Line::from(Span::styled("No item matches.", theme::dim())));
+        }
         if self.items.is_empty() {
             lines.push(Line::from(""));
             lines.push(Line::from(Span::styled("Nothing needs you right now.", theme::dim())));
