@@ -20,6 +20,7 @@ pub mod screenings;
 pub mod search;
 pub mod sections;
 pub mod time;
+pub mod visits;
 
 use std::fs::{self, OpenOptions};
 use std::io::Read;
@@ -57,6 +58,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (17, include_str!("migrations/0017_directory_address_carrier.sql")),
     (18, include_str!("migrations/0018_service_aliases.sql")),
     (19, include_str!("migrations/0019_appointments_by_day.sql")),
+    (20, include_str!("migrations/0020_visits.sql")),
 ];
 
 pub fn latest_version() -> u32 {
