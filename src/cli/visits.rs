@@ -36,7 +36,7 @@ pub enum VisitCommand {
         /// Who else attends.
         #[arg(long = "with")]
         with_whom: Option<String>,
-        /// What it is for.
+        /// The purpose of the contact.
         #[arg(long)]
         purpose: Option<String>,
         /// Travel notes (parking, bus, how long it takes).

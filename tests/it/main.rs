@@ -37,3 +37,4 @@ mod safety;
 mod screens;
 mod screens_directory;
 mod store;
+mod visits;
