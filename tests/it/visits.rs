@@ -199,3 +199,72 @@ fn bad_input_on_the_command_line_names_the_flag_and_saves_nothing() {
     let o = caseload(&db, &["visit", "list", "--json"]);
     assert_eq!(json(&o), serde_json::json!([]), "nothing half-saved");
 }
+
+fn local(s: &str) -> chrono::DateTime<Utc> {
+    caseload::domain::dates::local_to_utc(chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
+        .unwrap()
+}
+
+/// Issue 19 point 3: today's planned contacts still to come are Today's diary in time order;
+/// a planned contact whose time has passed, still 'planned', is due now ("has no note"); ended
+/// ones and tomorrow's are not on Today. Each rule is counted like every rule.
+#[test]
+fn todays_planned_contacts_are_the_diary_and_past_ones_without_a_note_are_due() {
+    use caseload::domain::due::{arrange, Section};
+    use caseload::store::due::DueContext;
+    let (_d, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let c = ada(&mut store);
+    let plan = |store: &mut Store, at: &str, kind: VisitKind, place: &str| {
+        let d = VisitDetails { kind, place: place.into(), ..VisitDetails::at(local(at)) };
+        store.add_visit(c, &d, "", fixed_now()).unwrap()
+    };
+    // fixed_now is 2026-11-23 10:00
+    plan(&mut store, "2026-11-23 14:00", VisitKind::Court, "");
+    plan(&mut store, "2026-11-23 11:30", VisitKind::Home, "Flat 3");
+    plan(&mut store, "2026-11-23 08:00", VisitKind::Phone, "");
+    plan(&mut store, "2026-11-20 09:00", VisitKind::Home, "");
+    plan(&mut store, "2026-11-24 09:00", VisitKind::Home, "");
+    let gone = plan(&mut store, "2026-11-23 12:00", VisitKind::Office, "");
+    store.set_visit_state(gone, VisitState::Cancelled, "Moved", "", fixed_now()).unwrap();
+    let done = plan(&mut store, "2026-11-22 09:00", VisitKind::Video, "");
+    store.set_visit_state(done, VisitState::Done, "", "", fixed_now()).unwrap();
+
+    let settings = store.settings().unwrap();
+    let ctx = DueContext { now: fixed_now(), today: today(), settings: &settings, since: None };
+    let all = crate::common::due_checked(&store, &ctx);
+    let arranged = arrange(all, today(), settings.overdue_horizon_days);
+    let of = |section: Section| -> Vec<String> {
+        arranged
+            .iter()
+            .filter(|(s, i)| *s == section && i.rule.starts_with("visit"))
+            .map(|(_, i)| i.title.clone())
+            .collect()
+    };
+    assert_eq!(of(Section::Diary), vec!["11:30 Home visit at Flat 3", "14:00 Court"]);
+    let due = of(Section::Due);
+    assert_eq!(due.len(), 2, "{due:?}");
+    assert!(due.iter().any(|t| t.starts_with("Phone call 08:00 with C-0001 has no note")), "{due:?}");
+    assert!(
+        due.iter().any(|t| t.starts_with("Home visit 2026-11-20 09:00 with C-0001 has no note")),
+        "{due:?}"
+    );
+    // the page of each rule is the head of its list, read through the partial index
+    let rule = caseload::store::due::RULES.iter().find(|(n, _)| *n == "visit").unwrap().1;
+    assert_eq!(rule(&store, &ctx, 1).unwrap()[0].title, "11:30 Home visit at Flat 3");
+    let plan = crate::common::query_plan(
+        &path,
+        "SELECT v.id FROM visits v WHERE v.state = 'planned' AND v.at >= ?1 AND v.at < ?2 ORDER BY v.at",
+        rusqlite::params!["2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z"],
+    );
+    assert!(plan.iter().any(|p| p.contains("visits_planned_by_at")), "{plan:?}");
+
+    // Today on screen: the diary heading counts the two, in time order
+    drop(store);
+    let mut app = crate::common::app_at(&path, fixed_now());
+    let s = crate::common::screen(&mut app, 100, 30);
+    assert!(s.contains("Today's diary (2)"), "{s}");
+    let at = |t: &str| s.find(t).unwrap_or_else(|| panic!("{t} in {s}"));
+    assert!(at("11:30 Home visit at Flat 3") < at("14:00 Court"), "{s}");
+    assert!(s.contains("has no note"), "{s}");
+}
