@@ -268,3 +268,32 @@ fn todays_planned_contacts_are_the_diary_and_past_ones_without_a_note_are_due() 
     assert!(at("11:30 Home visit at Flat 3") < at("14:00 Court"), "{s}");
     assert!(s.contains("has no note"), "{s}");
 }
+
+/// Issue 19 point 1: `v` on the client file plans a contact; a day without a time is refused at
+/// the field and nothing is saved; then the contact is planned as typed.
+#[test]
+fn v_on_the_client_file_plans_a_contact() {
+    use crate::common::{clients, keys, screen};
+    let (_d, path) = temp_db();
+    {
+        let mut store = Store::open(&path).unwrap();
+        ada(&mut store);
+    }
+    let mut app = clients(&path);
+    keys(&mut app, "<enter>v");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Plan a contact with Ada Test"), "{s}");
+    insta::assert_snapshot!("visit_form", s);
+    keys(&mut app, "2026-11-27<c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("Plan a contact with"), "the form stays: {s}");
+    assert!(Store::open(&path).unwrap().visits(None, None, None).unwrap().is_empty(), "nothing saved");
+    keys(&mut app, " 15:00<tab><right><right><tab><tab>Office<tab>Key worker<tab>Check-in<c-s>");
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("V-1 planned: phone call on 2026-11-27 15:00"), "{s}");
+    let v = Store::open(&path).unwrap().visits(None, None, None).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].kind, v[0].minutes, v[0].place.as_str()), ("phone", 60, "Office"));
+    assert_eq!((v[0].with_whom.as_str(), v[0].purpose.as_str()), ("Key worker", "Check-in"));
+    assert_eq!(v[0].when(), "2026-11-27 15:00");
+}
