@@ -297,3 +297,28 @@ fn v_on_the_client_file_plans_a_contact() {
     assert_eq!((v[0].with_whom.as_str(), v[0].purpose.as_str()), ("Key worker", "Check-in"));
     assert_eq!(v[0].when(), "2026-11-27 15:00");
 }
+
+/// Planned contacts are part of the client's file: a JSON export carries them with their
+/// history, and an import into another caseload brings them back under the new client.
+#[test]
+fn planned_contacts_travel_with_the_clients_file() {
+    let (d, db) = one_client();
+    let o = caseload(&db, &["visit", "add", "C-0001", "--at", "2030-01-10 10:00", "--type", "court"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&db, &["visit", "cancel", "V-1", "--reason", "Hearing moved"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = d.path().join("ada.json");
+    let o = caseload(&db, &["export", "C-0001", "--format", "json", "-o", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let other = d.path().join("other.db");
+    let o = caseload(&other, &["client", "add", "--given", "Bea", "--family", "Sample"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = caseload(&other, &["import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = json(&caseload(&other, &["visit", "list", "--json"]));
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["client"], "C-0002");
+    assert_eq!((list[0]["type"].as_str(), list[0]["state"].as_str()), (Some("court"), Some("cancelled")));
+    assert_eq!(list[0]["reason"], "Hearing moved");
+    assert_eq!(list[0]["history"].as_array().map(Vec::len), Some(2));
+}
