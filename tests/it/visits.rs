@@ -322,3 +322,47 @@ fn planned_contacts_travel_with_the_clients_file() {
     assert_eq!(list[0]["reason"], "Hearing moved");
     assert_eq!(list[0]["history"].as_array().map(Vec::len), Some(2));
 }
+
+/// Nasty text in every field is cleaned before it is kept (controls and line breaks out of a
+/// line, escapes never stored) and printed safely.
+#[test]
+fn nasty_text_in_every_field_is_cleaned() {
+    let (_d, db) = one_client();
+    let nasty = "Robert'); DROP TABLE visits;--\u{1b}[31m\u{0007}\r\nnext\u{202e}";
+    let o = caseload(
+        &db,
+        &[
+            "visit",
+            "add",
+            "C-0001",
+            "--at",
+            "2030-01-10 10:00",
+            "--place",
+            nasty,
+            "--with",
+            nasty,
+            "--purpose",
+            nasty,
+            "--travel",
+            nasty,
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    for field in ["place", "with", "purpose", "travel"] {
+        let s = v[field].as_str().unwrap();
+        assert!(s.starts_with("Robert'); DROP TABLE visits;--"), "{field}: {s:?}");
+        assert!(
+            !s.chars().any(|c| c == '\u{1b}' || c == '\u{0007}' || c == '\u{202e}' || c == '\r'),
+            "{field}: {s:?}"
+        );
+    }
+    assert!(!v["place"].as_str().unwrap().contains('\n'), "one line: {v}");
+    let o = caseload(&db, &["visit", "list"]);
+    assert!(o.status.success());
+    assert!(!stdout(&o).contains('\u{1b}'), "{}", stdout(&o));
+    let o = caseload(&db, &["visit", "done", "V-1\u{1b}[31m"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains('\u{1b}'), "{}", stderr(&o));
+}
