@@ -72,6 +72,8 @@ pub enum Action {
     Import,
     /// Refer a client to the service on screen.
     Refer,
+    /// Plan a contact (a home visit, call, court date) for the client.
+    PlanVisit,
     // referrals
     OpenReferrals,
     GoBoard,
@@ -358,6 +360,7 @@ pub const KEYMAP: &[Binding] = &[
     b(A::OpenPeople, C::ClientFile, &[k('p')], "p", "people (household, family, genogram)"),
     b(A::OpenFlags, C::ClientFile, &[k('!')], "!", "safety (flags and alerts)"),
     b(A::OpenReferrals, C::ClientFile, &[k('r')], "r", "referrals (to services, tracked to the end)"),
+    b(A::PlanVisit, C::ClientFile, &[k('v')], "v", "plan a contact (home visit, call, court date)"),
     b(
         A::OpenCoordination,
         C::ClientFile,

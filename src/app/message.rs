@@ -40,6 +40,8 @@ pub enum Message {
     DiscardDraft(String),
     Status(String),
     WriteNote(i64),
+    /// Plan a contact (the diary) with this client.
+    PlanVisit(i64),
     /// A quick note: for the client on screen, or one chosen from a picker.
     QuickNote,
     QuickNoteFor(i64),

@@ -94,6 +94,9 @@ impl App {
                 self.push_view(Box::new(intake_screen(IntakeMode::Edit(id), today, Some(&input))));
             }
             Message::WriteNote(client_id) => self.open_note_form(client_id, false)?,
+            Message::PlanVisit(c) => {
+                self.open_with(|ctx| crate::ui::screens::clients::visit_form::open(ctx, c))?
+            }
             Message::QuickNoteFor(client_id) => self.open_note_form(client_id, true)?,
             Message::QuickNote => match self.current_client() {
                 Some(id) => self.open_note_form(id, true)?,

@@ -16,6 +16,7 @@ pub mod directory;
 pub mod notes;
 pub mod plan;
 pub mod referrals;
+pub mod visits;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -91,6 +92,9 @@ pub enum Command {
     /// Referrals to services, tracked from draft to a closed loop.
     #[command(subcommand)]
     Referral(referrals::ReferralCommand),
+    /// Planned contacts (the diary): plan a home visit, call or court date; list; done, missed, cancel.
+    #[command(subcommand)]
+    Visit(visits::VisitCommand),
     /// The advocacy log: barriers, whom you are pressing, deadlines.
     #[command(subcommand)]
     Advocacy(coord::AdvocacyCommand),
@@ -205,6 +209,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Consent(c)) => coord::consent(db, c),
         Some(Command::Advocacy(c)) => coord::advocacy(db, c),
         Some(Command::Referral(c)) => referrals::referral(db, c),
+        Some(Command::Visit(c)) => visits::visit(db, c),
         Some(Command::Due { output }) => notes::due(db, output.json),
         Some(Command::Time { month, client, output }) => notes::time(db, month, client, output.json),
         Some(Command::Goal(c)) => plan::goal(db, c),

@@ -344,7 +344,7 @@ impl Section {
 
 /// Rules whose items due today are the day's diary: appointments and dated deadlines (an
 /// advocacy item's deadline, e.g. a court date).
-const DIARY_RULES: &[&str] = &["appointment", "advocacy"];
+const DIARY_RULES: &[&str] = &["appointment", "advocacy", "visit"];
 
 /// Rules with no date that are housekeeping (the rest, e.g. a draft, is work in hand).
 const UNDATED_BACKLOG: &[&str] = &["retention"];

@@ -22,4 +22,5 @@ pub mod search;
 pub mod settings;
 pub mod synonyms;
 pub mod text;
+pub mod visit;
 pub mod words;

@@ -43,6 +43,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("closure-follow-up", super::closure::due_closure_follow_ups),
     ("retention", super::closure::due_retention),
     ("appointment", appointments_today),
+    ("visit", visits_today),
+    ("visit-no-note", visits_without_note),
 ];
 
 /// How many items a rule has, counted by its own query (the same tables, index and WHERE)
@@ -75,6 +77,8 @@ pub const COUNTS: &[(&str, Counter)] = &[
     // one line at most
     ("retention", |s, c| Ok(DueCount::of(&super::closure::due_retention(s, c, -1)?))),
     ("appointment", count_appointments_today),
+    ("visit", count_visits_today),
+    ("visit-no-note", count_visits_without_note),
 ];
 
 /// A rule's query turned into its count: the same FROM (and index) and WHERE, the ORDER BY and
@@ -974,6 +978,133 @@ fn count_appointments_today(store: &Store, ctx: &DueContext<'_>) -> Result<DueCo
     let (from, to) = today_span(ctx);
     let mut stmt = store.conn.prepare_cached(&count_sql(&appointments_sql(), "0"))?;
     Ok(stmt.query_row(params![from, 0, to], count_row)?)
+}
+
+/// Planned contacts still planned (`?1`, `?3` the span of moments, `?2` the page), in time order,
+/// through the partial index of planned contacts.
+const VISITS_SQL: &str = "SELECT v.id, v.client_id, v.at, v.kind, v.place, c.given_name, c.family_name \
+     FROM visits v INDEXED BY visits_planned_by_at CROSS JOIN clients c ON c.id = v.client_id \
+     WHERE v.state = 'planned' AND v.at >= ?1 AND v.at < ?3 AND c.status = 'open' ORDER BY v.at, v.id LIMIT ?2";
+
+type VisitRow =
+    (i64, i64, chrono::DateTime<chrono::Utc>, crate::domain::visit::VisitKind, String, String, String);
+
+fn visit_rows(store: &Store, sql: &str, from: &str, to: &str, limit: i64) -> Result<Vec<VisitRow>> {
+    use crate::domain::visit::VisitKind;
+    let mut stmt = store.conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![from, limit, to], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, client, at, kind, place, given, family) = row?;
+        let Some(at) = crate::domain::dates::from_db(&at) else { continue };
+        out.push((id, client, at, VisitKind::parse(&kind).unwrap_or(VisitKind::Other), place, given, family));
+    }
+    Ok(out)
+}
+
+/// The moment now, as stored.
+fn now_span(ctx: &DueContext<'_>) -> String {
+    to_db(ctx.now)
+}
+
+/// Planned contacts of today still to come, in time order: the day's diary (issue 19 point 3).
+/// The title starts with the local time, which orders the diary.
+fn visits_today(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    let (_, tomorrow) = today_span(ctx);
+    let offset = chrono::Duration::seconds(local_offset_secs(ctx.now));
+    let rows = visit_rows(store, VISITS_SQL, &now_span(ctx), &tomorrow, limit)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, client_id, at, kind, place, given, family)| {
+            let place = if place.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", crate::domain::text::fit(&place, 30))
+            };
+            DueItem {
+                rule: "visit",
+                urgency: Urgency::DueToday,
+                due_on: Some(ctx.today),
+                client_ref: Some(client_ref(client_id)),
+                client_name: name(given, family),
+                title: format!("{} {}{place}", (at + offset).format("%H:%M"), capitalised(kind.label())),
+                target: Target::Client(client_ref(client_id)),
+                client_id: Some(client_id),
+                record_id: Some(id),
+            }
+        })
+        .collect())
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Today's planned contacts still to come: due today, none overdue.
+fn count_visits_today(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let (_, tomorrow) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&count_sql(VISITS_SQL, "0"))?;
+    Ok(stmt.query_row(params![now_span(ctx), 0, tomorrow], count_row)?)
+}
+
+/// The earliest moment a past planned contact is read from: the start of `ctx.since`, if set.
+fn visits_past_from(ctx: &DueContext<'_>) -> String {
+    ctx.since.map(|d| day_start(ctx, d)).unwrap_or_default()
+}
+
+/// Planned contacts whose time has passed and that are still 'planned' (no note, not marked
+/// done or missed): "Home visit 10:00 with C-0007 has no note", due on their day, oldest first.
+fn visits_without_note(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
+    let offset = chrono::Duration::seconds(local_offset_secs(ctx.now));
+    let rows = visit_rows(store, VISITS_SQL, &visits_past_from(ctx), &now_span(ctx), limit)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, client_id, at, kind, _place, given, family)| {
+            let local = at + offset;
+            let day = local.date_naive();
+            let when = if day == ctx.today {
+                local.format("%H:%M").to_string()
+            } else {
+                local.format("%Y-%m-%d %H:%M").to_string()
+            };
+            DueItem {
+                rule: "visit-no-note",
+                urgency: if day < ctx.today { Urgency::Overdue } else { Urgency::DueToday },
+                due_on: Some(day),
+                client_ref: Some(client_ref(client_id)),
+                client_name: name(given, family),
+                title: format!(
+                    "{} {when} with {} has no note: write it, or mark it done or missed",
+                    capitalised(kind.label()),
+                    client_ref(client_id)
+                ),
+                target: Target::Client(client_ref(client_id)),
+                client_id: Some(client_id),
+                record_id: Some(id),
+            }
+        })
+        .collect())
+}
+
+/// Past planned contacts; overdue when on an earlier day than today.
+fn count_visits_without_note(store: &Store, ctx: &DueContext<'_>) -> Result<DueCount> {
+    let (today, _) = today_span(ctx);
+    let mut stmt = store.conn.prepare_cached(&count_sql(VISITS_SQL, "v.at < ?4"))?;
+    Ok(stmt.query_row(params![visits_past_from(ctx), 0, now_span(ctx), today], count_row)?)
 }
 
 #[cfg(test)]

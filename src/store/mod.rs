@@ -20,6 +20,7 @@ pub mod screenings;
 pub mod search;
 pub mod sections;
 pub mod time;
+pub mod visits;
 
 use std::fs::{self, OpenOptions};
 use std::io::Read;
@@ -59,6 +60,7 @@ pub const MIGRATIONS: &[(u32, &str)] = &[
     (19, include_str!("migrations/0019_appointments_by_day.sql")),
     (20, include_str!("migrations/0020_directory_phones_by_hand.sql")),
     (21, include_str!("migrations/0021_today_snoozes.sql")),
+    (22, include_str!("migrations/0022_visits.sql")),
 ];
 
 pub fn latest_version() -> u32 {

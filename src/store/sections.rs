@@ -154,6 +154,8 @@ pub const TABLES: &[TableSpec] = &[
     t("consent_reliances", Client, &[To("consent_id", "consents"), ByKind("record_kind", "record_id")], &[]),
     t("closures", Client, &[To("episode_id", "episodes")], &[14]),
     t("closure_items", Parent("closure_id", "closures"), &[ByKind("record_kind", "record_id")], &[]),
+    t("visits", Client, &[], &[]),
+    t("visit_events", Parent("visit_id", "visits"), &[], &[]),
     t("events", Client, &[To("episode_id", "episodes"), ByKind("record_kind", "record_id")], &[]),
 ];
 

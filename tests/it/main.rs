@@ -39,3 +39,4 @@ mod screens;
 mod screens_directory;
 mod snooze;
 mod store;
+mod visits;

@@ -137,6 +137,7 @@ impl View for ClientFileScreen {
             Action::CloseCase => Handled::Yes(vec![Message::Close(CloseMsg::Start(self.client_id))]),
             Action::Reopen => Handled::Yes(vec![Message::Close(CloseMsg::Reopen(self.client_id))]),
             Action::ExportFile => Handled::Yes(vec![Message::Close(CloseMsg::Export(self.client_id))]),
+            Action::PlanVisit => Handled::Yes(vec![Message::PlanVisit(self.client_id)]),
             Action::Up => {
                 self.scroll = self.scroll.saturating_sub(1);
                 Handled::Yes(vec![])

@@ -3,3 +3,4 @@
 pub mod file;
 pub mod intake;
 pub mod list;
+pub mod visit_form;
