@@ -70,6 +70,10 @@ struct Running {
 #[derive(Default)]
 pub struct Jobs {
     running: Vec<Running>,
+    /// Tests set this to hold a job back until `release`, so what a screen shows while it
+    /// runs can be seen without racing the thread.
+    pub hold: bool,
+    held: Vec<(Job, std::path::PathBuf, Sender<JobEvent>)>,
 }
 
 impl Jobs {
@@ -80,11 +84,19 @@ impl Jobs {
     /// Starts `job` against the database at `db` on a thread of its own.
     pub fn start(&mut self, job: Job, db: &Path) {
         let tx = self.attach(job.kind());
-        let db = db.to_path_buf();
-        std::thread::spawn(move || {
-            let result = run(&job, &db, &tx);
-            let _ = tx.send(JobEvent::Finished(result));
-        });
+        if self.hold {
+            self.held.push((job, db.to_path_buf(), tx));
+            return;
+        }
+        spawn(job, db.to_path_buf(), tx);
+    }
+
+    /// Starts the jobs held back while `hold` was set.
+    pub fn release(&mut self) {
+        self.hold = false;
+        for (job, db, tx) in std::mem::take(&mut self.held) {
+            spawn(job, db, tx);
+        }
     }
 
     /// Watches a job of `kind` whose events come through the returned sender (the thread
@@ -123,6 +135,13 @@ impl Jobs {
         });
         out
     }
+}
+
+fn spawn(job: Job, db: std::path::PathBuf, tx: Sender<JobEvent>) {
+    std::thread::spawn(move || {
+        let result = run(&job, &db, &tx);
+        let _ = tx.send(JobEvent::Finished(result));
+    });
 }
 
 fn run(job: &Job, db: &Path, tx: &Sender<JobEvent>) -> Result<JobReport, String> {

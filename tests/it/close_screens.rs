@@ -319,9 +319,11 @@ fn exporting_a_long_file_shows_progress_and_closes_when_the_file_is_whole() {
     key(&mut app, KeyCode::Tab);
     ctrl(&mut app, 'u');
     type_text(&mut app, out.to_str().unwrap());
+    // the job waits until released: what the form shows while it runs is seen without a race
+    app.jobs.hold = true;
     ctrl(&mut app, 's');
     assert!(app.busy(), "the file is written by a job");
-    // what the job reports comes through the loop (the real reports wait in their channel)
+    // what the job reports comes through the loop
     let progress =
         JobUpdate { job: JobKind::ClientExport, event: JobEvent::Progress { done: 1_000, total: 1_503 } };
     app.update(Message::JobUpdate(progress)).unwrap();
@@ -331,6 +333,7 @@ fn exporting_a_long_file_shows_progress_and_closes_when_the_file_is_whole() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("still being written"), "a key waits for the file: {s}");
     assert!(s.contains("Export file"), "the form stays while it runs: {s}");
+    app.jobs.release();
     wait_for_jobs(&mut app);
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("was written to"), "{s}");
