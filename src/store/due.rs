@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::params;
 
-use super::{Result, Store};
+use super::{rows_of, Result, Store};
 use crate::domain::assessment::{alert_ref, flag_ref, screening_ref};
 use crate::domain::client::{client_ref, joined_name};
 use crate::domain::dates::{format_date, local_day, local_offset_secs, parse_ymd, to_db};
@@ -502,21 +502,10 @@ const SAFETY_FLAGS_SQL: &str =
 
 /// Open risk flags head the list until reviewed and lowered.
 fn safety_flags(store: &Store, _ctx: &DueContext<'_>, _limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(SAFETY_FLAGS_SQL)?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        ))
-    })?;
+    let rows: Vec<(i64, i64, String, String, String, String, String)> =
+        rows_of(&store.conn, SAFETY_FLAGS_SQL, [])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client_id, area, level, raised, given, family) = row?;
+    for (id, client_id, area, level, raised, given, family) in rows {
         let area = crate::domain::assessment::RiskArea::parse(&area).map(|a| a.label()).unwrap_or("Risk");
         let since = parse_ymd(&raised).map(format_date).unwrap_or_default();
         out.push(DueItem {
@@ -640,26 +629,16 @@ const CONSENT_WITHDRAWALS_SQL: &str =
      WHERE r.done_on IS NULL AND r.due_on <= ?1 AND c.status = 'open' \
      ORDER BY r.due_on, r.client_id, r.id LIMIT ?2";
 
+/// (id, client, consent, record kind, record id, what, due, given name, family name)
+type RelianceRow = (i64, i64, i64, String, i64, String, String, String, String);
+
 /// What relied on a consent the client withdrew (a referral sent under it, a conference, the
 /// recipient as a contact), until the practitioner has told them: overdue from the withdrawal.
 fn consent_withdrawals(store: &Store, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DueItem>> {
-    let mut stmt = store.conn.prepare_cached(&bounded_dated(CONSENT_WITHDRAWALS_SQL, "r.due_on", ctx))?;
-    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-            r.get(7)?,
-            r.get(8)?,
-        ))
-    })?;
+    let sql = bounded_dated(CONSENT_WITHDRAWALS_SQL, "r.due_on", ctx);
+    let rows: Vec<RelianceRow> = rows_of(&store.conn, &sql, params![format_date(ctx.horizon()), limit])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client_id, consent, kind, record, what, due, given, family) = row?;
+    for (id, client_id, consent, kind, record, what, due, given, family) in rows {
         let target = match kind.as_str() {
             "referral" => Target::Referral(crate::domain::referral::referral_ref(record)),
             "conference" => Target::Conference(crate::domain::coordination::conference_ref(record)),
@@ -793,11 +772,7 @@ type DatedRow = (i64, i64, String, String, String, String, String);
 
 /// Runs a Today rule's query (`?1` the horizon, `?2` the limit) for rows of that shape.
 fn dated_rows(store: &Store, sql: &str, ctx: &DueContext<'_>, limit: i64) -> Result<Vec<DatedRow>> {
-    let mut stmt = store.conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![format_date(ctx.horizon()), limit], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows_of(&store.conn, sql, params![format_date(ctx.horizon()), limit])
 }
 
 const TRANSITIONS_SQL: &str =
@@ -991,21 +966,10 @@ type VisitRow =
 
 fn visit_rows(store: &Store, sql: &str, from: &str, to: &str, limit: i64) -> Result<Vec<VisitRow>> {
     use crate::domain::visit::VisitKind;
-    let mut stmt = store.conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![from, limit, to], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
-    })?;
+    let rows: Vec<(i64, i64, String, String, String, String, String)> =
+        rows_of(&store.conn, sql, params![from, limit, to])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client, at, kind, place, given, family) = row?;
+    for (id, client, at, kind, place, given, family) in rows {
         let Some(at) = crate::domain::dates::from_db(&at) else { continue };
         out.push((id, client, at, VisitKind::parse(&kind).unwrap_or(VisitKind::Other), place, given, family));
     }

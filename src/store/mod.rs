@@ -497,6 +497,21 @@ pub fn now_db(now: DateTime<Utc>) -> String {
     to_db(now)
 }
 
+/// The rows of a query as tuples (any type a row converts to), in order: one statement from
+/// the cache, one conversion, no per-column `get` written out at each call.
+pub(crate) fn rows_of<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<T>>
+where
+    T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+{
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| T::try_from(r))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// A stored moment column (UTC, as `dates::to_db` writes it); None when empty or unreadable.
 pub(crate) fn moment_col(
     r: &rusqlite::Row<'_>,

@@ -55,23 +55,11 @@ pub(crate) fn due_closure_follow_ups(
     limit: i64,
 ) -> Result<Vec<DueItem>> {
     let horizon = ctx.horizon();
-    let mut stmt = store.conn.prepare_cached(&crate::store::due::bounded_dated(
-        DUE_CLOSURE_FOLLOW_UPS_SQL,
-        "cl.follow_up_on",
-        ctx,
-    ))?;
-    let rows = stmt.query_map(params![format_date(horizon), limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
+    let sql = crate::store::due::bounded_dated(DUE_CLOSURE_FOLLOW_UPS_SQL, "cl.follow_up_on", ctx);
+    let rows: Vec<(i64, i64, String, String, String)> =
+        crate::store::rows_of(&store.conn, &sql, params![format_date(horizon), limit])?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, client_id, due, given, family) = row?;
+    for (id, client_id, due, given, family) in rows {
         let target = Target::Closure(closure_ref(id));
         out.extend(dated_item(
             ctx,

@@ -179,20 +179,13 @@ impl OpenKind for ActionItems {
         RecordKind::ActionItem
     }
     fn open_items(&self, conn: &Connection, client_id: i64, _today: NaiveDate) -> Result<Vec<OpenItem>> {
-        let mut stmt = conn.prepare_cached(
+        let rows: Vec<(i64, String, String, Option<String>)> = crate::store::rows_of(
+            conn,
             "SELECT id, owner, text, due_on FROM action_items WHERE client_id = ?1 AND done_on IS NULL ORDER BY id",
+            [client_id],
         )?;
-        let rows = stmt.query_map([client_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, owner, text, due) = row?;
+        for (id, owner, text, due) in rows {
             let reference = crate::domain::coordination::action_ref(id);
             let mut about = Vec::new();
             if let Some(d) = day_opt(due) {
@@ -708,22 +701,15 @@ impl OpenKind for ConsentItems {
         RecordKind::Consent
     }
     fn open_items(&self, conn: &Connection, client_id: i64, today: NaiveDate) -> Result<Vec<OpenItem>> {
-        let mut stmt = conn.prepare_cached(
+        let rows: Vec<(i64, String, String, Option<String>)> = crate::store::rows_of(
+            conn,
             "SELECT id, to_name, covers, expires_on FROM consents WHERE client_id = ?1 AND signed_on IS NOT NULL \
              AND signed_on <= ?2 AND revoked_on IS NULL AND lapsed_on IS NULL \
              AND (expires_on IS NULL OR expires_on >= ?2) ORDER BY id",
+            params![client_id, format_date(today)],
         )?;
-        let rows = stmt.query_map(params![client_id, format_date(today)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, to, covers, expires) = row?;
+        for (id, to, covers, expires) in rows {
             let reference = crate::domain::coordination::consent_ref(id);
             let expires = day_opt(expires);
             let until = match expires {
