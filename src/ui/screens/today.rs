@@ -2,7 +2,7 @@
 //! backlog collapsed by client and kind). The screen caseload opens on.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -20,7 +20,7 @@ use crate::store::Result;
 use crate::ui::acts::Act;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{filter_key, FilterKey, ListCursor};
 
 /// A line of the list: a section's heading, an item, or a backlog group (one client's items of
 /// one kind) shown as one line until opened.
@@ -262,19 +262,8 @@ impl View for TodayScreen {
 
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if self.filtering {
-            match ev.code {
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.clear();
-                }
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                }
-                KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
-                    self.filter.push(c)
-                }
-                _ => {}
+            if matches!(filter_key(&mut self.filter, &ev), FilterKey::Cleared | FilterKey::Done) {
+                self.filtering = false;
             }
             self.refilter();
             return Handled::Yes(vec![]);

@@ -1,6 +1,50 @@
-//! Selection and scrolling for every list: one place for j/k, paging, first/last.
+//! Selection and scrolling for every list: one place for j/k, paging, first/last; and the
+//! `/` filter typed over a list.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::keymap::Action;
+
+/// The longest filter a list takes (a name, a reference, a few words).
+pub const FILTER_MAX: usize = 100;
+
+/// What a key did to a `/` filter being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    /// A character added or taken away: filter again.
+    Typed,
+    /// Enter: the filter stays, typing ends.
+    Done,
+    /// Esc: the filter is cleared and typing ends.
+    Cleared,
+    /// Not the filter's key (an arrow, a control key).
+    Other,
+}
+
+/// One editing model for every list's `/` filter: letters are typed (not Ctrl/Alt ones, not
+/// controls, at most `FILTER_MAX`), Backspace takes one back, Enter ends, Esc clears.
+pub fn filter_key(filter: &mut String, ev: &KeyEvent) -> FilterKey {
+    match ev.code {
+        KeyCode::Esc => {
+            filter.clear();
+            FilterKey::Cleared
+        }
+        KeyCode::Enter => FilterKey::Done,
+        KeyCode::Backspace => {
+            filter.pop();
+            FilterKey::Typed
+        }
+        KeyCode::Char(c)
+            if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && !c.is_control()
+                && filter.chars().count() < FILTER_MAX =>
+        {
+            filter.push(c);
+            FilterKey::Typed
+        }
+        _ => FilterKey::Other,
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListCursor {
@@ -68,5 +112,33 @@ mod tests {
         assert_eq!(c.selected, 0);
         assert!(!c.apply(Action::Open, 10));
         assert_eq!(c.visible(3), 0..3);
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    fn k(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn a_filter_takes_letters_but_not_control_keys_and_stops_at_its_limit() {
+        let mut f = String::new();
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Char('Z'), KeyModifiers::SHIFT)), FilterKey::Typed);
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Char('s'), KeyModifiers::CONTROL)), FilterKey::Other);
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Char('x'), KeyModifiers::ALT)), FilterKey::Other);
+        assert_eq!(f, "Z");
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Backspace, KeyModifiers::NONE)), FilterKey::Typed);
+        assert_eq!(f, "");
+        for _ in 0..FILTER_MAX + 5 {
+            filter_key(&mut f, &k(KeyCode::Char('a'), KeyModifiers::NONE));
+        }
+        assert_eq!(f.chars().count(), FILTER_MAX);
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Enter, KeyModifiers::NONE)), FilterKey::Done);
+        assert_eq!(f.chars().count(), FILTER_MAX, "Enter keeps the filter");
+        assert_eq!(filter_key(&mut f, &k(KeyCode::Esc, KeyModifiers::NONE)), FilterKey::Cleared);
+        assert!(f.is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The client list: pages through thousands of clients, filters by name as you type.
 
 use chrono::{Local, NaiveDate};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use nucleo_matcher::{Config, Matcher};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -17,6 +17,7 @@ use crate::store::clients::{ClientSort, NameEntry};
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
+use crate::ui::widgets::list::{filter_key, FilterKey};
 use crate::ui::widgets::picker::rank_clients;
 
 /// Rows fetched around the visible window; a terminal never shows more.
@@ -130,31 +131,21 @@ impl View for ClientListScreen {
 
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if self.filtering {
-            match ev.code {
-                KeyCode::Esc => {
+            match filter_key(&mut self.filter, &ev) {
+                FilterKey::Cleared => {
                     self.filtering = false;
-                    self.filter.clear();
                     self.stale = true;
                 }
-                KeyCode::Enter => {
+                FilterKey::Done => {
                     self.filtering = false;
                     return Handled::Yes(self.selected_id().map(Message::OpenClient).into_iter().collect());
                 }
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                    self.stale = true;
-                }
-                KeyCode::Up => self.move_by(-1),
-                KeyCode::Down => self.move_by(1),
-                KeyCode::Char(c)
-                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && !c.is_control()
-                        && self.filter.chars().count() < 100 =>
-                {
-                    self.filter.push(c);
-                    self.stale = true;
-                }
-                _ => {}
+                FilterKey::Typed => self.stale = true,
+                FilterKey::Other => match ev.code {
+                    KeyCode::Up => self.move_by(-1),
+                    KeyCode::Down => self.move_by(1),
+                    _ => {}
+                },
             }
             return Handled::Yes(vec![]);
         }

@@ -1,7 +1,7 @@
 //! Referrals in a list: a client's, or every open one on the board, with what is due.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -17,7 +17,7 @@ use crate::store::referrals::Referral;
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{filter_key, FilterKey, ListCursor};
 
 pub(super) fn follow_text(r: &Referral, today: NaiveDate) -> (String, Style) {
     match r.follow_up_on {
@@ -154,19 +154,8 @@ impl View for ReferralsScreen {
     }
     fn handle_key(&mut self, ev: KeyEvent) -> Handled {
         if self.filtering {
-            match ev.code {
-                KeyCode::Esc => {
-                    self.filtering = false;
-                    self.filter.clear();
-                }
-                KeyCode::Enter => self.filtering = false,
-                KeyCode::Backspace => {
-                    self.filter.pop();
-                }
-                KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
-                    self.filter.push(c)
-                }
-                _ => {}
+            if matches!(filter_key(&mut self.filter, &ev), FilterKey::Cleared | FilterKey::Done) {
+                self.filtering = false;
             }
             self.cursor.selected = 0;
             self.cursor.offset = 0;
