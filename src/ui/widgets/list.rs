@@ -30,19 +30,29 @@ pub fn filter_key(filter: &mut String, ev: &KeyEvent) -> FilterKey {
             FilterKey::Cleared
         }
         KeyCode::Enter => FilterKey::Done,
+        _ if edit_query(filter, ev, FILTER_MAX) => FilterKey::Typed,
+        _ => FilterKey::Other,
+    }
+}
+
+/// Typing into a search line (a filter, a picker's or a search screen's query): a letter is
+/// added (not a Ctrl/Alt one, not a control, at most `max`), Backspace takes one back. True
+/// when the text is the key's.
+pub fn edit_query(text: &mut String, ev: &KeyEvent, max: usize) -> bool {
+    match ev.code {
         KeyCode::Backspace => {
-            filter.pop();
-            FilterKey::Typed
+            text.pop();
+            true
         }
         KeyCode::Char(c)
             if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                 && !c.is_control()
-                && filter.chars().count() < FILTER_MAX =>
+                && text.chars().count() < max =>
         {
-            filter.push(c);
-            FilterKey::Typed
+            text.push(c);
+            true
         }
-        _ => FilterKey::Other,
+        _ => false,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Choosing a client by typing part of a name (fuzzy, accents ignored), and a directory
 //! service by typing what it offers.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 use ratatui::layout::Rect;
@@ -19,6 +19,7 @@ use crate::store::clients::{NameEntry, PickerEntry};
 use crate::store::directory::ServiceSummary;
 use crate::store::{Result, Store};
 use crate::ui::theme;
+use crate::ui::widgets::list::edit_query;
 use crate::ui::widgets::modal;
 
 pub struct ClientPicker {
@@ -144,21 +145,11 @@ impl ClientPicker {
             Some(Action::Down) => {
                 self.selected = (self.selected + 1).min(self.matches.len().saturating_sub(1))
             }
-            _ => match ev.code {
-                KeyCode::Backspace => {
-                    self.query.pop();
+            _ => {
+                if edit_query(&mut self.query, &ev, 100) {
                     self.refilter();
                 }
-                KeyCode::Char(c)
-                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && !c.is_control()
-                        && self.query.chars().count() < 100 =>
-                {
-                    self.query.push(c);
-                    self.refilter();
-                }
-                _ => {}
-            },
+            }
         }
         PickerOutcome::Pending
     }
@@ -305,21 +296,11 @@ impl ServicePicker {
             Some(Action::Down) => {
                 self.selected = (self.selected + 1).min(self.matches.len().saturating_sub(1))
             }
-            _ => match ev.code {
-                KeyCode::Backspace => {
-                    self.query.pop();
+            _ => {
+                if edit_query(&mut self.query, &ev, 100) {
                     self.stale = true;
                 }
-                KeyCode::Char(c)
-                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && !c.is_control()
-                        && self.query.chars().count() < 100 =>
-                {
-                    self.query.push(c);
-                    self.stale = true;
-                }
-                _ => {}
-            },
+            }
         }
         PickerOutcome::Pending
     }

@@ -2,7 +2,7 @@
 //! description, need category, language, town). Entries not checked for a year say so in words.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -16,7 +16,7 @@ use crate::store::directory::ServiceSummary;
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{edit_query, ListCursor};
 
 /// Rows fetched around the visible window.
 const PAGE: usize = 120;
@@ -110,25 +110,17 @@ impl View for DirectoryScreen {
                     self.searching = false;
                     return Handled::Yes(self.open());
                 }
-                KeyCode::Backspace => {
-                    self.query.pop();
-                    self.stale = true;
-                }
                 KeyCode::Up => {
                     self.cursor.apply(Action::Up, self.ids.len());
                 }
                 KeyCode::Down => {
                     self.cursor.apply(Action::Down, self.ids.len());
                 }
-                KeyCode::Char(c)
-                    if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && !c.is_control()
-                        && self.query.chars().count() < 200 =>
-                {
-                    self.query.push(c);
-                    self.stale = true;
+                _ => {
+                    if edit_query(&mut self.query, &ev, 200) {
+                        self.stale = true;
+                    }
                 }
-                _ => {}
             }
             return Handled::Yes(vec![]);
         }

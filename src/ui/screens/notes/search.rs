@@ -2,7 +2,7 @@
 //! goals and their steps, referrals, people..., ranked, hits highlighted.
 
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -19,7 +19,7 @@ use crate::store::search::{SearchFilter, SearchHit};
 use crate::store::Result;
 use crate::ui::theme;
 use crate::ui::view::{Handled, SyncCtx, View};
-use crate::ui::widgets::list::ListCursor;
+use crate::ui::widgets::list::{edit_query, ListCursor};
 
 pub struct SearchScreen {
     pub client_id: Option<i64>,
@@ -87,20 +87,8 @@ impl View for SearchScreen {
                 _ => Handled::Yes(vec![]),
             };
         }
-        match ev.code {
-            KeyCode::Backspace => {
-                self.query.pop();
-                self.stale = true;
-            }
-            KeyCode::Char(c)
-                if !ev.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    && !c.is_control()
-                    && self.query.chars().count() < 200 =>
-            {
-                self.query.push(c);
-                self.stale = true;
-            }
-            _ => {}
+        if edit_query(&mut self.query, &ev, 200) {
+            self.stale = true;
         }
         Handled::Yes(vec![])
     }
