@@ -1,15 +1,7 @@
 //! Small things a new user tripped over on the command line (issue 15): values that start
 //! with `-`, the demo on a database that has one, count words, names cut only on a terminal.
 
-use crate::common::{self, caseload, json, stderr, stdout};
-
-/// A database with one synthetic client, C-0001.
-fn one_client() -> (tempfile::TempDir, std::path::PathBuf) {
-    let (d, db) = common::temp_db();
-    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (d, db)
-}
+use crate::common::{self, caseload, json, one_client, stderr, stdout};
 
 #[test]
 fn a_deadline_of_minus_two_days_is_a_day_not_a_flag() {

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 
-use crate::common::{self, caseload, fixed_now, json, stderr, stdout, temp_db, today};
+use crate::common::{caseload, fixed_now, json, one_client, stderr, stdout, temp_db, today};
 use caseload::domain::client::{validate_intake, IntakeInput};
 use caseload::domain::visit::{VisitDetails, VisitKind, VisitState};
 use caseload::store::{Store, StoreError};
@@ -106,13 +106,6 @@ fn visits_list_in_time_order_by_client_and_by_day() {
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
     assert_eq!(ids(store.visits(None, Some(day(10)), Some(day(10))).unwrap()), vec![v1, v2]);
     assert_eq!(ids(store.visits(None, Some(day(11)), None).unwrap()), vec![v3]);
-}
-
-fn one_client() -> (tempfile::TempDir, std::path::PathBuf) {
-    let (d, db) = common::temp_db();
-    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    (d, db)
 }
 
 #[test]

@@ -37,3 +37,11 @@ pub fn stderr(o: &Output) -> String {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_str(&stdout(o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
 }
+
+/// A database with one synthetic client, C-0001 (Ada Example), made through the command line.
+pub fn one_client() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, db) = super::temp_db();
+    let o = caseload(&db, &["client", "add", "--given", "Ada", "--family", "Example"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (d, db)
+}
