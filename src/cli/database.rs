@@ -48,7 +48,7 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
         Utc::now(),
     )?;
     println!(
-        "Created {} ({} closed), {}, {}, {}, {} around them, {}, {}, {} and {} in {}",
+        "Created {} ({} closed), {}, {}, {}, {} around them, {}, {}, {}, {} and {} in {}",
         count(report.clients, "synthetic client", "synthetic clients"),
         report.closed,
         count(report.notes, "note", "notes"),
@@ -59,6 +59,7 @@ pub fn demo(db: Option<PathBuf>, a: DemoArgs) -> anyhow::Result<()> {
         count(report.goals, "goal", "goals"),
         count(report.evaluations, "evaluation", "evaluations"),
         count(report.referrals, "referral", "referrals"),
+        count(report.visits, "planned contact", "planned contacts"),
         quote_path(store.path())
     );
     if report.reopened + report.transferred > 0 {

@@ -71,6 +71,13 @@ fn first_name(rng: &mut StdRng) -> String {
 /// A family of three generations for most clients: parents (and some grandparents), siblings,
 /// a partner or a former one, children.
 fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, now_s: &str) -> Result<usize> {
+    // the finer relations (married or living together, separated or divorced, twins, foster
+    // and adopted children, emotional ties) come from a draw of their own, so that everything
+    // else the demo makes stays as it was
+    let mut more = {
+        use fake::rand::SeedableRng;
+        StdRng::seed_from_u64(0xFA41_u64 ^ (client_id as u64).wrapping_mul(0x9E37_79B9))
+    };
     let born = c.date_of_birth.map(|d| d.year()).unwrap_or(1985);
     let family_name = c.family_name.clone();
     let mut n = 0;
@@ -79,14 +86,19 @@ fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, no
     let mum = insert_person(
         tx,
         client_id,
-        &person(
-            format!("{} {family_name}", first_name(rng)),
-            "mother",
-            "female",
-            Some(mum_year),
-            mum_dead,
-            false,
-        ),
+        &PersonDraft {
+            emotional_tie: more
+                .random_bool(0.3)
+                .then(|| pick(&mut more, &["close", "conflict", "cut-off"]).to_string()),
+            ..person(
+                format!("{} {family_name}", first_name(rng)),
+                "mother",
+                "female",
+                Some(mum_year),
+                mum_dead,
+                false,
+            )
+        },
         &Links::default(),
         now_s,
     )?;
@@ -135,6 +147,18 @@ fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, no
         )?;
         n += 1;
     }
+    if more.random_bool(0.1) {
+        let sex = *pick(&mut more, &["female", "male"]);
+        let name: String = FirstName(EN).fake_with_rng(&mut more);
+        insert_person(
+            tx,
+            client_id,
+            &person(name, "twin", sex, Some(born), false, false),
+            &Links { mother: Some(mum), father: Some(dad), partner: None },
+            now_s,
+        )?;
+        n += 1;
+    }
     let partner = if rng.random_bool(0.6) {
         let current = rng.random_bool(0.6);
         let id = insert_person(
@@ -142,7 +166,11 @@ fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, no
             client_id,
             &person(
                 first_name(rng),
-                if current { "partner / spouse" } else { "former partner" },
+                if current {
+                    pick::<&str>(&mut more, &["partner / spouse", "spouse (married)", "cohabiting partner"])
+                } else {
+                    pick::<&str>(&mut more, &["former partner", "separated partner", "divorced partner"])
+                },
                 pick::<&str>(rng, &["female", "male"]),
                 Some(born + rng.random_range(-5..6)),
                 false,
@@ -167,7 +195,12 @@ fn family(tx: &Transaction<'_>, rng: &mut StdRng, client_id: i64, c: &Client, no
             client_id,
             &person(
                 first_name(rng),
-                "child",
+                // now and then a child fostered or adopted rather than born to the client
+                match more.random_range(0..20) {
+                    0 => "foster child",
+                    1 => "adopted child",
+                    _ => "child",
+                },
                 pick::<&str>(rng, &["female", "male"]),
                 Some(year),
                 false,

@@ -49,17 +49,27 @@ pub fn synthetic_client(rng: &mut StdRng, today: NaiveDate) -> Result<Client> {
         7 | 8 => (FirstName(FR_FR).fake_with_rng(rng), LastName(FR_FR).fake_with_rng(rng)),
         _ => (FirstName(DE_DE).fake_with_rng(rng), LastName(DE_DE).fake_with_rng(rng)),
     };
+    // one of the fake crate's family names is written with a double quote (D"ávila)
+    let (given, family) = (given.replace('"', "'"), family.replace('"', "'"));
     let age: u64 = rng.random_range(16..90);
     let dob = today.checked_sub_days(Days::new(age * 365 + rng.random_range(0..365))).unwrap_or(today);
     let estimated = rng.random_bool(0.05);
     let intake = today.checked_sub_days(Days::new(rng.random_range(0..5 * 365))).unwrap_or(today);
     let language = pick(rng, &w.languages);
     let preferred = if rng.random_bool(0.15) { given.chars().take(3).collect() } else { String::new() };
+    let pronouns = pick(rng, &w.pronouns).to_string();
+    // the genogram's symbol for the client follows the pronouns (no draw of its own)
+    let sex = match pronouns.as_str() {
+        "she/her" => "female",
+        "he/him" => "male",
+        _ => "unknown",
+    };
     Ok(Client {
         given_name: given.clone(),
         family_name: family.clone(),
         preferred_name: preferred,
-        pronouns: pick(rng, &w.pronouns).to_string(),
+        pronouns,
+        sex: sex.into(),
         date_of_birth: if estimated { NaiveDate::from_ymd_opt(dob.year(), 7, 1) } else { Some(dob) },
         birth_date_estimated: estimated,
         // 555-01xx numbers are reserved for fiction

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod notes;
 pub mod plan;
 pub mod referrals;
+pub mod visits;
 
 use std::sync::OnceLock;
 
@@ -58,6 +59,8 @@ pub struct DemoReport {
     pub goals: usize,
     pub evaluations: usize,
     pub referrals: usize,
+    /// Contacts planned in the diary (today and the coming two weeks).
+    pub visits: usize,
     /// Closed cases that came back (a second episode), and files transferred in.
     pub reopened: usize,
     pub transferred: usize,
@@ -241,6 +244,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions, now: DateTime<Utc>) -> Re
     report.evaluations = plans.evaluations;
     // closed through the store with their summaries; some reopened; a few transferred in
     let endings = closure::finish(store, &mut rng, &to_close, transfers, now)?;
+    // the diary of the coming two weeks, and a consent withdrawn after it was relied on
+    report.visits = visits::diary(store, opts.seed, now)?;
+    visits::withdrawn_consent(store, now)?;
     report.reopened = endings.reopened;
     report.transferred = endings.transferred;
     report.clients += endings.clients_added;

@@ -198,7 +198,9 @@ impl Store {
             let late = if d.is_late(now) { " (recorded late)" } else { "" };
             let what = format!("Planned: {}{late}", said(d.kind, d.at, &d.place));
             event(tx, id, "", VisitState::Planned, &what, by, now)?;
-            log_record_event(tx, c.id, &to_db(d.at), &now_s, "visit", &format!("{} planned{late}", said(d.kind, d.at, &d.place)), None)?;
+            // on the timeline when it was planned: a contact to come is not yet history
+            let line = format!("{} planned{late}", said(d.kind, d.at, &d.place));
+            log_record_event(tx, c.id, &now_s, &now_s, "visit", &line, None)?;
             Ok(id)
         })
     }

@@ -128,3 +128,43 @@ fn demo_of_eighty_still_has_at_most_sixty_open_cases() {
     let open = one(&conn, "SELECT count(*) FROM clients WHERE status = 'open'");
     assert!((15..=60).contains(&open), "{open} open cases of 80");
 }
+
+/// The demo makes the records the later features keep, so a new user sees them at work: a
+/// diary of planned contacts (today's in Today's diary, yesterday's without its note due now),
+/// a consent withdrawn after a referral relied on it, the client's own sex for the genogram,
+/// and the finer family relations and emotional ties.
+#[test]
+fn demo_makes_a_diary_a_withdrawn_consent_and_the_finer_family_ties() {
+    let (_d, db) = common::temp_db();
+    let o = caseload(&db, &["demo", "--clients", "40", "--seed", "7"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(common::stdout(&o).contains("planned contacts"), "{}", common::stdout(&o));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let planned = one(&conn, "SELECT count(*) FROM visits WHERE state = 'planned'");
+    assert!(planned >= 10, "{planned} contacts planned");
+    let far = one(&conn, "SELECT count(*) FROM visits WHERE at > datetime('now', '+15 days')");
+    assert_eq!(far, 0, "the diary covers the coming two weeks");
+    let names = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    let relations = names("SELECT DISTINCT relation FROM people");
+    for r in ["spouse (married)", "cohabiting partner", "separated partner", "divorced partner"] {
+        assert!(relations.iter().any(|x| x == r), "{r} in {relations:?}");
+    }
+    assert!(one(&conn, "SELECT count(*) FROM people WHERE emotional_tie IS NOT NULL") > 0);
+    let sexes = names("SELECT DISTINCT sex FROM clients");
+    assert!(sexes.iter().any(|s| s == "female") && sexes.iter().any(|s| s == "male"), "{sexes:?}");
+    assert_eq!(one(&conn, "SELECT count(*) FROM clients WHERE family_name LIKE '%\"%'"), 0);
+    assert!(one(&conn, "SELECT count(*) FROM consent_reliances") > 0, "a withdrawn consent relied on");
+    drop(conn);
+    let due = json(&caseload(&db, &["due", "--json"]));
+    let items = due.as_array().unwrap();
+    let rules: Vec<&str> = items.iter().filter_map(|i| i["rule"].as_str()).collect();
+    assert!(rules.contains(&"visit-no-note"), "yesterday's contact has no note: {rules:?}");
+    assert!(
+        rules.contains(&"consent-withdrawn") || rules.iter().any(|r| r.contains("withdraw")),
+        "{rules:?}"
+    );
+    assert!(items.iter().any(|i| i["section"] == "diary"), "today has a diary");
+}

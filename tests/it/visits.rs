@@ -58,6 +58,8 @@ fn a_planned_contact_is_kept_with_its_details_and_ends_once_with_history_and_tim
     assert_eq!(visits.len(), 2, "{visits:?}");
     assert!(visits.iter().any(|s| s.contains("school visit") && s.contains("planned")), "{visits:?}");
     assert!(visits.iter().any(|s| s.contains("cancelled: School closed")), "{visits:?}");
+    // the timeline has it when it was planned: a contact two days away is not yet history
+    assert!(events.iter().filter(|e| e.kind == "visit").all(|e| e.occurred_at <= fixed_now()), "{events:?}");
 }
 
 #[test]
