@@ -78,7 +78,7 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Find words across notes (ranked; matching words marked).
+    /// Find words across the whole record: notes, assessments, goals, referrals and more (ranked; matching words marked).
     Search(notes::SearchArgs),
     /// Screeners (PHQ-9, GAD-7, AHC social needs): give one, list a client's, acknowledge alerts.
     #[command(subcommand)]
@@ -98,7 +98,7 @@ pub enum Command {
     /// The advocacy log: barriers, whom you are pressing, deadlines.
     #[command(subcommand)]
     Advocacy(coord::AdvocacyCommand),
-    /// What needs you now: overdue and due-soon items, most urgent first.
+    /// What needs you now, in sections: safety, today's diary, due now, backlog (the true count first).
     Due {
         #[command(flatten)]
         output: Output,

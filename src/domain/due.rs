@@ -220,6 +220,9 @@ pub fn snooze_key(item: &DueItem) -> Option<i64> {
     item.record_id.or(item.client_id)
 }
 
+/// The longest reason a snooze keeps (a sentence or two).
+pub const SNOOZE_REASON_MAX: usize = 500;
+
 /// A snooze as asked for: the day the item comes back, and why (issue 19 point 7).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snooze {
@@ -233,11 +236,15 @@ impl Snooze {
         if until <= today {
             return Err("Snooze to a day after today: the item comes back on that day.".into());
         }
-        let reason = reason.trim();
+        // one clean line, as every one-line field: no control characters, spaces tidied
+        let reason = crate::domain::text::clean_line(reason);
         if reason.is_empty() {
             return Err("Say why: the reason is kept on the client's history.".into());
         }
-        Ok(Snooze { until, reason: reason.to_string() })
+        if reason.chars().count() > SNOOZE_REASON_MAX {
+            return Err(format!("Too long: a reason holds at most {SNOOZE_REASON_MAX} characters."));
+        }
+        Ok(Snooze { until, reason })
     }
 }
 
@@ -645,5 +652,18 @@ mod tests {
         let consents: Vec<DueItem> = arranged[groups[1].clone()].iter().map(|(_, i)| i.clone()).collect();
         assert_eq!(group_line(&consents, today), "2 consents to renew (oldest 1422 days overdue)");
         assert_eq!(group_line(&consents[..1], today), "old consent");
+    }
+
+    #[test]
+    fn a_snooze_reason_is_one_clean_line_of_at_most_its_limit() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let later = today.succ_opt().unwrap();
+        let s = Snooze::new(later, "  Waiting\u{1b}[2J for\nthe letter \u{7} ", today).unwrap();
+        assert_eq!(s.reason, "Waiting[2J for the letter");
+        assert!(Snooze::new(later, "\u{1b}\u{7}  ", today).is_err(), "nothing left to say why");
+        assert!(Snooze::new(later, &"x".repeat(SNOOZE_REASON_MAX + 1), today)
+            .unwrap_err()
+            .contains("Too long"));
+        assert!(Snooze::new(later, &"x".repeat(SNOOZE_REASON_MAX), today).is_ok());
     }
 }

@@ -144,7 +144,7 @@ pub fn validate(d: &VisitDetails) -> Result<VisitDetails, Vec<FieldError>> {
         kind: d.kind,
         place: clean_line(&d.place),
         with_whom: clean_line(&d.with_whom),
-        purpose: clean_multiline(&d.purpose),
+        purpose: clean_line(&d.purpose),
         travel: clean_multiline(&d.travel),
     };
     if !(1..=MAX_MINUTES).contains(&d.minutes) {

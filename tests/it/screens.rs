@@ -797,3 +797,47 @@ fn client_picker_tells_namesakes_apart_by_birth_year_and_age() {
     let s = screen(&mut app, 80, 24);
     assert!(s.contains("Quick note") && s.contains("Maria Nunez"), "{s}");
 }
+
+/// Every nasty input as a snooze's reason, and typed into Today's `/` filter: the reason is
+/// kept as one clean line or refused at the field with nothing written; nothing raw on screen.
+#[test]
+fn nasty_input_in_the_snooze_reason_and_todays_filter() {
+    use crossterm::event::Event;
+    let (mut kept, mut refused) = (0, 0);
+    for (label, text) in nasty_inputs() {
+        let (_d, path) = temp_db();
+        note_store(&path);
+        let mut app = app(&path);
+        keys(&mut app, "z+1w<tab>");
+        app.handle_event(Event::Paste(text.clone()));
+        keys(&mut app, "<c-s>");
+        let s = screen(&mut app, 80, 24);
+        assert_clean_screen(&label, &s);
+        let store = open(&path);
+        let reasons: Vec<String> = {
+            let tl = store.timeline(1, caseload::store::search::TimelineFilter::All, 40, None).unwrap();
+            tl.into_iter().filter(|e| e.summary.starts_with("Snoozed")).map(|e| e.summary).collect()
+        };
+        match store.snoozed(today()).unwrap().len() {
+            1 => {
+                kept += 1;
+                assert!(reasons.iter().all(|r| !r.chars().any(char::is_control)), "{label}: {reasons:?}");
+            }
+            0 => {
+                refused += 1;
+                assert!(s.contains('⚠'), "{label}: the field says why: {s}");
+                key(&mut app, KeyCode::Esc);
+                key(&mut app, KeyCode::Char('d'));
+            }
+            n => panic!("{label}: {n} snoozes"),
+        }
+        // the same text typed into Today's filter, key by key
+        key(&mut app, KeyCode::Esc);
+        keys(&mut app, "/");
+        for c in text.chars().take(300) {
+            key(&mut app, KeyCode::Char(c));
+        }
+        assert_clean_screen(&label, &screen(&mut app, 80, 24));
+    }
+    assert!(kept > 0 && refused > 0, "{kept} kept, {refused} refused");
+}

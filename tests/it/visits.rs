@@ -361,3 +361,46 @@ fn nasty_text_in_every_field_is_cleaned() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!stderr(&o).contains('\u{1b}'), "{}", stderr(&o));
 }
+
+/// Every nasty input in every text field of the plan-a-contact form: saved as one clean
+/// line, or refused at the field with nothing saved; nothing raw on the screen.
+#[test]
+fn nasty_input_in_the_plan_a_contact_form() {
+    use crate::common::{assert_clean_screen, clients, ctrl, keys, nasty_inputs, screen};
+    use crossterm::event::Event;
+    let (mut saved, mut refused) = (0, 0);
+    for (label, text) in nasty_inputs() {
+        let (_d, path) = temp_db();
+        {
+            let mut store = Store::open(&path).unwrap();
+            ada(&mut store);
+        }
+        let mut app = clients(&path);
+        keys(&mut app, "<enter>v2026-11-27 15:00<tab><tab><tab>");
+        for _ in 0..3 {
+            app.handle_event(Event::Paste(text.clone()));
+            keys(&mut app, "<tab>");
+        }
+        app.handle_event(Event::Paste(text.clone()));
+        ctrl(&mut app, 's');
+        let s = screen(&mut app, 80, 24);
+        assert_clean_screen(&label, &s);
+        let visits = Store::open(&path).unwrap().visits(None, None, None).unwrap();
+        match visits.as_slice() {
+            [v] => {
+                saved += 1;
+                for f in [&v.place, &v.with_whom, &v.purpose] {
+                    assert!(!f.chars().any(char::is_control), "{label}: {f:?}");
+                    assert_eq!(f.trim(), f, "{label}: {f:?}");
+                }
+                assert!(!v.travel.chars().any(|c| c.is_control() && c != '\n'), "{label}: {:?}", v.travel);
+            }
+            [] => {
+                refused += 1;
+                assert!(s.contains('⚠'), "{label}: refused, so the field says why: {s}");
+            }
+            more => panic!("{label}: {} contacts saved", more.len()),
+        }
+    }
+    assert!(saved > 0 && refused > 0, "{saved} saved, {refused} refused");
+}

@@ -26,7 +26,10 @@ pub fn snooze_form(item: DueItem, today: NaiveDate) -> SnoozeScreen {
             Field::date("until", "Until")
                 .required()
                 .help("The day it comes back on Today (e.g. 2026-12-01, +1w, next monday)."),
-            Field::text("reason", "Reason").max(500).required().help("Kept on the client's history."),
+            Field::text("reason", "Reason")
+                .max(crate::domain::due::SNOOZE_REASON_MAX)
+                .required()
+                .help("Kept on the client's history."),
         ],
         today,
     );

@@ -219,3 +219,28 @@ pub fn due_checked(
     assert_eq!(store.due_count(ctx).unwrap(), DueCount::of(&all), "Today's count");
     all
 }
+
+/// The nasty-input corpus (tests/fixtures/nasty-input.json): (label, text), repeats expanded.
+pub fn nasty_inputs() -> Vec<(String, String)> {
+    let cases: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/nasty-input.json")).expect("fixture parses");
+    cases
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|case| {
+            let mut text = case["text"].as_str().unwrap_or("").to_string();
+            if let Some(n) = case.get("repeat").and_then(|r| r.as_u64()) {
+                text = text.repeat(n as usize);
+            }
+            (case["label"].as_str().unwrap_or("").to_string(), text)
+        })
+        .collect()
+}
+
+/// No escape sequence, control character (but line breaks and tabs) or C1 byte on a screen.
+pub fn assert_clean_screen(label: &str, s: &str) {
+    let bad =
+        s.chars().find(|c| (c.is_control() && *c != '\n' && *c != '\t') || ('\u{80}'..='\u{9f}').contains(c));
+    assert!(bad.is_none(), "{label}: {bad:?} on screen:\n{s}");
+}
