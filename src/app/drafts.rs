@@ -304,6 +304,7 @@ impl App {
             }
             (K::CloseCase, Some(c)) => file(c, Message::Close(CloseMsg::Start(c))),
             (K::Reopen, Some(c)) => file(c, Message::Close(CloseMsg::Reopen(c))),
+            (K::VisitNew, Some(c)) => file(c, Message::PlanVisit(c)),
             // a form about a client whose draft lost its client
             (_, None) => vec![],
         };

@@ -32,10 +32,11 @@ pub enum DraftKind {
     EvaluationNew,
     CloseCase,
     Reopen,
+    VisitNew,
 }
 
 impl DraftKind {
-    pub const ALL: [DraftKind; 28] = [
+    pub const ALL: [DraftKind; 29] = [
         DraftKind::IntakeNew,
         DraftKind::IntakeEdit,
         DraftKind::Settings,
@@ -64,6 +65,7 @@ impl DraftKind {
         DraftKind::EvaluationNew,
         DraftKind::CloseCase,
         DraftKind::Reopen,
+        DraftKind::VisitNew,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +98,7 @@ impl DraftKind {
             DraftKind::EvaluationNew => "evaluation-new",
             DraftKind::CloseCase => "close-case",
             DraftKind::Reopen => "reopen",
+            DraftKind::VisitNew => "visit-new",
         }
     }
 

@@ -97,6 +97,7 @@ fn openers(i: &Ids) -> HashMap<DraftKind, Vec<Message>> {
         (K::IntakeNew, vec![Message::GoClients, Message::NewIntake]),
         (K::IntakeEdit, file(Message::EditIntake(c))),
         (K::Settings, vec![Message::GoSettings]),
+        (K::VisitNew, file(Message::PlanVisit(c))),
         (K::NoteNew, file(Message::WriteNote(c))),
         (K::NoteEdit, vec![Message::OpenNote(i.unsigned_note), Message::EditNote(i.unsigned_note)]),
         (K::Addendum, vec![Message::OpenNote(i.signed_note), Message::WriteAddendum(i.signed_note)]),

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 
 use crate::domain::client::FieldError;
 use crate::domain::dates::{format_local, parse_datetime_with_time, DATETIME_HELP};
+use crate::domain::draft::DraftKind;
 use crate::domain::visit::{VisitDetails, VisitKind};
 use crate::keymap::Action;
 use crate::store::Result;
 use crate::ui::form_screen::{FormScreen, FormSpec};
-use crate::ui::view::{refusal_to_form, Opened, SubmitCtx, Submitted};
+use crate::ui::view::{refusal_to_form, DraftInfo, Opened, SubmitCtx, Submitted};
 use crate::ui::widgets::form::{Field, Form};
 
 pub struct VisitForm {
@@ -55,6 +56,14 @@ impl FormSpec for VisitForm {
     }
     fn client_id(&self) -> Option<i64> {
         Some(self.client_id)
+    }
+    fn draft(&self, _form: &Form) -> Option<DraftInfo> {
+        Some(DraftInfo {
+            key: format!("visit:new:{}", self.client_id),
+            kind: DraftKind::VisitNew,
+            client_id: Some(self.client_id),
+            title: format!("Contact to plan with {}", crate::domain::client::client_ref(self.client_id)),
+        })
     }
     fn submit(&mut self, form: &mut Form, ctx: &mut SubmitCtx<'_>, _save_anyway: bool) -> Result<Submitted> {
         if !form.check_fields() {
