@@ -220,6 +220,36 @@ pub fn snooze_key(item: &DueItem) -> Option<i64> {
     item.record_id.or(item.client_id)
 }
 
+/// A rule's items in words, for the one-kind view of Today (`v`): "risk flags", not
+/// "safety-flag". A rule this table does not know reads as its name with spaces.
+pub fn rule_label(rule: &str) -> std::borrow::Cow<'static, str> {
+    let words = match rule {
+        "follow-up" => "note follow-ups",
+        "unsigned-notes" => "unsigned notes",
+        "no-contact" => "quiet cases",
+        "draft" => "drafts",
+        "safety-flag" => "risk flags",
+        "safety-alert" => "screener alerts",
+        "rescreen" => "screeners due again",
+        "consent" => "consents",
+        "consent-withdrawn" => "withdrawn consents",
+        "action-item" => "action items",
+        "transition" => "transition follow-ups",
+        "advocacy" => "advocacy deadlines",
+        "referral" => "referral follow-ups",
+        "goal-step" => "goal steps",
+        "goal-target" => "goal target dates",
+        "plan-review" => "plan reviews",
+        "closure-follow-up" => "post-closure follow-ups",
+        "retention" => "files past retention",
+        "appointment" => "referral appointments",
+        "visit" => "planned contacts",
+        "visit-no-note" => "contacts without a note",
+        other => return std::borrow::Cow::Owned(other.replace('-', " ")),
+    };
+    std::borrow::Cow::Borrowed(words)
+}
+
 /// The longest reason a snooze keeps (a sentence or two).
 pub const SNOOZE_REASON_MAX: usize = 500;
 

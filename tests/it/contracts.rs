@@ -262,3 +262,15 @@ fn every_kind_of_draft_is_resumed_with_what_was_typed() {
         again.store.delete_draft(&draft.key).unwrap();
     }
 }
+
+/// Every Today rule reads in words in the one-kind view (`v`), not as its internal name.
+#[test]
+fn every_today_rule_has_words_for_its_items() {
+    for (rule, _) in caseload::store::due::RULES {
+        let words = caseload::domain::due::rule_label(rule);
+        assert!(
+            matches!(words, std::borrow::Cow::Borrowed(_)),
+            "{rule} has no words in domain::due::rule_label"
+        );
+    }
+}

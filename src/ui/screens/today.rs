@@ -379,7 +379,7 @@ impl View for TodayScreen {
                 ));
             }
             if let Some(k) = self.kind {
-                what.push(format!("only {k}"));
+                what.push(format!("only {}", crate::domain::due::rule_label(k)));
             }
             let text = format!(
                 " {} · {shown} shown · {} clears ",
