@@ -221,33 +221,9 @@ pub fn snooze_key(item: &DueItem) -> Option<i64> {
 }
 
 /// A rule's items in words, for the one-kind view of Today (`v`): "risk flags", not
-/// "safety-flag". A rule this table does not know reads as its name with spaces.
-pub fn rule_label(rule: &str) -> std::borrow::Cow<'static, str> {
-    let words = match rule {
-        "follow-up" => "note follow-ups",
-        "unsigned-notes" => "unsigned notes",
-        "no-contact" => "quiet cases",
-        "draft" => "drafts",
-        "safety-flag" => "risk flags",
-        "safety-alert" => "screener alerts",
-        "rescreen" => "screeners due again",
-        "consent" => "consents",
-        "consent-withdrawn" => "withdrawn consents",
-        "action-item" => "action items",
-        "transition" => "transition follow-ups",
-        "advocacy" => "advocacy deadlines",
-        "referral" => "referral follow-ups",
-        "goal-step" => "goal steps",
-        "goal-target" => "goal target dates",
-        "plan-review" => "plan reviews",
-        "closure-follow-up" => "post-closure follow-ups",
-        "retention" => "files past retention",
-        "appointment" => "referral appointments",
-        "visit" => "planned contacts",
-        "visit-no-note" => "contacts without a note",
-        other => return std::borrow::Cow::Owned(other.replace('-', " ")),
-    };
-    std::borrow::Cow::Borrowed(words)
+/// "safety-flag" (the same words as a collapsed group's line).
+pub fn rule_label(rule: &str) -> &'static str {
+    kind_words(rule).1
 }
 
 /// The longest reason a snooze keeps (a sentence or two).
@@ -505,6 +481,14 @@ pub fn kind_words(rule: &str) -> (&'static str, &'static str) {
         "transition" => ("transition follow-up", "transition follow-ups"),
         "advocacy" => ("advocacy deadline", "advocacy deadlines"),
         "consent-withdrawn" => ("withdrawal to tell", "withdrawals to tell"),
+        "draft" => ("draft", "drafts"),
+        "safety-flag" => ("risk flag", "risk flags"),
+        "safety-alert" => ("screener alert", "screener alerts"),
+        "closure-follow-up" => ("post-closure follow-up", "post-closure follow-ups"),
+        "retention" => ("file past retention", "files past retention"),
+        "appointment" => ("referral appointment", "referral appointments"),
+        "visit" => ("planned contact", "planned contacts"),
+        "visit-no-note" => ("contact without a note", "contacts without a note"),
         _ => ("item", "items"),
     }
 }

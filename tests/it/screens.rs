@@ -421,10 +421,10 @@ fn slash_filters_today_and_v_shows_one_kind_of_item() {
     keys(&mut app, "v");
     let s = screen(&mut app, 80, 24);
     insta::assert_snapshot!("today_one_kind", s);
-    assert!(s.contains("only note follow-ups") && !s.contains("unsigned note"), "{s}");
+    assert!(s.contains("only follow-ups") && !s.contains("unsigned note"), "{s}");
     keys(&mut app, "v");
     let s = screen(&mut app, 80, 24);
-    assert!(s.contains("only ") && !s.contains("only note follow-ups"), "{s}");
+    assert!(s.contains("only ") && !s.contains("only follow-ups"), "{s}");
     keys(&mut app, "vv"); // the third kind (no-contact), then all again
     let s = screen(&mut app, 80, 24);
     assert!(!s.contains("only ") && s.contains("8 items"), "back to all: {s}");
