@@ -400,9 +400,7 @@ enum PhonesFrom {
 fn set_phones(tx: &Transaction<'_>, owner: Owner, phones: &[PhoneRecord], from: PhonesFrom) -> Result<()> {
     let (col, id) = owner.column();
     // the same line however it is written ("+44 1234 234567 ext 100" is +44 1234 234567, ext. 100)
-    let digits = |number: &str, ext: &str| -> String {
-        number.chars().chain(ext.chars()).filter(char::is_ascii_digit).collect()
-    };
+    let digits = |number: &str, ext: &str| crate::domain::client::phone_digits(&format!("{number}{ext}"));
     let same = |a: &PhoneRecord, b: &(String, String)| {
         let key = digits(&a.number, &a.extension);
         !key.is_empty() && key == digits(&b.0, &b.1) || key.is_empty() && a.number.trim() == b.0.trim()
